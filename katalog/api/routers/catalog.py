@@ -1,0 +1,5 @@
+"""Catalogue endpoints: items of supply, references, manufacturers."""
+
+from ninja import Router
+
+router = Router(tags=["catalogue"])

@@ -1,0 +1,5 @@
+"""Classification server endpoints (Klass-style)."""
+
+from ninja import Router
+
+router = Router(tags=["classifiers"])

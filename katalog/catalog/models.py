@@ -1,0 +1,226 @@
+"""Items of supply, their references, manufacturers, characteristic values, registrations and
+management data. Every record knows the bureau that owns it."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from katalog.core.i18n import pick_text
+
+
+class ItemStatus(models.TextChoices):
+    """Status of a catalogue number (NCS DRN 2670)."""
+
+    ACTIVE = "0", _("active")
+    ACTIVE_NOT_PROCURABLE = "1", _("active, not procurable in the country of origin")
+    CANCELLED_REPLACED = "3", _("cancelled with replacement")
+    CANCELLED = "4", _("cancelled without replacement")
+    CANCELLED_USE = "5", _("cancelled-use")
+    INACTIVE = "6", _("inactive (no registered user)")
+    CANCELLED_DUPLICATE = "7", _("cancelled duplicate")
+    CANCELLED_INACTIVE = "8", _("cancelled inactive")
+    TEMPORARY = "9", _("kept until the last user withdraws")
+
+
+CANCELLED_STATUSES = frozenset({"3", "4", "5", "7", "8"})
+
+
+class Manufacturer(models.Model):
+    """A manufacturer, supplier or design authority with its 5-character code."""
+
+    code = models.CharField(_("manufacturer code"), max_length=5, unique=True)
+    names = models.JSONField(_("names"), default=dict)
+    address = models.TextField(_("address"), blank=True)
+    country = models.ForeignKey(
+        "refdata.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=1, default="A")
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    row_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("manufacturer")
+        verbose_name_plural = _("manufacturers")
+
+    def __str__(self) -> str:
+        return f"{self.code} {pick_text(self.names)}"
+
+
+class Item(models.Model):
+    """An item of supply with its catalogue number (class + bureau code + serial).
+
+    The 9-digit `niin` (bureau code + serial) identifies the item; the class only adds context.
+    """
+
+    niin = models.CharField(_("identification number"), max_length=9, unique=True)
+    supply_class = models.CharField(_("supply class"), max_length=4, db_index=True)
+    bureau_code = models.CharField(_("bureau code"), max_length=2)
+    serial = models.PositiveIntegerField(_("serial"))
+    item_name = models.ForeignKey(
+        "names.ItemName", on_delete=models.PROTECT, related_name="items"
+    )
+    # The designation as received, e.g. a FLIS name for items without an approved name.
+    name_text = models.CharField(_("name as received"), max_length=200, blank=True)
+    identification_type = models.CharField(_("type of identification"), max_length=2, default="2")
+    partial_reason = models.CharField(_("reason for partial identification"), max_length=1, blank=True)
+    status = models.CharField(
+        _("status"), max_length=1, choices=ItemStatus.choices, default=ItemStatus.ACTIVE
+    )
+    cancellation_reason = models.CharField(_("reason for cancellation"), max_length=1, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
+    )
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    row_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["niin"]
+        indexes = [models.Index(fields=["status"], name="item_status_idx")]
+        verbose_name = _("item of supply")
+        verbose_name_plural = _("items of supply")
+
+    def __str__(self) -> str:
+        return self.catalogue_number
+
+    @property
+    def catalogue_number(self) -> str:
+        n = self.niin
+        return f"{self.supply_class}-{n[:2]}-{n[2:5]}-{n[5:]}"
+
+
+class SerialCounter(models.Model):
+    """The last serial issued under a bureau code. Serials are never reused."""
+
+    bureau_code = models.CharField(max_length=2, primary_key=True)
+    last_serial = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["bureau_code"]
+        verbose_name = _("serial counter")
+        verbose_name_plural = _("serial counters")
+
+    def __str__(self) -> str:
+        return f"{self.bureau_code}: {self.last_serial}"
+
+
+class Reference(models.Model):
+    """A reference (part) number of an item, exactly as received, with its codes and keys."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="references")
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name="references")
+    number = models.CharField(_("reference number"), max_length=32)
+    key = models.CharField(_("normalised key"), max_length=64, db_index=True)
+    ascii_key = models.CharField(_("transliterated key"), max_length=96, db_index=True)
+    category = models.CharField(_("reference category (RNCC)"), max_length=1, default="3")
+    variation = models.CharField(_("reference variation (RNVC)"), max_length=1, default="2")
+    document_availability = models.CharField(_("document availability (DAC)"), max_length=1, default="9")
+    format_code = models.CharField(_("format (RNFC)"), max_length=1, blank=True)
+    source_code = models.CharField(_("source (RNSC)"), max_length=1, blank=True)
+    justification = models.CharField(_("justification (RNJC)"), max_length=1, blank=True)
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "manufacturer", "number"], name="reference_unique_per_item"
+            )
+        ]
+        indexes = [models.Index(fields=["manufacturer", "key"], name="reference_mfr_key_idx")]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.manufacturer_id})"
+
+
+class CharacteristicValue(models.Model):
+    """A typed reply to one guide characteristic: raw entry plus the value in canonical unit."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="characteristics")
+    characteristic = models.ForeignKey(
+        "names.Characteristic", on_delete=models.PROTECT, related_name="values"
+    )
+    raw = models.CharField(_("entry as given"), max_length=200)
+    qualifier = models.CharField(_("qualifier"), max_length=3, blank=True)
+    unit_code = models.CharField(_("unit"), max_length=3, blank=True)
+    value = models.FloatField(_("value (canonical unit)"), null=True, blank=True)
+    value_max = models.FloatField(_("upper value (canonical unit)"), null=True, blank=True)
+    code = models.CharField(_("coded reply"), max_length=8, blank=True)
+    text = models.CharField(_("text reply"), max_length=200, blank=True)
+    flag = models.BooleanField(_("yes/no reply"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "characteristic__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "characteristic"], name="charvalue_unique")
+        ]
+        indexes = [models.Index(fields=["characteristic", "value"], name="charvalue_range_idx")]
+        verbose_name = _("characteristic value")
+        verbose_name_plural = _("characteristic values")
+
+    def __str__(self) -> str:
+        return f"{self.characteristic.code}={self.raw}"
+
+
+class Registration(models.Model):
+    """A nation (through its bureau's user code) registered as user of an item."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="registrations")
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "bureau", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "bureau", "effective_from"], name="registration_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["bureau", "item"], name="registration_bureau_idx")]
+        verbose_name = _("user registration")
+        verbose_name_plural = _("user registrations")
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} on {self.item_id}"
+
+
+class ManagementData(models.Model):
+    """Management data of one nation for an item: unit of issue, price, notes."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="management")
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    unit_of_issue = models.CharField(_("unit of issue"), max_length=3, blank=True)
+    price = models.DecimalField(_("price"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.ForeignKey(
+        "refdata.Currency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["item", "bureau"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "bureau"], name="management_unique")
+        ]
+        verbose_name = _("management data")
+        verbose_name_plural = _("management data")
+
+    def __str__(self) -> str:
+        return f"{self.bureau_id} on {self.item_id}"

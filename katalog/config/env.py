@@ -1,0 +1,74 @@
+"""Typed reading of the KATALOG_* environment variables, with safe local defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+DEFAULT_DATA_DIR = Path.cwd() / "var"
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def default_database_url() -> str:
+    data_dir = Path(os.environ.get("KATALOG_DATA_DIR", DEFAULT_DATA_DIR))
+    return f"sqlite:///{data_dir / 'katalog.sqlite3'}"
+
+
+def database_from_url(url: str) -> dict:
+    """Turn `sqlite:///path` or `postgresql://user:pw@host:port/name` into a Django DATABASES entry."""
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        # sqlite:///relative/file or sqlite:////absolute/file, as SQLAlchemy spells them.
+        path = unquote(parts.path)[1:]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path,
+            "OPTIONS": {
+                # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy
+                # timeout instead of failing with "database is locked" half-way through.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+                "init_command": (
+                    "PRAGMA journal_mode=WAL;"
+                    "PRAGMA synchronous=NORMAL;"
+                    "PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=30000;"
+                    "PRAGMA temp_store=MEMORY;"
+                    "PRAGMA cache_size=-65536;"
+                ),
+            },
+            "TEST": {"NAME": os.environ.get("KATALOG_TEST_SQLITE_NAME") or None},
+        }
+    if parts.scheme in {"postgres", "postgresql"}:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(parts.path.lstrip("/")) or "katalog",
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(parts.port or ""),
+            "CONN_MAX_AGE": 60,
+            "OPTIONS": {"application_name": "katalog"},
+            # Separate test database names let several test runs share one server.
+            "TEST": {"NAME": os.environ.get("KATALOG_TEST_DB_NAME") or None},
+        }
+    raise ValueError(f"KATALOG_DATABASE_URL: unsupported scheme {parts.scheme!r}")

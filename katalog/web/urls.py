@@ -1,0 +1,9 @@
+from django.urls import path
+
+from katalog.web.views import catalog
+
+app_name = "web"
+urlpatterns = [
+    path("", catalog.home, name="home"),
+    path("items/<str:number>/", catalog.item_detail, name="item-detail"),
+]
