@@ -6,9 +6,32 @@ import pytest
 from django.core.management import call_command
 
 
+def _load_reference_data() -> None:
+    call_command("init", "--reference-only", "--no-migrate", verbosity=0)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
-    """Load the shipped reference data once per test database (it is read-only in tests)."""
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped reference data once per test database (tests only read it)."""
     with django_db_blocker.unblock():
-        call_command("init", "--reference-only", verbosity=0)
-    yield
+        _load_reference_data()
+    return
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_present(request, django_db_blocker):
+    """Transactional tests flush every table when they end; put reference data back first.
+
+    Autouse, so it runs before the test's own transaction opens and the reload is committed.
+    """
+    wants_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
+    if not wants_db:
+        return
+    request.getfixturevalue("django_db_setup")
+    from katalog.accounts.models import Bureau
+
+    with django_db_blocker.unblock():
+        if not Bureau.objects.exists():
+            _load_reference_data()

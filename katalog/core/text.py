@@ -38,7 +38,7 @@ def ascii_code_key(raw: str) -> str:
 
     A weaker key than `code_key`: screening counts a match on it as weaker evidence.
     """
-    return code_key(anyascii(code_key(raw)).upper())
+    return code_key(anyascii(unicodedata.normalize("NFKC", raw)).upper())
 
 
 def word_key(raw: str) -> str:

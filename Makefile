@@ -1,0 +1,51 @@
+# katalog: `make run` sets up and serves on SQLite; `make test` runs the suite on SQLite and PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run init serve test test-sqlite test-postgres bench bench-large clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/pip install --quiet -c requirements.lock -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/katalog init
+	$(BIN)/katalog serve
+
+init: $(VENV)/.installed
+	$(BIN)/katalog init
+
+test: $(VENV)/.installed-test
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: $(VENV)/.installed-test
+	@echo "== test suite on SQLite"
+	$(BIN)/pytest
+
+test-postgres: $(VENV)/.installed-test
+	@echo "== test suite on PostgreSQL ($(PG_TEST_URL))"
+	@if $(BIN)/python scripts/postgres_available.py "$(PG_TEST_URL)"; then \
+		KATALOG_DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest; \
+	else \
+		if [ "$$CI" = "true" ]; then echo "PostgreSQL at $(PG_TEST_URL) is unreachable: the PostgreSQL pass is mandatory under CI=true" >&2; exit 1; fi; \
+		echo "PostgreSQL unreachable: PostgreSQL pass skipped (mandatory under CI=true)"; \
+	fi
+
+bench: $(VENV)/.installed
+	$(BIN)/katalog bench
+
+bench-large: $(VENV)/.installed
+	KATALOG_DATABASE_URL="$${KATALOG_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/katalog_bench}" $(BIN)/katalog bench --large
+
+clean:
+	rm -rf $(VENV) var build *.egg-info

@@ -1,0 +1,49 @@
+"""Reads of bureaus and their codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from katalog.accounts.models import Bureau, BureauCode
+from katalog.core.errors import NotFound, RuleViolation
+
+
+def bureau_get(key: str) -> Bureau:
+    try:
+        return Bureau.objects.get(key=key.upper())
+    except Bureau.DoesNotExist:
+        raise NotFound(_("Unknown bureau %(key)s") % {"key": key}, code="BUREAU_NOT_FOUND") from None
+
+
+def bureau_code_holder(code: str, on: dt.date | None = None) -> Bureau:
+    """The bureau that holds a 2-digit code on a date (today by default).
+
+    Numbers issued under a code that has since moved stay with the holder at issue time;
+    when the date of issue is unknown, the latest holder is used.
+    """
+    on = on or timezone.localdate()
+    rows = BureauCode.objects.filter(code=code).select_related("bureau")
+    current = rows.valid_at(on).first()
+    if current:
+        return current.bureau
+    latest = rows.order_by("-valid_from").first()
+    if latest:
+        return latest.bureau
+    raise RuleViolation(
+        _("No bureau holds the bureau code %(code)s") % {"code": code}, code="BUREAU_CODE_UNKNOWN"
+    )
+
+
+def current_code_of(bureau: Bureau, on: dt.date | None = None) -> str:
+    """The code under which a bureau issues new numbers today."""
+    on = on or timezone.localdate()
+    row = BureauCode.objects.filter(bureau=bureau).valid_at(on).order_by("-valid_from").first()
+    if row is None:
+        raise RuleViolation(
+            _("Bureau %(key)s holds no valid bureau code") % {"key": bureau.key},
+            code="BUREAU_HAS_NO_CODE",
+        )
+    return row.code

@@ -1,0 +1,578 @@
+"""Bulk import of catalogue data: streamed, validated row by row, written in batches.
+
+Each batch is validated in full, then written in one transaction with batched inserts (never one
+ORM save per row). A rejected row is reported with its line number, column and reason and the
+good rows load. Existing records are skipped, updated or reported, by policy; re-running a file
+creates no duplicates, and a run stopped half-way ends, when re-run, with the same data.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from katalog.accounts.models import Bureau, BureauCode
+from katalog.catalog import rules
+from katalog.catalog.models import CANCELLED_STATUSES, Item, ItemStatus, ManagementData, Manufacturer, Reference
+from katalog.catalog.services import (
+    check_manufacturer_code,
+    item_search_text,
+    manufacturer_search_text,
+    raise_serial_floor,
+)
+from katalog.core.errors import KatalogError, RowError, ValidationFailed
+from katalog.core.text import ascii_code_key, code_key
+from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
+from katalog.refdata.models import Country, SupplyClass
+from katalog.transfer.readers import read_rows
+
+BATCH_SIZE = 2000
+KEPT_ERRORS = 1000
+
+
+class Policy(StrEnum):
+    SKIP = "skip"
+    UPDATE = "update"
+    FAIL = "fail"
+
+
+class RowRejected(Exception):
+    def __init__(self, column: str, code: str, message: str) -> None:
+        super().__init__(message)
+        self.column, self.code, self.message = column, code, message
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    dry_run: bool = False
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "total": self.total, "created": self.created,
+            "updated": self.updated, "skipped": self.skipped, "rejected": self.rejected,
+            "dry_run": self.dry_run,
+        }  # fmt: skip
+
+
+class ErrorSink:
+    """Collects rejected rows: the first ones in memory, all of them in an optional CSV file."""
+
+    def __init__(self, report: ImportReport, path: Path | None) -> None:
+        self.report = report
+        self.handle = path.open("w", encoding="utf-8", newline="") if path else None
+        self.writer = csv.writer(self.handle) if self.handle else None
+        if self.writer:
+            self.writer.writerow(["line", "column", "code", "message"])
+
+    def add(self, error: RowError) -> None:
+        self.report.rejected += 1
+        if len(self.report.errors) < KEPT_ERRORS:
+            self.report.errors.append(error)
+        if self.writer:
+            self.writer.writerow([error.line, error.column, error.code, error.message])
+
+    def close(self) -> None:
+        if self.handle:
+            self.handle.close()
+
+
+# --- value helpers --------------------------------------------------------------------------
+
+
+def pick(row: dict[str, str], *names: str) -> tuple[str, str]:
+    """The first non-empty column among `names`, as (column, value)."""
+    for name in names:
+        value = row.get(name, "")
+        if value:
+            return name, value
+    return names[0], ""
+
+
+def parse_price(column: str, text: str) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        value = Decimal(text.replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise RowRejected(column, "INVALID_PRICE", _("%(value)r is not a price") % {"value": text}) from None
+    if value < 0 or not value.is_finite():
+        raise RowRejected(column, "INVALID_PRICE", _("a price cannot be negative"))
+    return value.quantize(Decimal("0.01"))
+
+
+# Units of issue as words (FLIS data mixes words and 2-letter codes).
+UNIT_OF_ISSUE_WORDS = {
+    "EACH": "EA", "PAIR": "PR", "KIT": "KT", "PACKAGE": "PG", "SET": "SE", "BOX": "BX", "FOOT": "FT",
+    "ROLL": "RO", "HUNDRED": "HD", "ASSEMBLY": "AY", "SHEET": "SH", "LOT": "LO", "YARD": "YD",
+    "DOZEN": "DZ", "POUND": "LB", "SPOOL": "SO", "REEL": "RL", "GALLON": "GL", "QUART": "QT",
+    "PINT": "PT", "CAN": "CN", "BOTTLE": "BT", "BAG": "BG", "CASE": "CS", "GROUP": "GP",
+    "METER": "MR", "OUNCE": "OZ", "TUBE": "TU", "CARTON": "CT", "DRUM": "DR", "PAD": "PD",
+    "CYLINDER": "CY", "BUNDLE": "BD", "COIL": "CL", "THOUSAND": "MX", "SQUARE FOOT": "SF",
+}  # fmt: skip
+
+
+def unit_of_issue(text: str) -> str:
+    word = text.strip().upper()
+    if word in {"", "UNKNOWN"}:
+        return ""
+    if len(word) <= 3 and word.isalpha():
+        return word
+    return UNIT_OF_ISSUE_WORDS.get(word, "")
+
+
+# --- the run loop ---------------------------------------------------------------------------
+
+
+def batched(rows: Iterable[tuple[int, dict[str, str]]], size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class BaseImporter:
+    """Validate-then-apply for one kind of record; subclasses define both halves."""
+
+    kind = ""
+
+    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
+        self.policy, self.dry_run = policy, dry_run
+
+    def prepare(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        """Fetch in one query per batch whatever validation looks up."""
+
+    def validate(self, line: int, row: dict[str, str]) -> Any:
+        raise NotImplementedError
+
+    def write(self, records: list[tuple[int, Any]], sink: ErrorSink, report: ImportReport) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Work after the last batch (inside no transaction)."""
+
+
+def run_import(
+    importer: BaseImporter,
+    path: Path,
+    *,
+    error_file: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    report = ImportReport(kind=importer.kind, dry_run=importer.dry_run)
+    sink = ErrorSink(report, error_file)
+    try:
+        for batch in batched(read_rows(path), BATCH_SIZE):
+            report.total += len(batch)
+            _run_batch(importer, batch, sink, report)
+            if progress:
+                progress(len(batch))
+        if not importer.dry_run:
+            importer.finish()
+    finally:
+        sink.close()
+    return report
+
+
+def _run_batch(importer: BaseImporter, batch, sink: ErrorSink, report: ImportReport) -> None:
+    importer.prepare(batch)
+    records = []
+    for line, row in batch:
+        try:
+            if "__error__" in row:
+                raise RowRejected("", "INVALID_ROW", row["__error__"])
+            records.append((line, importer.validate(line, row)))
+        except RowRejected as exc:
+            sink.add(RowError(line=line, column=exc.column, code=exc.code, message=exc.message))
+        except KatalogError as exc:
+            sink.add(RowError(line=line, column="", code=exc.code, message=exc.message))
+    with transaction.atomic():
+        importer.write(records, sink, report)
+        if importer.dry_run:
+            transaction.set_rollback(True)
+
+
+# --- items ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemRecord:
+    niin: str
+    supply_class: str
+    bureau_code: str
+    serial: int
+    bureau_id: int
+    item_name_id: int
+    name_text: str
+    identification_type: str
+    status: str
+    unit_of_issue: str
+    price: Decimal | None
+    currency: str | None
+
+
+class ItemImporter(BaseImporter):
+    """Items in katalog's layout or in the public FLIS/LESO layout (`nsn, fsc, item_name, …`)."""
+
+    kind = "items"
+
+    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
+        super().__init__(policy=policy, dry_run=dry_run)
+        self.classes = set(SupplyClass.objects.values_list("code", flat=True))
+        self.names = dict(ItemName.objects.values_list("code", "id"))
+        self.code_holders = self._code_holders()
+        self.seen: dict[str, int] = {}
+        self.max_serials: dict[str, int] = {}
+
+    @staticmethod
+    def _code_holders() -> dict[str, int]:
+        holders: dict[str, int] = {}
+        today = dt.date.today()
+        for row in BureauCode.objects.order_by("valid_from"):
+            current = row.valid_from <= today and (row.valid_to is None or row.valid_to >= today)
+            if current or row.code not in holders:
+                holders[row.code] = row.bureau_id
+        return holders
+
+    def validate(self, line: int, row: dict[str, str]) -> ItemRecord:
+        column, text = pick(row, "catalogue_number", "nsn", "number")
+        if not text:
+            raise RowRejected(column, "MISSING_VALUE", _("the catalogue number is missing"))
+        try:
+            number = rules.parse_catalogue_number(text)
+        except ValidationFailed as exc:
+            raise RowRejected(column, exc.code, exc.message) from None
+        supply_class = number.supply_class or pick(row, "supply_class", "fsc")[1]
+        if supply_class not in self.classes:
+            raise RowRejected("supply_class", "UNKNOWN_SUPPLY_CLASS", _("unknown supply class %(c)r") % {"c": supply_class})
+        bureau_id = self.code_holders.get(number.bureau_code)
+        if bureau_id is None:
+            raise RowRejected(
+                column, "BUREAU_CODE_UNKNOWN",
+                _("no bureau holds the bureau code %(code)s") % {"code": number.bureau_code},
+            )  # fmt: skip
+        if number.niin in self.seen:
+            raise RowRejected(
+                column, "DUPLICATE_IN_FILE",
+                _("catalogue number already given on line %(line)d") % {"line": self.seen[number.niin]},
+            )  # fmt: skip
+        name_code = row.get("item_name_code") or NO_APPROVED_NAME_CODE
+        if name_code not in self.names:
+            raise RowRejected("item_name_code", "UNKNOWN_ITEM_NAME", _("unknown item name code %(c)r") % {"c": name_code})
+        status = row.get("status") or ItemStatus.ACTIVE
+        if status not in ItemStatus.values or status in CANCELLED_STATUSES:
+            raise RowRejected("status", "INVALID_STATUS", _("status %(s)r cannot be imported") % {"s": status})
+        name_text = pick(row, "name", "item_name")[1].removeprefix("DESC=")[:200]
+        self.seen[number.niin] = line
+        return ItemRecord(
+            niin=number.niin,
+            supply_class=supply_class,
+            bureau_code=number.bureau_code,
+            serial=number.serial,
+            bureau_id=bureau_id,
+            item_name_id=self.names[name_code],
+            name_text=name_text,
+            identification_type=row.get("identification_type") or "2",
+            status=status,
+            unit_of_issue=unit_of_issue(row.get("unit_of_issue", "")),
+            price=parse_price(*pick(row, "price", "unit_acquisition_value_usd")),
+            currency=(row.get("currency") or ("USD" if row.get("unit_acquisition_value_usd") else "")) or None,
+        )
+
+    def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
+        existing = dict(Item.objects.filter(niin__in=[r.niin for _l, r in records]).values_list("niin", "id"))
+        names_by_id = {i.id: i for i in ItemName.objects.filter(id__in={r.item_name_id for _l, r in records})}
+        new, changed = [], []
+        for line, r in records:
+            if r.niin not in existing:
+                new.append(r)
+            elif self.policy == Policy.UPDATE:
+                changed.append(r)
+            elif self.policy == Policy.FAIL:
+                sink.add(RowError(line, "catalogue_number", "ALREADY_EXISTS", _("the item already exists")))
+            else:
+                report.skipped += 1
+        created = Item.objects.bulk_create(
+            [self._item(r, names_by_id) for r in new], batch_size=BATCH_SIZE
+        )
+        ids = {item.niin: item.pk for item in created} | existing
+        self._write_updates(changed, names_by_id)
+        self._write_management(new + changed, ids)
+        for r in new:
+            self.max_serials[r.bureau_code] = max(self.max_serials.get(r.bureau_code, 0), r.serial)
+        report.created += len(new)
+        report.updated += len(changed)
+
+    @staticmethod
+    def _item(r: ItemRecord, names_by_id: dict[int, ItemName]) -> Item:
+        return Item(
+            niin=r.niin, supply_class=r.supply_class, bureau_code=r.bureau_code, serial=r.serial,
+            bureau_id=r.bureau_id, item_name_id=r.item_name_id, name_text=r.name_text,
+            identification_type=r.identification_type, status=r.status,
+            search_text=item_search_text(r.name_text, names_by_id[r.item_name_id]),
+        )  # fmt: skip
+
+    def _write_updates(self, changed: list[ItemRecord], names_by_id) -> None:
+        if not changed:
+            return
+        current = {i.niin: i for i in Item.objects.filter(niin__in=[r.niin for r in changed])}
+        for r in changed:
+            item = current[r.niin]
+            item.supply_class, item.item_name_id, item.name_text = r.supply_class, r.item_name_id, r.name_text
+            item.identification_type, item.status = r.identification_type, r.status
+            item.search_text = item_search_text(r.name_text, names_by_id[r.item_name_id])
+            item.row_version += 1
+        fields = ["supply_class", "item_name", "name_text", "identification_type", "status", "search_text", "row_version"]
+        Item.objects.bulk_update(list(current.values()), fields, batch_size=BATCH_SIZE)
+
+    @staticmethod
+    def _write_management(records: list[ItemRecord], ids: dict[str, int]) -> None:
+        rows = [
+            ManagementData(
+                item_id=ids[r.niin], bureau_id=r.bureau_id, unit_of_issue=r.unit_of_issue,
+                price=r.price, currency_id=r.currency,
+            )  # fmt: skip
+            for r in records
+            if r.unit_of_issue or r.price is not None
+        ]
+        ManagementData.objects.bulk_create(
+            rows, batch_size=BATCH_SIZE, update_conflicts=True, unique_fields=["item", "bureau"],
+            update_fields=["unit_of_issue", "price", "currency"],
+        )  # fmt: skip
+
+    def finish(self) -> None:
+        """New numbers must never collide with loaded ones: raise each code's serial counter."""
+        with transaction.atomic():
+            for code in self.max_serials:
+                top = Item.objects.filter(bureau_code=code).aggregate(m=Max("serial"))["m"] or 0
+                raise_serial_floor(code, top)
+
+
+# --- manufacturers --------------------------------------------------------------------------
+
+
+@dataclass
+class ManufacturerRecord:
+    code: str
+    names: dict[str, str]
+    country: str
+    address: str
+    status: str
+    bureau_id: int
+    parent_code: str
+
+
+class ManufacturerImporter(BaseImporter):
+    """Manufacturers in katalog's layout (`code, name_en, name_ru, country, …`) or the SAM
+    sample layout (`cage_code, duns, company_name`, all in the United States)."""
+
+    kind = "manufacturers"
+
+    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
+        super().__init__(policy=policy, dry_run=dry_run)
+        self.countries = set(Country.objects.values_list("alpha2", flat=True))
+        self.bureaus = {b.country_id: b for b in Bureau.objects.exclude(country=None).order_by("-kind")}
+        self.seen: dict[str, int] = {}
+
+    def validate(self, line: int, row: dict[str, str]) -> ManufacturerRecord:
+        column, code = pick(row, "code", "cage_code", "manufacturer_code")
+        code = code.upper()
+        country = (row.get("country") or ("US" if "cage_code" in row else "")).upper()
+        if country not in self.countries:
+            raise RowRejected("country", "UNKNOWN_COUNTRY", _("unknown country %(c)r") % {"c": country})
+        bureau = self.bureaus.get(country)
+        if bureau is None:
+            raise RowRejected("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for country %(c)s") % {"c": country})
+        try:
+            check_manufacturer_code(code, bureau)
+        except ValidationFailed as exc:
+            raise RowRejected(column, exc.code, exc.message) from None
+        if code in self.seen:
+            raise RowRejected(column, "DUPLICATE_IN_FILE", _("code already given on line %(line)d") % {"line": self.seen[code]})
+        names = {k.removeprefix("name_"): v for k, v in row.items() if k.startswith("name_") and v}
+        if row.get("company_name"):
+            names.setdefault("en", row["company_name"])
+        if row.get("name"):
+            names.setdefault("en", row["name"])
+        if not names:
+            raise RowRejected("name", "MISSING_VALUE", _("the manufacturer has no name"))
+        self.seen[code] = line
+        return ManufacturerRecord(
+            code=code, names=names, country=country, address=row.get("address", ""),
+            status=(row.get("status") or "A").upper()[:1], bureau_id=bureau.pk,
+            parent_code=row.get("parent_code", "").upper(),
+        )  # fmt: skip
+
+    def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
+        existing = set(Manufacturer.objects.filter(code__in=[r.code for _l, r in records]).values_list("code", flat=True))
+        new = [r for _l, r in records if r.code not in existing]
+        changed = [r for _l, r in records if r.code in existing and self.policy == Policy.UPDATE]
+        for line, r in records:
+            if r.code in existing and self.policy == Policy.FAIL:
+                sink.add(RowError(line, "code", "ALREADY_EXISTS", _("the manufacturer already exists")))
+        report.skipped += sum(1 for _l, r in records if r.code in existing and self.policy == Policy.SKIP)
+        Manufacturer.objects.bulk_create([self._manufacturer(r) for r in new], batch_size=BATCH_SIZE)
+        if changed:
+            objs = [self._manufacturer(r) for r in changed]
+            Manufacturer.objects.bulk_create(
+                objs, batch_size=BATCH_SIZE, update_conflicts=True, unique_fields=["code"],
+                update_fields=["names", "country", "address", "status", "search_text"],
+            )  # fmt: skip
+        self._link_parents(new + changed)
+        report.created += len(new)
+        report.updated += len(changed)
+
+    @staticmethod
+    def _manufacturer(r: ManufacturerRecord) -> Manufacturer:
+        return Manufacturer(
+            code=r.code, names=r.names, country_id=r.country, address=r.address, status=r.status,
+            bureau_id=r.bureau_id, search_text=manufacturer_search_text(r.code, r.names),
+        )  # fmt: skip
+
+    @staticmethod
+    def _link_parents(records: list[ManufacturerRecord]) -> None:
+        with_parent = [r for r in records if r.parent_code]
+        parents = dict(Manufacturer.objects.filter(code__in=[r.parent_code for r in with_parent]).values_list("code", "id"))
+        for r in with_parent:
+            if r.parent_code in parents:
+                Manufacturer.objects.filter(code=r.code).update(parent_id=parents[r.parent_code])
+
+
+# --- references -----------------------------------------------------------------------------
+
+
+@dataclass
+class ReferenceRecord:
+    item_id: int
+    bureau_id: int
+    manufacturer_id: int
+    number: str
+    key: str
+    codes: dict[str, str]
+
+
+REFERENCE_CODE_COLUMNS = {
+    "category": ("rncc", "category"), "variation": ("rnvc", "variation"),
+    "document_availability": ("dac", "document_availability"), "format_code": ("rnfc", "format_code"),
+    "source_code": ("rnsc", "source_code"), "justification": ("rnjc", "justification"),
+}  # fmt: skip
+REFERENCE_DEFAULTS = {"category": "3", "variation": "2", "document_availability": "9"}
+
+
+class ReferenceImporter(BaseImporter):
+    """References: `catalogue_number, reference_number, manufacturer_code` and optional codes."""
+
+    kind = "references"
+
+    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
+        super().__init__(policy=policy, dry_run=dry_run)
+        self.items: dict[str, tuple[int, int]] = {}
+        self.manufacturers: dict[str, int] = {}
+        self.seen: dict[tuple[int, int, str], int] = {}
+
+    def prepare(self, batch) -> None:
+        niins, codes = set(), set()
+        for _line, row in batch:
+            try:
+                niins.add(rules.parse_catalogue_number(pick(row, "catalogue_number", "nsn")[1]).niin)
+            except ValidationFailed:
+                pass
+            codes.add(pick(row, "manufacturer_code", "cage_code")[1].upper())
+        self.items = {n: (i, b) for n, i, b in Item.objects.filter(niin__in=niins).values_list("niin", "id", "bureau_id")}
+        self.manufacturers = dict(Manufacturer.objects.filter(code__in=codes).values_list("code", "id"))
+
+    def validate(self, line: int, row: dict[str, str]) -> ReferenceRecord:
+        column, text = pick(row, "catalogue_number", "nsn")
+        try:
+            niin = rules.parse_catalogue_number(text).niin
+        except ValidationFailed as exc:
+            raise RowRejected(column, exc.code, exc.message) from None
+        if niin not in self.items:
+            raise RowRejected(column, "ITEM_NOT_FOUND", _("no item with catalogue number %(n)s") % {"n": text})
+        mcol, mcode = pick(row, "manufacturer_code", "cage_code")
+        if mcode.upper() not in self.manufacturers:
+            raise RowRejected(mcol, "MANUFACTURER_NOT_FOUND", _("unknown manufacturer code %(c)r") % {"c": mcode})
+        rcol, number = pick(row, "reference_number", "part_number", "reference")
+        number = number.strip()
+        if not number or not code_key(number):
+            raise RowRejected(rcol, "REFERENCE_EMPTY", _("the reference number is missing"))
+        if len(number) > 32:
+            raise RowRejected(rcol, "REFERENCE_TOO_LONG", _("longer than 32 characters"))
+        item_id, bureau_id = self.items[niin]
+        mfr_id = self.manufacturers[mcode.upper()]
+        if (item_id, mfr_id, number) in self.seen:
+            raise RowRejected(rcol, "DUPLICATE_IN_FILE", _("already given on line %(line)d") % {"line": self.seen[(item_id, mfr_id, number)]})
+        self.seen[(item_id, mfr_id, number)] = line
+        codes = {f: pick(row, *cols)[1].upper()[:1] or REFERENCE_DEFAULTS.get(f, "") for f, cols in REFERENCE_CODE_COLUMNS.items()}
+        return ReferenceRecord(item_id, bureau_id, mfr_id, number, code_key(number), codes)
+
+    def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
+        mfr_keys = {(r.manufacturer_id, r.key) for _l, r in records}
+        holders: dict[tuple[int, str], set[int]] = {}
+        existing: set[tuple[int, int, str]] = set()
+        query = Reference.objects.filter(
+            manufacturer_id__in={m for m, _k in mfr_keys}, key__in={k for _m, k in mfr_keys}
+        ).values_list("manufacturer_id", "key", "item_id", "number")
+        for mfr, key, item, number in query:
+            holders.setdefault((mfr, key), set()).add(item)
+            existing.add((item, mfr, number))
+        new = []
+        for line, r in records:
+            if (r.item_id, r.manufacturer_id, r.number) in existing:
+                report.skipped += 1
+                continue
+            others = holders.get((r.manufacturer_id, r.key), set()) - {r.item_id}
+            if others and not r.codes["justification"]:
+                sink.add(RowError(line, "reference_number", "REFERENCE_CONFLICT",
+                                  _("the same manufacturer and reference are already on another item")))
+                continue
+            holders.setdefault((r.manufacturer_id, r.key), set()).add(r.item_id)
+            new.append(r)
+        Reference.objects.bulk_create(
+            [
+                Reference(item_id=r.item_id, manufacturer_id=r.manufacturer_id, number=r.number, key=r.key,
+                          ascii_key=ascii_code_key(r.number), bureau_id=r.bureau_id, **r.codes)
+                for r in new
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        report.created += len(new)
+
+
+IMPORTERS: dict[str, type[BaseImporter]] = {
+    "items": ItemImporter,
+    "manufacturers": ManufacturerImporter,
+    "references": ReferenceImporter,
+}
+
+
+def import_file(
+    kind: str,
+    path: Path,
+    *,
+    policy: Policy = Policy.SKIP,
+    dry_run: bool = False,
+    error_file: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Import one file of `kind` (items, manufacturers, references)."""
+    if kind not in IMPORTERS:
+        raise ValidationFailed(_("Unknown import kind %(kind)r") % {"kind": kind}, code="UNKNOWN_IMPORT_KIND")
+    importer = IMPORTERS[kind](policy=policy, dry_run=dry_run)
+    return run_import(importer, Path(path), error_file=error_file, progress=progress)

@@ -1,0 +1,47 @@
+"""`katalog import KIND FILE`: load items, references or manufacturers from CSV, XLSX or JSONL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from katalog.core.management.base import KatalogCommand
+from katalog.transfer.importers import IMPORTERS, Policy, import_file
+
+SHOWN_ERRORS = 20
+
+
+class Command(KatalogCommand):
+    help = "Import a file. Rejected rows are reported with line number and reason; good rows load."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--on-existing", choices=[p.value for p in Policy], default="skip")
+        parser.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+        parser.add_argument("--errors", type=Path, help="write every rejected row to this CSV file")
+        parser.add_argument("--progress", action="store_true", help="show a progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            disable=not options["progress"], transient=True,
+        ) as bar:  # fmt: skip
+            task = bar.add_task(f"importing {options['kind']}", total=None)
+            report = import_file(
+                options["kind"], options["file"], policy=Policy(options["on_existing"]),
+                dry_run=options["dry_run"], error_file=options["errors"],
+                progress=lambda n: bar.advance(task, n),
+            )  # fmt: skip
+        for error in report.errors[:SHOWN_ERRORS]:
+            column = f" [{error.column}]" if error.column else ""
+            self.stderr.write(f"line {error.line}{column}: {error.code}: {error.message}")
+        if report.rejected > SHOWN_ERRORS:
+            self.stderr.write(f"… and {report.rejected - SHOWN_ERRORS} more rejected rows")
+        prefix = "dry run: would have " if report.dry_run else ""
+        self.stdout.write(
+            f"{prefix}{report.kind}: {report.total} rows read, {report.created} created, "
+            f"{report.updated} updated, {report.skipped} skipped, {report.rejected} rejected"
+        )

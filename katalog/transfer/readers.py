@@ -1,0 +1,101 @@
+"""Streaming readers for import files: CSV (any delimiter; UTF-8 with or without BOM, or
+Windows-1251), XLSX and JSON Lines. Each yields (line number, row dict) and never loads the
+whole file."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+from katalog.core.errors import ValidationFailed
+
+DELIMITERS = ",;\t|"
+SNIFF_BYTES = 64 * 1024
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (BOM or not) if the start of the file decodes as UTF-8, else Windows-1251."""
+    head = path.open("rb").read(SNIFF_BYTES)
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        if exc.start < len(head) - 4:
+            return "cp1251"
+    return "utf-8"
+
+
+def detect_delimiter(sample: str) -> str:
+    try:
+        return csv.Sniffer().sniff(sample.split("\n", 1)[0] + "\n", delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _normalise_header(name: str | None) -> str:
+    return (name or "").strip().lstrip("\ufeff").lower().replace(" ", "_")
+
+
+def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    encoding = detect_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        delimiter = detect_delimiter(handle.read(SNIFF_BYTES))
+        handle.seek(0)
+        reader = csv.reader(handle, delimiter=delimiter)
+        header = [_normalise_header(h) for h in next(reader, [])]
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            yield reader.line_num, dict(zip(header, (c.strip() for c in row), strict=False))
+
+
+def read_xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [_normalise_header(str(h) if h is not None else "") for h in next(rows, ())]
+        for line, values in enumerate(rows, start=2):
+            cells = ["" if v is None else str(v).strip() for v in values]
+            if any(cells):
+                yield line, dict(zip(header, cells, strict=False))
+    finally:
+        workbook.close()
+
+
+def read_jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(encoding="utf-8-sig") as handle:
+        for line, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield line, {"__error__": _("not valid JSON: %(error)s") % {"error": exc.msg}}
+                continue
+            if not isinstance(data, dict):
+                yield line, {"__error__": _("each line must be a JSON object")}
+                continue
+            yield line, {_normalise_header(k): "" if v is None else str(v).strip() for k, v in data.items()}
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of any supported file, chosen by extension."""
+    if not path.exists():
+        raise ValidationFailed(_("File not found: %(path)s") % {"path": path}, code="FILE_NOT_FOUND")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return read_xlsx_rows(path)
+    if suffix in {".jsonl", ".ndjson"}:
+        return read_jsonl_rows(path)
+    return read_csv_rows(path)
+
+
+__all__ = ["read_rows"]
