@@ -65,7 +65,12 @@ def _split_groups(text: str) -> list[str]:
 
 def _check_grouped_parts(text: str, groups: list[str]) -> None:
     """When the number is written in groups, name the first group that is not all digits."""
-    layout = NUMBER_GROUPS if len(groups) == 4 else NUMBER_GROUPS[1:] if len(groups) == 3 else ()
+    if len(groups) == 4:
+        layout = NUMBER_GROUPS
+    elif len(groups) == 3 and len(groups[0]) == 2:
+        layout = NUMBER_GROUPS[1:]
+    else:
+        return  # another grouping (e.g. 5310-01-2345678): judged on its digits alone
     for group, (part, width) in zip(groups, layout, strict=False):
         if not (group.isascii() and group.isdigit()) or len(group) != width:
             label = _(PART_LABELS[part])

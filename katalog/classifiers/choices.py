@@ -36,3 +36,11 @@ LEVEL_NAMES = {
     "subclass": {"en": "subclass", "ru": "подкласс"},
     "type": {"en": "type", "ru": "вид"},
 }
+
+
+class ChangeKind(models.TextChoices):
+    NEW = "new", _("new")
+    REMOVED = "removed", _("removed")
+    RENAMED = "renamed", _("renamed")
+    SPLIT = "split", _("split")
+    MERGED = "merged", _("merged")

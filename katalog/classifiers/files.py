@@ -31,6 +31,7 @@ def read_records(content: bytes, *, filename: str) -> list[tuple[int, dict[str, 
         text = content.decode("utf-8-sig")
         reader = csv.DictReader(io.StringIO(text, newline=""))
         out = []
+        _ = reader.fieldnames  # reads the header line
         start = reader.line_num + 1
         for record in reader:
             # Report the line a record starts on: quoted notes may span several lines.

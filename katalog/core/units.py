@@ -32,6 +32,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -212,8 +213,14 @@ def _affine(from_expr: str, to_expr: str) -> tuple[float, float]:
         return float(ureg.Quantity(1.0, src).to(dst).magnitude), 0.0
     hundred = float(ureg.Quantity(100.0, src).to(dst).magnitude)
     # Offset units (°C, °F): pint's float arithmetic leaves noise such as 31.999999999999936;
-    # the true factors are short decimals (1.8, 32, 273.15, 5/9), so 13 digits are exact enough.
-    return float(f"{(hundred - zero) / 100.0:.13g}"), float(f"{zero:.13g}")
+    # the true factors are simple fractions (9/5, 32, 5463/20, 5/9), so snap to them.
+    return _snap((hundred - zero) / 100.0), _snap(zero)
+
+
+def _snap(x: float) -> float:
+    """``x`` replaced by a nearby fraction with a small denominator, if one is within 1e-11."""
+    near = Fraction(x).limit_denominator(10_000)
+    return float(near) if abs(float(near) - x) <= 1e-11 * max(1.0, abs(x)) else x
 
 
 # --------------------------------------------------------------------------- the table
@@ -230,15 +237,17 @@ _PRIMES = str.maketrans(
     {"’": "'", "‘": "'", "`": "'", "′": "'", "”": '"', "“": '"', "″": '"', "µ": "u", "μ": "u"}
 )
 _KEY_DROP_RE = re.compile(r"[\s·⋅∙•*×.\-^]+")
-_LATIN_TO_CYR = str.maketrans("aceopxykmABCEHKMOPTX", "асеорхукмАВСЕНКМОРТХ")
-_CYR_TO_LATIN = str.maketrans("асеорхукмАВСЕНКМОРТХ", "aceopxykmABCEHKMOPTX")
+# Letters that look alike in upright fonts (lower-case м/m do not).
+_LATIN_TO_CYR = str.maketrans("aceopxykABCEHKMOPTX", "асеорхукАВСЕНКМОРТХ")
+_CYR_TO_LATIN = str.maketrans("асеорхукАВСЕНКМОРТХ", "aceopxykABCEHKMOPTX")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _CYR_RE = re.compile(r"[\u0400-\u04ff]")
 
 
 def _unit_key(text: str) -> str:
     """Normalise a unit spelling: NFKC, µ→u, primes, no spaces, dots, hyphens or ``·*^``."""
-    key = unicodedata.normalize("NFKC", text).translate(_PRIMES).replace("''", '"')
+    key = unicodedata.normalize("NFKC", text.translate(_SUPERSCRIPTS)).translate(_PRIMES)
+    key = key.replace("''", '"').replace("\u2212", "-")
     return _KEY_DROP_RE.sub("", key)
 
 
@@ -694,8 +703,8 @@ def unit_symbol(unit_code: str, *, locale: str = "en") -> str:
     lang, _sep, rest = locale.replace("-", "_").partition("_")
     if lang.lower() in _CYRILLIC_LOCALES or "cyrl" in rest.lower():
         for alias in row.aliases:
-            # skip look-alike spellings such as "°С" or "К" typed with Cyrillic letters
-            if _CYR_RE.search(alias) and alias.translate(_CYR_TO_LATIN) not in row.aliases:
+            # skip look-alikes of the primary symbol, such as "°С" or "К" in Cyrillic letters
+            if _CYR_RE.search(alias) and alias.translate(_CYR_TO_LATIN) != row.aliases[0]:
                 return alias
     return row.aliases[0] if row.aliases else row.code
 

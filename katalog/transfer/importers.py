@@ -77,17 +77,26 @@ class ErrorSink:
 
     def __init__(self, report: ImportReport, path: Path | None) -> None:
         self.report = report
+        self.pending = []
         self.handle = path.open("w", encoding="utf-8", newline="") if path else None
         self.writer = csv.writer(self.handle) if self.handle else None
         if self.writer:
             self.writer.writerow(["line", "column", "code", "message"])
 
+    pending: list[RowError]
+
     def add(self, error: RowError) -> None:
-        self.report.rejected += 1
-        if len(self.report.errors) < KEPT_ERRORS:
-            self.report.errors.append(error)
-        if self.writer:
-            self.writer.writerow([error.line, error.column, error.code, error.message])
+        self.pending.append(error)
+
+    def flush(self) -> None:
+        """Report a batch's rejections in line order (validation and writing find them apart)."""
+        for error in sorted(self.pending, key=lambda e: e.line):
+            self.report.rejected += 1
+            if len(self.report.errors) < KEPT_ERRORS:
+                self.report.errors.append(error)
+            if self.writer:
+                self.writer.writerow([error.line, error.column, error.code, error.message])
+        self.pending = []
 
     def close(self) -> None:
         if self.handle:
@@ -206,6 +215,7 @@ def _run_batch(importer: BaseImporter, batch, sink: ErrorSink, report: ImportRep
         importer.write(records, sink, report)
         if importer.dry_run:
             transaction.set_rollback(True)
+    sink.flush()
 
 
 # --- items ----------------------------------------------------------------------------------
