@@ -156,7 +156,7 @@ class Item(models.Model):
     """A code of a version with its titles and explanatory notes per language."""
 
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="items")
-    level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="items")
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="items")
     code = models.CharField(_("code"), max_length=20)
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"

@@ -329,7 +329,8 @@ def _resolve(unit_text: str, kind: str | None) -> _Resolution:
                 gettext_noop("'%(unit)s' after the number is not a unit"),
                 {"unit": unit_text},
             )
-        return ("err", UNIT_UNKNOWN, gettext_noop("unit '%(unit)s' is unknown"), {"unit": unit_text})
+        message = gettext_noop("unit '%(unit)s' is unknown")
+        return ("err", UNIT_UNKNOWN, message, {"unit": unit_text})
     if kind is not None:
         matching = [c for c in codes if _row_kind(c) == kind]
         if not matching:
@@ -401,7 +402,8 @@ def _prepare(text: str) -> str:
     text = _SUPER_RUN_RE.sub(lambda m: "^" + m.group().translate(_SUPERSCRIPTS), text)
     text = _VULGAR_RE.sub(lambda m: " " + _VULGAR[m.group()], text)
     text = unicodedata.normalize("NFKC", text)
-    return text.replace("\u2212", "-").replace("\u2044", "/").replace("⌀", "").replace("Ø", "").strip()
+    text = text.replace("\u2212", "-").replace("\u2044", "/")
+    return text.replace("⌀", "").replace("Ø", "").strip()  # "Ø12 мм": a diameter sign
 
 
 @lru_cache(maxsize=64)
@@ -455,7 +457,10 @@ def _plain_decimal(token: str, locale: str) -> Decimal | None:
         else:
             head, tail = token.split(sep)
             grouping = len(tail) == 3 and 1 <= len(head) <= 3 and head[:1] != "0"
-            dec, grp = (None, sep) if grouping and sep == loc_group and sep != loc_decimal else (sep, None)
+            if grouping and sep == loc_group and sep != loc_decimal:
+                dec, grp = None, sep
+            else:
+                dec, grp = sep, None
     int_part, _sep, frac = token.partition(dec) if dec else (token, "", "")
     if grp:
         groups = int_part.split(grp)
@@ -534,7 +539,8 @@ def _build(
     value = float(magnitude) * scale + offset
     if not math.isfinite(value):
         raise _fail(VALUE_OUT_OF_RANGE, gettext_noop("'%(value)s' is too large"), value=raw)
-    if (min_value is not None and value < min_value) or (max_value is not None and value > max_value):
+    too_low = min_value is not None and value < min_value
+    if too_low or (max_value is not None and value > max_value):
         raise _fail(
             VALUE_OUT_OF_RANGE,
             gettext_noop("'%(value)s' is outside the allowed range %(min)s to %(max)s %(unit)s"),
@@ -546,7 +552,8 @@ def _build(
     if kind == "temperature":
         k_scale, k_offset = _affine(canonical_expr, "kelvin")
         if value * k_scale + k_offset < -1e-9:
-            raise _fail(VALUE_OUT_OF_RANGE, gettext_noop("'%(value)s' is below absolute zero"), value=raw)
+            message = gettext_noop("'%(value)s' is below absolute zero")
+            raise _fail(VALUE_OUT_OF_RANGE, message, value=raw)
     return Quantity(raw=raw, magnitude=magnitude, unit_code=code, value=value)
 
 
@@ -583,7 +590,9 @@ def parse_quantity(
     )
 
 
-_RANGE_WORDS_RE = re.compile(r"^\s*(?:от|from)\s+(?P<lo>.+?)\s+(?:до|to)\s+(?P<hi>.+?)\s*$", re.I | re.S)
+_RANGE_WORDS_RE = re.compile(
+    r"^\s*(?:от|from)\s+(?P<lo>.+?)\s+(?:до|to)\s+(?P<hi>.+?)\s*$", re.I | re.S
+)
 _RANGE_SEP_RE = re.compile(r"\s*(?:\.{2,3}|…|–|—|÷|\s(?:to|до)\s)\s*", re.I)
 
 
@@ -598,7 +607,8 @@ def _range_sides(text: str, locale: str) -> tuple[str, str] | None:
     if seps:
         raise _fail(RANGE_INVALID, gettext_noop("'%(value)s' is not a range"), value=text)
     whole = _lex(text, locale)
-    if whole is not None and not whole[1].startswith("-") and not any(c.isdigit() for c in whole[1]):
+    single = whole is not None and not whole[1].startswith("-")
+    if single and not any(c.isdigit() for c in whole[1]):
         return None  # a single value, e.g. "12 mm" or "1-1/2 in"
     for i, ch in enumerate(text):
         if ch != "-" or not text[:i].strip():

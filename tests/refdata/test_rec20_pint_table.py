@@ -157,4 +157,5 @@ def test_aliases_resolve_to_their_row(row: dict[str, str]) -> None:
     This also rejects the same spelling on two rows of the same kind (which would be ambiguous).
     """
     for spelling in [*row["aliases"].split("|"), row["code"]]:
-        assert units.to_unit_code(spelling, canonical_unit=row["pint_unit"]) == row["code"], spelling
+        code = units.to_unit_code(spelling, canonical_unit=row["pint_unit"])
+        assert code == row["code"], spelling

@@ -1,0 +1,97 @@
+"""The README's tour, run for real on a clean clone: `katalog init`, `katalog serve`, and every
+`$ command` of its console blocks, whose output must be exactly what the README shows."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+CONSOLE_BLOCK = re.compile(r"```console\n(.*?)```", re.S)
+
+pytestmark = pytest.mark.slow
+
+
+def tour_commands(readme: str) -> list[tuple[str, list[str]]]:
+    """(command, expected output lines) for every `$ ` line of the console blocks."""
+    steps: list[tuple[str, list[str]]] = []
+    for block in CONSOLE_BLOCK.findall(readme):
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                steps.append((line[2:], []))
+            elif steps:
+                steps[-1][1].append(line)
+    return steps
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"server did not answer at {url}")
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory):
+    if connection.vendor != "sqlite":
+        pytest.skip("the README tour describes the default embedded (SQLite) set-up")
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs the git repository")
+    target = tmp_path_factory.mktemp("clone") / "katalog"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(target)], check=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KATALOG_")}
+    env |= {
+        "PYTHONPATH": str(target),
+        "PYTHONUNBUFFERED": "1",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "katalog.config.settings",
+    }
+    return target, env
+
+
+def test_readme_tour_on_a_clean_clone(clone):
+    target, env = clone
+    init = subprocess.run(["katalog", "init"], cwd=target, env=env, capture_output=True, text=True, timeout=600)
+    assert init.returncode == 0, init.stderr
+    again = subprocess.run(["katalog", "init"], cwd=target, env=env, capture_output=True, text=True, timeout=600)
+    assert "demo-catalogue: already loaded" in again.stdout
+    assert "{'countries': 0, 'currencies': 0, 'units': 0, 'code values': 0, 'supply groups': 0, 'supply classes': 0}" in again.stdout
+
+    port = free_port()
+    server = subprocess.Popen(
+        ["katalog", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=target, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/v1/openapi.json")
+        steps = tour_commands((target / "README.md").read_text(encoding="utf-8"))
+        assert len(steps) >= 8
+        for command, expected in steps:
+            command = command.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+            result = subprocess.run(
+                ["bash", "-c", command + " 2>&1"], cwd=target, env=env, capture_output=True, text=True, timeout=300
+            )
+            assert result.stdout.rstrip("\n").splitlines() == expected, command
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
