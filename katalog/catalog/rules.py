@@ -121,13 +121,14 @@ def _part_at(digits: str, index: int) -> str:
     return "number"
 
 
-def looks_like_catalogue_number(text: str) -> bool:
-    """True if the text parses as a catalogue number (used to route lookups)."""
-    try:
-        parse_catalogue_number(text)
-    except ValidationFailed:
-        return False
-    return True
+def has_number_shape(text: str) -> bool:
+    """True if the text is laid out like a catalogue number (groups 4-2-3-4 or 2-3-4, or only
+    digits and separators), valid or not: lookups then report what is wrong with the number."""
+    groups = _split_groups(text.strip())
+    widths = [len(g) for g in groups]
+    if widths in ([4, 2, 3, 4], [2, 3, 4]):
+        return True
+    return bool(groups) and all(g.isascii() and g.isdigit() for g in groups)
 
 
 def pattern_regex(pattern: str) -> re.Pattern[str]:

@@ -11,7 +11,7 @@ from katalog.catalog import rules
 from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item, Reference
 from katalog.core.errors import NotFound, ValidationFailed
 from katalog.core.i18n import pick_text
-from katalog.core.text import ascii_code_key, code_key, is_separator
+from katalog.core.text import ascii_code_key, code_key
 from katalog.refdata.models import CodeValue, SupplyClass
 
 MAX_LOOKUP_RESULTS = 50
@@ -64,8 +64,8 @@ def items_by_reference(text: str) -> list[Item]:
 def item_lookup(text: str) -> list[Item]:
     """Find items by catalogue number (any form) or else by reference number.
 
-    Text made only of digits and separators that is not a valid number and matches no
-    reference gets the number's own error, which says which part is wrong.
+    Text shaped like a catalogue number that is not valid and matches no reference gets the
+    number's own error, which says which part is wrong.
     """
     try:
         return [item_get(text)]
@@ -77,7 +77,7 @@ def item_lookup(text: str) -> list[Item]:
             return items
         raise
     items = items_by_reference(text)
-    if not items and number_error and all(ch.isdigit() or is_separator(ch) for ch in text.strip()):
+    if not items and number_error and rules.has_number_shape(text):
         raise number_error
     if not items:
         raise NotFound(
