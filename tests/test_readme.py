@@ -57,16 +57,29 @@ def clone(tmp_path_factory):
         pytest.skip("the README tour describes the default embedded (SQLite) set-up")
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("needs the git repository")
-    target = tmp_path_factory.mktemp("clone") / "katalog"
+    base = tmp_path_factory.mktemp("clone")
+    target = base / "katalog"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(target)], check=True)
+    bin_dir = clone_environment(base / "venv", target)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KATALOG_")}
-    env |= {
-        "PYTHONPATH": str(target),
-        "PYTHONUNBUFFERED": "1",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
-        "DJANGO_SETTINGS_MODULE": "katalog.config.settings",
-    }
+    env |= {"PYTHONUNBUFFERED": "1", "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}"}
     return target, env
+
+
+def clone_environment(venv: Path, source: Path) -> Path:
+    """A virtualenv that runs the clone's code with the installed dependencies.
+
+    The development install is editable, and its import hook would load the working tree
+    instead of the clone; this environment sees only the dependencies and the clone.
+    """
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "katalog-clone.pth").write_text("\n".join([str(source), *deps]) + "\n")
+    script = venv / "bin" / "katalog"
+    script.write_text(f"#!{venv / 'bin' / 'python'}\nfrom katalog.cli import main\nmain()\n")
+    script.chmod(0o755)
+    return venv / "bin"
 
 
 def test_readme_tour_on_a_clean_clone(clone):

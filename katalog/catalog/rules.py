@@ -122,11 +122,11 @@ def _part_at(digits: str, index: int) -> str:
 
 
 def has_number_shape(text: str) -> bool:
-    """True if the text is laid out like a catalogue number (groups 4-2-3-4 or 2-3-4, or only
-    digits and separators), valid or not: lookups then report what is wrong with the number."""
+    """True if the text is laid out like a catalogue number (four groups led by the 4-digit
+    class, three led by the 2-digit code, or only digits), valid or not: lookups then report what is wrong with the number."""
     groups = _split_groups(text.strip())
     widths = [len(g) for g in groups]
-    if widths in ([4, 2, 3, 4], [2, 3, 4]):
+    if (len(widths) == 4 and widths[0] == 4) or (len(widths) == 3 and widths[0] == 2):
         return True
     return bool(groups) and all(g.isascii() and g.isdigit() for g in groups)
 
