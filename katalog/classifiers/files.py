@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 from katalog.classifiers.errors import ClassifierErrorCode as E
@@ -123,7 +122,3 @@ def render(rows: list[dict[str, Any]], *, fmt: str, columns: list[str], sheet: s
         code=E.EXPORT_FORMAT_UNKNOWN,
         errors=[FieldError("format", E.EXPORT_FORMAT_UNKNOWN, "Use csv, xlsx or json.")],
     )
-
-
-def read_path(path: Path) -> bytes:
-    return path.read_bytes()

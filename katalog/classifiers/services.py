@@ -22,6 +22,7 @@ from katalog.classifiers.models import (
     Item,
     Level,
     ManufacturerActivity,
+    NationalClassifier,
     Version,
 )
 from katalog.classifiers.rules import (
@@ -259,7 +260,7 @@ def manufacturer_activities_set(
 
 def _activity_version(*, manufacturer: Any, version: str | None, on: dt.date) -> Version:
     country = manufacturer.country_id or ""
-    national = selectors.NationalClassifier.objects.filter(country_code=country).first()
+    national = NationalClassifier.objects.filter(country_code=country).first()
     if national is not None:
         expected = selectors.version_at(classification=national.classification, on=on)
         if version and version not in (expected.slug, national.classification.slug):
