@@ -5,5 +5,5 @@ from katalog.web.views import catalog
 app_name = "web"
 urlpatterns = [
     path("", catalog.home, name="home"),
-    path("items/<str:number>/", catalog.item_detail, name="item-detail"),
+    path("items/<str:number>/", catalog.item_detail_page, name="item-detail"),
 ]

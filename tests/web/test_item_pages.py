@@ -1,0 +1,25 @@
+import pytest
+
+from katalog.catalog import services
+from tests.factories import ManufacturerFactory, make_item
+
+
+@pytest.mark.django_db
+def test_lookup_by_reference_opens_the_item_page(client):
+    item = make_item()
+    services.reference_add(actor=None, item=item, manufacturer=ManufacturerFactory(), number="АВС-77")
+    response = client.get("/", {"q": "abc 77"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert response["Location"] == f"/items/{item.catalogue_number}/"
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ru")
+    text = page.content.decode()
+    assert item.catalogue_number in text
+    assert "ГАЙКА ШЕСТИГРАННАЯ" in text
+    assert "АВС-77" in text
+
+
+@pytest.mark.django_db
+def test_invalid_number_on_the_page_says_which_part(client):
+    response = client.get("/", {"q": "6730-LS-CRE-EN"})
+    assert response.status_code == 422
+    assert "INVALID_CATALOGUE_NUMBER" in response.content.decode()
