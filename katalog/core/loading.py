@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+
 
 from django.db import models
 
@@ -61,5 +61,3 @@ def data_path(module_file: str, name: str) -> Path:
     return Path(module_file).resolve().parent / "data" / name
 
 
-def first(values: Iterable[Any]) -> Any:
-    return next(iter(values), None)
