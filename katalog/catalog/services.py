@@ -40,34 +40,17 @@ REFERENCE_MAX_LENGTH = 32
 
 
 def allocate_serial(bureau_code: str) -> int:
-    """Take the next serial under a bureau code. Must run inside the caller's transaction.
+    """Take the next serial under a bureau code. Must run inside the caller's transaction."""
+    return allocate_serial_block(bureau_code, 1)[0]
+
+
+def allocate_serial_block(bureau_code: str, count: int) -> range:
+    """Reserve `count` consecutive serials under a bureau code, inside the caller's transaction.
 
     The counter row is updated in place (`UPDATE … RETURNING`), so concurrent allocators queue
     on its row lock (PostgreSQL) or on the write lock (SQLite, IMMEDIATE transactions); a
     rolled-back transaction returns nothing that was ever issued, and serials never go back.
     """
-    sql = (
-        "UPDATE catalog_serialcounter SET last_serial = last_serial + 1 "
-        "WHERE bureau_code = %s RETURNING last_serial"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [bureau_code])
-        row = cursor.fetchone()
-        if row is None:
-            SerialCounter.objects.get_or_create(bureau_code=bureau_code)
-            cursor.execute(sql, [bureau_code])
-            row = cursor.fetchone()
-    serial = int(row[0])
-    if serial > MAX_SERIAL:
-        raise RuleViolation(
-            _("Bureau code %(code)s has no serials left") % {"code": bureau_code},
-            code="SERIALS_EXHAUSTED",
-        )
-    return serial
-
-
-def allocate_serial_block(bureau_code: str, count: int) -> range:
-    """Reserve `count` consecutive serials at once (bulk loads); same guarantees as one."""
     SerialCounter.objects.get_or_create(bureau_code=bureau_code)
     with connection.cursor() as cursor:
         cursor.execute(
