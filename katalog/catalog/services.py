@@ -28,7 +28,7 @@ from katalog.catalog.models import (
     SerialCounter,
 )
 from katalog.core.errors import Conflict, FieldError, RuleViolation, ValidationFailed
-from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
+from katalog.core.text import ascii_code_key, code_key, search_terms, search_words
 from katalog.names.models import ItemName
 from katalog.refdata.models import SupplyClass
 
@@ -140,8 +140,7 @@ def bureau_for_country(country: str | None) -> Bureau:
 
 
 def manufacturer_search_text(code: str, names: dict[str, str]) -> str:
-    words = {word_key(v) for v in names.values() if v}
-    return " ".join(sorted({code.lower()} | words | {ascii_word_key(w) for w in words}))
+    return " ".join(sorted({code.lower()} | search_terms(*names.values())))
 
 
 @transaction.atomic
@@ -182,8 +181,7 @@ def manufacturer_create(
 
 
 def item_search_text(name_text: str, item_name: ItemName) -> str:
-    words = {word_key(name_text)} if name_text else set()
-    return " ".join(sorted(words | {ascii_word_key(w) for w in words})) + " " + item_name.search_text
+    return search_words(name_text) + " " + item_name.search_text
 
 
 @transaction.atomic

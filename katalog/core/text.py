@@ -56,3 +56,15 @@ def is_separator(ch: str) -> bool:
     """Spaces, dashes of any kind, dots, slashes and underscores separate parts of a code."""
     category = unicodedata.category(ch)
     return category in {"Zs", "Pd", "Cc"} or ch in "._/\\,\u00ad\u2212"
+
+
+def search_terms(*texts: str) -> set[str]:
+    """Each text's word key and its Latin transliteration, so that Latin and Cyrillic queries
+    meet the same row."""
+    words = {word_key(t) for t in texts if t}
+    return words | {ascii_word_key(w) for w in words}
+
+
+def search_words(*texts: str) -> str:
+    """The stored search text of some names: `search_terms`, sorted and space-separated."""
+    return " ".join(sorted(search_terms(*texts)))

@@ -11,7 +11,7 @@ import json
 from django.db import transaction
 
 from katalog.core.loading import data_path, upsert
-from katalog.core.text import ascii_word_key, word_key
+from katalog.core.text import search_words
 from katalog.names.models import (
     Characteristic,
     IdentificationGuide,
@@ -23,8 +23,7 @@ from katalog.names.models import (
 
 
 def item_name_search_text(names: dict[str, str]) -> str:
-    words = {word_key(v) for v in names.values() if v}
-    return " ".join(sorted(words | {ascii_word_key(v) for v in words}))
+    return search_words(*names.values())
 
 
 def _load_reply_tables(data: dict) -> dict[str, int]:
