@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run init serve test test-sqlite test-postgres bench bench-large clean
+.PHONY: browser run init serve test test-sqlite test-postgres bench bench-large clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ run: $(VENV)/.installed
 init: $(VENV)/.installed
 	$(BIN)/katalog init
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test browser
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -40,6 +40,9 @@ test-postgres: $(VENV)/.installed-test
 		if [ "$$CI" = "true" ]; then echo "PostgreSQL at $(PG_TEST_URL) is unreachable: the PostgreSQL pass is mandatory under CI=true" >&2; exit 1; fi; \
 		echo "PostgreSQL unreachable: PostgreSQL pass skipped (mandatory under CI=true)"; \
 	fi
+
+browser:
+	@sh scripts/ensure_chromium.sh
 
 bench: $(VENV)/.installed
 	$(BIN)/katalog bench

@@ -34,6 +34,14 @@ install_error_handlers(api)
 # Routers register themselves here, one line per domain.
 from katalog.api.routers import catalog as _catalog  # noqa: E402
 from katalog.api.routers import classifiers as _classifiers  # noqa: E402
+from katalog.api.routers import codification as _codification  # noqa: E402
+from katalog.api.routers import jobs as _jobs  # noqa: E402
+from katalog.api.routers import screening as _screening  # noqa: E402
+from katalog.api.routers import search as _search  # noqa: E402
 
 api.add_router("", _catalog.router)
 api.add_router("/classifications", _classifiers.router)
+api.add_router("/search", _search.router)
+api.add_router("/screening", _screening.router)
+api.add_router("/requests", _codification.router)
+api.add_router("/jobs", _jobs.router)

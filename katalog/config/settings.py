@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "katalog.catalog",
     "katalog.classifiers",
     "katalog.transfer",
+    "katalog.jobs",
+    "katalog.search",
+    "katalog.screening",
+    "katalog.codification",
     "katalog.api",
     "katalog.web",
 ]

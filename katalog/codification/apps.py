@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CodificationConfig(AppConfig):
+    name = "katalog.codification"
+    label = "codification"
