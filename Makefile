@@ -45,10 +45,12 @@ browser:
 	@sh scripts/ensure_chromium.sh
 
 bench: $(VENV)/.installed
-	$(BIN)/katalog bench
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || echo "wrk not installed: the HTTP figure uses the Python client"
+	KATALOG_DATABASE_URL="sqlite:///var/bench.sqlite3" $(BIN)/katalog bench --items $${ITEMS:-1000000}
 
 bench-large: $(VENV)/.installed
-	KATALOG_DATABASE_URL="$${KATALOG_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/katalog_bench}" $(BIN)/katalog bench --large
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || echo "wrk not installed: the HTTP figure uses the Python client"
+	KATALOG_DATABASE_URL="$${KATALOG_BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/katalog_bench}" $(BIN)/katalog bench --large --items $${ITEMS:-10000000}
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
-from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError, IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
 from katalog.core.errors import KatalogError
+
+logger = logging.getLogger("katalog.api")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://katalog.invalid/problems/"
@@ -25,7 +29,10 @@ class ProblemField(BaseModel):
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details, with katalog's stable `code` and field `errors`."""
+    """RFC 9457 problem details, with katalog's stable `code` and field `errors`.
+
+    Some problems add members of their own (e.g. `conflicting_item` of REFERENCE_CONFLICT).
+    """
 
     type: str
     title: str
@@ -95,22 +102,42 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return problem_response(
+        response = problem_response(
             request,
             status=401,
             code="NOT_AUTHENTICATED",
-            title="Authentication required",
-            detail="Send a valid token or log in.",
+            title=_("Authentication required"),
+            detail=_("Send a valid, unexpired API token as `Authorization: Bearer …`, or log in."),
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="katalog"'
+        return response
+
+    @api.exception_handler(AuthorizationError)
+    def _authorization_error(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
+        return problem_response(
+            request,
+            status=403,
+            code="PERMISSION_DENIED",
+            title=_("Permission denied"),
+            detail=str(exc.message),
         )
 
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        # ninja raises 400 for a body it cannot parse (broken JSON, wrong encoding).
+        code = "MALFORMED_BODY" if exc.status_code == 400 else "HTTP_" + str(exc.status_code)
         return problem_response(
             request,
             status=exc.status_code,
-            code="HTTP_" + str(exc.status_code),
-            title=str(exc),
-            detail=str(exc),
+            code=code,
+            title=str(exc.message),
+            detail=str(exc.message),
+        )
+
+    @api.exception_handler(Http404)
+    def _http_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem_response(
+            request, status=404, code="NOT_FOUND", title=_("Not found"), detail=str(exc) or _("Not found")
         )
 
     @api.exception_handler(IntegrityError)
@@ -119,6 +146,28 @@ def install_error_handlers(api: NinjaAPI) -> None:
             request,
             status=409,
             code="CONFLICT",
-            title="Conflict",
-            detail="The change conflicts with data already stored.",
+            title=_("Conflict"),
+            detail=_("The change conflicts with data already stored."),
+        )
+
+    @api.exception_handler(DataError)
+    def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # A value the database cannot hold (too long, out of range) that no schema caught.
+        return problem_response(
+            request,
+            status=422,
+            code="VALIDATION_FAILED",
+            title=_("Invalid input"),
+            detail=_("A value is too long or out of range."),
+        )
+
+    @api.exception_handler(Exception)
+    def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unexpected error in %s %s", request.method, request.path)
+        return problem_response(
+            request,
+            status=500,
+            code="INTERNAL_ERROR",
+            title=_("Internal error"),
+            detail=_("Something went wrong on the server; the error has been logged."),
         )

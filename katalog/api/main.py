@@ -1,16 +1,23 @@
-"""The REST API: one NinjaAPI at /api/v1/, routers per domain, problem+json errors."""
+"""The REST API: one NinjaAPI at /api/v1/, routers per domain, problem+json errors.
+
+Reads of catalogue data are public; writes need a token or the session (see `auth.py`).
+Every error, including unknown routes (404) and unsupported methods (405), is problem+json.
+"""
 
 from __future__ import annotations
 
 import json
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from katalog.api.errors import install_error_handlers
+from katalog.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers, problem_response
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -20,10 +27,86 @@ class UnicodeJSONRenderer(JSONRenderer):
         return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
 
 
-api = NinjaAPI(
+def _unknown_route(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    return problem_response(
+        request,
+        status=404,
+        code="ROUTE_NOT_FOUND",
+        title=_("Not found"),
+        detail=_("There is no endpoint at %(path)s") % {"path": request.path},
+    )
+
+
+_unknown_route.csrf_exempt = True  # type: ignore[attr-defined]
+
+
+def _problem_for_not_allowed(view: Any) -> Any:
+    """ninja answers an unsupported method with a bare 405; make it a problem with `Allow`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            problem = problem_response(
+                request,
+                status=405,
+                code="METHOD_NOT_ALLOWED",
+                title=_("Method not allowed"),
+                detail=_("%(method)s is not allowed here; use %(allowed)s")
+                % {"method": request.method, "allowed": response["Allow"]},
+            )
+            problem["Allow"] = response["Allow"]
+            return problem
+        return response
+
+    return wrapper
+
+
+MALFORMED_BODY = {
+    "description": "The body cannot be parsed (not JSON, not the declared form)",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+def _problems_as_problem_json(schema: dict[str, Any]) -> None:
+    """Error responses are sent as `application/problem+json`; say so in the document. Every
+    operation with a body may answer 400 for a body that cannot be parsed at all."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault(400, MALFORMED_BODY)
+            for status, answer in operation.get("responses", {}).items():
+                content = answer.get("content", {})
+                if str(status)[0] in "45" and "application/json" in content:
+                    answer["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
+
+
+class KatalogAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        _problems_as_problem_json(schema)
+        return schema
+
+    def _get_urls(self) -> list[URLPattern | URLResolver]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _problem_for_not_allowed(pattern.callback)
+        # Last: anything else under /api/v1/ is an unknown route, answered as a problem.
+        urls.append(re_path(r"^.*$", _unknown_route, name="unknown-route"))
+        return urls
+
+
+api = KatalogAPI(
     title="katalog API",
     version="1",
-    description="Interstate cataloguing of items of supply.",
+    description=(
+        "Interstate cataloguing of items of supply. Reads of catalogue data are public; writes "
+        "need `Authorization: Bearer <token>` (`katalog token create USER`) or the logged-in "
+        "session with its CSRF token. Updates send the ETag they read in `If-Match`. Lists are "
+        "keyset-paginated: pass the `next` value of a page as `after`. Errors are "
+        "`application/problem+json` with a stable `code`."
+    ),
     renderer=UnicodeJSONRenderer(),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
@@ -36,12 +119,17 @@ from katalog.api.routers import catalog as _catalog  # noqa: E402
 from katalog.api.routers import classifiers as _classifiers  # noqa: E402
 from katalog.api.routers import codification as _codification  # noqa: E402
 from katalog.api.routers import jobs as _jobs  # noqa: E402
+from katalog.api.routers import manufacturers as _manufacturers  # noqa: E402
+from katalog.api.routers import reference_data as _reference_data  # noqa: E402
 from katalog.api.routers import screening as _screening  # noqa: E402
 from katalog.api.routers import search as _search  # noqa: E402
 
 api.add_router("", _catalog.router)
+api.add_router("", _manufacturers.router)
+api.add_router("", _reference_data.router)
 api.add_router("/classifications", _classifiers.router)
 api.add_router("/search", _search.router)
 api.add_router("/screening", _screening.router)
 api.add_router("/requests", _codification.router)
 api.add_router("/jobs", _jobs.router)
+api.add_router("/export", "katalog.api.routers.export.router")

@@ -3,7 +3,9 @@ management data. Every record knows the bureau that owns it."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from katalog.core.i18n import pick_text
@@ -224,3 +226,44 @@ class ManagementData(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bureau_id} on {self.item_id}"
+
+
+class ItemAction(models.TextChoices):
+    """What happened to an item, as recorded in its history."""
+
+    CREATED = "created", _("created")
+    REFERENCE_ADDED = "reference_added", _("reference added")
+    CHARACTERISTIC_SET = "characteristic_set", _("characteristic set")
+    REGISTRATION_ADDED = "registration_added", _("user registered")
+    REGISTRATION_WITHDRAWN = "registration_withdrawn", _("user registration withdrawn")
+    MANAGEMENT_SET = "management_set", _("management data set")
+    ACTIVATED = "activated", _("became active")
+    INACTIVATED = "inactivated", _("became inactive (no registered user)")
+    CANCELLED = "cancelled", _("cancelled")
+    REINSTATED = "reinstated", _("reinstated")
+    REPLACEMENT_RECEIVED = "replacement_received", _("received references and users of a cancelled item")
+
+
+class ItemEvent(models.Model):
+    """One entry of an item's history: who did what, when, for which bureau and why."""
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    bureau = models.ForeignKey(
+        "accounts.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=24, choices=ItemAction.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["item", "at", "id"]
+        indexes = [models.Index(fields=["item", "at"], name="itemevent_item_at_idx")]
+        verbose_name = _("item event")
+        verbose_name_plural = _("item events")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.action} {self.at:%Y-%m-%d}"

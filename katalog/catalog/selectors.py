@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from katalog.catalog import rules
-from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item, Reference
+from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item, ItemEvent, Reference
 from katalog.core.errors import NotFound, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, code_key
@@ -44,6 +44,25 @@ def item_get(number: str) -> Item:
             code="ITEM_NOT_FOUND",
         )
     return item
+
+
+MAX_REPLACEMENT_HOPS = 20
+
+
+def item_current(item: Item) -> Item:
+    """Follow `replaced_by` from a cancelled item to the one to use now (the item itself when
+    it is not replaced). Bounded, so a loop in bad data cannot hang a lookup."""
+    current = item
+    for _hop in range(MAX_REPLACEMENT_HOPS):
+        if current.status not in CANCELLED_STATUSES or not current.replaced_by_id:
+            break
+        current = item_queryset().get(pk=current.replaced_by_id)
+    return current
+
+
+def item_history(item: Item) -> QuerySet[ItemEvent]:
+    """The item's history, oldest first."""
+    return ItemEvent.objects.filter(item=item).select_related("actor", "bureau").order_by("at", "id")
 
 
 def items_by_reference(text: str) -> list[Item]:
@@ -106,6 +125,7 @@ def _reply_display(value: CharacteristicValue) -> str:
 def item_detail(item: Item, language: str | None = None) -> dict[str, Any]:
     """The item as a plain structure: what the API returns and the CLI prints."""
     replacement = item.replaced_by.catalogue_number if item.replaced_by_id else None
+    current = item_current(item) if replacement else item
     return {
         "catalogue_number": item.catalogue_number,
         "niin": item.niin,
@@ -120,6 +140,8 @@ def item_detail(item: Item, language: str | None = None) -> dict[str, Any]:
         "cancelled": item.status in CANCELLED_STATUSES,
         "cancellation_reason": item.cancellation_reason or None,
         "replaced_by": replacement,
+        # Where a lookup of a cancelled number leads: the end of the replacement chain.
+        "use_instead": current.catalogue_number if current.pk != item.pk else None,
         "bureau": {"key": item.bureau.key, "user_code": item.bureau.user_code, "bureau_code": item.bureau_code},
         "references": [
             {

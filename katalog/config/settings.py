@@ -111,6 +111,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("KATALOG_STATIC_ROOT", str(Path.cwd() / "var" / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
+# Uploaded files (documents attached to codification requests).
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("KATALOG_MEDIA_ROOT", str(Path.cwd() / "var" / "media")))
+
+# Days from submission to the due date of a codification request, per priority.
+CODIFICATION_DUE_DAYS = {"routine": 30, "accelerated": 10, "emergency": 2}
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Duplicate screening thresholds: below LOWER is "no duplicate", above UPPER is "duplicate".

@@ -69,8 +69,17 @@ class Conflict(KatalogError):
 class PreconditionFailed(KatalogError):
     status = 412
     exit_code = 5
-    default_code = "STALE_VERSION"
+    default_code = "VERSION_STALE"
     title = "The record has changed since it was read"
+
+
+class PreconditionRequired(KatalogError):
+    """An update was sent without saying which version it changes (no `If-Match`)."""
+
+    status = 428
+    exit_code = 5
+    default_code = "IF_MATCH_REQUIRED"
+    title = "The version of the record is required"
 
 
 class RuleViolation(KatalogError):

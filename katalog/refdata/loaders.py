@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db import transaction
 
 from katalog.core.loading import data_path, iso_date, read_csv, texts, upsert
@@ -74,9 +75,18 @@ def load_units() -> int:
     return upsert(UnitOfMeasure, rows, unique_fields=["code"], update_fields=fields)
 
 
+def interface_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def by_language(row: dict[str, str], prefix: str) -> dict[str, str]:
+    """The `<prefix>_<lang>` columns of a row for every interface language the file has."""
+    return texts(**{lang: row.get(f"{prefix}_{lang}", "") for lang in interface_languages()})
+
+
 def load_code_tables() -> int:
     tables = [
-        CodeTable(key=r["table"], drn=r["drn"], names=texts(en=r["name_en"], ru=r["name_ru"]))
+        CodeTable(key=r["table"], drn=r["drn"], names=by_language(r, "name"))
         for r in read_csv(_path("code_table_names.csv"))
     ]
     upsert(CodeTable, tables, unique_fields=["key"], update_fields=["drn", "names"])
@@ -88,7 +98,7 @@ def load_code_tables() -> int:
             CodeValue(
                 table_id=r["table"],
                 code=r["code"],
-                meanings=texts(en=r["meaning_en"], ru=r["meaning_ru"]),
+                meanings=by_language(r, "meaning"),
                 position=positions[r["table"]],
             )
         )

@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _ensure_search_schema(sender, using="default", **kwargs):
+    """A later migration may rebuild a catalogue table on SQLite and drop the index triggers."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    connection = connections[using]
+    if not MigrationRecorder(connection).migration_qs.filter(app="search").exists():
+        return  # migrated backwards or not yet: nothing of ours to keep up
+    from katalog.search.backends import ensure_search_schema
+
+    ensure_search_schema(connection)
 
 
 class SearchConfig(AppConfig):
     name = "katalog.search"
     label = "search"
+
+    def ready(self) -> None:
+        post_migrate.connect(_ensure_search_schema, sender=self, dispatch_uid="search_ensure_schema")

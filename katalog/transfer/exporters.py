@@ -1,19 +1,31 @@
-"""Streaming export of the catalogue: rows are read in keyset pages, memory stays flat."""
+"""Streaming export of items as CSV, XLSX or JSON Lines: ids are read in keyset chunks, rows
+fetched per chunk, so memory stays flat whatever the catalogue size."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
-from typing import IO
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
 
 from katalog.catalog.models import Item
+from katalog.core.errors import ValidationFailed
+from katalog.names.models import ItemName
 
 PAGE = 2000
+FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "jsonl": "application/x-ndjson"}  # fmt: skip
 ITEM_COLUMNS = [
     "catalogue_number", "supply_class", "item_name_code", "name", "identification_type", "status",
     "replaced_by", "bureau",
 ]  # fmt: skip
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Parameters that only shape a page of results, not which items match.
+PAGING_PARAMS = {"format", "after", "limit", "cursor", "sort"}
 
 
 def neutralise(value: str) -> str:
@@ -21,30 +33,163 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
 
 
-def item_rows() -> Iterator[list[str]]:
-    last_id = 0
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise ValidationFailed(
+            _("Unknown export format %(f)r") % {"f": fmt}, code="UNKNOWN_EXPORT_FORMAT"
+        )
+    return fmt
+
+
+# --- which items --------------------------------------------------------------------------
+
+
+def all_item_ids() -> Iterator[int]:
+    """Every item id in catalogue-number (niin) order, by keyset over the unique niin."""
+    last = ""
     while True:
         page = list(
-            Item.objects.filter(pk__gt=last_id)
-            .order_by("pk")
-            .values_list("pk", "supply_class", "niin", "item_name__code", "item_name__names", "name_text",
-                         "identification_type", "status", "replaced_by__niin", "replaced_by__supply_class", "bureau__key")[:PAGE]
+            Item.objects.filter(niin__gt=last).order_by("niin").values_list("niin", "pk")[:PAGE]
         )
         if not page:
             return
-        for pk, nsc, niin, inc, names, name_text, tiic, status, r_niin, r_nsc, bureau in page:
-            number = f"{nsc}-{niin[:2]}-{niin[2:5]}-{niin[5:]}"
-            replaced = f"{r_nsc}-{r_niin[:2]}-{r_niin[2:5]}-{r_niin[5:]}" if r_niin else ""
-            name = name_text or names.get("en") or names.get("ru", "")
-            yield [number, nsc, inc, name, tiic, status, replaced, bureau]
-            last_id = pk
+        for niin, pk in page:
+            yield pk
+        last = page[-1][0]
+
+
+def _is_query(params: Mapping[str, Any] | None) -> bool:
+    return bool(params) and any(
+        v not in ("", None, []) for k, v in params.items() if k not in PAGING_PARAMS
+    )
+
+
+def export_item_ids(params: Mapping[str, Any] | None = None) -> Iterator[int]:
+    """The ids of a search result (search parameters as in the URL), or of the whole catalogue."""
+    if not _is_query(params):
+        return all_item_ids()
+    try:
+        from katalog.search.selectors import search_item_ids, search_query_from_params
+    except ImportError:
+        raise ValidationFailed(_("Search is not available"), code="SEARCH_UNAVAILABLE") from None
+    query_params = {k: v for k, v in params.items() if k not in PAGING_PARAMS}
+    return search_item_ids(search_query_from_params(query_params))
+
+
+# --- the rows -----------------------------------------------------------------------------
+
+ROW_FIELDS = ("pk", "supply_class", "niin", "item_name_id", "name_text", "identification_type", "status",
+              "replaced_by__niin", "replaced_by__supply_class", "bureau__key")  # fmt: skip
+
+
+def _number(nsc: str, niin: str) -> str:
+    return f"{nsc}-{niin[:2]}-{niin[2:5]}-{niin[5:]}"
+
+
+def _row(values: tuple, item_names: dict[int, tuple[str, str]]) -> list[str]:
+    _pk, nsc, niin, name_id, name_text, tiic, status, r_niin, r_nsc, bureau = values
+    inc, approved_name = item_names[name_id]
+    replaced = _number(r_nsc, r_niin) if r_niin else ""
+    return [
+        _number(nsc, niin),
+        nsc,
+        inc,
+        name_text or approved_name,
+        tiic,
+        status,
+        replaced,
+        bureau,
+    ]
+
+
+def _add_item_names(item_names: dict[int, tuple[str, str]], ids: set[int]) -> None:
+    """Item names are few and shared by many items: fetched once each, not with every row."""
+    missing = ids - item_names.keys()
+    for pk, code, names in ItemName.objects.filter(pk__in=missing).values_list(
+        "pk", "code", "names"
+    ):
+        item_names[pk] = (code, names.get("en") or names.get("ru", ""))
+
+
+def item_rows(ids: Iterable[int] | None = None) -> Iterator[list[str]]:
+    """Rows of ITEM_COLUMNS for the ids in their order, fetched a chunk at a time."""
+    iterator = iter(all_item_ids() if ids is None else ids)
+    item_names: dict[int, tuple[str, str]] = {}
+    while chunk := list(islice(iterator, PAGE)):
+        found = {v[0]: v for v in Item.objects.filter(pk__in=chunk).values_list(*ROW_FIELDS)}
+        _add_item_names(item_names, {v[3] for v in found.values()})
+        for pk in chunk:
+            if pk in found:
+                yield _row(found[pk], item_names)
+
+
+# --- the formats --------------------------------------------------------------------------
+
+
+class _Line:
+    """A file-like sink for csv.writer that hands back what was written."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow(ITEM_COLUMNS)  # the BOM makes spreadsheet programs read UTF-8
+    for row in rows:
+        yield writer.writerow([neutralise(str(v)) for v in row])
+
+
+def jsonl_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps(dict(zip(ITEM_COLUMNS, row, strict=True)), ensure_ascii=False) + "\n"
+
+
+def write_xlsx(rows: Iterable[list[str]], path: Path) -> int:
+    """Write-only workbook: rows go to a temporary file as they come, never all in memory."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("items")
+    sheet.append(ITEM_COLUMNS)
+    count = 0
+    for row in rows:
+        sheet.append([neutralise(str(v)) for v in row])
+        count += 1
+    workbook.save(path)
+    return count
+
+
+def export_items(
+    out: IO[str] | Path, *, fmt: str = "csv", params: Mapping[str, Any] | None = None, progress=None
+) -> int:
+    """Export matching items (all without a query) to a text stream (csv, jsonl) or a path (any)."""
+    check_format(fmt)
+    rows = _counted(item_rows(export_item_ids(params)), progress)
+    if fmt == "xlsx":
+        return write_xlsx(rows, Path(out))
+    chunks = csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)
+    if isinstance(out, Path):
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            return _write_all(chunks, handle, fmt)
+    return _write_all(chunks, out, fmt)
+
+
+def _write_all(chunks: Iterable[str], handle: IO[str], fmt: str) -> int:
+    count = 0
+    for chunk in chunks:
+        handle.write(chunk)
+        count += 1
+    return count - 1 if fmt == "csv" else count
+
+
+def _counted(rows: Iterable[list[str]], progress) -> Iterator[list[str]]:
+    for done, row in enumerate(rows, start=1):
+        if progress:
+            progress(done)
+        yield row
 
 
 def export_items_csv(out: IO[str]) -> int:
-    writer = csv.writer(out)
-    writer.writerow(ITEM_COLUMNS)
-    count = 0
-    for row in item_rows():
-        writer.writerow([neutralise(str(v)) for v in row])
-        count += 1
-    return count
+    """The whole catalogue as CSV (kept for callers of the first version)."""
+    return export_items(out, fmt="csv")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,12 +20,21 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau, BureauCode
 from katalog.catalog import rules
-from katalog.catalog.models import CANCELLED_STATUSES, Item, ItemStatus, ManagementData, Manufacturer, Reference
+from katalog.catalog.models import (
+    CANCELLED_STATUSES,
+    CharacteristicValue,
+    Item,
+    ItemStatus,
+    ManagementData,
+    Manufacturer,
+    Reference,
+    Registration,
+)
 from katalog.catalog.services import (
     check_manufacturer_code,
     item_search_text,
@@ -33,8 +43,11 @@ from katalog.catalog.services import (
 )
 from katalog.core.errors import KatalogError, RowError, ValidationFailed
 from katalog.core.text import ascii_code_key, code_key
-from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
-from katalog.refdata.models import Country, SupplyClass
+from katalog.names.models import NO_APPROVED_NAME_CODE, Characteristic, ItemName
+from katalog.names.values import parse_reply
+from katalog.refdata.models import Country, Currency, SupplyClass
+from katalog.transfer.bulk import bulk_insert
+from katalog.transfer.models import ImportCheckpoint
 from katalog.transfer.readers import read_rows
 
 BATCH_SIZE = 2000
@@ -62,28 +75,40 @@ class ImportReport:
     skipped: int = 0
     rejected: int = 0
     dry_run: bool = False
+    resumed_after_line: int = 0
     errors: list[RowError] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "total": self.total, "created": self.created,
             "updated": self.updated, "skipped": self.skipped, "rejected": self.rejected,
-            "dry_run": self.dry_run,
+            "dry_run": self.dry_run, "resumed_after_line": self.resumed_after_line,
         }  # fmt: skip
 
 
+COUNTED = ("total", "created", "updated", "skipped", "rejected")
+
+
 class ErrorSink:
-    """Collects rejected rows: the first ones in memory, all of them in an optional CSV file."""
+    """Collects rejected rows: the first ones in memory, all of them in an optional CSV file.
 
-    def __init__(self, report: ImportReport, path: Path | None) -> None:
+    Resuming a stopped run keeps the report rows of the committed lines and appends the rest,
+    so the file ends as an uninterrupted run would have written it.
+    """
+
+    def __init__(
+        self,
+        report: ImportReport,
+        path: Path | None,
+        *,
+        keep_up_to: int = 0,
+        on_reject: Callable[[RowError], None] | None = None,
+    ) -> None:
         self.report = report
-        self.pending = []
-        self.handle = path.open("w", encoding="utf-8", newline="") if path else None
+        self.pending: list[RowError] = []
+        self.on_reject = on_reject
+        self.handle = _open_error_file(path, keep_up_to) if path else None
         self.writer = csv.writer(self.handle) if self.handle else None
-        if self.writer:
-            self.writer.writerow(["line", "column", "code", "message"])
-
-    pending: list[RowError]
 
     def add(self, error: RowError) -> None:
         self.pending.append(error)
@@ -96,11 +121,31 @@ class ErrorSink:
                 self.report.errors.append(error)
             if self.writer:
                 self.writer.writerow([error.line, error.column, error.code, error.message])
+            if self.on_reject:
+                self.on_reject(error)
         self.pending = []
+        if self.handle:
+            self.handle.flush()
 
     def close(self) -> None:
         if self.handle:
             self.handle.close()
+
+
+ERROR_HEADER = ["line", "column", "code", "message"]
+
+
+def _open_error_file(path: Path, keep_up_to: int):
+    """Open the error report; on resume keep only the rows of lines already committed."""
+    kept: list[list[str]] = []
+    if keep_up_to and path.exists():
+        with path.open(encoding="utf-8", newline="") as old:
+            kept = [r for r in csv.reader(old) if r and r[0].isdigit() and int(r[0]) <= keep_up_to]
+    handle = path.open("w", encoding="utf-8", newline="")
+    writer = csv.writer(handle)
+    writer.writerow(ERROR_HEADER)
+    writer.writerows(kept)
+    return handle
 
 
 # --- value helpers --------------------------------------------------------------------------
@@ -121,7 +166,9 @@ def parse_price(column: str, text: str) -> Decimal | None:
     try:
         value = Decimal(text.replace(" ", "").replace(",", "."))
     except InvalidOperation:
-        raise RowRejected(column, "INVALID_PRICE", _("%(value)r is not a price") % {"value": text}) from None
+        raise RowRejected(
+            column, "INVALID_PRICE", _("%(value)r is not a price") % {"value": text}
+        ) from None
     if value < 0 or not value.is_finite():
         raise RowRejected(column, "INVALID_PRICE", _("a price cannot be negative"))
     return value.quantize(Decimal("0.01"))
@@ -150,7 +197,9 @@ def unit_of_issue(text: str) -> str:
 # --- the run loop ---------------------------------------------------------------------------
 
 
-def batched(rows: Iterable[tuple[int, dict[str, str]]], size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
+def batched(
+    rows: Iterable[tuple[int, dict[str, str]]], size: int
+) -> Iterator[list[tuple[int, dict[str, str]]]]:
     iterator = iter(rows)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -173,8 +222,40 @@ class BaseImporter:
     def write(self, records: list[tuple[int, Any]], sink: ErrorSink, report: ImportReport) -> None:
         raise NotImplementedError
 
+    def replay(self, batch: list[tuple[int, dict[str, str]]]) -> None:
+        """Validate rows an earlier run already committed, only to remember what they held
+        (e.g. for duplicate-in-file checks); nothing is written or reported."""
+        self.prepare(batch)
+        for line, row in batch:
+            try:
+                if "__error__" not in row:
+                    self.validate(line, row)
+            except (RowRejected, KatalogError):
+                pass
+
     def finish(self) -> None:
         """Work after the last batch (inside no transaction)."""
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _checkpoint(importer: BaseImporter, path: Path) -> ImportCheckpoint | None:
+    """The file's checkpoint: a finished one starts over (a re-run only skips what exists)."""
+    if importer.dry_run:
+        return None
+    checkpoint, _created = ImportCheckpoint.objects.get_or_create(
+        kind=importer.kind, policy=importer.policy.value, content_hash=file_hash(path)
+    )
+    if checkpoint.finished:
+        checkpoint.last_line, checkpoint.counts, checkpoint.finished = 0, {}, False
+        checkpoint.save()
+    return checkpoint
 
 
 def run_import(
@@ -183,23 +264,44 @@ def run_import(
     *,
     error_file: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    on_reject: Callable[[RowError], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
+    """Import a file in batches; a run of a file stopped half-way resumes after its last
+    committed batch and ends with the same data and counts as an uninterrupted run."""
     report = ImportReport(kind=importer.kind, dry_run=importer.dry_run)
-    sink = ErrorSink(report, error_file)
+    checkpoint = _checkpoint(importer, path)
+    done_line = checkpoint.last_line if checkpoint else 0
+    if done_line:
+        report.resumed_after_line = done_line
+        for name in COUNTED:
+            setattr(report, name, checkpoint.counts.get(name, 0))
+    sink = ErrorSink(report, error_file, keep_up_to=done_line, on_reject=on_reject)
     try:
-        for batch in batched(read_rows(path), BATCH_SIZE):
-            report.total += len(batch)
-            _run_batch(importer, batch, sink, report)
+        for batch in batched(read_rows(path), batch_size):
+            committed = [row for row in batch if row[0] <= done_line]
+            fresh = batch[len(committed) :]
+            if committed:
+                # Validation state (rows seen so far in the file) is rebuilt, nothing written.
+                importer.replay(committed)
+            if fresh:
+                report.total += len(fresh)
+                _run_batch(importer, fresh, sink, report, checkpoint)
             if progress:
                 progress(len(batch))
         if not importer.dry_run:
             importer.finish()
+        if checkpoint:
+            checkpoint.finished = True
+            checkpoint.save(update_fields=["finished", "updated_at"])
     finally:
         sink.close()
     return report
 
 
-def _run_batch(importer: BaseImporter, batch, sink: ErrorSink, report: ImportReport) -> None:
+def _run_batch(
+    importer: BaseImporter, batch, sink: ErrorSink, report: ImportReport, checkpoint
+) -> None:
     importer.prepare(batch)
     records = []
     for line, row in batch:
@@ -215,7 +317,14 @@ def _run_batch(importer: BaseImporter, batch, sink: ErrorSink, report: ImportRep
         importer.write(records, sink, report)
         if importer.dry_run:
             transaction.set_rollback(True)
-    sink.flush()
+        if checkpoint:
+            # Same transaction as the batch: a stop either keeps both or neither.
+            counts = {name: getattr(report, name) for name in COUNTED}
+            counts["rejected"] += len(sink.pending)
+            checkpoint.last_line, checkpoint.counts = batch[-1][0], counts
+            checkpoint.save(update_fields=["last_line", "counts", "updated_at"])
+        # Reported before the commit, so a committed batch always has its rejections on file.
+        sink.flush()
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -248,7 +357,8 @@ class ItemImporter(BaseImporter):
         self.names = dict(ItemName.objects.values_list("code", "id"))
         self.code_holders = self._code_holders()
         self.seen: dict[str, int] = {}
-        self.max_serials: dict[str, int] = {}
+        # Bureau codes met in the file; their serial counters are raised at the end.
+        self.bureau_codes: set[str] = set()
 
     @staticmethod
     def _code_holders() -> dict[str, int]:
@@ -270,7 +380,11 @@ class ItemImporter(BaseImporter):
             raise RowRejected(column, exc.code, exc.message) from None
         supply_class = number.supply_class or pick(row, "supply_class", "fsc")[1]
         if supply_class not in self.classes:
-            raise RowRejected("supply_class", "UNKNOWN_SUPPLY_CLASS", _("unknown supply class %(c)r") % {"c": supply_class})
+            raise RowRejected(
+                "supply_class",
+                "UNKNOWN_SUPPLY_CLASS",
+                _("unknown supply class %(c)r") % {"c": supply_class},
+            )
         bureau_id = self.code_holders.get(number.bureau_code)
         if bureau_id is None:
             raise RowRejected(
@@ -284,12 +398,19 @@ class ItemImporter(BaseImporter):
             )  # fmt: skip
         name_code = row.get("item_name_code") or NO_APPROVED_NAME_CODE
         if name_code not in self.names:
-            raise RowRejected("item_name_code", "UNKNOWN_ITEM_NAME", _("unknown item name code %(c)r") % {"c": name_code})
+            raise RowRejected(
+                "item_name_code",
+                "UNKNOWN_ITEM_NAME",
+                _("unknown item name code %(c)r") % {"c": name_code},
+            )
         status = row.get("status") or ItemStatus.ACTIVE
         if status not in ItemStatus.values or status in CANCELLED_STATUSES:
-            raise RowRejected("status", "INVALID_STATUS", _("status %(s)r cannot be imported") % {"s": status})
+            raise RowRejected(
+                "status", "INVALID_STATUS", _("status %(s)r cannot be imported") % {"s": status}
+            )
         name_text = pick(row, "name", "item_name")[1].removeprefix("DESC=")[:200]
         self.seen[number.niin] = line
+        self.bureau_codes.add(number.bureau_code)
         return ItemRecord(
             niin=number.niin,
             supply_class=supply_class,
@@ -302,12 +423,19 @@ class ItemImporter(BaseImporter):
             status=status,
             unit_of_issue=unit_of_issue(row.get("unit_of_issue", "")),
             price=parse_price(*pick(row, "price", "unit_acquisition_value_usd")),
-            currency=(row.get("currency") or ("USD" if row.get("unit_acquisition_value_usd") else "")) or None,
+            currency=(
+                row.get("currency") or ("USD" if row.get("unit_acquisition_value_usd") else "")
+            )
+            or None,
         )
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
-        existing = dict(Item.objects.filter(niin__in=[r.niin for _l, r in records]).values_list("niin", "id"))
-        names_by_id = {i.id: i for i in ItemName.objects.filter(id__in={r.item_name_id for _l, r in records})}
+        existing = dict(
+            Item.objects.filter(niin__in=[r.niin for _l, r in records]).values_list("niin", "id")
+        )
+        names_by_id = {
+            i.id: i for i in ItemName.objects.filter(id__in={r.item_name_id for _l, r in records})
+        }
         new, changed = [], []
         for line, r in records:
             if r.niin not in existing:
@@ -315,17 +443,20 @@ class ItemImporter(BaseImporter):
             elif self.policy == Policy.UPDATE:
                 changed.append(r)
             elif self.policy == Policy.FAIL:
-                sink.add(RowError(line, "catalogue_number", "ALREADY_EXISTS", _("the item already exists")))
+                sink.add(
+                    RowError(
+                        line, "catalogue_number", "ALREADY_EXISTS", _("the item already exists")
+                    )
+                )
             else:
                 report.skipped += 1
-        created = Item.objects.bulk_create(
-            [self._item(r, names_by_id) for r in new], batch_size=BATCH_SIZE
+        bulk_insert(Item, [self._item(r, names_by_id) for r in new], unique_fields=["niin"])
+        ids = (
+            dict(Item.objects.filter(niin__in=[r.niin for r in new]).values_list("niin", "id"))
+            | existing
         )
-        ids = {item.niin: item.pk for item in created} | existing
         self._write_updates(changed, names_by_id)
         self._write_management(new + changed, ids)
-        for r in new:
-            self.max_serials[r.bureau_code] = max(self.max_serials.get(r.bureau_code, 0), r.serial)
         report.created += len(new)
         report.updated += len(changed)
 
@@ -344,32 +475,49 @@ class ItemImporter(BaseImporter):
         current = {i.niin: i for i in Item.objects.filter(niin__in=[r.niin for r in changed])}
         for r in changed:
             item = current[r.niin]
-            item.supply_class, item.item_name_id, item.name_text = r.supply_class, r.item_name_id, r.name_text
+            item.supply_class, item.item_name_id, item.name_text = (
+                r.supply_class,
+                r.item_name_id,
+                r.name_text,
+            )
             item.identification_type, item.status = r.identification_type, r.status
             item.search_text = item_search_text(r.name_text, names_by_id[r.item_name_id])
             item.row_version += 1
-        fields = ["supply_class", "item_name", "name_text", "identification_type", "status", "search_text", "row_version"]
+        fields = [
+            "supply_class",
+            "item_name",
+            "name_text",
+            "identification_type",
+            "status",
+            "search_text",
+            "row_version",
+        ]
         Item.objects.bulk_update(list(current.values()), fields, batch_size=BATCH_SIZE)
 
     @staticmethod
     def _write_management(records: list[ItemRecord], ids: dict[str, int]) -> None:
         rows = [
             ManagementData(
-                item_id=ids[r.niin], bureau_id=r.bureau_id, unit_of_issue=r.unit_of_issue,
-                price=r.price, currency_id=r.currency,
-            )  # fmt: skip
+                item_id=ids[r.niin],
+                bureau_id=r.bureau_id,
+                unit_of_issue=r.unit_of_issue,
+                price=r.price,
+                currency_id=r.currency,
+            )
             for r in records
             if r.unit_of_issue or r.price is not None
         ]
-        ManagementData.objects.bulk_create(
-            rows, batch_size=BATCH_SIZE, update_conflicts=True, unique_fields=["item", "bureau"],
+        bulk_insert(
+            ManagementData,
+            rows,
+            unique_fields=["item", "bureau"],
             update_fields=["unit_of_issue", "price", "currency"],
-        )  # fmt: skip
+        )
 
     def finish(self) -> None:
         """New numbers must never collide with loaded ones: raise each code's serial counter."""
         with transaction.atomic():
-            for code in self.max_serials:
+            for code in sorted(self.bureau_codes):
                 top = Item.objects.filter(bureau_code=code).aggregate(m=Max("serial"))["m"] or 0
                 raise_serial_floor(code, top)
 
@@ -397,7 +545,9 @@ class ManufacturerImporter(BaseImporter):
     def __init__(self, *, policy: Policy, dry_run: bool) -> None:
         super().__init__(policy=policy, dry_run=dry_run)
         self.countries = set(Country.objects.values_list("alpha2", flat=True))
-        self.bureaus = {b.country_id: b for b in Bureau.objects.exclude(country=None).order_by("-kind")}
+        self.bureaus = {
+            b.country_id: b for b in Bureau.objects.exclude(country=None).order_by("-kind")
+        }
         self.seen: dict[str, int] = {}
 
     def validate(self, line: int, row: dict[str, str]) -> ManufacturerRecord:
@@ -405,16 +555,26 @@ class ManufacturerImporter(BaseImporter):
         code = code.upper()
         country = (row.get("country") or ("US" if "cage_code" in row else "")).upper()
         if country not in self.countries:
-            raise RowRejected("country", "UNKNOWN_COUNTRY", _("unknown country %(c)r") % {"c": country})
+            raise RowRejected(
+                "country", "UNKNOWN_COUNTRY", _("unknown country %(c)r") % {"c": country}
+            )
         bureau = self.bureaus.get(country)
         if bureau is None:
-            raise RowRejected("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for country %(c)s") % {"c": country})
+            raise RowRejected(
+                "country",
+                "NO_BUREAU_FOR_COUNTRY",
+                _("no bureau for country %(c)s") % {"c": country},
+            )
         try:
             check_manufacturer_code(code, bureau)
         except ValidationFailed as exc:
             raise RowRejected(column, exc.code, exc.message) from None
         if code in self.seen:
-            raise RowRejected(column, "DUPLICATE_IN_FILE", _("code already given on line %(line)d") % {"line": self.seen[code]})
+            raise RowRejected(
+                column,
+                "DUPLICATE_IN_FILE",
+                _("code already given on line %(line)d") % {"line": self.seen[code]},
+            )
         names = {k.removeprefix("name_"): v for k, v in row.items() if k.startswith("name_") and v}
         if row.get("company_name"):
             names.setdefault("en", row["company_name"])
@@ -430,20 +590,26 @@ class ManufacturerImporter(BaseImporter):
         )  # fmt: skip
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
-        existing = set(Manufacturer.objects.filter(code__in=[r.code for _l, r in records]).values_list("code", flat=True))
+        existing = set(
+            Manufacturer.objects.filter(code__in=[r.code for _l, r in records]).values_list(
+                "code", flat=True
+            )
+        )
         new = [r for _l, r in records if r.code not in existing]
         changed = [r for _l, r in records if r.code in existing and self.policy == Policy.UPDATE]
         for line, r in records:
             if r.code in existing and self.policy == Policy.FAIL:
-                sink.add(RowError(line, "code", "ALREADY_EXISTS", _("the manufacturer already exists")))
-        report.skipped += sum(1 for _l, r in records if r.code in existing and self.policy == Policy.SKIP)
-        Manufacturer.objects.bulk_create([self._manufacturer(r) for r in new], batch_size=BATCH_SIZE)
-        if changed:
-            objs = [self._manufacturer(r) for r in changed]
-            Manufacturer.objects.bulk_create(
-                objs, batch_size=BATCH_SIZE, update_conflicts=True, unique_fields=["code"],
-                update_fields=["names", "country", "address", "status", "search_text"],
-            )  # fmt: skip
+                sink.add(
+                    RowError(line, "code", "ALREADY_EXISTS", _("the manufacturer already exists"))
+                )
+        report.skipped += sum(
+            1 for _l, r in records if r.code in existing and self.policy == Policy.SKIP
+        )
+        bulk_insert(Manufacturer, [self._manufacturer(r) for r in new], unique_fields=["code"])
+        bulk_insert(
+            Manufacturer, [self._manufacturer(r) for r in changed], unique_fields=["code"],
+            update_fields=["names", "country", "address", "status", "search_text"],
+        )  # fmt: skip
         self._link_parents(new + changed)
         report.created += len(new)
         report.updated += len(changed)
@@ -458,7 +624,11 @@ class ManufacturerImporter(BaseImporter):
     @staticmethod
     def _link_parents(records: list[ManufacturerRecord]) -> None:
         with_parent = [r for r in records if r.parent_code]
-        parents = dict(Manufacturer.objects.filter(code__in=[r.parent_code for r in with_parent]).values_list("code", "id"))
+        parents = dict(
+            Manufacturer.objects.filter(code__in=[r.parent_code for r in with_parent]).values_list(
+                "code", "id"
+            )
+        )
         for r in with_parent:
             if r.parent_code in parents:
                 Manufacturer.objects.filter(code=r.code).update(parent_id=parents[r.parent_code])
@@ -500,12 +670,21 @@ class ReferenceImporter(BaseImporter):
         niins, codes = set(), set()
         for _line, row in batch:
             try:
-                niins.add(rules.parse_catalogue_number(pick(row, "catalogue_number", "nsn")[1]).niin)
+                niins.add(
+                    rules.parse_catalogue_number(pick(row, "catalogue_number", "nsn")[1]).niin
+                )
             except ValidationFailed:
                 pass
             codes.add(pick(row, "manufacturer_code", "cage_code")[1].upper())
-        self.items = {n: (i, b) for n, i, b in Item.objects.filter(niin__in=niins).values_list("niin", "id", "bureau_id")}
-        self.manufacturers = dict(Manufacturer.objects.filter(code__in=codes).values_list("code", "id"))
+        self.items = {
+            n: (i, b)
+            for n, i, b in Item.objects.filter(niin__in=niins).values_list(
+                "niin", "id", "bureau_id"
+            )
+        }
+        self.manufacturers = dict(
+            Manufacturer.objects.filter(code__in=codes).values_list("code", "id")
+        )
 
     def validate(self, line: int, row: dict[str, str]) -> ReferenceRecord:
         column, text = pick(row, "catalogue_number", "nsn")
@@ -514,10 +693,14 @@ class ReferenceImporter(BaseImporter):
         except ValidationFailed as exc:
             raise RowRejected(column, exc.code, exc.message) from None
         if niin not in self.items:
-            raise RowRejected(column, "ITEM_NOT_FOUND", _("no item with catalogue number %(n)s") % {"n": text})
+            raise RowRejected(
+                column, "ITEM_NOT_FOUND", _("no item with catalogue number %(n)s") % {"n": text}
+            )
         mcol, mcode = pick(row, "manufacturer_code", "cage_code")
         if mcode.upper() not in self.manufacturers:
-            raise RowRejected(mcol, "MANUFACTURER_NOT_FOUND", _("unknown manufacturer code %(c)r") % {"c": mcode})
+            raise RowRejected(
+                mcol, "MANUFACTURER_NOT_FOUND", _("unknown manufacturer code %(c)r") % {"c": mcode}
+            )
         rcol, number = pick(row, "reference_number", "part_number", "reference")
         number = number.strip()
         if not number or not code_key(number):
@@ -527,9 +710,17 @@ class ReferenceImporter(BaseImporter):
         item_id, bureau_id = self.items[niin]
         mfr_id = self.manufacturers[mcode.upper()]
         if (item_id, mfr_id, number) in self.seen:
-            raise RowRejected(rcol, "DUPLICATE_IN_FILE", _("already given on line %(line)d") % {"line": self.seen[(item_id, mfr_id, number)]})
+            raise RowRejected(
+                rcol,
+                "DUPLICATE_IN_FILE",
+                _("already given on line %(line)d")
+                % {"line": self.seen[(item_id, mfr_id, number)]},
+            )
         self.seen[(item_id, mfr_id, number)] = line
-        codes = {f: pick(row, *cols)[1].upper()[:1] or REFERENCE_DEFAULTS.get(f, "") for f, cols in REFERENCE_CODE_COLUMNS.items()}
+        codes = {
+            f: pick(row, *cols)[1].upper()[:1] or REFERENCE_DEFAULTS.get(f, "")
+            for f, cols in REFERENCE_CODE_COLUMNS.items()
+        }
         return ReferenceRecord(item_id, bureau_id, mfr_id, number, code_key(number), codes)
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
@@ -549,26 +740,337 @@ class ReferenceImporter(BaseImporter):
                 continue
             others = holders.get((r.manufacturer_id, r.key), set()) - {r.item_id}
             if others and not r.codes["justification"]:
-                sink.add(RowError(line, "reference_number", "REFERENCE_CONFLICT",
-                                  _("the same manufacturer and reference are already on another item")))
+                sink.add(
+                    RowError(
+                        line,
+                        "reference_number",
+                        "REFERENCE_CONFLICT",
+                        _("the same manufacturer and reference are already on another item"),
+                    )
+                )
                 continue
             holders.setdefault((r.manufacturer_id, r.key), set()).add(r.item_id)
             new.append(r)
-        Reference.objects.bulk_create(
+        bulk_insert(
+            Reference,
             [
                 Reference(item_id=r.item_id, manufacturer_id=r.manufacturer_id, number=r.number, key=r.key,
                           ascii_key=ascii_code_key(r.number), bureau_id=r.bureau_id, **r.codes)
                 for r in new
             ],
-            batch_size=BATCH_SIZE,
+            unique_fields=["item", "manufacturer", "number"],
+        )  # fmt: skip
+        report.created += len(new)
+
+
+# --- rows about existing items: characteristic values, registrations, management data ----
+
+
+def _batch_niins(batch) -> set[str]:
+    niins = set()
+    for _line, row in batch:
+        try:
+            niins.add(rules.parse_catalogue_number(pick(row, "catalogue_number", "nsn")[1]).niin)
+        except ValidationFailed:
+            pass
+    return niins
+
+
+class ItemRowsImporter(BaseImporter):
+    """Base for rows that name an existing item by its catalogue number."""
+
+    item_fields: tuple[str, ...] = ("id",)
+
+    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
+        super().__init__(policy=policy, dry_run=dry_run)
+        self.items: dict[str, tuple] = {}
+        self.seen: dict[tuple, int] = {}
+
+    def prepare(self, batch) -> None:
+        query = Item.objects.filter(niin__in=_batch_niins(batch)).values_list(
+            "niin", *self.item_fields
+        )
+        self.items = {niin: rest for niin, *rest in query}
+
+    def item_of(self, row: dict[str, str]) -> tuple:
+        column, text = pick(row, "catalogue_number", "nsn")
+        if not text:
+            raise RowRejected(column, "MISSING_VALUE", _("the catalogue number is missing"))
+        try:
+            niin = rules.parse_catalogue_number(text).niin
+        except ValidationFailed as exc:
+            raise RowRejected(column, exc.code, exc.message) from None
+        if niin not in self.items:
+            raise RowRejected(
+                column, "ITEM_NOT_FOUND", _("no item with catalogue number %(n)s") % {"n": text}
+            )
+        return self.items[niin]
+
+    def once(self, key: tuple, line: int, column: str) -> None:
+        """Reject a second row for the same record in one file."""
+        if key in self.seen:
+            raise RowRejected(
+                column,
+                "DUPLICATE_IN_FILE",
+                _("already given on line %(line)d") % {"line": self.seen[key]},
+            )
+        self.seen[key] = line
+
+    def sort_existing(
+        self, records, existing: set, key, sink: ErrorSink, report: ImportReport, column: str
+    ):
+        """Split records into new and to-update by policy; skipped and failed ones are counted."""
+        new, changed = [], []
+        for line, r in records:
+            if key(r) not in existing:
+                new.append(r)
+            elif self.policy == Policy.UPDATE:
+                changed.append(r)
+            elif self.policy == Policy.FAIL:
+                sink.add(RowError(line, column, "ALREADY_EXISTS", _("the record already exists")))
+            else:
+                report.skipped += 1
+        return new, changed
+
+
+class BureauLookup:
+    """A bureau named by its key (RU) or its user code; cached for the run."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, int] = {}
+        for pk, key, user_code in Bureau.objects.values_list("id", "key", "user_code"):
+            self.by_name[user_code.upper()] = pk
+            self.by_name[key.upper()] = pk
+
+    def get(self, row: dict[str, str]) -> int:
+        column, text = pick(row, "bureau", "user_code", "nation")
+        if not text:
+            raise RowRejected(column, "MISSING_VALUE", _("the bureau is missing"))
+        if text.upper() not in self.by_name:
+            raise RowRejected(column, "UNKNOWN_BUREAU", _("unknown bureau %(b)r") % {"b": text})
+        return self.by_name[text.upper()]
+
+
+def parse_date(column: str, text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise RowRejected(
+            column, "INVALID_DATE", _("%(value)r is not a date (YYYY-MM-DD)") % {"value": text}
+        ) from None
+
+
+@dataclass
+class CharacteristicRecord:
+    item_id: int
+    characteristic_id: int
+    fields: dict[str, Any]
+
+
+class CharacteristicValueImporter(ItemRowsImporter):
+    """Replies to guide characteristics: `catalogue_number, characteristic, value[, locale]`."""
+
+    kind = "characteristics"
+    item_fields = ("id", "item_name__guide_id")
+    value_fields = ["raw", "qualifier", "unit_code", "value", "value_max", "code", "text", "flag"]
+
+    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
+        super().__init__(policy=policy, dry_run=dry_run)
+        self.characteristics: dict[tuple[int, str], Characteristic] = {}
+        self.loaded_guides: set[int] = set()
+
+    def prepare(self, batch) -> None:
+        super().prepare(batch)
+        guides = {guide for _id, guide in self.items.values() if guide} - self.loaded_guides
+        for characteristic in Characteristic.objects.filter(guide_id__in=guides).select_related(
+            "reply_table"
+        ):
+            self.characteristics[(characteristic.guide_id, characteristic.code.upper())] = (
+                characteristic
+            )
+        self.loaded_guides |= guides
+
+    def validate(self, line: int, row: dict[str, str]) -> CharacteristicRecord:
+        item_id, guide_id = self.item_of(row)
+        column, code = pick(row, "characteristic", "characteristic_code", "mrc")
+        characteristic = self.characteristics.get((guide_id, code.upper()))
+        if characteristic is None:
+            raise RowRejected(
+                column,
+                "UNKNOWN_CHARACTERISTIC",
+                _("%(c)r is not in the guide of the item name") % {"c": code},
+            )
+        vcol, raw = pick(row, "value", "reply", "raw")
+        if not raw:
+            raise RowRejected(vcol, "MISSING_VALUE", _("the value is missing"))
+        try:
+            fields = parse_reply(characteristic, raw, locale=row.get("locale") or "en")
+        except ValidationFailed as exc:
+            raise RowRejected(vcol, exc.code, exc.message) from None
+        self.once((item_id, characteristic.pk), line, column)
+        return CharacteristicRecord(item_id, characteristic.pk, fields)
+
+    def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
+        existing = set(
+            CharacteristicValue.objects.filter(
+                item_id__in={r.item_id for _l, r in records}
+            ).values_list("item_id", "characteristic_id")
+        )
+        new, changed = self.sort_existing(
+            records,
+            existing,
+            lambda r: (r.item_id, r.characteristic_id),
+            sink,
+            report,
+            "characteristic",
+        )
+        objects = [
+            CharacteristicValue(
+                item_id=r.item_id, characteristic_id=r.characteristic_id, **r.fields
+            )
+            for r in new + changed
+        ]
+        bulk_insert(
+            CharacteristicValue, objects, unique_fields=["item", "characteristic"],
+            update_fields=self.value_fields if changed else (),
+        )  # fmt: skip
+        report.created += len(new)
+        report.updated += len(changed)
+
+
+@dataclass
+class RegistrationRecord:
+    item_id: int
+    bureau_id: int
+    effective_from: dt.date
+    effective_to: dt.date | None
+    inactive: bool
+
+
+class RegistrationImporter(ItemRowsImporter):
+    """User registrations: `catalogue_number, bureau (key or user code), effective_from[, effective_to]`.
+
+    A registration is the same record when item, bureau and effective date agree.
+    """
+
+    kind = "registrations"
+    item_fields = ("id", "status")
+
+    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
+        super().__init__(policy=policy, dry_run=dry_run)
+        self.bureaus = BureauLookup()
+
+    def validate(self, line: int, row: dict[str, str]) -> RegistrationRecord:
+        item_id, status = self.item_of(row)
+        bureau_id = self.bureaus.get(row)
+        start = parse_date("effective_from", row.get("effective_from", ""))
+        if start is None:
+            raise RowRejected("effective_from", "MISSING_VALUE", _("the effective date is missing"))
+        end = parse_date("effective_to", row.get("effective_to", ""))
+        if end is not None and end < start:
+            raise RowRejected("effective_to", "INVALID_DATE", _("ends before it starts"))
+        self.once((item_id, bureau_id, start), line, "effective_from")
+        return RegistrationRecord(item_id, bureau_id, start, end, status == ItemStatus.INACTIVE)
+
+    def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
+        existing = set(
+            Registration.objects.filter(item_id__in={r.item_id for _l, r in records}).values_list(
+                "item_id", "bureau_id", "effective_from"
+            )
+        )
+        new, changed = self.sort_existing(
+            records,
+            existing,
+            lambda r: (r.item_id, r.bureau_id, r.effective_from),
+            sink,
+            report,
+            "effective_from",
+        )
+        objects = [Registration(item_id=r.item_id, bureau_id=r.bureau_id, effective_from=r.effective_from,
+                                effective_to=r.effective_to) for r in new + changed]  # fmt: skip
+        bulk_insert(
+            Registration, objects, unique_fields=["item", "bureau", "effective_from"],
+            update_fields=["effective_to"] if changed else (),
+        )  # fmt: skip
+        # As with one registration: a current user makes an inactive item active again.
+        revived = {r.item_id for r in new if r.inactive and r.effective_to is None}
+        Item.objects.filter(pk__in=revived, status=ItemStatus.INACTIVE).update(
+            status=ItemStatus.ACTIVE, row_version=F("row_version") + 1
         )
         report.created += len(new)
+        report.updated += len(changed)
+
+
+@dataclass
+class ManagementRecord:
+    item_id: int
+    bureau_id: int
+    unit_of_issue: str
+    price: Decimal | None
+    currency: str | None
+    notes: str
+
+
+class ManagementDataImporter(ItemRowsImporter):
+    """Management data: `catalogue_number, bureau, unit_of_issue, price, currency, notes`."""
+
+    kind = "management"
+
+    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
+        super().__init__(policy=policy, dry_run=dry_run)
+        self.bureaus = BureauLookup()
+        self.currencies = set(Currency.objects.values_list("alpha3", flat=True))
+
+    def validate(self, line: int, row: dict[str, str]) -> ManagementRecord:
+        (item_id,) = self.item_of(row)
+        bureau_id = self.bureaus.get(row)
+        price = parse_price("price", row.get("price", ""))
+        currency = (row.get("currency") or "").upper() or None
+        if currency and currency not in self.currencies:
+            raise RowRejected(
+                "currency", "UNKNOWN_CURRENCY", _("unknown currency %(c)r") % {"c": currency}
+            )
+        if price is not None and not currency:
+            raise RowRejected("currency", "MISSING_VALUE", _("a price needs a currency"))
+        uoi = row.get("unit_of_issue", "")
+        unit = unit_of_issue(uoi)
+        if uoi and not unit:
+            raise RowRejected(
+                "unit_of_issue",
+                "UNKNOWN_UNIT_OF_ISSUE",
+                _("unknown unit of issue %(u)r") % {"u": uoi},
+            )
+        self.once((item_id, bureau_id), line, "bureau")
+        return ManagementRecord(item_id, bureau_id, unit, price, currency, row.get("notes", ""))
+
+    def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
+        existing = set(
+            ManagementData.objects.filter(item_id__in={r.item_id for _l, r in records}).values_list(
+                "item_id", "bureau_id"
+            )
+        )
+        new, changed = self.sort_existing(
+            records, existing, lambda r: (r.item_id, r.bureau_id), sink, report, "bureau"
+        )
+        objects = [ManagementData(item_id=r.item_id, bureau_id=r.bureau_id, unit_of_issue=r.unit_of_issue,
+                                  price=r.price, currency_id=r.currency, notes=r.notes) for r in new + changed]  # fmt: skip
+        bulk_insert(
+            ManagementData, objects, unique_fields=["item", "bureau"],
+            update_fields=["unit_of_issue", "price", "currency", "notes"] if changed else (),
+        )  # fmt: skip
+        report.created += len(new)
+        report.updated += len(changed)
 
 
 IMPORTERS: dict[str, type[BaseImporter]] = {
     "items": ItemImporter,
     "manufacturers": ManufacturerImporter,
     "references": ReferenceImporter,
+    "characteristics": CharacteristicValueImporter,
+    "registrations": RegistrationImporter,
+    "management": ManagementDataImporter,
 }
 
 
@@ -580,9 +1082,20 @@ def import_file(
     dry_run: bool = False,
     error_file: Path | None = None,
     progress: Callable[[int], None] | None = None,
+    on_reject: Callable[[RowError], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> ImportReport:
-    """Import one file of `kind` (items, manufacturers, references)."""
+    """Import one file of `kind` (one of IMPORTERS)."""
     if kind not in IMPORTERS:
-        raise ValidationFailed(_("Unknown import kind %(kind)r") % {"kind": kind}, code="UNKNOWN_IMPORT_KIND")
-    importer = IMPORTERS[kind](policy=policy, dry_run=dry_run)
-    return run_import(importer, Path(path), error_file=error_file, progress=progress)
+        raise ValidationFailed(
+            _("Unknown import kind %(kind)r") % {"kind": kind}, code="UNKNOWN_IMPORT_KIND"
+        )
+    importer = IMPORTERS[kind](policy=Policy(policy), dry_run=dry_run)
+    return run_import(
+        importer,
+        Path(path),
+        error_file=error_file,
+        progress=progress,
+        on_reject=on_reject,
+        batch_size=batch_size,
+    )

@@ -83,13 +83,21 @@ def read_jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             if not isinstance(data, dict):
                 yield line, {"__error__": _("each line must be a JSON object")}
                 continue
-            yield line, {_normalise_header(k): "" if v is None else str(v).strip() for k, v in data.items()}
+            yield (
+                line,
+                {
+                    _normalise_header(k): "" if v is None else str(v).strip()
+                    for k, v in data.items()
+                },
+            )
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """Rows of any supported file, chosen by extension."""
     if not path.exists():
-        raise ValidationFailed(_("File not found: %(path)s") % {"path": path}, code="FILE_NOT_FOUND")
+        raise ValidationFailed(
+            _("File not found: %(path)s") % {"path": path}, code="FILE_NOT_FOUND"
+        )
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return read_xlsx_rows(path)
@@ -98,4 +106,24 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     return read_csv_rows(path)
 
 
-__all__ = ["read_rows"]
+def count_rows(path: Path | None) -> int | None:
+    """How many rows a file holds, for progress: counted in a quick pass (no parsing) for
+    text files, from the sheet's dimensions for XLSX. None when unknown."""
+    if path is None or not path.exists():
+        return None
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True)
+        try:
+            rows = workbook.worksheets[0].max_row
+        finally:
+            workbook.close()
+        return max(0, rows - 1) if rows else None
+    with path.open("rb") as handle:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    header = 0 if path.suffix.lower() in {".jsonl", ".ndjson"} else 1
+    return max(0, lines - header)
+
+
+__all__ = ["count_rows", "read_rows"]

@@ -1,9 +1,32 @@
 from django.urls import path
 
-from katalog.web.views import catalog
+from katalog.web.views import account, catalog, codification, jobs, reference, search
 
 app_name = "web"
 urlpatterns = [
     path("", catalog.home, name="home"),
     path("items/<str:number>/", catalog.item_detail_page, name="item-detail"),
+    path("manufacturers/", reference.manufacturer_list, name="manufacturer-list"),
+    path("manufacturers/<str:code>/", reference.manufacturer_detail, name="manufacturer-detail"),
+    path("classification/", reference.classification, name="classification"),
+    path("classification/groups/<str:code>/", reference.classification_group, name="classification-group"),
+    path("classification/classes/<str:code>/", reference.classification_class, name="classification-class"),
+    path("item-names/", reference.item_name_list, name="item-name-list"),
+    path("item-names/<str:code>/", reference.item_name_detail, name="item-name-detail"),
+    path("preferences/", account.preferences, name="preferences"),
+    path("requests/", codification.request_list, name="request-list"),
+    path("requests/new/", codification.request_new, name="request-new"),
+    path("requests/reply-check/", codification.reply_check, name="reply-check"),
+    path("requests/<int:request_id>/", codification.request_detail, name="request-detail"),
+    path("requests/<int:request_id>/lines/new/", codification.line_new, name="line-new"),
+    path("requests/<int:request_id>/lines/preview/", codification.line_preview, name="line-preview"),
+    path("requests/<int:request_id>/lines/<int:position>/decide/", codification.line_decide, name="line-decide"),
+    path("requests/<int:request_id>/<str:name>/", codification.request_transition, name="request-transition"),
+    path("search/", search.search_page, name="search"),
+    path("jobs/", jobs.job_list, name="job-list"),
+    path("jobs/import/", jobs.job_import, name="job-import"),
+    path("jobs/export/", jobs.job_export, name="job-export"),
+    path("jobs/<int:job_id>/", jobs.job_detail, name="job-detail"),
+    path("jobs/<int:job_id>/errors/", jobs.job_errors, name="job-errors"),
+    path("jobs/<int:job_id>/result/", jobs.job_result, name="job-result"),
 ]

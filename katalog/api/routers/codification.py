@@ -1,7 +1,325 @@
-"""REST endpoints of the codification area."""
+"""Codification request endpoints (/api/v1/requests): list, create, read, lines, decisions and
+one POST per workflow transition. Changes send the ETag they read in If-Match."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from katalog.api.auth import api_auth
+from katalog.api.concurrency import expected_version, with_etag
+from katalog.api.schemas import READ_PROBLEMS, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, responses
+from katalog.catalog.selectors import item_get
+from katalog.codification import selectors, services
+from katalog.codification.models import CodificationRequest
+from katalog.core.errors import NotFound
 
 router = Router(tags=["codification"])
+
+TRANSITIONS = {
+    "submit": services.request_submit,
+    "screen": services.request_screen,
+    "decide": services.request_decide,
+    "return": services.request_return,
+    "approve": services.request_approve,
+    "publish": services.request_publish,
+    "reject": services.request_reject,
+}
+
+
+class ReferenceIn(Schema):
+    number: str
+    manufacturer_code: str
+    category: str = "3"
+    variation: str = "2"
+
+
+class LineIn(Schema):
+    item_name: str = Field(description="Item name code")
+    supply_class: str
+    name_text: str = ""
+    references: list[ReferenceIn] = []
+    characteristics: dict[str, str] = Field(default_factory=dict, description="Guide code → reply as typed")
+    locale: str = "en"
+
+
+class LinePatch(Schema):
+    item_name: str | None = None
+    supply_class: str | None = None
+    name_text: str | None = None
+    references: list[ReferenceIn] | None = None
+    characteristics: dict[str, str] | None = None
+    locale: str | None = None
+
+
+class DecisionIn(Schema):
+    decision: Literal["register", "assign", "reject"]
+    item: str | None = Field(None, description="Catalogue number to register as user of")
+    reject_reason: str = ""
+    justification: str = Field("", description="ScreeningJustification code, needed against a verdict")
+    note: str = ""
+
+
+class RequestIn(Schema):
+    title: str = ""
+    project_code: str = ""
+    contract_number: str = ""
+    priority: Literal["routine", "accelerated", "emergency"] = "routine"
+    manufacturer_code: str = ""
+    main_contractor_code: str = ""
+
+
+class TransitionIn(Schema):
+    reason: str = ""
+
+
+class LineOut(Schema):
+    position: int
+    item_name: str
+    supply_class: str
+    name_text: str
+    references: list[dict[str, Any]]
+    characteristics: dict[str, str]
+    locale: str
+    verdict: str | None
+    screening: dict[str, Any] | None
+    decision: str | None
+    decision_item: str | None
+    reject_reason: str | None
+    justification: str | None
+    note: str
+    result_item: str | None
+    row_version: int
+
+
+class TransitionOut(Schema):
+    name: str
+    from_state: str | None
+    to_state: str
+    actor: str | None
+    at: str
+    reason: str
+
+
+class RequestSummaryOut(Schema):
+    id: int
+    bureau: str
+    title: str
+    state: str
+    priority: str
+    due_date: str | None
+    row_version: int
+
+
+class RequestOut(RequestSummaryOut):
+    project_code: str
+    contract_number: str
+    manufacturer: str | None
+    main_contractor: str | None
+    author: str | None
+    decided_by: str | None
+    approved_by: str | None
+    allowed_transitions: list[str]
+    lines: list[LineOut]
+    transitions: list[TransitionOut]
+
+
+class RequestPageOut(Schema):
+    items: list[RequestSummaryOut]
+    next: str | None = Field(description="Pass as `after` for the next page; null on the last.")
+
+
+class DocumentOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+def request_body(response: HttpResponse, request_id: int) -> dict[str, Any]:
+    request = selectors.request_get(request_id)
+    with_etag(response, request.row_version)
+    return selectors.request_detail(request)
+
+
+def visible_request(request: HttpRequest, request_id: int) -> CodificationRequest:
+    """A request is read by its bureau's members (and superusers); others get 404, not a hint."""
+    found = selectors.request_get(request_id)
+    user = request.auth
+    if not user.is_superuser and getattr(user, "bureau_id", None) != found.bureau_id:
+        raise NotFound(_("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND")
+    return found
+
+
+@router.get(
+    "",
+    auth=api_auth,
+    response=responses({200: RequestPageOut}, READ_PROBLEMS),
+    operation_id="request_list",
+    summary="Codification requests, newest first (filters: state, priority, bureau)",
+)
+def request_list(
+    request: HttpRequest,
+    state: str = "",
+    priority: str = "",
+    bureau: str = "",
+    after: str | None = None,
+    limit: int = Query(50, ge=1, le=selectors.MAX_PAGE),
+) -> Any:
+    user = request.auth
+    if not user.is_superuser:
+        bureau = user.bureau.key if user.bureau_id else "-"
+    page = selectors.request_list(state=state, priority=priority, bureau=bureau, after=after, limit=limit)
+    return {"items": [selectors.request_summary(r) for r in page.requests], "next": page.next_cursor}
+
+
+@router.post(
+    "",
+    auth=api_auth,
+    response=responses({201: RequestOut}, WRITE_PROBLEMS),
+    operation_id="request_create",
+    summary="Open a draft codification request for your bureau",
+)
+def request_create(request: HttpRequest, response: HttpResponse, payload: RequestIn) -> Any:
+    created = services.request_create(actor=request.auth, **payload.dict())
+    response["Location"] = f"{request.path.rstrip('/')}/{created.pk}"
+    return Status(201, request_body(response, created.pk))
+
+
+@router.get(
+    "/{int:request_id}",
+    auth=api_auth,
+    response=responses({200: RequestOut}, READ_PROBLEMS),
+    operation_id="request_get",
+    summary="One request with its lines, decisions and history",
+)
+def request_detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
+    return request_body(response, visible_request(request, request_id).pk)
+
+
+@router.post(
+    "/{int:request_id}/lines",
+    auth=api_auth,
+    response=responses({201: RequestOut}, VERSIONED_WRITE_PROBLEMS),
+    operation_id="request_line_add",
+    summary="Add a proposed item to a draft (If-Match: the request's ETag)",
+)
+def request_line_add(
+    request: HttpRequest,
+    response: HttpResponse,
+    request_id: int,
+    payload: LineIn,
+    if_match: str | None = Header(None, alias="If-Match"),
+) -> Any:
+    version = expected_version(request)
+    data = payload.dict()
+    services.request_line_add(
+        actor=request.auth,
+        request=visible_request(request, request_id),
+        item_name_code=data.pop("item_name"),
+        expected_version=version,
+        **data,
+    )
+    return Status(201, request_body(response, request_id))
+
+
+@router.put(
+    "/{int:request_id}/lines/{int:position}",
+    auth=api_auth,
+    response=responses({200: LineOut}, VERSIONED_WRITE_PROBLEMS),
+    operation_id="request_line_update",
+    summary="Change a line of a draft (If-Match: the line's ETag, its row_version)",
+)
+def request_line_update(
+    request: HttpRequest,
+    response: HttpResponse,
+    request_id: int,
+    position: int,
+    payload: LinePatch,
+    if_match: str | None = Header(None, alias="If-Match"),
+) -> Any:
+    version = expected_version(request)
+    line = selectors.request_line_get(visible_request(request, request_id), position)
+    changes = payload.dict(exclude_unset=True)
+    if "item_name" in changes:
+        changes["item_name_code"] = changes.pop("item_name")
+    line = services.request_line_update(actor=request.auth, line=line, expected_version=version, **changes)
+    with_etag(response, line.row_version)
+    return selectors.line_detail(line)
+
+
+@router.post(
+    "/{int:request_id}/lines/{int:position}/decision",
+    auth=api_auth,
+    response=responses({200: LineOut}, VERSIONED_WRITE_PROBLEMS),
+    operation_id="request_line_decide",
+    summary="Decide a screened line: register, assign a new number, or reject (If-Match: line ETag)",
+)
+def request_line_decide(
+    request: HttpRequest,
+    response: HttpResponse,
+    request_id: int,
+    position: int,
+    payload: DecisionIn,
+    if_match: str | None = Header(None, alias="If-Match"),
+) -> Any:
+    version = expected_version(request)
+    line = selectors.request_line_get(visible_request(request, request_id), position)
+    line = services.request_line_decide(
+        actor=request.auth,
+        line=line,
+        decision=payload.decision,
+        item=item_get(payload.item) if payload.item else None,
+        reject_reason=payload.reject_reason,
+        justification=payload.justification,
+        note=payload.note,
+        expected_version=version,
+    )
+    with_etag(response, line.row_version)
+    return selectors.line_detail(line)
+
+
+@router.post(
+    "/{int:request_id}/documents",
+    auth=api_auth,
+    response=responses({201: DocumentOut}, WRITE_PROBLEMS),
+    operation_id="request_document_add",
+    summary="Attach a drawing or specification to a request (or to one line with `line`)",
+)
+def request_document_add(
+    request: HttpRequest,
+    request_id: int,
+    file: File[UploadedFile],
+    title: Form[str] = "",
+    line: Form[int | None] = None,
+) -> Any:
+    found = visible_request(request, request_id)
+    target = selectors.request_line_get(found, line) if line else None
+    document = services.request_document_add(actor=request.auth, request=found, upload=file, title=title, line=target)
+    return Status(201, {"id": document.pk, "title": document.title, "url": document.file.url})
+
+
+@router.post(
+    "/{int:request_id}/{transition}",
+    auth=api_auth,
+    response=responses({200: RequestOut}, VERSIONED_WRITE_PROBLEMS),
+    operation_id="request_transition",
+    summary="Move the request on: submit, screen, decide, return, approve, publish or reject",
+)
+def request_transition(
+    request: HttpRequest,
+    response: HttpResponse,
+    request_id: int,
+    transition: Literal["submit", "screen", "decide", "return", "approve", "publish", "reject"],
+    payload: TransitionIn | None = None,
+    if_match: str | None = Header(None, alias="If-Match"),
+) -> Any:
+    version = expected_version(request)
+    found = visible_request(request, request_id)
+    reason = payload.reason if payload else ""
+    TRANSITIONS[transition](actor=request.auth, request=found, expected_version=version, reason=reason)
+    return request_body(response, request_id)

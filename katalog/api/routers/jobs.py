@@ -1,7 +1,133 @@
-"""REST endpoints of the jobs area."""
+"""REST endpoints of background jobs: submit (multipart), follow progress, fetch reports."""
 
 from __future__ import annotations
 
-from ninja import Router
+import json
+from datetime import datetime
+from typing import Any
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from katalog.api.auth import api_auth
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.core.errors import NotFound, ValidationFailed
+from katalog.jobs.models import Job
+from katalog.jobs.selectors import job_get, job_list
+from katalog.jobs.services import job_cancel, job_submit
+from katalog.jobs.storage import job_file
 
 router = Router(tags=["jobs"])
+
+
+class JobOut(Schema):
+    id: int
+    kind: str
+    state: str
+    params: dict
+    input_name: str
+    done: int
+    total: int | None
+    counts: dict
+    error_count: int
+    message: str
+    has_errors: bool
+    has_result: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    row_version: int
+
+    @staticmethod
+    def resolve_has_errors(job: Job) -> bool:
+        return bool(job.error_file)
+
+    @staticmethod
+    def resolve_has_result(job: Job) -> bool:
+        return bool(job.result_file)
+
+
+class JobPage(Schema):
+    items: list[JobOut]
+    next: str | None
+
+
+def _params(text: str) -> dict[str, Any]:
+    try:
+        params = json.loads(text or "{}")
+    except json.JSONDecodeError:
+        params = None
+    if not isinstance(params, dict):
+        raise ValidationFailed(_("params must be a JSON object"), code="INVALID_PARAMS")
+    return params
+
+
+@router.post(
+    "",
+    response={202: JobOut},
+    auth=api_auth,
+    summary="Submit a job (multipart: kind, file, params)",
+)
+def submit(
+    request: HttpRequest,
+    kind: Form[str],
+    params: Form[str] = "{}",
+    file: File[UploadedFile] = None,
+) -> Status:
+    job = job_submit(
+        actor=request.auth, kind=kind, params=_params(params), upload=file, filename=file.name if file else ""
+    )
+    return Status(202, job)
+
+
+@router.get("", response=JobPage, auth=api_auth, summary="My jobs, newest first")
+def list_jobs(
+    request: HttpRequest,
+    response: HttpResponse,
+    after: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> dict:
+    limit = max(1, min(limit, MAX_LIMIT))
+    key = decode_cursor(after, 1)
+    rows = job_list(actor=request.auth, before=key[0] if key else None, limit=limit + 1)
+    items, cursor = page(request, response, rows, limit, lambda job: [job.pk])
+    return {"items": items, "next": cursor}
+
+
+@router.get("/{job_id}", response=JobOut, auth=api_auth, summary="A job: state, progress, counts")
+def get_job(request: HttpRequest, job_id: int) -> Job:
+    return job_get(job_id, actor=request.auth)
+
+
+@router.post("/{job_id}/cancel", response=JobOut, auth=api_auth, summary="Cancel a queued job")
+def cancel(request: HttpRequest, job_id: int) -> Job:
+    return job_cancel(actor=request.auth, job=job_get(job_id, actor=request.auth))
+
+
+def _download(relative: str, name: str, content_type: str) -> FileResponse:
+    path = job_file(relative) if relative else None
+    if path is None or not path.exists():
+        raise NotFound(_("This job has no such file"), code="JOB_FILE_NOT_FOUND")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    )
+
+
+@router.get(
+    "/{job_id}/errors", auth=api_auth, summary="The error report (CSV: line, column, code, message)"
+)
+def errors(request: HttpRequest, job_id: int) -> FileResponse:
+    job = job_get(job_id, actor=request.auth)
+    return _download(job.error_file, f"job-{job.pk}-errors.csv", "text/csv; charset=utf-8")
+
+
+@router.get("/{job_id}/result", auth=api_auth, summary="The result file")
+def result(request: HttpRequest, job_id: int) -> FileResponse:
+    from katalog.transfer.exporters import FORMATS
+
+    job = job_get(job_id, actor=request.auth)
+    suffix = job.result_name.rpartition(".")[2]
+    return _download(job.result_file, job.result_name or f"job-{job.pk}-result",
+                     FORMATS.get(suffix, "application/octet-stream"))  # fmt: skip

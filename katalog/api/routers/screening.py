@@ -1,7 +1,151 @@
-"""REST endpoints of the screening area."""
+"""REST endpoints of the screening area: screen one item, submit a parts list, record decisions."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from katalog.api.auth import api_auth
+from katalog.catalog.selectors import item_get
+from katalog.jobs.services import job_submit
+from katalog.screening.services import (
+    ReferenceInput,
+    ScreeningInput,
+    screen,
+    screening_decision_record,
+)
 
 router = Router(tags=["screening"])
+
+
+class ReferenceIn(Schema):
+    number: str
+    manufacturer_code: str = ""
+    manufacturer_name: str = ""
+
+
+class ScreeningIn(Schema):
+    references: list[ReferenceIn] = []
+    item_name_code: str = ""
+    supply_class: str = ""
+    characteristics: dict[str, str] = {}
+    locale: str = "en"
+    exclude_item_ids: list[int] = []
+    limit: int = 5
+
+
+class EvidenceOut(Schema):
+    kind: str
+    outcome: str
+    weight: float
+    detail: str
+    data: dict[str, Any]
+
+
+class CandidateOut(Schema):
+    item_id: int
+    catalogue_number: str
+    item_name: str
+    status: str
+    score: float
+    verdict: str
+    evidence: list[EvidenceOut]
+
+
+class ScreeningOut(Schema):
+    verdict: str
+    candidates: list[CandidateOut]
+    lower: float
+    upper: float
+
+
+class BatchOut(Schema):
+    job_id: int
+    state: str
+    url: str
+    result_url: str
+    errors_url: str
+
+
+class DecisionIn(Schema):
+    catalogue_number: str
+    verdict: str
+    decision: str
+    justification: str
+    note: str = ""
+    subject: str = ""
+
+
+class DecisionOut(Schema):
+    id: int
+    catalogue_number: str
+    verdict: str
+    decision: str
+    justification: str
+    note: str
+    subject: str
+
+
+@router.post("", response=ScreeningOut, summary="Screen one described item for duplicates")
+def screen_one(request: HttpRequest, body: ScreeningIn) -> dict:
+    query = ScreeningInput(
+        references=tuple(ReferenceInput(**r.dict()) for r in body.references),
+        item_name_code=body.item_name_code,
+        supply_class=body.supply_class,
+        characteristics=body.characteristics,
+        locale=body.locale,
+        exclude_item_ids=tuple(body.exclude_item_ids),
+    )
+    return screen(query, limit=max(1, min(body.limit, 50))).to_dict()
+
+
+@router.post(
+    "/batch",
+    response={202: BatchOut},
+    auth=api_auth,
+    summary="Screen a parts list (a background job)",
+)
+def screen_batch(
+    request: HttpRequest, file: File[UploadedFile], locale: Form[str] = "", lang: Form[str] = ""
+) -> Status:
+    params = {
+        "locale": locale or lang or request.LANGUAGE_CODE,
+        "lang": lang or request.LANGUAGE_CODE,
+    }
+    job = job_submit(
+        actor=request.auth, kind="screening", params=params, upload=file, filename=file.name or ""
+    )
+    base = f"/api/v1/jobs/{job.pk}"
+    return Status(
+        202,
+        {
+            "job_id": job.pk,
+            "state": job.state,
+            "url": base,
+            "result_url": f"{base}/result",
+            "errors_url": f"{base}/errors",
+        },
+    )
+
+
+@router.post(
+    "/decisions",
+    response={201: DecisionOut},
+    auth=api_auth,
+    summary="Record a decision on a candidate",
+)
+def record_decision(request: HttpRequest, body: DecisionIn) -> Status:
+    item = item_get(body.catalogue_number)
+    decision = screening_decision_record(
+        actor=request.auth, item=item, verdict=body.verdict, decision=body.decision,
+        justification=body.justification, note=body.note, subject=body.subject,
+    )  # fmt: skip
+    return Status(201, {
+        "id": decision.pk, "catalogue_number": item.catalogue_number, "verdict": decision.verdict,
+        "decision": decision.decision, "justification": decision.justification,
+        "note": decision.note, "subject": decision.subject,
+    })  # fmt: skip

@@ -1,7 +1,85 @@
-"""REST endpoints of the search area."""
+"""REST endpoints of the search area: the one search box with filters, facets and paging."""
 
 from __future__ import annotations
 
-from ninja import Router
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from katalog.api.errors import Problem
+from katalog.search.selectors import search, search_query_from_params
 
 router = Router(tags=["search"])
+
+
+class StatusOut(Schema):
+    code: str
+    meaning: str
+
+
+class ReferenceSnippetOut(Schema):
+    number: str
+    manufacturer: str
+    matched: bool
+
+
+class HitOut(Schema):
+    catalogue_number: str
+    niin: str
+    supply_class: str
+    item_name: str
+    item_name_code: str
+    status: StatusOut
+    matched_by: str
+    references: list[ReferenceSnippetOut]
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str | None
+    count: int
+
+
+class SearchOut(Schema):
+    hits: list[HitOut]
+    facets: dict[str, list[FacetValueOut]]
+    next_cursor: str | None
+    interpretation: dict[str, Any]
+    total: int
+    total_is_exact: bool
+
+
+@router.get(
+    "",
+    response={200: SearchOut, 422: Problem},
+    operation_id="search",
+    summary="Search items by catalogue number, reference, manufacturer code or words, with facets",
+)
+def search_items(
+    request: HttpRequest,
+    q: str = "",
+    supply_class: list[str] = Query([], alias="class", description="supply class, e.g. 5310 (repeatable)"),
+    group: list[str] = Query([], description="supply group, e.g. 53"),
+    status: list[str] = Query([], description="item status code, e.g. 0"),
+    bureau: list[str] = Query([], description="assigning bureau (key or user code)"),
+    country: list[str] = Query([], description="manufacturer country, e.g. RU"),
+    user: list[str] = Query([], description="registered user nation (user code or bureau key)"),
+    name: list[str] = Query([], description="item name: 5-digit code or words"),
+    char: list[str] = Query([], description="characteristic condition, e.g. THDD:10..12mm or MATL:steel"),
+    sort: str = Query("relevance", description="relevance, number, class, status; '-' for descending"),
+    after: str | None = Query(None, description="next_cursor of the previous page"),
+    limit: int = Query(50, description="hits per page, 1 to 200"),
+    lang: str | None = None,
+) -> Any:
+    """One box for anything: `5310-57-000-1234`, `570001234`, `0001234`, a reference number in
+    any spelling or script, a manufacturer code, or words of item names in any language.
+
+    `interpretation` says how `q` was read; each hit's `matched_by` says which reading found it.
+    Paging is by `after=<next_cursor>`; the order is stable.
+    """
+    language = lang or getattr(request, "LANGUAGE_CODE", None) or "en"
+    params = dict(request.GET.lists())
+    params.setdefault("lang", [language])
+    query = search_query_from_params(params)
+    return search(query, lang=language).to_dict()

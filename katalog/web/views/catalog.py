@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 
+from katalog.catalog import selectors
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
 from katalog.core.errors import KatalogError
+from katalog.web import display, prefs
+from katalog.web.errors import shows_refusals
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,13 +26,32 @@ def home(request: HttpRequest) -> HttpResponse:
             return render(request, "web/home.html", context, status=exc.status)
         if len(items) == 1:
             return redirect("web:item-detail", number=items[0].catalogue_number)
-        context["results"] = [item_detail(item, get_language()) for item in items]
+        context["results"] = [item_detail(item, prefs.language()) for item in items]
     return render(request, "web/home.html", context)
 
 
+HISTORY_ROWS = 200
+
+
+def _history(item: Any) -> list[Any]:
+    """The item's events, oldest first (the first few hundred)."""
+    return list(selectors.item_history(item)[:HISTORY_ROWS])
+
+
+@shows_refusals
 def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        item = item_get(number)
-    except KatalogError as exc:
-        return render(request, "web/home.html", {"query": number, "error": exc}, status=exc.status)
-    return render(request, "web/item_detail.html", {"item": item_detail(item, get_language())})
+    prefs.remember_query_choices(request)
+    item = item_get(number)
+    language = prefs.language()
+    detail = item_detail(item, language)
+    system = prefs.unit_system(request)
+    for value in detail["characteristics"]:
+        value["shown"] = display.characteristic_text(value, system=system, locale=language)
+    context = {
+        "item": detail,
+        "record": item,
+        "expert": prefs.is_expert(request),
+        "unit_system": system,
+        "history": _history(item),
+    }
+    return render(request, "web/item_detail.html", context)

@@ -1,93 +1,98 @@
-"""`katalog bench`: measure lookups against the plain SQL floor and write a Markdown table.
-
-Runs on the configured database (the demo catalogue by default). Timings live here only, never
-in tests.
-"""
+"""`katalog bench`: fill a dedicated bench database with a generated catalogue and measure
+import, lookups, search, the HTTP API and screening, each next to its floor or raw comparison;
+writes a Markdown table under bench/results/. Timings live here only, never in tests."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import platform
-import random
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.core.management.base import CommandError
 from django.db import connection
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
-from katalog.catalog.models import Item, Reference
-from katalog.catalog.selectors import item_detail, item_get, items_by_reference
+from katalog.benchmarks.suite import SuiteOptions, run_suite
 from katalog.core.management.base import KatalogCommand
 
-RESULTS_DIR = Path("bench/results")
+
+def is_bench_database(name: str) -> bool:
+    """The bench adds millions of rows: only to a database named for it."""
+    return "bench" in Path(name).name.lower()
 
 
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]  # noqa: E731
-    return pick(0.50), pick(0.95), pick(0.99)
+def create_postgres_database_if_missing() -> None:
+    """`make bench-large` names a database (katalog_bench) that may not exist yet."""
+    import psycopg
 
-
-def timed(fn: Callable[[Any], Any], keys: list[Any]) -> list[float]:
-    samples = []
-    for key in keys:
-        start = time.perf_counter()
-        fn(key)
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
-def raw_lookup(sql: str) -> Callable[[Any], Any]:
-    def run(key: Any) -> Any:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [key])
-            return cursor.fetchall()
-
-    return run
+    settings = connection.settings_dict
+    params = {"host": settings["HOST"] or None, "port": settings["PORT"] or None,
+              "user": settings["USER"] or None, "password": settings["PASSWORD"] or None}  # fmt: skip
+    with psycopg.connect(
+        dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}
+    ) as admin:
+        exists = admin.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [settings["NAME"]]
+        ).fetchone()
+        if not exists:
+            admin.execute(f'CREATE DATABASE "{settings["NAME"]}"')
 
 
 class Command(KatalogCommand):
-    help = "Benchmark lookups and write bench/results/<date>-<database>.md"
+    help = "Benchmark a generated catalogue in a dedicated bench database and write bench/results/<date>-<db>.md"
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--samples", type=int, default=2000)
-        parser.add_argument("--large", action="store_true", help="label the run as the large benchmark")
+        parser.add_argument(
+            "--items",
+            type=int,
+            default=1_000_000,
+            help="catalogue size to measure (generated if missing)",
+        )
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--samples", type=int, default=1000, help="lookups per measurement")
+        parser.add_argument(
+            "--import-rows", type=int, help="rows in the import file (default: items / 2)"
+        )
+        parser.add_argument("--http-seconds", type=int, default=10)
+        parser.add_argument("--screening-sample", type=int, default=200)
+        parser.add_argument(
+            "--large", action="store_true", help="label the run as the large benchmark"
+        )
+        parser.add_argument("--out", type=Path, default=Path("bench/results"))
+        parser.add_argument(
+            "--any-database", action="store_true",
+            help="allow a database whose name does not contain 'bench' (the run adds data to it)",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        rng = random.Random(7)
-        niins = list(Item.objects.values_list("niin", flat=True)[:50000])
-        numbers = [rng.choice(niins) for _ in range(options["samples"])]
-        refs = list(Reference.objects.values_list("number", "key")[:50000])
-        chosen = [rng.choice(refs) for _ in range(options["samples"])] if refs else []
-        rows = [
-            ("lookup by catalogue number (full item)", timed(lambda n: item_detail(item_get(n)), numbers),
-             timed(raw_lookup("SELECT id FROM catalog_item WHERE niin = %s"), numbers)),
-            ("lookup by exact reference number", timed(lambda r: items_by_reference(r[0]), chosen),
-             timed(raw_lookup("SELECT item_id FROM catalog_reference WHERE key = %s"), [k for _n, k in chosen])),
-        ]  # fmt: skip
-        self.write_report(rows, options)
-
-    def write_report(self, rows: list, options: dict) -> None:
-        vendor = connection.vendor
-        lines = [
-            f"# katalog benchmark — {dt.date.today().isoformat()} — {vendor}",
-            "",
-            f"Machine: {platform.node()}, {platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}; items: {Item.objects.count():,}, references: {Reference.objects.count():,}.",
-            "",
-            "| measurement | p50 ms | p95 ms | p99 ms | floor: plain SQL p50 / p95 / p99 ms |",
-            "|---|---|---|---|---|",
-        ]
-        for name, samples, floor in rows:
-            p = percentiles(samples)
-            f = percentiles(floor)
-            lines.append(
-                f"| {name} | {p[0]:.2f} | {p[1]:.2f} | {p[2]:.2f} | {f[0]:.3f} / {f[1]:.3f} / {f[2]:.3f} |"
+        name = str(connection.settings_dict["NAME"])
+        if not is_bench_database(name) and not options["any_database"]:
+            raise CommandError(
+                f"katalog bench writes a generated catalogue into the database {name!r}; point "
+                "KATALOG_DATABASE_URL at a bench database (e.g. sqlite:///var/bench.sqlite3) or pass --any-database"
             )
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        path = RESULTS_DIR / f"{dt.date.today().isoformat()}-{vendor}{'-large' if options['large'] else ''}.md"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        self.stdout.write("\n".join(lines))
-        self.stdout.write(f"\nwritten to {path}")
+        if connection.vendor == "postgresql":
+            create_postgres_database_if_missing()
+        suite = SuiteOptions(
+            items=options["items"], seed=options["seed"], samples=options["samples"],
+            import_rows=options["import_rows"], http_seconds=options["http_seconds"],
+            screening_sample=options["screening_sample"], large=options["large"], out_dir=options["out"],
+        )  # fmt: skip
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task("generating the catalogue", total=None)
+            path = run_suite(suite, progress=lambda n: bar.advance(task, n), say=bar.console.print)
+        self.stdout.write(path.read_text(encoding="utf-8"))
+        self.stdout.write(f"written to {path}")

@@ -1,4 +1,5 @@
-"""`katalog export items [-o FILE]`: stream the catalogue as CSV."""
+"""`katalog export items [--format csv|xlsx|jsonl] [-o FILE] [--q TEXT] [--param NAME=VALUE]`:
+stream matching items (the whole catalogue without a query) in constant memory."""
 
 from __future__ import annotations
 
@@ -6,21 +7,48 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.core.management.base import CommandError
+
 from katalog.core.management.base import KatalogCommand
-from katalog.transfer.exporters import export_items_csv
+from katalog.transfer.exporters import FORMATS, export_items
+
+
+def search_params(q: str, pairs: list[str]) -> dict[str, str | list[str]]:
+    """Search parameters as a URL query string would give them (a repeated name: a list)."""
+    values: dict[str, list[str]] = {"q": [q]} if q else {}
+    for pair in pairs:
+        name, _sep, value = pair.partition("=")
+        values.setdefault(name.strip(), []).append(value)
+    return {name: v[0] if len(v) == 1 else v for name, v in values.items()}
 
 
 class Command(KatalogCommand):
-    help = "Export items as CSV (streamed; constant memory)."
+    help = "Export items as CSV, XLSX or JSON Lines (streamed; constant memory)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("kind", choices=["items"])
-        parser.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+        parser.add_argument(
+            "-o", "--output", type=Path, help="file to write (default: standard output)"
+        )
+        parser.add_argument(
+            "--format",
+            choices=sorted(FORMATS),
+            default=None,
+            help="default: from the file name, else csv",
+        )
+        parser.add_argument("--q", default="", help="search text; without it, every item")
+        parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                            help="another search parameter as in the search URL (repeatable)")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["output"]:
-            with options["output"].open("w", encoding="utf-8", newline="") as out:
-                count = export_items_csv(out)
-            self.stderr.write(f"{count} items written to {options['output']}")
-        else:
-            export_items_csv(sys.stdout)
+        output: Path | None = options["output"]
+        suffix = output.suffix.lstrip(".").lower() if output else ""
+        fmt = options["format"] or (suffix if suffix in FORMATS else "csv")
+        params = search_params(options["q"], options["param"])
+        if output is None:
+            if fmt == "xlsx":
+                raise CommandError("XLSX needs an output file (-o items.xlsx)")
+            export_items(sys.stdout, fmt=fmt, params=params)
+            return
+        count = export_items(output, fmt=fmt, params=params)
+        self.stderr.write(f"{count} items written to {output}")

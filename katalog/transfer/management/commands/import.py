@@ -1,4 +1,7 @@
-"""`katalog import KIND FILE`: load items, references or manufacturers from CSV, XLSX or JSONL."""
+"""`katalog import KIND FILE`: load catalogue data from CSV, XLSX or JSONL.
+
+A run stopped half-way (killed, power cut) resumes after its last committed batch when the same
+file is imported again."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from katalog.core.management.base import KatalogCommand
-from katalog.transfer.importers import IMPORTERS, Policy, import_file
+from katalog.transfer.importers import BATCH_SIZE, IMPORTERS, Policy, import_file
+from katalog.transfer.readers import count_rows
 
 SHOWN_ERRORS = 20
 
@@ -20,21 +24,31 @@ class Command(KatalogCommand):
         parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("file", type=Path)
         parser.add_argument("--on-existing", choices=[p.value for p in Policy], default="skip")
-        parser.add_argument("--dry-run", action="store_true", help="report what would change, change nothing")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="report what would change, change nothing"
+        )
         parser.add_argument("--errors", type=Path, help="write every rejected row to this CSV file")
         parser.add_argument("--progress", action="store_true", help="show a progress bar")
+        parser.add_argument(
+            "--batch-size", type=int, default=BATCH_SIZE, help="rows per transaction"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             disable=not options["progress"], transient=True,
         ) as bar:  # fmt: skip
-            task = bar.add_task(f"importing {options['kind']}", total=None)
+            total = count_rows(options["file"]) if options["progress"] else None
+            task = bar.add_task(f"importing {options['kind']}", total=total)
             report = import_file(
                 options["kind"], options["file"], policy=Policy(options["on_existing"]),
                 dry_run=options["dry_run"], error_file=options["errors"],
-                progress=lambda n: bar.advance(task, n),
+                progress=lambda n: bar.advance(task, n), batch_size=max(1, options["batch_size"]),
             )  # fmt: skip
+        if report.resumed_after_line:
+            self.stderr.write(
+                f"resumed after line {report.resumed_after_line}, committed by an earlier run"
+            )
         for error in report.errors[:SHOWN_ERRORS]:
             column = f" [{error.column}]" if error.column else ""
             self.stderr.write(f"line {error.line}{column}: {error.code}: {error.message}")

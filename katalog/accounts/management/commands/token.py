@@ -1,0 +1,63 @@
+"""`katalog token create USER [--name N] [--days D]`, `katalog token list [USER]`,
+`katalog token revoke ID`: personal API tokens. A new token is printed once and never again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from katalog.accounts.models import ApiToken, User
+from katalog.accounts.tokens import token_create, token_get, token_revoke
+from katalog.core.errors import NotFound
+from katalog.core.management.base import KatalogCommand
+
+
+def user_get(username: str) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise NotFound(_("No user %(name)s") % {"name": username}, code="USER_NOT_FOUND")
+    return user
+
+
+class Command(KatalogCommand):
+    help = "Create, list and revoke API tokens."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        create = actions.add_parser("create", help="make a token for a user and print it once")
+        create.add_argument("user")
+        create.add_argument("--name", default="cli", help="what the token is for")
+        create.add_argument("--days", type=int, default=None, help="expire after this many days")
+        listing = actions.add_parser("list", help="tokens (of one user), without their secret")
+        listing.add_argument("user", nargs="?")
+        revoke = actions.add_parser("revoke", help="revoke a token by its id")
+        revoke.add_argument("id", type=int)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, "handle_" + options["action"])(options)
+
+    def handle_create(self, options: dict[str, Any]) -> None:
+        expires = timezone.now() + dt.timedelta(days=options["days"]) if options["days"] else None
+        record, token = token_create(
+            actor=None, user=user_get(options["user"]), name=options["name"], expires_at=expires
+        )
+        self.stderr.write(_("Token %(id)s for %(user)s; it is shown only now:") % {"id": record.pk, "user": record.user.username})
+        self.stdout.write(token)
+
+    def handle_list(self, options: dict[str, Any]) -> None:
+        rows = ApiToken.objects.select_related("user").order_by("user__username", "id")
+        if options["user"]:
+            rows = rows.filter(user=user_get(options["user"]))
+        for t in rows:
+            state = "revoked" if t.revoked_at else ("expired" if t.expires_at and t.expires_at <= timezone.now() else "active")
+            last = t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "-"
+            expires = t.expires_at.isoformat(timespec="seconds") if t.expires_at else "-"
+            self.stdout.write(f"{t.pk}\t{t.user.username}\t{t.prefix}…\t{t.name}\t{state}\tlast used {last}\texpires {expires}")
+
+    def handle_revoke(self, options: dict[str, Any]) -> None:
+        token = token_revoke(actor=None, token=token_get(options["id"]))
+        self.stdout.write(_("Token %(id)s revoked") % {"id": token.pk})

@@ -1,0 +1,48 @@
+"""Streaming export of a search result or the whole catalogue: CSV, XLSX or JSON Lines."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
+from ninja import Router
+
+from katalog.transfer.exporters import (
+    FORMATS,
+    check_format,
+    csv_chunks,
+    export_item_ids,
+    item_rows,
+    jsonl_chunks,
+    write_xlsx,
+)
+
+router = Router(tags=["export"])
+
+
+def _search_params(request: HttpRequest) -> dict[str, str | list[str]]:
+    return {k: (v[0] if len(v) == 1 else v) for k, v in request.GET.lists() if k != "format"}
+
+
+@router.get(
+    "/items", summary="Export items (format=csv|xlsx|jsonl, plus search parameters; none: all)"
+)
+def export_items(request: HttpRequest, format: str = "csv"):
+    fmt = check_format(format)
+    ids = export_item_ids(_search_params(request))
+    if fmt == "xlsx":
+        # A workbook is a zip archive: built in a temporary file (write-only, flat memory), then sent.
+        handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+        handle.close()
+        path = Path(handle.name)
+        write_xlsx(item_rows(ids), path)
+        stream = path.open("rb")
+        path.unlink()  # the open handle keeps the data until the response is closed
+        return FileResponse(
+            stream, as_attachment=True, filename="items.xlsx", content_type=FORMATS["xlsx"]
+        )
+    chunks = csv_chunks(item_rows(ids)) if fmt == "csv" else jsonl_chunks(item_rows(ids))
+    response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="items.{fmt}"'
+    return response

@@ -1,0 +1,223 @@
+"""Manufacturer endpoints: list by code or name prefix, one with its activities, create, change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Header, Query, Router, Schema
+from ninja.responses import Status
+
+from katalog.api.auth import api_auth
+from katalog.api.concurrency import expected_version, with_etag
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.schemas import READ_PROBLEMS, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
+from katalog.catalog import services
+from katalog.catalog.manufacturers import manufacturer_update, require_country_bureau
+from katalog.catalog.models import Manufacturer, Reference
+from katalog.core.errors import NotFound
+from katalog.core.i18n import pick_text
+from katalog.core.text import search_terms
+
+router = Router(tags=["manufacturers"])
+
+
+class ManufacturerSummaryOut(Schema):
+    code: str
+    name: str
+    country: str | None
+    status: str
+    version: int
+
+
+class ManufacturerPage(Schema):
+    items: list[ManufacturerSummaryOut]
+    next: str | None
+
+
+class ActivityOut(Schema):
+    classification: str
+    code: str
+    title: str
+    is_primary: bool
+
+
+class ManufacturerOut(Schema):
+    code: str
+    name: str
+    names: dict[str, str]
+    address: str
+    country: str | None
+    status: str
+    bureau: str
+    parent: str | None
+    replaced_by: str | None
+    version: int
+    items_count: int = Field(description="Items holding a reference of this manufacturer")
+    activities: list[ActivityOut]
+
+
+class ManufacturerCreateIn(Schema):
+    code: str = Field(min_length=5, max_length=5)
+    names: dict[str, str] = Field(description="Language → name, e.g. {\"ru\": \"…\", \"en\": \"…\"}")
+    country: str = Field(min_length=2, max_length=2, description="ISO 3166 alpha-2")
+    address: str = Field("", max_length=2000)
+    status: str = Field("A", min_length=1, max_length=1)
+    parent: str | None = Field(None, max_length=5)
+
+
+class ManufacturerUpdateIn(Schema):
+    names: dict[str, str] | None = None
+    address: str | None = Field(None, max_length=2000)
+    status: str | None = Field(None, min_length=1, max_length=1)
+    parent: str | None = Field(None, max_length=5)
+    replaced_by: str | None = Field(None, max_length=5)
+
+
+def manufacturer_get(code: str) -> Manufacturer:
+    row = (
+        Manufacturer.objects.select_related("bureau", "parent", "replaced_by")
+        .filter(code=code.strip().upper())
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("No manufacturer with code %(code)s") % {"code": code}, code="MANUFACTURER_NOT_FOUND")
+    return row
+
+
+def manufacturer_body(m: Manufacturer, lang: str) -> dict[str, Any]:
+    activities = m.activities.select_related("item__version").order_by("-is_primary", "item__code")
+    return {
+        "code": m.code,
+        "name": pick_text(m.names, lang),
+        "names": m.names,
+        "address": m.address,
+        "country": m.country_id,
+        "status": m.status,
+        "bureau": m.bureau.key,
+        "parent": m.parent.code if m.parent_id else None,
+        "replaced_by": m.replaced_by.code if m.replaced_by_id else None,
+        "version": m.row_version,
+        "items_count": Reference.objects.filter(manufacturer=m).values("item_id").distinct().count(),
+        "activities": [
+            {
+                "classification": a.item.version.slug,
+                "code": a.item.code,
+                "title": pick_text(a.item.names, lang),
+                "is_primary": a.is_primary,
+            }
+            for a in activities
+        ],
+    }
+
+
+@router.get(
+    "/manufacturers",
+    response=responses({200: ManufacturerPage}, (422,)),
+    operation_id="manufacturer_list",
+    summary="Manufacturers in code order; `q` is a prefix of the code or of a word of the name",
+)
+def manufacturer_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    q: str | None = Query(None, max_length=100),
+    country: str | None = Query(None, min_length=2, max_length=2),
+    after: str | None = Query(None, max_length=200),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+    lang: str | None = None,
+) -> Any:
+    rows = Manufacturer.objects.order_by("code")
+    if q and q.strip():
+        condition = Q(code__startswith=q.strip().upper())
+        for term in search_terms(q):
+            # search_text holds the code and the name's words, space separated.
+            condition |= Q(search_text__startswith=term) | Q(search_text__contains=" " + term)
+        rows = rows.filter(condition)
+    if country:
+        rows = rows.filter(country_id=country.upper())
+    key = decode_cursor(after, 1)
+    if key:
+        rows = rows.filter(code__gt=str(key[0]))
+    found, cursor = page(request, response, list(rows[: limit + 1]), limit, lambda m: [m.code])
+    lang_code = language(request, lang)
+    return {
+        "items": [
+            {
+                "code": m.code,
+                "name": pick_text(m.names, lang_code),
+                "country": m.country_id,
+                "status": m.status,
+                "version": m.row_version,
+            }
+            for m in found
+        ],
+        "next": cursor,
+    }
+
+
+@router.get(
+    "/manufacturers/{code}",
+    response=responses({200: ManufacturerOut}),
+    operation_id="manufacturer_get",
+    summary="One manufacturer with its count of items and its activity codes",
+)
+def manufacturer_detail(request: HttpRequest, response: HttpResponse, code: str, lang: str | None = None) -> Any:
+    m = manufacturer_get(code)
+    with_etag(response, m.row_version)
+    return manufacturer_body(m, language(request, lang))
+
+
+@router.post(
+    "/manufacturers",
+    auth=api_auth,
+    response=responses({201: ManufacturerOut}, WRITE_PROBLEMS),
+    operation_id="manufacturer_create",
+    summary="Register a manufacturer under its country's bureau",
+)
+def manufacturer_create(
+    request: HttpRequest, response: HttpResponse, payload: ManufacturerCreateIn, lang: str | None = None
+) -> Any:
+    require_country_bureau(request.auth, payload.country.upper())
+    parent = manufacturer_get(payload.parent) if payload.parent else None
+    m = services.manufacturer_create(
+        actor=request.auth,
+        code=payload.code,
+        names={k: v for k, v in payload.names.items() if v},
+        country=payload.country.upper(),
+        address=payload.address,
+        status=payload.status,
+        parent=parent,
+    )
+    m = manufacturer_get(m.code)
+    with_etag(response, m.row_version)
+    response["Location"] = f"{request.path.rstrip('/')}/{m.code}"
+    return Status(201, manufacturer_body(m, language(request, lang)))
+
+
+@router.patch(
+    "/manufacturers/{code}",
+    auth=api_auth,
+    response=responses({200: ManufacturerOut}, VERSIONED_WRITE_PROBLEMS),
+    operation_id="manufacturer_update",
+    summary="Change names, address, status, parent or replacement of a manufacturer",
+)
+def manufacturer_patch(
+    request: HttpRequest,
+    response: HttpResponse,
+    code: str,
+    payload: ManufacturerUpdateIn,
+    if_match: str | None = Header(None, alias="If-Match"),
+    lang: str | None = None,
+) -> Any:
+    version = expected_version(request)
+    m = manufacturer_update(
+        actor=request.auth,
+        manufacturer=manufacturer_get(code),
+        expected_version=version,
+        changes=payload.dict(exclude_unset=True),
+    )
+    m = manufacturer_get(m.code)
+    with_etag(response, m.row_version)
+    return manufacturer_body(m, language(request, lang))

@@ -1,0 +1,33 @@
+"""Run one `katalog import` in a child process and print what it cost as JSON:
+`python -m katalog.benchmarks.import_child KIND FILE`. Peak memory is this process's own."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main(kind: str, path: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "katalog.config.settings")
+    import django
+
+    django.setup()
+    from katalog.transfer.importers import import_file
+
+    started = time.perf_counter()
+    report = import_file(kind, Path(path))
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(
+        json.dumps(
+            {"seconds": seconds, "peak_rss_mib": peak_kib / 1024, "report": report.as_dict()}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,161 @@
+"""Lookup and search latency, each next to the plain SQL index lookup of the same key."""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connection
+
+from katalog.benchmarks.report import NOT_AVAILABLE, Figure, ms
+from katalog.benchmarks.timing import percentiles, timed
+from katalog.catalog.models import Item, Reference
+from katalog.catalog.selectors import item_detail, item_get, items_by_reference
+from katalog.core.text import code_key
+
+SECTION = "lookup and search"
+NAME_WORDS = [
+    "гайка",
+    "bearing",
+    "резистор",
+    "bolt",
+    "кольцо",
+    "screwdriver",
+    "конденсатор",
+    "fuse",
+    "washer",
+    "ключ",
+]
+
+
+def sample_rows(model: Any, fields: tuple[str, ...], count: int, rng: random.Random) -> list[tuple]:
+    """Random rows found by random id probes (no full scan, no OFFSET)."""
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    if not last:
+        return []
+    rows = []
+    for _ in range(count):
+        row = (
+            model.objects.filter(pk__gte=rng.randint(1, last))
+            .order_by("pk")
+            .values_list(*fields)
+            .first()
+        )
+        if row:
+            rows.append(row)
+    return rows
+
+
+def raw_lookup(sql: str) -> Callable[[Any], Any]:
+    def run(key: Any) -> Any:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key])
+            return cursor.fetchall()
+
+    return run
+
+
+def latency_figure(
+    name: str, samples: list[float], floor: list[float], goal_ms: float | None, goal_at: str
+) -> Figure:
+    p50, p95, p99 = percentiles(samples)
+    f50, f95, f99 = percentiles(floor)
+    measured = p99 if goal_at == "p99" else p95
+    return Figure(
+        SECTION, name,
+        f"p50 {ms(p50)} / p95 {ms(p95)} / p99 {ms(p99)}",
+        f"plain SQL index lookup: p50 {ms(f50)} / p95 {ms(f95)} / p99 {ms(f99)}",
+        f"{goal_at} < {goal_ms:g} ms" if goal_ms else "",
+        (measured < goal_ms) if goal_ms else None,
+    )  # fmt: skip
+
+
+def search_api() -> tuple[Any, Any] | None:
+    """`search` and `SearchQuery` if the search area is installed."""
+    try:
+        module = importlib.import_module("katalog.search.selectors")
+        return module.search, module.SearchQuery
+    except (ImportError, AttributeError):
+        return None
+
+
+def mistype(number: str, rng: random.Random) -> str:
+    """The number with one letter or digit replaced, as someone mistyping it would."""
+    spots = [i for i, ch in enumerate(number) if ch.isalnum()]
+    if not spots:
+        return number
+    i = rng.choice(spots)
+    pool = "0123456789" if number[i].isdigit() else "ABCDEFGHKLMNPRSTUVXZ"
+    return number[:i] + rng.choice([c for c in pool if c != number[i].upper()]) + number[i + 1 :]
+
+
+def lookup_figures(samples: int, seed: int) -> list[Figure]:
+    rng = random.Random(seed)
+    items = sample_rows(Item, ("niin", "item_name_id"), samples, rng)
+    refs = sample_rows(Reference, ("number", "key", "item_id"), samples, rng)
+    if not items or not refs:
+        return [Figure(SECTION, "lookups", "n/a (empty catalogue)")]
+    niins = [n for n, _i in items]
+    figures = [
+        latency_figure(
+            "lookup by catalogue number (full item)",
+            timed(lambda n: item_detail(item_get(n)), niins),
+            timed(raw_lookup("SELECT id FROM catalog_item WHERE niin = %s"), niins), 5, "p99",
+        ),
+        latency_figure(
+            "lookup by exact reference number",
+            timed(lambda r: items_by_reference(r[0]), refs),
+            timed(raw_lookup("SELECT item_id FROM catalog_reference WHERE key = %s"), [k for _n, k, _i in refs]), 5, "p99",
+        ),
+    ]  # fmt: skip
+    api = search_api()
+    if api is None:
+        figures += [
+            Figure(SECTION, "fuzzy reference number, top 10", NOT_AVAILABLE, goal="p95 < 50 ms"),
+            Figure(SECTION, "name search with facets", NOT_AVAILABLE, goal="p95 < 100 ms"),
+        ]
+        return figures
+    figures.append(fuzzy_figure(api, refs, rng))
+    figures.append(name_search_figure(api, items, rng))
+    return figures
+
+
+def fuzzy_figure(api: tuple[Any, Any], refs: list[tuple], rng: random.Random) -> Figure:
+    search, query_class = api
+    cases = [
+        (mistype(number, rng), item_id, key)
+        for number, key, item_id in refs[: max(50, len(refs) // 4)]
+    ]
+    found = 0
+
+    def run(case: tuple[str, int, str]) -> None:
+        nonlocal found
+        page = search(query_class(q=case[0], limit=10), lang="en")
+        found += any(hit.get("niin") == niin_of.get(case[1]) for hit in page.hits)
+
+    niin_of = dict(Item.objects.filter(pk__in=[c[1] for c in cases]).values_list("pk", "niin"))
+    samples = timed(run, cases, warmup=0)
+    floor = timed(
+        raw_lookup("SELECT item_id FROM catalog_reference WHERE key = %s"),
+        [code_key(c[2]) for c in cases],
+    )
+    figure = latency_figure(
+        "fuzzy reference number (one character mistyped), top 10", samples, floor, 50, "p95"
+    )
+    figure.result += f"; original item in the top 10 for {found / len(cases):.0%} of {len(cases)}"
+    return figure
+
+
+def name_search_figure(api: tuple[Any, Any], items: list[tuple], rng: random.Random) -> Figure:
+    search, query_class = api
+    words = [rng.choice(NAME_WORDS) for _ in range(max(50, len(items) // 4))]
+    name_ids = [i for _n, i in items][: len(words)]
+    samples = timed(lambda w: search(query_class(q=w, limit=50), lang="ru"), words, warmup=0)
+    floor = timed(
+        raw_lookup("SELECT id FROM catalog_item WHERE item_name_id = %s ORDER BY id LIMIT 50"),
+        name_ids,
+        warmup=0,
+    )
+    return latency_figure("name search with facets (one word, 50 hits)", samples, floor, 100, "p95")

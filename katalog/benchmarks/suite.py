@@ -1,0 +1,130 @@
+"""The whole benchmark: make sure the bench database holds the catalogue, then measure import,
+lookups, search, the HTTP API and screening quality, and write one Markdown table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.management import call_command
+from django.db import connection
+
+from katalog.accounts.models import Bureau
+from katalog.benchmarks import imports, lookups, serving
+from katalog.benchmarks.machine import machine_facts
+from katalog.benchmarks.report import NOT_AVAILABLE, Figure, render
+from katalog.catalog.models import Item, Manufacturer, Reference
+from katalog.synthetic.generator import generate_catalogue
+
+
+@dataclass
+class SuiteOptions:
+    items: int
+    seed: int = 1
+    samples: int = 1000
+    import_rows: int | None = None
+    http_seconds: int = 10
+    screening_sample: int = 200
+    large: bool = False
+    out_dir: Path = Path("bench/results")
+
+
+def prepare_database() -> None:
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Bureau.objects.exists():
+        call_command("init", "--reference-only", "--no-migrate", verbosity=0)
+
+
+def fill_catalogue(target: int, seed: int, progress: Callable[[int], None] | None) -> Figure:
+    present = Item.objects.count()
+    if present >= target:
+        return Figure(
+            "catalogue", "generated catalogue", f"{present:,} items already present", "reused"
+        )
+    report = generate_catalogue(items=target - present, seed=seed, progress=progress)
+    rows = (
+        report.items
+        + report.references
+        + report.values
+        + report.registrations
+        + report.manufacturers
+    )
+    return Figure(
+        "catalogue", f"generation of {report.items:,} items ({rows:,} rows)",
+        f"{report.items / report.seconds:,.0f} items/s", f"{rows / report.seconds:,.0f} rows/s in all, {report.seconds:,.0f} s",
+    )  # fmt: skip
+
+
+def screening_figures(sample_size: int, seed: int) -> list[Figure]:
+    try:
+        evaluate = importlib.import_module("katalog.screening.quality").evaluate
+    except (ImportError, AttributeError):
+        return [Figure("screening", "duplicate detection precision / recall", NOT_AVAILABLE)]
+    started = time.perf_counter()
+    result = evaluate(sample_size, seed)
+    seconds = time.perf_counter() - started
+    detection = result.get("detection", {}) if isinstance(result, dict) else {}
+    precision, recall = detection.get("precision"), detection.get("recall")
+    return [Figure(
+        "screening", f"duplicate detection on {result.get('cases', sample_size)} labelled cases",
+        f"precision {precision} / recall {recall}", f"evaluated in {seconds:,.1f} s",
+    )]  # fmt: skip
+
+
+def measure_import(rows: int, seed: int, notes: list[str]) -> list[Figure]:
+    with tempfile.TemporaryDirectory(prefix="katalog-bench-") as work:
+        return imports.import_figures(rows, Path(work), seed, notes)
+
+
+def guarded(section: str, measure: Callable[[], list[Figure]]) -> list[Figure]:
+    """A section that breaks is reported as broken in the table; the other sections still run."""
+    try:
+        return measure()
+    except Exception as exc:  # noqa: BLE001 - any failure of the measured code belongs in the report
+        connection.close()  # a failed statement can leave the connection unusable (PostgreSQL)
+        return [Figure(section, "failed", f"{type(exc).__name__}: {str(exc)[:300]}", met=False)]
+
+
+def run_suite(
+    options: SuiteOptions,
+    progress: Callable[[int], None] | None = None,
+    say: Callable[[str], None] = print,
+) -> Path:
+    started = dt.datetime.now(dt.UTC)
+    prepare_database()
+    notes: list[str] = []
+    figures = [fill_catalogue(options.items, options.seed, progress)]
+    rows = options.import_rows or max(1000, options.items // 2)
+    sections: list[tuple[str, Callable[[], list[Figure]]]] = [
+        ("import", lambda: measure_import(rows, options.seed + 1, notes)),
+        ("lookup and search", lambda: lookups.lookup_figures(options.samples, options.seed)),
+        ("HTTP API", lambda: serving.http_figures(options.http_seconds, options.seed)),
+        ("screening", lambda: screening_figures(options.screening_sample, options.seed)),
+    ]
+    for section, measure in sections:
+        say(f"measuring: {section}")
+        figures += guarded(section, measure)
+    sizes = (
+        f"{Item.objects.count():,} items, {Reference.objects.count():,} references, "
+        f"{Manufacturer.objects.count():,} manufacturers"
+    )
+    facts = [
+        *machine_facts(),
+        ("date", started.strftime("%Y-%m-%d %H:%M UTC")),
+        ("catalogue", sizes),
+    ]
+    vendor = connection.vendor
+    title = f"katalog benchmark — {started.date().isoformat()} — {vendor}{' (large)' if options.large else ''}"
+    text = render(title, facts, figures, notes)
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    path = (
+        options.out_dir
+        / f"{started.date().isoformat()}-{vendor}{'-large' if options.large else ''}.md"
+    )
+    path.write_text(text, encoding="utf-8")
+    return path

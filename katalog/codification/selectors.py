@@ -1,0 +1,123 @@
+"""Reads of codification requests, shared by the API, the pages and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from katalog.codification.models import CodificationRequest, RequestLine, RequestTransition
+from katalog.codification.workflow import allowed_transitions
+from katalog.core.errors import NotFound
+
+MAX_PAGE = 200
+
+
+def request_get(request_id: int) -> CodificationRequest:
+    request = CodificationRequest.objects.select_related("bureau").filter(pk=request_id).first()
+    if request is None:
+        raise NotFound(_("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND")
+    return request
+
+
+def request_line_get(request: CodificationRequest, position: int) -> RequestLine:
+    line = request.lines.select_related("request__bureau", "item_name").filter(position=position).first()
+    if line is None:
+        raise NotFound(
+            _("Request %(id)s has no line %(position)s") % {"id": request.pk, "position": position},
+            code="REQUEST_LINE_NOT_FOUND",
+        )
+    return line
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    requests: list[CodificationRequest]
+    next_cursor: str | None
+
+
+def request_list(
+    *, state: str = "", priority: str = "", bureau: str = "", after: str | None = None, limit: int = 50
+) -> RequestPage:
+    """Newest first, keyset-paginated on the id (the cursor is the last id seen)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    rows: QuerySet[CodificationRequest] = CodificationRequest.objects.select_related("bureau").order_by("-id")
+    if state:
+        rows = rows.filter(state=state)
+    if priority:
+        rows = rows.filter(priority=priority)
+    if bureau:
+        rows = rows.filter(bureau__key=bureau)
+    if after and after.isdigit():
+        rows = rows.filter(id__lt=int(after))
+    page = list(rows[: limit + 1])
+    more = len(page) > limit
+    page = page[:limit]
+    return RequestPage(page, str(page[-1].pk) if more else None)
+
+
+def request_transitions(request: CodificationRequest) -> QuerySet[RequestTransition]:
+    return request.transitions.select_related("actor").order_by("at", "id")
+
+
+def line_detail(line: RequestLine) -> dict[str, Any]:
+    return {
+        "position": line.position,
+        "item_name": line.item_name.code,
+        "supply_class": line.supply_class,
+        "name_text": line.name_text,
+        "references": line.references,
+        "characteristics": line.characteristics,
+        "locale": line.locale,
+        "verdict": line.verdict or None,
+        "screening": line.screening,
+        "decision": line.decision or None,
+        "decision_item": line.decision_item.catalogue_number if line.decision_item_id else None,
+        "reject_reason": line.reject_reason or None,
+        "justification": line.justification or None,
+        "note": line.note,
+        "result_item": line.result_item.catalogue_number if line.result_item_id else None,
+        "row_version": line.row_version,
+    }
+
+
+def request_summary(request: CodificationRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "bureau": request.bureau.key,
+        "title": request.title,
+        "state": request.state,
+        "priority": request.priority,
+        "due_date": request.due_date.isoformat() if request.due_date else None,
+        "row_version": request.row_version,
+    }
+
+
+def request_detail(request: CodificationRequest) -> dict[str, Any]:
+    """The request with its lines and history, as the API returns it."""
+    lines = request.lines.select_related("item_name", "decision_item", "result_item").order_by("position")
+    return {
+        **request_summary(request),
+        "project_code": request.project_code,
+        "contract_number": request.contract_number,
+        "manufacturer": request.manufacturer.code if request.manufacturer_id else None,
+        "main_contractor": request.main_contractor.code if request.main_contractor_id else None,
+        "author": request.author.username if request.author_id else None,
+        "decided_by": request.decided_by.username if request.decided_by_id else None,
+        "approved_by": request.approved_by.username if request.approved_by_id else None,
+        "allowed_transitions": allowed_transitions(request.state),
+        "lines": [line_detail(line) for line in lines],
+        "transitions": [
+            {
+                "name": t.name,
+                "from_state": t.from_state or None,
+                "to_state": t.to_state,
+                "actor": t.actor.username if t.actor_id else None,
+                "at": t.at.isoformat(),
+                "reason": t.reason,
+            }
+            for t in request_transitions(request)
+        ],
+    }

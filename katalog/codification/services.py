@@ -1,0 +1,582 @@
+"""All writes to codification requests: header and lines, the workflow transitions, and the
+publication of decisions into the catalogue.
+
+Every transition takes the acting person and the `expected_version` they read (None skips the
+check), is refused with a stable code when illegal, and is recorded in `RequestTransition`.
+Requests belong to the bureau that processes them; only its members act on them (superusers
+too, except that approval always needs a second member of that bureau).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from katalog.accounts.models import Bureau
+from katalog.catalog import services as catalog
+from katalog.catalog.models import CANCELLED_STATUSES, Item, Manufacturer
+from katalog.codification.models import (
+    CodificationRequest,
+    LineDecision,
+    LineRejectReason,
+    RequestDocument,
+    RequestLine,
+    RequestPriority,
+    RequestState,
+    RequestTransition,
+)
+from katalog.codification.workflow import transition_target
+from katalog.core.errors import (
+    Conflict,
+    FieldError,
+    PermissionDenied,
+    PreconditionFailed,
+    RuleViolation,
+    ValidationFailed,
+)
+from katalog.core.text import code_key
+
+DEFAULT_DUE_DAYS = {"routine": 30, "accelerated": 10, "emergency": 2}
+# Reference justification (RNJC) recorded when a new number keeps a reference that screening
+# found on another item: "the duplicate is not a technically acceptable replacement".
+OVERRIDE_REFERENCE_JUSTIFICATION = "6"
+
+
+# --- checks -----------------------------------------------------------------------------------
+
+
+def acting_bureau(actor: Any) -> Bureau:
+    bureau = getattr(actor, "bureau", None)
+    if actor is None or bureau is None:
+        raise PermissionDenied(_("You are not a member of any cataloguing bureau"), code="NO_BUREAU")
+    return bureau
+
+
+def require_same_bureau(actor: Any, request: CodificationRequest, *, strict: bool = False) -> None:
+    """Members of the request's bureau act on it; superusers too unless `strict`."""
+    if actor is not None and actor.is_superuser and not strict:
+        return
+    bureau = getattr(actor, "bureau", None)
+    if bureau is None or bureau.pk != request.bureau_id:
+        raise PermissionDenied(
+            _("Only members of bureau %(bureau)s may act on this request") % {"bureau": request.bureau.key},
+            code="NOT_SAME_BUREAU",
+        )
+
+
+def check_version(record: CodificationRequest | RequestLine, expected_version: int | None) -> None:
+    if expected_version is not None and record.row_version != expected_version:
+        raise PreconditionFailed(
+            _("The record has changed since it was read (version %(now)d, not %(read)d)")
+            % {"now": record.row_version, "read": expected_version},
+            code="VERSION_STALE",
+        )
+
+
+def request_lock(request: CodificationRequest, expected_version: int | None) -> CodificationRequest:
+    locked = CodificationRequest.objects.select_for_update().select_related("bureau").get(pk=request.pk)
+    check_version(locked, expected_version)
+    return locked
+
+
+def line_lock(line: RequestLine, expected_version: int | None) -> RequestLine:
+    locked = RequestLine.objects.select_for_update().select_related("request__bureau", "item_name").get(pk=line.pk)
+    check_version(locked, expected_version)
+    return locked
+
+
+def require_draft(request: CodificationRequest) -> None:
+    if request.state != RequestState.DRAFT:
+        raise Conflict(
+            _("Lines can be changed only while the request is a draft"), code="REQUEST_NOT_DRAFT"
+        )
+
+
+def bump(record: CodificationRequest | RequestLine, *fields: str) -> None:
+    record.row_version += 1
+    update = [*fields, "row_version"]
+    if isinstance(record, CodificationRequest):
+        update.append("updated_at")
+    record.save(update_fields=update)
+
+
+def manufacturer_by_code(code: str, field: str) -> Manufacturer:
+    maker = Manufacturer.objects.filter(code=(code or "").strip().upper()).first()
+    if maker is None:
+        raise ValidationFailed(
+            _("Unknown manufacturer code %(code)r") % {"code": code},
+            code="UNKNOWN_MANUFACTURER",
+            errors=[FieldError(field, "UNKNOWN_MANUFACTURER", _("unknown manufacturer code"))],
+        )
+    return maker
+
+
+def due_date_for(priority: str, start: dt.date) -> dt.date:
+    days = getattr(settings, "CODIFICATION_DUE_DAYS", DEFAULT_DUE_DAYS)
+    return start + dt.timedelta(days=int(days.get(priority, DEFAULT_DUE_DAYS[RequestPriority.ROUTINE])))
+
+
+def check_priority(priority: str) -> str:
+    if priority not in RequestPriority.values:
+        raise ValidationFailed(
+            _("Unknown priority %(priority)r") % {"priority": priority},
+            code="UNKNOWN_PRIORITY",
+            errors=[FieldError("priority", "UNKNOWN_PRIORITY", ", ".join(RequestPriority.values))],
+        )
+    return priority
+
+
+# --- header -----------------------------------------------------------------------------------
+
+
+def record_transition(
+    *, actor: Any, request: CodificationRequest, name: str, from_state: str, reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> RequestTransition:
+    return RequestTransition.objects.create(
+        request=request, name=name, from_state=from_state, to_state=request.state, actor=actor,
+        reason=reason, data=data or {},
+    )
+
+
+@transaction.atomic
+def request_create(
+    *,
+    actor: Any,
+    title: str = "",
+    project_code: str = "",
+    contract_number: str = "",
+    priority: str = RequestPriority.ROUTINE,
+    manufacturer_code: str = "",
+    main_contractor_code: str = "",
+) -> CodificationRequest:
+    """Open a draft request for the actor's bureau."""
+    bureau = acting_bureau(actor)
+    request = CodificationRequest.objects.create(
+        bureau=bureau,
+        title=title.strip(),
+        project_code=project_code.strip(),
+        contract_number=contract_number.strip(),
+        priority=check_priority(priority),
+        manufacturer=manufacturer_by_code(manufacturer_code, "manufacturer_code") if manufacturer_code else None,
+        main_contractor=(
+            manufacturer_by_code(main_contractor_code, "main_contractor_code") if main_contractor_code else None
+        ),
+        author=actor,
+    )
+    record_transition(actor=actor, request=request, name="create", from_state="")
+    return request
+
+
+# --- lines ------------------------------------------------------------------------------------
+
+
+def clean_references(references: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
+    cleaned = []
+    for index, ref in enumerate(references):
+        field = f"references[{index}]"
+        number = catalog.check_reference_number(str(ref.get("number", "")))
+        maker = manufacturer_by_code(str(ref.get("manufacturer_code", "")), f"{field}.manufacturer_code")
+        cleaned.append({
+            "number": number,
+            "manufacturer_code": maker.code,
+            "category": str(ref.get("category") or "3"),
+            "variation": str(ref.get("variation") or "2"),
+        })  # fmt: skip
+    return cleaned
+
+
+def clean_characteristics(item_name_code: str, replies: Mapping[str, str], locale: str) -> dict[str, str]:
+    """Check every reply against the item name's guide; all errors are reported together."""
+    from katalog.names.values import parse_reply
+
+    if not replies:
+        return {}
+    guide = catalog.item_name_get(item_name_code).guide
+    by_code = {c.code: c for c in guide.characteristics.all()} if guide else {}
+    errors: list[FieldError] = []
+    cleaned: dict[str, str] = {}
+    for code, raw in replies.items():
+        characteristic = by_code.get(code)
+        if characteristic is None:
+            errors.append(FieldError(f"characteristics.{code}", "UNKNOWN_CHARACTERISTIC", _("not in the guide")))
+            continue
+        try:
+            parse_reply(characteristic, str(raw), locale=locale)
+        except ValidationFailed as exc:
+            errors.append(FieldError(f"characteristics.{code}", exc.code, exc.message))
+            continue
+        cleaned[code] = str(raw).strip()
+    if errors:
+        raise ValidationFailed(
+            _("Some characteristic replies are not valid"), code="INVALID_CHARACTERISTICS", errors=errors
+        )
+    return cleaned
+
+
+def line_fields(
+    *, item_name_code: str, supply_class: str, name_text: str,
+    references: Iterable[Mapping[str, Any]], characteristics: Mapping[str, str] | None, locale: str,
+) -> dict[str, Any]:
+    catalog.check_supply_class(supply_class)
+    item_name = catalog.item_name_get(item_name_code)
+    return {
+        "item_name": item_name,
+        "supply_class": supply_class,
+        "name_text": name_text.strip(),
+        "references": clean_references(references),
+        "characteristics": clean_characteristics(item_name_code, characteristics or {}, locale),
+        "locale": locale,
+    }
+
+
+@transaction.atomic
+def request_line_add(
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    item_name_code: str,
+    supply_class: str,
+    name_text: str = "",
+    references: Iterable[Mapping[str, Any]] = (),
+    characteristics: Mapping[str, str] | None = None,
+    locale: str = "en",
+    expected_version: int | None = None,
+) -> RequestLine:
+    """Add a proposed item to a draft request (the request's version moves on)."""
+    require_same_bureau(actor, request)
+    request = request_lock(request, expected_version)
+    require_draft(request)
+    fields = line_fields(
+        item_name_code=item_name_code, supply_class=supply_class, name_text=name_text,
+        references=references, characteristics=characteristics, locale=locale,
+    )
+    position = (request.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    line = RequestLine.objects.create(request=request, position=position, **fields)
+    bump(request)
+    return line
+
+
+@transaction.atomic
+def request_line_update(
+    *,
+    actor: Any,
+    line: RequestLine,
+    item_name_code: str | None = None,
+    supply_class: str | None = None,
+    name_text: str | None = None,
+    references: Iterable[Mapping[str, Any]] | None = None,
+    characteristics: Mapping[str, str] | None = None,
+    locale: str | None = None,
+    expected_version: int | None = None,
+) -> RequestLine:
+    """Change a line of a draft request; omitted arguments keep their values."""
+    require_same_bureau(actor, line.request)
+    line = line_lock(line, expected_version)
+    require_draft(line.request)
+    fields = line_fields(
+        item_name_code=item_name_code if item_name_code is not None else line.item_name.code,
+        supply_class=supply_class if supply_class is not None else line.supply_class,
+        name_text=name_text if name_text is not None else line.name_text,
+        references=references if references is not None else line.references,
+        characteristics=characteristics if characteristics is not None else line.characteristics,
+        locale=locale or line.locale,
+    )
+    for name, value in fields.items():
+        setattr(line, name, value)
+    bump(line, *fields)
+    bump(line.request)
+    return line
+
+
+@transaction.atomic
+def request_document_add(
+    *, actor: Any, request: CodificationRequest, upload: Any, title: str = "", line: RequestLine | None = None
+) -> RequestDocument:
+    """Attach a file (kept under MEDIA_ROOT) to a request or one of its lines."""
+    require_same_bureau(actor, request)
+    if line is not None and line.request_id != request.pk:
+        raise RuleViolation(_("The line belongs to another request"), code="LINE_OF_OTHER_REQUEST")
+    return RequestDocument.objects.create(
+        request=request, line=line, title=title or getattr(upload, "name", ""), file=upload, uploaded_by=actor
+    )
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+def begin(
+    actor: Any, request: CodificationRequest, name: str, expected_version: int | None, *, strict: bool = False
+) -> tuple[CodificationRequest, str]:
+    """Lock the request and check bureau, version and state; returns it and its target state."""
+    require_same_bureau(actor, request, strict=strict)
+    request = request_lock(request, expected_version)
+    return request, transition_target(name, request.state)
+
+
+def finish(
+    actor: Any, request: CodificationRequest, name: str, target: str, *, reason: str = "",
+    data: dict[str, Any] | None = None, **changes: Any,
+) -> CodificationRequest:
+    from_state = request.state
+    request.state = target
+    for field, value in changes.items():
+        setattr(request, field, value)
+    bump(request, "state", *changes)
+    record_transition(actor=actor, request=request, name=name, from_state=from_state, reason=reason, data=data)
+    return request
+
+
+def require_reason(reason: str) -> str:
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            _("Say why"), code="REASON_REQUIRED", errors=[FieldError("reason", "REASON_REQUIRED", _("required"))]
+        )
+    return reason.strip()
+
+
+@transaction.atomic
+def request_submit(
+    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+) -> CodificationRequest:
+    """Hand a draft in; its due date follows from the priority."""
+    request, target = begin(actor, request, "submit", expected_version)
+    if not request.lines.exists():
+        raise RuleViolation(_("A request needs at least one line"), code="NO_LINES")
+    due = due_date_for(request.priority, timezone.localdate())
+    return finish(actor, request, "submit", target, reason=reason, due_date=due)
+
+
+def screening_input(line: RequestLine) -> Any:
+    from katalog.screening.services import ReferenceInput, ScreeningInput
+
+    return ScreeningInput(
+        references=tuple(
+            ReferenceInput(number=r["number"], manufacturer_code=r.get("manufacturer_code", ""))
+            for r in line.references
+        ),
+        item_name_code=line.item_name.code,
+        supply_class=line.supply_class,
+        characteristics=dict(line.characteristics),
+        locale=line.locale,
+    )
+
+
+@transaction.atomic
+def request_screen(
+    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+) -> CodificationRequest:
+    """Screen every line for duplicates and keep each result and verdict on its line."""
+    from katalog.screening.services import screen
+
+    request, target = begin(actor, request, "screen", expected_version)
+    verdicts = {}
+    for line in request.lines.select_related("item_name").order_by("position"):
+        result = screen(screening_input(line))
+        line.screening = result.to_dict()
+        line.verdict = result.verdict
+        bump(line, "screening", "verdict")
+        verdicts[line.position] = result.verdict
+    return finish(actor, request, "screen", target, reason=reason, data={"verdicts": verdicts})
+
+
+def best_candidate_id(line: RequestLine) -> int | None:
+    candidates = (line.screening or {}).get("candidates") or []
+    return candidates[0].get("item_id") if candidates else None
+
+
+def check_decision(
+    line: RequestLine, decision: str, item: Item | None, reject_reason: str, justification: str
+) -> None:
+    if decision not in LineDecision.values:
+        raise ValidationFailed(
+            _("Unknown decision %(decision)r") % {"decision": decision},
+            code="UNKNOWN_DECISION",
+            errors=[FieldError("decision", "UNKNOWN_DECISION", ", ".join(LineDecision.values))],
+        )
+    if decision == LineDecision.REGISTER:
+        if item is None:
+            raise ValidationFailed(
+                _("Name the item to register as user of"), code="ITEM_REQUIRED",
+                errors=[FieldError("item", "ITEM_REQUIRED", _("required"))],
+            )
+        if item.status in CANCELLED_STATUSES:
+            raise RuleViolation(
+                _("%(item)s is cancelled; register on its replacement") % {"item": item.catalogue_number},
+                code="ITEM_CANCELLED",
+            )
+    if decision == LineDecision.REJECT and reject_reason not in LineRejectReason.values:
+        raise ValidationFailed(
+            _("Give a reason code for the rejection"), code="REJECT_REASON_REQUIRED",
+            errors=[FieldError("reject_reason", "REJECT_REASON_REQUIRED", ", ".join(LineRejectReason.values))],
+        )
+    if decision == LineDecision.ASSIGN and line.verdict == "duplicate" and not justification:
+        raise RuleViolation(
+            _("Screening found a duplicate: a new number needs a justification"),
+            code="OVERRIDE_JUSTIFICATION_REQUIRED",
+        )
+    if decision != LineDecision.REJECT and line.verdict == "review" and not justification:
+        raise RuleViolation(
+            _("Screening asks for a review: give the justification of the decision"),
+            code="JUSTIFICATION_REQUIRED",
+        )
+
+
+def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) -> None:
+    """A decision against a 'review' or 'duplicate' verdict is recorded with the screening."""
+    if line.verdict not in ("review", "duplicate") or line.decision == LineDecision.REJECT or not line.justification:
+        return
+    from katalog.screening.services import screening_decision_record
+
+    if line.decision == LineDecision.REGISTER:
+        subject, decision = item, "duplicate"
+    else:
+        candidate = best_candidate_id(line)
+        subject, decision = Item.objects.filter(pk=candidate).first(), "not_duplicate"
+    if subject is None:
+        return
+    screening_decision_record(
+        actor=actor, item=subject, verdict=line.verdict, decision=decision,
+        justification=line.justification, note=line.note,
+        subject=f"request {line.request_id} line {line.position}",
+    )
+
+
+@transaction.atomic
+def request_line_decide(
+    *,
+    actor: Any,
+    line: RequestLine,
+    decision: str,
+    item: Item | None = None,
+    reject_reason: str = "",
+    justification: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> RequestLine:
+    """Decide one screened line: register the bureau as user of `item`, assign a new number,
+    or reject with a reason code. Overriding a 'duplicate' verdict, or deciding on a 'review'
+    verdict, needs a justification code (ScreeningJustification), recorded with the screening."""
+    require_same_bureau(actor, line.request)
+    line = line_lock(line, expected_version)
+    if line.request.state != RequestState.SCREENED:
+        raise Conflict(
+            _("Lines are decided only while the request is screened"), code="ILLEGAL_TRANSITION",
+            data={"state": line.request.state, "transition": "decide_line"},
+        )
+    check_decision(line, decision, item, reject_reason, justification)
+    line.decision = decision
+    line.decision_item = item if decision == LineDecision.REGISTER else None
+    line.reject_reason = reject_reason if decision == LineDecision.REJECT else ""
+    line.justification = justification
+    line.note = note
+    bump(line, "decision", "decision_item", "reject_reason", "justification", "note")
+    bump(line.request)
+    record_screening_decision(actor, line, item)
+    return line
+
+
+@transaction.atomic
+def request_decide(
+    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+) -> CodificationRequest:
+    """Close the decisions: every line must have one. The decider cannot approve them."""
+    request, target = begin(actor, request, "decide", expected_version)
+    undecided = list(request.lines.filter(decision="").values_list("position", flat=True))
+    if undecided:
+        raise RuleViolation(
+            _("Lines %(lines)s have no decision") % {"lines": ", ".join(map(str, undecided))},
+            code="LINES_UNDECIDED", data={"lines": undecided},
+        )
+    return finish(actor, request, "decide", target, reason=reason, decided_by=actor)
+
+
+@transaction.atomic
+def request_return(
+    *, actor: Any, request: CodificationRequest, reason: str, expected_version: int | None = None
+) -> CodificationRequest:
+    """Send decisions back for another look (the reason is required)."""
+    reason = require_reason(reason)
+    request, target = begin(actor, request, "return", expected_version)
+    return finish(actor, request, "return", target, reason=reason, decided_by=None)
+
+
+@transaction.atomic
+def request_approve(
+    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+) -> CodificationRequest:
+    """Four eyes: a second member of the same bureau, neither the author nor the decider."""
+    request, target = begin(actor, request, "approve", expected_version, strict=True)
+    if actor.pk in (request.author_id, request.decided_by_id):
+        raise PermissionDenied(
+            _("The author or the decider of a request cannot approve it"), code="FOUR_EYES"
+        )
+    return finish(actor, request, "approve", target, reason=reason, approved_by=actor)
+
+
+@transaction.atomic
+def request_reject(
+    *, actor: Any, request: CodificationRequest, reason: str, expected_version: int | None = None
+) -> CodificationRequest:
+    """Refuse the whole request (the reason is required); nothing reaches the catalogue."""
+    reason = require_reason(reason)
+    request, target = begin(actor, request, "reject", expected_version)
+    return finish(actor, request, "reject", target, reason=reason)
+
+
+@transaction.atomic
+def request_publish(
+    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+) -> CodificationRequest:
+    """Write every decision into the catalogue in one transaction: new numbers with their
+    references, characteristics and the requesting bureau's registration, or registrations on
+    existing items. Any failure leaves the catalogue and the request as they were."""
+    request, target = begin(actor, request, "publish", expected_version)
+    results = {}
+    for line in request.lines.select_related("item_name", "decision_item").order_by("position"):
+        item = publish_line(actor, request, line)
+        if item is not None:
+            line.result_item = item
+            bump(line, "result_item")
+            results[line.position] = item.catalogue_number
+    return finish(actor, request, "publish", target, reason=reason, data={"items": results})
+
+
+def publish_line(actor: Any, request: CodificationRequest, line: RequestLine) -> Item | None:
+    if line.decision == LineDecision.REGISTER:
+        catalog.registration_add(actor=actor, item=line.decision_item, bureau=request.bureau)
+        return line.decision_item
+    if line.decision == LineDecision.ASSIGN:
+        return publish_new_item(actor, request, line)
+    return None
+
+
+def publish_new_item(actor: Any, request: CodificationRequest, line: RequestLine) -> Item:
+    item = catalog.item_create(
+        actor=actor,
+        bureau=request.bureau,
+        supply_class=line.supply_class,
+        item_name_code=line.item_name.code,
+        name_text=line.name_text,
+        identification_type="1" if line.characteristics else "2",
+    )
+    for ref in line.references:
+        maker = manufacturer_by_code(ref["manufacturer_code"], "references")
+        overridden = line.justification and catalog.find_reference_conflict(
+            item.pk, maker.pk, code_key(ref["number"])
+        )
+        catalog.reference_add(
+            actor=actor, item=item, manufacturer=maker, number=ref["number"], bureau=request.bureau,
+            category=ref.get("category", "3"), variation=ref.get("variation", "2"),
+            justification=OVERRIDE_REFERENCE_JUSTIFICATION if overridden else "",
+        )
+    for code, raw in line.characteristics.items():
+        catalog.characteristic_set(actor=actor, item=item, code=code, raw=raw, locale=line.locale)
+    catalog.registration_add(actor=actor, item=item, bureau=request.bureau)
+    return item

@@ -1,0 +1,57 @@
+"""The workflow of a codification request as one explicit table of transitions.
+
+    draft ──submit──▶ submitted ──screen──▶ screened ──decide──▶ decided ──approve──▶ approved
+                                                ▲                   │                   │
+                                                └──────return───────┘                publish
+                                                                                        ▼
+    submitted / screened / decided ──reject──▶ rejected                             published
+
+Decisions take effect at *publish*: approval is the second person's check, publishing is the
+one transaction that writes the catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from katalog.codification.models import RequestState as S
+from katalog.core.errors import Conflict
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED),
+        Transition("screen", frozenset({S.SUBMITTED}), S.SCREENED),
+        Transition("decide", frozenset({S.SCREENED}), S.DECIDED),
+        Transition("return", frozenset({S.DECIDED}), S.SCREENED),
+        Transition("approve", frozenset({S.DECIDED}), S.APPROVED),
+        Transition("publish", frozenset({S.APPROVED}), S.PUBLISHED),
+        Transition("reject", frozenset({S.SUBMITTED, S.SCREENED, S.DECIDED}), S.REJECTED),
+    )
+}
+
+
+def transition_target(name: str, state: str) -> str:
+    """The state a transition leads to from `state`; Conflict ILLEGAL_TRANSITION if none."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or state not in transition.sources:
+        raise Conflict(
+            _("A request in state %(state)s cannot be %(name)s") % {"state": state, "name": name},
+            code="ILLEGAL_TRANSITION",
+            data={"state": state, "transition": name, "allowed": allowed_transitions(state)},
+        )
+    return transition.target
+
+
+def allowed_transitions(state: str) -> list[str]:
+    return [name for name, t in TRANSITIONS.items() if state in t.sources]

@@ -1,0 +1,85 @@
+"""Job kinds and the context a runner works in.
+
+A runner is registered with `@job_kind("import-items")` and called as `runner(ctx)`; what it
+returns (a JSON-serialisable dict) is stored on the job as its summary.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from katalog.core.errors import ValidationFailed
+from katalog.jobs.models import Job
+from katalog.jobs.storage import job_dir, job_file
+
+Runner = Callable[["JobContext"], dict]
+RUNNERS: dict[str, Runner] = {}
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+def job_kind(name: str, *, needs_file: bool = False) -> Callable[[Runner], Runner]:
+    """Register a runner under `name`; `needs_file`: a submission must upload the input file."""
+
+    def register(runner: Runner) -> Runner:
+        runner.needs_file = needs_file  # type: ignore[attr-defined]
+        RUNNERS[name] = runner
+        return runner
+
+    return register
+
+
+def runner_for(kind: str) -> Runner:
+    if kind not in RUNNERS:
+        raise ValidationFailed(
+            _("Unknown job kind %(kind)r") % {"kind": kind}, code="UNKNOWN_JOB_KIND"
+        )
+    return RUNNERS[kind]
+
+
+class JobContext:
+    """What a runner gets: the job, its actor and parameters, its files, progress and rejects."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.actor = job.actor
+        self.params: dict[str, Any] = dict(job.params or {})
+        self.input_path: Path | None = job_file(job.input_file) if job.input_file else None
+        self.output_path: Path = job_dir(job.pk) / "result"
+        self.error_path: Path = job_dir(job.pk) / "errors.csv"
+        self._errors = None
+        self._writer = None
+        self._saved_at = 0.0
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        """Cheap per row: the job row is written at most about once a second."""
+        self.job.done = done
+        if total is not None:
+            self.job.total = total
+        now = time.monotonic()
+        if now - self._saved_at >= PROGRESS_EVERY_SECONDS:
+            self._saved_at = now
+            self.save_progress()
+
+    def save_progress(self) -> None:
+        Job.objects.filter(pk=self.job.pk).update(
+            done=self.job.done, total=self.job.total, error_count=self.job.error_count
+        )
+
+    def reject(self, line: int, column: str, code: str, message: str) -> None:
+        if self._writer is None:
+            self._errors = self.error_path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._errors)
+            self._writer.writerow(["line", "column", "code", "message"])
+        self._writer.writerow([line, column, code, message])
+        self.job.error_count += 1
+
+    def close(self) -> None:
+        if self._errors is not None:
+            self._errors.close()
+            self._errors = None

@@ -1,0 +1,124 @@
+"""Submitting and running jobs. The worker runs `job_execute` through the `run_job` task."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from katalog.core.errors import Conflict, KatalogError, ValidationFailed
+from katalog.jobs.models import FINISHED_STATES, Job, JobState
+from katalog.jobs.registry import RUNNERS, JobContext, runner_for
+from katalog.jobs.storage import job_dir, jobs_dir
+
+logger = logging.getLogger(__name__)
+INPUT_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".jsonl", ".ndjson"}
+
+
+def _store_upload(job: Job, upload: File, filename: str) -> str:
+    """Copy the upload under the job's directory, keeping a known extension (it picks the reader)."""
+    suffix = Path(filename or getattr(upload, "name", "") or "").suffix.lower()
+    if suffix not in INPUT_SUFFIXES:
+        suffix = ".csv"
+    target = job_dir(job.pk) / f"input{suffix}"
+    with target.open("wb") as out:
+        for chunk in (
+            upload.chunks()
+            if hasattr(upload, "chunks")
+            else iter(lambda: upload.read(1 << 20), b"")
+        ):
+            out.write(chunk)
+    return str(target.relative_to(jobs_dir()))
+
+
+@transaction.atomic
+def job_submit(
+    *,
+    actor: Any,
+    kind: str,
+    params: dict | None = None,
+    upload: File | None = None,
+    filename: str = "",
+) -> Job:
+    """Queue a job of a registered kind; the queue row commits with the job (one transaction)."""
+    from katalog.jobs.tasks import run_job
+
+    runner_for(kind)
+    if getattr(RUNNERS[kind], "needs_file", False) and upload is None:
+        raise ValidationFailed(_("This kind of job needs a file"), code="FILE_REQUIRED")
+    if params is not None and not isinstance(params, dict):
+        raise ValidationFailed(_("Parameters must be a JSON object"), code="INVALID_PARAMS")
+    job = Job.objects.create(
+        kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+        bureau_id=getattr(actor, "bureau_id", None), params=params or {},
+        input_name=(filename or getattr(upload, "name", "") or "")[:255],
+    )  # fmt: skip
+    if upload is not None:
+        job.input_file = _store_upload(job, upload, filename)
+    job.task_id = str(run_job.enqueue(job.pk).id)
+    job.save(update_fields=["input_file", "task_id"])
+    return job
+
+
+@transaction.atomic
+def job_cancel(*, actor: Any, job: Job) -> Job:
+    """Cancel a job that has not started yet."""
+    changed = Job.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
+        state=JobState.CANCELLED, finished_at=timezone.now(), row_version=F("row_version") + 1
+    )
+    if not changed:
+        raise Conflict(_("Only a queued job can be cancelled"), code="JOB_NOT_QUEUED")
+    job.refresh_from_db()
+    return job
+
+
+def _claim(job_id: int) -> bool:
+    return bool(
+        Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
+            state=JobState.RUNNING, started_at=timezone.now(), row_version=F("row_version") + 1
+        )
+    )
+
+
+def job_execute(job_id: int) -> Job:
+    """Run one queued job to its end; failures are recorded on the job, not raised."""
+    if not _claim(job_id):
+        return Job.objects.get(pk=job_id)
+    job = Job.objects.select_related("actor").get(pk=job_id)
+    ctx = JobContext(job)
+    try:
+        summary = runner_for(job.kind)(ctx) or {}
+        state, message = JobState.SUCCEEDED, ""
+    except KatalogError as exc:
+        summary, state, message = {}, JobState.FAILED, f"{exc.code}: {exc.message}"
+    except Exception as exc:  # a bug in a runner must still end the job, with its reason
+        logger.exception("job %s failed", job_id)
+        summary, state, message = {}, JobState.FAILED, f"{type(exc).__name__}: {exc}"
+    finally:
+        ctx.close()
+    return _finish(ctx, state, summary, message)
+
+
+def _finish(ctx: JobContext, state: JobState, summary: dict, message: str) -> Job:
+    job = ctx.job
+    root = jobs_dir()
+    job.state, job.message, job.finished_at = state, message, timezone.now()
+    job.result_name = str(summary.pop("result_name", ""))[:255]
+    job.counts = summary
+    if ctx.error_path.exists():
+        job.error_file = str(ctx.error_path.relative_to(root))
+    if ctx.output_path.exists():
+        job.result_file = str(ctx.output_path.relative_to(root))
+    job.row_version += 1
+    job.save()
+    return job
+
+
+def is_finished(job: Job) -> bool:
+    return job.state in FINISHED_STATES

@@ -1,0 +1,91 @@
+"""Screening records: the folded key of each reference and people's decisions on candidates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Verdict(models.TextChoices):
+    NO_DUPLICATE = "no_duplicate", _("no duplicate")
+    REVIEW = "review", _("review")
+    DUPLICATE = "duplicate", _("duplicate")
+
+
+class Decision(models.TextChoices):
+    DUPLICATE = "duplicate", _("duplicate")
+    NOT_DUPLICATE = "not_duplicate", _("not a duplicate")
+
+
+class ScreeningJustification(models.TextChoices):
+    """Why a person decided as they did (in the spirit of the reference justification code RNJC)."""
+
+    SAME_ITEM = "same_item", _("confirmed to be the same item")
+    NOT_ACCEPTABLE_REPLACEMENT = (
+        "not_acceptable_replacement",
+        _("the candidate is not a technically acceptable replacement"),
+    )
+    SUFFIX_CHANGES_ITEM = (
+        "suffix_changes_item",
+        _("the number differs in a part that identifies another item"),
+    )
+    OTHER_MANUFACTURER_ITEM = (
+        "other_manufacturer_item",
+        _("another manufacturer uses the same number for a different item"),
+    )
+    CHARACTERISTICS_DIFFER = "characteristics_differ", _("key characteristics differ")
+    CANDIDATE_DATA_WRONG = "candidate_data_wrong", _("the candidate's catalogue data is wrong")
+    OTHER = "other", _("other reason (see note)")
+
+
+class ReferenceScreeningKey(models.Model):
+    """The folded key (O/0, I/1, leading zeros; see `keys.folded_key`) of one reference.
+
+    Kept apart from `Reference` so that the catalogue model stays as it is; one narrow row per
+    reference with one index is what an indexed lookup over 40M references needs.
+    """
+
+    reference = models.OneToOneField(
+        "catalog.Reference",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="screening_key",
+    )
+    folded_key = models.CharField(_("folded key"), max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("reference screening key")
+        verbose_name_plural = _("reference screening keys")
+
+    def __str__(self) -> str:
+        return self.folded_key
+
+
+class ScreeningDecision(models.Model):
+    """A person's decision on a screening candidate, with the justification code."""
+
+    item = models.ForeignKey(
+        "catalog.Item", on_delete=models.CASCADE, related_name="screening_decisions"
+    )
+    subject = models.CharField(_("what was screened"), max_length=200, blank=True)
+    verdict = models.CharField(_("verdict of screening"), max_length=16, choices=Verdict.choices)
+    decision = models.CharField(_("decision"), max_length=16, choices=Decision.choices)
+    justification = models.CharField(
+        _("justification"), max_length=32, choices=ScreeningJustification.choices
+    )
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    bureau = models.ForeignKey(
+        "accounts.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["item", "decided_at"], name="screeningdecision_item_idx")]
+        verbose_name = _("screening decision")
+        verbose_name_plural = _("screening decisions")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.decision} ({self.justification})"

@@ -1,0 +1,212 @@
+"""The per-database parts of search: index schema, index rebuild, full-text and fuzzy queries.
+
+SQLite: two FTS5 tables with *external content* (they store only the index, the text stays in
+the catalogue tables) kept in sync by triggers, so every write path (services, bulk
+`executemany` imports, raw SQL) updates them in the same transaction:
+- `search_item_fts` over `catalog_item.search_text` (unicode61, diacritics removed): words;
+- `search_reference_trgm` over `catalog_reference.key` (trigram): fuzzy reference numbers.
+PostgreSQL: GIN indexes on the base columns (`to_tsvector('simple', search_text)` and
+`key gin_trgm_ops`) need no sync at all; `pg_trgm` and `unaccent` are created if missing.
+
+Django rebuilds a SQLite table when a later migration alters it, which drops triggers and
+indexes it does not know of; `ensure_search_schema` runs after every `migrate` and puts them
+back (rebuilding the index when a trigger was missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+# Indexes on catalogue columns that search needs and the catalogue models do not declare.
+_COMMON_INDEXES = [
+    "CREATE INDEX IF NOT EXISTS search_item_serial_idx ON catalog_item (serial)",
+    "CREATE INDEX IF NOT EXISTS search_reference_ascii_idx ON catalog_reference (ascii_key)",
+]
+
+_SQLITE_TABLES = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_item_fts USING fts5("
+    "search_text, content='catalog_item', content_rowid='id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_reference_trgm USING fts5("
+    "key, content='catalog_reference', content_rowid='id', tokenize='trigram', detail='none')",
+]
+
+_SQLITE_TRIGGERS = {
+    "search_item_ai": "CREATE TRIGGER search_item_ai AFTER INSERT ON catalog_item BEGIN "
+    "INSERT INTO search_item_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "search_item_ad": "CREATE TRIGGER search_item_ad AFTER DELETE ON catalog_item BEGIN "
+    "INSERT INTO search_item_fts(search_item_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); END",
+    "search_item_au": "CREATE TRIGGER search_item_au AFTER UPDATE OF search_text ON catalog_item BEGIN "
+    "INSERT INTO search_item_fts(search_item_fts, rowid, search_text) "
+    "VALUES ('delete', old.id, old.search_text); "
+    "INSERT INTO search_item_fts(rowid, search_text) VALUES (new.id, new.search_text); END",
+    "search_reference_ai": "CREATE TRIGGER search_reference_ai AFTER INSERT ON catalog_reference BEGIN "
+    "INSERT INTO search_reference_trgm(rowid, key) VALUES (new.id, new.key); END",
+    "search_reference_ad": "CREATE TRIGGER search_reference_ad AFTER DELETE ON catalog_reference BEGIN "
+    "INSERT INTO search_reference_trgm(search_reference_trgm, rowid, key) "
+    "VALUES ('delete', old.id, old.key); END",
+    "search_reference_au": "CREATE TRIGGER search_reference_au AFTER UPDATE OF key ON catalog_reference BEGIN "
+    "INSERT INTO search_reference_trgm(search_reference_trgm, rowid, key) "
+    "VALUES ('delete', old.id, old.key); "
+    "INSERT INTO search_reference_trgm(rowid, key) VALUES (new.id, new.key); END",
+}
+
+_POSTGRES_SCHEMA = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE INDEX IF NOT EXISTS search_item_tsv_idx ON catalog_item "
+    "USING gin (to_tsvector('simple'::regconfig, search_text))",
+    "CREATE INDEX IF NOT EXISTS search_reference_key_trgm_idx ON catalog_reference "
+    "USING gin (key gin_trgm_ops)",
+]
+
+# A trigram query needs grams of exactly three characters (shorter terms crashed SQLite 3.40).
+GRAM = 3
+FUZZY_CANDIDATES = 200
+
+
+def is_postgres(connection: BaseDatabaseWrapper | None = None) -> bool:
+    return (connection or default_connection).vendor == "postgresql"
+
+
+def ensure_search_schema(connection: BaseDatabaseWrapper | None = None) -> bool:
+    """Create what search needs if missing; True if the SQLite index had to be rebuilt."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for sql in _POSTGRES_SCHEMA + _COMMON_INDEXES:
+                cursor.execute(sql)
+            return False
+        if connection.vendor != "sqlite":
+            return False
+        for sql in _SQLITE_TABLES + _COMMON_INDEXES:
+            cursor.execute(sql)
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'")
+        present = {row[0] for row in cursor.fetchall()}
+        missing = [name for name in _SQLITE_TRIGGERS if name not in present]
+        for name in missing:
+            cursor.execute(_SQLITE_TRIGGERS[name])
+    if missing:
+        rebuild_search_index(connection)
+    return bool(missing)
+
+
+def drop_search_schema(connection: BaseDatabaseWrapper | None = None) -> None:
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS search_item_tsv_idx")
+            cursor.execute("DROP INDEX IF EXISTS search_reference_key_trgm_idx")
+        elif connection.vendor == "sqlite":
+            for name in _SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute("DROP TABLE IF EXISTS search_item_fts")
+            cursor.execute("DROP TABLE IF EXISTS search_reference_trgm")
+        cursor.execute("DROP INDEX IF EXISTS search_item_serial_idx")
+        cursor.execute("DROP INDEX IF EXISTS search_reference_ascii_idx")
+
+
+def rebuild_search_index(connection: BaseDatabaseWrapper | None = None) -> None:
+    """Rebuild the index from the catalogue tables (SQLite FTS5 `rebuild`; PostgreSQL REINDEX)."""
+    connection = connection or default_connection
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO search_item_fts(search_item_fts) VALUES ('rebuild')")
+            cursor.execute("INSERT INTO search_reference_trgm(search_reference_trgm) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            cursor.execute("REINDEX INDEX search_item_tsv_idx")
+            cursor.execute("REINDEX INDEX search_reference_key_trgm_idx")
+
+
+# --- full text --------------------------------------------------------------------------------
+
+
+def text_match_sql(terms: Sequence[Sequence[str]]) -> tuple[str, list]:
+    """SQL selecting the ids of items whose search text has every term (any of its variants,
+    as a word prefix). `terms` holds, per query word, its spellings (word key, transliteration)."""
+    if is_postgres():
+        return (
+            "SELECT id FROM catalog_item WHERE "
+            "to_tsvector('simple'::regconfig, search_text) @@ to_tsquery('simple'::regconfig, %s)",
+            [_tsquery(terms)],
+        )
+    return "SELECT rowid FROM search_item_fts WHERE search_item_fts MATCH %s", [_fts5_query(terms)]
+
+
+# How the ranked query names the id of the item being ranked, for `text_ranked_sql`'s `kept`.
+RANKED_ITEM_ID = {"postgresql": "i.id", "sqlite": "search_item_fts.rowid"}
+
+
+def ranked_item_id() -> str:
+    return RANKED_ITEM_ID["postgresql" if is_postgres() else "sqlite"]
+
+
+def text_ranked_sql(
+    terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, after: tuple[float, int] | None
+) -> tuple[str, list]:
+    """SQL of `(id, score)` of matching items, best (lowest score) first, then by id, from after
+    the keyset position `after`. `kept` is an optional `EXISTS` subquery (SQL, params) that
+    refers to the ranked item as `ranked_item_id()`: a lookup per match, so the cost follows
+    the number of matches, not the size of the filtered set."""
+    exists, exists_params = (f" AND EXISTS ({kept[0]})", list(kept[1])) if kept else ("", [])
+    if is_postgres():
+        inner = (
+            "SELECT i.id AS id, -ts_rank(to_tsvector('simple'::regconfig, i.search_text), "
+            "to_tsquery('simple'::regconfig, %s))::float8 AS score FROM catalog_item i "
+            "WHERE to_tsvector('simple'::regconfig, i.search_text) "
+            "@@ to_tsquery('simple'::regconfig, %s)" + exists
+        )
+        query = _tsquery(terms)
+        params: list = [query, query, *exists_params]
+    else:
+        inner = (
+            "SELECT rowid AS id, bm25(search_item_fts) AS score FROM search_item_fts "
+            "WHERE search_item_fts MATCH %s" + exists
+        )
+        params = [_fts5_query(terms), *exists_params]
+    sql = f"SELECT id, score FROM ({inner}) ranked"
+    if after is not None:
+        sql += " WHERE score > %s OR (score = %s AND id > %s)"
+        params += [after[0], after[0], after[1]]
+    return sql + " ORDER BY score, id", params
+
+
+def _fts5_query(terms: Sequence[Sequence[str]]) -> str:
+    groups = ["(" + " OR ".join(f'"{v}"*' for v in variants) + ")" for variants in terms]
+    return " AND ".join(groups)
+
+
+def _tsquery(terms: Sequence[Sequence[str]]) -> str:
+    groups = ["(" + " | ".join(f"'{v}':*" for v in variants) + ")" for variants in terms]
+    return " & ".join(groups)
+
+
+# --- fuzzy reference numbers ------------------------------------------------------------------
+
+
+def fuzzy_reference_candidates(key: str, limit: int = FUZZY_CANDIDATES) -> list[tuple[int, int, str]]:
+    """`(reference id, item id, key)` of references whose keys share the most trigrams with
+    `key`: candidates for re-ranking, not yet filtered by edit distance."""
+    with default_connection.cursor() as cursor:
+        if is_postgres():
+            cursor.execute(
+                "SELECT id, item_id, key FROM catalog_reference WHERE key %% %s "
+                "ORDER BY similarity(key, %s) DESC, id LIMIT %s",
+                [key, key, limit],
+            )
+            return [tuple(row) for row in cursor.fetchall()]
+        grams = sorted({key[i : i + GRAM] for i in range(len(key) - GRAM + 1)})
+        if not grams:
+            return []
+        match = " OR ".join(f'"{g}"' for g in grams)
+        cursor.execute(
+            "SELECT r.id, r.item_id, r.key FROM ("
+            "SELECT rowid AS rid, rank FROM search_reference_trgm WHERE search_reference_trgm MATCH %s "
+            "ORDER BY rank LIMIT %s) m JOIN catalog_reference r ON r.id = m.rid ORDER BY m.rank, r.id",
+            [match, limit],
+        )
+        return [tuple(row) for row in cursor.fetchall()]

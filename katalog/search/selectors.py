@@ -1,0 +1,543 @@
+"""The one search box: what a query means, which items match, in which order, with facets.
+
+A query is read as every thing it could be, each giving a *tier* of matches; tiers are shown in
+this order and an item appears once, in the first tier it matches:
+
+0. catalogue number (13 or 9 digits, any separators) — exact;
+1. serial part alone (7 digits) — exact;
+2. reference number, exact on the normalised key (separators never split a code);
+3. reference number, exact on the transliterated key (a Latin query meets a Cyrillic number);
+4. manufacturer code (5 characters) — items with references of that manufacturer;
+5. reference number by prefix of the normalised key;
+6. reference number with a small edit distance (only when 2–5 found nothing);
+7. words of item names in any language and script, ranked by the database's text relevance.
+
+Within a tier the order is by score (tiers 6–7), then by item id, so paging is stable; the
+cursor is the last row's (tier, score, id). Other sorts (catalogue number, class, status) page
+by (value, id) over the union of the tiers.
+
+Facet counts are exact `GROUP BY` counts when the match set has at most `FACET_CAP` items. Above
+that they are counted over the first `FACET_CAP` matches by id and marked approximate, so one
+query never aggregates millions of rows.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
+from rapidfuzz.distance import Levenshtein
+
+from katalog.accounts.models import Bureau
+from katalog.catalog import rules
+from katalog.catalog.models import Item, Manufacturer, Reference, Registration
+from katalog.catalog.selectors import code_meaning, supply_class_title
+from katalog.core.errors import FieldError, ValidationFailed
+from katalog.core.i18n import pick_text
+from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
+from katalog.names.models import ItemName
+from katalog.search import backends
+from katalog.search.filters import WORD_RE, filter_condition, parse_characteristic_filter
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+FACET_CAP = 10_000
+FACET_TOP = 20
+SNIPPET_REFERENCES = 3
+EXPORT_PAGE = 2_000
+SORTS = {"relevance": None, "number": "niin", "class": "supply_class", "status": "status"}
+
+TIER_CATALOGUE = "catalogue_number"
+TIER_SERIAL = "serial"
+TIER_REFERENCE = "reference"
+TIER_TRANSLITERATED = "reference_transliterated"
+TIER_MANUFACTURER = "manufacturer_code"
+TIER_PREFIX = "reference_prefix"
+TIER_FUZZY = "reference_fuzzy"
+TIER_TEXT = "text"
+TIER_ALL = "all"
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A whole search as the URL holds it; filters of one kind are alternatives."""
+
+    q: str = ""
+    classes: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    bureaus: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    chars: tuple[str, ...] = ()  # "CODE:value", e.g. "THDD:10..12mm", "MATL:steel"
+    after: str | None = None
+    limit: int = DEFAULT_LIMIT
+    sort: str = "relevance"  # or number, class, status; "-" before a name sorts descending
+    locale: str = "en"  # how numbers in characteristic filters are written (decimal comma for ru)
+
+    def to_params(self, *, after: str | None = None) -> list[tuple[str, str]]:
+        """The URL query string pairs of this search (for links to the next page or export)."""
+        pairs: list[tuple[str, str]] = [("q", self.q)] if self.q else []
+        for name, values in PARAM_FIELDS.items():
+            pairs += [(name, v) for v in getattr(self, values)]
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        if self.limit != DEFAULT_LIMIT:
+            pairs.append(("limit", str(self.limit)))
+        if after:
+            pairs.append(("after", after))
+        return pairs
+
+
+PARAM_FIELDS = {
+    "class": "classes", "group": "groups", "status": "statuses", "bureau": "bureaus",
+    "country": "countries", "user": "users", "name": "names", "char": "chars",
+}  # fmt: skip
+
+
+@dataclass
+class SearchPage:
+    hits: list[dict[str, Any]]
+    facets: dict[str, list[dict[str, Any]]]
+    next_cursor: str | None
+    interpretation: dict[str, Any]
+    total: int
+    total_is_exact: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _values(params: Mapping[str, str | list[str]], name: str) -> tuple[str, ...]:
+    raw = params.get(name)
+    if raw is None:
+        return ()
+    items = raw if isinstance(raw, list | tuple) else [raw]
+    # "class=5310,5305" and "class=5310&class=5305" mean the same, except for characteristics.
+    parts = items if name == "char" else [p for item in items for p in str(item).split(",")]
+    return tuple(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+
+def _single(params: Mapping[str, str | list[str]], name: str, default: str = "") -> str:
+    raw = params.get(name)
+    if isinstance(raw, list | tuple):
+        raw = raw[-1] if raw else None
+    return default if raw is None else str(raw)
+
+
+def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQuery:
+    """The search of a URL query string (a QueryDict's `.lists()` as a dict, or plain values)."""
+    if hasattr(params, "lists"):
+        params = dict(params.lists())  # type: ignore[union-attr]
+    limit_text = _single(params, "limit", str(DEFAULT_LIMIT)).strip() or str(DEFAULT_LIMIT)
+    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
+        message = _("limit must be a whole number from 1 to %(max)d") % {"max": MAX_LIMIT}
+        raise ValidationFailed(message, code="INVALID_LIMIT", errors=[FieldError("limit", "INVALID_LIMIT", message)])
+    sort = _single(params, "sort", "relevance").strip() or "relevance"
+    if sort.lstrip("-") not in SORTS or sort == "-relevance":
+        message = _("sort must be one of %(sorts)s") % {"sorts": ", ".join(SORTS)}
+        raise ValidationFailed(message, code="INVALID_SORT", errors=[FieldError("sort", "INVALID_SORT", message)])
+    fields = {attr: _values(params, name) for name, attr in PARAM_FIELDS.items()}
+    return SearchQuery(
+        q=_single(params, "q").strip(),
+        after=_single(params, "after").strip() or None,
+        limit=int(limit_text),
+        sort=sort,
+        locale=_single(params, "lang", "en") or "en",
+        **fields,
+    )
+
+
+# --- what the query means ---------------------------------------------------------------------
+
+
+@dataclass
+class Tier:
+    rank: int
+    matched_by: str
+    condition: Q
+    scores: dict[int, float] | None = None  # fuzzy tier: item id → score (lower is better)
+    terms: list[list[str]] | None = None  # text tier: per word, its spellings
+
+
+@dataclass
+class Interpretation:
+    tiers: list[Tier] = field(default_factory=list)
+    explained: dict[str, Any] = field(default_factory=dict)
+    reference_keys: set[str] = field(default_factory=set)
+
+
+def _catalogue_number(q: str) -> rules.CatalogueNumber | None:
+    try:
+        return rules.parse_catalogue_number(q)
+    except ValidationFailed:
+        return None
+
+
+def _serial(q: str) -> int | None:
+    digits = "".join(ch for ch in q if not ch.isspace() and ch not in "-.")
+    return int(digits) if len(digits) == 7 and digits.isascii() and digits.isdigit() else None
+
+
+def _word_terms(q: str) -> list[list[str]]:
+    """Per word of the query: its word key and Latin transliteration (as word-only spellings)."""
+    terms = []
+    for token in WORD_RE.findall(word_key(q)):
+        variants = [token]
+        latin = " ".join(WORD_RE.findall(ascii_word_key(token)))
+        if latin and latin not in variants:
+            variants.append(latin)
+        terms.append(variants)
+    return terms
+
+
+def _references_of(rows: QuerySet[Reference]) -> Q:
+    return Q(pk__in=rows.values("item_id"))
+
+
+def _prefix_rows(key: str) -> QuerySet[Reference]:
+    if connection.vendor == "postgresql":
+        return Reference.objects.filter(key__startswith=key)  # LIKE 'KEY%' on the pattern index
+    # SQLite compares bytes, so a range on the b-tree is the prefix (LIKE would scan).
+    return Reference.objects.filter(key__gte=key, key__lt=key + "\U0010ffff")
+
+
+def _fuzzy_scores(key: str) -> tuple[dict[int, float], set[str]]:
+    """Items with a reference key within a small edit distance of `key`, re-ranked by rapidfuzz."""
+    max_edits = 1 if len(key) <= 6 else 2
+    scores: dict[int, float] = {}
+    keys: set[str] = set()
+    for _ref, item_id, candidate in backends.fuzzy_reference_candidates(key):
+        if Levenshtein.distance(key, candidate, score_cutoff=max_edits) > max_edits:
+            continue
+        score = -Levenshtein.normalized_similarity(key, candidate)
+        if score < scores.get(item_id, 0.0):
+            scores[item_id] = score
+        keys.add(candidate)
+    return scores, keys
+
+
+def interpret(q: str) -> Interpretation:
+    """Every reading of the query text, as tiers of matches (see the module docstring)."""
+    result = Interpretation()
+    explained = result.explained
+    q = q.strip()
+    if not q:
+        result.tiers.append(Tier(0, TIER_ALL, Q()))
+        return result
+    number = _catalogue_number(q)
+    if number is not None:
+        explained[TIER_CATALOGUE] = number.formatted()
+        result.tiers.append(Tier(0, TIER_CATALOGUE, Q(niin=number.niin)))
+    serial = _serial(q)
+    if serial is not None:
+        explained[TIER_SERIAL] = f"{serial:07d}"
+        result.tiers.append(Tier(1, TIER_SERIAL, Q(serial=serial)))
+    key = code_key(q)
+    code_like = bool(key) and (not any(ch.isspace() for ch in q) or any(ch.isdigit() for ch in q))
+    if code_like:
+        _add_code_tiers(result, q, key)
+    if number is None:
+        terms = _word_terms(q)
+        if terms:
+            explained["words"] = terms
+            sql, params = backends.text_match_sql(terms)
+            result.tiers.append(Tier(7, TIER_TEXT, Q(pk__in=RawSQL(sql, params)), terms=terms))
+    return result
+
+
+def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
+    explained = result.explained
+    latin = ascii_code_key(q)
+    explained["reference_key"] = key
+    result.reference_keys.add(key)
+    exact = Reference.objects.filter(key=key)
+    result.tiers.append(Tier(2, TIER_REFERENCE, _references_of(exact)))
+    found = exact.exists()
+    if latin:  # also when equal to the key: a Latin query meets the transliterated Cyrillic keys
+        explained["reference_transliterated_key"] = latin
+        result.reference_keys.add(latin)
+        transliterated = Reference.objects.filter(ascii_key=latin)
+        result.tiers.append(Tier(3, TIER_TRANSLITERATED, _references_of(transliterated)))
+        found = found or transliterated.exists()
+    if len(key) == 5 and key.isascii():
+        maker = Manufacturer.objects.filter(code=key).first()
+        if maker is not None:
+            explained[TIER_MANUFACTURER] = key
+            result.tiers.append(
+                Tier(4, TIER_MANUFACTURER, _references_of(Reference.objects.filter(manufacturer=maker)))
+            )
+    if len(key) >= 3:
+        prefixed = _prefix_rows(key)
+        result.tiers.append(Tier(5, TIER_PREFIX, _references_of(prefixed)))
+        found = found or prefixed.exists()
+    if not found and len(key) >= 4 and any(ch.isdigit() for ch in key):
+        scores, keys = _fuzzy_scores(key)
+        if scores:
+            explained[TIER_FUZZY] = sorted(keys)
+            result.reference_keys |= keys
+            result.tiers.append(Tier(6, TIER_FUZZY, Q(pk__in=sorted(scores)), scores=scores))
+
+
+# --- cursor -----------------------------------------------------------------------------------
+
+
+def _encode_cursor(data: dict[str, Any]) -> str:
+    raw = json.dumps(data, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        valid = isinstance(data, dict) and data.get("o") == sort and isinstance(data.get("i"), int)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        valid = False
+    if not valid:
+        message = _("The cursor does not belong to this search; start again from the first page")
+        raise ValidationFailed(message, code="INVALID_CURSOR", errors=[FieldError("after", "INVALID_CURSOR", message)])
+    return data
+
+
+# --- matching and ordering --------------------------------------------------------------------
+
+
+def _filtered_items(query: SearchQuery) -> tuple[QuerySet[Item], list[dict[str, Any]]]:
+    chars = tuple(parse_characteristic_filter(text, locale=query.locale) for text in query.chars)
+    condition = filter_condition(
+        classes=query.classes, groups=query.groups, statuses=query.statuses, bureaus=query.bureaus,
+        countries=query.countries, users=query.users, names=query.names, chars=chars,
+    )  # fmt: skip
+    return Item.objects.filter(condition), [c.explained for c in chars]
+
+
+def _tier_rows(
+    base: QuerySet[Item], tier: Tier, earlier: Q, after: tuple[float, int] | None, limit: int
+) -> list[tuple[float, int]]:
+    """Up to `limit` `(score, id)` of one tier, after the keyset position, excluding earlier tiers."""
+    if tier.terms is not None:
+        kept = base.exclude(earlier) if earlier else base
+        exists = None
+        if kept.query.where:  # filters or earlier tiers: checked per match, by primary key
+            one = kept.filter(pk=RawSQL(backends.ranked_item_id(), [])).order_by().values("id")
+            exists = one.query.sql_with_params()
+        sql, params = backends.text_ranked_sql(tier.terms, exists, after)
+        with connection.cursor() as cursor:
+            cursor.execute(sql + " LIMIT %s", [*params, limit])
+            return [(float(score), int(pk)) for pk, score in cursor.fetchall()]
+    rows = base.filter(tier.condition)
+    if earlier:
+        rows = rows.exclude(earlier)
+    if tier.scores is not None:
+        ids = set(rows.values_list("id", flat=True))
+        ranked = sorted((tier.scores[pk], pk) for pk in ids)
+        return [row for row in ranked if after is None or row > after][:limit]
+    if after is not None:
+        rows = rows.filter(id__gt=after[1])
+    return [(0.0, pk) for pk in rows.order_by("id").values_list("id", flat=True)[:limit]]
+
+
+def _relevance_page(
+    base: QuerySet[Item], tiers: list[Tier], cursor: dict[str, Any] | None, limit: int
+) -> tuple[list[tuple[Tier, int]], dict[str, Any] | None]:
+    """A page of `(tier, id)` in relevance order and the cursor of its last row if more follow."""
+    found: list[tuple[Tier, float, int]] = []
+    earlier = Q()
+    for tier in tiers:
+        start = cursor["t"] if cursor else -1
+        if tier.rank >= start and len(found) <= limit:
+            after = (float(cursor["s"]), int(cursor["i"])) if cursor and tier.rank == start else None
+            found += [(tier, s, pk) for s, pk in _tier_rows(base, tier, earlier, after, limit + 1 - len(found))]
+        earlier |= tier.condition
+    more = len(found) > limit
+    found = found[:limit]
+    next_cursor = None
+    if more and found:
+        tier, score, pk = found[-1]
+        next_cursor = {"o": "relevance", "t": tier.rank, "s": score, "i": pk}
+    return [(tier, pk) for tier, _s, pk in found], next_cursor
+
+
+def _matched(base: QuerySet[Item], tiers: list[Tier]) -> QuerySet[Item]:
+    union = Q()
+    for tier in tiers:
+        union |= tier.condition
+    return base.filter(union) if union else base
+
+
+def _sorted_page(
+    matched: QuerySet[Item], sort: str, cursor: dict[str, Any] | None, limit: int
+) -> tuple[list[int], dict[str, Any] | None]:
+    column = SORTS[sort.lstrip("-")]
+    descending = sort.startswith("-")
+    rows = matched.order_by(f"-{column}" if descending else column, "id")
+    if cursor is not None:
+        value, pk = cursor.get("v"), cursor["i"]
+        beyond = Q(**{f"{column}__lt" if descending else f"{column}__gt": value})
+        rows = rows.filter(beyond | Q(**{column: value, "id__gt": pk}))
+    page = list(rows.values_list("id", column)[: limit + 1])
+    next_cursor = None
+    if len(page) > limit:
+        pk, value = page[limit - 1]
+        next_cursor = {"o": sort, "v": value, "i": pk}
+    return [pk for pk, _v in page[:limit]], next_cursor
+
+
+def _page_ids(
+    query: SearchQuery, base: QuerySet[Item], tiers: list[Tier], limit: int, after: str | None
+) -> tuple[list[tuple[Tier | None, int]], str | None]:
+    cursor = _decode_cursor(after, query.sort) if after else None
+    if query.sort == "relevance":
+        rows, next_cursor = _relevance_page(base, tiers, cursor, limit)
+    else:
+        ids, next_cursor = _sorted_page(_matched(base, tiers), query.sort, cursor, limit)
+        rows = [(None, pk) for pk in ids]
+    return rows, _encode_cursor(next_cursor) if next_cursor else None
+
+
+def search_item_ids(query: SearchQuery) -> Iterator[int]:
+    """Every matching item id in the result order, streamed page by page (no limit)."""
+    base, _chars = _filtered_items(query)
+    tiers = interpret(query.q).tiers
+    after = query.after
+    while True:
+        rows, after = _page_ids(query, base, tiers, EXPORT_PAGE, after)
+        for _tier, pk in rows:
+            yield pk
+        if after is None:
+            return
+
+
+# --- facets -----------------------------------------------------------------------------------
+
+
+def _facet(rows: Any, key: str, label: Any) -> list[dict[str, Any]]:
+    counted = rows.values(key).annotate(count=Count("id", distinct=True)).order_by("-count", key)
+    return [
+        {"value": row[key], "label": label(row[key]), "count": row["count"]}
+        for row in counted[:FACET_TOP]
+        if row[key] not in (None, "")
+    ]
+
+
+def _facets(matched: QuerySet[Item], lang: str) -> tuple[dict[str, list[dict[str, Any]]], int, bool]:
+    first = matched.order_by("id").values("id")
+    total = Item.objects.filter(pk__in=first[: FACET_CAP + 1]).count()
+    exact = total <= FACET_CAP
+    items = Item.objects.filter(pk__in=first[:FACET_CAP])
+    bureaus = {key: pick_text(n, lang) for key, n in Bureau.objects.values_list("key", "names")}
+    user_names = {code: pick_text(n, lang) for code, n in Bureau.objects.values_list("user_code", "names")}
+    facets = {
+        "class": _facet(items, "supply_class", lambda v: supply_class_title(v, lang)),
+        "group": _facet(items.annotate(group=Substr("supply_class", 1, 2)), "group", lambda v: _group_title(v, lang)),
+        "status": _facet(items, "status", lambda v: code_meaning("ITEM_STATUS", v, lang)),
+        "bureau": _facet(items.annotate(bureau_key=F("bureau__key")), "bureau_key", bureaus.get),
+        "name": _name_facet(items, lang),
+        "country": _related_facet(Reference.objects.filter(item__in=items), "manufacturer__country_id", str),
+        "user": _related_facet(
+            Registration.objects.filter(item__in=items, effective_to__isnull=True), "bureau__user_code", user_names.get
+        ),
+    }
+    return facets, min(total, FACET_CAP), exact
+
+
+def _name_facet(items: QuerySet[Item], lang: str) -> list[dict[str, Any]]:
+    rows = _facet(items.annotate(name_code=F("item_name__code")), "name_code", str)
+    titles = dict(ItemName.objects.filter(code__in=[r["value"] for r in rows]).values_list("code", "names"))
+    for row in rows:
+        row["label"] = pick_text(titles.get(row["value"]), lang)
+    return rows
+
+
+def _related_facet(rows: QuerySet, key: str, label: Any) -> list[dict[str, Any]]:
+    counted = rows.values(key).annotate(count=Count("item_id", distinct=True)).order_by("-count", key)
+    return [
+        {"value": row[key], "label": label(row[key]) or row[key], "count": row["count"]}
+        for row in counted[:FACET_TOP]
+        if row[key]
+    ]
+
+
+def _group_title(code: str, lang: str) -> str:
+    from katalog.refdata.models import SupplyGroup
+
+    titles = SupplyGroup.objects.filter(code=code).order_by("-valid_from").values_list("titles", flat=True).first()
+    return pick_text(titles, lang) if titles else ""
+
+
+# --- hits -------------------------------------------------------------------------------------
+
+
+def _reference_snippets(ids: list[int], keys: set[str]) -> dict[int, list[dict[str, str]]]:
+    """Per item, a few references, those matching the query first."""
+    snippets: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
+    rows = Reference.objects.filter(item_id__in=ids).select_related("manufacturer").order_by("item_id", "id")
+    for ref in rows:
+        matched = bool(keys) and (ref.key in keys or ref.ascii_key in keys or any(ref.key.startswith(k) for k in keys))
+        snippets[ref.item_id].append({"number": ref.number, "manufacturer": ref.manufacturer.code, "matched": matched})
+    return {pk: sorted(refs, key=lambda r: not r["matched"])[:SNIPPET_REFERENCES] for pk, refs in snippets.items()}
+
+
+def _matched_by(base: QuerySet[Item], tiers: list[Tier], ids: list[int]) -> dict[int, str]:
+    """For pages not in relevance order: the first tier each item matches."""
+    found: dict[int, str] = {}
+    for tier in tiers:
+        missing = [pk for pk in ids if pk not in found]
+        if not missing:
+            break
+        for pk in base.filter(tier.condition, pk__in=missing).values_list("id", flat=True):
+            found[pk] = tier.matched_by
+    return found
+
+
+def _hits(rows: list[tuple[Tier | None, int]], matched_by: dict[int, str], keys: set[str], lang: str) -> list[dict]:
+    ids = [pk for _t, pk in rows]
+    items = Item.objects.select_related("item_name").in_bulk(ids)
+    snippets = _reference_snippets(ids, keys)
+    statuses = {code: code_meaning("ITEM_STATUS", code, lang) for code in {i.status for i in items.values()}}
+    hits = []
+    for tier, pk in rows:
+        item = items[pk]
+        hits.append(
+            {
+                "catalogue_number": item.catalogue_number,
+                "niin": item.niin,
+                "supply_class": item.supply_class,
+                "item_name": pick_text(item.item_name.names, lang) or item.name_text,
+                "item_name_code": item.item_name.code,
+                "status": {"code": item.status, "meaning": statuses[item.status]},
+                "matched_by": tier.matched_by if tier else matched_by.get(pk, TIER_ALL),
+                "references": snippets.get(pk, []),
+            }
+        )
+    return hits
+
+
+def search(query: SearchQuery, *, lang: str) -> SearchPage:
+    """One page of hits with facets with counts, the next cursor and how the query was read."""
+    base, chars = _filtered_items(query)
+    reading = interpret(query.q)
+    rows, next_cursor = _page_ids(query, base, reading.tiers, query.limit, query.after)
+    matched_by = {} if query.sort == "relevance" else _matched_by(base, reading.tiers, [pk for _t, pk in rows])
+    facets, total, exact = _facets(_matched(base, reading.tiers), lang)
+    interpretation = {"q": query.q, **reading.explained, "readings": [t.matched_by for t in reading.tiers]}
+    if chars:
+        interpretation["characteristics"] = chars
+    return SearchPage(
+        hits=_hits(rows, matched_by, reading.reference_keys, lang),
+        facets=facets,
+        next_cursor=next_cursor,
+        interpretation=interpretation,
+        total=total,
+        total_is_exact=exact,
+    )

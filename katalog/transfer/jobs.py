@@ -1,0 +1,46 @@
+"""Import and export as background jobs: `import-<kind>` for each import kind, `export-items`."""
+
+from __future__ import annotations
+
+from katalog.jobs.registry import JobContext, job_kind
+from katalog.transfer.exporters import check_format, export_items
+from katalog.transfer.importers import BATCH_SIZE, IMPORTERS, Policy, import_file
+from katalog.transfer.readers import count_rows
+
+
+def _import_runner(kind: str):
+    def run(ctx: JobContext) -> dict:
+        total = count_rows(ctx.input_path)
+        done = 0
+        ctx.progress(0, total)
+
+        def advance(rows: int) -> None:
+            nonlocal done
+            done += rows
+            ctx.progress(done, total)
+
+        report = import_file(
+            kind, ctx.input_path, policy=Policy(ctx.params.get("on_existing", "skip")),
+            dry_run=bool(ctx.params.get("dry_run", False)), progress=advance,
+            on_reject=lambda e: ctx.reject(e.line, e.column, e.code, e.message),
+            batch_size=max(1, int(ctx.params.get("batch_size", BATCH_SIZE))),
+        )  # fmt: skip
+        return report.as_dict()
+
+    run.__name__ = f"import_{kind}"
+    return run
+
+
+for _kind in IMPORTERS:
+    job_kind(f"import-{_kind}", needs_file=True)(_import_runner(_kind))
+
+
+@job_kind("export-items")
+def export_items_job(ctx: JobContext) -> dict:
+    """Params: `format` (csv, xlsx, jsonl) and search parameters (`q`, filters); none: everything."""
+    fmt = check_format(str(ctx.params.get("format", "csv")))
+    search = {k: v for k, v in ctx.params.items() if k != "format"}
+    count = export_items(
+        ctx.output_path, fmt=fmt, params=search, progress=lambda n: ctx.progress(n)
+    )
+    return {"rows": count, "format": fmt, "result_name": f"items.{fmt}"}

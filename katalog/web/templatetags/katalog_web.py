@@ -1,0 +1,56 @@
+"""Template helpers for the pages: multilingual data with a visible fallback marker."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from katalog.core.i18n import pick
+
+register = template.Library()
+
+
+@register.filter
+def loc(values: dict[str, str] | None) -> SafeString:
+    """The text in the page language; a small badge names the language shown when it differs."""
+    chosen = pick(values, get_language())
+    if not chosen.text:
+        return format_html('<span class="muted">{}</span>', "—")
+    if not chosen.is_fallback:
+        return format_html("{}", chosen.text)
+    return format_html(
+        '<span lang="{lang}">{text}</span> <abbr class="lang-badge" title="{title}">{lang}</abbr>',
+        lang=chosen.language,
+        text=chosen.text,
+        title=_("No translation in your language; shown in another language"),
+    )
+
+
+@register.filter
+def loc_text(values: dict[str, str] | None) -> str:
+    """The plain text in the page language (for attributes and option labels)."""
+    return pick(values, get_language()).text
+
+
+@register.simple_tag
+def coded(table: str, code: str | None, expert: bool = False) -> SafeString:
+    """A coded value: the code (meaning on hover) in expert mode, the meaning in plain mode."""
+    from katalog.catalog.selectors import code_meaning
+
+    if not code:
+        return format_html('<span class="muted">{}</span>', "—")
+    meaning = code_meaning(table, code, get_language())
+    if expert or not meaning:
+        return format_html('<abbr title="{}">{}</abbr>', meaning or table, code)
+    return format_html("{}", meaning)
+
+
+@register.simple_tag(takes_context=True)
+def page_after(context: template.Context, after: str) -> str:
+    """The current URL with `after` (the keyset cursor) set to the given key."""
+    params = context["request"].GET.copy()
+    params["after"] = after
+    return "?" + params.urlencode()

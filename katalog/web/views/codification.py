@@ -1,0 +1,264 @@
+"""Codification request pages over `katalog.codification.services`: the bureau's queue, a new
+request, the guide-driven line form with inline reply checks and a duplicate screening preview,
+the workflow buttons and per-line decisions. Refusals (bureau, four eyes, stale version, rules)
+come from the services and are shown by `@shows_refusals`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from katalog.catalog.selectors import item_get
+from katalog.codification import selectors, services
+from katalog.codification.models import CodificationRequest, RequestLine, RequestState
+from katalog.codification.workflow import allowed_transitions
+from katalog.core.errors import KatalogError, NotFound, ValidationFailed
+from katalog.names.values import parse_reply
+from katalog.screening.services import ReferenceInput, ScreeningInput, screen
+from katalog.web import prefs, reads
+from katalog.web.errors import is_htmx, refusal_text, shows_refusals
+from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
+
+# Transition name → service; reject and return need a reason.
+TRANSITION_SERVICES = {
+    "submit": services.request_submit,
+    "screen": services.request_screen,
+    "decide": services.request_decide,
+    "return": services.request_return,
+    "approve": services.request_approve,
+    "publish": services.request_publish,
+    "reject": services.request_reject,
+}
+NEEDS_REASON = frozenset({"return", "reject"})
+PREVIEW_LINES = 20
+
+
+def _visible(request: HttpRequest, request_id: int) -> CodificationRequest:
+    """A request is read by its bureau's members and superusers; others get 404 (as the API)."""
+    found = selectors.request_get(request_id)
+    user = request.user
+    if not user.is_superuser and getattr(user, "bureau_id", None) != found.bureau_id:
+        raise NotFound(_("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND")
+    return found
+
+
+def _version(request: HttpRequest) -> int | None:
+    value = request.POST.get("row_version", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def request_list(request: HttpRequest) -> HttpResponse:
+    filters = RequestFilterForm(request.GET or None)
+    state = priority = ""
+    if filters.is_valid():
+        state, priority = filters.cleaned_data["state"], filters.cleaned_data["priority"]
+    user = request.user
+    # Superusers see every bureau's queue; a person without a bureau sees none.
+    bureau = user.bureau.key if user.bureau_id else ("" if user.is_superuser else "-")
+    page = selectors.request_list(
+        state=state, priority=priority, bureau=bureau, after=request.GET.get("after") or None
+    )
+    context = {"filters": filters, "page": page, "bureau": bureau}
+    return render(request, "web/request_list.html", context)
+
+
+@login_required
+@shows_refusals
+def request_new(request: HttpRequest) -> HttpResponse:
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.request_create(actor=request.user, **form.cleaned_data)
+        except ValidationFailed as exc:
+            _form_errors(form, exc, lambda name: name if name in form.fields else None)
+        else:
+            messages.success(request, _("Request %(id)s opened.") % {"id": created.pk})
+            return redirect("web:request-detail", request_id=created.pk)
+    return render(request, "web/request_new.html", {"form": form})
+
+
+def _form_errors(form: Any, exc: ValidationFailed, field_for: Any) -> None:
+    """Put a service's field errors on the form fields; the rest on the form."""
+    placed = False
+    for error in exc.errors:
+        name = field_for(error.field)
+        if name:
+            form.add_error(name, error.message)
+            placed = True
+    if not placed:
+        form.add_error(None, refusal_text(exc))
+
+
+def _preview(line: RequestLine) -> dict | None:
+    """What duplicate screening would say about a draft line now (nothing is stored)."""
+    return screen(services.screening_input(line)).to_dict()
+
+
+@login_required
+@shows_refusals
+def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+    record = _visible(request, request_id)
+    detail = selectors.request_detail(record)
+    if record.state == RequestState.DRAFT:
+        lines = record.lines.select_related("item_name").order_by("position")[:PREVIEW_LINES]
+        previews = {line.position: _preview(line) for line in lines}
+        for line in detail["lines"]:
+            line["preview"] = previews.get(line["position"])
+    if record.state == RequestState.SCREENED:
+        for line in detail["lines"]:
+            line["form"] = _decision_form(line)
+    context = {
+        "record": record,
+        "detail": detail,
+        "transitions": [(name, name in NEEDS_REASON) for name in allowed_transitions(record.state)],
+        "log": selectors.request_transitions(record),
+        "expert": prefs.is_expert(request),
+    }
+    return render(request, "web/request_detail.html", context)
+
+
+def _decision_form(line: dict) -> DecisionForm:
+    candidates = (line.get("screening") or {}).get("candidates") or []
+    best = candidates[0]["catalogue_number"] if candidates else ""
+    suggested = "register" if line.get("verdict") == "duplicate" else "assign"
+    return DecisionForm(
+        initial={
+            "decision": line.get("decision") or suggested,
+            "item": line.get("decision_item") or best,
+            "reject_reason": line.get("reject_reason") or "",
+            "justification": line.get("justification") or "",
+            "note": line.get("note") or "",
+            "row_version": line["row_version"],
+        },
+        prefix=f"line{line['position']}",
+    )
+
+
+@login_required
+@require_POST
+@shows_refusals
+def request_transition(request: HttpRequest, request_id: int, name: str) -> HttpResponse:
+    record = _visible(request, request_id)
+    service = TRANSITION_SERVICES.get(name)
+    if service is None:
+        raise ValidationFailed(_("Unknown step %(name)r") % {"name": name}, code="UNKNOWN_TRANSITION")
+    kwargs: dict[str, Any] = {"actor": request.user, "request": record, "expected_version": _version(request)}
+    kwargs["reason"] = request.POST.get("reason", "")
+    service(**kwargs)
+    messages.success(request, _("Done: %(step)s.") % {"step": _(name)})
+    return redirect("web:request-detail", request_id=record.pk)
+
+
+@login_required
+@require_POST
+@shows_refusals
+def line_decide(request: HttpRequest, request_id: int, position: int) -> HttpResponse:
+    record = _visible(request, request_id)
+    line = selectors.request_line_get(record, position)
+    form = DecisionForm(request.POST, prefix=f"line{position}")
+    if not form.is_valid():
+        raise ValidationFailed(
+            _("The decision form is not complete"), code="INVALID_DECISION_FORM",
+            errors=_bound_errors(form),
+        )  # fmt: skip
+    data = form.cleaned_data
+    item = item_get(data["item"]) if data["decision"] == "register" and data["item"] else None
+    services.request_line_decide(
+        actor=request.user, line=line, decision=data["decision"], item=item,
+        reject_reason=data["reject_reason"], justification=data["justification"], note=data["note"],
+        expected_version=data["row_version"],
+    )  # fmt: skip
+    messages.success(request, _("Decision recorded for line %(n)s.") % {"n": position})
+    return redirect("web:request-detail", request_id=record.pk)
+
+
+def _bound_errors(form: Any) -> list:
+    from katalog.core.errors import FieldError
+
+    return [FieldError(name, "INVALID", " ".join(errs)) for name, errs in form.errors.items()]
+
+
+# --- the guide-driven line form ----------------------------------------------------------------
+
+
+def _line_form(item_name_code: str, data: Any = None) -> LineForm:
+    item_name = reads.item_name_with_guide(item_name_code)
+    language = prefs.language()
+    classes = [(c.class_code, c.class_code) for c in item_name.classes.all()] or [("", "—")]
+    characteristics = item_name.guide.characteristics.all() if item_name.guide_id else []
+    reply_codes = {c.pk: reads.reply_choices(c) for c in characteristics if c.reply_table_id}
+    return LineForm(data, item_name=item_name, classes=classes, language=language, reply_codes=reply_codes)
+
+
+@login_required
+@shows_refusals
+def line_new(request: HttpRequest, request_id: int) -> HttpResponse:
+    record = _visible(request, request_id)
+    item_name_code = (request.POST.get("item_name") or request.GET.get("item_name") or "").strip()
+    if not item_name_code:
+        q = request.GET.get("q", "")
+        context = {"record": record, "names": reads.item_name_page(q=q), "q": q}
+        return render(request, "web/line_choose_name.html", context)
+    form = _line_form(item_name_code, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_line_add(
+                actor=request.user, request=record, item_name_code=item_name_code,
+                supply_class=form.cleaned_data["supply_class"], name_text=form.cleaned_data["name_text"],
+                references=form.references(), characteristics=form.replies(), locale=prefs.language(),
+                expected_version=_version(request),
+            )  # fmt: skip
+        except ValidationFailed as exc:
+            _form_errors(form, exc, form.field_for_error)
+        else:
+            messages.success(request, _("Line added. Screening results are shown below."))
+            return redirect("web:request-detail", request_id=record.pk)
+    return render(request, "web/line_form.html", {"record": record, "form": form})
+
+
+@login_required
+def reply_check(request: HttpRequest) -> HttpResponse:
+    """Inline check of one reply as it is typed: the parsed value, or why it is not valid."""
+    params = request.GET
+    code = next((k[len("char_"):] for k in params if k.startswith("char_")), "")
+    try:
+        characteristic = reads.guide_characteristic(params.get("item_name", ""), code)
+        raw = combine_reply(characteristic, params.get(f"char_{code}", "").strip(), params.get(f"unit_{code}", ""))
+        if not raw:
+            return render(request, "web/_reply_check.html", {"empty": True})
+        parsed = parse_reply(characteristic, raw, locale=prefs.language())
+    except KatalogError as exc:
+        return render(request, "web/_reply_check.html", {"error": exc})
+    return render(request, "web/_reply_check.html", {"parsed": parsed, "raw": raw})
+
+
+@login_required
+@require_POST
+@shows_refusals
+def line_preview(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Screen the line being typed, before it is saved or submitted."""
+    _visible(request, request_id)
+    form = _line_form(request.POST.get("item_name", ""))
+    query = ScreeningInput(
+        references=tuple(
+            ReferenceInput(number=r["number"], manufacturer_code=r["manufacturer_code"])
+            for r in form.references(request.POST)
+        ),
+        item_name_code=form.item_name_record.code,
+        supply_class=request.POST.get("supply_class", ""),
+        characteristics=form.replies(request.POST),
+        locale=prefs.language(),
+    )
+    result = screen(query).to_dict()
+    template = "web/_screening.html"
+    context = {"screening": result, "expert": prefs.is_expert(request), "preview": True}
+    if not is_htmx(request):
+        template = "web/screening_preview.html"
+    return render(request, template, context)

@@ -1,0 +1,98 @@
+"""Job pages over `katalog.jobs`: upload an import, start an export, watch progress (htmx
+polling) and download the error report or the result file."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from katalog.core.errors import NotFound
+from katalog.jobs import selectors, services
+from katalog.jobs.registry import RUNNERS
+from katalog.jobs.storage import job_file
+from katalog.web.errors import shows_refusals
+from katalog.web.forms import ExportForm, ImportForm
+
+EXPORT_KIND = "export-items"
+
+
+def _import_kinds() -> list[str]:
+    return sorted(k for k in RUNNERS if k.startswith("import-"))
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    before = request.GET.get("before", "")
+    jobs = selectors.job_list(actor=request.user, before=int(before) if before.isdigit() else None)
+    context = {
+        "jobs": jobs,
+        "import_form": ImportForm(kinds=_import_kinds()),
+        "export_form": ExportForm(),
+        "next_before": jobs[-1].pk if len(jobs) == 50 else None,
+    }
+    return render(request, "web/job_list.html", context)
+
+
+@login_required
+@shows_refusals
+def job_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=_import_kinds())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["file"]
+        job = services.job_submit(
+            actor=request.user, kind=data["kind"],
+            params={"on_existing": data["on_existing"], "dry_run": data["dry_run"]},
+            upload=upload, filename=upload.name,
+        )  # fmt: skip
+        messages.success(request, _("Import queued as job %(id)s.") % {"id": job.pk})
+        return redirect("web:job-detail", job_id=job.pk)
+    return render(request, "web/job_import.html", {"form": form})
+
+
+@login_required
+@shows_refusals
+def job_export(request: HttpRequest) -> HttpResponse:
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        params = {"format": form.cleaned_data["format"]}
+        if form.cleaned_data["q"]:
+            params["q"] = form.cleaned_data["q"]
+        job = services.job_submit(actor=request.user, kind=EXPORT_KIND, params=params)
+        messages.success(request, _("Export queued as job %(id)s.") % {"id": job.pk})
+        return redirect("web:job-detail", job_id=job.pk)
+    return render(request, "web/job_export.html", {"form": form})
+
+
+@login_required
+@shows_refusals
+def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.job_get(job_id, actor=request.user)
+    context = {"job": job, "finished": services.is_finished(job)}
+    template = "web/_job_progress.html" if request.GET.get("part") == "progress" else "web/job_detail.html"
+    return render(request, template, context)
+
+
+def _download(path_field: str, name: str, job) -> FileResponse:  # noqa: ANN001
+    relative = getattr(job, path_field)
+    path = job_file(relative) if relative else None
+    if path is None or not path.exists():
+        raise NotFound(_("Job %(id)s has no such file") % {"id": job.pk}, code="JOB_FILE_NOT_FOUND")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+@shows_refusals
+def job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.job_get(job_id, actor=request.user)
+    return _download("error_file", f"job-{job.pk}-errors.csv", job)
+
+
+@login_required
+@shows_refusals
+def job_result(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = selectors.job_get(job_id, actor=request.user)
+    return _download("result_file", job.result_name or f"job-{job.pk}-result", job)

@@ -1,0 +1,100 @@
+"""The search page: the one box, facets, results with keyset paging; the URL holds the query."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from katalog.core.errors import KatalogError
+from katalog.search.selectors import PARAM_FIELDS, SearchQuery, search, search_query_from_params
+
+FACET_TITLES = {
+    "group": _("Supply group"),
+    "class": _("Supply class"),
+    "name": _("Item name"),
+    "status": _("Status"),
+    "bureau": _("Assigning bureau"),
+    "country": _("Manufacturer country"),
+    "user": _("Registered user"),
+}
+MATCHED_BY = {
+    "catalogue_number": _("catalogue number"),
+    "serial": _("serial number"),
+    "reference": _("reference number"),
+    "reference_transliterated": _("reference number, other script"),
+    "manufacturer_code": _("manufacturer code"),
+    "reference_prefix": _("start of a reference number"),
+    "reference_fuzzy": _("similar reference number"),
+    "text": _("words of the name"),
+    "all": _("filters"),
+}
+SORT_COLUMNS = [("number", _("Catalogue number")), ("class", _("Class")), ("status", _("Status"))]
+EXPORT_URL = "/api/v1/export/items"
+
+
+def _url(query: SearchQuery, **changes: Any) -> str:
+    pairs = [(k, v) for k, v in query.to_params(after=changes.pop("after", None)) if k not in changes]
+    for key, value in changes.items():
+        if value:
+            pairs.append((key, value))
+    return "?" + urlencode(pairs)
+
+
+def _facet_groups(query: SearchQuery, facets: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    groups = []
+    for name, title in FACET_TITLES.items():
+        chosen = set(getattr(query, PARAM_FIELDS[name]))
+        values = [{**v, "checked": str(v["value"]) in chosen} for v in facets.get(name, [])]
+        shown = {str(v["value"]) for v in values}
+        values += [{"value": c, "label": "", "count": 0, "checked": True} for c in sorted(chosen - shown)]
+        if values:
+            groups.append({"name": name, "title": title, "values": values})
+    return groups
+
+
+def _sort_links(query: SearchQuery) -> list[dict[str, Any]]:
+    links = []
+    for key, label in SORT_COLUMNS:
+        ascending = query.sort == key
+        descending = query.sort == f"-{key}"
+        target = f"-{key}" if ascending else key
+        links.append(
+            {
+                "label": label,
+                "url": _url(query, sort=target),
+                "aria_sort": "ascending" if ascending else "descending" if descending else "none",
+            }
+        )
+    return links
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    lang = get_language() or "en"
+    params = dict(request.GET.lists())
+    params.setdefault("lang", [lang])
+    context: dict[str, Any] = {"query": SearchQuery(), "page": None, "error": None, "facet_titles": FACET_TITLES}
+    try:
+        query = search_query_from_params(params)
+        context["query"] = query
+        page = search(query, lang=lang)
+    except KatalogError as exc:
+        context["error"] = exc
+        return render(request, "web/search.html", context, status=exc.status)
+    for hit in page.hits:
+        hit["matched_by_label"] = MATCHED_BY.get(hit["matched_by"], hit["matched_by"])
+    context.update(
+        page=page,
+        facet_groups=_facet_groups(query, page.facets),
+        sort_links=_sort_links(query),
+        relevance_url=_url(query, sort=""),
+        next_url=_url(query, after=page.next_cursor) if page.next_cursor else None,
+        export_url=EXPORT_URL + "?" + urlencode([("format", "csv"), *query.to_params()]),
+        chars=list(query.chars) + [""],
+    )
+    template = "web/search_results.html" if request.headers.get("HX-Request") else "web/search.html"
+    return render(request, template, context)

@@ -1,0 +1,71 @@
+"""Helpers for codification tests: line arguments and a driver that takes a request through
+the workflow to any state with the right person for each step."""
+
+from __future__ import annotations
+
+from katalog.codification import services
+from katalog.codification.models import CodificationRequest, RequestState
+
+
+def line_args(number: str = "АБВГ.303.001", maker_code: str = "A501F", **extra):
+    args = {
+        "item_name_code": "10101",
+        "supply_class": "5310",
+        "name_text": "Bolt M12",
+        "references": [{"number": number, "manufacturer_code": maker_code}],
+        "characteristics": {"THDD": "12 mm", "MATL": "нержавеющая сталь"},
+        "locale": "ru",
+    }
+    args.update(extra)
+    return args
+
+
+def new_draft(author, *lines) -> CodificationRequest:
+    request = services.request_create(actor=author, title="Fasteners", project_code="P-1", priority="accelerated")
+    for args in lines or (line_args(),):
+        services.request_line_add(actor=author, request=request, **args)
+    request.refresh_from_db()
+    return request
+
+
+def decide_all(decider, request, decision: str = "assign") -> None:
+    for line in request.lines.all():
+        kwargs = {"reject_reason": "other"} if decision == "reject" else {}
+        services.request_line_decide(actor=decider, line=line, decision=decision, **kwargs)
+
+
+# Who performs each transition in the normal course (approval needs a second person).
+ACTOR_OF = {
+    "submit": "author", "screen": "author", "decide": "decider", "return": "approver",
+    "approve": "approver", "publish": "approver", "reject": "approver",
+}  # fmt: skip
+
+STEP = {
+    "submit": services.request_submit, "screen": services.request_screen, "decide": services.request_decide,
+    "return": services.request_return, "approve": services.request_approve,
+    "publish": services.request_publish, "reject": services.request_reject,
+}  # fmt: skip
+
+PATH_TO = {
+    RequestState.DRAFT: [],
+    RequestState.SUBMITTED: ["submit"],
+    RequestState.SCREENED: ["submit", "screen"],
+    RequestState.DECIDED: ["submit", "screen", "decide"],
+    RequestState.APPROVED: ["submit", "screen", "decide", "approve"],
+    RequestState.PUBLISHED: ["submit", "screen", "decide", "approve", "publish"],
+    RequestState.REJECTED: ["submit", "reject"],
+}
+
+
+def apply(people, request, name: str) -> CodificationRequest:
+    if name == "decide" and request.state == RequestState.SCREENED:
+        decide_all(people["decider"], request)
+    return STEP[name](actor=people[ACTOR_OF[name]], request=request, reason="checked")
+
+
+def drive(people, request, state: str) -> CodificationRequest:
+    for name in PATH_TO[state]:
+        request = apply(people, request, name)
+    request.refresh_from_db()
+    assert request.state == state
+    return request

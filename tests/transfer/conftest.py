@@ -1,0 +1,63 @@
+"""Fixtures for import/export tests that run `katalog` in a child process on a file database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def katalog_env(db: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ, KATALOG_DATABASE_URL=f"sqlite:///{db}", **extra)
+    env.pop("KATALOG_TEST_DB_NAME", None)
+    return env
+
+
+def katalog_argv(*args: str) -> list[str]:
+    # --skip-checks: the child only needs the database, not the URL configuration.
+    return [sys.executable, "-m", "katalog.cli", *args, "--skip-checks"]
+
+
+class KatalogCli:
+    """How a test runs `katalog` in a child process against a file database."""
+
+    root = ROOT
+    env = staticmethod(katalog_env)
+    argv = staticmethod(katalog_argv)
+
+
+@pytest.fixture(scope="session")
+def katalog_cli() -> KatalogCli:
+    return KatalogCli()
+
+
+@pytest.fixture(scope="session")
+def reference_db_file(tmp_path_factory) -> Path:
+    """A file SQLite database with the schema and the shipped reference data, made once."""
+    db = tmp_path_factory.mktemp("refdb") / "reference.sqlite3"
+    subprocess.run(
+        katalog_argv("init", "--reference-only"),
+        env=katalog_env(db),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    return db
+
+
+@pytest.fixture
+def file_db(reference_db_file, tmp_path):
+    """Make a fresh copy of the reference database: `file_db("name")` returns its path."""
+
+    def make(name: str) -> Path:
+        target = tmp_path / f"{name}.sqlite3"
+        shutil.copyfile(reference_db_file, target)
+        return target
+
+    return make

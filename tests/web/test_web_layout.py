@@ -1,0 +1,56 @@
+import pytest
+
+from katalog.accounts.models import User
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_page_has_navigation_skip_link_language_switcher_and_htmx(client):
+    text = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for needle in ('class="skip" href="#main"', 'href="/search/"', 'href="/manufacturers/"', 'href="/classification/"',
+                   'href="/item-names/"', 'href="/classifiers/"', 'href="/preferences/"', 'id="lang-select"',
+                   'for="lang-select"', "web/htmx.min.js", 'id="messages"'):  # fmt: skip
+        assert needle in text, needle
+
+
+def test_htmx_is_served(client, settings):
+    from django.contrib.staticfiles import finders
+
+    path = finders.find("web/htmx.min.js")
+    assert path and "htmx" in open(path, encoding="utf-8").read(2000)
+
+
+def test_login_page_and_logging_in(client):
+    User.objects.create_user("someone", password="secret-pass-1")
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200 and 'for="id_username"' in response.content.decode()
+    response = client.post("/accounts/login/", {"username": "someone", "password": "secret-pass-1", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_wrong_password_says_so(client):
+    response = client.post("/accounts/login/", {"username": "nobody", "password": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "not correct" in response.content.decode()
+
+
+def test_preferences_are_saved_on_the_user(client):
+    user = UserFactory(username="prefs")
+    client.force_login(user)
+    response = client.post("/preferences/", {"language": "kk", "unit_system": "imperial", "expert_mode": "on"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == "kk"
+    user.refresh_from_db()
+    assert user.unit_system == "imperial" and user.expert_mode is True
+    follow = client.get("/preferences/", HTTP_ACCEPT_LANGUAGE="en")
+    assert follow.status_code == 200
+
+
+def test_invalid_preferences_change_nothing(client):
+    user = UserFactory(username="prefs2")
+    client.force_login(user)
+    response = client.post("/preferences/", {"language": "xx", "unit_system": "furlongs"})
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.unit_system == "metric" and user.expert_mode is False
