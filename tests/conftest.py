@@ -35,3 +35,15 @@ def _reference_data_present(request, django_db_blocker):
     with django_db_blocker.unblock():
         if not Bureau.objects.exists():
             _load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Tests read messages in the English source language; a page request leaves its language
+    active on the thread, so every test starts from English again. Language behaviour itself
+    is tested with explicit `translation.override` or Accept-Language."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

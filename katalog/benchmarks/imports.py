@@ -130,7 +130,8 @@ def child_import(kind: str, path: Path) -> dict:
         env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
-        raise RuntimeError(f"import of {kind} failed: {done.stderr[-2000:]}")
+        last = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+        raise RuntimeError(f"import of {kind} failed: {last[0]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

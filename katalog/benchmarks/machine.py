@@ -48,9 +48,19 @@ def database_version() -> str:
     return f"SQLite {sqlite3.sqlite_version}"
 
 
+def load_average() -> str:
+    """Other work on the machine skews every figure; the table says how busy it was."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min, at the end of the run)"
+
+
 def machine_facts() -> list[tuple[str, str]]:
     return [
         ("CPU", f"{cpu_model()}, {os.cpu_count()} cores"),
+        ("load average", load_average()),
         ("memory", memory_gib()),
         ("OS", os_name()),
         ("Python", platform.python_version()),

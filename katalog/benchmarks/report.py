@@ -35,7 +35,9 @@ def render(
     ]
     for f in figures:
         cells = [f.section, f.name, f.result, f.comparison or "—", f.goal or "—", f.verdict]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        lines.append(
+            "| " + " | ".join(" ".join(c.split()).replace("|", "\\|") for c in cells) + " |"
+        )
     if notes:
         lines += ["", "Notes:", ""] + [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"

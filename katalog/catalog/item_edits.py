@@ -57,7 +57,7 @@ def require_not_cancelled(item: Item) -> None:
 
 def locked(item: Item) -> Item:
     """The item re-read under a row lock, so the version check and the bump are atomic."""
-    return Item.objects.select_for_update().select_related("item_name__guide").get(pk=item.pk)
+    return Item.objects.select_for_update(of=("self",)).select_related("item_name__guide").get(pk=item.pk)
 
 
 def bump_version(item: Item) -> None:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from katalog.catalog import services
 from katalog.catalog.authority import actor_bureau, bypasses_authority
 from katalog.catalog.models import Manufacturer
-from katalog.refdata.models import CodeValue
 from katalog.core.errors import FieldError, PermissionDenied, PreconditionFailed, ValidationFailed
+from katalog.refdata.models import CodeValue
 
 
 
@@ -60,7 +60,7 @@ def manufacturer_update(
 ) -> Manufacturer:
     """Change names, address, status, parent or replacement of a manufacturer (not its code or
     country, which decide its bureau)."""
-    manufacturer = Manufacturer.objects.select_for_update().select_related("bureau").get(pk=manufacturer.pk)
+    manufacturer = Manufacturer.objects.select_for_update(of=("self",)).select_related("bureau").get(pk=manufacturer.pk)
     if expected_version is not None and expected_version != manufacturer.row_version:
         raise PreconditionFailed(
             _("Manufacturer %(code)s has changed since you read it") % {"code": manufacturer.code},

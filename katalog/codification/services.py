@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,6 +105,14 @@ def bump(record: CodificationRequest | RequestLine, *fields: str) -> None:
     if isinstance(record, CodificationRequest):
         update.append("updated_at")
     record.save(update_fields=update)
+
+
+def touch_request(request: CodificationRequest) -> None:
+    """A line changed: the request's version moves on too (atomically, lines change in parallel)."""
+    CodificationRequest.objects.filter(pk=request.pk).update(
+        row_version=F("row_version") + 1, updated_at=timezone.now()
+    )
+    request.refresh_from_db(fields=["row_version", "updated_at"])
 
 
 def manufacturer_by_code(code: str, field: str) -> Manufacturer:
@@ -291,7 +300,7 @@ def request_line_update(
     for name, value in fields.items():
         setattr(line, name, value)
     bump(line, *fields)
-    bump(line.request)
+    touch_request(line.request)
     return line
 
 
@@ -477,7 +486,7 @@ def request_line_decide(
     line.justification = justification
     line.note = note
     bump(line, "decision", "decision_item", "reject_reason", "justification", "note")
-    bump(line.request)
+    touch_request(line.request)
     record_screening_decision(actor, line, item)
     return line
 

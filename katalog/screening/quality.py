@@ -2,9 +2,14 @@
 
 A labelled set is made from references that exist: true duplicates by writing a reference the
 way real lists do (separators, case, Cyrillic look-alikes, leading zeros, O/0 and I/1,
-transliteration) and true non-duplicates by changing the last digit (the `-01`/`-02` sibling)
-or by a number nobody holds. Each case is screened as a parts list line would be (reference,
-manufacturer code, item name, supply class) and the verdict is compared with the expected one.
+transliteration, another manufacturer) and true non-duplicates by changing the last digit (the
+`-01`/`-02` sibling) or by a number nobody holds. Each case is screened as a parts list line
+would be (reference, manufacturer code, item name, supply class) and the verdict is compared
+with the expected one. Items are also described by their key values only (a duplicate to review)
+and with one numeric key value changed (another item).
+
+The variants are the ones screening is built to handle, so this measures that the rules work
+together on catalogue data (and catches regressions); it is not a measure on real parts lists.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from typing import Any
 
 from anyascii import anyascii
 
-from katalog.catalog.models import CANCELLED_STATUSES, Reference
+from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Reference
+from katalog.core import units
+from katalog.names.models import ReplyType
 from katalog.screening.models import Verdict
 from katalog.screening.services import (
     Lookups,
@@ -30,6 +37,7 @@ from katalog.screening.services import (
 
 LATIN_TO_CYRILLIC = str.maketrans("ABCEHKMOPTX", "АВСЕНКМОРТХ")
 DIGITS = re.compile(r"\d+")
+CANDIDATES_LOOKED_AT = 20
 OTHER_MANUFACTURER = "ZZZZZ"  # a code no manufacturer holds: the same number from someone else
 Variant = Callable[[str, random.Random], str | None]
 
@@ -128,33 +136,94 @@ def _sample_references(sample_size: int, rng: random.Random) -> list[Reference]:
 def build_cases(sample_size: int, seed: int) -> list[dict[str, Any]]:
     rng = random.Random(seed)
     cases = []
+    seen_items: set[int] = set()
     for ref in _sample_references(sample_size, rng):
         for name, (variant, expected) in VARIANTS.items():
             number = variant(ref.number, rng)
             if not number or len(number) > 64:
                 continue
             maker = OTHER_MANUFACTURER if name == "other_manufacturer" else ref.manufacturer.code
-            cases.append({
-                "variant": name, "expected": str(expected), "item_id": ref.item_id,
-                "query": ScreeningInput(
-                    references=(ReferenceInput(number, maker),),
-                    item_name_code=ref.item.item_name.code, supply_class=ref.item.supply_class,
-                ),
-            })  # fmt: skip
+            query = ScreeningInput(
+                references=(ReferenceInput(number, maker),),
+                item_name_code=ref.item.item_name.code,
+                supply_class=ref.item.supply_class,
+            )
+            cases.append(_case_of(name, expected, ref.item_id, query))
+        if ref.item_id not in seen_items:
+            seen_items.add(ref.item_id)
+            cases.extend(_characteristic_cases(ref, rng))
+    return cases
+
+
+def _case_of(variant: str, expected: str, item_id: int, query: ScreeningInput) -> dict[str, Any]:
+    return {"variant": variant, "expected": str(expected), "item_id": item_id, "query": query}
+
+
+def _written(value: CharacteristicValue, scale: float = 1.0) -> str | None:
+    """A stored key value written as a person would give it (numbers in their unit)."""
+    characteristic = value.characteristic
+    if characteristic.reply_type == ReplyType.NUMERIC and value.value is not None:
+        return units.format_quantity(
+            value.value * scale,
+            canonical_unit=characteristic.canonical_unit,
+            unit_code=value.unit_code or characteristic.default_unit,
+        )
+    if characteristic.reply_type == ReplyType.CODED:
+        return value.code or None
+    if characteristic.reply_type == ReplyType.BOOLEAN and value.flag is not None:
+        return "yes" if value.flag else "no"
+    if characteristic.reply_type == ReplyType.TEXT:
+        return value.text or None
+    return None
+
+
+def _characteristic_cases(ref: Reference, rng: random.Random) -> list[dict[str, Any]]:
+    """The item described by its key values only (a duplicate to review), and the same with one
+    numeric key value half as large again (another item)."""
+    values = list(
+        CharacteristicValue.objects.filter(item_id=ref.item_id, characteristic__is_key=True)
+        .select_related("characteristic")
+        .order_by("characteristic__position")
+    )
+    given = {v.characteristic.code: _written(v) for v in values}
+    given = {code: raw for code, raw in given.items() if raw}
+    if not given:
+        return []
+    item = ref.item
+
+    def described(replies: dict[str, str]) -> ScreeningInput:
+        return ScreeningInput(
+            item_name_code=item.item_name.code,
+            supply_class=item.supply_class,
+            characteristics=replies,
+        )
+
+    cases = [_case_of("characteristics", Verdict.REVIEW, item.pk, described(given))]
+    numeric = [
+        v for v in values if v.value is not None and v.characteristic.reply_type == "numeric"
+    ]
+    if numeric:
+        changed = rng.choice(numeric)
+        replies = {**given, changed.characteristic.code: _written(changed, 1.5) or ""}
+        cases.append(
+            _case_of("characteristic_changed", Verdict.NO_DUPLICATE, item.pk, described(replies))
+        )
     return cases
 
 
 def _predicted(case: dict[str, Any], result: Any) -> str:
-    """The verdict on the item the case is about; for non-duplicates, on anything found."""
-    if case["expected"] == Verdict.NO_DUPLICATE:
-        on_item = [c for c in result.candidates if c.item_id == case["item_id"]]
-        return on_item[0].verdict if on_item else Verdict.NO_DUPLICATE.value
-    top = result.candidates[0] if result.candidates else None
-    return (
-        top.verdict
-        if top is not None and top.item_id == case["item_id"]
-        else Verdict.NO_DUPLICATE.value
-    )
+    """The verdict on the item the case is about.
+
+    Reference cases want that item first; a description by characteristics may equally fit
+    other items of the catalogue, so there the item only has to be among the candidates.
+    """
+    on_item = [c for c in result.candidates if c.item_id == case["item_id"]]
+    if not on_item:
+        return Verdict.NO_DUPLICATE.value
+    if case["expected"] == Verdict.NO_DUPLICATE or case["variant"] == "characteristics":
+        return on_item[0].verdict
+    top = result.candidates[0]
+    return top.verdict if top.item_id == case["item_id"] else Verdict.NO_DUPLICATE.value
 
 
 def _rates(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float | int]]:
@@ -180,7 +249,7 @@ def evaluate(sample_size: int = 200, seed: int = 2026) -> dict:
     prepared = [prepare(c["query"], lookups) for c in cases]
     results = []
     for start in range(0, len(prepared), 500):
-        results.extend(screen_prepared(prepared[start : start + 500], limit=5))
+        results.extend(screen_prepared(prepared[start : start + 500], limit=CANDIDATES_LOOKED_AT))
     pairs = [(c["expected"], _predicted(c, r)) for c, r in zip(cases, results, strict=True)]
     flagged = [(e != Verdict.NO_DUPLICATE, p != Verdict.NO_DUPLICATE) for e, p in pairs]
     hits = sum(1 for e, p in flagged if e and p)

@@ -606,6 +606,8 @@ def _class_evidence(p: _Prepared, item: Item) -> Evidence:
 
 
 def score_of(evidence: list[Evidence]) -> float:
+    """Matches combine as independent signals, each conflict takes its share off; missing is
+    nothing (see the module docstring)."""
     unmatched = 1.0
     for e in evidence:
         if e.outcome == "match":

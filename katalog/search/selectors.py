@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -44,7 +45,7 @@ from katalog.catalog.selectors import code_meaning, supply_class_title
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
-from katalog.names.models import ItemName
+from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
 from katalog.search import backends
 from katalog.search.filters import WORD_RE, filter_condition, parse_characteristic_filter
 
@@ -123,8 +124,9 @@ def _values(params: Mapping[str, str | list[str]], name: str) -> tuple[str, ...]
     if raw is None:
         return ()
     items = raw if isinstance(raw, list | tuple) else [raw]
-    # "class=5310,5305" and "class=5310&class=5305" mean the same, except for characteristics.
-    parts = items if name == "char" else [p for item in items for p in str(item).split(",")]
+    # "class=5310,5305" and "class=5310&class=5305" mean the same; names and characteristic
+    # conditions keep their commas ("NUT, PLAIN, HEXAGON", "THDD:1,2..1,3 cm").
+    parts = items if name in ("char", "name") else [p for item in items for p in str(item).split(",")]
     return tuple(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
 
 
@@ -189,14 +191,35 @@ def _serial(q: str) -> int | None:
     return int(digits) if len(digits) == 7 and digits.isascii() and digits.isdigit() else None
 
 
+_VOWELS = "aeiouy"
+# Other romanisations of Cyrillic spelled the way the stored transliteration does (anyascii):
+# й and ь-less "j" → y, "ia"/"iu" after a vowel or at the start → ya/yu, a vowel + "i" before a
+# consonant or at the end → vowel + y ("gaika" → "gayka", "plenochnyi" → "plenochnyy").
+_ROMANISATION_RULES = [
+    (re.compile(r"j"), "y"),
+    (re.compile(rf"(?:(?<=[{_VOWELS}])|^)i(?=[au])"), "y"),
+    (re.compile(rf"(?<=[{_VOWELS}])i(?=[^{_VOWELS}]|$)"), "y"),
+]
+
+
+def _romanisation_variant(token: str) -> str:
+    if not (token.isascii() and token.isalpha()):
+        return token
+    for pattern, replacement in _ROMANISATION_RULES:
+        token = pattern.sub(replacement, token)
+    return token
+
+
 def _word_terms(q: str) -> list[list[str]]:
-    """Per word of the query: its word key and Latin transliteration (as word-only spellings)."""
+    """Per word of the query: its word key, its Latin transliteration and, for Latin words, the
+    spelling the stored transliteration would have (all as word-only spellings)."""
     terms = []
     for token in WORD_RE.findall(word_key(q)):
         variants = [token]
         latin = " ".join(WORD_RE.findall(ascii_word_key(token)))
-        if latin and latin not in variants:
-            variants.append(latin)
+        for variant in (latin, _romanisation_variant(latin)):
+            if variant and variant not in variants:
+                variants.append(variant)
         terms.append(variants)
     return terms
 
@@ -301,6 +324,10 @@ def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         valid = isinstance(data, dict) and data.get("o") == sort and isinstance(data.get("i"), int)
+        if valid and sort == "relevance":
+            valid = isinstance(data.get("t"), int) and isinstance(data.get("s"), int | float)
+        elif valid:
+            valid = isinstance(data.get("v"), str)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         valid = False
     if not valid:
@@ -443,7 +470,9 @@ def _facets(matched: QuerySet[Item], lang: str) -> tuple[dict[str, list[dict[str
         "status": _facet(items, "status", lambda v: code_meaning("ITEM_STATUS", v, lang)),
         "bureau": _facet(items.annotate(bureau_key=F("bureau__key")), "bureau_key", bureaus.get),
         "name": _name_facet(items, lang),
-        "country": _related_facet(Reference.objects.filter(item__in=items), "manufacturer__country_id", str),
+        "country": _related_facet(
+            Reference.objects.filter(item__in=items), "manufacturer__country_id", lambda v: _country_name(v, lang)
+        ),
         "user": _related_facet(
             Registration.objects.filter(item__in=items, effective_to__isnull=True), "bureau__user_code", user_names.get
         ),
@@ -466,6 +495,13 @@ def _related_facet(rows: QuerySet, key: str, label: Any) -> list[dict[str, Any]]
         for row in counted[:FACET_TOP]
         if row[key]
     ]
+
+
+def _country_name(code: str, lang: str) -> str:
+    from katalog.refdata.models import Country
+
+    names = Country.objects.filter(alpha2=code).values_list("names", flat=True).first()
+    return pick_text(names, lang) if names else code
 
 
 def _group_title(code: str, lang: str) -> str:
@@ -500,6 +536,13 @@ def _matched_by(base: QuerySet[Item], tiers: list[Tier], ids: list[int]) -> dict
     return found
 
 
+def _item_name(item: Item, lang: str) -> str:
+    """The approved name in the language asked; the name as received for items without one."""
+    if item.item_name.code == NO_APPROVED_NAME_CODE and item.name_text:
+        return item.name_text
+    return pick_text(item.item_name.names, lang) or item.name_text
+
+
 def _hits(rows: list[tuple[Tier | None, int]], matched_by: dict[int, str], keys: set[str], lang: str) -> list[dict]:
     ids = [pk for _t, pk in rows]
     items = Item.objects.select_related("item_name").in_bulk(ids)
@@ -513,7 +556,7 @@ def _hits(rows: list[tuple[Tier | None, int]], matched_by: dict[int, str], keys:
                 "catalogue_number": item.catalogue_number,
                 "niin": item.niin,
                 "supply_class": item.supply_class,
-                "item_name": pick_text(item.item_name.names, lang) or item.name_text,
+                "item_name": _item_name(item, lang),
                 "item_name_code": item.item_name.code,
                 "status": {"code": item.status, "meaning": statuses[item.status]},
                 "matched_by": tier.matched_by if tier else matched_by.get(pk, TIER_ALL),

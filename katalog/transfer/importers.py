@@ -270,6 +270,7 @@ def run_import(
     """Import a file in batches; a run of a file stopped half-way resumes after its last
     committed batch and ends with the same data and counts as an uninterrupted run."""
     report = ImportReport(kind=importer.kind, dry_run=importer.dry_run)
+    rows = read_rows(path)  # first: it reports a missing file
     checkpoint = _checkpoint(importer, path)
     done_line = checkpoint.last_line if checkpoint else 0
     if done_line:
@@ -278,7 +279,7 @@ def run_import(
             setattr(report, name, checkpoint.counts.get(name, 0))
     sink = ErrorSink(report, error_file, keep_up_to=done_line, on_reject=on_reject)
     try:
-        for batch in batched(read_rows(path), batch_size):
+        for batch in batched(rows, batch_size):
             committed = [row for row in batch if row[0] <= done_line]
             fresh = batch[len(committed) :]
             if committed:

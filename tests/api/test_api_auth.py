@@ -2,6 +2,7 @@
 Reads of catalogue data are public."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from katalog.accounts.models import ApiToken
 from katalog.accounts.tokens import token_create, token_digest, token_revoke
+from katalog.core.errors import PermissionDenied
 from tests.api.conftest import TokenClient
 from tests.factories import UserFactory, bureau
 
@@ -116,3 +118,44 @@ def test_cli_creates_lists_and_revokes_tokens(user, capsys):
     call_command("token", "revoke", str(record.pk))
     assert TokenClient(token).get("/api/v1/manufacturers").status_code == 200
     assert TokenClient(token).post("/api/v1/manufacturers", {**MANUFACTURER, "code": "A778F"}).status_code == 401
+
+
+def test_admin_makes_a_token_shows_it_once_and_revokes_it(user, admin_client):
+    response = admin_client.post(
+        "/admin/accounts/apitoken/add/", {"user": user.pk, "name": "from admin", "expires_at_0": "", "expires_at_1": ""},
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = [t for m in response.context["messages"] for t in re.findall(r"kt_[\w-]{40,}", str(m))]
+    assert len(shown) == 1
+    token = shown[0]
+    record = ApiToken.objects.get(user=user, name="from admin")
+    assert record.digest == token_digest(token)
+    assert TokenClient(token).post("/api/v1/manufacturers", MANUFACTURER).status_code == 201
+
+    admin_client.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [record.pk]}, follow=True
+    )
+    record.refresh_from_db()
+    assert record.revoked_at is not None
+    assert TokenClient(token).post("/api/v1/manufacturers", {**MANUFACTURER, "code": "A779F"}).status_code == 401
+
+
+def test_session_auth_checks_csrf_only_for_unsafe_methods(user):
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from katalog.api.auth import CsrfSessionAuth
+
+    auth = CsrfSessionAuth()
+    for method in ("get", "head", "options"):
+        request = getattr(RequestFactory(), method)("/api/v1/requests")
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = "s"
+        request.user = user
+        assert auth(request) == user
+    request = RequestFactory().post("/api/v1/requests")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = "s"
+    request.user = user
+    with pytest.raises(PermissionDenied) as raised:
+        auth(request)
+    assert raised.value.code == "CSRF_FAILED"

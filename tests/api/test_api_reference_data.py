@@ -3,7 +3,7 @@ language asked for."""
 
 import pytest
 
-from katalog.classifiers.models import ManufacturerActivity
+from katalog.classifiers.services import manufacturer_activities_set
 from tests.factories import ManufacturerFactory, make_item
 
 
@@ -54,9 +54,13 @@ def test_manufacturer_with_item_count_and_activities(client):
 
     for ref in ("R-1", "R-2"):
         services.reference_add(actor=None, item=make_item("RU"), manufacturer=maker, number=ref)
-    body = client.get("/api/v1/manufacturers/a900f?lang=en").json()
+    manufacturer_activities_set(manufacturer=maker, primary="25.11", secondary=["25.62"])
+    response = client.get("/api/v1/manufacturers/a900f?lang=en")
+    body = response.json()
     assert (body["code"], body["name"], body["items_count"], body["bureau"]) == ("A900F", "Works", 2, "RU")
-    assert body["activities"] == [] or ManufacturerActivity.objects.filter(manufacturer=maker).exists()
+    assert [(a["code"], a["is_primary"]) for a in body["activities"]] == [("25.11", True), ("25.62", False)]
+    assert body["activities"][0]["title"]
+    assert response["ETag"] == f'W/"{body["version"]}"'
 
 
 def test_manufacturer_patch_with_if_match(ru_api):

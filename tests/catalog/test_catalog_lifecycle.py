@@ -156,4 +156,5 @@ def test_every_catalogue_service_writes_the_history(ru_user):
         ItemAction.CREATED, ItemAction.REFERENCE_ADDED, ItemAction.CHARACTERISTIC_SET,
         ItemAction.REGISTRATION_ADDED, ItemAction.MANAGEMENT_SET,
     ]  # fmt: skip
-    assert selectors.item_history(item)[1].data == {"number": "H-1", "manufacturer": maker.code, "category": "3", "variation": "2"}
+    added = selectors.item_history(item)[1].data
+    assert added == {"number": "H-1", "manufacturer": maker.code, "category": "3", "variation": "2"}

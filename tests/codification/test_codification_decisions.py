@@ -48,7 +48,8 @@ def test_publishing_a_new_number_writes_the_item_with_everything(people, maker):
     assert published.state == RequestState.PUBLISHED
     line.refresh_from_db()
     item = line.result_item
-    assert (item.bureau.key, item.supply_class, item.item_name.code, item.identification_type) == ("RU", "5310", "10101", "1")
+    identity = (item.bureau.key, item.supply_class, item.item_name.code, item.identification_type)
+    assert identity == ("RU", "5310", "10101", "1")
     ref = item.references.get()
     assert (ref.number, ref.manufacturer.code, ref.category, ref.variation) == ("АБВГ.303.001", "A501F", "3", "2")
     assert {v.characteristic.code: v.value for v in item.characteristics.all()}["THDD"] == pytest.approx(0.012)
@@ -96,7 +97,9 @@ def test_rejecting_a_line_needs_a_reason_code_and_writes_nothing(people, maker):
     with pytest.raises(ValidationFailed) as caught:
         services.request_line_decide(actor=people["decider"], line=line, decision="reject")
     assert caught.value.code == "REJECT_REASON_REQUIRED"
-    services.request_line_decide(actor=people["decider"], line=line, decision="reject", reject_reason="insufficient_data")
+    services.request_line_decide(
+        actor=people["decider"], line=line, decision="reject", reject_reason="insufficient_data"
+    )
     before = Item.objects.count()
     services.request_publish(actor=people["approver"], request=approve(people, request))
     assert Item.objects.count() == before

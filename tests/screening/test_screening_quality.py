@@ -11,7 +11,8 @@ def test_screening_quality_evaluation(db) -> None:
     report = evaluate(sample_size=30, seed=7)
     assert report["cases"] == len(build_cases(30, 7)) > 100
     assert set(report["per_verdict"]) == {"no_duplicate", "review", "duplicate"}
-    assert {"sibling", "unrelated", "confusable", "leading_zeros", "separators"} <= set(
+    expected_variants = {"sibling", "unrelated", "confusable", "leading_zeros", "separators"}
+    assert expected_variants | {"characteristics", "characteristic_changed"} <= set(
         report["by_variant"]
     )
     # Siblings (-01/-02) must never be taken for the item: no false duplicate at all.

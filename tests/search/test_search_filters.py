@@ -54,6 +54,7 @@ def test_search_item_name_filter_by_word_in_any_language_or_code(catalogue):
     # A colloquial name brings the items of its approved name.
     assert _labels(catalogue, _run({"name": "90101"})) == {"nut_m10", "nut_kz", "nut_kz_02"}  # HEX NUT
     assert _labels(catalogue, _run({"name": "self locking"})) == {"nut_locking"}
+    assert _labels(catalogue, _run({"name": "NUT, SELF-LOCKING, HEXAGON"})) == {"nut_locking"}
 
 
 @pytest.mark.django_db

@@ -81,4 +81,6 @@ def test_search_page_sort_links_and_errors(client, catalogue):
     html = client.get("/search/", {"sort": "number"}).content.decode()
     assert 'aria-sort="ascending"' in html and "sort=-number" in html
     response = client.get("/search/", {"char": "ZZZZ:1"})
-    assert response.status_code == 422 and "UNKNOWN_CHARACTERISTIC" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 422 and "UNKNOWN_CHARACTERISTIC" in html
+    assert 'name="char" value="ZZZZ:1"' in html

@@ -57,9 +57,11 @@ def test_search_item_ids_stream_all_matches_in_result_order(catalogue):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("cursor", ["garbage", "eyJvIjoibnVtYmVyIiwidiI6IjEiLCJpIjoxfQ"])
+@pytest.mark.parametrize(
+    "cursor", ["garbage", "eyJvIjoibnVtYmVyIiwidiI6IjEiLCJpIjoxfQ", "eyJvIjogInJlbGV2YW5jZSIsICJpIjogMX0"]
+)
 def test_search_foreign_cursor_is_refused(catalogue, cursor):
-    # The second cursor is well formed but belongs to a search sorted by number.
+    # The second cursor belongs to a search sorted by number; the third lacks its tier and score.
     with pytest.raises(ValidationFailed) as raised:
         search(SearchQuery(q="гайка", after=cursor), lang="en")
     assert raised.value.code == "INVALID_CURSOR"

@@ -118,3 +118,12 @@ def test_finished_file_imported_again_creates_no_duplicates(tmp_path):
         0,
     )
     assert Item.objects.filter(niin__startswith="5700070").count() == 2
+
+
+@pytest.mark.django_db
+def test_missing_file_is_a_clear_error(tmp_path):
+    from katalog.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as failure:
+        import_file("items", tmp_path / "nowhere.csv")
+    assert failure.value.code == "FILE_NOT_FOUND"

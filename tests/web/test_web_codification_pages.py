@@ -209,3 +209,24 @@ def test_a_refusal_during_an_htmx_request_goes_to_the_messages_area(client, auth
     assert response["HX-Retarget"] == "#messages"
     text = response.content.decode()
     assert text.startswith('<div id="messages"') and "ITEM_NAME_NOT_FOUND" in text
+
+
+def test_decisions_read_in_words_in_plain_mode(client, author, planted):
+    request = draft(author)
+    services.request_submit(actor=author, request=request)
+    services.request_screen(actor=author, request=request)
+    services.request_line_decide(
+        actor=author, line=request.lines.get(), decision="register", item=planted, justification="same_item"
+    )
+    client.force_login(author)
+    text = client.get(f"/requests/{request.pk}/", {"mode": "plain"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "register as user of an existing item" in text and "confirmed to be the same item" in text
+    assert "Screen for duplicates" not in text and "Close the decisions" in text
+
+
+def test_unknown_manufacturer_on_the_request_form_is_shown_on_its_field(client, author):
+    client.force_login(author)
+    response = client.post("/requests/new/", {"title": "X", "priority": "routine", "manufacturer_code": "ZZZZZ"})
+    assert response.status_code == 200
+    assert 'id="id_manufacturer_code_error"' in response.content.decode()
+    assert not CodificationRequest.objects.exists()

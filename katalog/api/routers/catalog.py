@@ -21,7 +21,7 @@ from katalog.accounts.models import Bureau
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
-from katalog.api.schemas import READ_PROBLEMS, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
+from katalog.api.schemas import VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
 from katalog.catalog import item_edits, selectors, services
 from katalog.catalog.authority import (
     actor_bureau,

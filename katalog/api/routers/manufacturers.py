@@ -13,7 +13,7 @@ from ninja.responses import Status
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
-from katalog.api.schemas import READ_PROBLEMS, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
+from katalog.api.schemas import VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
 from katalog.catalog import services
 from katalog.catalog.manufacturers import manufacturer_update, require_country_bureau
 from katalog.catalog.models import Manufacturer, Reference

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
-from katalog.api.schemas import READ_PROBLEMS, language, responses
+from katalog.api.schemas import language, responses
 from katalog.core.errors import NotFound
 from katalog.core.i18n import pick_text
 from katalog.core.text import search_terms
@@ -72,7 +72,7 @@ class GuideOut(Schema):
     characteristics: list[CharacteristicDefOut]
 
 
-class ItemNameOut(Schema):
+class ItemNameDetailOut(Schema):
     code: str
     kind: str
     name: str
@@ -90,7 +90,7 @@ class SupplyGroupOut(Schema):
     title: str
 
 
-class SupplyClassOut(Schema):
+class SupplyClassDetailOut(Schema):
     code: str
     group: str
     title: str
@@ -186,7 +186,7 @@ def item_name_list(
 
 @router.get(
     "/item-names/{code}",
-    response=responses({200: ItemNameOut}),
+    response=responses({200: ItemNameDetailOut}),
     operation_id="item_name_get",
     summary="An item name with definition, synonyms, related names, classes and its guide",
 )
@@ -237,7 +237,7 @@ def supply_group_list(request: HttpRequest, lang: str | None = None) -> Any:
 
 @router.get(
     "/supply-classes",
-    response=responses({200: list[SupplyClassOut]}, (422,)),
+    response=responses({200: list[SupplyClassDetailOut]}, (422,)),
     operation_id="supply_class_list",
     summary="Current supply classes, of one group if asked, with the item names allowed in each",
 )

@@ -12,14 +12,22 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from katalog.catalog.selectors import item_get
 from katalog.codification import selectors, services
-from katalog.codification.models import CodificationRequest, RequestLine, RequestState
+from katalog.codification.models import (
+    CodificationRequest,
+    LineDecision,
+    LineRejectReason,
+    RequestLine,
+    RequestState,
+)
 from katalog.codification.workflow import allowed_transitions
 from katalog.core.errors import KatalogError, NotFound, ValidationFailed
 from katalog.names.values import parse_reply
+from katalog.screening.models import ScreeningJustification
 from katalog.screening.services import ReferenceInput, ScreeningInput, screen
 from katalog.web import prefs, reads
 from katalog.web.errors import is_htmx, refusal_text, shows_refusals
@@ -36,6 +44,15 @@ TRANSITION_SERVICES = {
     "reject": services.request_reject,
 }
 NEEDS_REASON = frozenset({"return", "reject"})
+STEP_LABELS = {
+    "submit": gettext_lazy("Submit"),
+    "screen": gettext_lazy("Screen for duplicates"),
+    "decide": gettext_lazy("Close the decisions"),
+    "return": gettext_lazy("Return for another look"),
+    "approve": gettext_lazy("Approve"),
+    "publish": gettext_lazy("Publish to the catalogue"),
+    "reject": gettext_lazy("Reject the request"),
+}
 PREVIEW_LINES = 20
 
 
@@ -111,17 +128,33 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         previews = {line.position: _preview(line) for line in lines}
         for line in detail["lines"]:
             line["preview"] = previews.get(line["position"])
-    if record.state == RequestState.SCREENED:
-        for line in detail["lines"]:
+    for line in detail["lines"]:
+        line["labels"] = _decision_labels(line)
+        if record.state == RequestState.SCREENED:
             line["form"] = _decision_form(line)
     context = {
         "record": record,
         "detail": detail,
-        "transitions": [(name, name in NEEDS_REASON) for name in allowed_transitions(record.state)],
+        "transitions": [
+            (name, name in NEEDS_REASON, STEP_LABELS.get(name, name)) for name in allowed_transitions(record.state)
+        ],
         "log": selectors.request_transitions(record),
         "expert": prefs.is_expert(request),
     }
     return render(request, "web/request_detail.html", context)
+
+
+def _label(choices: Any, value: str | None) -> str:
+    return str(choices(value).label) if value in choices.values else (value or "")
+
+
+def _decision_labels(line: dict) -> dict[str, str]:
+    """The line's decision codes in words, for plain mode."""
+    return {
+        "decision": _label(LineDecision, line.get("decision")),
+        "reject_reason": _label(LineRejectReason, line.get("reject_reason")),
+        "justification": _label(ScreeningJustification, line.get("justification")),
+    }
 
 
 def _decision_form(line: dict) -> DecisionForm:
@@ -152,7 +185,7 @@ def request_transition(request: HttpRequest, request_id: int, name: str) -> Http
     kwargs: dict[str, Any] = {"actor": request.user, "request": record, "expected_version": _version(request)}
     kwargs["reason"] = request.POST.get("reason", "")
     service(**kwargs)
-    messages.success(request, _("Done: %(step)s.") % {"step": _(name)})
+    messages.success(request, _("Done: %(step)s.") % {"step": STEP_LABELS[name]})
     return redirect("web:request-detail", request_id=record.pk)
 
 

@@ -77,7 +77,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
     lang = get_language() or "en"
     params = dict(request.GET.lists())
     params.setdefault("lang", [lang])
-    context: dict[str, Any] = {"query": SearchQuery(), "page": None, "error": None, "facet_titles": FACET_TITLES}
+    context: dict[str, Any] = {
+        "query": SearchQuery(q=" ".join(params.get("q", [])).strip()),
+        "page": None,
+        "error": None,
+        "chars": [*params.get("char", []), ""],  # shown again, so a wrong condition can be fixed
+    }
     try:
         query = search_query_from_params(params)
         context["query"] = query
@@ -96,5 +101,4 @@ def search_page(request: HttpRequest) -> HttpResponse:
         export_url=EXPORT_URL + "?" + urlencode([("format", "csv"), *query.to_params()]),
         chars=list(query.chars) + [""],
     )
-    template = "web/search_results.html" if request.headers.get("HX-Request") else "web/search.html"
-    return render(request, template, context)
+    return render(request, "web/search.html", context)
