@@ -18,6 +18,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
 from katalog.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers, problem_response
+from katalog.api.schemas import ETAG_MARKER, PAGINATED_MARKER
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -68,11 +69,36 @@ MALFORMED_BODY = {
 }
 
 
+ETAG_HEADER = {
+    "description": 'The version of the record, for `If-Match` on a later change: W/"<version>"',
+    "required": True,
+    "schema": {"type": "string"},
+}
+LINK_HEADER = {
+    "description": 'The next page, `<…?after=…>; rel="next"`, when there is one',
+    "required": False,
+    "schema": {"type": "string"},
+}
+
+
+def _document_headers(operation: dict[str, Any]) -> None:
+    """Turn the markers of `schemas.SENDS_ETAG` / `schemas.PAGINATED` into response headers."""
+    headers = {}
+    if operation.pop(ETAG_MARKER, False):
+        headers["ETag"] = ETAG_HEADER
+    if operation.pop(PAGINATED_MARKER, False):
+        headers["Link"] = LINK_HEADER
+    for status, answer in operation.get("responses", {}).items():
+        if headers and str(status).startswith("2"):
+            answer.setdefault("headers", {}).update(headers)
+
+
 def _problems_as_problem_json(schema: dict[str, Any]) -> None:
     """Error responses are sent as `application/problem+json`; say so in the document. Every
     operation with a body may answer 400 for a body that cannot be parsed at all."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
+            _document_headers(operation)
             if "requestBody" in operation:
                 operation["responses"].setdefault(400, MALFORMED_BODY)
             for status, answer in operation.get("responses", {}).items():

@@ -15,6 +15,15 @@ WRITE_PROBLEMS = (401, 403, 404, 409, 422)
 VERSIONED_WRITE_PROBLEMS = (*WRITE_PROBLEMS, 412, 428)
 
 
+# Markers for `openapi_extra` of an operation: its success answers carry an `ETag` header
+# (`with_etag`) or, on lists, a `Link: rel="next"` header (`pagination.page`). The document
+# then declares these headers.
+ETAG_MARKER = "x-katalog-etag"
+PAGINATED_MARKER = "x-katalog-paginated"
+SENDS_ETAG = {ETAG_MARKER: True}
+PAGINATED = {PAGINATED_MARKER: True}
+
+
 def responses(ok: dict[int, Any], problem_statuses: tuple[int, ...] = READ_PROBLEMS) -> dict[int, Any]:
     """The response map of one operation: its success bodies plus the problems it can answer."""
     return {**ok, **{status: Problem for status in problem_statuses}}

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau
 from katalog.catalog import authority, services
 from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item, Manufacturer, Reference
-from katalog.core.errors import Conflict, FieldError, NotFound, PreconditionFailed, ValidationFailed
+from katalog.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from katalog.names.models import ItemName
 
 IDENTIFICATION_CHANGED = "identification_changed"
@@ -36,16 +35,6 @@ class NewReference:
     justification: str = ""
 
 
-def check_version(item: Item, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != item.row_version:
-        raise PreconditionFailed(
-            _("%(item)s has changed since you read it (version %(read)s, now %(now)s)")
-            % {"item": item.catalogue_number, "read": expected_version, "now": item.row_version},
-            code="VERSION_STALE",
-            data={"current_version": item.row_version},
-        )
-
-
 def require_not_cancelled(item: Item) -> None:
     if item.status in CANCELLED_STATUSES:
         raise Conflict(
@@ -53,16 +42,6 @@ def require_not_cancelled(item: Item) -> None:
             % {"item": item.catalogue_number},
             code="ITEM_CANCELLED",
         )
-
-
-def locked(item: Item) -> Item:
-    """The item re-read under a row lock, so the version check and the bump are atomic."""
-    return Item.objects.select_for_update(of=("self",)).select_related("item_name__guide").get(pk=item.pk)
-
-
-def bump_version(item: Item) -> None:
-    Item.objects.filter(pk=item.pk).update(row_version=F("row_version") + 1)
-    item.refresh_from_db(fields=["row_version"])
 
 
 def record_event(actor: Any, item: Item, action: str, data: dict[str, Any] | None = None) -> None:
@@ -130,28 +109,25 @@ def item_identification_update(
 ) -> Item:
     """Change item name, supply class, name as received, type of identification or reason for
     partial identification. Only the assigning bureau may; the item must not be cancelled."""
-    item = locked(item)
-    check_version(item, expected_version)
+    item = services.item_lock(item, expected_version)
     authority.require_identification_authority(actor, item)
     require_not_cancelled(item)
     before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     if "supply_class" in changes and changes["supply_class"] != item.supply_class:
         services.check_supply_class(changes["supply_class"])
-        before["supply_class"] = item.supply_class
-        item.supply_class = changes["supply_class"]
+        before["supply_class"], after["supply_class"] = item.supply_class, changes["supply_class"]
     if "item_name" in changes and changes["item_name"] != item.item_name.code:
         name: ItemName = services.item_name_get(changes["item_name"])
-        before["item_name"] = item.item_name.code
-        item.item_name = name
+        before["item_name"], after["item_name"] = item.item_name.code, name
     for field in ("name_text", "identification_type", "partial_reason"):
         if field in changes and changes[field] != getattr(item, field):
-            before[field] = getattr(item, field)
-            setattr(item, field, changes[field])
+            before[field], after[field] = getattr(item, field), changes[field]
     if not before:
         return item
-    item.search_text = services.item_search_text(item.name_text, item.item_name)
-    item.row_version += 1
-    item.save()
+    name_text = after.get("name_text", item.name_text)
+    search_text = services.item_search_text(name_text, after.get("item_name", item.item_name))
+    services.item_save_state(item, **after, search_text=search_text)
     record_event(actor, item, IDENTIFICATION_CHANGED, {"before": before})
     return item
 
@@ -161,12 +137,11 @@ def item_characteristic_set(
     *, actor: Any, item: Item, code: str, raw: str, expected_version: int | None, locale: str = "en"
 ) -> CharacteristicValue:
     """Record a reply to one characteristic under the version the client read."""
-    item = locked(item)
-    check_version(item, expected_version)
+    item = services.item_lock(item, expected_version)
     authority.require_identification_authority(actor, item)
     require_not_cancelled(item)
     value = services.characteristic_set(actor=actor, item=item, code=code, raw=raw, locale=locale)
-    bump_version(item)
+    services.item_save_state(item)
     return value
 
 

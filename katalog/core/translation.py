@@ -4,8 +4,10 @@ The working language of the interstate bodies is Russian, so a cataloguer readin
 in Kazakh, Kyrgyz, Armenian, Belarusian, Tajik or Uzbek should see Russian, not English, where a
 string is not translated yet. The `.po` files stay as the translators left them (untranslated
 entries have an empty msgstr, so translation tools count them honestly); the fallback is made
-when compiling: each of those languages' `.mo` gets the Russian text for every message it lacks.
-English comes last, as the source string gettext returns when even Russian has no translation.
+when compiling: each of those languages' `.mo` gets the Russian text for every message it lacks,
+unless Django or an installed app already translates that message into the language (Django's
+own Kazakh "Password" beats a Russian fallback). English comes last, as the source string gettext
+returns when even Russian has no translation.
 
 Build with `katalog i18n-build` (not plain `compilemessages`, which would leave the gaps to
 Django's runtime fallback to LANGUAGE_CODE, i.e. to whatever language a deployment defaults to).
@@ -23,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import django
+from django.apps import apps
 from django.conf import settings
 
 FALLBACK_SOURCE = "ru"
@@ -186,18 +190,36 @@ def plural_form_map(own: Catalogue, fallback: Catalogue) -> list[int]:
     return [votes[form].most_common(1)[0][0] for form in range(len(votes))]
 
 
-def with_fallback(own: Catalogue, fallback: Catalogue) -> Catalogue:
-    """`own` plus every message it lacks taken from `fallback`; own header and plural rule kept."""
+def with_fallback(
+    own: Catalogue, fallback: Catalogue, translated_elsewhere: frozenset[bytes] = frozenset()
+) -> Catalogue:
+    """`own` plus every message it lacks taken from `fallback`; own header and plural rule kept.
+
+    Messages in `translated_elsewhere` (keys another catalogue of the same language translates)
+    are left out, so that catalogue's translation shows instead of the fallback.
+    """
     form_map = plural_form_map(own, fallback)
     merged = dict(own)
     for key, text in fallback.items():
-        if key in merged or key == b"":
+        if key in merged or key in translated_elsewhere or key == b"":
             continue
         if b"\0" in key:  # plural message: pick the fallback form matching each own form
             forms = text.split(b"\0")
             text = b"\0".join(forms[min(index, len(forms) - 1)] for index in form_map)
         merged[key] = text
     return merged
+
+
+def translated_by_django(language: str, excluded: Path) -> frozenset[bytes]:
+    """Messages Django's own catalogues and the installed apps' translate into `language`."""
+    directories = [Path(django.__file__).parent / "conf" / "locale"]
+    directories += [Path(app.path) / "locale" for app in apps.get_app_configs()]
+    keys: set[bytes] = set()
+    for directory in directories:
+        path = catalogue_path(directory, language, "mo")
+        if path.exists() and directory.resolve() != excluded.resolve():
+            keys.update(key for key, text in read_mo(path).items() if text)
+    return frozenset(keys)
 
 
 def compile_po(po_path: Path, mo_path: Path) -> None:
@@ -221,5 +243,6 @@ def build_catalogues(directory: Path | None = None) -> list[Path]:
         for language in FALLBACK_LANGUAGES:
             mo_path = catalogue_path(directory, language, "mo")
             if mo_path.exists():
-                write_mo(mo_path, with_fallback(read_mo(mo_path), fallback))
+                elsewhere = translated_by_django(language, excluded=directory)
+                write_mo(mo_path, with_fallback(read_mo(mo_path), fallback, elsewhere))
     return written

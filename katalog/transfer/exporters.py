@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from katalog.catalog.models import Item
 from katalog.core.errors import ValidationFailed
 from katalog.names.models import ItemName
+from katalog.search.selectors import search_item_ids, search_query_from_params
 
 PAGE = 2000
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -68,10 +69,6 @@ def export_item_ids(params: Mapping[str, Any] | None = None) -> Iterator[int]:
     """The ids of a search result (search parameters as in the URL), or of the whole catalogue."""
     if not _is_query(params):
         return all_item_ids()
-    try:
-        from katalog.search.selectors import search_item_ids, search_query_from_params
-    except ImportError:
-        raise ValidationFailed(_("Search is not available"), code="SEARCH_UNAVAILABLE") from None
     query_params = {k: v for k, v in params.items() if k not in PAGING_PARAMS}
     return search_item_ids(search_query_from_params(query_params))
 

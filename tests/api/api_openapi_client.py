@@ -1,6 +1,7 @@
 """A generic HTTP client made at run time from an OpenAPI document: operations are called by
 their `operationId` with the parameters the document declares, and nothing else. No URL is
-written by hand; an undeclared parameter or an undocumented answer is an error."""
+written by hand; an undeclared parameter, an undocumented status or a missing declared header
+is an error."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ class Operation:
     parameters: dict[str, dict[str, Any]]  # python name -> the parameter object
     body_types: list[str]
     responses: set[str]
+    required_headers: dict[str, list[str]] = field(default_factory=dict)  # status -> header names
     secured: bool = field(default=False)
 
 
@@ -52,6 +54,10 @@ class OpenAPIClient:
                 parameters={python_name(p["name"]): p for p in operation.get("parameters", [])},
                 body_types=list(operation.get("requestBody", {}).get("content", {})),
                 responses=set(operation["responses"]),
+                required_headers={
+                    status: [name for name, header in answer.get("headers", {}).items() if header.get("required")]
+                    for status, answer in operation["responses"].items()
+                },
                 secured=bool(operation.get("security")),
             )
             for path, operations in self.document["paths"].items()
@@ -92,6 +98,9 @@ class OpenAPIClient:
         answer = self._fetch(operation.method, path, body, headers)
         if str(answer.status) not in operation.responses:
             raise UndocumentedAnswer(f"{operation_id} answered {answer.status}, not in {sorted(operation.responses)}: {answer.body}")
+        for name in operation.required_headers.get(str(answer.status), []):
+            if answer.header(name) is None:
+                raise UndocumentedAnswer(f"{operation_id} answered {answer.status} without its header {name}")
         return answer
 
     def _fetch(self, method: str, path: str, body: Any, headers: dict[str, str]) -> Answer:

@@ -88,3 +88,17 @@ def test_item_names_by_prefix(client, db):
     seen, _pages = walk(client, "/api/v1/item-names?limit=100")
     codes = [n["code"] for n in seen]
     assert codes == sorted(codes) and len(codes) == len(set(codes))
+
+
+def test_history_pages_oldest_first(client, db):
+    from katalog.catalog import services
+    from tests.factories import bureau
+
+    item = make_item("RU")
+    for key in ("KZ", "BY"):
+        services.registration_add(actor=None, item=item, bureau=bureau(key))
+    seen, pages = walk(client, f"/api/v1/items/{item.niin}/history?limit=1")
+    ids = [event["id"] for event in seen]
+    assert ids == sorted(ids) and len(ids) == pages >= 3
+    text_cursor = client.get(f"/api/v1/items/{item.niin}/history?after=WyJ4Il0")  # ["x"]
+    assert text_cursor.json()["code"] == "INVALID_CURSOR"

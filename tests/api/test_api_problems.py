@@ -1,6 +1,8 @@
 """Every error class answers as application/problem+json with a stable code, as the OpenAPI
 document says."""
 
+import json
+
 import pytest
 
 from tests.factories import ManufacturerFactory
@@ -80,6 +82,9 @@ def test_openapi_declares_problem_json_for_errors(client):
     for status in ("401", "403", "404", "409", "412", "422", "428"):
         assert list(operation["responses"][status]["content"]) == ["application/problem+json"]
     assert any(p["name"] == "If-Match" and p["in"] == "header" for p in operation["parameters"])
+    assert operation["responses"]["200"]["headers"]["ETag"]["required"] is True
+    assert "Link" in doc["paths"]["/api/v1/items"]["get"]["responses"]["200"]["headers"]
+    assert "x-katalog-etag" not in json.dumps(doc)
     ids = [op["operationId"] for ops in doc["paths"].values() for op in ops.values()]
     assert len(ids) == len(set(ids))
     assert {"item_list", "item_create", "item_cancel", "manufacturer_update", "item_name_get", "code_table_get"} <= set(ids)

@@ -52,6 +52,7 @@ def test_bench_run_writes_every_section(tmp_path):
     for fact in (
         "**CPU:**",
         "**memory:**",
+        "**load average:**",
         "**OS:**",
         "**Python:**",
         "**database:** SQLite",

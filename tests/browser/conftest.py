@@ -60,8 +60,8 @@ def log_in():
         tab.goto("/accounts/login/")
         tab.get_by_label(re.compile("User name|Username", re.I)).fill(username)
         tab.locator("#id_password").fill(password)
-        tab.locator("form.stacked button[type=submit]").click()
-        tab.wait_for_load_state()
+        with tab.expect_navigation():
+            tab.locator("form.stacked button[type=submit]").click()
 
     return _log_in
 

@@ -15,8 +15,8 @@ def test_find_an_item_by_a_cyrillic_reference_typed_in_latin(page):
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Search").click()
     box = page.get_by_role("searchbox")
     box.fill("ABVG 303 001")
-    box.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        box.press("Enter")
     results = page.locator("#search-results")
     results.get_by_role("link", name=wanted.catalogue_number).first.wait_for()
     assert other.catalogue_number not in results.inner_text()

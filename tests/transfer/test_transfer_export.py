@@ -147,3 +147,15 @@ def test_cli_export_writes_each_format(catalogue, tmp_path):
     assert (tmp_path / "out.jsonl").read_text(encoding="utf-8").count("\n") == len(DANGEROUS)
     sheet = load_workbook(tmp_path / "out.xlsx", read_only=True).worksheets[0]
     assert len(list(sheet.iter_rows(values_only=True))) == len(DANGEROUS) + 1
+
+
+@pytest.mark.django_db
+def test_export_of_a_search_result_holds_exactly_its_hits(tmp_path, client):
+    load_items(tmp_path, 5)
+    response = client.get("/api/v1/export/items", {"format": "jsonl", "q": "5310 57 200 0003"})
+    assert response.status_code == 200
+    rows = [json.loads(line) for line in b"".join(response.streaming_content).decode().splitlines()]
+    assert [row["catalogue_number"] for row in rows] == ["5310-57-200-0003"]
+
+    response = client.get("/api/v1/export/items", {"format": "jsonl", "q": "5310-57-999-9999"})
+    assert b"".join(response.streaming_content) == b""

@@ -65,3 +65,9 @@ def test_dates_follow_the_page_language(client, nut):
     text = client.get(f"/items/{nut.catalogue_number}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     registrations = text.split('id="regs"')[1].split("</ul>")[0]
     assert " г." in registrations or "г." in registrations
+
+
+def test_a_manufacturer_name_without_translation_is_marked(client, nut):
+    text = client.get(f"/items/{nut.catalogue_number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    references = text.split('id="refs"')[1].split("</table>")[0]
+    assert "Завод крепежа" in references and '<abbr class="lang-badge"' in references

@@ -54,3 +54,23 @@ def test_invalid_preferences_change_nothing(client):
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.unit_system == "metric" and user.expert_mode is False
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/manufacturers/", "/classification/", "/item-names/", "/preferences/", "/requests/", "/requests/new/",
+     "/jobs/", "/jobs/import/", "/jobs/export/", "/search/"],
+)  # fmt: skip
+def test_every_page_of_the_navigation_opens_for_a_member(client, path):
+    client.force_login(UserFactory(username="member"))
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'id="messages"' in text and 'id="lang-select"' in text
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "ky", "hy", "be", "tg", "uz"])
+def test_pages_render_in_every_interface_language(client, language):
+    response = client.get("/item-names/10101/", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in response.content.decode()

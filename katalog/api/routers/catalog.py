@@ -21,7 +21,7 @@ from katalog.accounts.models import Bureau
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
-from katalog.api.schemas import VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
+from katalog.api.schemas import PAGINATED, SENDS_ETAG, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
 from katalog.catalog import item_edits, selectors, services
 from katalog.catalog.authority import (
     actor_bureau,
@@ -322,6 +322,7 @@ def management_out(row: ManagementData) -> dict[str, Any]:
     "/items",
     response=responses({200: ItemPage}, (422,)),
     operation_id="item_list",
+    openapi_extra=PAGINATED,
     summary="Items in catalogue-number order, filtered by class, status or bureau",
 )
 def item_list(
@@ -354,6 +355,7 @@ def item_list(
     auth=api_auth,
     response=responses({201: ItemOut}, WRITE_PROBLEMS),
     operation_id="item_create",
+    openapi_extra=SENDS_ETAG,
     summary="Create an item under a new number of the caller's bureau, with references and replies",
 )
 def item_create(request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None) -> Any:
@@ -388,6 +390,7 @@ def item_create(request: HttpRequest, response: HttpResponse, payload: ItemCreat
     "/items/{number}",
     response=responses({200: ItemOut}),
     operation_id="item_get",
+    openapi_extra=SENDS_ETAG,
     summary="One item of supply by catalogue number (any accepted form)",
 )
 def item_get(request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None) -> Any:
@@ -407,6 +410,7 @@ def item_get(request: HttpRequest, response: HttpResponse, number: str, lang: st
     auth=api_auth,
     response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_update",
+    openapi_extra=SENDS_ETAG,
     summary="Change the identification data of an item (assigning bureau only)",
 )
 def item_update(
@@ -437,6 +441,7 @@ def _life_cycle(request: HttpRequest, response: HttpResponse, number: str, lang:
     auth=api_auth,
     response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_cancel",
+    openapi_extra=SENDS_ETAG,
     summary="Cancel an item, with or without a replacement",
 )
 def item_cancel(
@@ -461,6 +466,7 @@ def item_cancel(
     auth=api_auth,
     response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_cancel_duplicate",
+    openapi_extra=SENDS_ETAG,
     summary="Cancel an item as a duplicate of the item kept",
 )
 def item_cancel_duplicate(
@@ -483,6 +489,7 @@ def item_cancel_duplicate(
     auth=api_auth,
     response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_cancel_use",
+    openapi_extra=SENDS_ETAG,
     summary="Cancel an item in favour of another to use instead",
 )
 def item_cancel_use(
@@ -507,6 +514,7 @@ def item_cancel_use(
     auth=api_auth,
     response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_reinstate",
+    openapi_extra=SENDS_ETAG,
     summary="Reinstate a cancelled item",
 )
 def item_reinstate(
@@ -527,6 +535,7 @@ def item_reinstate(
     "/items/{number}/history",
     response=responses({200: EventPage}),
     operation_id="item_history",
+    openapi_extra=PAGINATED,
     summary="What happened to an item, oldest first",
 )
 def item_history(
@@ -538,9 +547,9 @@ def item_history(
 ) -> Any:
     item = selectors.item_get(number)
     rows = ItemEvent.objects.filter(item=item).select_related("actor", "bureau").order_by("id")
-    key = decode_cursor(after, 1)
+    key = decode_cursor(after, 1, kinds=(int,))
     if key:
-        rows = rows.filter(id__gt=int(key[0]) if str(key[0]).isdigit() else 0)
+        rows = rows.filter(id__gt=key[0])
     events, cursor = page(request, response, list(rows[: limit + 1]), limit, lambda e: [e.pk])
     return {
         "items": [
@@ -663,6 +672,7 @@ def reference_lookup(
     auth=api_auth,
     response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_characteristic_set",
+    openapi_extra=SENDS_ETAG,
     summary="Set the reply to one characteristic of the item name's guide",
 )
 def item_characteristic_set(

@@ -77,7 +77,11 @@ def submit(
     file: File[UploadedFile] = None,
 ) -> Status:
     job = job_submit(
-        actor=request.auth, kind=kind, params=_params(params), upload=file, filename=file.name if file else ""
+        actor=request.auth,
+        kind=kind,
+        params=_params(params),
+        upload=file,
+        filename=file.name if file else "",
     )
     return Status(202, job)
 

@@ -13,7 +13,7 @@ from ninja.responses import Status
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
-from katalog.api.schemas import VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
+from katalog.api.schemas import PAGINATED, SENDS_ETAG, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
 from katalog.catalog import services
 from katalog.catalog.manufacturers import manufacturer_update, require_country_bureau
 from katalog.catalog.models import Manufacturer, Reference
@@ -117,6 +117,7 @@ def manufacturer_body(m: Manufacturer, lang: str) -> dict[str, Any]:
     "/manufacturers",
     response=responses({200: ManufacturerPage}, (422,)),
     operation_id="manufacturer_list",
+    openapi_extra=PAGINATED,
     summary="Manufacturers in code order; `q` is a prefix of the code or of a word of the name",
 )
 def manufacturer_list(
@@ -161,6 +162,7 @@ def manufacturer_list(
     "/manufacturers/{code}",
     response=responses({200: ManufacturerOut}),
     operation_id="manufacturer_get",
+    openapi_extra=SENDS_ETAG,
     summary="One manufacturer with its count of items and its activity codes",
 )
 def manufacturer_detail(request: HttpRequest, response: HttpResponse, code: str, lang: str | None = None) -> Any:
@@ -174,6 +176,7 @@ def manufacturer_detail(request: HttpRequest, response: HttpResponse, code: str,
     auth=api_auth,
     response=responses({201: ManufacturerOut}, WRITE_PROBLEMS),
     operation_id="manufacturer_create",
+    openapi_extra=SENDS_ETAG,
     summary="Register a manufacturer under its country's bureau",
 )
 def manufacturer_create(
@@ -201,6 +204,7 @@ def manufacturer_create(
     auth=api_auth,
     response=responses({200: ManufacturerOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="manufacturer_update",
+    openapi_extra=SENDS_ETAG,
     summary="Change names, address, status, parent or replacement of a manufacturer",
 )
 def manufacturer_patch(

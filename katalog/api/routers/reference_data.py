@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
-from katalog.api.schemas import language, responses
+from katalog.api.schemas import PAGINATED, language, responses
 from katalog.core.errors import NotFound
 from katalog.core.i18n import pick_text
 from katalog.core.text import search_terms
@@ -160,6 +160,7 @@ def class_titles(codes: list[str], lang: str) -> list[dict[str, str]]:
     "/item-names",
     response=responses({200: ItemNamePage}, (422,)),
     operation_id="item_name_list",
+    openapi_extra=PAGINATED,
     summary="Item names in code order; `q` is a prefix of the code or of a word of the name",
 )
 def item_name_list(

@@ -45,8 +45,14 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
     language = prefs.language()
     detail = item_detail(item, language)
     system = prefs.unit_system(request)
+    # The multilingual dicts, so the page can mark names shown in a fallback language.
+    names = {v.characteristic.code: v.characteristic.names for v in item.characteristics.all()}
+    makers = {r.manufacturer.code: r.manufacturer.names for r in item.references.all()}
     for value in detail["characteristics"]:
         value["shown"] = display.characteristic_text(value, system=system, locale=language)
+        value["names"] = names.get(value["code"], {})
+    for reference in detail["references"]:
+        reference["manufacturer"]["names"] = makers.get(reference["manufacturer"]["code"], {})
     context = {
         "item": detail,
         "record": item,

@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from katalog.classifiers import selectors, services
 from katalog.classifiers.files import render
 from katalog.classifiers.loaders import load_shipped_classifiers
 from katalog.core.errors import KatalogError
+from katalog.core.management.base import KatalogCommand
 from katalog.core.i18n import pick_text
 
 
@@ -23,7 +24,7 @@ def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-class Command(BaseCommand):
+class Command(KatalogCommand):
     help = "Query, import and export economic-activity classifications."
 
     def add_arguments(self, parser: CommandParser) -> None:
