@@ -242,6 +242,8 @@ class ItemAction(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
     REINSTATED = "reinstated", _("reinstated")
     REPLACEMENT_RECEIVED = "replacement_received", _("received references and users of a cancelled item")
+    IDENTIFICATION_CHANGED = "identification_changed", _("identification changed")
+    REFERENCE_REMOVED = "reference_removed", _("reference removed")
 
 
 class ItemEvent(models.Model):

@@ -32,16 +32,15 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 from rapidfuzz.distance import Levenshtein
 
 from katalog.accounts.models import Bureau
 from katalog.catalog import rules
-from katalog.catalog.models import Item, Manufacturer, Reference, Registration
-from katalog.catalog.selectors import code_meaning, supply_class_title
+from katalog.catalog.models import Item, Manufacturer, Reference
+from katalog.catalog.selectors import code_meaning
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
@@ -447,68 +446,91 @@ def search_item_ids(query: SearchQuery) -> Iterator[int]:
 
 # --- facets -----------------------------------------------------------------------------------
 
+# Every facet in one statement over the first FACET_CAP matches, computed once (a materialised
+# CTE) and joined by primary key, so the cost follows the bounded id set, not the catalogue.
+_FACET_SQL = """
+WITH matched AS MATERIALIZED ({matched}),
+first_ids AS MATERIALIZED (SELECT id FROM matched ORDER BY id LIMIT {cap})
+SELECT 'class', i.supply_class, COUNT(*) FROM first_ids f
+  JOIN catalog_item i ON i.id = f.id GROUP BY i.supply_class
+UNION ALL SELECT 'group', SUBSTR(i.supply_class, 1, 2), COUNT(*) FROM first_ids f
+  JOIN catalog_item i ON i.id = f.id GROUP BY SUBSTR(i.supply_class, 1, 2)
+UNION ALL SELECT 'status', i.status, COUNT(*) FROM first_ids f
+  JOIN catalog_item i ON i.id = f.id GROUP BY i.status
+UNION ALL SELECT 'bureau', b.key, COUNT(*) FROM first_ids f
+  JOIN catalog_item i ON i.id = f.id JOIN accounts_bureau b ON b.id = i.bureau_id GROUP BY b.key
+UNION ALL SELECT 'name', n.code, COUNT(*) FROM first_ids f
+  JOIN catalog_item i ON i.id = f.id JOIN names_itemname n ON n.id = i.item_name_id GROUP BY n.code
+UNION ALL SELECT 'country', m.country_id, COUNT(DISTINCT r.item_id) FROM first_ids f
+  JOIN catalog_reference r ON r.item_id = f.id JOIN catalog_manufacturer m ON m.id = r.manufacturer_id
+  GROUP BY m.country_id
+UNION ALL SELECT 'user', b.user_code, COUNT(DISTINCT g.item_id) FROM first_ids f
+  JOIN catalog_registration g ON g.item_id = f.id AND g.effective_to IS NULL
+  JOIN accounts_bureau b ON b.id = g.bureau_id GROUP BY b.user_code
+UNION ALL SELECT 'total', NULL, COUNT(*) FROM matched
+"""
+_FACET_NAMES = ("class", "group", "status", "bureau", "name", "country", "user")
 
-def _facet(rows: Any, key: str, label: Any) -> list[dict[str, Any]]:
-    counted = rows.values(key).annotate(count=Count("id", distinct=True)).order_by("-count", key)
+
+def _facet_counts(matched: QuerySet[Item]) -> tuple[dict[str, list[tuple[Any, int]]], int]:
+    """Per facet, `(value, count)` rows, most frequent first (then by value), and the number of
+    matches counted up to `FACET_CAP + 1`."""
+    sql, params = matched.order_by("id").values("id")[: FACET_CAP + 1].query.sql_with_params()
+    counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in _FACET_NAMES}
+    total = 0
+    with connection.cursor() as cursor:
+        cursor.execute(_FACET_SQL.format(matched=sql, cap=FACET_CAP), params)
+        for facet, value, count in cursor.fetchall():
+            if facet == "total":
+                total = int(count)
+            else:
+                counts[facet].append((value, int(count)))
+    for rows in counts.values():
+        rows.sort(key=lambda row: (-row[1], row[0] is None, row[0] or ""))
+    return counts, total
+
+
+def _facet_rows(rows: list[tuple[Any, int]], labels: Mapping[Any, str], *, code_fallback: bool = False) -> list[dict]:
     return [
-        {"value": row[key], "label": label(row[key]), "count": row["count"]}
-        for row in counted[:FACET_TOP]
-        if row[key] not in (None, "")
+        {"value": value, "label": (labels.get(value) or value) if code_fallback else labels.get(value, ""), "count": count}
+        for value, count in rows[:FACET_TOP]
+        if value not in (None, "")
     ]
+
+
+def _latest_titles(model: Any, codes: list[str], lang: str) -> dict[str, str]:
+    """Per code, the title of its latest version (by `valid_from`) in the language asked."""
+    titles: dict[str, str] = {}
+    for code, names in model.objects.filter(code__in=codes).order_by("code", "-valid_from").values_list("code", "titles"):
+        titles.setdefault(code, pick_text(names, lang))
+    return titles
+
+
+def _facet_labels(counts: dict[str, list[tuple[Any, int]]], lang: str) -> dict[str, dict[Any, str]]:
+    """Labels of the shown facet values, one query per reference table."""
+    from katalog.refdata.models import CodeValue, Country, SupplyClass, SupplyGroup
+
+    shown = {name: [v for v, _c in rows[:FACET_TOP] if v not in (None, "")] for name, rows in counts.items()}
+    statuses = CodeValue.objects.filter(table_id="ITEM_STATUS", code__in=shown["status"]).values_list("code", "meanings")
+    countries = Country.objects.filter(alpha2__in=shown["country"]).values_list("alpha2", "names")
+    names = ItemName.objects.filter(code__in=shown["name"]).values_list("code", "names")
+    bureaus = list(Bureau.objects.values_list("key", "user_code", "names"))
+    return {
+        "class": _latest_titles(SupplyClass, shown["class"], lang),
+        "group": _latest_titles(SupplyGroup, shown["group"], lang),
+        "status": {code: pick_text(meanings, lang) for code, meanings in statuses},
+        "bureau": {key: pick_text(n, lang) for key, _u, n in bureaus},
+        "name": {code: pick_text(n, lang) for code, n in names},
+        "country": {code: pick_text(n, lang) if n else code for code, n in countries},
+        "user": {user: pick_text(n, lang) for _k, user, n in bureaus},
+    }
 
 
 def _facets(matched: QuerySet[Item], lang: str) -> tuple[dict[str, list[dict[str, Any]]], int, bool]:
-    first = matched.order_by("id").values("id")
-    total = Item.objects.filter(pk__in=first[: FACET_CAP + 1]).count()
-    exact = total <= FACET_CAP
-    items = Item.objects.filter(pk__in=first[:FACET_CAP])
-    bureaus = {key: pick_text(n, lang) for key, n in Bureau.objects.values_list("key", "names")}
-    user_names = {code: pick_text(n, lang) for code, n in Bureau.objects.values_list("user_code", "names")}
-    facets = {
-        "class": _facet(items, "supply_class", lambda v: supply_class_title(v, lang)),
-        "group": _facet(items.annotate(group=Substr("supply_class", 1, 2)), "group", lambda v: _group_title(v, lang)),
-        "status": _facet(items, "status", lambda v: code_meaning("ITEM_STATUS", v, lang)),
-        "bureau": _facet(items.annotate(bureau_key=F("bureau__key")), "bureau_key", bureaus.get),
-        "name": _name_facet(items, lang),
-        "country": _related_facet(
-            Reference.objects.filter(item__in=items), "manufacturer__country_id", lambda v: _country_name(v, lang)
-        ),
-        "user": _related_facet(
-            Registration.objects.filter(item__in=items, effective_to__isnull=True), "bureau__user_code", user_names.get
-        ),
-    }
-    return facets, min(total, FACET_CAP), exact
-
-
-def _name_facet(items: QuerySet[Item], lang: str) -> list[dict[str, Any]]:
-    rows = _facet(items.annotate(name_code=F("item_name__code")), "name_code", str)
-    titles = dict(ItemName.objects.filter(code__in=[r["value"] for r in rows]).values_list("code", "names"))
-    for row in rows:
-        row["label"] = pick_text(titles.get(row["value"]), lang)
-    return rows
-
-
-def _related_facet(rows: QuerySet, key: str, label: Any) -> list[dict[str, Any]]:
-    counted = rows.values(key).annotate(count=Count("item_id", distinct=True)).order_by("-count", key)
-    return [
-        {"value": row[key], "label": label(row[key]) or row[key], "count": row["count"]}
-        for row in counted[:FACET_TOP]
-        if row[key]
-    ]
-
-
-def _country_name(code: str, lang: str) -> str:
-    from katalog.refdata.models import Country
-
-    names = Country.objects.filter(alpha2=code).values_list("names", flat=True).first()
-    return pick_text(names, lang) if names else code
-
-
-def _group_title(code: str, lang: str) -> str:
-    from katalog.refdata.models import SupplyGroup
-
-    titles = SupplyGroup.objects.filter(code=code).order_by("-valid_from").values_list("titles", flat=True).first()
-    return pick_text(titles, lang) if titles else ""
+    counts, total = _facet_counts(matched)
+    labels = _facet_labels(counts, lang)
+    facets = {name: _facet_rows(counts[name], labels[name], code_fallback=name in ("country", "user")) for name in _FACET_NAMES}
+    return facets, min(total, FACET_CAP), total <= FACET_CAP
 
 
 # --- hits -------------------------------------------------------------------------------------

@@ -220,7 +220,7 @@ def item_search(
     return _csv(rows, CODE_COLUMNS, "search") if _wants_csv(request, format) else rows
 
 
-@router.get("/tables", response=list[TableOut], operation_id="table_list")
+@router.get("/tables", response={200: list[TableOut], **ERRORS}, operation_id="table_list")
 def table_list(request: HttpRequest, version: str | None = None) -> Any:
     """Correspondence tables, each official or derived, with its notes."""
     v = selectors.version_resolve(ref=version) if version else None

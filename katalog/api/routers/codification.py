@@ -13,7 +13,13 @@ from ninja.responses import Status
 
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.schemas import READ_PROBLEMS, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, responses
+from katalog.api.schemas import (
+    READ_PROBLEMS,
+    SENDS_ETAG,
+    VERSIONED_WRITE_PROBLEMS,
+    WRITE_PROBLEMS,
+    responses,
+)
 from katalog.catalog.selectors import item_get
 from katalog.codification import selectors, services
 from katalog.codification.models import CodificationRequest
@@ -32,7 +38,7 @@ TRANSITIONS = {
 }
 
 
-class ReferenceIn(Schema):
+class RequestReferenceIn(Schema):
     number: str
     manufacturer_code: str
     category: str = "3"
@@ -43,7 +49,7 @@ class LineIn(Schema):
     item_name: str = Field(description="Item name code")
     supply_class: str
     name_text: str = ""
-    references: list[ReferenceIn] = []
+    references: list[RequestReferenceIn] = []
     characteristics: dict[str, str] = Field(default_factory=dict, description="Guide code → reply as typed")
     locale: str = "en"
 
@@ -52,12 +58,12 @@ class LinePatch(Schema):
     item_name: str | None = None
     supply_class: str | None = None
     name_text: str | None = None
-    references: list[ReferenceIn] | None = None
+    references: list[RequestReferenceIn] | None = None
     characteristics: dict[str, str] | None = None
     locale: str | None = None
 
 
-class DecisionIn(Schema):
+class LineDecisionIn(Schema):
     decision: Literal["register", "assign", "reject"]
     item: str | None = Field(None, description="Catalogue number to register as user of")
     reject_reason: str = ""
@@ -182,6 +188,7 @@ def request_list(
     auth=api_auth,
     response=responses({201: RequestOut}, WRITE_PROBLEMS),
     operation_id="request_create",
+    openapi_extra=SENDS_ETAG,
     summary="Open a draft codification request for your bureau",
 )
 def request_create(request: HttpRequest, response: HttpResponse, payload: RequestIn) -> Any:
@@ -195,6 +202,7 @@ def request_create(request: HttpRequest, response: HttpResponse, payload: Reques
     auth=api_auth,
     response=responses({200: RequestOut}, READ_PROBLEMS),
     operation_id="request_get",
+    openapi_extra=SENDS_ETAG,
     summary="One request with its lines, decisions and history",
 )
 def request_detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
@@ -206,6 +214,7 @@ def request_detail(request: HttpRequest, response: HttpResponse, request_id: int
     auth=api_auth,
     response=responses({201: RequestOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="request_line_add",
+    openapi_extra=SENDS_ETAG,
     summary="Add a proposed item to a draft (If-Match: the request's ETag)",
 )
 def request_line_add(
@@ -232,6 +241,7 @@ def request_line_add(
     auth=api_auth,
     response=responses({200: LineOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="request_line_update",
+    openapi_extra=SENDS_ETAG,
     summary="Change a line of a draft (If-Match: the line's ETag, its row_version)",
 )
 def request_line_update(
@@ -257,6 +267,7 @@ def request_line_update(
     auth=api_auth,
     response=responses({200: LineOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="request_line_decide",
+    openapi_extra=SENDS_ETAG,
     summary="Decide a screened line: register, assign a new number, or reject (If-Match: line ETag)",
 )
 def request_line_decide(
@@ -264,7 +275,7 @@ def request_line_decide(
     response: HttpResponse,
     request_id: int,
     position: int,
-    payload: DecisionIn,
+    payload: LineDecisionIn,
     if_match: str | None = Header(None, alias="If-Match"),
 ) -> Any:
     version = expected_version(request)
@@ -308,6 +319,7 @@ def request_document_add(
     auth=api_auth,
     response=responses({200: RequestOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="request_transition",
+    openapi_extra=SENDS_ETAG,
     summary="Move the request on: submit, screen, decide, return, approve, publish or reject",
 )
 def request_transition(

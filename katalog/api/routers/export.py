@@ -8,6 +8,7 @@ from pathlib import Path
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from ninja import Router
 
+from katalog.api.schemas import READ_PROBLEMS, responses
 from katalog.transfer.exporters import (
     FORMATS,
     check_format,
@@ -26,7 +27,9 @@ def _search_params(request: HttpRequest) -> dict[str, str | list[str]]:
 
 
 @router.get(
-    "/items", summary="Export items (format=csv|xlsx|jsonl, plus search parameters; none: all)"
+    "/items",
+    response=responses({200: None}, READ_PROBLEMS),
+    summary="Export items (format=csv|xlsx|jsonl, plus search parameters; none: all)",
 )
 def export_items(request: HttpRequest, format: str = "csv"):
     fmt = check_format(format)

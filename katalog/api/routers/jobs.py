@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 
 from katalog.api.auth import api_auth
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.schemas import PAGINATED, READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.core.errors import NotFound, ValidationFailed
 from katalog.jobs.models import Job
 from katalog.jobs.selectors import job_get, job_list
@@ -20,6 +21,9 @@ from katalog.jobs.services import job_cancel, job_submit
 from katalog.jobs.storage import job_file
 
 router = Router(tags=["jobs"])
+
+# Every operation needs a token or a session: without one, 401.
+JOB_READ_PROBLEMS = (401, *READ_PROBLEMS)
 
 
 class JobOut(Schema):
@@ -66,7 +70,7 @@ def _params(text: str) -> dict[str, Any]:
 
 @router.post(
     "",
-    response={202: JobOut},
+    response=responses({202: JobOut}, WRITE_PROBLEMS),
     auth=api_auth,
     summary="Submit a job (multipart: kind, file, params)",
 )
@@ -86,7 +90,13 @@ def submit(
     return Status(202, job)
 
 
-@router.get("", response=JobPage, auth=api_auth, summary="My jobs, newest first")
+@router.get(
+    "",
+    response=responses({200: JobPage}, JOB_READ_PROBLEMS),
+    auth=api_auth,
+    openapi_extra=PAGINATED,
+    summary="My jobs, newest first",
+)
 def list_jobs(
     request: HttpRequest,
     response: HttpResponse,
@@ -100,12 +110,22 @@ def list_jobs(
     return {"items": items, "next": cursor}
 
 
-@router.get("/{job_id}", response=JobOut, auth=api_auth, summary="A job: state, progress, counts")
+@router.get(
+    "/{job_id}",
+    response=responses({200: JobOut}, JOB_READ_PROBLEMS),
+    auth=api_auth,
+    summary="A job: state, progress, counts",
+)
 def get_job(request: HttpRequest, job_id: int) -> Job:
     return job_get(job_id, actor=request.auth)
 
 
-@router.post("/{job_id}/cancel", response=JobOut, auth=api_auth, summary="Cancel a queued job")
+@router.post(
+    "/{job_id}/cancel",
+    response=responses({200: JobOut}, WRITE_PROBLEMS),
+    auth=api_auth,
+    summary="Cancel a queued job",
+)
 def cancel(request: HttpRequest, job_id: int) -> Job:
     return job_cancel(actor=request.auth, job=job_get(job_id, actor=request.auth))
 
@@ -120,14 +140,22 @@ def _download(relative: str, name: str, content_type: str) -> FileResponse:
 
 
 @router.get(
-    "/{job_id}/errors", auth=api_auth, summary="The error report (CSV: line, column, code, message)"
+    "/{job_id}/errors",
+    response=responses({200: None}, JOB_READ_PROBLEMS),
+    auth=api_auth,
+    summary="The error report (CSV: line, column, code, message)",
 )
 def errors(request: HttpRequest, job_id: int) -> FileResponse:
     job = job_get(job_id, actor=request.auth)
     return _download(job.error_file, f"job-{job.pk}-errors.csv", "text/csv; charset=utf-8")
 
 
-@router.get("/{job_id}/result", auth=api_auth, summary="The result file")
+@router.get(
+    "/{job_id}/result",
+    response=responses({200: None}, JOB_READ_PROBLEMS),
+    auth=api_auth,
+    summary="The result file",
+)
 def result(request: HttpRequest, job_id: int) -> FileResponse:
     from katalog.transfer.exporters import FORMATS
 

@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from katalog.api.auth import api_auth
+from katalog.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.catalog.selectors import item_get
 from katalog.jobs.services import job_submit
 from katalog.screening.services import (
@@ -22,14 +23,14 @@ from katalog.screening.services import (
 router = Router(tags=["screening"])
 
 
-class ReferenceIn(Schema):
+class ScreeningReferenceIn(Schema):
     number: str
     manufacturer_code: str = ""
     manufacturer_name: str = ""
 
 
 class ScreeningIn(Schema):
-    references: list[ReferenceIn] = []
+    references: list[ScreeningReferenceIn] = []
     item_name_code: str = ""
     supply_class: str = ""
     characteristics: dict[str, str] = {}
@@ -71,7 +72,7 @@ class BatchOut(Schema):
     errors_url: str
 
 
-class DecisionIn(Schema):
+class ScreeningDecisionIn(Schema):
     catalogue_number: str
     verdict: str
     decision: str
@@ -90,7 +91,11 @@ class DecisionOut(Schema):
     subject: str
 
 
-@router.post("", response=ScreeningOut, summary="Screen one described item for duplicates")
+@router.post(
+    "",
+    response=responses({200: ScreeningOut}, READ_PROBLEMS),
+    summary="Screen one described item for duplicates",
+)
 def screen_one(request: HttpRequest, body: ScreeningIn) -> dict:
     query = ScreeningInput(
         references=tuple(ReferenceInput(**r.dict()) for r in body.references),
@@ -105,7 +110,7 @@ def screen_one(request: HttpRequest, body: ScreeningIn) -> dict:
 
 @router.post(
     "/batch",
-    response={202: BatchOut},
+    response=responses({202: BatchOut}, WRITE_PROBLEMS),
     auth=api_auth,
     summary="Screen a parts list (a background job)",
 )
@@ -134,11 +139,11 @@ def screen_batch(
 
 @router.post(
     "/decisions",
-    response={201: DecisionOut},
+    response=responses({201: DecisionOut}, WRITE_PROBLEMS),
     auth=api_auth,
     summary="Record a decision on a candidate",
 )
-def record_decision(request: HttpRequest, body: DecisionIn) -> Status:
+def record_decision(request: HttpRequest, body: ScreeningDecisionIn) -> Status:
     item = item_get(body.catalogue_number)
     decision = screening_decision_record(
         actor=request.auth, item=item, verdict=body.verdict, decision=body.decision,
