@@ -175,6 +175,19 @@ def text_ranked_sql(
     return sql + " ORDER BY score, id", params
 
 
+def text_first_ids_sql(terms: Sequence[Sequence[str]], limit: int) -> tuple[str, list]:
+    """SQL of the ids of the first `limit` items (by id) whose search text has every term; the
+    SQLite index yields matches in id order, so it stops after `limit`."""
+    if is_postgres():
+        sql, params = text_match_sql(terms)
+        return sql + f" ORDER BY id LIMIT {int(limit)}", params
+    return (
+        "SELECT rowid AS id FROM search_item_fts WHERE search_item_fts MATCH %s "
+        f"ORDER BY rowid LIMIT {int(limit)}",
+        [_fts5_query(terms)],
+    )
+
+
 def _fts5_query(terms: Sequence[Sequence[str]]) -> str:
     groups = ["(" + " OR ".join(f'"{v}"*' for v in variants) + ")" for variants in terms]
     return " AND ".join(groups)

@@ -31,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -169,6 +170,13 @@ class Tier:
     condition: Q
     scores: dict[int, float] | None = None  # fuzzy tier: item id → score (lower is better)
     terms: list[list[str]] | None = None  # text tier: per word, its spellings
+    # Known to match no item at all (checked once when reading the query): skipped by every
+    # query, so it adds no work, yet stays one of the readings shown.
+    empty: bool = False
+
+
+def _live(tiers: list[Tier]) -> list[Tier]:
+    return [tier for tier in tiers if not tier.empty]
 
 
 @dataclass
@@ -284,14 +292,15 @@ def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
     explained["reference_key"] = key
     result.reference_keys.add(key)
     exact = Reference.objects.filter(key=key)
-    result.tiers.append(Tier(2, TIER_REFERENCE, _references_of(exact)))
     found = exact.exists()
+    result.tiers.append(Tier(2, TIER_REFERENCE, _references_of(exact), empty=not found))
     if latin:  # also when equal to the key: a Latin query meets the transliterated Cyrillic keys
         explained["reference_transliterated_key"] = latin
         result.reference_keys.add(latin)
         transliterated = Reference.objects.filter(ascii_key=latin)
-        result.tiers.append(Tier(3, TIER_TRANSLITERATED, _references_of(transliterated)))
-        found = found or transliterated.exists()
+        some = transliterated.exists()
+        result.tiers.append(Tier(3, TIER_TRANSLITERATED, _references_of(transliterated), empty=not some))
+        found = found or some
     if len(key) == 5 and key.isascii():
         maker = Manufacturer.objects.filter(code=key).first()
         if maker is not None:
@@ -301,8 +310,9 @@ def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
             )
     if len(key) >= 3:
         prefixed = _prefix_rows(key)
-        result.tiers.append(Tier(5, TIER_PREFIX, _references_of(prefixed)))
-        found = found or prefixed.exists()
+        some = prefixed.exists()
+        result.tiers.append(Tier(5, TIER_PREFIX, _references_of(prefixed), empty=not some))
+        found = found or some
     if not found and len(key) >= 4 and any(ch.isdigit() for ch in key):
         scores, keys = _fuzzy_scores(key)
         if scores:
@@ -379,7 +389,7 @@ def _relevance_page(
     """A page of `(tier, id)` in relevance order and the cursor of its last row if more follow."""
     found: list[tuple[Tier, float, int]] = []
     earlier = Q()
-    for tier in tiers:
+    for tier in _live(tiers):
         start = cursor["t"] if cursor else -1
         if tier.rank >= start and len(found) <= limit:
             after = (float(cursor["s"]), int(cursor["i"])) if cursor and tier.rank == start else None
@@ -395,10 +405,31 @@ def _relevance_page(
 
 
 def _matched(base: QuerySet[Item], tiers: list[Tier]) -> QuerySet[Item]:
+    if tiers and not _live(tiers):
+        return base.none()
     union = Q()
-    for tier in tiers:
+    for tier in _live(tiers):
         union |= tier.condition
     return base.filter(union) if union else base
+
+
+def _first_ids_sql(base: QuerySet[Item], tiers: list[Tier], limit: int) -> tuple[str, list] | None:
+    """SQL of the ids of the first `limit` matches by id (None when nothing can match): a union
+    of each tier's first `limit`, so every part walks an index in id order and stops early."""
+    parts: list[tuple[str, list]] = []
+    for tier in _live(tiers):
+        if tier.terms is not None and not base.query.where:
+            parts.append(backends.text_first_ids_sql(tier.terms, limit))
+            continue
+        try:
+            parts.append(base.filter(tier.condition).order_by("id").values("id")[:limit].query.sql_with_params())
+        except EmptyResultSet:
+            continue
+    if not parts:
+        return None
+    union = " UNION ".join(f"SELECT id FROM ({sql}) part{i}" for i, (sql, _p) in enumerate(parts))
+    params = [p for _sql, part_params in parts for p in part_params]
+    return f"SELECT id FROM ({union}) matched_parts ORDER BY id LIMIT {int(limit)}", params
 
 
 def _sorted_page(
@@ -451,42 +482,47 @@ def search_item_ids(query: SearchQuery) -> Iterator[int]:
 _FACET_SQL = """
 WITH matched AS MATERIALIZED ({matched}),
 first_ids AS MATERIALIZED (SELECT id FROM matched ORDER BY id LIMIT {cap})
-SELECT 'class', i.supply_class, COUNT(*) FROM first_ids f
-  JOIN catalog_item i ON i.id = f.id GROUP BY i.supply_class
-UNION ALL SELECT 'group', SUBSTR(i.supply_class, 1, 2), COUNT(*) FROM first_ids f
-  JOIN catalog_item i ON i.id = f.id GROUP BY SUBSTR(i.supply_class, 1, 2)
-UNION ALL SELECT 'status', i.status, COUNT(*) FROM first_ids f
-  JOIN catalog_item i ON i.id = f.id GROUP BY i.status
-UNION ALL SELECT 'bureau', b.key, COUNT(*) FROM first_ids f
-  JOIN catalog_item i ON i.id = f.id JOIN accounts_bureau b ON b.id = i.bureau_id GROUP BY b.key
-UNION ALL SELECT 'name', n.code, COUNT(*) FROM first_ids f
-  JOIN catalog_item i ON i.id = f.id JOIN names_itemname n ON n.id = i.item_name_id GROUP BY n.code
-UNION ALL SELECT 'country', m.country_id, COUNT(DISTINCT r.item_id) FROM first_ids f
+SELECT 'item', i.supply_class, i.status, b.key, n.code, COUNT(*) FROM first_ids f
+  JOIN catalog_item i ON i.id = f.id JOIN accounts_bureau b ON b.id = i.bureau_id
+  JOIN names_itemname n ON n.id = i.item_name_id
+  GROUP BY i.supply_class, i.status, b.key, n.code
+UNION ALL SELECT 'country', m.country_id, NULL, NULL, NULL, COUNT(DISTINCT r.item_id) FROM first_ids f
   JOIN catalog_reference r ON r.item_id = f.id JOIN catalog_manufacturer m ON m.id = r.manufacturer_id
   GROUP BY m.country_id
-UNION ALL SELECT 'user', b.user_code, COUNT(DISTINCT g.item_id) FROM first_ids f
+UNION ALL SELECT 'user', b.user_code, NULL, NULL, NULL, COUNT(DISTINCT g.item_id) FROM first_ids f
   JOIN catalog_registration g ON g.item_id = f.id AND g.effective_to IS NULL
   JOIN accounts_bureau b ON b.id = g.bureau_id GROUP BY b.user_code
-UNION ALL SELECT 'total', NULL, COUNT(*) FROM matched
+UNION ALL SELECT 'total', NULL, NULL, NULL, NULL, COUNT(*) FROM matched
 """
 _FACET_NAMES = ("class", "group", "status", "bureau", "name", "country", "user")
 
 
-def _facet_counts(matched: QuerySet[Item]) -> tuple[dict[str, list[tuple[Any, int]]], int]:
+def _facet_counts(base: QuerySet[Item], tiers: list[Tier]) -> tuple[dict[str, list[tuple[Any, int]]], int]:
     """Per facet, `(value, count)` rows, most frequent first (then by value), and the number of
-    matches counted up to `FACET_CAP + 1`."""
-    sql, params = matched.order_by("id").values("id")[: FACET_CAP + 1].query.sql_with_params()
-    counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in _FACET_NAMES}
+    matches counted up to `FACET_CAP + 1`. The item facets come from one pass over the items,
+    grouped by all their facet columns at once and summed up here."""
+    tallies: dict[str, dict[Any, int]] = {name: {} for name in _FACET_NAMES}
     total = 0
-    with connection.cursor() as cursor:
-        cursor.execute(_FACET_SQL.format(matched=sql, cap=FACET_CAP), params)
-        for facet, value, count in cursor.fetchall():
-            if facet == "total":
+    first = _first_ids_sql(base, tiers, FACET_CAP + 1)
+    if first is not None:
+        sql, params = first
+        with connection.cursor() as cursor:
+            cursor.execute(_FACET_SQL.format(matched=sql, cap=FACET_CAP), params)
+            rows = cursor.fetchall()
+        for kind, first_value, status, bureau, name, count in rows:
+            if kind == "total":
                 total = int(count)
-            else:
-                counts[facet].append((value, int(count)))
-    for rows in counts.values():
-        rows.sort(key=lambda row: (-row[1], row[0] is None, row[0] or ""))
+                continue
+            values = {kind: first_value}
+            if kind == "item":
+                values = {"class": first_value, "group": (first_value or "")[:2] or None,
+                          "status": status, "bureau": bureau, "name": name}  # fmt: skip
+            for facet, value in values.items():
+                tallies[facet][value] = tallies[facet].get(value, 0) + int(count)
+    counts = {
+        name: sorted(tally.items(), key=lambda row: (-row[1], row[0] is None, row[0] or ""))
+        for name, tally in tallies.items()
+    }
     return counts, total
 
 
@@ -526,8 +562,8 @@ def _facet_labels(counts: dict[str, list[tuple[Any, int]]], lang: str) -> dict[s
     }
 
 
-def _facets(matched: QuerySet[Item], lang: str) -> tuple[dict[str, list[dict[str, Any]]], int, bool]:
-    counts, total = _facet_counts(matched)
+def _facets(base: QuerySet[Item], tiers: list[Tier], lang: str) -> tuple[dict[str, list[dict[str, Any]]], int, bool]:
+    counts, total = _facet_counts(base, tiers)
     labels = _facet_labels(counts, lang)
     facets = {name: _facet_rows(counts[name], labels[name], code_fallback=name in ("country", "user")) for name in _FACET_NAMES}
     return facets, min(total, FACET_CAP), total <= FACET_CAP
@@ -549,7 +585,7 @@ def _reference_snippets(ids: list[int], keys: set[str]) -> dict[int, list[dict[s
 def _matched_by(base: QuerySet[Item], tiers: list[Tier], ids: list[int]) -> dict[int, str]:
     """For pages not in relevance order: the first tier each item matches."""
     found: dict[int, str] = {}
-    for tier in tiers:
+    for tier in _live(tiers):
         missing = [pk for pk in ids if pk not in found]
         if not missing:
             break
@@ -594,7 +630,7 @@ def search(query: SearchQuery, *, lang: str) -> SearchPage:
     reading = interpret(query.q)
     rows, next_cursor = _page_ids(query, base, reading.tiers, query.limit, query.after)
     matched_by = {} if query.sort == "relevance" else _matched_by(base, reading.tiers, [pk for _t, pk in rows])
-    facets, total, exact = _facets(_matched(base, reading.tiers), lang)
+    facets, total, exact = _facets(base, reading.tiers, lang)
     interpretation = {"q": query.q, **reading.explained, "readings": [t.matched_by for t in reading.tiers]}
     if chars:
         interpretation["characteristics"] = chars

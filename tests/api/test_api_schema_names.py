@@ -28,7 +28,8 @@ def nested_models(annotation: typing.Any) -> typing.Iterator[type]:
 def models_of_operation(operation: typing.Any) -> typing.Iterator[type]:
     """The models behind an operation's parameters, body and answers. ninja wraps them in
     models of its own (`QueryParams`, `NinjaResponseSchema`, …) that are never components."""
-    wrappers = [*operation.models, *(m for m in operation.response_models.values() if m is not None)]
+    answers = [model for model in operation.response_models.values() if model is not None]
+    wrappers = [*operation.models, *answers]
     for wrapper in wrappers:
         for field in getattr(wrapper, "model_fields", {}).values():
             yield from nested_models(field.annotation)
@@ -94,7 +95,8 @@ def make_reference_in(module: str, field: str) -> type[Schema]:
 
 
 def test_a_shared_name_of_two_routers_is_found():
-    first, second = make_reference_in("routers.first", "number"), make_reference_in("routers.second", "code")
+    first = make_reference_in("routers.first", "number")
+    second = make_reference_in("routers.second", "code")
     one, other = Router(), Router()
 
     @one.post("/one")
@@ -107,7 +109,9 @@ def test_a_shared_name_of_two_routers_is_found():
     probe.add_router("/a", one)
     probe.add_router("/b", other)
 
-    assert name_collisions(probe) == {"ReferenceIn": ["routers.first.ReferenceIn", "routers.second.ReferenceIn"]}
+    assert name_collisions(probe) == {
+        "ReferenceIn": ["routers.first.ReferenceIn", "routers.second.ReferenceIn"]
+    }
     # …and the document indeed keeps only one of them: the other's fields are lost.
     kept = probe.get_openapi_schema(path_prefix="")["components"]["schemas"]["ReferenceIn"]
     assert len(set(kept["properties"]) & {"number", "code"}) == 1
