@@ -119,7 +119,8 @@ class KatalogAPI(NinjaAPI):
             if isinstance(pattern, URLPattern):
                 pattern.callback = _problem_for_not_allowed(pattern.callback)
         # Last: anything else under /api/v1/ is an unknown route, answered as a problem.
-        urls.append(re_path(r"^.*$", _unknown_route, name="unknown-route"))
+        # Any character: a path may hold an encoded line break (%0A), which `.` would not match.
+        urls.append(re_path(r"^[\s\S]*$", _unknown_route, name="unknown-route"))
         return urls
 
 

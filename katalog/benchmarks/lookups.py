@@ -91,7 +91,16 @@ def mistype(number: str, rng: random.Random) -> str:
     return number[:i] + rng.choice([c for c in pool if c != number[i].upper()]) + number[i + 1 :]
 
 
+def refresh_statistics() -> None:
+    """Planner statistics of the freshly generated catalogue, as autovacuum keeps them on a live
+    PostgreSQL database; without them the planner guesses table sizes and picks full scans."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def lookup_figures(samples: int, seed: int) -> list[Figure]:
+    refresh_statistics()
     rng = random.Random(seed)
     items = sample_rows(Item, ("niin", "item_name_id"), samples, rng)
     refs = sample_rows(Reference, ("number", "key", "item_id"), samples, rng)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from katalog.catalog import rules
-from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item, ItemEvent, Reference
+from katalog.catalog.models import (
+    CANCELLED_STATUSES,
+    CharacteristicValue,
+    Item,
+    ItemEvent,
+    ManagementData,
+    Reference,
+    Registration,
+)
 from katalog.core.errors import NotFound, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, code_key
@@ -18,13 +26,30 @@ MAX_LOOKUP_RESULTS = 50
 
 
 def item_queryset() -> QuerySet[Item]:
-    return Item.objects.select_related("item_name", "bureau", "replaced_by").prefetch_related(
+    # The supply class title and status meaning ride along as subqueries and registrations and
+    # management data come with their bureau: one query per related table for a whole item.
+    class_titles = SupplyClass.objects.filter(code=OuterRef("supply_class")).order_by("-valid_from")
+    status_meanings = CodeValue.objects.filter(table_id="ITEM_STATUS", code=OuterRef("status"))
+    annotated = Item.objects.annotate(
+        detail_class_titles=Subquery(
+            class_titles.values("titles")[:1], output_field=SupplyClass._meta.get_field("titles")
+        ),
+        detail_status_meanings=Subquery(
+            status_meanings.values("meanings")[:1], output_field=CodeValue._meta.get_field("meanings")
+        ),
+    )
+    return annotated.select_related("item_name", "bureau", "replaced_by").prefetch_related(
         Prefetch(
             "references",
             queryset=Reference.objects.select_related("manufacturer__country").order_by("id"),
         ),
-        "registrations__bureau",
-        "management__bureau",
+        # The models' own orderings start with the item (by catalogue number, a join): rows
+        # are grouped per item anyway, so ordering by what follows keeps each item's order.
+        Prefetch(
+            "registrations",
+            queryset=Registration.objects.select_related("bureau").order_by("bureau__key", "effective_from"),
+        ),
+        Prefetch("management", queryset=ManagementData.objects.select_related("bureau").order_by("bureau__key")),
         Prefetch(
             "characteristics",
             queryset=CharacteristicValue.objects.select_related(
@@ -116,6 +141,14 @@ def supply_class_title(code: str, language: str | None = None) -> str:
     return pick_text(row, language) if row else ""
 
 
+def _annotated_text(item: Item, annotation: str, language: str | None, fallback: Any) -> str:
+    """A title carried by `item_queryset`'s annotation, else looked up (items from elsewhere)."""
+    if not hasattr(item, annotation):
+        return fallback()
+    values = getattr(item, annotation)
+    return pick_text(values, language) if values else ""
+
+
 def _reply_display(value: CharacteristicValue) -> str:
     if value.code and value.characteristic.reply_table_id:
         return value.code
@@ -129,14 +162,24 @@ def item_detail(item: Item, language: str | None = None) -> dict[str, Any]:
     return {
         "catalogue_number": item.catalogue_number,
         "niin": item.niin,
-        "supply_class": {"code": item.supply_class, "title": supply_class_title(item.supply_class, language)},
+        "supply_class": {
+            "code": item.supply_class,
+            "title": _annotated_text(
+                item, "detail_class_titles", language, lambda: supply_class_title(item.supply_class, language)
+            ),
+        },
         "item_name": {
             "code": item.item_name.code,
             "name": pick_text(item.item_name.names, language),
             "as_received": item.name_text,
         },
         "identification_type": item.identification_type,
-        "status": {"code": item.status, "meaning": code_meaning("ITEM_STATUS", item.status, language)},
+        "status": {
+            "code": item.status,
+            "meaning": _annotated_text(
+                item, "detail_status_meanings", language, lambda: code_meaning("ITEM_STATUS", item.status, language)
+            ),
+        },
         "cancelled": item.status in CANCELLED_STATUSES,
         "cancellation_reason": item.cancellation_reason or None,
         "replaced_by": replacement,

@@ -201,21 +201,50 @@ def _tsquery(terms: Sequence[Sequence[str]]) -> str:
 # --- fuzzy reference numbers ------------------------------------------------------------------
 
 
-def fuzzy_reference_candidates(key: str, limit: int = FUZZY_CANDIDATES) -> list[tuple[int, int, str]]:
+def _segments(key: str, parts: int) -> list[str]:
+    """`key` cut into `parts` contiguous pieces of nearly equal length."""
+    size, extra = divmod(len(key), parts)
+    cuts = [i * size + min(i, extra) for i in range(parts + 1)]
+    return [key[cuts[i] : cuts[i + 1]] for i in range(parts)]
+
+
+def _grams(text: str) -> list[str]:
+    return sorted({text[i : i + GRAM] for i in range(len(text) - GRAM + 1)})
+
+
+def fuzzy_reference_candidates(
+    key: str, limit: int = FUZZY_CANDIDATES, max_edits: int | None = None
+) -> list[tuple[int, int, str]]:
     """`(reference id, item id, key)` of references whose keys share the most trigrams with
-    `key`: candidates for re-ranking, not yet filtered by edit distance."""
+    `key`: candidates for re-ranking, not yet filtered by edit distance.
+
+    With `max_edits`, only keys holding one of `max_edits + 1` pieces of `key` whole are looked
+    at: an edit changes at most one piece, so every key within that distance holds one, and the
+    index skips the many keys that merely share a common trigram or two."""
+    pieces = _segments(key, max_edits + 1) if max_edits is not None else []
+    if pieces and any(len(piece) < GRAM for piece in pieces):
+        pieces = []
     with default_connection.cursor() as cursor:
         if is_postgres():
+            narrowing, params = "", []
+            if pieces:
+                narrowing = " AND (" + " OR ".join(["key LIKE %s"] * len(pieces)) + ")"
+                params = ["%" + _like_escape(piece) + "%" for piece in pieces]
             cursor.execute(
-                "SELECT id, item_id, key FROM catalog_reference WHERE key %% %s "
-                "ORDER BY similarity(key, %s) DESC, id LIMIT %s",
-                [key, key, limit],
-            )
+                "SELECT id, item_id, key FROM catalog_reference WHERE key %% %s" + narrowing
+                + " ORDER BY similarity(key, %s) DESC, id LIMIT %s",
+                [key, *params, key, limit],
+            )  # fmt: skip
             return [tuple(row) for row in cursor.fetchall()]
-        grams = sorted({key[i : i + GRAM] for i in range(len(key) - GRAM + 1)})
-        if not grams:
-            return []
-        match = " OR ".join(f'"{g}"' for g in grams)
+        if pieces:
+            match = " OR ".join(
+                "(" + " AND ".join(f'"{g}"' for g in _grams(piece)) + ")" for piece in pieces
+            )
+        else:
+            grams = _grams(key)
+            if not grams:
+                return []
+            match = " OR ".join(f'"{g}"' for g in grams)
         cursor.execute(
             "SELECT r.id, r.item_id, r.key FROM ("
             "SELECT rowid AS rid, rank FROM search_reference_trgm WHERE search_reference_trgm MATCH %s "
@@ -223,3 +252,7 @@ def fuzzy_reference_candidates(key: str, limit: int = FUZZY_CANDIDATES) -> list[
             [match, limit],
         )
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -247,7 +247,7 @@ def _fuzzy_scores(key: str) -> tuple[dict[int, float], set[str]]:
     max_edits = 1 if len(key) <= 6 else 2
     scores: dict[int, float] = {}
     keys: set[str] = set()
-    for _ref, item_id, candidate in backends.fuzzy_reference_candidates(key):
+    for _ref, item_id, candidate in backends.fuzzy_reference_candidates(key, max_edits=max_edits):
         if Levenshtein.distance(key, candidate, score_cutoff=max_edits) > max_edits:
             continue
         score = -Levenshtein.normalized_similarity(key, candidate)
@@ -526,9 +526,17 @@ def _facet_counts(base: QuerySet[Item], tiers: list[Tier]) -> tuple[dict[str, li
     return counts, total
 
 
-def _facet_rows(rows: list[tuple[Any, int]], labels: Mapping[Any, str], *, code_fallback: bool = False) -> list[dict]:
+def _facet_rows(
+    rows: list[tuple[Any, int]], labels: Mapping[Any, str], *, code_fallback: bool = False
+) -> list[dict]:
+    """The first `FACET_TOP` rows with labels; a value without a label shows its code when
+    `code_fallback` (countries, user nations)."""
     return [
-        {"value": value, "label": (labels.get(value) or value) if code_fallback else labels.get(value, ""), "count": count}
+        {
+            "value": value,
+            "label": (labels.get(value) or value) if code_fallback else labels.get(value, ""),
+            "count": count,
+        }
         for value, count in rows[:FACET_TOP]
         if value not in (None, "")
     ]
@@ -537,7 +545,8 @@ def _facet_rows(rows: list[tuple[Any, int]], labels: Mapping[Any, str], *, code_
 def _latest_titles(model: Any, codes: list[str], lang: str) -> dict[str, str]:
     """Per code, the title of its latest version (by `valid_from`) in the language asked."""
     titles: dict[str, str] = {}
-    for code, names in model.objects.filter(code__in=codes).order_by("code", "-valid_from").values_list("code", "titles"):
+    rows = model.objects.filter(code__in=codes).order_by("code", "-valid_from")
+    for code, names in rows.values_list("code", "titles"):
         titles.setdefault(code, pick_text(names, lang))
     return titles
 
@@ -546,8 +555,12 @@ def _facet_labels(counts: dict[str, list[tuple[Any, int]]], lang: str) -> dict[s
     """Labels of the shown facet values, one query per reference table."""
     from katalog.refdata.models import CodeValue, Country, SupplyClass, SupplyGroup
 
-    shown = {name: [v for v, _c in rows[:FACET_TOP] if v not in (None, "")] for name, rows in counts.items()}
-    statuses = CodeValue.objects.filter(table_id="ITEM_STATUS", code__in=shown["status"]).values_list("code", "meanings")
+    shown = {
+        name: [v for v, _c in rows[:FACET_TOP] if v not in (None, "")] for name, rows in counts.items()
+    }
+    statuses = CodeValue.objects.filter(table_id="ITEM_STATUS", code__in=shown["status"]).values_list(
+        "code", "meanings"
+    )
     countries = Country.objects.filter(alpha2__in=shown["country"]).values_list("alpha2", "names")
     names = ItemName.objects.filter(code__in=shown["name"]).values_list("code", "names")
     bureaus = list(Bureau.objects.values_list("key", "user_code", "names"))
@@ -562,10 +575,15 @@ def _facet_labels(counts: dict[str, list[tuple[Any, int]]], lang: str) -> dict[s
     }
 
 
-def _facets(base: QuerySet[Item], tiers: list[Tier], lang: str) -> tuple[dict[str, list[dict[str, Any]]], int, bool]:
+def _facets(
+    base: QuerySet[Item], tiers: list[Tier], lang: str
+) -> tuple[dict[str, list[dict[str, Any]]], int, bool]:
     counts, total = _facet_counts(base, tiers)
     labels = _facet_labels(counts, lang)
-    facets = {name: _facet_rows(counts[name], labels[name], code_fallback=name in ("country", "user")) for name in _FACET_NAMES}
+    facets = {
+        name: _facet_rows(counts[name], labels[name], code_fallback=name in ("country", "user"))
+        for name in _FACET_NAMES
+    }
     return facets, min(total, FACET_CAP), total <= FACET_CAP
 
 

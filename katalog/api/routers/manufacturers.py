@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
+from katalog.api.routers.reference_data import page_cursor
 from katalog.api.schemas import PAGINATED, SENDS_ETAG, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
 from katalog.catalog import services
 from katalog.catalog.manufacturers import manufacturer_update, require_country_bureau
-from katalog.catalog.models import Manufacturer, Reference
-from katalog.core.errors import NotFound
+from katalog.catalog.manufacturer_selectors import manufacturer_get, manufacturer_items_count, manufacturer_list
+from katalog.catalog.models import Manufacturer
 from katalog.core.i18n import pick_text
-from katalog.core.text import search_terms
 
 router = Router(tags=["manufacturers"])
 
@@ -76,17 +74,6 @@ class ManufacturerUpdateIn(Schema):
     replaced_by: str | None = Field(None, max_length=5)
 
 
-def manufacturer_get(code: str) -> Manufacturer:
-    row = (
-        Manufacturer.objects.select_related("bureau", "parent", "replaced_by")
-        .filter(code=code.strip().upper())
-        .first()
-    )
-    if row is None:
-        raise NotFound(_("No manufacturer with code %(code)s") % {"code": code}, code="MANUFACTURER_NOT_FOUND")
-    return row
-
-
 def manufacturer_body(m: Manufacturer, lang: str) -> dict[str, Any]:
     activities = m.activities.select_related("item__version").order_by("-is_primary", "item__code")
     return {
@@ -100,7 +87,7 @@ def manufacturer_body(m: Manufacturer, lang: str) -> dict[str, Any]:
         "parent": m.parent.code if m.parent_id else None,
         "replaced_by": m.replaced_by.code if m.replaced_by_id else None,
         "version": m.row_version,
-        "items_count": Reference.objects.filter(manufacturer=m).values("item_id").distinct().count(),
+        "items_count": manufacturer_items_count(m),
         "activities": [
             {
                 "classification": a.item.version.slug,
@@ -120,7 +107,7 @@ def manufacturer_body(m: Manufacturer, lang: str) -> dict[str, Any]:
     openapi_extra=PAGINATED,
     summary="Manufacturers in code order; `q` is a prefix of the code or of a word of the name",
 )
-def manufacturer_list(
+def manufacturer_list_get(
     request: HttpRequest,
     response: HttpResponse,
     q: str | None = Query(None, max_length=100),
@@ -129,19 +116,8 @@ def manufacturer_list(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     lang: str | None = None,
 ) -> Any:
-    rows = Manufacturer.objects.order_by("code")
-    if q and q.strip():
-        condition = Q(code__startswith=q.strip().upper())
-        for term in search_terms(q):
-            # search_text holds the code and the name's words, space separated.
-            condition |= Q(search_text__startswith=term) | Q(search_text__contains=" " + term)
-        rows = rows.filter(condition)
-    if country:
-        rows = rows.filter(country_id=country.upper())
     key = decode_cursor(after, 1)
-    if key:
-        rows = rows.filter(code__gt=str(key[0]))
-    found, cursor = page(request, response, list(rows[: limit + 1]), limit, lambda m: [m.code])
+    found = manufacturer_list(q=q or "", country=country, after=str(key[0]) if key else None, limit=limit)
     lang_code = language(request, lang)
     return {
         "items": [
@@ -152,9 +128,9 @@ def manufacturer_list(
                 "status": m.status,
                 "version": m.row_version,
             }
-            for m in found
+            for m in found.rows
         ],
-        "next": cursor,
+        "next": page_cursor(request, response, found),
     }
 
 

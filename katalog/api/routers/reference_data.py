@@ -3,22 +3,18 @@ tables. Public reads, in the language asked for (`?lang=` or Accept-Language).""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor, next_link
 from katalog.api.schemas import PAGINATED, language, responses
-from katalog.core.errors import NotFound
 from katalog.core.i18n import pick_text
-from katalog.core.text import search_terms
-from katalog.names.models import Characteristic, IdentificationGuide, ItemName, ItemNameClass
-from katalog.refdata.models import CodeTable, SupplyClass, SupplyGroup, UnitOfMeasure
+from katalog.names import selectors as names
+from katalog.names.models import Characteristic, IdentificationGuide, ItemName
+from katalog.refdata import selectors as refdata
+from katalog.refdata.selectors import Page
 
 router = Router(tags=["reference data"])
 
@@ -104,10 +100,13 @@ class CodeTableOut(Schema):
     values: list[ReplyCodeOut]
 
 
-def _current(rows: Any, on: dt.date) -> Any:
-    return rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=on)
-    )
+def page_cursor(request: HttpRequest, response: HttpResponse, found: Page) -> str | None:
+    """The API cursor of the page after `found` (also sent as a Link header), None on the last."""
+    if not found.more:
+        return None
+    cursor = encode_cursor([found.next_after])
+    response["Link"] = next_link(request, cursor)
+    return cursor
 
 
 def name_summary(name: ItemName, lang: str) -> dict[str, Any]:
@@ -117,7 +116,7 @@ def name_summary(name: ItemName, lang: str) -> dict[str, Any]:
 def unit_out(code: str, lang: str) -> dict[str, str] | None:
     if not code:
         return None
-    unit = UnitOfMeasure.objects.filter(code=code).first()
+    unit = refdata.unit_find(code)
     return {"code": code, "title": pick_text(unit.names, lang) if unit else ""}
 
 
@@ -146,14 +145,13 @@ def characteristic_out(c: Characteristic, lang: str) -> dict[str, Any]:
 
 
 def guide_out(guide: IdentificationGuide, lang: str) -> dict[str, Any]:
-    rows = guide.characteristics.select_related("reply_table").prefetch_related("reply_table__codes").order_by("position")
+    rows = names.guide_characteristics(guide)
     return {"code": guide.code, "name": pick_text(guide.names, lang), "characteristics": [characteristic_out(c, lang) for c in rows]}
 
 
 def class_titles(codes: list[str], lang: str) -> list[dict[str, str]]:
-    today = timezone.localdate()
-    titles = {c.code: pick_text(c.titles, lang) for c in _current(SupplyClass.objects.filter(code__in=codes), today)}
-    return [{"code": code, "title": titles.get(code, "")} for code in codes]
+    titles = refdata.supply_class_titles(codes)
+    return [{"code": code, "title": pick_text(titles[code], lang) if code in titles else ""} for code in codes]
 
 
 @router.get(
@@ -171,18 +169,10 @@ def item_name_list(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     lang: str | None = None,
 ) -> Any:
-    rows = ItemName.objects.select_related("guide").order_by("code")
-    if q and q.strip():
-        condition = Q(code__startswith=q.strip())
-        for term in search_terms(q):
-            condition |= Q(search_text__startswith=term) | Q(search_text__contains=" " + term)
-        rows = rows.filter(condition)
     key = decode_cursor(after, 1)
-    if key:
-        rows = rows.filter(code__gt=str(key[0]))
-    names, cursor = page(request, response, list(rows[: limit + 1]), limit, lambda n: [n.code])
+    found = names.item_name_list(q=q or "", after=str(key[0]) if key else None, limit=limit)
     lang_code = language(request, lang)
-    return {"items": [name_summary(n, lang_code) for n in names], "next": cursor}
+    return {"items": [name_summary(n, lang_code) for n in found.rows], "next": page_cursor(request, response, found)}
 
 
 @router.get(
@@ -192,11 +182,8 @@ def item_name_list(
     summary="An item name with definition, synonyms, related names, classes and its guide",
 )
 def item_name_get(request: HttpRequest, code: str, lang: str | None = None) -> Any:
-    name = ItemName.objects.select_related("guide", "approved_name__guide").filter(code=code).first()
-    if name is None:
-        raise NotFound(_("No item name with code %(code)s") % {"code": code}, code="ITEM_NAME_NOT_FOUND")
+    name = names.item_name_get(code)
     lang_code = language(request, lang)
-    classes = list(ItemNameClass.objects.filter(item_name=name).values_list("class_code", flat=True))
     return {
         "code": name.code,
         "kind": name.kind,
@@ -204,9 +191,9 @@ def item_name_get(request: HttpRequest, code: str, lang: str | None = None) -> A
         "names": name.names,
         "definition": pick_text(name.definitions, lang_code),
         "approved_name": name_summary(name.approved_name, lang_code) if name.approved_name_id else None,
-        "synonyms": [name_summary(s, lang_code) for s in name.synonyms.select_related("guide").order_by("code")],
-        "related": [name_summary(r, lang_code) for r in name.related.select_related("guide").order_by("code")],
-        "supply_classes": class_titles(classes, lang_code),
+        "synonyms": [name_summary(s, lang_code) for s in names.item_name_synonyms(name)],
+        "related": [name_summary(r, lang_code) for r in names.item_name_related(name)],
+        "supply_classes": class_titles(names.item_name_class_codes(name), lang_code),
         "guide": guide_out(name.guide, lang_code) if name.guide_id else None,
     }
 
@@ -218,10 +205,7 @@ def item_name_get(request: HttpRequest, code: str, lang: str | None = None) -> A
     summary="An identification guide with its characteristics, reply tables and units",
 )
 def guide_get(request: HttpRequest, code: str, lang: str | None = None) -> Any:
-    guide = IdentificationGuide.objects.filter(code=code).first()
-    if guide is None:
-        raise NotFound(_("No identification guide %(code)s") % {"code": code}, code="GUIDE_NOT_FOUND")
-    return guide_out(guide, language(request, lang))
+    return guide_out(names.guide_get(code), language(request, lang))
 
 
 @router.get(
@@ -232,8 +216,7 @@ def guide_get(request: HttpRequest, code: str, lang: str | None = None) -> Any:
 )
 def supply_group_list(request: HttpRequest, lang: str | None = None) -> Any:
     lang_code = language(request, lang)
-    rows = _current(SupplyGroup.objects.order_by("code"), timezone.localdate())
-    return [{"code": g.code, "title": pick_text(g.titles, lang_code)} for g in rows]
+    return [{"code": g.code, "title": pick_text(g.titles, lang_code)} for g in refdata.supply_group_list()]
 
 
 @router.get(
@@ -248,16 +231,15 @@ def supply_class_list(
     lang: str | None = None,
 ) -> Any:
     lang_code = language(request, lang)
-    rows = _current(SupplyClass.objects.order_by("code"), timezone.localdate())
-    if group:
-        rows = rows.filter(group_code=group)
-    classes = list(rows)
-    allowed: dict[str, list[dict[str, Any]]] = {c.code: [] for c in classes}
-    links = ItemNameClass.objects.filter(class_code__in=allowed).select_related("item_name__guide")
-    for link in links.order_by("class_code", "item_name__code"):
-        allowed[link.class_code].append(name_summary(link.item_name, lang_code))
+    classes = refdata.supply_class_list(group=group)
+    allowed = names.class_item_names_by_class([c.code for c in classes])
     return [
-        {"code": c.code, "group": c.group_code, "title": pick_text(c.titles, lang_code), "item_names": allowed[c.code]}
+        {
+            "code": c.code,
+            "group": c.group_code,
+            "title": pick_text(c.titles, lang_code),
+            "item_names": [name_summary(n, lang_code) for n in allowed[c.code]],
+        }
         for c in classes
     ]
 
@@ -269,13 +251,11 @@ def supply_class_list(
     summary="A code table (e.g. ITEM_STATUS) with the meaning of each code",
 )
 def code_table_get(request: HttpRequest, name: str, lang: str | None = None) -> Any:
-    table = CodeTable.objects.filter(key=name.upper()).first()
-    if table is None:
-        raise NotFound(_("No code table %(name)s") % {"name": name}, code="CODE_TABLE_NOT_FOUND")
+    table = refdata.code_table_get(name)
     lang_code = language(request, lang)
     return {
         "name": table.key,
         "drn": table.drn,
         "title": pick_text(table.names, lang_code),
-        "values": [{"code": v.code, "meaning": pick_text(v.meanings, lang_code)} for v in table.values.order_by("position", "code")],
+        "values": [{"code": v.code, "meaning": pick_text(v.meanings, lang_code)} for v in refdata.code_table_values(table)],
     }

@@ -29,7 +29,8 @@ from katalog.core.errors import KatalogError, NotFound, ValidationFailed
 from katalog.names.values import parse_reply
 from katalog.screening.models import ScreeningJustification
 from katalog.screening.services import ReferenceInput, ScreeningInput, screen
-from katalog.web import prefs, reads
+from katalog.names import selectors as names
+from katalog.web import prefs
 from katalog.web.errors import is_htmx, refusal_text, shows_refusals
 from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
 
@@ -222,11 +223,11 @@ def _bound_errors(form: Any) -> list:
 
 
 def _line_form(item_name_code: str, data: Any = None) -> LineForm:
-    item_name = reads.item_name_with_guide(item_name_code)
+    item_name = names.item_name_get(item_name_code)
     language = prefs.language()
     classes = [(c.class_code, c.class_code) for c in item_name.classes.all()] or [("", "—")]
     characteristics = item_name.guide.characteristics.all() if item_name.guide_id else []
-    reply_codes = {c.pk: reads.reply_choices(c) for c in characteristics if c.reply_table_id}
+    reply_codes = {c.pk: names.reply_choices(c) for c in characteristics if c.reply_table_id}
     return LineForm(data, item_name=item_name, classes=classes, language=language, reply_codes=reply_codes)
 
 
@@ -237,7 +238,7 @@ def line_new(request: HttpRequest, request_id: int) -> HttpResponse:
     item_name_code = (request.POST.get("item_name") or request.GET.get("item_name") or "").strip()
     if not item_name_code:
         q = request.GET.get("q", "")
-        context = {"record": record, "names": reads.item_name_page(q=q), "q": q}
+        context = {"record": record, "names": names.item_name_list(q=q), "q": q}
         return render(request, "web/line_choose_name.html", context)
     form = _line_form(item_name_code, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -262,7 +263,7 @@ def reply_check(request: HttpRequest) -> HttpResponse:
     params = request.GET
     code = next((k[len("char_"):] for k in params if k.startswith("char_")), "")
     try:
-        characteristic = reads.guide_characteristic(params.get("item_name", ""), code)
+        characteristic = names.guide_characteristic(params.get("item_name", ""), code)
         raw = combine_reply(characteristic, params.get(f"char_{code}", "").strip(), params.get(f"unit_{code}", ""))
         if not raw:
             return render(request, "web/_reply_check.html", {"empty": True})

@@ -9,63 +9,66 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from katalog.classifiers.selectors import manufacturer_activity_list
-from katalog.web import prefs, reads
+from katalog.catalog import manufacturer_selectors as manufacturers
+from katalog.names import selectors as names
+from katalog.refdata import selectors as refdata
+from katalog.web import prefs
 from katalog.web.errors import shows_refusals
 
 
 def manufacturer_list(request: HttpRequest) -> HttpResponse:
     prefix = request.GET.get("prefix", "").strip()
-    page = reads.manufacturer_page(prefix=prefix, after=request.GET.get("after") or None)
+    page = manufacturers.manufacturer_list(q=prefix, after=request.GET.get("after") or None)
     return render(request, "web/manufacturer_list.html", {"page": page, "prefix": prefix})
 
 
 @shows_refusals
 def manufacturer_detail(request: HttpRequest, code: str) -> HttpResponse:
-    manufacturer = reads.manufacturer_get(code)
+    manufacturer = manufacturers.manufacturer_get(code)
     context = {
         "manufacturer": manufacturer,
         "activities": manufacturer_activity_list(manufacturer_id=manufacturer.pk),
-        "items": reads.manufacturer_items(manufacturer, after=request.GET.get("after") or None),
+        "items": manufacturers.manufacturer_items(manufacturer, after=request.GET.get("after") or None),
         "expert": prefs.is_expert(request),
     }
     return render(request, "web/manufacturer_detail.html", context)
 
 
 def classification(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/classification.html", {"groups": reads.supply_groups()})
+    return render(request, "web/classification.html", {"groups": refdata.supply_group_list()})
 
 
 @shows_refusals
 def classification_group(request: HttpRequest, code: str) -> HttpResponse:
-    group = reads.supply_group_get(code)
-    return render(request, "web/classification_group.html", {"group": group, "classes": reads.supply_classes(code)})
+    group = refdata.supply_group_get(code)
+    return render(request, "web/classification_group.html", {"group": group, "classes": refdata.supply_class_list(group=code)})
 
 
 @shows_refusals
 def classification_class(request: HttpRequest, code: str) -> HttpResponse:
-    supply_class = reads.supply_class_get(code)
+    supply_class = refdata.supply_class_get(code)
     context = {
         "supply_class": supply_class,
-        "group": reads.supply_group_get(supply_class.group_code),
-        "names": reads.class_item_names(code, after=request.GET.get("after") or None),
+        "group": refdata.supply_group_get(supply_class.group_code),
+        "names": names.class_item_names(code, after=request.GET.get("after") or None),
     }
     return render(request, "web/classification_class.html", context)
 
 
 def item_name_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    page = reads.item_name_page(q=q, after=request.GET.get("after") or None)
+    page = names.item_name_list(q=q, after=request.GET.get("after") or None)
     return render(request, "web/item_name_list.html", {"page": page, "q": q})
 
 
 @shows_refusals
 def item_name_detail(request: HttpRequest, code: str) -> HttpResponse:
-    item_name = reads.item_name_get(code)
+    item_name = names.item_name_get(code)
     characteristics = list(item_name.guide.characteristics.all()) if item_name.guide_id else []
     context = {
         "item_name": item_name,
         "characteristics": characteristics,
-        "class_codes": [c.class_code for c in item_name.classes.all()],
+        "class_codes": names.item_name_class_codes(item_name),
         "expert": prefs.is_expert(request),
     }
     return render(request, "web/item_name_detail.html", context)

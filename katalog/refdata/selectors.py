@@ -1,0 +1,99 @@
+"""Reads of reference data: supply groups and classes current on a date, code tables, units.
+
+Also the one keyset page shape every domain list uses (rows in key order, never OFFSET), kept
+here because reference data is the app every other domain app already depends on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from katalog.core.errors import NotFound
+from katalog.refdata.models import CodeTable, CodeValue, SupplyClass, SupplyGroup, UnitOfMeasure
+
+T = TypeVar("T")
+PAGE_SIZE = 50
+
+
+@dataclass
+class Page(Generic[T]):
+    """One page of a keyset list: at most `limit` rows in `key` order, and whether more follow."""
+
+    rows: list[T]
+    more: bool
+    key: str
+
+    @property
+    def next_after(self) -> Any:
+        """The key to ask for the next page with, None on the last page."""
+        return getattr(self.rows[-1], self.key) if self.more else None
+
+
+def keyset_page(queryset: QuerySet, key: str, *, after: Any = None, limit: int | None = None) -> Page:
+    """The rows of `queryset` after the key `after`, ordered by the unique column `key`."""
+    limit = limit or PAGE_SIZE
+    if after is not None and after != "":
+        queryset = queryset.filter(**{f"{key}__gt": after})
+    rows = list(queryset.order_by(key)[: limit + 1])
+    return Page(rows=rows[:limit], more=len(rows) > limit, key=key)
+
+
+def current(rows: QuerySet, on: dt.date | None = None) -> QuerySet:
+    """Rows whose validity period holds the date `on` (today by default); open ends are open."""
+    on = on or timezone.localdate()
+    return rows.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on)).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=on)
+    )
+
+
+def supply_group_list(*, on: dt.date | None = None) -> list[SupplyGroup]:
+    return list(current(SupplyGroup.objects.all(), on).order_by("code"))
+
+
+def supply_group_get(code: str, *, on: dt.date | None = None) -> SupplyGroup:
+    found = current(SupplyGroup.objects.filter(code=code.strip()), on).first()
+    if found is None:
+        raise NotFound(_("No supply group %(code)s") % {"code": code}, code="SUPPLY_GROUP_NOT_FOUND")
+    return found
+
+
+def supply_class_list(*, group: str | None = None, on: dt.date | None = None) -> list[SupplyClass]:
+    """Current supply classes in code order, of one group if asked."""
+    rows = current(SupplyClass.objects.all(), on)
+    if group:
+        rows = rows.filter(group_code=group)
+    return list(rows.order_by("code"))
+
+
+def supply_class_get(code: str, *, on: dt.date | None = None) -> SupplyClass:
+    found = current(SupplyClass.objects.filter(code=code.strip()), on).first()
+    if found is None:
+        raise NotFound(_("No supply class %(code)s") % {"code": code}, code="SUPPLY_CLASS_NOT_FOUND")
+    return found
+
+
+def supply_class_titles(codes: list[str], *, on: dt.date | None = None) -> dict[str, dict[str, str]]:
+    """Code → multilingual title of the current classes among `codes` (unknown codes left out)."""
+    return {c.code: c.titles for c in current(SupplyClass.objects.filter(code__in=codes), on)}
+
+
+def code_table_get(name: str) -> CodeTable:
+    found = CodeTable.objects.filter(key=name.strip().upper()).first()
+    if found is None:
+        raise NotFound(_("No code table %(name)s") % {"name": name}, code="CODE_TABLE_NOT_FOUND")
+    return found
+
+
+def code_table_values(table: CodeTable) -> list[CodeValue]:
+    return list(table.values.order_by("position", "code"))
+
+
+def unit_find(code: str) -> UnitOfMeasure | None:
+    """The unit of measure with this Rec 20 code, None if there is none."""
+    return UnitOfMeasure.objects.filter(code=code).first() if code else None
