@@ -12,7 +12,7 @@ from django.db import connection
 from katalog.benchmarks.report import NOT_AVAILABLE, Figure, ms
 from katalog.benchmarks.timing import percentiles, timed
 from katalog.catalog.models import Item, Reference
-from katalog.catalog.selectors import item_detail, item_get, items_by_reference
+from katalog.catalog.selectors import item_detail_by_number, items_by_reference
 from katalog.core.text import code_key
 
 SECTION = "lookup and search"
@@ -110,7 +110,7 @@ def lookup_figures(samples: int, seed: int) -> list[Figure]:
     figures = [
         latency_figure(
             "lookup by catalogue number (full item)",
-            timed(lambda n: item_detail(item_get(n)), niins),
+            timed(item_detail_by_number, niins),
             timed(raw_lookup("SELECT id FROM catalog_item WHERE niin = %s"), niins), 5, "p99",
         ),
         latency_figure(

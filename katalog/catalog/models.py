@@ -28,6 +28,11 @@ class ItemStatus(models.TextChoices):
 CANCELLED_STATUSES = frozenset({"3", "4", "5", "7", "8"})
 
 
+def format_catalogue_number(supply_class: str, niin: str) -> str:
+    """`5310-01-234-5678` from the class `5310` and the identification number `012345678`."""
+    return f"{supply_class}-{niin[:2]}-{niin[2:5]}-{niin[5:]}"
+
+
 class Manufacturer(models.Model):
     """A manufacturer, supplier or design authority with its 5-character code."""
 
@@ -101,8 +106,7 @@ class Item(models.Model):
 
     @property
     def catalogue_number(self) -> str:
-        n = self.niin
-        return f"{self.supply_class}-{n[:2]}-{n[2:5]}-{n[5:]}"
+        return format_catalogue_number(self.supply_class, self.niin)
 
 
 class SerialCounter(models.Model):

@@ -240,15 +240,11 @@ class ManagementIn(Schema):
 # --- helpers --------------------------------------------------------------------------------
 
 
-def item_body(item: Item, request: HttpRequest, lang: str | None) -> dict[str, Any]:
-    fresh = selectors.item_get(item.niin)
-    return {**selectors.item_detail(fresh, language(request, lang)), "version": fresh.row_version}
-
-
 def item_response(request: HttpRequest, response: HttpResponse, item: Item, lang: str | None) -> dict[str, Any]:
-    body = item_body(item, request, lang)
-    with_etag(response, body["version"])
-    return body
+    """The item as stored now, with its version as the ETag."""
+    detail, version = selectors.item_detail_by_number(item.niin, language(request, lang))
+    with_etag(response, version)
+    return {**detail, "version": version}
 
 
 def other_item(number: str, field: str) -> Item:
@@ -399,10 +395,9 @@ def item_get(request: HttpRequest, response: HttpResponse, number: str, lang: st
     A cancelled item names its replacement in `replaced_by`. The `ETag` header carries the
     item's version for `If-Match` on later changes.
     """
-    item = selectors.item_get(number)
-    body = {**selectors.item_detail(item, language(request, lang)), "version": item.row_version}
-    with_etag(response, item.row_version)
-    return body
+    detail, version = selectors.item_detail_by_number(number, language(request, lang))
+    with_etag(response, version)
+    return {**detail, "version": version}
 
 
 @router.patch(

@@ -20,13 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"query": query, "results": [], "error": None}
     if query:
         try:
-            items = item_lookup(query)
+            details = item_lookup(query, prefs.language())
         except KatalogError as exc:
             context["error"] = exc
             return render(request, "web/home.html", context, status=exc.status)
-        if len(items) == 1:
-            return redirect("web:item-detail", number=items[0].catalogue_number)
-        context["results"] = [item_detail(item, prefs.language()) for item in items]
+        if len(details) == 1:
+            return redirect("web:item-detail", number=details[0]["catalogue_number"])
+        context["results"] = details
     return render(request, "web/home.html", context)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from katalog.catalog.selectors import item_detail, item_lookup
+from katalog.catalog.selectors import item_lookup
 from katalog.core.management.base import KatalogCommand
 
 
@@ -41,7 +41,7 @@ class Command(KatalogCommand):
         parser.add_argument("--lang", default="en")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        details = [item_detail(item, options["lang"]) for item in item_lookup(options["text"])]
+        details = item_lookup(options["text"], options["lang"])
         if options["json"]:
             payload = details[0] if len(details) == 1 else details
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
