@@ -145,47 +145,69 @@ def ranked_item_id() -> str:
     return RANKED_ITEM_ID["postgresql" if is_postgres() else "sqlite"]
 
 
-def text_ranked_sql(
-    terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, after: tuple[float, int] | None
-) -> tuple[str, list]:
-    """SQL of `(id, score)` of matching items, best (lowest score) first, then by id, from after
-    the keyset position `after`. `kept` is an optional `EXISTS` subquery (SQL, params) that
-    refers to the ranked item as `ranked_item_id()`: a lookup per match, so the cost follows
-    the number of matches, not the size of the filtered set."""
+def _text_matches(terms: Sequence[Sequence[str]], kept: tuple[str, list] | None) -> tuple[str, list, str]:
+    """FROM/WHERE of the items whose search text has every term (and pass `kept`), with its
+    parameters and the expression naming the matched item's id."""
     exists, exists_params = (f" AND EXISTS ({kept[0]})", list(kept[1])) if kept else ("", [])
     if is_postgres():
-        inner = (
-            "SELECT i.id AS id, -ts_rank(to_tsvector('simple'::regconfig, i.search_text), "
-            "to_tsquery('simple'::regconfig, %s))::float8 AS score FROM catalog_item i "
-            "WHERE to_tsvector('simple'::regconfig, i.search_text) "
-            "@@ to_tsquery('simple'::regconfig, %s)" + exists
+        return (
+            "FROM catalog_item i WHERE to_tsvector('simple'::regconfig, i.search_text) "
+            "@@ to_tsquery('simple'::regconfig, %s)" + exists,
+            [_tsquery(terms), *exists_params],
+            ranked_item_id(),
         )
-        query = _tsquery(terms)
-        params: list = [query, query, *exists_params]
+    return (
+        "FROM search_item_fts WHERE search_item_fts MATCH %s" + exists,
+        [_fts5_query(terms), *exists_params],
+        ranked_item_id(),
+    )
+
+
+def text_ranked_sql(
+    terms: Sequence[Sequence[str]],
+    kept: tuple[str, list] | None,
+    after: tuple[float, int] | None,
+    up_to: int | None = None,
+) -> tuple[str, list]:
+    """SQL of `(id, score)` of matching items with an id up to `up_to`, best (lowest score)
+    first, then by id, from after the keyset position `after`. `kept` is an optional `EXISTS`
+    subquery (SQL, params) that refers to the ranked item as `ranked_item_id()`: a lookup per
+    match, so the cost follows the number of matches, not the size of the filtered set."""
+    matches, params, item_id = _text_matches(terms, kept)
+    if up_to is not None:
+        matches += f" AND {item_id} <= %s"
+        params.append(up_to)
+    if is_postgres():
+        score = "-ts_rank(to_tsvector('simple'::regconfig, i.search_text), to_tsquery('simple'::regconfig, %s))::float8"
+        params = [_tsquery(terms), *params]
     else:
-        inner = (
-            "SELECT rowid AS id, bm25(search_item_fts) AS score FROM search_item_fts "
-            "WHERE search_item_fts MATCH %s" + exists
-        )
-        params = [_fts5_query(terms), *exists_params]
-    sql = f"SELECT id, score FROM ({inner}) ranked"
+        score = "bm25(search_item_fts)"
+    sql = f"SELECT id, score FROM (SELECT {item_id} AS id, {score} AS score {matches}) ranked"
     if after is not None:
         sql += " WHERE score > %s OR (score = %s AND id > %s)"
         params += [after[0], after[0], after[1]]
     return sql + " ORDER BY score, id", params
 
 
+def text_matches_by_id_sql(
+    terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, after_id: int
+) -> tuple[str, list]:
+    """SQL of the ids of matching items after `after_id`, in id order (both indexes yield
+    matches in id order, so a LIMIT stops the walk early)."""
+    matches, params, item_id = _text_matches(terms, kept)
+    return f"SELECT {item_id} AS id {matches} AND {item_id} > %s ORDER BY {item_id}", [*params, after_id]
+
+
+def text_nth_match_sql(terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, nth: int) -> tuple[str, list]:
+    """SQL of the id of the `nth` match by id (no row when there are fewer matches)."""
+    matches, params, item_id = _text_matches(terms, kept)
+    return f"SELECT {item_id} {matches} ORDER BY {item_id} LIMIT 1 OFFSET {int(nth) - 1}", params
+
+
 def text_first_ids_sql(terms: Sequence[Sequence[str]], limit: int) -> tuple[str, list]:
-    """SQL of the ids of the first `limit` items (by id) whose search text has every term; the
-    SQLite index yields matches in id order, so it stops after `limit`."""
-    if is_postgres():
-        sql, params = text_match_sql(terms)
-        return sql + f" ORDER BY id LIMIT {int(limit)}", params
-    return (
-        "SELECT rowid AS id FROM search_item_fts WHERE search_item_fts MATCH %s "
-        f"ORDER BY rowid LIMIT {int(limit)}",
-        [_fts5_query(terms)],
-    )
+    """SQL of the ids of the first `limit` items (by id) whose search text has every term."""
+    sql, params = text_matches_by_id_sql(terms, None, 0)
+    return f"{sql} LIMIT {int(limit)}", params
 
 
 def _fts5_query(terms: Sequence[Sequence[str]]) -> str:

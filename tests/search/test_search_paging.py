@@ -65,3 +65,25 @@ def test_search_foreign_cursor_is_refused(catalogue, cursor):
     with pytest.raises(ValidationFailed) as raised:
         search(SearchQuery(q="гайка", after=cursor), lang="en")
     assert raised.value.code == "INVALID_CURSOR"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("window", [1, 2, 3])
+def test_search_words_beyond_the_ranking_window_follow_in_id_order(catalogue, monkeypatch, window):
+    from katalog.catalog.models import Item
+    from katalog.search import selectors
+
+    ranked_all = [hit["niin"] for hit in search(SearchQuery(q="гайка", limit=200), lang="en").hits]
+    monkeypatch.setattr(selectors, "RANK_WINDOW", window)
+    walked = _walk(SearchQuery(q="гайка", limit=2))
+    by_id = sorted(ranked_all, key=lambda niin: Item.objects.get(niin=niin).pk)
+    window_ids = by_id[:window]
+    # The window is ranked as the whole set would rank it; the rest follows by id.
+    assert walked[:window] == [c for c in _numbers(ranked_all) if c[5:].replace("-", "") in window_ids]
+    assert [c[5:].replace("-", "") for c in walked[window:]] == by_id[window:]
+
+
+def _numbers(niins: list[str]) -> list[str]:
+    from katalog.catalog.models import Item
+
+    return [Item.objects.get(niin=n).catalogue_number for n in niins]
