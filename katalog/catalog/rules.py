@@ -82,12 +82,21 @@ def _check_grouped_parts(text: str, groups: list[str]) -> None:
             )
 
 
+PLAIN_NUMBER = re.compile(r"\d{4}-\d{2}-\d{3}-\d{4}|\d{2}-\d{3}-\d{4}|\d{13}|\d{9}", re.ASCII)
+
+
 def parse_catalogue_number(text: str) -> CatalogueNumber:
     """Parse `5310-01-234-5678`, `5310012345678`, `01-234-5678` or `012345678`.
 
     Spaces, dots and dashes of any kind may separate the parts. An invalid number raises
     `ValidationFailed` (code INVALID_CATALOGUE_NUMBER) naming the wrong part.
     """
+    plain = PLAIN_NUMBER.fullmatch(text)
+    if plain:  # the usual spellings, without the general walk over separators (bulk imports)
+        digits = plain.group().replace("-", "")
+        if len(digits) == 13:
+            return CatalogueNumber(digits[:4], digits[4:6], int(digits[6:]))
+        return CatalogueNumber(None, digits[:2], int(digits[2:]))
     groups = _split_groups(text.strip())
     if not groups:
         raise _invalid(text, _("the number is empty"))

@@ -52,6 +52,7 @@ from katalog.transfer.readers import read_rows
 
 BATCH_SIZE = 2000
 KEPT_ERRORS = 1000
+IMPORTABLE_STATUSES = frozenset(ItemStatus.values) - CANCELLED_STATUSES
 
 
 class Policy(StrEnum):
@@ -405,7 +406,7 @@ class ItemImporter(BaseImporter):
                 _("unknown item name code %(c)r") % {"c": name_code},
             )
         status = row.get("status") or ItemStatus.ACTIVE
-        if status not in ItemStatus.values or status in CANCELLED_STATUSES:
+        if status not in IMPORTABLE_STATUSES:
             raise RowRejected(
                 "status", "INVALID_STATUS", _("status %(s)r cannot be imported") % {"s": status}
             )
@@ -452,23 +453,19 @@ class ItemImporter(BaseImporter):
             else:
                 report.skipped += 1
         bulk_insert(Item, [self._item(r, names_by_id) for r in new], unique_fields=["niin"])
-        ids = (
-            dict(Item.objects.filter(niin__in=[r.niin for r in new]).values_list("niin", "id"))
-            | existing
-        )
         self._write_updates(changed, names_by_id)
-        self._write_management(new + changed, ids)
+        self._write_management(new + changed, existing)
         report.created += len(new)
         report.updated += len(changed)
 
     @staticmethod
-    def _item(r: ItemRecord, names_by_id: dict[int, ItemName]) -> Item:
-        return Item(
-            niin=r.niin, supply_class=r.supply_class, bureau_code=r.bureau_code, serial=r.serial,
-            bureau_id=r.bureau_id, item_name_id=r.item_name_id, name_text=r.name_text,
-            identification_type=r.identification_type, status=r.status,
-            search_text=item_search_text(r.name_text, names_by_id[r.item_name_id]),
-        )  # fmt: skip
+    def _item(r: ItemRecord, names_by_id: dict[int, ItemName]) -> dict[str, Any]:
+        return {
+            "niin": r.niin, "supply_class": r.supply_class, "bureau_code": r.bureau_code, "serial": r.serial,
+            "bureau_id": r.bureau_id, "item_name_id": r.item_name_id, "name_text": r.name_text,
+            "identification_type": r.identification_type, "status": r.status,
+            "search_text": item_search_text(r.name_text, names_by_id[r.item_name_id]),
+        }  # fmt: skip
 
     def _write_updates(self, changed: list[ItemRecord], names_by_id) -> None:
         if not changed:
@@ -496,7 +493,12 @@ class ItemImporter(BaseImporter):
         Item.objects.bulk_update(list(current.values()), fields, batch_size=BATCH_SIZE)
 
     @staticmethod
-    def _write_management(records: list[ItemRecord], ids: dict[str, int]) -> None:
+    def _write_management(records: list[ItemRecord], existing: dict[str, int]) -> None:
+        records = [r for r in records if r.unit_of_issue or r.price is not None]
+        if not records:
+            return
+        created = [r.niin for r in records if r.niin not in existing]
+        ids = dict(Item.objects.filter(niin__in=created).values_list("niin", "id")) | existing
         rows = [
             ManagementData(
                 item_id=ids[r.niin],
@@ -506,7 +508,6 @@ class ItemImporter(BaseImporter):
                 currency_id=r.currency,
             )
             for r in records
-            if r.unit_of_issue or r.price is not None
         ]
         bulk_insert(
             ManagementData,
@@ -728,10 +729,14 @@ class ReferenceImporter(BaseImporter):
         mfr_keys = {(r.manufacturer_id, r.key) for _l, r in records}
         holders: dict[tuple[int, str], set[int]] = {}
         existing: set[tuple[int, int, str]] = set()
-        query = Reference.objects.filter(
-            manufacturer_id__in={m for m, _k in mfr_keys}, key__in={k for _m, k in mfr_keys}
-        ).values_list("manufacturer_id", "key", "item_id", "number")
+        # By key alone (one index probe per key), then the pair: an IN over manufacturers and
+        # keys together is a cross product that probes the pair index millions of times.
+        query = Reference.objects.filter(key__in={k for _m, k in mfr_keys}).values_list(
+            "manufacturer_id", "key", "item_id", "number"
+        )
         for mfr, key, item, number in query:
+            if (mfr, key) not in mfr_keys:
+                continue
             holders.setdefault((mfr, key), set()).add(item)
             existing.add((item, mfr, number))
         new = []
@@ -755,8 +760,8 @@ class ReferenceImporter(BaseImporter):
         bulk_insert(
             Reference,
             [
-                Reference(item_id=r.item_id, manufacturer_id=r.manufacturer_id, number=r.number, key=r.key,
-                          ascii_key=ascii_code_key(r.number), bureau_id=r.bureau_id, **r.codes)
+                {"item_id": r.item_id, "manufacturer_id": r.manufacturer_id, "number": r.number, "key": r.key,
+                 "ascii_key": ascii_code_key(r.number), "bureau_id": r.bureau_id, **r.codes}
                 for r in new
             ],
             unique_fields=["item", "manufacturer", "number"],
