@@ -14,18 +14,10 @@ from django.http import HttpRequest, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 
+from katalog.api.renderers import UnicodeJSONRenderer
 from katalog.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers, problem_response
 from katalog.api.schemas import ETAG_MARKER, PAGINATED_MARKER
-
-
-class UnicodeJSONRenderer(JSONRenderer):
-    """JSON that keeps Cyrillic and other scripts as they are (no \\uXXXX escapes)."""
-
-    def render(self, request: HttpRequest, data: Any, *, response_status: int) -> str:
-        return json.dumps(data, cls=NinjaJSONEncoder, ensure_ascii=False)
 
 
 def _unknown_route(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:

@@ -705,7 +705,8 @@ class ReferenceImporter(BaseImporter):
             )
         rcol, number = pick(row, "reference_number", "part_number", "reference")
         number = number.strip()
-        if not number or not code_key(number):
+        key = code_key(number)
+        if not key:
             raise RowRejected(rcol, "REFERENCE_EMPTY", _("the reference number is missing"))
         if len(number) > 32:
             raise RowRejected(rcol, "REFERENCE_TOO_LONG", _("longer than 32 characters"))
@@ -723,7 +724,7 @@ class ReferenceImporter(BaseImporter):
             f: pick(row, *cols)[1].upper()[:1] or REFERENCE_DEFAULTS.get(f, "")
             for f, cols in REFERENCE_CODE_COLUMNS.items()
         }
-        return ReferenceRecord(item_id, bureau_id, mfr_id, number, code_key(number), codes)
+        return ReferenceRecord(item_id, bureau_id, mfr_id, number, key, codes)
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
         mfr_keys = {(r.manufacturer_id, r.key) for _l, r in records}

@@ -89,3 +89,13 @@ def test_openapi_document_is_3_1_and_describes_errors(client):
     operation = doc["paths"]["/api/v1/items/{number}"]["get"]
     assert operation["operationId"] == "item_get"
     assert set(operation["responses"]) >= {"200", "404", "422"}
+
+
+def test_item_body_is_exactly_the_documented_schema(client, nut):
+    """The item is rendered without a second validation: its body must be what `ItemOut`
+    would make of it, with no field missing, extra or typed differently."""
+    from katalog.api.routers.catalog import ItemOut
+
+    body = client.get(f"/api/v1/items/{nut.catalogue_number}").json()
+    assert body["management"] and body["characteristics"] and body["references"]
+    assert ItemOut.model_validate(body).model_dump(mode="json") == body
