@@ -6,7 +6,6 @@ Every error, including unknown routes (404) and unsupported methods (405), is pr
 
 from __future__ import annotations
 
-import json
 from functools import wraps
 from typing import Any
 

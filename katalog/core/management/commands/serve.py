@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management import call_command
 
+from katalog.core.gunicorn import gunicorn_argv
 from katalog.core.management.base import KatalogCommand
 
 
@@ -34,10 +35,7 @@ class Command(KatalogCommand):
             "demo login: demo / katalog-demo (second approver: approver / katalog-demo)"
         )
         sys.stdout.flush()
-        server = [
-            sys.executable, "-m", "gunicorn", "katalog.config.wsgi:application", "--bind", bind,
-            "--workers", str(options["workers"]), "--access-logfile", "-", "--timeout", "120",
-        ]  # fmt: skip
+        server = gunicorn_argv(bind, options["workers"])
         if options["no_job_worker"]:
             os.execvp(sys.executable, server)
         worker = subprocess.Popen([sys.executable, "-m", "katalog.cli", "worker"])
