@@ -33,6 +33,7 @@ SECTION = "import"
 RSS_GOAL_MIB = 500
 RSS_GOAL_ROWS = 5_000_000
 RAW_CHUNK = 10_000
+REFERENCE_ROWS = 1_000_000
 
 
 def read_csv(path: Path):
@@ -135,9 +136,23 @@ def child_import(kind: str, path: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def head_of(path: Path, rows: int) -> Path:
+    """The file's header and first `rows` rows, streamed into a file beside it."""
+    short = path.with_name(f"{path.stem}-first-{rows}{path.suffix}")
+    with path.open(encoding="utf-8", newline="") as source, short.open("w", encoding="utf-8", newline="") as target:
+        for number, line in enumerate(source):
+            if number > rows:
+                break
+            target.write(line)
+    return short
+
+
 def import_figures(rows: int, work_dir: Path, seed: int, notes: list[str]) -> list[Figure]:
     files = generate_import_files(items=rows, out_dir=work_dir, seed=seed).files
     import_file("manufacturers", files["manufacturers"])
+    # Items are measured on the whole file (the memory goal is about a 5-million-row import);
+    # references, about two per item, on at most REFERENCE_ROWS of them to bound the run.
+    files["references"] = head_of(files["references"], REFERENCE_ROWS)
     figures = []
     peaks = []
     for kind, raw in (("items", raw_items), ("references", raw_references)):
@@ -155,13 +170,14 @@ def import_figures(rows: int, work_dir: Path, seed: int, notes: list[str]) -> li
             "≥ 50 % of the raw rate", imported >= raw_rate / 2,
         ))  # fmt: skip
         peaks.append((kind, report["total"], child["peak_rss_mib"]))
-    kind, total, peak = max(peaks, key=lambda p: p[2])
+    # The headline is the largest import; the goal holds only if every import stayed under it.
+    kind, total, peak = max(peaks, key=lambda p: p[1])
     scaled = total < RSS_GOAL_ROWS
     figures.append(Figure(
         SECTION, f"peak RSS of the import process ({kind}, {total:,} rows)", f"{peak:,.0f} MiB",
-        ", ".join(f"{k}: {p:,.0f} MiB" for k, _t, p in peaks),
+        ", ".join(f"{k} ({t:,} rows): {p:,.0f} MiB" for k, t, p in peaks),
         f"< {RSS_GOAL_MIB} MB at {RSS_GOAL_ROWS:,} rows" + (" (this run used a smaller file)" if scaled else ""),
-        peak < RSS_GOAL_MIB,
+        all(p < RSS_GOAL_MIB for _k, _t, p in peaks),
     ))  # fmt: skip
     if scaled:
         notes.append(

@@ -49,6 +49,7 @@ from katalog.refdata.models import Country, Currency, SupplyClass
 from katalog.transfer.bulk import bulk_insert
 from katalog.transfer.models import ImportCheckpoint
 from katalog.transfer.readers import read_rows
+from katalog.transfer.seen import SeenLines
 
 BATCH_SIZE = 2000
 KEPT_ERRORS = 1000
@@ -358,7 +359,7 @@ class ItemImporter(BaseImporter):
         self.classes = set(SupplyClass.objects.values_list("code", flat=True))
         self.names = dict(ItemName.objects.values_list("code", "id"))
         self.code_holders = self._code_holders()
-        self.seen: dict[str, int] = {}
+        self.seen = SeenLines()
         # Bureau codes met in the file; their serial counters are raised at the end.
         self.bureau_codes: set[str] = set()
 
@@ -550,7 +551,7 @@ class ManufacturerImporter(BaseImporter):
         self.bureaus = {
             b.country_id: b for b in Bureau.objects.exclude(country=None).order_by("-kind")
         }
-        self.seen: dict[str, int] = {}
+        self.seen = SeenLines()
 
     def validate(self, line: int, row: dict[str, str]) -> ManufacturerRecord:
         column, code = pick(row, "code", "cage_code", "manufacturer_code")
@@ -666,7 +667,7 @@ class ReferenceImporter(BaseImporter):
         super().__init__(policy=policy, dry_run=dry_run)
         self.items: dict[str, tuple[int, int]] = {}
         self.manufacturers: dict[str, int] = {}
-        self.seen: dict[tuple[int, int, str], int] = {}
+        self.seen = SeenLines()
 
     def prepare(self, batch) -> None:
         niins, codes = set(), set()
@@ -791,7 +792,7 @@ class ItemRowsImporter(BaseImporter):
     def __init__(self, *, policy: Policy, dry_run: bool) -> None:
         super().__init__(policy=policy, dry_run=dry_run)
         self.items: dict[str, tuple] = {}
-        self.seen: dict[tuple, int] = {}
+        self.seen = SeenLines()
 
     def prepare(self, batch) -> None:
         query = Item.objects.filter(niin__in=_batch_niins(batch)).values_list(
