@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from katalog.api.auth import api_auth
@@ -101,9 +101,8 @@ def list_jobs(
     request: HttpRequest,
     response: HttpResponse,
     after: str | None = None,
-    limit: int = DEFAULT_LIMIT,
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> dict:
-    limit = max(1, min(limit, MAX_LIMIT))
     key = decode_cursor(after, 1)
     rows = job_list(actor=request.auth, before=key[0] if key else None, limit=limit + 1)
     items, cursor = page(request, response, rows, limit, lambda job: [job.pk])
