@@ -252,8 +252,20 @@ def _prefix_rows(key: str) -> QuerySet[Reference]:
 
 
 def _fuzzy_scores(key: str) -> tuple[dict[int, float], set[str]]:
-    """Items with a reference key within a small edit distance of `key`, re-ranked by rapidfuzz."""
-    max_edits = 1 if len(key) <= 6 else 2
+    """Items with a reference key within a small edit distance of `key` (one edit, two for keys
+    over six characters), re-ranked by rapidfuzz. Keys one edit away are looked for first, with
+    the selective index query for one edit (two pieces of the key, one of which a match holds
+    whole); two edits split a short key into single trigrams that half the catalogue shares, so
+    that wider query runs only when nothing is one edit away."""
+    widest = 1 if len(key) <= 6 else 2
+    for max_edits in range(1, widest + 1):
+        scores, keys = _fuzzy_band(key, max_edits)
+        if scores:
+            break
+    return scores, keys
+
+
+def _fuzzy_band(key: str, max_edits: int) -> tuple[dict[int, float], set[str]]:
     scores: dict[int, float] = {}
     keys: set[str] = set()
     for _ref, item_id, candidate in backends.fuzzy_reference_candidates(key, max_edits=max_edits):
