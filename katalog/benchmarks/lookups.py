@@ -107,16 +107,20 @@ def lookup_figures(samples: int, seed: int) -> list[Figure]:
     if not items or not refs:
         return [Figure(SECTION, "lookups", "n/a (empty catalogue)")]
     niins = [n for n, _i in items]
+    # Warm cache: every sampled key is looked up once, untimed, before the timed pass, for the
+    # lookup and its plain-SQL floor alike. A fresh large catalogue is not in the page cache,
+    # and the first touch of each page would time the disk rather than the lookup.
     figures = [
         latency_figure(
-            "lookup by catalogue number (full item)",
-            timed(item_detail_by_number, niins),
-            timed(raw_lookup("SELECT id FROM catalog_item WHERE niin = %s"), niins), 5, "p99",
+            "lookup by catalogue number (full item, warm cache)",
+            timed(item_detail_by_number, niins, warmup=len(niins)),
+            timed(raw_lookup("SELECT id FROM catalog_item WHERE niin = %s"), niins, warmup=len(niins)), 5, "p99",
         ),
         latency_figure(
-            "lookup by exact reference number",
-            timed(lambda r: items_by_reference(r[0]), refs),
-            timed(raw_lookup("SELECT item_id FROM catalog_reference WHERE key = %s"), [k for _n, k, _i in refs]), 5, "p99",
+            "lookup by exact reference number (items in full, warm cache)",
+            timed(lambda r: items_by_reference(r[0]), refs, warmup=len(refs)),
+            timed(raw_lookup("SELECT item_id FROM catalog_reference WHERE key = %s"), [k for _n, k, _i in refs],
+                  warmup=len(refs)), 5, "p99",
         ),
     ]  # fmt: skip
     api = search_api()

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 
 
@@ -20,4 +20,7 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self) -> None:
-        post_migrate.connect(_ensure_search_schema, sender=self, dispatch_uid="search_ensure_schema")
+        # Django signals post_migrate only for apps with models, which this app has none of:
+        # listen to the catalogue's, whose tables carry the index.
+        catalogue = apps.get_app_config("catalog")
+        post_migrate.connect(_ensure_search_schema, sender=catalogue, dispatch_uid="search_ensure_schema")

@@ -79,3 +79,19 @@ def test_search_rebuild_command(transactional_db, catalogue, capsys):
     call_command("search", "--rebuild")
     assert "rebuilt" in capsys.readouterr().out
     assert _found("гайка") == {catalogue[label].niin for label in ("nut_m10", "nut_locking", "nut_kz", "nut_kz_02")}
+
+
+@pytest.mark.django_db
+def test_migrate_puts_a_dropped_search_schema_back(catalogue):
+    """`katalog migrate` (post_migrate of the catalogue app) restores the search schema, as
+    after a migration that rebuilt a catalogue table on SQLite."""
+    from katalog.search.backends import drop_search_schema
+
+    if connection.vendor == "postgresql":
+        # The fixture's rows are still in this test's transaction with deferred key checks,
+        # which PostgreSQL would not let an index be built under (a real migrate starts clean).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    drop_search_schema()
+    call_command("migrate", verbosity=0, interactive=False)
+    assert _found("гайка") == {catalogue[label].niin for label in ("nut_m10", "nut_locking", "nut_kz", "nut_kz_02")}
