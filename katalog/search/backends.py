@@ -184,13 +184,20 @@ def text_ranked_sql(
     kept: tuple[str, list] | None,
     after: tuple[float, int] | None,
     up_to: int | None = None,
+    among: list[int] | None = None,
 ) -> tuple[str, list]:
     """SQL of `(id, score)` of matching items with an id up to `up_to`, best (lowest score)
     first, then by id, from after the keyset position `after`. `kept` is an optional `EXISTS`
     subquery (SQL, params) that refers to the ranked item as `ranked_item_id()`: a lookup per
-    match, so the cost follows the number of matches, not the size of the filtered set."""
+    match, so the cost follows the number of matches, not the size of the filtered set.
+    `among`, when given, holds exactly the matches up to `up_to`: PostgreSQL then fetches them
+    by primary key instead of testing every row up to `up_to` again (SQLite's index reads a
+    rowid range directly)."""
     matches, params, item_id = _text_matches(terms, kept)
-    if up_to is not None:
+    if among is not None and is_postgres():
+        matches += f" AND {item_id} = ANY(%s)"
+        params.append(list(among))
+    elif up_to is not None:
         matches += f" AND {item_id} <= %s"
         params.append(up_to)
     if is_postgres():
@@ -214,10 +221,12 @@ def text_matches_by_id_sql(
     return f"SELECT {item_id} AS id {matches} AND {item_id} > %s ORDER BY {item_id}", [*params, after_id]
 
 
-def text_nth_match_sql(terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, nth: int) -> tuple[str, list]:
-    """SQL of the id of the `nth` match by id (no row when there are fewer matches)."""
-    matches, params, item_id = _text_matches(terms, kept)
-    return f"SELECT {item_id} {matches} ORDER BY {item_id} LIMIT 1 OFFSET {int(nth) - 1}", params
+def text_first_ids(terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, limit: int) -> list[int]:
+    """The ids of the first `limit` matching items, by id."""
+    sql, params = text_matches_by_id_sql(terms, kept, 0)
+    with default_connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {int(limit)}", params)
+        return [int(pk) for (pk,) in cursor.fetchall()]
 
 
 def text_first_ids_sql(terms: Sequence[Sequence[str]], limit: int) -> tuple[str, list]:

@@ -61,6 +61,7 @@ FACET_CAP = 2_000
 # reader narrows such a query with the facets anyway, which brings it under the window.
 RANK_WINDOW = 2_000
 UNRANKED = 1e12
+WINDOW_FETCH = max(RANK_WINDOW, FACET_CAP + 1)
 FACET_TOP = 20
 SNIPPET_REFERENCES = 3
 EXPORT_PAGE = 2_000
@@ -182,6 +183,10 @@ class Tier:
     # Known to match no item at all (checked once when reading the query): skipped by every
     # query, so it adds no work, yet stays one of the readings shown.
     empty: bool = False
+    # Text tier: the ids of its first WINDOW_FETCH matches (within the filters, without the
+    # earlier tiers' matches), read once per search by the ranking and reused by the facet
+    # counts: their union with the earlier tiers' first ids holds the first ids of all matches.
+    first_ids: list[int] | None = None
 
 
 def _live(tiers: list[Tier]) -> list[Tier]:
@@ -388,7 +393,7 @@ def _tier_rows(
         if kept.query.where:  # filters or earlier tiers: checked per match, by primary key
             one = kept.filter(pk=RawSQL(backends.ranked_item_id(), [])).order_by().values("id")
             exists = one.query.sql_with_params()
-        return _text_tier_rows(tier.terms, exists, after, limit)
+        return _text_tier_rows(tier, exists, after, limit)
     rows = base.filter(tier.condition)
     if earlier:
         rows = rows.exclude(earlier)
@@ -402,18 +407,20 @@ def _tier_rows(
 
 
 def _text_tier_rows(
-    terms: list[list[str]], exists: tuple[str, list] | None, after: tuple[float, int] | None, limit: int
+    tier: Tier, exists: tuple[str, list] | None, after: tuple[float, int] | None, limit: int
 ) -> list[tuple[float, int]]:
     """Word matches: the first `RANK_WINDOW` matches (by id) ranked by text relevance, then any
     further matches in id order, scored `UNRANKED` so the keyset order stays (score, id)."""
+    terms = tier.terms or []
+    if tier.first_ids is None:
+        tier.first_ids = backends.text_first_ids(terms, exists, WINDOW_FETCH)
+    first = tier.first_ids
+    window = first[:RANK_WINDOW] if len(first) >= RANK_WINDOW else None
+    up_to = window[-1] if window else None
+    rows: list[tuple[float, int]] = []
     with connection.cursor() as cursor:
-        sql, params = backends.text_nth_match_sql(terms, exists, RANK_WINDOW)
-        cursor.execute(sql, params)
-        last = cursor.fetchone()
-        up_to = int(last[0]) if last else None
-        rows: list[tuple[float, int]] = []
         if after is None or after[0] < UNRANKED:
-            sql, params = backends.text_ranked_sql(terms, exists, after, up_to)
+            sql, params = backends.text_ranked_sql(terms, exists, after, up_to, among=window)
             cursor.execute(sql + " LIMIT %s", [*params, limit])
             rows = [(float(score), int(pk)) for pk, score in cursor.fetchall()]
         if up_to is not None and len(rows) < limit:
@@ -459,6 +466,11 @@ def _first_ids_sql(base: QuerySet[Item], tiers: list[Tier], limit: int) -> tuple
     of each tier's first `limit`, so every part walks an index in id order and stops early."""
     parts: list[tuple[str, list]] = []
     for tier in _live(tiers):
+        known = tier.first_ids
+        if known is not None and (len(known) >= limit or len(known) < WINDOW_FETCH):
+            if known:  # read by the ranking already: by primary key, no second walk
+                parts.append((f"SELECT id FROM catalog_item WHERE id IN ({', '.join(map(str, known[:limit]))})", []))
+            continue
         if tier.terms is not None and not base.query.where:
             parts.append(backends.text_first_ids_sql(tier.terms, limit))
             continue
