@@ -11,6 +11,19 @@ import time
 from pathlib import Path
 
 
+def peak_rss_kib() -> int:
+    """This process's peak resident memory. `VmHWM` belongs to the program now running;
+    `ru_maxrss` would carry over the parent's peak from before the fork."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
 def main(kind: str, path: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "katalog.config.settings")
     import django
@@ -21,7 +34,7 @@ def main(kind: str, path: str) -> None:
     started = time.perf_counter()
     report = import_file(kind, Path(path))
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    peak_kib = peak_rss_kib()
     print(
         json.dumps(
             {"seconds": seconds, "peak_rss_mib": peak_kib / 1024, "report": report.as_dict()}
