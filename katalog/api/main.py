@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
-from katalog.api.renderers import UnicodeJSONRenderer
 from katalog.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers, problem_response
+from katalog.api.renderers import UnicodeJSONRenderer
 from katalog.api.schemas import ETAG_MARKER, PAGINATED_MARKER
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from katalog.catalog import detail, rules
 from katalog.catalog.models import (
-    CANCELLED_STATUSES,
     CharacteristicValue,
     Item,
     ItemEvent,
@@ -50,20 +49,6 @@ def item_get(number: str) -> Item:
     if item is None:
         raise _item_not_found(parsed.formatted())
     return item
-
-
-MAX_REPLACEMENT_HOPS = 20
-
-
-def item_current(item: Item) -> Item:
-    """Follow `replaced_by` from a cancelled item to the one to use now (the item itself when
-    it is not replaced). Bounded, so a loop in bad data cannot hang a lookup."""
-    current = item
-    for _hop in range(MAX_REPLACEMENT_HOPS):
-        if current.status not in CANCELLED_STATUSES or not current.replaced_by_id:
-            break
-        current = item_queryset().get(pk=current.replaced_by_id)
-    return current
 
 
 def item_history(item: Item) -> QuerySet[ItemEvent]:

@@ -145,13 +145,8 @@ def rebuild_search_index(connection: BaseDatabaseWrapper | None = None) -> None:
 def text_match_sql(terms: Sequence[Sequence[str]]) -> tuple[str, list]:
     """SQL selecting the ids of items whose search text has every term (any of its variants,
     as a word prefix). `terms` holds, per query word, its spellings (word key, transliteration)."""
-    if is_postgres():
-        return (
-            "SELECT id FROM catalog_item WHERE "
-            "search_vector @@ to_tsquery('simple'::regconfig, %s)",
-            [_tsquery(terms)],
-        )
-    return "SELECT rowid FROM search_item_fts WHERE search_item_fts MATCH %s", [_fts5_query(terms)]
+    matches, params, item_id = _text_matches(terms, None)
+    return f"SELECT {item_id} {matches}", params
 
 
 # How the ranked query names the id of the item being ranked, for `text_ranked_sql`'s `kept`.
@@ -183,23 +178,22 @@ def text_ranked_sql(
     terms: Sequence[Sequence[str]],
     kept: tuple[str, list] | None,
     after: tuple[float, int] | None,
-    up_to: int | None = None,
     among: list[int] | None = None,
 ) -> tuple[str, list]:
-    """SQL of `(id, score)` of matching items with an id up to `up_to`, best (lowest score)
-    first, then by id, from after the keyset position `after`. `kept` is an optional `EXISTS`
-    subquery (SQL, params) that refers to the ranked item as `ranked_item_id()`: a lookup per
-    match, so the cost follows the number of matches, not the size of the filtered set.
-    `among`, when given, holds exactly the matches up to `up_to`: PostgreSQL then fetches them
-    by primary key instead of testing every row up to `up_to` again (SQLite's index reads a
-    rowid range directly)."""
+    """SQL of `(id, score)` of matching items, best (lowest score) first, then by id, from after
+    the keyset position `after`. `kept` is an optional `EXISTS` subquery (SQL, params) that
+    refers to the ranked item as `ranked_item_id()`: a lookup per match, so the cost follows
+    the number of matches, not the size of the filtered set.
+    `among`, when given, holds exactly the first matches by id and bounds the ranking to them:
+    PostgreSQL fetches them by primary key instead of testing every row again, SQLite's index
+    reads the rowid range up to the last of them directly."""
     matches, params, item_id = _text_matches(terms, kept)
-    if among is not None and is_postgres():
+    if among and is_postgres():
         matches += f" AND {item_id} = ANY(%s)"
         params.append(list(among))
-    elif up_to is not None:
+    elif among:
         matches += f" AND {item_id} <= %s"
-        params.append(up_to)
+        params.append(among[-1])
     if is_postgres():
         score = "-ts_rank(i.search_vector, to_tsquery('simple'::regconfig, %s))::float8"
         params = [_tsquery(terms), *params]

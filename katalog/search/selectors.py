@@ -420,7 +420,7 @@ def _text_tier_rows(
     rows: list[tuple[float, int]] = []
     with connection.cursor() as cursor:
         if after is None or after[0] < UNRANKED:
-            sql, params = backends.text_ranked_sql(terms, exists, after, up_to, among=window)
+            sql, params = backends.text_ranked_sql(terms, exists, after, among=window)
             cursor.execute(sql + " LIMIT %s", [*params, limit])
             rows = [(float(score), int(pk)) for pk, score in cursor.fetchall()]
         if up_to is not None and len(rows) < limit:

@@ -74,7 +74,7 @@ def test_cancel_as_duplicate_moves_references_and_users_to_the_kept_item(ru_user
     assert users == {"RU", "KZ"}
     assert not duplicate.registrations.filter(effective_to__isnull=True).exists()
     assert [d["catalogue_number"] for d in selectors.item_lookup("DUP1")] == [kept.catalogue_number]
-    assert selectors.item_current(fresh(duplicate)) == kept
+    assert selectors.item_detail(fresh(duplicate))["use_instead"] == kept.catalogue_number
     assert selectors.item_history(kept).last().action == ItemAction.REPLACEMENT_RECEIVED
 
 

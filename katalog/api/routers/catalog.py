@@ -20,8 +20,8 @@ from ninja.responses import Status
 from katalog.accounts.models import Bureau
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.renderers import rendered
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.renderers import rendered
 from katalog.api.schemas import PAGINATED, SENDS_ETAG, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
 from katalog.catalog import item_edits, selectors, services
 from katalog.catalog.authority import (
