@@ -3,8 +3,12 @@
 This is the busiest read of the system (`GET /api/v1/items/{number}`, `katalog lookup`, the
 item page). Building the same five queries through the ORM costs ten times the queries
 themselves, so the read is written once in SQL that runs unchanged on SQLite and PostgreSQL:
-one row for the item with its name, bureau, class title and status meaning, then one query per
-related table, each served by the index on `item_id`.
+one row for the item with its name, bureau, class title and status meaning, then its references,
+characteristics, registrations and management data, each read through the index on `item_id`.
+
+SQLite reads the related tables with one query each, in process. A query to PostgreSQL costs a
+network round trip (0.15 ms, half of a served lookup), so there the related rows come in the
+item's own row, as JSON arrays of the same columns in the same order.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ SELECT i.id, i.niin, i.supply_class, i.bureau_code, i.name_text, i.identificatio
          ORDER BY c.valid_from DESC LIMIT 1),
        (SELECT v.meanings FROM refdata_codevalue v WHERE v.table_id = 'ITEM_STATUS'
          AND v.code = i.status LIMIT 1),
-       r.supply_class, r.niin
+       r.supply_class, r.niin{children}
 FROM catalog_item i
 JOIN names_itemname n ON n.id = i.item_name_id
 JOIN accounts_bureau b ON b.id = i.bureau_id
@@ -59,6 +63,22 @@ FROM catalog_managementdata g JOIN accounts_bureau b ON b.id = g.bureau_id
 WHERE g.item_id = %s ORDER BY b.key
 """
 CHAIN_SQL = "SELECT status, replaced_by_id, supply_class, niin FROM catalog_item WHERE id = %s"
+RELATED_SQL = (REFERENCES_SQL, VALUES_SQL, REGISTRATIONS_SQL, MANAGEMENT_SQL)
+ITEM_COLUMNS = 18
+
+
+def _as_json_column(sql: str) -> str:
+    """One related-rows query as a scalar subquery of the item row: a JSON array of row arrays
+    in the query's order (NULL when there are none)."""
+    select, rest = sql.strip().removeprefix("SELECT").split("FROM", 1)
+    where, order = rest.replace("%s", "i.id").split("ORDER BY")
+    return f"(SELECT json_agg(json_build_array({select.strip()}) ORDER BY {order.strip()})::text FROM {where.strip()})"
+
+
+POSTGRES_ITEM_SQL = ITEM_SQL.replace(
+    "{children}", "".join(",\n       " + _as_json_column(sql) for sql in RELATED_SQL)
+)
+SQLITE_ITEM_SQL = ITEM_SQL.replace("{children}", "")
 
 
 def item_detail_by_niin(niin: str, language: str | None = None) -> tuple[dict[str, Any], int] | None:
@@ -71,24 +91,46 @@ def item_detail_by_pk(pk: int, language: str | None = None) -> tuple[dict[str, A
 
 
 def _detail(column: str, key: Any, language: str | None) -> tuple[dict[str, Any], int] | None:
+    in_one_row = connection.vendor == "postgresql"
+    sql = (POSTGRES_ITEM_SQL if in_one_row else SQLITE_ITEM_SQL).replace("{column}", column)
     with connection.cursor() as cursor:
-        cursor.execute(ITEM_SQL.format(column=column), [key])
-        row = cursor.fetchone()
+        row = _fetch_prepared(sql, key) if in_one_row else cursor.execute(sql, [key]).fetchone()
         if row is None:
             return None
-        pk, version = row[0], row[9]
-        detail = _item_part(row, language)
+        version = row[9]
+        detail = _item_part(row[:ITEM_COLUMNS], language)
         detail["use_instead"] = _use_instead(cursor, row) if row[8] else None
-        detail["references"] = [_reference(r, language) for r in _rows(cursor, REFERENCES_SQL, pk)]
-        detail["characteristics"] = [_value(r, language) for r in _rows(cursor, VALUES_SQL, pk)]
-        detail["registrations"] = [_registration(r) for r in _rows(cursor, REGISTRATIONS_SQL, pk)]
-        detail["management"] = [_management(r) for r in _rows(cursor, MANAGEMENT_SQL, pk)]
+        if in_one_row:
+            related = [_decoded(cell) for cell in row[ITEM_COLUMNS:]]
+        else:
+            related = [_rows(cursor, sql, row[0]) for sql in RELATED_SQL]
+    references, values, registrations, management = related
+    detail["references"] = [_reference(r, language) for r in references]
+    detail["characteristics"] = [_value(r, language) for r in values]
+    detail["registrations"] = [_registration(r) for r in registrations]
+    detail["management"] = [_management(r) for r in management]
     return detail, version
+
+
+def _fetch_prepared(sql: str, key: Any) -> tuple | None:
+    """The item row through a prepared statement of the connection: planning the statement
+    took longer (0.33 ms) than running it (0.2 ms). Django's cursors bind parameters on the
+    client, which rules out preparing, so this one read uses a server-binding psycopg cursor."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        return cursor.execute(sql, [key], prepare=True).fetchone()
 
 
 def _rows(cursor: Any, sql: str, pk: int) -> list[tuple]:
     cursor.execute(sql, [pk])
     return cursor.fetchall()
+
+
+def _decoded(cell: str | None) -> list[list]:
+    # Decimal keeps prices exact; FloatField values are turned back into floats by `_value`.
+    return json.loads(cell, parse_float=Decimal) if cell else []
 
 
 def _item_part(row: tuple, language: str | None) -> dict[str, Any]:
@@ -142,11 +184,15 @@ def _value(row: tuple, language: str | None) -> dict[str, Any]:
         "reply": reply_code if reply_code and reply_table else raw,
         "raw": raw,
         "unit": unit or None,
-        "value": value,
-        "value_max": value_max,
+        "value": _float(value),
+        "value_max": _float(value_max),
         "canonical_unit": canonical or None,
         "qualifier": qualifier or None,
     }
+
+
+def _float(number: Any) -> float | None:
+    return None if number is None else float(number)
 
 
 def _registration(row: tuple) -> dict[str, Any]:

@@ -42,6 +42,9 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,
+            # Kept open between requests: a new connection runs the pragmas below and starts
+            # with an empty page cache (0.6 of the 1.3 ms a served item lookup took).
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy
                 # timeout instead of failing with "database is locked" half-way through.
@@ -66,7 +69,10 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": 60,
+            # Kept open between requests, without a `SELECT 1` health check before each one
+            # (a round trip that cost a fifth of a served item lookup): after a server restart,
+            # the first request of each worker thread fails and the connection is replaced.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {"application_name": "katalog"},
             # Separate test database names let several test runs share one server.
             "TEST": {"NAME": os.environ.get("KATALOG_TEST_DB_NAME") or None},

@@ -75,3 +75,13 @@ def test_detail_of_an_unknown_number_is_not_found():
     with pytest.raises(NotFound) as caught:
         selectors.item_detail_by_number("5310-57-999-9999")
     assert caught.value.code == "ITEM_NOT_FOUND"
+
+
+@pytest.mark.django_db
+def test_detail_keeps_a_whole_number_value_a_float():
+    """PostgreSQL hands related rows over as JSON, where 2.0 is written as 2."""
+    item = make_item()
+    services.characteristic_set(actor=None, item=item, code="THDD", raw="2000 mm")
+    detail, _version = selectors.item_detail_by_number(item.niin)
+    (value,) = [v["value"] for v in detail["characteristics"] if v["code"] == "THDD"]
+    assert (value, type(value)) == (2.0, float)
