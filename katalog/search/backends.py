@@ -267,15 +267,12 @@ def fuzzy_reference_candidates(
         pieces = []
     with default_connection.cursor() as cursor:
         if is_postgres():
-            narrowing, params = "", []
-            if pieces:
-                narrowing = " AND (" + " OR ".join(["key LIKE %s"] * len(pieces)) + ")"
-                params = ["%" + _like_escape(piece) + "%" for piece in pieces]
+            where, params = _postgres_fuzzy_condition(key, pieces)
             cursor.execute(
-                "SELECT id, item_id, key FROM catalog_reference WHERE key %% %s" + narrowing
-                + " ORDER BY similarity(key, %s) DESC, id LIMIT %s",
-                [key, *params, key, limit],
-            )  # fmt: skip
+                f"SELECT id, item_id, key FROM catalog_reference WHERE {where}"
+                " ORDER BY similarity(key, %s) DESC, id LIMIT %s",
+                [*params, key, limit],
+            )
             return [tuple(row) for row in cursor.fetchall()]
         if pieces:
             match = " OR ".join(
@@ -293,6 +290,19 @@ def fuzzy_reference_candidates(
             [match, limit],
         )
         return [tuple(row) for row in cursor.fetchall()]
+
+
+def _postgres_fuzzy_condition(key: str, pieces: list[str]) -> tuple[str, list[str]]:
+    """Where a key within the pieces' edit distance must be: edits that spare the first piece
+    leave it as the key's prefix (the pattern b-tree reads that range), edits that spare the
+    last leave it as the suffix, and the middle pieces stay whole somewhere inside (both read
+    through the trigram index). Without pieces: trigram similarity, which reads the posting
+    lists of every trigram of `key` (seconds for a common one among 20 million keys)."""
+    if not pieces:
+        return "key %% %s", [key]
+    first, *middle, last = pieces
+    patterns = [_like_escape(first) + "%", *("%" + _like_escape(p) + "%" for p in middle), "%" + _like_escape(last)]
+    return " OR ".join(["key LIKE %s"] * len(patterns)), patterns
 
 
 def _like_escape(text: str) -> str:

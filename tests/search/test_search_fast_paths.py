@@ -28,6 +28,29 @@ def test_search_fuzzy_candidates_hold_every_key_within_the_edit_distance(catalog
     assert page.hits[0]["matched_by"] == "reference_fuzzy"
 
 
+def _one_edit_variants(key: str) -> set[str]:
+    substituted = {key[:i] + "W" + key[i + 1 :] for i in range(len(key))}
+    deleted = {key[:i] + key[i + 1 :] for i in range(len(key))}
+    inserted = {key[:i] + "W" + key[i:] for i in range(len(key) + 1)}
+    return substituted | deleted | inserted
+
+
+def test_search_fuzzy_candidates_find_a_key_whatever_the_position_of_the_edits(catalogue):
+    """The pieces are looked for as prefix, inside and as suffix: an edit anywhere, including
+    at the joins of the pieces, must leave the key findable."""
+    _add_reference(catalogue, "QX7-45812-ZT")
+    key = "QX745812ZT"
+    one_away = _one_edit_variants(key)
+    two_away = {w for v in one_away for w in _one_edit_variants(v)} - one_away - {key}
+    missed = {
+        (query, edits)
+        for edits, queries in ((1, one_away), (2, sorted(two_away)[::7]))
+        for query in queries
+        if key not in {k for _r, _i, k in backends.fuzzy_reference_candidates(query, max_edits=edits)}
+    }
+    assert missed == set()
+
+
 def test_search_fuzzy_short_key_falls_back_to_shared_trigrams(catalogue):
     wanted = _add_reference(catalogue, "7Q41")
     page = search(SearchQuery(q="7Q42"), lang="en")
