@@ -1,4 +1,5 @@
-"""Batched inserts for imports: PostgreSQL COPY into a temporary table, then one
+"""Batched inserts for imports: on PostgreSQL COPY straight into the table, or, when that meets
+a conflicting row (or rows must update on conflict), COPY into a temporary table and one
 `INSERT … SELECT … ON CONFLICT`; on SQLite one `executemany` of `INSERT … ON CONFLICT`.
 
 Rows are given as unsaved model instances, or as mappings of attribute names to values (the
@@ -11,9 +12,10 @@ converter per field, prepared once per batch: going through each field's
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -37,8 +39,11 @@ def bulk_insert(
     if not objects:
         return
     fields = _columns(model)
-    convert = [_converter(f, isinstance(objects[0], Mapping)) for f in fields]
-    rows = [[value(obj) for value in convert] for obj in objects]
+    if isinstance(objects[0], Mapping):
+        rows = _mapping_rows(fields, objects)  # type: ignore[arg-type]
+    else:
+        convert = [_converter(f) for f in fields]
+        rows = [[value(obj) for value in convert] for obj in objects]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
@@ -58,24 +63,68 @@ def _columns(model: type[Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not f.primary_key]
 
 
-def _converter(field: models.Field, from_mapping: bool) -> Callable[[Any], Any]:
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+def _is_auto_now(field: models.Field) -> bool:
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
+def _is_plain(field: models.Field) -> bool:
+    return isinstance(field, PLAIN_FIELDS) and not field.choices
+
+
+def _converter(field: models.Field) -> Callable[[Model], Any]:
+    if _is_auto_now(field):
         now = field.get_db_prep_save(timezone.now(), connection)
         return lambda _obj: now
     attname = field.attname
-    plain = isinstance(field, PLAIN_FIELDS) and not field.choices
-    if from_mapping:
-        def prepare(value: Any) -> Any:
-            return value if plain else field.get_db_prep_save(value, connection)
-
-        default = prepare(field.get_default())
-        return lambda row: prepare(row[attname]) if attname in row else default
-    if plain:
+    if _is_plain(field):
         return lambda obj: getattr(obj, attname)
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
+def _mapping_rows(fields: list[models.Field], objects: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """Column values of mappings: each row is merged over the defaults and read in one
+    `itemgetter` call. Defaults and `auto_now` times are converted once per batch; of the
+    given values, only those of fields whose stored form differs from the value."""
+    def prepare(field: models.Field, value: Any) -> Any:
+        return value if _is_plain(field) else field.get_db_prep_save(value, connection)
+
+    now = timezone.now()
+    defaults = {f.attname: prepare(f, f.get_default()) for f in fields}
+    forced = {f.attname: prepare(f, now) for f in fields if _is_auto_now(f)}
+    converted = [(i, f, f.attname) for i, f in enumerate(fields) if not _is_plain(f) and not _is_auto_now(f)]
+    read = itemgetter(*(f.attname for f in fields))
+    rows = []
+    for obj in objects:
+        row = list(read({**defaults, **obj, **forced}))
+        for i, field, attname in converted:
+            if attname in obj:
+                row[i] = field.get_db_prep_save(row[i], connection)
+        rows.append(row)
+    return rows
+
+
 def _copy_insert(cursor: Any, table: str, names: str, rows: list[list[Any]], conflict: str) -> None:
+    """Importers pass only rows they did not find, so a direct COPY nearly always succeeds; the
+    staging table's second pass over every row cost as much as the COPY. Rows that must update,
+    or a conflict (a row written meanwhile by someone else), take the staged way."""
+    if "DO UPDATE" not in conflict:
+        try:
+            with transaction.atomic():
+                _copy(cursor, table, names, rows)
+            return
+        except IntegrityError:
+            if not conflict:
+                raise
+    _staged_insert(cursor, table, names, rows, conflict)
+
+
+def _copy(cursor: Any, table: str, names: str, rows: list[list[Any]]) -> None:
+    with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _staged_insert(cursor: Any, table: str, names: str, rows: list[list[Any]], conflict: str) -> None:
     staging = connection.ops.quote_name(f"load_{table.strip(chr(34))}")
     # A session temp table with the target's columns (no constraints), emptied at each commit.
     cursor.execute(
@@ -83,9 +132,7 @@ def _copy_insert(cursor: Any, table: str, names: str, rows: list[list[Any]], con
         f"AS SELECT {names} FROM {table} WITH NO DATA"
     )
     cursor.execute(f"TRUNCATE {staging}")
-    with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    _copy(cursor, staging, names, rows)
     cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}{conflict}")
 
 

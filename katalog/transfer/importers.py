@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
@@ -51,7 +51,7 @@ from katalog.transfer.models import ImportCheckpoint
 from katalog.transfer.readers import read_rows
 from katalog.transfer.seen import SeenLines
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 10000
 KEPT_ERRORS = 1000
 IMPORTABLE_STATUSES = frozenset(ItemStatus.values) - CANCELLED_STATUSES
 
@@ -317,6 +317,7 @@ def _run_batch(
         except KatalogError as exc:
             sink.add(RowError(line=line, column="", code=exc.code, message=exc.message))
     with transaction.atomic():
+        commit_without_waiting_for_disk()
         importer.write(records, sink, report)
         if importer.dry_run:
             transaction.set_rollback(True)
@@ -328,6 +329,29 @@ def _run_batch(
             checkpoint.save(update_fields=["last_line", "counts", "updated_at"])
         # Reported before the commit, so a committed batch always has its rejections on file.
         sink.flush()
+
+
+def items_by_niin(niins: Iterable[str], *columns: str) -> list[tuple]:
+    """`(niin, *columns)` of the items with these identification numbers. On PostgreSQL the
+    numbers travel as one array: an `IN` list of 10,000 parameters took longer to build and
+    parse than the index reads themselves."""
+    niins = list(niins)
+    if connection.vendor != "postgresql" or any("__" in c for c in columns):  # joins: the ORM
+        return list(Item.objects.filter(niin__in=niins).values_list("niin", *columns))
+    names = ", ".join(Item._meta.get_field(c).column for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT niin, {names} FROM catalog_item WHERE niin = ANY(%s)", [niins])
+        return cursor.fetchall()
+
+
+def commit_without_waiting_for_disk() -> None:
+    """On PostgreSQL, let this transaction's commit return before its WAL reaches the disk
+    (55 ms for 10,000 items). A crash can then lose the last batches, but only together with
+    their checkpoint, which shares their transaction: the resumed run loads them again. The
+    import's final, ordinary commit waits for everything written before it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -433,9 +457,7 @@ class ItemImporter(BaseImporter):
         )
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
-        existing = dict(
-            Item.objects.filter(niin__in=[r.niin for _l, r in records]).values_list("niin", "id")
-        )
+        existing = dict(items_by_niin([r.niin for _l, r in records], "id"))
         names_by_id = {
             i.id: i for i in ItemName.objects.filter(id__in={r.item_name_id for _l, r in records})
         }
@@ -499,7 +521,7 @@ class ItemImporter(BaseImporter):
         if not records:
             return
         created = [r.niin for r in records if r.niin not in existing]
-        ids = dict(Item.objects.filter(niin__in=created).values_list("niin", "id")) | existing
+        ids = dict(items_by_niin(created, "id")) | existing
         rows = [
             ManagementData(
                 item_id=ids[r.niin],
@@ -679,12 +701,7 @@ class ReferenceImporter(BaseImporter):
             except ValidationFailed:
                 pass
             codes.add(pick(row, "manufacturer_code", "cage_code")[1].upper())
-        self.items = {
-            n: (i, b)
-            for n, i, b in Item.objects.filter(niin__in=niins).values_list(
-                "niin", "id", "bureau_id"
-            )
-        }
+        self.items = {n: (i, b) for n, i, b in items_by_niin(niins, "id", "bureau_id")}
         self.manufacturers = dict(
             Manufacturer.objects.filter(code__in=codes).values_list("code", "id")
         )
@@ -795,9 +812,7 @@ class ItemRowsImporter(BaseImporter):
         self.seen = SeenLines()
 
     def prepare(self, batch) -> None:
-        query = Item.objects.filter(niin__in=_batch_niins(batch)).values_list(
-            "niin", *self.item_fields
-        )
+        query = items_by_niin(_batch_niins(batch), *self.item_fields)
         self.items = {niin: rest for niin, *rest in query}
 
     def item_of(self, row: dict[str, str]) -> tuple:
