@@ -11,16 +11,19 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import F, Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau, BureauCode
@@ -50,6 +53,8 @@ from katalog.transfer.bulk import bulk_insert
 from katalog.transfer.models import ImportCheckpoint
 from katalog.transfer.readers import read_rows
 from katalog.transfer.seen import SeenLines
+
+T = TypeVar("T")
 
 BATCH_SIZE = 10000
 KEPT_ERRORS = 1000
@@ -211,6 +216,9 @@ class BaseImporter:
     """Validate-then-apply for one kind of record; subclasses define both halves."""
 
     kind = ""
+    # True when `prepare` and `validate` never touch the database: the file is then read and
+    # validated in a second thread while the previous batch is written (see `read_ahead`).
+    validates_offline = False
 
     def __init__(self, *, policy: Policy, dry_run: bool) -> None:
         self.policy, self.dry_run = policy, dry_run
@@ -280,18 +288,16 @@ def run_import(
         for name in COUNTED:
             setattr(report, name, checkpoint.counts.get(name, 0))
     sink = ErrorSink(report, error_file, keep_up_to=done_line, on_reject=on_reject)
+    validated = _validated_batches(importer, batched(rows, batch_size), done_line)
+    if importer.validates_offline:
+        validated = read_ahead(validated)
     try:
-        for batch in batched(rows, batch_size):
-            committed = [row for row in batch if row[0] <= done_line]
-            fresh = batch[len(committed) :]
-            if committed:
-                # Validation state (rows seen so far in the file) is rebuilt, nothing written.
-                importer.replay(committed)
+        for size, fresh, records, rejected in validated:
             if fresh:
                 report.total += len(fresh)
-                _run_batch(importer, fresh, sink, report, checkpoint)
+                _write_batch(importer, fresh, records, rejected, sink, report, checkpoint)
             if progress:
-                progress(len(batch))
+                progress(size)
         if not importer.dry_run:
             importer.finish()
         if checkpoint:
@@ -302,20 +308,93 @@ def run_import(
     return report
 
 
-def _run_batch(
-    importer: BaseImporter, batch, sink: ErrorSink, report: ImportReport, checkpoint
-) -> None:
+Batch = list[tuple[int, dict[str, str]]]
+ValidatedBatch = tuple[int, Batch, list[tuple[int, Any]], list[RowError]]
+
+
+def _validated_batches(
+    importer: BaseImporter, batches: Iterable[Batch], done_line: int
+) -> Iterator[ValidatedBatch]:
+    """Per batch: its size, its rows not committed by an earlier run, their records and their
+    rejections."""
+    for batch in batches:
+        committed = [row for row in batch if row[0] <= done_line]
+        fresh = batch[len(committed) :]
+        if committed:
+            # Validation state (rows seen so far in the file) is rebuilt, nothing written.
+            importer.replay(committed)
+        records, rejected = _validate_batch(importer, fresh) if fresh else ([], [])
+        yield len(batch), fresh, records, rejected
+
+
+def _validate_batch(importer: BaseImporter, batch: Batch) -> tuple[list[tuple[int, Any]], list[RowError]]:
     importer.prepare(batch)
-    records = []
+    records, rejected = [], []
     for line, row in batch:
         try:
             if "__error__" in row:
                 raise RowRejected("", "INVALID_ROW", row["__error__"])
             records.append((line, importer.validate(line, row)))
         except RowRejected as exc:
-            sink.add(RowError(line=line, column=exc.column, code=exc.code, message=exc.message))
+            rejected.append(RowError(line=line, column=exc.column, code=exc.code, message=exc.message))
         except KatalogError as exc:
-            sink.add(RowError(line=line, column="", code=exc.code, message=exc.message))
+            rejected.append(RowError(line=line, column="", code=exc.code, message=exc.message))
+    return records, rejected
+
+
+def read_ahead(items: Iterator[T]) -> Iterator[T]:
+    """`items`, produced one ahead in a second thread. Reading and validating a batch is
+    Python work and writing the one before it is mostly waiting for the database, so the two
+    overlap. The producer must not use the database (its connection would be another one)."""
+    slot: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def offer(message: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                slot.put(message, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        with translation.override(language):
+            try:
+                for item in items:
+                    if not offer(("item", item)):
+                        return
+                offer(("end", None))
+            except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+                offer(("error", exc))
+
+    producer = threading.Thread(target=produce, name="import-read-ahead", daemon=True)
+    producer.start()
+    try:
+        while True:
+            kind, value = slot.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        producer.join()
+
+
+def _write_batch(
+    importer: BaseImporter,
+    batch: Batch,
+    records: list[tuple[int, Any]],
+    rejected: list[RowError],
+    sink: ErrorSink,
+    report: ImportReport,
+    checkpoint,
+) -> None:
+    for error in rejected:
+        sink.add(error)
     with transaction.atomic():
         commit_without_waiting_for_disk()
         importer.write(records, sink, report)
@@ -377,6 +456,7 @@ class ItemImporter(BaseImporter):
     """Items in katalog's layout or in the public FLIS/LESO layout (`nsn, fsc, item_name, …`)."""
 
     kind = "items"
+    validates_offline = True
 
     def __init__(self, *, policy: Policy, dry_run: bool) -> None:
         super().__init__(policy=policy, dry_run=dry_run)

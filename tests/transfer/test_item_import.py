@@ -158,3 +158,49 @@ def test_manufacturer_and_reference_import(tmp_path):
     assert Reference.objects.get(number="АВС-12").key == "ABC12"
     again = import_file("references", refs)
     assert (again.created, again.skipped) == (0, 1)
+
+
+@pytest.mark.django_db
+def test_items_validated_ahead_keep_line_order_language_and_counts(tmp_path):
+    """Items are read and validated in a second thread, one batch ahead of the writing: each
+    batch must still carry its own rejections, in the reader's language."""
+    rows = [f"5310-57-000-{n:04d},10101,0" for n in range(300, 330)]
+    rows[4] = "5310-57-000-03X4,10101,0"
+    rows[17] = rows[3]  # a duplicate three batches later
+    path = write(tmp_path, "ahead.csv", "catalogue_number,item_name_code,status\n" + "\n".join(rows) + "\n")
+    errors = tmp_path / "errors.csv"
+    with translation.override("ru"):
+        report = import_file("items", path, batch_size=4, error_file=errors)
+    assert [(e.line, e.code) for e in report.errors] == [(6, "INVALID_CATALOGUE_NUMBER"), (19, "DUPLICATE_IN_FILE")]
+    assert "строке 5" in report.errors[1].message
+    assert (report.created, report.rejected, Item.objects.filter(bureau_code="57").count()) == (28, 2, 28)
+    assert [line.split(",")[0] for line in errors.read_text(encoding="utf-8").splitlines()[1:]] == ["6", "19"]
+
+
+def test_read_ahead_hands_over_the_producers_failure_and_stops_it():
+    from katalog.transfer.importers import read_ahead
+
+    produced = []
+
+    def failing():
+        yield 1
+        yield 2
+        raise ValueError("broken row source")
+
+    with pytest.raises(ValueError, match="broken row source"):
+        list(read_ahead(failing()))
+
+    def endless():
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    taken = []
+    for value in read_ahead(endless()):
+        taken.append(value)
+        if value == 2:
+            break
+    assert taken == [0, 1, 2]
+    assert len(produced) <= 5  # one in hand, one waiting, one being made when stopped
