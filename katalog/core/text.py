@@ -10,6 +10,7 @@ The raw text is always stored too; keys are never shown.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from anyascii import anyascii
@@ -26,11 +27,14 @@ _LOOKALIKE_TO_LATIN = str.maketrans(
 _APOSTROPHES = str.maketrans({"ʻ": "'", "ʼ": "'", "‘": "'", "’": "'", "`": "'", "´": "'"})
 
 
+# Exactly the characters for which `str.isalnum()` is false (`\w` is alphanumeric or "_").
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def code_key(raw: str) -> str:
     """Normalised search key of a reference number or code (see module docstring)."""
     text = unicodedata.normalize("NFKC", raw).upper()
-    kept = "".join(ch for ch in text if ch.isalnum())
-    return kept.translate(_LOOKALIKE_TO_LATIN)
+    return _NOT_ALNUM.sub("", text).translate(_LOOKALIKE_TO_LATIN)
 
 
 def ascii_code_key(raw: str) -> str:

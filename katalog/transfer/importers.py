@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Model
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -57,6 +57,7 @@ from katalog.transfer.seen import SeenLines
 T = TypeVar("T")
 
 BATCH_SIZE = 10000
+SQLITE_PARAMETERS = 10000
 KEPT_ERRORS = 1000
 IMPORTABLE_STATUSES = frozenset(ItemStatus.values) - CANCELLED_STATUSES
 
@@ -411,16 +412,32 @@ def _write_batch(
 
 
 def items_by_niin(niins: Iterable[str], *columns: str) -> list[tuple]:
-    """`(niin, *columns)` of the items with these identification numbers. On PostgreSQL the
-    numbers travel as one array: an `IN` list of 10,000 parameters took longer to build and
-    parse than the index reads themselves."""
-    niins = list(niins)
-    if connection.vendor != "postgresql" or any("__" in c for c in columns):  # joins: the ORM
-        return list(Item.objects.filter(niin__in=niins).values_list("niin", *columns))
-    names = ", ".join(Item._meta.get_field(c).column for c in columns)
+    """`(niin, *columns)` of the items with these identification numbers."""
+    if any("__" in c for c in columns):  # a value across a relation: the ORM writes the join
+        return list(Item.objects.filter(niin__in=list(niins)).values_list("niin", *columns))
+    return rows_matching(Item, "niin", niins, ["niin", *columns])
+
+
+def rows_matching(model: type[Model], field: str, values: Iterable[Any], columns: list[str]) -> list[tuple]:
+    """`columns` of the rows whose `field` is one of `values`, in plain SQL: building a Django
+    `IN` of 10,000 values cost more than the index reads. PostgreSQL takes the values as one
+    array; SQLite as parameters, in chunks below its limit."""
+    values = list(values)
+    if not values:
+        return []
+    meta = model._meta
+    names = ", ".join(meta.get_field(c).column for c in columns)
+    head = f"SELECT {names} FROM {meta.db_table} WHERE {meta.get_field(field).column}"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT niin, {names} FROM catalog_item WHERE niin = ANY(%s)", [niins])
-        return cursor.fetchall()
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{head} = ANY(%s)", [values])
+            return cursor.fetchall()
+        found = []
+        for start in range(0, len(values), SQLITE_PARAMETERS):
+            chunk = values[start : start + SQLITE_PARAMETERS]
+            cursor.execute(f"{head} IN ({', '.join(['%s'] * len(chunk))})", chunk)
+            found += cursor.fetchall()
+        return found
 
 
 def commit_without_waiting_for_disk() -> None:
@@ -769,29 +786,32 @@ class ReferenceImporter(BaseImporter):
         super().__init__(policy=policy, dry_run=dry_run)
         self.items: dict[str, tuple[int, int]] = {}
         self.manufacturers: dict[str, int] = {}
+        self.niin_of: dict[str, str] = {}  # the batch's catalogue numbers as written → parsed
         self.seen = SeenLines()
 
     def prepare(self, batch) -> None:
-        niins, codes = set(), set()
+        self.niin_of, codes = {}, set()
         for _line, row in batch:
+            text = pick(row, "catalogue_number", "nsn")[1]
             try:
-                niins.add(
-                    rules.parse_catalogue_number(pick(row, "catalogue_number", "nsn")[1]).niin
-                )
+                self.niin_of[text] = rules.parse_catalogue_number(text).niin
             except ValidationFailed:
                 pass
             codes.add(pick(row, "manufacturer_code", "cage_code")[1].upper())
-        self.items = {n: (i, b) for n, i, b in items_by_niin(niins, "id", "bureau_id")}
+        found = items_by_niin(set(self.niin_of.values()), "id", "bureau_id")
+        self.items = {n: (i, b) for n, i, b in found}
         self.manufacturers = dict(
             Manufacturer.objects.filter(code__in=codes).values_list("code", "id")
         )
 
     def validate(self, line: int, row: dict[str, str]) -> ReferenceRecord:
         column, text = pick(row, "catalogue_number", "nsn")
-        try:
-            niin = rules.parse_catalogue_number(text).niin
-        except ValidationFailed as exc:
-            raise RowRejected(column, exc.code, exc.message) from None
+        niin = self.niin_of.get(text)
+        if niin is None:
+            try:
+                niin = rules.parse_catalogue_number(text).niin
+            except ValidationFailed as exc:
+                raise RowRejected(column, exc.code, exc.message) from None
         if niin not in self.items:
             raise RowRejected(
                 column, "ITEM_NOT_FOUND", _("no item with catalogue number %(n)s") % {"n": text}
@@ -830,8 +850,8 @@ class ReferenceImporter(BaseImporter):
         existing: set[tuple[int, int, str]] = set()
         # By key alone (one index probe per key), then the pair: an IN over manufacturers and
         # keys together is a cross product that probes the pair index millions of times.
-        query = Reference.objects.filter(key__in={k for _m, k in mfr_keys}).values_list(
-            "manufacturer_id", "key", "item_id", "number"
+        query = rows_matching(
+            Reference, "key", {k for _m, k in mfr_keys}, ["manufacturer_id", "key", "item_id", "number"]
         )
         for mfr, key, item, number in query:
             if (mfr, key) not in mfr_keys:
