@@ -73,7 +73,10 @@ def database_from_url(url: str) -> dict:
             # (a round trip that cost a fifth of a served item lookup): after a server restart,
             # the first request of each worker thread fails and the connection is replaced.
             "CONN_MAX_AGE": 600,
-            "OPTIONS": {"application_name": "katalog"},
+            # No JIT compilation: every query here reads a bounded set of rows, yet large
+            # tables push cost estimates over the JIT threshold, and compiling took 35 ms of
+            # a search whose reads took 15.
+            "OPTIONS": {"application_name": "katalog", "options": "-c jit=off"},
             # Separate test database names let several test runs share one server.
             "TEST": {"NAME": os.environ.get("KATALOG_TEST_DB_NAME") or None},
         }

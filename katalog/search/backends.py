@@ -62,6 +62,7 @@ _SQLITE_TRIGGERS = {
 _POSTGRES_SCHEMA = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE EXTENSION IF NOT EXISTS fuzzystrmatch",
     "DROP INDEX IF EXISTS search_item_tsv_idx",  # the expression index of earlier versions
     "CREATE INDEX IF NOT EXISTS search_item_vector_idx ON catalog_item USING gin (search_vector)",
     "CREATE INDEX IF NOT EXISTS search_reference_key_trgm_idx ON catalog_reference "
@@ -267,7 +268,14 @@ def fuzzy_reference_candidates(
         pieces = []
     with default_connection.cursor() as cursor:
         if is_postgres():
-            where, params = _postgres_fuzzy_condition(key, pieces)
+            if pieces:
+                # The near keys first, then their rows: in one statement the planner guessed
+                # 200,000 keys for a common suffix and hashed the whole table (4 s).
+                cursor.execute(*_postgres_near_keys(key, pieces, max_edits))
+                near = [k for (k,) in cursor.fetchall()]
+                where, params = "key = ANY(%s)", [near]
+            else:
+                where, params = "key %% %s", [key]
             cursor.execute(
                 f"SELECT id, item_id, key FROM catalog_reference WHERE {where}"
                 " ORDER BY similarity(key, %s) DESC, id LIMIT %s",
@@ -292,17 +300,19 @@ def fuzzy_reference_candidates(
         return [tuple(row) for row in cursor.fetchall()]
 
 
-def _postgres_fuzzy_condition(key: str, pieces: list[str]) -> tuple[str, list[str]]:
-    """Where a key within the pieces' edit distance must be: edits that spare the first piece
+def _postgres_near_keys(key: str, pieces: list[str], max_edits: int | None) -> tuple[str, list]:
+    """SQL of the distinct keys within `max_edits` of `key`. Edits that spare the first piece
     leave it as the key's prefix (the pattern b-tree reads that range), edits that spare the
     last leave it as the suffix, and the middle pieces stay whole somewhere inside (both read
-    through the trigram index). Without pieces: trigram similarity, which reads the posting
-    lists of every trigram of `key` (seconds for a common one among 20 million keys)."""
-    if not pieces:
-        return "key %% %s", [key]
+    through the trigram index). Each part keeps only the keys within the distance, tested on
+    the index entry itself: a common prefix (`DIN9`) holds 38,000 keys, and fetching their rows
+    to rank them took 130 ms. (Trigram similarity alone reads the posting lists of every
+    trigram of `key`: seconds for a common one among 20 million keys.)"""
     first, *middle, last = pieces
     patterns = [_like_escape(first) + "%", *("%" + _like_escape(p) + "%" for p in middle), "%" + _like_escape(last)]
-    return " OR ".join(["key LIKE %s"] * len(patterns)), patterns
+    near = "levenshtein_less_equal(key, %s, %s) <= %s"
+    sql = " UNION ".join([f"SELECT key FROM catalog_reference WHERE key LIKE %s AND {near}"] * len(patterns))
+    return sql, [value for pattern in patterns for value in (pattern, key, max_edits, max_edits)]
 
 
 def _like_escape(text: str) -> str:

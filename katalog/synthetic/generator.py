@@ -310,6 +310,7 @@ def generate_catalogue(
             if progress:
                 progress(len(chunk))
     writers.sync_id_sequence(Item)
+    writers.analyze(LOADED_TABLES)
     report.items = tables["items"].count
     report.values = tables["values"].count
     report.references = tables["references"].count

@@ -175,6 +175,15 @@ def indexes_suspended(tables: Sequence[str], enabled: bool) -> Iterator[None]:
                 cursor.execute(sql)
 
 
+def analyze(tables: Sequence[str]) -> None:
+    """Refresh the planner's statistics after a large load. Until autovacuum gets to it, a
+    table of 18 million registrations looked like one of 90,000 without an end date, and the
+    search facets chose a full scan of it (5 s instead of 10 ms)."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 class CsvWriter:
     """One import file with a header, in the layout `katalog import` reads."""
 
