@@ -40,11 +40,20 @@ def os_name() -> str:
     return f"{pretty or platform.system()} (kernel {platform.release()})"
 
 
+# The server settings the figures depend on most (a production server raises the defaults).
+SERVER_SETTINGS = ("shared_buffers", "work_mem", "max_wal_size")
+
+
 def database_version() -> str:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
-            return f"PostgreSQL {cursor.fetchone()[0]}"
+            version = cursor.fetchone()[0]
+            settings = []
+            for name in SERVER_SETTINGS:
+                cursor.execute(f"SHOW {name}")
+                settings.append(f"{name} {cursor.fetchone()[0]}")
+            return f"PostgreSQL {version} ({', '.join(settings)})"
     return f"SQLite {sqlite3.sqlite_version}"
 
 
