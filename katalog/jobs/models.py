@@ -46,6 +46,10 @@ class Job(models.Model):
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written with the progress while the job runs: a running job whose heartbeat stopped lost
+    # its worker, and `katalog worker` queues it again (see `job_requeue_stale`).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     row_version = models.PositiveIntegerField(default=1)
 

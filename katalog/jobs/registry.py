@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from katalog.core.errors import ValidationFailed
@@ -57,7 +58,9 @@ class JobContext:
         self._saved_at = 0.0
 
     def progress(self, done: int, total: int | None = None) -> None:
-        """Cheap per row: the job row is written at most about once a second."""
+        """Cheap per row: the job row is written at most about once a second. It is also the
+        job's heartbeat: a runner reports progress at least every few minutes, or a worker
+        starting meanwhile takes the job for lost and queues it again."""
         self.job.done = done
         if total is not None:
             self.job.total = total
@@ -68,8 +71,9 @@ class JobContext:
 
     def save_progress(self) -> None:
         Job.objects.filter(pk=self.job.pk).update(
-            done=self.job.done, total=self.job.total, error_count=self.job.error_count
-        )
+            done=self.job.done, total=self.job.total, error_count=self.job.error_count,
+            heartbeat_at=timezone.now(),
+        )  # fmt: skip
 
     def reject(self, line: int, column: str, code: str, message: str) -> None:
         if self._writer is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from katalog.jobs.registry import RUNNERS, JobContext, runner_for
 from katalog.jobs.storage import job_dir, jobs_dir
 
 logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
 INPUT_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".jsonl", ".ndjson"}
 
 
@@ -79,11 +81,39 @@ def job_cancel(*, actor: Any, job: Job) -> Job:
 
 
 def _claim(job_id: int) -> bool:
+    now = timezone.now()
     return bool(
         Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-            state=JobState.RUNNING, started_at=timezone.now(), row_version=F("row_version") + 1
-        )
+            state=JobState.RUNNING, started_at=now, heartbeat_at=now,
+            attempts=F("attempts") + 1, row_version=F("row_version") + 1,
+        )  # fmt: skip
     )
+
+
+@transaction.atomic
+def job_requeue_stale(*, stale_after: dt.timedelta, max_attempts: int = MAX_ATTEMPTS) -> dict[str, list[int]]:
+    """Running jobs whose heartbeat stopped more than `stale_after` ago lost their worker (it
+    was killed or the machine stopped): queue them again, so an import resumes from its last
+    committed batch; a job that was already started `max_attempts` times fails instead, so a
+    job that brings its worker down cannot do so for ever."""
+    from katalog.jobs.tasks import run_job
+
+    cutoff = timezone.now() - stale_after
+    stale = Job.objects.select_for_update().filter(state=JobState.RUNNING, heartbeat_at__lt=cutoff)
+    outcome: dict[str, list[int]] = {"requeued": [], "failed": []}
+    for job in stale.order_by("id"):
+        job.row_version += 1
+        if job.attempts >= max_attempts:
+            job.state, job.finished_at = JobState.FAILED, timezone.now()
+            job.message = "WORKER_LOST: " + _("The job stopped its worker %(n)d times") % {"n": job.attempts}
+            outcome["failed"].append(job.pk)
+        else:
+            job.state = JobState.QUEUED
+            job.message = _("Its worker stopped; queued again")
+            job.task_id = str(run_job.enqueue(job.pk).id)
+            outcome["requeued"].append(job.pk)
+        job.save(update_fields=["state", "finished_at", "message", "task_id", "row_version"])
+    return outcome
 
 
 def job_execute(job_id: int) -> Job:
@@ -111,7 +141,7 @@ def _finish(ctx: JobContext, state: JobState, summary: dict, message: str) -> Jo
     job.state, job.message, job.finished_at = state, message, timezone.now()
     job.result_name = str(summary.pop("result_name", ""))[:255]
     job.counts = summary
-    if ctx.error_path.exists():
+    if ctx.error_path.exists() and job.error_count:
         job.error_file = str(ctx.error_path.relative_to(root))
     if ctx.output_path.exists():
         job.result_file = str(ctx.output_path.relative_to(root))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from katalog.core.errors import RowError
 from katalog.jobs.registry import JobContext, job_kind
 from katalog.transfer.exporters import check_format, export_items
 from katalog.transfer.importers import BATCH_SIZE, IMPORTERS, Policy, import_file
@@ -19,12 +20,18 @@ def _import_runner(kind: str):
             done += rows
             ctx.progress(done, total)
 
+        def rejected(_error: RowError) -> None:
+            ctx.job.error_count += 1
+
+        # The import writes the error report itself: a job run again after its worker was
+        # killed resumes the import, which keeps the report rows of the committed lines.
         report = import_file(
             kind, ctx.input_path, policy=Policy(ctx.params.get("on_existing", "skip")),
             dry_run=bool(ctx.params.get("dry_run", False)), progress=advance,
-            on_reject=lambda e: ctx.reject(e.line, e.column, e.code, e.message),
+            error_file=ctx.error_path, on_reject=rejected,
             batch_size=max(1, int(ctx.params.get("batch_size", BATCH_SIZE))),
         )  # fmt: skip
+        ctx.job.error_count = report.rejected
         return report.as_dict()
 
     run.__name__ = f"import_{kind}"

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management import call_command
+from django.utils.translation import gettext as _
 
 from katalog.core.management.base import KatalogCommand
+from katalog.jobs.services import job_requeue_stale
+
+# A running job writes its progress at least every few seconds (each import batch): ten
+# minutes without it means its worker is gone.
+STALE_AFTER_SECONDS = 600.0
 
 
 class Command(KatalogCommand):
@@ -21,8 +28,17 @@ class Command(KatalogCommand):
             "--interval", type=float, default=1.0, help="seconds between polls of an empty queue"
         )
         parser.add_argument("--max-tasks", type=int, default=None)
+        parser.add_argument(
+            "--requeue-after", type=float, default=STALE_AFTER_SECONDS, metavar="SECONDS",
+            help="first queue again the running jobs whose progress stopped this long ago (their worker was lost)",
+        )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
+        outcome = job_requeue_stale(stale_after=dt.timedelta(seconds=options["requeue_after"]))
+        for job_id in outcome["requeued"]:
+            self.stdout.write(_("job %(id)d lost its worker: queued again") % {"id": job_id})
+        for job_id in outcome["failed"]:
+            self.stdout.write(_("job %(id)d lost its worker too often: failed") % {"id": job_id})
         argv = ["--interval", str(options["interval"]), "--no-startup-delay"]
         if options["batch"]:
             argv.append("--batch")
