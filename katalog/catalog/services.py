@@ -232,7 +232,12 @@ def manufacturer_create(
 
 
 def item_search_text(name_text: str, item_name: ItemName) -> str:
-    return search_words(name_text) + " " + item_name.search_text
+    return search_text_of_item(name_text, item_name.search_text)
+
+
+def search_text_of_item(name_text: str, name_search_text: str) -> str:
+    """What search reads of an item: its own name text, then its item name's words."""
+    return search_words(name_text) + " " + name_search_text
 
 
 @transaction.atomic

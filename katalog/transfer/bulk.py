@@ -44,10 +44,39 @@ def bulk_insert(
     else:
         convert = [_converter(f) for f in fields]
         rows = [[value(obj) for value in convert] for obj in objects]
+    _insert_rows(model, fields, rows, _on_conflict(model, unique_fields, update_fields))
+
+
+def bulk_insert_values(
+    model: type[Model],
+    given: Sequence[str],
+    values: Sequence[tuple],
+    *,
+    unique_fields: Sequence[str] = (),
+    update_fields: Sequence[str] = (),
+) -> None:
+    """`bulk_insert` of rows given as tuples of the stored values of the fields `given`; the
+    other columns get their defaults. The cheapest form for millions of rows: no mapping per
+    row to merge and convert."""
+    if not values:
+        return
+    meta = model._meta
+    chosen = [meta.get_field(name) for name in given]
+    rest = [f for f in _columns(model) if f not in chosen]
+    now = timezone.now()
+    extra = tuple(_stored(f, now if _is_auto_now(f) else f.get_default()) for f in rest)
+    rows = [row + extra for row in values]
+    _insert_rows(model, chosen + rest, rows, _on_conflict(model, unique_fields, update_fields))
+
+
+def _stored(field: models.Field, value: Any) -> Any:
+    return value if _is_plain(field) else field.get_db_prep_save(value, connection)
+
+
+def _insert_rows(model: type[Model], fields: list[models.Field], rows: Sequence[Sequence[Any]], conflict: str) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
-    conflict = _on_conflict(model, unique_fields, update_fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy_insert(cursor, table, names, rows, conflict)
@@ -85,12 +114,9 @@ def _mapping_rows(fields: list[models.Field], objects: Sequence[Mapping[str, Any
     """Column values of mappings: each row is merged over the defaults and read in one
     `itemgetter` call. Defaults and `auto_now` times are converted once per batch; of the
     given values, only those of fields whose stored form differs from the value."""
-    def prepare(field: models.Field, value: Any) -> Any:
-        return value if _is_plain(field) else field.get_db_prep_save(value, connection)
-
     now = timezone.now()
-    defaults = {f.attname: prepare(f, f.get_default()) for f in fields}
-    forced = {f.attname: prepare(f, now) for f in fields if _is_auto_now(f)}
+    defaults = {f.attname: _stored(f, f.get_default()) for f in fields}
+    forced = {f.attname: _stored(f, now) for f in fields if _is_auto_now(f)}
     converted = [(i, f, f.attname) for i, f in enumerate(fields) if not _is_plain(f) and not _is_auto_now(f)]
     read = itemgetter(*(f.attname for f in fields))
     rows = []

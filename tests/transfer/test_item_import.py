@@ -100,7 +100,7 @@ def test_windows_1251_file_with_semicolons(tmp_path):
 
 @pytest.mark.django_db
 def test_new_numbers_never_collide_with_imported_ones(tmp_path):
-    import_file("items", write(tmp_path, "i.csv", "catalogue_number\n5310-57-000-5000\n"))
+    import_file("items", write(tmp_path, "i.csv", "catalogue_number\n5310-57-000-5000\n5310-57-000-0007\n"))
     from tests.factories import make_item
 
     assert make_item("RU").serial == 5001
