@@ -137,10 +137,12 @@ def lookup_figures(samples: int, seed: int) -> list[Figure]:
 
 def fuzzy_figure(api: tuple[Any, Any], refs: list[tuple], rng: random.Random) -> Figure:
     search, query_class = api
-    cases = [
-        (mistype(number, rng), item_id, key)
-        for number, key, item_id in refs[: max(50, len(refs) // 4)]
-    ]
+    size = max(50, len(refs) // 4)
+    cases = [(mistype(number, rng), item_id, key) for number, key, item_id in refs[:size]]
+    # Warmed on other numbers, mistyped the same way: the index's upper levels and common
+    # parts are in memory as on a server in use, the pages of the timed numbers are not.
+    for number, _key, _item in refs[size : 2 * size]:
+        search(query_class(q=mistype(number, rng), limit=10), lang="en")
     found = 0
 
     def run(case: tuple[str, int, str]) -> None:
@@ -155,7 +157,7 @@ def fuzzy_figure(api: tuple[Any, Any], refs: list[tuple], rng: random.Random) ->
         [code_key(c[2]) for c in cases],
     )
     figure = latency_figure(
-        "fuzzy reference number (one character mistyped), top 10", samples, floor, 50, "p95"
+        f"fuzzy reference number (one character mistyped), top 10, after {len(refs[size:2 * size])} others", samples, floor, 50, "p95"
     )
     figure.result += f"; original item in the top 10 for {found / len(cases):.0%} of {len(cases)}"
     return figure
