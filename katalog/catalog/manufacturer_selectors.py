@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.core.errors import NotFound
 from katalog.core.text import search_terms
-from katalog.refdata.selectors import Page, keyset_page
+from katalog.core.paging import Page, keyset_page
 
 
 def manufacturer_list(

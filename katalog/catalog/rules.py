@@ -6,15 +6,17 @@ import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.text import is_separator
 
 NUMBER_GROUPS = (("supply_class", 4), ("bureau_code", 2), ("serial", 3), ("serial", 4))
+# Marked for extraction here, translated where a message uses them.
 PART_LABELS = {
-    "supply_class": "supply class part",
-    "bureau_code": "bureau code part",
-    "serial": "serial part",
+    "supply_class": gettext_noop("supply class part"),
+    "bureau_code": gettext_noop("bureau code part"),
+    "serial": gettext_noop("serial part"),
 }
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from katalog.core.errors import NotFound
 from katalog.core.text import search_terms
 from katalog.names.models import Characteristic, IdentificationGuide, ItemName, ItemNameClass, ReplyCode
-from katalog.refdata.selectors import Page, keyset_page
+from katalog.core.paging import Page, keyset_page
 
 
 def item_name_list(*, q: str = "", after: str | None = None, limit: int | None = None) -> Page[ItemName]:

@@ -73,3 +73,16 @@ def test_wrong_length_is_rejected(digits):
 )
 def test_manufacturer_code_patterns(code, patterns, ok):
     assert manufacturer_code_matches(code, patterns) is ok
+
+
+@pytest.mark.parametrize(
+    ("language", "label"),
+    [("ru", "код органа по каталогизации"), ("kk", "каталогтау органының коды"), ("uz", "kataloglashtirish organi kodi")],
+)
+def test_a_bad_part_is_named_in_the_readers_language(language, label):
+    from django.utils import translation
+
+    with translation.override(language), pytest.raises(ValidationFailed) as caught:
+        parse_catalogue_number("6730-LS-123-4567")
+    assert caught.value.message.count(label) == 1
+    assert "part" not in caught.value.message

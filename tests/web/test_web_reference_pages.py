@@ -22,9 +22,9 @@ def test_manufacturer_list_filters_by_code_prefix_and_pages_by_key(client):
 
 
 def test_manufacturer_list_offers_a_next_page_only_when_there_is_one(client, monkeypatch):
-    from katalog.refdata import selectors as reads
+    from katalog.core import paging
 
-    monkeypatch.setattr(reads, "PAGE_SIZE", 2)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
     for code in ("A100F", "A101F", "A102F"):
         ManufacturerFactory(code=code)
     _, text = page(client, "/manufacturers/", prefix="A10")

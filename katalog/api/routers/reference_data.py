@@ -14,7 +14,7 @@ from katalog.core.i18n import pick_text
 from katalog.names import selectors as names
 from katalog.names.models import Characteristic, IdentificationGuide, ItemName
 from katalog.refdata import selectors as refdata
-from katalog.refdata.selectors import Page
+from katalog.core.paging import Page
 
 router = Router(tags=["reference data"])
 
