@@ -7,10 +7,10 @@ the catalogue tables) kept in sync by triggers, so every write path (services, b
 - `search_reference_trgm` over `catalog_reference.key` (trigram): fuzzy reference numbers.
 PostgreSQL: a stored generated column `catalog_item.search_vector` (`to_tsvector('simple',
 search_text)`), GIN indexes on it and on `key gin_trgm_ops`, and a b-tree on `reverse(key)` need
-no sync at all; `pg_trgm`, `unaccent` and `fuzzystrmatch` are created if missing. The vector is stored, not an index expression, because a
-common word matches a few per cent of the catalogue: the planner then walks the items in id
-order and tests each row, and parsing the text again for every row cost 3 µs a row (400 ms for
-the first 2,000 matches of "гайка" among 10 million items).
+no sync at all; `pg_trgm`, `unaccent` and `fuzzystrmatch` are created if missing. The vector is
+stored, not an index expression, because a common word matches a few per cent of the catalogue:
+the planner then walks the items in id order and tests each row, and parsing the text again for
+every row cost 3 µs a row (400 ms for the first 2,000 matches of "гайка" among 10 million items).
 
 Django rebuilds a SQLite table when a later migration alters it, which drops triggers and
 indexes it does not know of; `ensure_search_schema` runs after every `migrate` and puts them
