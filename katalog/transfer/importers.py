@@ -306,6 +306,7 @@ def run_import(
             checkpoint.finished = True
             checkpoint.save(update_fields=["finished", "updated_at"])
     finally:
+        validated.close()  # stops the read-ahead thread at once when writing failed
         sink.close()
     return report
 

@@ -204,3 +204,22 @@ def test_read_ahead_hands_over_the_producers_failure_and_stops_it():
             break
     assert taken == [0, 1, 2]
     assert len(produced) <= 5  # one in hand, one waiting, one being made when stopped
+
+
+@pytest.mark.django_db
+def test_a_failed_write_stops_the_read_ahead_thread(tmp_path, monkeypatch):
+    import threading
+
+    from katalog.transfer.importers import ItemImporter
+
+    def broken_write(self, records, sink, report):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ItemImporter, "write", broken_write)
+    rows = "\n".join(f"5310-57-000-{n:04d},10101,0" for n in range(400, 440))
+    path = write(tmp_path, "many.csv", "catalogue_number,item_name_code,status\n" + rows + "\n")
+    with pytest.raises(RuntimeError, match="disk full") as caught:
+        import_file("items", path, batch_size=4)
+    # The traceback still holds the import's frame, and with it the read-ahead generator.
+    assert caught.value.__traceback__ is not None
+    assert [t for t in threading.enumerate() if t.name == "import-read-ahead"] == []
