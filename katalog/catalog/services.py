@@ -240,6 +240,25 @@ def search_text_of_item(name_text: str, name_search_text: str) -> str:
     return search_words(name_text) + " " + name_search_text
 
 
+class ItemSearchTexts:
+    """`search_text_of_item` remembered per (item name, name text), for bulk loads: catalogues
+    repeat a few thousand names over millions of items. Forgets all past `kept` entries, so
+    memory stays bounded whatever the input."""
+
+    def __init__(self, kept: int = 100_000) -> None:
+        self.kept = kept
+        self.cache: dict[tuple[int, str], str] = {}
+
+    def __call__(self, item_name_id: int, name_search_text: str, name_text: str) -> str:
+        key = (item_name_id, name_text)
+        text = self.cache.get(key)
+        if text is None:
+            if len(self.cache) >= self.kept:
+                self.cache.clear()
+            text = self.cache[key] = search_text_of_item(name_text, name_search_text)
+        return text
+
+
 @transaction.atomic
 def item_create(
     *,

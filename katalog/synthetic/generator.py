@@ -19,8 +19,8 @@ from django.db import transaction
 
 from katalog.catalog.models import CharacteristicValue, Item, Manufacturer, Reference, Registration
 from katalog.catalog.services import (
+    ItemSearchTexts,
     allocate_serial_block,
-    item_search_text,
     manufacturer_search_text,
 )
 from katalog.core.text import ascii_code_key, code_key
@@ -220,20 +220,6 @@ def number_chunk(items: list[PlannedItem]) -> None:
             item.serial = serial
 
 
-class SearchTexts:
-    """`item_search_text` per (name, text): a catalogue repeats few names, so cache them."""
-
-    def __init__(self) -> None:
-        self.cache: dict[tuple[int, str], str] = {}
-
-    def __call__(self, name: NameInfo, name_text: str) -> str:
-        key = (name.obj.pk, name_text)
-        text = self.cache.get(key)
-        if text is None:
-            text = self.cache[key] = item_search_text(name_text, name.obj)
-        return text
-
-
 # --- into the database ----------------------------------------------------------------------
 
 
@@ -298,7 +284,7 @@ def generate_catalogue(
         "registrations": writers.TableWriter(Registration, REGISTRATION_FIELDS),
     }
     first_id = writers.next_id(Item)
-    texts = SearchTexts()
+    texts = ItemSearchTexts()
     dates = [writers.adapt_date(REGISTERED_SINCE + dt.timedelta(days=d)) for d in range(5000)]
     bulk = items >= max(SUSPEND_INDEX_FROM, first_id)
     with writers.search_index_suspended(bulk), writers.indexes_suspended(LOADED_TABLES, bulk):
@@ -324,7 +310,7 @@ def write_chunk(
     tables,
     makers: ManufacturerSet,
     first_id: int,
-    texts: SearchTexts,
+    texts: ItemSearchTexts,
     dates,
 ) -> None:
     item_rows, value_rows, reference_rows, registration_rows = [], [], [], []
@@ -332,7 +318,7 @@ def write_chunk(
         item_id = first_id + item.ordinal
         item_rows.append((
             item_id, item.niin, item.supply_class, item.bureau.code, item.serial, item.name.obj.pk,
-            item.name_text, item.identification_type, "0", item.bureau.id, texts(item.name, item.name_text),
+            item.name_text, item.identification_type, "0", item.bureau.id, texts(item.name.obj.pk, item.name.obj.search_text, item.name_text),
         ))  # fmt: skip
         for characteristic_id, parsed in item.values:
             value_rows.append((item_id, characteristic_id, *parsed))

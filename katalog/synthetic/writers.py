@@ -17,7 +17,8 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Model
-from django.utils import timezone
+
+from katalog.transfer.bulk import default_columns
 
 
 def is_postgres() -> bool:
@@ -36,23 +37,10 @@ class TableWriter:
     """Writes tuples for `fields` (model field names) plus constant defaults for the rest."""
 
     def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
-        meta = model._meta
-        self.table = meta.db_table
-        given = [meta.get_field(name) for name in fields]
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        self.extra_columns: list[str] = []
-        extra_values: list[Any] = []
-        for field in meta.concrete_fields:
-            if field in given or (field.primary_key and field.auto_created):
-                continue
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                value = now
-            else:
-                value = field.get_db_prep_save(field.get_default(), connection)
-            self.extra_columns.append(field.column)
-            extra_values.append(value)
-        self.extra = tuple(extra_values)
-        self.columns = [f.column for f in given] + self.extra_columns
+        self.table = model._meta.db_table
+        given = [model._meta.get_field(name) for name in fields]
+        rest, self.extra = default_columns(model, given)
+        self.columns = [f.column for f in given + rest]
         self.count = 0
 
     def write(self, rows: Iterable[tuple]) -> None:

@@ -60,13 +60,18 @@ def bulk_insert_values(
     row to merge and convert."""
     if not values:
         return
-    meta = model._meta
-    chosen = [meta.get_field(name) for name in given]
-    rest = [f for f in _columns(model) if f not in chosen]
-    now = timezone.now()
-    extra = tuple(_stored(f, now if _is_auto_now(f) else f.get_default()) for f in rest)
+    chosen = [model._meta.get_field(name) for name in given]
+    rest, extra = default_columns(model, chosen)
     rows = [row + extra for row in values]
     _insert_rows(model, chosen + rest, rows, _on_conflict(model, unique_fields, update_fields))
+
+
+def default_columns(model: type[Model], given: Sequence[models.Field]) -> tuple[list[models.Field], tuple]:
+    """The model's columns other than `given` (and an automatic primary key), with the stored
+    value each takes in a row that does not give it: its default, or now for `auto_now`."""
+    now = timezone.now()
+    rest = [f for f in model._meta.concrete_fields if f not in given and not (f.primary_key and f.auto_created)]
+    return rest, tuple(_stored(f, now if _is_auto_now(f) else f.get_default()) for f in rest)
 
 
 def _stored(field: models.Field, value: Any) -> Any:

@@ -39,8 +39,8 @@ from katalog.catalog.models import (
     Registration,
 )
 from katalog.catalog.services import (
+    ItemSearchTexts,
     check_manufacturer_code,
-    search_text_of_item,
     manufacturer_search_text,
     raise_serial_floor,
 )
@@ -58,7 +58,6 @@ T = TypeVar("T")
 
 BATCH_SIZE = 10000
 SQLITE_PARAMETERS = 10000
-SEARCH_TEXTS_KEPT = 100_000
 KEPT_ERRORS = 1000
 IMPORTABLE_STATUSES = frozenset(ItemStatus.values) - CANCELLED_STATUSES
 
@@ -491,7 +490,7 @@ class ItemImporter(BaseImporter):
         self.names = dict(ItemName.objects.values_list("code", "id"))
         # The search text is made while validating, in the read-ahead thread (see `read_ahead`).
         self.name_search_texts = dict(ItemName.objects.values_list("id", "search_text"))
-        self.search_texts: dict[tuple[int, str], str] = {}
+        self.search_texts = ItemSearchTexts()
         self.code_holders = self._code_holders()
         self.seen = SeenLines()
         # The highest serial met in the file per bureau code; the counters are raised to them
@@ -559,7 +558,7 @@ class ItemImporter(BaseImporter):
             bureau_id=bureau_id,
             item_name_id=item_name_id,
             name_text=name_text,
-            search_text=self._search_text(item_name_id, name_text),
+            search_text=self.search_texts(item_name_id, self.name_search_texts[item_name_id], name_text),
             identification_type=row.get("identification_type") or "2",
             status=status,
             unit_of_issue=unit_of_issue(row.get("unit_of_issue", "")),
@@ -569,16 +568,6 @@ class ItemImporter(BaseImporter):
             )
             or None,
         )
-
-    def _search_text(self, item_name_id: int, name_text: str) -> str:
-        """Remembered per name: catalogues repeat a few thousand names over millions of items."""
-        key = (item_name_id, name_text)
-        text = self.search_texts.get(key)
-        if text is None:
-            if len(self.search_texts) >= SEARCH_TEXTS_KEPT:
-                self.search_texts.clear()
-            text = self.search_texts[key] = search_text_of_item(name_text, self.name_search_texts[item_name_id])
-        return text
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
         existing = dict(items_by_niin([r.niin for _l, r in records], "id"))
