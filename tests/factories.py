@@ -30,12 +30,20 @@ class ManufacturerFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("code",)
 
     code = factory.Sequence(lambda n: f"A{n:03d}F")
-    names = factory.LazyAttribute(lambda o: {"en": f"Maker {o.code}", "ru": f"Изготовитель {o.code}"})
+    names = factory.LazyAttribute(
+        lambda o: {"en": f"Maker {o.code}", "ru": f"Изготовитель {o.code}"}
+    )
     country_id = "RU"
     bureau = factory.LazyFunction(lambda: bureau("RU"))
 
 
-def make_item(bureau_key: str = "RU", supply_class: str = "5310", item_name_code: str = "10101", **kwargs) -> Item:
+def make_item(
+    bureau_key: str = "RU", supply_class: str = "5310", item_name_code: str = "10101", **kwargs
+) -> Item:
     return services.item_create(
-        actor=None, bureau=bureau(bureau_key), supply_class=supply_class, item_name_code=item_name_code, **kwargs
+        actor=None,
+        bureau=bureau(bureau_key),
+        supply_class=supply_class,
+        item_name_code=item_name_code,
+        **kwargs,
     )

@@ -84,11 +84,18 @@ def clone_environment(venv: Path, source: Path) -> Path:
 
 def test_readme_tour_on_a_clean_clone(clone):
     target, env = clone
-    init = subprocess.run(["katalog", "init"], cwd=target, env=env, capture_output=True, text=True, timeout=600)
+    init = subprocess.run(
+        ["katalog", "init"], cwd=target, env=env, capture_output=True, text=True, timeout=600
+    )
     assert init.returncode == 0, init.stderr
-    again = subprocess.run(["katalog", "init"], cwd=target, env=env, capture_output=True, text=True, timeout=600)
+    again = subprocess.run(
+        ["katalog", "init"], cwd=target, env=env, capture_output=True, text=True, timeout=600
+    )
     assert "demo-catalogue: already loaded" in again.stdout
-    assert "{'countries': 0, 'currencies': 0, 'units': 0, 'code values': 0, 'supply groups': 0, 'supply classes': 0}" in again.stdout
+    assert (
+        "{'countries': 0, 'currencies': 0, 'units': 0, 'code values': 0, 'supply groups': 0, 'supply classes': 0}"
+        in again.stdout
+    )
 
     port = free_port()
     server = subprocess.Popen(
@@ -102,7 +109,12 @@ def test_readme_tour_on_a_clean_clone(clone):
         for command, expected in steps:
             command = command.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
             result = subprocess.run(
-                ["bash", "-c", command + " 2>&1"], cwd=target, env=env, capture_output=True, text=True, timeout=300
+                ["bash", "-c", command + " 2>&1"],
+                cwd=target,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
             )
             assert result.stdout.rstrip("\n").splitlines() == expected, command
     finally:

@@ -21,7 +21,10 @@ class BureauAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = [*BaseUserAdmin.fieldsets, ("katalog", {"fields": ["bureau", "unit_system", "expert_mode"]})]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("katalog", {"fields": ["bureau", "unit_system", "expert_mode"]}),
+    ]
     list_display = ["username", "bureau", "is_staff"]
 
 
@@ -30,7 +33,15 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens of users: made here or with `katalog token create`, shown once, then only listed
     (by prefix) and revoked. The token itself is never stored."""
 
-    list_display = ["prefix", "name", "user", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    list_display = [
+        "prefix",
+        "name",
+        "user",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = ["revoked_at"]
     search_fields = ["user__username", "name", "prefix"]
     actions = ["revoke"]
@@ -47,7 +58,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        record, token = token_create(actor=request.user, user=obj.user, name=obj.name, expires_at=obj.expires_at)
+        record, token = token_create(
+            actor=request.user, user=obj.user, name=obj.name, expires_at=obj.expires_at
+        )
         obj.pk = record.pk
         obj.refresh_from_db()
         self.message_user(request, _("New token, shown only now: %(token)s") % {"token": token})

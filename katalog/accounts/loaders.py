@@ -33,5 +33,10 @@ def load_bureaus() -> int:
         )
         for r in read_csv(data_path(__file__, "bureau_codes.csv"))
     ]
-    changed += upsert(BureauCode, codes, unique_fields=["code", "valid_from"], update_fields=["bureau", "valid_to"])
+    changed += upsert(
+        BureauCode,
+        codes,
+        unique_fields=["code", "valid_from"],
+        update_fields=["bureau", "valid_to"],
+    )
     return changed

@@ -104,7 +104,9 @@ class User(AbstractUser):
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable_at(self, at: dt.datetime) -> ApiTokenQuerySet:
-        return self.filter(Q(revoked_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=at)))
+        return self.filter(
+            Q(revoked_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=at))
+        )
 
 
 class ApiToken(models.Model):

@@ -15,7 +15,9 @@ def bureau_get(key: str) -> Bureau:
     try:
         return Bureau.objects.get(key=key.upper())
     except Bureau.DoesNotExist:
-        raise NotFound(_("Unknown bureau %(key)s") % {"key": key}, code="BUREAU_NOT_FOUND") from None
+        raise NotFound(
+            _("Unknown bureau %(key)s") % {"key": key}, code="BUREAU_NOT_FOUND"
+        ) from None
 
 
 def bureau_code_holder(code: str, on: dt.date | None = None) -> Bureau:

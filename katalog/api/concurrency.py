@@ -31,7 +31,7 @@ def expected_version(request: HttpRequest) -> int:
         raise ValidationFailed(
             _("If-Match %(value)r is not an ETag of this API") % {"value": header},
             code="INVALID_IF_MATCH",
-            errors=[FieldError("If-Match", "INVALID_IF_MATCH", _("expected W/\"<version>\""))],
+            errors=[FieldError("If-Match", "INVALID_IF_MATCH", _('expected W/"<version>"'))],
         )
     return int(match.group(1))
 

@@ -137,7 +137,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def _http_404(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem_response(
-            request, status=404, code="NOT_FOUND", title=_("Not found"), detail=str(exc) or _("Not found")
+            request,
+            status=404,
+            code="NOT_FOUND",
+            title=_("Not found"),
+            detail=str(exc) or _("Not found"),
         )
 
     @api.exception_handler(IntegrityError)

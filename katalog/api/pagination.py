@@ -25,7 +25,9 @@ def encode_cursor(key: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
-def decode_cursor(cursor: str | None, size: int, kinds: tuple[type, ...] = (str, int)) -> list[Any] | None:
+def decode_cursor(
+    cursor: str | None, size: int, kinds: tuple[type, ...] = (str, int)
+) -> list[Any] | None:
     """The key a cursor carries (a list of `size` values of `kinds`); 422 INVALID_CURSOR if it
     is not one of ours."""
     if not cursor:
@@ -35,8 +37,10 @@ def decode_cursor(cursor: str | None, size: int, kinds: tuple[type, ...] = (str,
         key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8"))
     except (ValueError, UnicodeError):
         key = None
-    if not isinstance(key, list) or len(key) != size or not all(
-        isinstance(part, kinds) and not isinstance(part, bool) for part in key
+    if (
+        not isinstance(key, list)
+        or len(key) != size
+        or not all(isinstance(part, kinds) and not isinstance(part, bool) for part in key)
     ):
         raise ValidationFailed(
             _("The cursor %(cursor)r is not one this API gave out") % {"cursor": cursor[:40]},

@@ -20,5 +20,7 @@ class UnicodeJSONRenderer(JSONRenderer):
 def rendered(request: HttpRequest, response: HttpResponse, data: Any) -> HttpResponse:
     """`response` (with the headers a view set on it) carrying `data` as the API renders it,
     without validating `data` against the operation's response schema again."""
-    response.content = UnicodeJSONRenderer().render(request, data, response_status=response.status_code)
+    response.content = UnicodeJSONRenderer().render(
+        request, data, response_status=response.status_code
+    )
     return response

@@ -24,11 +24,15 @@ SENDS_ETAG = {ETAG_MARKER: True}
 PAGINATED = {PAGINATED_MARKER: True}
 
 
-def responses(ok: dict[int, Any], problem_statuses: tuple[int, ...] = READ_PROBLEMS) -> dict[int, Any]:
+def responses(
+    ok: dict[int, Any], problem_statuses: tuple[int, ...] = READ_PROBLEMS
+) -> dict[int, Any]:
     """The response map of one operation: its success bodies plus the problems it can answer."""
-    return {**ok, **{status: Problem for status in problem_statuses}}
+    return {**ok, **dict.fromkeys(problem_statuses, Problem)}
 
 
 def language(request: HttpRequest, lang: str | None) -> str:
     """`?lang=` first, else the language negotiated from Accept-Language (LocaleMiddleware)."""
-    return (lang or getattr(request, "LANGUAGE_CODE", None) or translation.get_language() or "en").split("-")[0]
+    return (
+        lang or getattr(request, "LANGUAGE_CODE", None) or translation.get_language() or "en"
+    ).split("-")[0]

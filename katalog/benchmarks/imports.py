@@ -139,7 +139,10 @@ def child_import(kind: str, path: Path) -> dict:
 def head_of(path: Path, rows: int) -> Path:
     """The file's header and first `rows` rows, streamed into a file beside it."""
     short = path.with_name(f"{path.stem}-first-{rows}{path.suffix}")
-    with path.open(encoding="utf-8", newline="") as source, short.open("w", encoding="utf-8", newline="") as target:
+    with (
+        path.open(encoding="utf-8", newline="") as source,
+        short.open("w", encoding="utf-8", newline="") as target,
+    ):
         for number, line in enumerate(source):
             if number > rows:
                 break

@@ -157,7 +157,11 @@ def fuzzy_figure(api: tuple[Any, Any], refs: list[tuple], rng: random.Random) ->
         [code_key(c[2]) for c in cases],
     )
     figure = latency_figure(
-        f"fuzzy reference number (one character mistyped), top 10, after {len(refs[size:2 * size])} others", samples, floor, 50, "p95"
+        f"fuzzy reference number (one character mistyped), top 10, after {len(refs[size : 2 * size])} others",
+        samples,
+        floor,
+        50,
+        "p95",
     )
     figure.result += f"; original item in the top 10 for {found / len(cases):.0%} of {len(cases)}"
     return figure

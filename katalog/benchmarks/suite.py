@@ -97,7 +97,7 @@ def guarded(section: str, measure: Callable[[], list[Figure]]) -> list[Figure]:
     """A section that breaks is reported as broken in the table; the other sections still run."""
     try:
         return measure()
-    except Exception as exc:  # noqa: BLE001 - any failure of the measured code belongs in the report
+    except Exception as exc:
         connection.close()  # a failed statement can leave the connection unusable (PostgreSQL)
         return [Figure(section, "failed", f"{type(exc).__name__}: {str(exc)[:300]}", met=False)]
 
@@ -118,7 +118,10 @@ def run_suite(
         ("HTTP API", lambda: serving.http_figures(options.http_seconds, options.seed)),
         ("screening", lambda: screening_figures(options.screening_sample, options.seed)),
     ]
-    path = options.out_dir / f"{started.date().isoformat()}-{connection.vendor}{'-large' if options.large else ''}.md"
+    path = (
+        options.out_dir
+        / f"{started.date().isoformat()}-{connection.vendor}{'-large' if options.large else ''}.md"
+    )
     for section, measure in sections:
         say(f"measuring: {section}")
         figures += guarded(section, measure)
@@ -127,7 +130,9 @@ def run_suite(
     return path
 
 
-def write_report(path: Path, options: SuiteOptions, started: dt.datetime, figures: list[Figure], notes: list[str]) -> None:
+def write_report(
+    path: Path, options: SuiteOptions, started: dt.datetime, figures: list[Figure], notes: list[str]
+) -> None:
     sizes = (
         f"{Item.objects.count():,} items, {Reference.objects.count():,} references, "
         f"{Manufacturer.objects.count():,} manufacturers"

@@ -68,7 +68,8 @@ def require_user_authority(actor: Any, item: Item) -> None:
     bureau = actor_bureau(actor)
     if bureau.pk != item.bureau_id and not is_registered_user(bureau.pk, item):
         raise PermissionDenied(
-            _("Your bureau is not registered as user of %(item)s") % {"item": item.catalogue_number},
+            _("Your bureau is not registered as user of %(item)s")
+            % {"item": item.catalogue_number},
             code="NOT_REGISTERED_USER",
         )
 

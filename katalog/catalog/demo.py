@@ -25,7 +25,11 @@ from katalog.catalog.models import (
     Reference,
     Registration,
 )
-from katalog.catalog.services import allocate_serial_block, item_search_text, manufacturer_search_text
+from katalog.catalog.services import (
+    allocate_serial_block,
+    item_search_text,
+    manufacturer_search_text,
+)
 from katalog.core.text import ascii_code_key, code_key
 from katalog.names.models import Characteristic, ItemName
 from katalog.names.values import parse_reply
@@ -35,9 +39,20 @@ MEMBER_STATES = ["RU", "BY", "KZ", "KG", "AM", "TJ"]
 CURRENCY = {"RU": "RUB", "BY": "BYN", "KZ": "KZT", "KG": "KGS", "AM": "AMD", "TJ": "TJS"}
 PRICE_SCALE = {"RU": 90, "BY": 3, "KZ": 480, "KG": 87, "AM": 390, "TJ": 11}
 CITIES = {
-    "RU": [("Samara", "Самара"), ("Tula", "Тула"), ("Kazan", "Казань"), ("Perm", "Пермь"), ("Omsk", "Омск")],
+    "RU": [
+        ("Samara", "Самара"),
+        ("Tula", "Тула"),
+        ("Kazan", "Казань"),
+        ("Perm", "Пермь"),
+        ("Omsk", "Омск"),
+    ],
     "BY": [("Minsk", "Минск"), ("Gomel", "Гомель"), ("Brest", "Брест"), ("Vitebsk", "Витебск")],
-    "KZ": [("Almaty", "Алматы"), ("Karaganda", "Караганда"), ("Pavlodar", "Павлодар"), ("Shymkent", "Шымкент")],
+    "KZ": [
+        ("Almaty", "Алматы"),
+        ("Karaganda", "Караганда"),
+        ("Pavlodar", "Павлодар"),
+        ("Shymkent", "Шымкент"),
+    ],
     "KG": [("Bishkek", "Бишкек"), ("Osh", "Ош"), ("Tokmok", "Токмок")],
     "AM": [("Yerevan", "Ереван"), ("Gyumri", "Гюмри"), ("Vanadzor", "Ванадзор")],
     "TJ": [("Dushanbe", "Душанбе"), ("Khujand", "Худжанд"), ("Bokhtar", "Бохтар")],
@@ -71,7 +86,10 @@ class DemoPlan:
 
 def _manufacturer_code(rng: random.Random, pattern: str, taken: set[str]) -> str:
     while True:
-        code = "".join(rng.choice(ALNUM) if ch == "*" else rng.choice("0123456789") if ch == "#" else ch for ch in pattern)
+        code = "".join(
+            rng.choice(ALNUM) if ch == "*" else rng.choice("0123456789") if ch == "#" else ch
+            for ch in pattern
+        )
         if code not in taken:
             taken.add(code)
             return code
@@ -99,8 +117,31 @@ def build_manufacturers(rng: random.Random) -> list[DemoManufacturer]:
 
 # --- characteristic values, per guide -------------------------------------------------------
 
-METRIC_THREADS = [(3, 0.5), (4, 0.7), (5, 0.8), (6, 1.0), (8, 1.25), (10, 1.5), (12, 1.75), (16, 2.0), (20, 2.5), (24, 3.0)]
-BEARINGS = [(10, 26, 8), (12, 28, 8), (15, 32, 9), (17, 35, 10), (20, 42, 12), (25, 47, 12), (25, 52, 15), (30, 55, 13), (30, 62, 16), (35, 72, 17), (40, 80, 18)]
+METRIC_THREADS = [
+    (3, 0.5),
+    (4, 0.7),
+    (5, 0.8),
+    (6, 1.0),
+    (8, 1.25),
+    (10, 1.5),
+    (12, 1.75),
+    (16, 2.0),
+    (20, 2.5),
+    (24, 3.0),
+]
+BEARINGS = [
+    (10, 26, 8),
+    (12, 28, 8),
+    (15, 32, 9),
+    (17, 35, 10),
+    (20, 42, 12),
+    (25, 47, 12),
+    (25, 52, 15),
+    (30, 55, 13),
+    (30, 62, 16),
+    (35, 72, 17),
+    (40, 80, 18),
+]
 E12 = [1.0, 1.2, 1.5, 1.8, 2.2, 2.7, 3.3, 3.9, 4.7, 5.6, 6.8, 8.2]
 
 
@@ -119,47 +160,92 @@ def replies_for(guide_code: str, rng: random.Random) -> tuple[dict[str, str], st
     if guide_code in {"G0001", "G0002", "G0003"}:
         d, p = rng.choice(METRIC_THREADS)
         if guide_code == "G0001":
-            return {"THDD": _mm(rng, d), "THDP": _mm(rng, p), "MATL": rng.choice(["STL", "STL", "SST", "BRS"]),
-                    "FINS": rng.choice(["ZNC", "NON", "BLK"]), "WDAF": _mm(rng, round(d * 1.6 + 0.5))}, f"M{d}"
+            return {
+                "THDD": _mm(rng, d),
+                "THDP": _mm(rng, p),
+                "MATL": rng.choice(["STL", "STL", "SST", "BRS"]),
+                "FINS": rng.choice(["ZNC", "NON", "BLK"]),
+                "WDAF": _mm(rng, round(d * 1.6 + 0.5)),
+            }, f"M{d}"
         if guide_code == "G0002":
             length = rng.choice([10, 12, 16, 20, 25, 30, 35, 40, 50, 60, 80])
-            return {"THDD": _mm(rng, d), "THDP": _mm(rng, p), "LNTH": _mm(rng, length), "HEAD": rng.choice(["HEX", "SOC"]),
-                    "MATL": rng.choice(["STL", "SST"]), "STRC": rng.choice(["8.8", "10.9", "A2-70"])}, f"M{d}X{length}"
-        return {"INSD": _mm(rng, d + 0.2 + (0.2 if d > 6 else 0)), "OUTD": _mm(rng, round(d * 2.1)),
-                "THCK": _mm(rng, max(0.5, round(d * 0.16, 1))), "MATL": rng.choice(["STL", "SST", "BRS"])}, f"{d}"
+            return {
+                "THDD": _mm(rng, d),
+                "THDP": _mm(rng, p),
+                "LNTH": _mm(rng, length),
+                "HEAD": rng.choice(["HEX", "SOC"]),
+                "MATL": rng.choice(["STL", "SST"]),
+                "STRC": rng.choice(["8.8", "10.9", "A2-70"]),
+            }, f"M{d}X{length}"
+        return {
+            "INSD": _mm(rng, d + 0.2 + (0.2 if d > 6 else 0)),
+            "OUTD": _mm(rng, round(d * 2.1)),
+            "THCK": _mm(rng, max(0.5, round(d * 0.16, 1))),
+            "MATL": rng.choice(["STL", "SST", "BRS"]),
+        }, f"{d}"
     if guide_code == "G0004":
         bore, outer, width = rng.choice(BEARINGS)
-        return {"BORE": _mm(rng, bore), "OUTD": _mm(rng, outer), "WDTH": _mm(rng, width),
-                "BRGT": rng.choice(["OPN", "2RS", "2ZZ"]), "SPED": f"{rng.choice([8000, 10000, 12000, 15000])} rpm"}, f"{bore}{outer}"
+        return {
+            "BORE": _mm(rng, bore),
+            "OUTD": _mm(rng, outer),
+            "WDTH": _mm(rng, width),
+            "BRGT": rng.choice(["OPN", "2RS", "2ZZ"]),
+            "SPED": f"{rng.choice([8000, 10000, 12000, 15000])} rpm",
+        }, f"{bore}{outer}"
     if guide_code == "G0005":
-        inner, section = rng.choice([6, 8, 10, 12, 16, 20, 25, 32, 40, 50]), rng.choice([1.5, 2, 2.5, 3, 3.5, 5])
-        return {"INSD": _mm(rng, inner), "CSEC": _mm(rng, section), "ELAS": rng.choice(["NBR", "FKM", "VMQ", "EPD"]),
-                "TMAX": f"{rng.choice([100, 120, 150, 200])} °C"}, f"{inner}X{section:g}"
+        inner, section = (
+            rng.choice([6, 8, 10, 12, 16, 20, 25, 32, 40, 50]),
+            rng.choice([1.5, 2, 2.5, 3, 3.5, 5]),
+        )
+        return {
+            "INSD": _mm(rng, inner),
+            "CSEC": _mm(rng, section),
+            "ELAS": rng.choice(["NBR", "FKM", "VMQ", "EPD"]),
+            "TMAX": f"{rng.choice([100, 120, 150, 200])} °C",
+        }, f"{inner}X{section:g}"
     if guide_code == "G0006":
         value = rng.choice(E12) * 10 ** rng.randint(1, 5)
         text = f"{value / 1000:g} kΩ" if value >= 1000 else f"{value:g} Ω"
-        return {"RESI": text.replace(".", ",") if rng.random() < 0.3 else text,
-                "POWR": f"{rng.choice([0.125, 0.25, 0.5, 1, 2])} W", "TOLR": rng.choice(["1%", "5%"]),
-                "SMDT": rng.choice(["yes", "no"])}, f"{value:g}R"
+        return {
+            "RESI": text.replace(".", ",") if rng.random() < 0.3 else text,
+            "POWR": f"{rng.choice([0.125, 0.25, 0.5, 1, 2])} W",
+            "TOLR": rng.choice(["1%", "5%"]),
+            "SMDT": rng.choice(["yes", "no"]),
+        }, f"{value:g}R"
     if guide_code == "G0007":
         value = rng.choice(E12) * 10 ** rng.randint(0, 3)
-        return {"CAPC": f"{value:g} nF", "VOLT": f"{rng.choice([16, 25, 50, 100, 250])} V",
-                "DIEL": rng.choice(["C0G", "X7R", "Y5V"])}, f"{value:g}N"
+        return {
+            "CAPC": f"{value:g} nF",
+            "VOLT": f"{rng.choice([16, 25, 50, 100, 250])} V",
+            "DIEL": rng.choice(["C0G", "X7R", "Y5V"]),
+        }, f"{value:g}N"
     if guide_code == "G0008":
         size = rng.choice([6, 8, 10, 12, 13, 14, 17, 19, 22, 24])
-        return {"SIZE": _mm(rng, size), "LNTH": _mm(rng, size * 9 + 40), "MATL": rng.choice(["STL", "SST"]),
-                "INSL": rng.choice(["yes", "no"])}, f"{size}"
+        return {
+            "SIZE": _mm(rng, size),
+            "LNTH": _mm(rng, size * 9 + 40),
+            "MATL": rng.choice(["STL", "SST"]),
+            "INSL": rng.choice(["yes", "no"]),
+        }, f"{size}"
     current = rng.choice([0.5, 1, 2, 3.15, 5, 10, 16])
-    return {"CURR": f"{current:g} A", "VOLT": f"{rng.choice([250, 500])} V", "LNTH": _mm(rng, rng.choice([20, 32]))}, f"{current:g}A"
+    return {
+        "CURR": f"{current:g} A",
+        "VOLT": f"{rng.choice([250, 500])} V",
+        "LNTH": _mm(rng, rng.choice([20, 32])),
+    }, f"{current:g}A"
 
 
-def reference_numbers(rng: random.Random, maker: DemoManufacturer, size_tag: str, count: int) -> list[str]:
+def reference_numbers(
+    rng: random.Random, maker: DemoManufacturer, size_tag: str, count: int
+) -> list[str]:
     """Realistic reference formats: Cyrillic drawing numbers, catalogue codes, standard-style."""
     numbers = [f"{maker.prefix}.{rng.randint(100000, 999999)}.{rng.randint(1, 40):03d}"]
     if count > 1:
         numbers.append(f"{maker.obj.code[1:4]}-{size_tag}-{rng.randint(10, 99)}")
     if count > 2:
-        numbers.append(f"{rng.choice(['KT', 'PN', 'SP'])}{rng.randint(1000, 99999)}{rng.choice(['', 'A', 'B', '-01', '-02'])}")
+        numbers.append(
+            f"{rng.choice(['KT', 'PN', 'SP'])}{rng.randint(1000, 99999)}{rng.choice(['', 'A', 'B', '-01', '-02'])}"
+        )
     if count > 3:
         numbers.append(f"ТУ{rng.randint(1000, 9999)}-{size_tag}")
     return numbers
@@ -170,7 +256,9 @@ def reference_numbers(rng: random.Random, maker: DemoManufacturer, size_tag: str
 
 def build_items(rng: random.Random, makers: list[DemoManufacturer], count: int) -> DemoPlan:
     plan = DemoPlan()
-    names = {n.code: n for n in ItemName.objects.select_related("guide").prefetch_related("classes")}
+    names = {
+        n.code: n for n in ItemName.objects.select_related("guide").prefetch_related("classes")
+    }
     characteristics = defaultdict(dict)
     for c in Characteristic.objects.select_related("guide", "reply_table"):
         characteristics[c.guide.code][c.code] = c
@@ -219,13 +307,23 @@ def write_plan(plan: DemoPlan, rng: random.Random) -> dict[str, int]:
     Item.objects.bulk_create(plan.items, batch_size=1000)
     items = plan.items
     CharacteristicValue.objects.bulk_create(
-        [CharacteristicValue(item=items[i], characteristic=c, **parse_reply(c, raw)) for i, c, raw in plan.values],
+        [
+            CharacteristicValue(item=items[i], characteristic=c, **parse_reply(c, raw))
+            for i, c, raw in plan.values
+        ],
         batch_size=2000,
     )
     Reference.objects.bulk_create(
         [
-            Reference(item=items[i], manufacturer=m, number=n, key=code_key(n), ascii_key=ascii_code_key(n),
-                      bureau=items[i].bureau, format_code="4" if n.isascii() else "1")
+            Reference(
+                item=items[i],
+                manufacturer=m,
+                number=n,
+                key=code_key(n),
+                ascii_key=ascii_code_key(n),
+                bureau=items[i].bureau,
+                format_code="4" if n.isascii() else "1",
+            )
             for i, m, n in plan.references
         ],
         batch_size=2000,
@@ -233,20 +331,33 @@ def write_plan(plan: DemoPlan, rng: random.Random) -> dict[str, int]:
     bureaus = {b.country_id: b for b in Bureau.objects.filter(country_id__in=MEMBER_STATES)}
     since = dt.date(2024, 1, 15)
     Registration.objects.bulk_create(
-        [Registration(item=items[i], bureau=bureaus[c], effective_from=since + dt.timedelta(days=i % 600))
-         for i, c in plan.registrations],
-        batch_size=2000,
-    )
-    ManagementData.objects.bulk_create(
         [
-            ManagementData(item=items[i], bureau=bureaus[c], unit_of_issue=rng.choice(["EA", "EA", "PR", "SE", "HD"]),
-                           price=Decimal(rng.randint(5, 5000)) * PRICE_SCALE[c] / Decimal(100), currency_id=CURRENCY[c])
+            Registration(
+                item=items[i], bureau=bureaus[c], effective_from=since + dt.timedelta(days=i % 600)
+            )
             for i, c in plan.registrations
         ],
         batch_size=2000,
     )
-    return {"items": len(items), "references": len(plan.references), "values": len(plan.values),
-            "registrations": len(plan.registrations)}
+    ManagementData.objects.bulk_create(
+        [
+            ManagementData(
+                item=items[i],
+                bureau=bureaus[c],
+                unit_of_issue=rng.choice(["EA", "EA", "PR", "SE", "HD"]),
+                price=Decimal(rng.randint(5, 5000)) * PRICE_SCALE[c] / Decimal(100),
+                currency_id=CURRENCY[c],
+            )
+            for i, c in plan.registrations
+        ],
+        batch_size=2000,
+    )
+    return {
+        "items": len(items),
+        "references": len(plan.references),
+        "values": len(plan.values),
+        "registrations": len(plan.registrations),
+    }
 
 
 def cancel_some_with_replacement(plan: DemoPlan, count: int = 12) -> int:

@@ -81,7 +81,9 @@ POSTGRES_ITEM_SQL = ITEM_SQL.replace(
 SQLITE_ITEM_SQL = ITEM_SQL.replace("{children}", "")
 
 
-def item_detail_by_niin(niin: str, language: str | None = None) -> tuple[dict[str, Any], int] | None:
+def item_detail_by_niin(
+    niin: str, language: str | None = None
+) -> tuple[dict[str, Any], int] | None:
     """The item's detail and its version, or None when no item has this identification number."""
     return _detail("niin", niin, language)
 
@@ -146,7 +148,9 @@ def _item_part(row: tuple, language: str | None) -> dict[str, Any]:
         "status": {"code": status, "meaning": _text(status_meanings, language)},
         "cancelled": status in CANCELLED_STATUSES,
         "cancellation_reason": cancellation_reason or None,
-        "replaced_by": catalogue_number(replacement_class, replacement_niin) if replacement_niin else None,
+        "replaced_by": catalogue_number(replacement_class, replacement_niin)
+        if replacement_niin
+        else None,
         "bureau": {"key": bureau_key, "user_code": user_code, "bureau_code": bureau_code},
     }
 

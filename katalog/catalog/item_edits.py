@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau
 from katalog.catalog import authority, services
-from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item, Manufacturer, Reference
+from katalog.catalog.models import (
+    CANCELLED_STATUSES,
+    CharacteristicValue,
+    Item,
+    Manufacturer,
+    Reference,
+)
 from katalog.core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from katalog.names.models import ItemName
 
@@ -87,7 +93,9 @@ def item_create_complete(
         services.reference_add(
             actor=actor,
             item=item,
-            manufacturer=manufacturer_by_code(ref.manufacturer_code, f"references.{index}.manufacturer"),
+            manufacturer=manufacturer_by_code(
+                ref.manufacturer_code, f"references.{index}.manufacturer"
+            ),
             number=ref.number,
             category=ref.category,
             variation=ref.variation,
@@ -148,10 +156,13 @@ def item_characteristic_set(
 @transaction.atomic
 def reference_remove(*, actor: Any, item: Item, reference_id: int) -> None:
     """Remove a reference of the item; a bureau removes its own, the assigning bureau any."""
-    reference = Reference.objects.filter(pk=reference_id, item=item).select_related("bureau").first()
+    reference = (
+        Reference.objects.filter(pk=reference_id, item=item).select_related("bureau").first()
+    )
     if reference is None:
         raise NotFound(
-            _("Item %(item)s has no reference %(id)s") % {"item": item.catalogue_number, "id": reference_id},
+            _("Item %(item)s has no reference %(id)s")
+            % {"item": item.catalogue_number, "id": reference_id},
             code="REFERENCE_NOT_FOUND",
         )
     authority.require_own_data(actor, item, reference.bureau)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.core.errors import NotFound
-from katalog.core.text import search_terms
 from katalog.core.paging import Page, keyset_page
+from katalog.core.text import search_terms
 
 
 def manufacturer_list(
@@ -36,11 +36,15 @@ def manufacturer_get(code: str) -> Manufacturer:
         .first()
     )
     if found is None:
-        raise NotFound(_("No manufacturer with code %(code)s") % {"code": code}, code="MANUFACTURER_NOT_FOUND")
+        raise NotFound(
+            _("No manufacturer with code %(code)s") % {"code": code}, code="MANUFACTURER_NOT_FOUND"
+        )
     return found
 
 
-def manufacturer_items(manufacturer: Manufacturer, *, after: str | None = None, limit: int | None = None) -> Page[Item]:
+def manufacturer_items(
+    manufacturer: Manufacturer, *, after: str | None = None, limit: int | None = None
+) -> Page[Item]:
     """Items holding a reference of this manufacturer, by identification number."""
     holding = Reference.objects.filter(manufacturer=manufacturer).values("item_id")
     rows = Item.objects.select_related("item_name").filter(pk__in=holding)

@@ -15,7 +15,6 @@ from katalog.core.errors import FieldError, PermissionDenied, PreconditionFailed
 from katalog.refdata.models import CodeValue
 
 
-
 def require_manufacturer_authority(actor: Any, manufacturer: Manufacturer) -> None:
     """A manufacturer is maintained by the bureau of its country."""
     if bypasses_authority(actor):
@@ -56,11 +55,19 @@ def _other_manufacturer(code: str | None, field: str, own: Manufacturer) -> Manu
 
 @transaction.atomic
 def manufacturer_update(
-    *, actor: Any, manufacturer: Manufacturer, expected_version: int | None, changes: Mapping[str, Any]
+    *,
+    actor: Any,
+    manufacturer: Manufacturer,
+    expected_version: int | None,
+    changes: Mapping[str, Any],
 ) -> Manufacturer:
     """Change names, address, status, parent or replacement of a manufacturer (not its code or
     country, which decide its bureau)."""
-    manufacturer = Manufacturer.objects.select_for_update(of=("self",)).select_related("bureau").get(pk=manufacturer.pk)
+    manufacturer = (
+        Manufacturer.objects.select_for_update(of=("self",))
+        .select_related("bureau")
+        .get(pk=manufacturer.pk)
+    )
     if expected_version is not None and expected_version != manufacturer.row_version:
         raise PreconditionFailed(
             _("Manufacturer %(code)s has changed since you read it") % {"code": manufacturer.code},
@@ -84,8 +91,12 @@ def manufacturer_update(
     if "parent" in changes:
         manufacturer.parent = _other_manufacturer(changes["parent"], "parent", manufacturer)
     if "replaced_by" in changes:
-        manufacturer.replaced_by = _other_manufacturer(changes["replaced_by"], "replaced_by", manufacturer)
-    manufacturer.search_text = services.manufacturer_search_text(manufacturer.code, manufacturer.names)
+        manufacturer.replaced_by = _other_manufacturer(
+            changes["replaced_by"], "replaced_by", manufacturer
+        )
+    manufacturer.search_text = services.manufacturer_search_text(
+        manufacturer.code, manufacturer.names
+    )
     manufacturer.row_version += 1
     manufacturer.save()
     return manufacturer

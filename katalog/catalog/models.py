@@ -74,13 +74,13 @@ class Item(models.Model):
     supply_class = models.CharField(_("supply class"), max_length=4, db_index=True)
     bureau_code = models.CharField(_("bureau code"), max_length=2)
     serial = models.PositiveIntegerField(_("serial"))
-    item_name = models.ForeignKey(
-        "names.ItemName", on_delete=models.PROTECT, related_name="items"
-    )
+    item_name = models.ForeignKey("names.ItemName", on_delete=models.PROTECT, related_name="items")
     # The designation as received, e.g. a FLIS name for items without an approved name.
     name_text = models.CharField(_("name as received"), max_length=200, blank=True)
     identification_type = models.CharField(_("type of identification"), max_length=2, default="2")
-    partial_reason = models.CharField(_("reason for partial identification"), max_length=1, blank=True)
+    partial_reason = models.CharField(
+        _("reason for partial identification"), max_length=1, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=1, choices=ItemStatus.choices, default=ItemStatus.ACTIVE
     )
@@ -128,13 +128,17 @@ class Reference(models.Model):
     """A reference (part) number of an item, exactly as received, with its codes and keys."""
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="references")
-    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.PROTECT, related_name="references")
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.PROTECT, related_name="references"
+    )
     number = models.CharField(_("reference number"), max_length=32)
     key = models.CharField(_("normalised key"), max_length=64, db_index=True)
     ascii_key = models.CharField(_("transliterated key"), max_length=96, db_index=True)
     category = models.CharField(_("reference category (RNCC)"), max_length=1, default="3")
     variation = models.CharField(_("reference variation (RNVC)"), max_length=1, default="2")
-    document_availability = models.CharField(_("document availability (DAC)"), max_length=1, default="9")
+    document_availability = models.CharField(
+        _("document availability (DAC)"), max_length=1, default="9"
+    )
     format_code = models.CharField(_("format (RNFC)"), max_length=1, blank=True)
     source_code = models.CharField(_("source (RNSC)"), max_length=1, blank=True)
     justification = models.CharField(_("justification (RNJC)"), max_length=1, blank=True)
@@ -222,9 +226,7 @@ class ManagementData(models.Model):
 
     class Meta:
         ordering = ["item", "bureau"]
-        constraints = [
-            models.UniqueConstraint(fields=["item", "bureau"], name="management_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["item", "bureau"], name="management_unique")]
         verbose_name = _("management data")
         verbose_name_plural = _("management data")
 
@@ -245,7 +247,10 @@ class ItemAction(models.TextChoices):
     INACTIVATED = "inactivated", _("became inactive (no registered user)")
     CANCELLED = "cancelled", _("cancelled")
     REINSTATED = "reinstated", _("reinstated")
-    REPLACEMENT_RECEIVED = "replacement_received", _("received references and users of a cancelled item")
+    REPLACEMENT_RECEIVED = (
+        "replacement_received",
+        _("received references and users of a cancelled item"),
+    )
     IDENTIFICATION_CHANGED = "identification_changed", _("identification changed")
     REFERENCE_REMOVED = "reference_removed", _("reference removed")
 

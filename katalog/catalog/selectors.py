@@ -27,10 +27,14 @@ def item_queryset() -> QuerySet[Item]:
     """Items with what the item page shows beside `item_detail`: the names of their
     characteristics and manufacturers in every language."""
     return Item.objects.select_related("item_name", "bureau", "replaced_by").prefetch_related(
-        Prefetch("references", queryset=Reference.objects.select_related("manufacturer").order_by("id")),
+        Prefetch(
+            "references", queryset=Reference.objects.select_related("manufacturer").order_by("id")
+        ),
         Prefetch(
             "characteristics",
-            queryset=CharacteristicValue.objects.select_related("characteristic").order_by("characteristic__position"),
+            queryset=CharacteristicValue.objects.select_related("characteristic").order_by(
+                "characteristic__position"
+            ),
         ),
     )
 
@@ -53,7 +57,9 @@ def item_get(number: str) -> Item:
 
 def item_history(item: Item) -> QuerySet[ItemEvent]:
     """The item's history, oldest first."""
-    return ItemEvent.objects.filter(item=item).select_related("actor", "bureau").order_by("at", "id")
+    return (
+        ItemEvent.objects.filter(item=item).select_related("actor", "bureau").order_by("at", "id")
+    )
 
 
 REFERENCE_ITEMS_SQL = """
@@ -70,7 +76,9 @@ def item_ids_by_reference(text: str) -> list[int]:
         return []
     with connection.cursor() as cursor:
         for column, value in (("key", key), ("ascii_key", ascii_code_key(text))):
-            cursor.execute(REFERENCE_ITEMS_SQL.format(column=column, limit=MAX_LOOKUP_RESULTS), [value])
+            cursor.execute(
+                REFERENCE_ITEMS_SQL.format(column=column, limit=MAX_LOOKUP_RESULTS), [value]
+            )
             rows = cursor.fetchall()
             if rows:
                 return [pk for pk, _niin in rows]
@@ -110,7 +118,11 @@ def item_lookup(text: str, language: str | None = None) -> list[dict[str, Any]]:
 
 
 def code_meaning(table: str, code: str, language: str | None = None) -> str:
-    row = CodeValue.objects.filter(table_id=table, code=code).values_list("meanings", flat=True).first()
+    row = (
+        CodeValue.objects.filter(table_id=table, code=code)
+        .values_list("meanings", flat=True)
+        .first()
+    )
     return pick_text(row, language) if row else ""
 
 

@@ -52,7 +52,12 @@ REFERENCE_MAX_LENGTH = 32
 
 
 def item_event_record(
-    *, actor: Any, item: Item, action: str, reason: str = "", data: dict[str, Any] | None = None,
+    *,
+    actor: Any,
+    item: Item,
+    action: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
     bureau: Bureau | None = None,
 ) -> ItemEvent:
     """Append one entry to the item's history. The bureau defaults to the actor's."""
@@ -72,7 +77,11 @@ def item_lock(item: Item, expected_version: int | None) -> Item:
     if expected_version is not None and locked.row_version != expected_version:
         raise PreconditionFailed(
             _("Item %(item)s has changed since it was read (version %(now)d, not %(read)d)")
-            % {"item": locked.catalogue_number, "now": locked.row_version, "read": expected_version},
+            % {
+                "item": locked.catalogue_number,
+                "now": locked.row_version,
+                "read": expected_version,
+            },
             code="VERSION_STALE",
         )
     return locked
@@ -162,14 +171,19 @@ def check_manufacturer_code(code: str, bureau: Bureau) -> None:
     """A manufacturer code has 5 characters and follows its country's bureau pattern."""
     if len(code) != 5 or not code.isascii() or not code.isalnum() or code != code.upper():
         raise ValidationFailed(
-            _("Manufacturer code %(code)r must be 5 capital Latin letters or digits") % {"code": code},
+            _("Manufacturer code %(code)r must be 5 capital Latin letters or digits")
+            % {"code": code},
             code="INVALID_MANUFACTURER_CODE",
-            errors=[FieldError("code", "INVALID_MANUFACTURER_CODE", _("must be 5 letters or digits"))],
+            errors=[
+                FieldError("code", "INVALID_MANUFACTURER_CODE", _("must be 5 letters or digits"))
+            ],
         )
     patterns = bureau.manufacturer_code_patterns
     if patterns and not rules.manufacturer_code_matches(code, patterns):
         raise ValidationFailed(
-            _("Manufacturer code %(code)s does not follow the pattern %(patterns)s of bureau %(bureau)s")
+            _(
+                "Manufacturer code %(code)s does not follow the pattern %(patterns)s of bureau %(bureau)s"
+            )
             % {"code": code, "patterns": " / ".join(patterns), "bureau": bureau.key},
             code="MANUFACTURER_CODE_PATTERN",
             errors=[FieldError("code", "MANUFACTURER_CODE_PATTERN", " / ".join(patterns))],
@@ -182,7 +196,9 @@ def bureau_for_country(country: str | None) -> Bureau:
         raise ValidationFailed(
             _("No cataloguing bureau for country %(country)s") % {"country": country or "—"},
             code="NO_BUREAU_FOR_COUNTRY",
-            errors=[FieldError("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for this country"))],
+            errors=[
+                FieldError("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for this country"))
+            ],
         )
     return bureau
 
@@ -275,7 +291,8 @@ def item_create(
     """Create an item of supply under a new catalogue number of the bureau's current code."""
     if not authority.bypasses_authority(actor) and authority.actor_bureau(actor).pk != bureau.pk:
         raise PermissionDenied(
-            _("Numbers of bureau %(bureau)s are issued only by its own members") % {"bureau": bureau.key},
+            _("Numbers of bureau %(bureau)s are issued only by its own members")
+            % {"bureau": bureau.key},
             code="NOT_ASSIGNING_BUREAU",
         )
     check_supply_class(supply_class)
@@ -305,7 +322,10 @@ def item_create(
             code="NUMBER_TAKEN",
         ) from None
     item_event_record(
-        actor=actor, item=item, action=ItemAction.CREATED, bureau=bureau,
+        actor=actor,
+        item=item,
+        action=ItemAction.CREATED,
+        bureau=bureau,
         data={"catalogue_number": item.catalogue_number, "item_name": item_name.code},
     )
     return item
@@ -336,7 +356,9 @@ def check_reference_number(number: str) -> str:
     return number
 
 
-def find_reference_conflict(item_id: int | None, manufacturer_id: int, key: str) -> Reference | None:
+def find_reference_conflict(
+    item_id: int | None, manufacturer_id: int, key: str
+) -> Reference | None:
     """Another item holding the same manufacturer + normalised key, if any."""
     rows = Reference.objects.filter(manufacturer_id=manufacturer_id, key=key).select_related("item")
     if item_id is not None:
@@ -398,8 +420,17 @@ def reference_add(
         bureau=bureau,
     )
     item_event_record(
-        actor=actor, item=item, action=ItemAction.REFERENCE_ADDED, bureau=bureau, reason=justification,
-        data={"number": number, "manufacturer": manufacturer.code, "category": category, "variation": variation},
+        actor=actor,
+        item=item,
+        action=ItemAction.REFERENCE_ADDED,
+        bureau=bureau,
+        reason=justification,
+        data={
+            "number": number,
+            "manufacturer": manufacturer.code,
+            "category": category,
+            "variation": variation,
+        },
     )
     return reference
 
@@ -418,9 +449,12 @@ def registration_add(
     authority.require_registration_authority(actor, item, bureau)
     if item.status in CANCELLED_STATUSES:
         raise RuleViolation(
-            _("%(item)s is cancelled; register on its replacement") % {"item": item.catalogue_number},
+            _("%(item)s is cancelled; register on its replacement")
+            % {"item": item.catalogue_number},
             code="ITEM_CANCELLED",
-            data={"replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None},
+            data={
+                "replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None
+            },
         )
     effective_from = effective_from or timezone.localdate()
     active = Registration.objects.filter(item=item, bureau=bureau, effective_to__isnull=True)
@@ -432,11 +466,16 @@ def registration_add(
         )
     registration = registration_open(item, bureau, effective_from)
     item_event_record(
-        actor=actor, item=item, action=ItemAction.REGISTRATION_ADDED, bureau=bureau,
+        actor=actor,
+        item=item,
+        action=ItemAction.REGISTRATION_ADDED,
+        bureau=bureau,
         data={"user_code": bureau.user_code, "effective_from": effective_from.isoformat()},
     )
     if item.status == ItemStatus.INACTIVE:
-        Item.objects.filter(pk=item.pk).update(status=ItemStatus.ACTIVE, row_version=F("row_version") + 1)
+        Item.objects.filter(pk=item.pk).update(
+            status=ItemStatus.ACTIVE, row_version=F("row_version") + 1
+        )
         item.refresh_from_db()
         item_event_record(actor=actor, item=item, action=ItemAction.ACTIVATED, bureau=bureau)
     return registration
@@ -474,7 +513,10 @@ def registration_withdraw(
     registration.effective_to = effective_to or timezone.localdate()
     registration.save(update_fields=["effective_to"])
     item_event_record(
-        actor=actor, item=item, action=ItemAction.REGISTRATION_WITHDRAWN, bureau=bureau,
+        actor=actor,
+        item=item,
+        action=ItemAction.REGISTRATION_WITHDRAWN,
+        bureau=bureau,
         data={"user_code": bureau.user_code, "effective_to": registration.effective_to.isoformat()},
     )
     item_inactivate_if_unused(actor=actor, item=item)
@@ -485,7 +527,9 @@ def item_inactivate_if_unused(*, actor: Any, item: Item) -> None:
     """An active item with no open user registration becomes inactive (status 6)."""
     active = item.status in (ItemStatus.ACTIVE, ItemStatus.ACTIVE_NOT_PROCURABLE)
     if active and not Registration.objects.filter(item=item, effective_to__isnull=True).exists():
-        Item.objects.filter(pk=item.pk).update(status=ItemStatus.INACTIVE, row_version=F("row_version") + 1)
+        Item.objects.filter(pk=item.pk).update(
+            status=ItemStatus.INACTIVE, row_version=F("row_version") + 1
+        )
         item.refresh_from_db()
         item_event_record(actor=actor, item=item, action=ItemAction.INACTIVATED)
 
@@ -508,12 +552,23 @@ def management_set(
     row, _created = ManagementData.objects.update_or_create(
         item=item,
         bureau=bureau,
-        defaults={"unit_of_issue": unit_of_issue, "price": price, "currency_id": currency, "notes": notes},
+        defaults={
+            "unit_of_issue": unit_of_issue,
+            "price": price,
+            "currency_id": currency,
+            "notes": notes,
+        },
     )
     item_event_record(
-        actor=actor, item=item, action=ItemAction.MANAGEMENT_SET, bureau=bureau,
-        data={"unit_of_issue": unit_of_issue, "price": str(price) if price is not None else None,
-              "currency": currency},
+        actor=actor,
+        item=item,
+        action=ItemAction.MANAGEMENT_SET,
+        bureau=bureau,
+        data={
+            "unit_of_issue": unit_of_issue,
+            "price": str(price) if price is not None else None,
+            "currency": currency,
+        },
     )
     return row
 
@@ -522,7 +577,9 @@ def management_set(
 
 
 @transaction.atomic
-def characteristic_set(*, actor: Any, item: Item, code: str, raw: str, locale: str = "en") -> CharacteristicValue:
+def characteristic_set(
+    *, actor: Any, item: Item, code: str, raw: str, locale: str = "en"
+) -> CharacteristicValue:
     """Record a reply to one characteristic of the item name's guide, parsed to its type.
 
     Identification data: only the assigning bureau writes it."""
@@ -543,7 +600,10 @@ def characteristic_set(*, actor: Any, item: Item, code: str, raw: str, locale: s
         item=item, characteristic=characteristic, defaults=fields
     )
     item_event_record(
-        actor=actor, item=item, action=ItemAction.CHARACTERISTIC_SET, data={"code": code, "raw": raw}
+        actor=actor,
+        item=item,
+        action=ItemAction.CHARACTERISTIC_SET,
+        data={"code": code, "raw": raw},
     )
     return value
 
@@ -568,7 +628,11 @@ def check_cancellation_reason(reason: str) -> str:
         raise ValidationFailed(
             _("Unknown reason for cancellation %(reason)r") % {"reason": reason},
             code="UNKNOWN_CANCELLATION_REASON",
-            errors=[FieldError("reason", "UNKNOWN_CANCELLATION_REASON", _("not a cancellation reason code"))],
+            errors=[
+                FieldError(
+                    "reason", "UNKNOWN_CANCELLATION_REASON", _("not a cancellation reason code")
+                )
+            ],
         )
     return reason
 
@@ -592,7 +656,12 @@ def check_replacement(item: Item, replacement: Item) -> None:
 
 
 def _cancel(
-    *, actor: Any, item: Item, status: str, reason: str, replacement: Item | None,
+    *,
+    actor: Any,
+    item: Item,
+    status: str,
+    reason: str,
+    replacement: Item | None,
     expected_version: int | None,
 ) -> Item:
     authority.require_identification_authority(actor, item)
@@ -601,18 +670,32 @@ def _cancel(
     if replacement is not None:
         check_replacement(item, replacement)
     item_save_state(
-        item, status=status, cancellation_reason=reason, replaced_by=replacement, cancelled_at=timezone.now()
+        item,
+        status=status,
+        cancellation_reason=reason,
+        replaced_by=replacement,
+        cancelled_at=timezone.now(),
     )
     item_event_record(
-        actor=actor, item=item, action=ItemAction.CANCELLED, reason=reason,
-        data={"status": status, "replaced_by": replacement.catalogue_number if replacement else None},
+        actor=actor,
+        item=item,
+        action=ItemAction.CANCELLED,
+        reason=reason,
+        data={
+            "status": status,
+            "replaced_by": replacement.catalogue_number if replacement else None,
+        },
     )
     return item
 
 
 @transaction.atomic
 def item_cancel(
-    *, actor: Any, item: Item, reason: str, replacement: Item | None = None,
+    *,
+    actor: Any,
+    item: Item,
+    reason: str,
+    replacement: Item | None = None,
     expected_version: int | None = None,
 ) -> Item:
     """Cancel an item for a reason (CANCELLATION_REASON A–F): status 3 with a replacement,
@@ -624,7 +707,11 @@ def item_cancel(
         )
     status = ItemStatus.CANCELLED_REPLACED if replacement is not None else ItemStatus.CANCELLED
     return _cancel(
-        actor=actor, item=item, status=status, reason=reason, replacement=replacement,
+        actor=actor,
+        item=item,
+        status=status,
+        reason=reason,
+        replacement=replacement,
         expected_version=expected_version,
     )
 
@@ -639,8 +726,12 @@ def item_cancel_duplicate(
     Authority is checked on the cancelled item only: moving its data to the kept item is part
     of the same decision, whoever assigned the kept number."""
     item = _cancel(
-        actor=actor, item=item, status=ItemStatus.CANCELLED_DUPLICATE, reason=DUPLICATE_REASON,
-        replacement=kept, expected_version=expected_version,
+        actor=actor,
+        item=item,
+        status=ItemStatus.CANCELLED_DUPLICATE,
+        reason=DUPLICATE_REASON,
+        replacement=kept,
+        expected_version=expected_version,
     )
     item_transfer_to_replacement(actor=actor, item=item, replacement=kept)
     return item
@@ -648,15 +739,23 @@ def item_cancel_duplicate(
 
 @transaction.atomic
 def item_cancel_use(
-    *, actor: Any, item: Item, replacement: Item, expected_version: int | None = None,
+    *,
+    actor: Any,
+    item: Item,
+    replacement: Item,
+    expected_version: int | None = None,
     reason: str = CANCEL_USE_REASON,
 ) -> Item:
     """Cancel-use (status 5): users are told to use `replacement`, which receives the
     references (RNCC E / RNVC 8) and the user registrations."""
     reason = check_cancellation_reason(reason)
     item = _cancel(
-        actor=actor, item=item, status=ItemStatus.CANCELLED_USE, reason=reason,
-        replacement=replacement, expected_version=expected_version,
+        actor=actor,
+        item=item,
+        status=ItemStatus.CANCELLED_USE,
+        reason=reason,
+        replacement=replacement,
+        expected_version=expected_version,
     )
     item_transfer_to_replacement(actor=actor, item=item, replacement=replacement)
     return item
@@ -668,24 +767,34 @@ def item_transfer_to_replacement(*, actor: Any, item: Item, replacement: Item) -
     A reference the replacement already holds (same manufacturer and number) stays on the
     cancelled item; a nation already registered on the replacement keeps that registration."""
     held = set(Reference.objects.filter(item=replacement).values_list("manufacturer_id", "number"))
-    moving = [r for r in Reference.objects.filter(item=item) if (r.manufacturer_id, r.number) not in held]
+    moving = [
+        r for r in Reference.objects.filter(item=item) if (r.manufacturer_id, r.number) not in held
+    ]
     Reference.objects.filter(pk__in=[r.pk for r in moving]).update(
         item=replacement, category=MOVED_REFERENCE_CATEGORY, variation=MOVED_REFERENCE_VARIATION
     )
     today = timezone.localdate()
-    users = list(Registration.objects.filter(item=item, effective_to__isnull=True).select_related("bureau"))
+    users = list(
+        Registration.objects.filter(item=item, effective_to__isnull=True).select_related("bureau")
+    )
     Registration.objects.filter(pk__in=[r.pk for r in users]).update(effective_to=today)
     already = set(
-        Registration.objects.filter(item=replacement, effective_to__isnull=True).values_list("bureau_id", flat=True)
+        Registration.objects.filter(item=replacement, effective_to__isnull=True).values_list(
+            "bureau_id", flat=True
+        )
     )
     new_users = [r.bureau for r in users if r.bureau_id not in already]
     for bureau in new_users:  # a handful per item
         registration_open(replacement, bureau, today)
     item_event_record(
-        actor=actor, item=replacement, action=ItemAction.REPLACEMENT_RECEIVED,
+        actor=actor,
+        item=replacement,
+        action=ItemAction.REPLACEMENT_RECEIVED,
         data={
             "from": item.catalogue_number,
-            "references": [{"number": r.number, "manufacturer_id": r.manufacturer_id} for r in moving],
+            "references": [
+                {"number": r.number, "manufacturer_id": r.manufacturer_id} for r in moving
+            ],
             "users": [b.user_code for b in new_users],
         },
     )
@@ -695,7 +804,9 @@ def item_transfer_to_replacement(*, actor: Any, item: Item, replacement: Item) -
 
 
 @transaction.atomic
-def item_reinstate(*, actor: Any, item: Item, reason: str, expected_version: int | None = None) -> Item:
+def item_reinstate(
+    *, actor: Any, item: Item, reason: str, expected_version: int | None = None
+) -> Item:
     """Bring a cancelled item back: only its assigning bureau may, and the reason is recorded.
 
     The item becomes active if a nation is still registered, otherwise inactive; references
@@ -708,15 +819,24 @@ def item_reinstate(*, actor: Any, item: Item, reason: str, expected_version: int
         )
     if not (reason or "").strip():
         raise ValidationFailed(
-            _("Say why the item is reinstated"), code="REASON_REQUIRED",
+            _("Say why the item is reinstated"),
+            code="REASON_REQUIRED",
             errors=[FieldError("reason", "REASON_REQUIRED", _("required"))],
         )
     used = Registration.objects.filter(item=item, effective_to__isnull=True).exists()
-    previous = {"status": item.status, "cancellation_reason": item.cancellation_reason,
-                "replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None}
+    previous = {
+        "status": item.status,
+        "cancellation_reason": item.cancellation_reason,
+        "replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None,
+    }
     item_save_state(
-        item, status=ItemStatus.ACTIVE if used else ItemStatus.INACTIVE,
-        cancellation_reason="", replaced_by=None, cancelled_at=None,
+        item,
+        status=ItemStatus.ACTIVE if used else ItemStatus.INACTIVE,
+        cancellation_reason="",
+        replaced_by=None,
+        cancelled_at=None,
     )
-    item_event_record(actor=actor, item=item, action=ItemAction.REINSTATED, reason=reason.strip(), data=previous)
+    item_event_record(
+        actor=actor, item=item, action=ItemAction.REINSTATED, reason=reason.strip(), data=previous
+    )
     return item

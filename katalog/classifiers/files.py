@@ -85,7 +85,9 @@ def item_rows(
             code=rec["code"],
             level=rec["level"],
             parent=rec.get("parent", ""),
-            names={lang: " ".join(rec[col].split()) for lang, col in titles.items() if rec.get(col)},
+            names={
+                lang: " ".join(rec[col].split()) for lang, col in titles.items() if rec.get(col)
+            },
             notes={lang: rec[col] for lang, col in notes.items() if rec.get(col)},
         )
         for line, rec in records
@@ -102,7 +104,9 @@ def render(rows: list[dict[str, Any]], *, fmt: str, columns: list[str], sheet: s
         return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(rows)
         return buffer.getvalue().encode("utf-8")

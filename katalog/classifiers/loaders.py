@@ -62,7 +62,8 @@ def load_shipped_classifiers(*, stdout: IO[str] | None = None) -> dict[str, Any]
         family = _family(spec["family"])
         for c in spec["classifications"]:
             Classification.objects.get_or_create(
-                slug=c["slug"], defaults={"family": family, "names": c["names"], "owner": c["owner"]}
+                slug=c["slug"],
+                defaults={"family": family, "names": c["names"], "owner": c["owner"]},
             )
         for country, slug in spec["national_classifiers"].items():
             NationalClassifier.objects.get_or_create(
@@ -73,7 +74,9 @@ def load_shipped_classifiers(*, stdout: IO[str] | None = None) -> dict[str, Any]
         for t in spec["tables"]:
             _load_table(t, counts, stdout)
         _load_harmonised(spec["harmonised"], counts, stdout)
-    findings = [_finding_dict(f) for f in ValidationFinding.objects.select_related("version", "table")]
+    findings = [
+        _finding_dict(f) for f in ValidationFinding.objects.select_related("version", "table")
+    ]
     return {"created": counts, "findings": findings}
 
 
@@ -115,8 +118,12 @@ def _load_version(spec: dict[str, Any], counts: dict[str, int], stdout: IO[str] 
     version = _new_version(spec, source=spec["file"])
     ValidationFinding.objects.bulk_create(
         ValidationFinding(
-            version=version, source_file=spec["file"], line=e.line, code=e.code,
-            item_code=e.raw.get("code", ""), message=e.message,
+            version=version,
+            source_file=spec["file"],
+            line=e.line,
+            code=e.code,
+            item_code=e.raw.get("code", ""),
+            message=e.message,
             action="loaded without a parent" if e.raw.get("code") in checked.orphans else "skipped",
         )
         for e in checked.errors
@@ -145,9 +152,13 @@ def _load_table(spec: dict[str, Any], counts: dict[str, int], stdout: IO[str] | 
     source = Version.objects.get(slug=spec["source"])
     target = Version.objects.get(slug=spec["target"])
     table = _table_create(
-        slug=spec["slug"], source=source, target=target,
-        kind=spec.get("kind", TableKind.DERIVED), method=spec["method"],
-        notes=spec.get("notes", {}), route=spec.get("route"),
+        slug=spec["slug"],
+        source=source,
+        target=target,
+        kind=spec.get("kind", TableKind.DERIVED),
+        method=spec["method"],
+        notes=spec.get("notes", {}),
+        route=spec.get("route"),
     )
     if spec["method"] == TableMethod.CODE_IDENTITY and "file" not in spec:
         pairs = _identity_pairs(table, spec)
@@ -173,8 +184,12 @@ def _file_pairs(table: CorrespondenceTable, filename: str) -> Pairs:
         missing = [c for c, ids in ((a, src), (b, tgt)) if c and c not in ids]
         if missing:
             ValidationFinding.objects.create(
-                table=table, source_file=filename, line=line, code="ROW_CODE_UNKNOWN",
-                item_code=missing[0], message=f"{missing[0]} is not a code of the version.",
+                table=table,
+                source_file=filename,
+                line=line,
+                code="ROW_CODE_UNKNOWN",
+                item_code=missing[0],
+                message=f"{missing[0]} is not a code of the version.",
                 action="skipped",
             )
             continue
@@ -202,7 +217,9 @@ def _identity_pairs(table: CorrespondenceTable, spec: dict[str, Any]) -> Pairs:
             _no_identity(table, item, "no ancestor either; left unmapped")
             continue
         found = candidates[0]
-        pairs.append((item.pk, tgt[found], "code identity" if found == own else f"via ancestor {found}"))
+        pairs.append(
+            (item.pk, tgt[found], "code identity" if found == own else f"via ancestor {found}")
+        )
         if found != own and level_rank(item.level.slug) <= class_rank:
             _no_identity(table, item, f"mapped to ancestor {found}")
     return pairs
@@ -210,7 +227,11 @@ def _identity_pairs(table: CorrespondenceTable, spec: dict[str, Any]) -> Pairs:
 
 def _no_identity(table: CorrespondenceTable, item: Item, action: str) -> None:
     ValidationFinding.objects.create(
-        table=table, version=table.source, source_file="", line=None, code="NO_CODE_IDENTITY",
+        table=table,
+        version=table.source,
+        source_file="",
+        line=None,
+        code="NO_CODE_IDENTITY",
         item_code=item.code,
         message=f"{table.source.slug} {item.code} has no same-meaning code in {table.target.slug}.",
         action=action,
@@ -250,10 +271,15 @@ def _load_harmonised(spec: dict[str, Any], counts: dict[str, int], stdout: IO[st
         base = Version.objects.get(slug=spec["items_from"])
         rows = [
             ItemRow(
-                line=n, code=i.code, level=i.level.slug, parent=i.parent.code if i.parent else "",
+                line=n,
+                code=i.code,
+                level=i.level.slug,
+                parent=i.parent.code if i.parent else "",
                 names=_harmonised_titles(i.code, spec),
             )
-            for n, i in enumerate(Item.objects.filter(version=base).select_related("level", "parent"))
+            for n, i in enumerate(
+                Item.objects.filter(version=base).select_related("level", "parent")
+            )
         ]
         version = _new_version(spec, source="defined in manifest.json from " + base.slug)
         counts["items"] += _apply_items(version=version, rows=check_item_rows(rows).rows)

@@ -253,7 +253,11 @@ class ValidationFinding(models.Model):
         Version, on_delete=models.CASCADE, null=True, blank=True, related_name="findings"
     )
     table = models.ForeignKey(
-        CorrespondenceTable, on_delete=models.CASCADE, null=True, blank=True, related_name="findings"
+        CorrespondenceTable,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="findings",
     )
     source_file = models.CharField(_("file"), max_length=100, blank=True)
     line = models.PositiveIntegerField(_("line"), null=True, blank=True)

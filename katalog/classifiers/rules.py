@@ -55,7 +55,9 @@ def check_item_rows(rows: list[ItemRow]) -> CheckedRows:
             msg = f"Unknown level {row.level!r}; expected one of {', '.join(LEVEL_ORDER)}."
             errors.append(RowError(row.line, "level", E.LEVEL_UNKNOWN, msg, raw))
         elif not any(row.names.values()):
-            errors.append(RowError(row.line, "name", E.TITLE_EMPTY, "No title in any language.", raw))
+            errors.append(
+                RowError(row.line, "name", E.TITLE_EMPTY, "No title in any language.", raw)
+            )
         else:
             seen[row.code] = row
     kept: list[ItemRow] = []

@@ -156,9 +156,9 @@ def item_descendant_ids(*, items: list[int]) -> set[int]:
     found = set(items)
     frontier = set(items)
     while frontier:
-        frontier = set(
-            Item.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-        ) - found
+        frontier = (
+            set(Item.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        )
         found |= frontier
     return found
 
@@ -380,7 +380,10 @@ def correspond(*, item: Item, target: Version) -> Correspondence:
         Match(
             item=items[target_id],
             paths=[
-                [Hop(items[a], items[b], step.table, step.reverse, notes) for a, b, step, notes in p]
+                [
+                    Hop(items[a], items[b], step.table, step.reverse, notes)
+                    for a, b, step, notes in p
+                ]
                 for p in paths
             ],
         )
@@ -388,7 +391,10 @@ def correspond(*, item: Item, target: Version) -> Correspondence:
     ]
     matches.sort(key=lambda m: m.item.position)
     return Correspondence(
-        source=item, target=target, route=route, matches=matches,
+        source=item,
+        target=target,
+        route=route,
+        matches=matches,
         via_ancestor=start if start.pk != item.pk else None,
     )
 
@@ -435,9 +441,11 @@ class ManufacturerMatch:
 
 
 def national_classifier_get(*, country_code: str) -> Classification:
-    row = NationalClassifier.objects.select_related("classification").filter(
-        country_code=country_code
-    ).first()
+    row = (
+        NationalClassifier.objects.select_related("classification")
+        .filter(country_code=country_code)
+        .first()
+    )
     if row is None:
         raise NotFound(
             f"No national classifier is set for country {country_code!r}.",

@@ -48,7 +48,10 @@ def row_errors_to_fields(errors: list[RowError]) -> list[FieldError]:
 
 
 def check_version_dates(
-    *, classification: Classification, valid_from: dt.date, valid_to: dt.date | None,
+    *,
+    classification: Classification,
+    valid_from: dt.date,
+    valid_to: dt.date | None,
     exclude_pk: int | None = None,
 ) -> None:
     """Versions of one classification never overlap; an interval ends on or after it starts."""
@@ -56,7 +59,9 @@ def check_version_dates(
         raise ValidationFailed(
             "valid_to is before valid_from.",
             code=E.VERSION_DATES_REVERSED,
-            errors=[FieldError("valid_to", E.VERSION_DATES_REVERSED, "Must not be before valid_from.")],
+            errors=[
+                FieldError("valid_to", E.VERSION_DATES_REVERSED, "Must not be before valid_from.")
+            ],
         )
     for other in classification.versions.exclude(pk=exclude_pk):
         if dates_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
@@ -101,15 +106,26 @@ def _apply_items(*, version: Version, rows: list[ItemRow]) -> int:
 
 
 def _version_create(
-    *, classification: Classification, slug: str, names: dict[str, str], valid_from: dt.date,
-    valid_to: dt.date | None, status: str, source: str,
+    *,
+    classification: Classification,
+    slug: str,
+    names: dict[str, str],
+    valid_from: dt.date,
+    valid_to: dt.date | None,
+    status: str,
+    source: str,
 ) -> Version:
     if Version.objects.filter(slug=slug).exists():
         raise Conflict(f"Version {slug!r} already exists.", code=E.VERSION_EXISTS)
     check_version_dates(classification=classification, valid_from=valid_from, valid_to=valid_to)
     version = Version(
-        classification=classification, slug=slug, names=names, valid_from=valid_from,
-        valid_to=valid_to, status=status, source=source,
+        classification=classification,
+        slug=slug,
+        names=names,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        status=status,
+        source=source,
     )
     version.full_clean()
     version.save()
@@ -143,28 +159,46 @@ def version_import(
             errors=row_errors_to_fields(checked.errors),
         )
     version = _version_create(
-        classification=target, slug=slug, names=names, valid_from=valid_from,
-        valid_to=valid_to, status=status, source=f"imported from {filename}",
+        classification=target,
+        slug=slug,
+        names=names,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        status=status,
+        source=f"imported from {filename}",
     )
     _apply_items(version=version, rows=checked.rows)
     return version
 
 
 def _table_create(
-    *, slug: str, source: Version, target: Version, kind: str, method: str,
-    notes: dict[str, str], route: list[str] | None = None,
+    *,
+    slug: str,
+    source: Version,
+    target: Version,
+    kind: str,
+    method: str,
+    notes: dict[str, str],
+    route: list[str] | None = None,
 ) -> CorrespondenceTable:
     if CorrespondenceTable.objects.filter(source=source, target=target).exists():
         raise Conflict(
             f"A table from {source.slug} to {target.slug} already exists.", code="TABLE_EXISTS"
         )
     return CorrespondenceTable.objects.create(
-        slug=slug, source=source, target=target, kind=kind, method=method, notes=notes,
+        slug=slug,
+        source=source,
+        target=target,
+        kind=kind,
+        method=method,
+        notes=notes,
         route=route or [],
     )
 
 
-def _apply_rows(*, table: CorrespondenceTable, pairs: list[tuple[int | None, int | None, str]]) -> int:
+def _apply_rows(
+    *, table: CorrespondenceTable, pairs: list[tuple[int | None, int | None, str]]
+) -> int:
     """Save rows (trusted input); notes starting with "via ancestor" mark generalisations."""
     seen: set[tuple[int | None, int | None]] = set()
     objs = []
@@ -173,7 +207,10 @@ def _apply_rows(*, table: CorrespondenceTable, pairs: list[tuple[int | None, int
             seen.add((a, b))
             objs.append(
                 CorrespondenceRow(
-                    table=table, source_id=a, target_id=b, notes=notes,
+                    table=table,
+                    source_id=a,
+                    target_id=b,
+                    notes=notes,
                     by_ancestor=notes.startswith("via ancestor"),
                 )
             )
@@ -216,7 +253,11 @@ def correspondence_table_import(
             errors=row_errors_to_fields(errors),
         )
     table = _table_create(
-        slug=slug, source=src, target=tgt, kind=kind, method=TableMethod.IMPORTED,
+        slug=slug,
+        source=src,
+        target=tgt,
+        kind=kind,
+        method=TableMethod.IMPORTED,
         notes=notes or {},
     )
     _apply_rows(table=table, pairs=pairs)

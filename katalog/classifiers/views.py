@@ -83,7 +83,10 @@ def correspond(request: HttpRequest) -> HttpResponse:
         item = selectors.item_get(version=selectors.version_resolve(ref=source), code=code)
         result = selectors.correspond(item=item, target=selectors.version_resolve(ref=target))
     context = {
-        "source": source, "code": code, "target": target, "result": result,
+        "source": source,
+        "code": code,
+        "target": target,
+        "result": result,
         "versions": _versions(),
     }
     return render(request, "classifiers/correspond.html", context)
@@ -95,7 +98,8 @@ def changes(request: HttpRequest) -> HttpResponse:
     result = None
     if source and target:
         result = selectors.changes_between(
-            source=selectors.version_resolve(ref=source), target=selectors.version_resolve(ref=target)
+            source=selectors.version_resolve(ref=source),
+            target=selectors.version_resolve(ref=target),
         )
     context = {"source": source, "target": target, "result": result, "versions": _versions()}
     return render(request, "classifiers/changes.html", context)

@@ -38,7 +38,10 @@ class LineRejectReason(models.TextChoices):
 
     INVALID_MANUFACTURER = "invalid_manufacturer", _("manufacturer code is invalid or cancelled")
     PART_OF_ASSEMBLY = "part_of_assembly", _("part of an assembly, not an item of supply")
-    REFERENCE_NOT_IDENTIFYING = "reference_not_identifying", _("the reference does not identify the item")
+    REFERENCE_NOT_IDENTIFYING = (
+        "reference_not_identifying",
+        _("the reference does not identify the item"),
+    )
     INSUFFICIENT_DATA = "insufficient_data", _("not enough data to identify the item")
     NO_LONGER_MADE = "no_longer_made", _("no longer made")
     NOT_COUNTRY_OF_ORIGIN = "not_country_of_origin", _("not the country of origin")
@@ -54,7 +57,10 @@ class CodificationRequest(models.Model):
     project_code = models.CharField(_("project code"), max_length=20, blank=True)
     contract_number = models.CharField(_("contract number"), max_length=60, blank=True)
     priority = models.CharField(
-        _("priority"), max_length=12, choices=RequestPriority.choices, default=RequestPriority.ROUTINE
+        _("priority"),
+        max_length=12,
+        choices=RequestPriority.choices,
+        default=RequestPriority.ROUTINE,
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     manufacturer = models.ForeignKey(
@@ -108,7 +114,9 @@ class RequestLine(models.Model):
     locale = models.CharField(_("locale of the replies"), max_length=8, default="en")
     screening = models.JSONField(_("screening result"), null=True, blank=True)
     verdict = models.CharField(_("screening verdict"), max_length=16, blank=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=LineDecision.choices, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=LineDecision.choices, blank=True
+    )
     decision_item = models.ForeignKey(
         "catalog.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -125,7 +133,9 @@ class RequestLine(models.Model):
     class Meta:
         ordering = ["request", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["request", "position"], name="requestline_unique_position")
+            models.UniqueConstraint(
+                fields=["request", "position"], name="requestline_unique_position"
+            )
         ]
         verbose_name = _("request line")
         verbose_name_plural = _("request lines")
@@ -137,7 +147,9 @@ class RequestLine(models.Model):
 class RequestTransition(models.Model):
     """One step of a request's workflow: who moved it, when, from where to where, and why."""
 
-    request = models.ForeignKey(CodificationRequest, on_delete=models.CASCADE, related_name="transitions")
+    request = models.ForeignKey(
+        CodificationRequest, on_delete=models.CASCADE, related_name="transitions"
+    )
     name = models.CharField(_("transition"), max_length=16)
     from_state = models.CharField(_("from"), max_length=10, choices=RequestState.choices)
     to_state = models.CharField(_("to"), max_length=10, choices=RequestState.choices)
@@ -160,7 +172,9 @@ class RequestTransition(models.Model):
 class RequestDocument(models.Model):
     """A drawing, specification or other file attached to a request or one of its lines."""
 
-    request = models.ForeignKey(CodificationRequest, on_delete=models.CASCADE, related_name="documents")
+    request = models.ForeignKey(
+        CodificationRequest, on_delete=models.CASCADE, related_name="documents"
+    )
     line = models.ForeignKey(
         RequestLine, on_delete=models.CASCADE, null=True, blank=True, related_name="documents"
     )

@@ -18,12 +18,18 @@ MAX_PAGE = 200
 def request_get(request_id: int) -> CodificationRequest:
     request = CodificationRequest.objects.select_related("bureau").filter(pk=request_id).first()
     if request is None:
-        raise NotFound(_("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND")
+        raise NotFound(
+            _("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND"
+        )
     return request
 
 
 def request_line_get(request: CodificationRequest, position: int) -> RequestLine:
-    line = request.lines.select_related("request__bureau", "item_name").filter(position=position).first()
+    line = (
+        request.lines.select_related("request__bureau", "item_name")
+        .filter(position=position)
+        .first()
+    )
     if line is None:
         raise NotFound(
             _("Request %(id)s has no line %(position)s") % {"id": request.pk, "position": position},
@@ -39,11 +45,18 @@ class RequestPage:
 
 
 def request_list(
-    *, state: str = "", priority: str = "", bureau: str = "", after: str | None = None, limit: int = 50
+    *,
+    state: str = "",
+    priority: str = "",
+    bureau: str = "",
+    after: str | None = None,
+    limit: int = 50,
 ) -> RequestPage:
     """Newest first, keyset-paginated on the id (the cursor is the last id seen)."""
     limit = max(1, min(limit, MAX_PAGE))
-    rows: QuerySet[CodificationRequest] = CodificationRequest.objects.select_related("bureau").order_by("-id")
+    rows: QuerySet[CodificationRequest] = CodificationRequest.objects.select_related(
+        "bureau"
+    ).order_by("-id")
     if state:
         rows = rows.filter(state=state)
     if priority:
@@ -97,7 +110,9 @@ def request_summary(request: CodificationRequest) -> dict[str, Any]:
 
 def request_detail(request: CodificationRequest) -> dict[str, Any]:
     """The request with its lines and history, as the API returns it."""
-    lines = request.lines.select_related("item_name", "decision_item", "result_item").order_by("position")
+    lines = request.lines.select_related("item_name", "decision_item", "result_item").order_by(
+        "position"
+    )
     return {
         **request_summary(request),
         "project_code": request.project_code,

@@ -55,7 +55,9 @@ OVERRIDE_REFERENCE_JUSTIFICATION = "6"
 def acting_bureau(actor: Any) -> Bureau:
     bureau = getattr(actor, "bureau", None)
     if actor is None or bureau is None:
-        raise PermissionDenied(_("You are not a member of any cataloguing bureau"), code="NO_BUREAU")
+        raise PermissionDenied(
+            _("You are not a member of any cataloguing bureau"), code="NO_BUREAU"
+        )
     return bureau
 
 
@@ -66,7 +68,8 @@ def require_same_bureau(actor: Any, request: CodificationRequest, *, strict: boo
     bureau = getattr(actor, "bureau", None)
     if bureau is None or bureau.pk != request.bureau_id:
         raise PermissionDenied(
-            _("Only members of bureau %(bureau)s may act on this request") % {"bureau": request.bureau.key},
+            _("Only members of bureau %(bureau)s may act on this request")
+            % {"bureau": request.bureau.key},
             code="NOT_SAME_BUREAU",
         )
 
@@ -81,13 +84,19 @@ def check_version(record: CodificationRequest | RequestLine, expected_version: i
 
 
 def request_lock(request: CodificationRequest, expected_version: int | None) -> CodificationRequest:
-    locked = CodificationRequest.objects.select_for_update().select_related("bureau").get(pk=request.pk)
+    locked = (
+        CodificationRequest.objects.select_for_update().select_related("bureau").get(pk=request.pk)
+    )
     check_version(locked, expected_version)
     return locked
 
 
 def line_lock(line: RequestLine, expected_version: int | None) -> RequestLine:
-    locked = RequestLine.objects.select_for_update().select_related("request__bureau", "item_name").get(pk=line.pk)
+    locked = (
+        RequestLine.objects.select_for_update()
+        .select_related("request__bureau", "item_name")
+        .get(pk=line.pk)
+    )
     check_version(locked, expected_version)
     return locked
 
@@ -128,7 +137,9 @@ def manufacturer_by_code(code: str, field: str) -> Manufacturer:
 
 def due_date_for(priority: str, start: dt.date) -> dt.date:
     days = getattr(settings, "CODIFICATION_DUE_DAYS", DEFAULT_DUE_DAYS)
-    return start + dt.timedelta(days=int(days.get(priority, DEFAULT_DUE_DAYS[RequestPriority.ROUTINE])))
+    return start + dt.timedelta(
+        days=int(days.get(priority, DEFAULT_DUE_DAYS[RequestPriority.ROUTINE]))
+    )
 
 
 def check_priority(priority: str) -> str:
@@ -145,12 +156,22 @@ def check_priority(priority: str) -> str:
 
 
 def record_transition(
-    *, actor: Any, request: CodificationRequest, name: str, from_state: str, reason: str = "",
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    name: str,
+    from_state: str,
+    reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> RequestTransition:
     return RequestTransition.objects.create(
-        request=request, name=name, from_state=from_state, to_state=request.state, actor=actor,
-        reason=reason, data=data or {},
+        request=request,
+        name=name,
+        from_state=from_state,
+        to_state=request.state,
+        actor=actor,
+        reason=reason,
+        data=data or {},
     )
 
 
@@ -173,9 +194,13 @@ def request_create(
         project_code=project_code.strip(),
         contract_number=contract_number.strip(),
         priority=check_priority(priority),
-        manufacturer=manufacturer_by_code(manufacturer_code, "manufacturer_code") if manufacturer_code else None,
+        manufacturer=manufacturer_by_code(manufacturer_code, "manufacturer_code")
+        if manufacturer_code
+        else None,
         main_contractor=(
-            manufacturer_by_code(main_contractor_code, "main_contractor_code") if main_contractor_code else None
+            manufacturer_by_code(main_contractor_code, "main_contractor_code")
+            if main_contractor_code
+            else None
         ),
         author=actor,
     )
@@ -191,7 +216,9 @@ def clean_references(references: Iterable[Mapping[str, Any]]) -> list[dict[str, 
     for index, ref in enumerate(references):
         field = f"references[{index}]"
         number = catalog.check_reference_number(str(ref.get("number", "")))
-        maker = manufacturer_by_code(str(ref.get("manufacturer_code", "")), f"{field}.manufacturer_code")
+        maker = manufacturer_by_code(
+            str(ref.get("manufacturer_code", "")), f"{field}.manufacturer_code"
+        )
         cleaned.append({
             "number": number,
             "manufacturer_code": maker.code,
@@ -201,7 +228,9 @@ def clean_references(references: Iterable[Mapping[str, Any]]) -> list[dict[str, 
     return cleaned
 
 
-def clean_characteristics(item_name_code: str, replies: Mapping[str, str], locale: str) -> dict[str, str]:
+def clean_characteristics(
+    item_name_code: str, replies: Mapping[str, str], locale: str
+) -> dict[str, str]:
     """Check every reply against the item name's guide; all errors are reported together."""
     from katalog.names.values import parse_reply
 
@@ -214,7 +243,11 @@ def clean_characteristics(item_name_code: str, replies: Mapping[str, str], local
     for code, raw in replies.items():
         characteristic = by_code.get(code)
         if characteristic is None:
-            errors.append(FieldError(f"characteristics.{code}", "UNKNOWN_CHARACTERISTIC", _("not in the guide")))
+            errors.append(
+                FieldError(
+                    f"characteristics.{code}", "UNKNOWN_CHARACTERISTIC", _("not in the guide")
+                )
+            )
             continue
         try:
             parse_reply(characteristic, str(raw), locale=locale)
@@ -224,14 +257,21 @@ def clean_characteristics(item_name_code: str, replies: Mapping[str, str], local
         cleaned[code] = str(raw).strip()
     if errors:
         raise ValidationFailed(
-            _("Some characteristic replies are not valid"), code="INVALID_CHARACTERISTICS", errors=errors
+            _("Some characteristic replies are not valid"),
+            code="INVALID_CHARACTERISTICS",
+            errors=errors,
         )
     return cleaned
 
 
 def line_fields(
-    *, item_name_code: str, supply_class: str, name_text: str,
-    references: Iterable[Mapping[str, Any]], characteristics: Mapping[str, str] | None, locale: str,
+    *,
+    item_name_code: str,
+    supply_class: str,
+    name_text: str,
+    references: Iterable[Mapping[str, Any]],
+    characteristics: Mapping[str, str] | None,
+    locale: str,
 ) -> dict[str, Any]:
     catalog.check_supply_class(supply_class)
     item_name = catalog.item_name_get(item_name_code)
@@ -263,10 +303,16 @@ def request_line_add(
     request = request_lock(request, expected_version)
     require_draft(request)
     fields = line_fields(
-        item_name_code=item_name_code, supply_class=supply_class, name_text=name_text,
-        references=references, characteristics=characteristics, locale=locale,
+        item_name_code=item_name_code,
+        supply_class=supply_class,
+        name_text=name_text,
+        references=references,
+        characteristics=characteristics,
+        locale=locale,
     )
-    position = (request.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    position = (
+        request.lines.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
     line = RequestLine.objects.create(request=request, position=position, **fields)
     bump(request)
     return line
@@ -306,14 +352,23 @@ def request_line_update(
 
 @transaction.atomic
 def request_document_add(
-    *, actor: Any, request: CodificationRequest, upload: Any, title: str = "", line: RequestLine | None = None
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    upload: Any,
+    title: str = "",
+    line: RequestLine | None = None,
 ) -> RequestDocument:
     """Attach a file (kept under MEDIA_ROOT) to a request or one of its lines."""
     require_same_bureau(actor, request)
     if line is not None and line.request_id != request.pk:
         raise RuleViolation(_("The line belongs to another request"), code="LINE_OF_OTHER_REQUEST")
     return RequestDocument.objects.create(
-        request=request, line=line, title=title or getattr(upload, "name", ""), file=upload, uploaded_by=actor
+        request=request,
+        line=line,
+        title=title or getattr(upload, "name", ""),
+        file=upload,
+        uploaded_by=actor,
     )
 
 
@@ -321,7 +376,12 @@ def request_document_add(
 
 
 def begin(
-    actor: Any, request: CodificationRequest, name: str, expected_version: int | None, *, strict: bool = False
+    actor: Any,
+    request: CodificationRequest,
+    name: str,
+    expected_version: int | None,
+    *,
+    strict: bool = False,
 ) -> tuple[CodificationRequest, str]:
     """Lock the request and check bureau, version and state; returns it and its target state."""
     require_same_bureau(actor, request, strict=strict)
@@ -330,29 +390,43 @@ def begin(
 
 
 def finish(
-    actor: Any, request: CodificationRequest, name: str, target: str, *, reason: str = "",
-    data: dict[str, Any] | None = None, **changes: Any,
+    actor: Any,
+    request: CodificationRequest,
+    name: str,
+    target: str,
+    *,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    **changes: Any,
 ) -> CodificationRequest:
     from_state = request.state
     request.state = target
     for field, value in changes.items():
         setattr(request, field, value)
     bump(request, "state", *changes)
-    record_transition(actor=actor, request=request, name=name, from_state=from_state, reason=reason, data=data)
+    record_transition(
+        actor=actor, request=request, name=name, from_state=from_state, reason=reason, data=data
+    )
     return request
 
 
 def require_reason(reason: str) -> str:
     if not (reason or "").strip():
         raise ValidationFailed(
-            _("Say why"), code="REASON_REQUIRED", errors=[FieldError("reason", "REASON_REQUIRED", _("required"))]
+            _("Say why"),
+            code="REASON_REQUIRED",
+            errors=[FieldError("reason", "REASON_REQUIRED", _("required"))],
         )
     return reason.strip()
 
 
 @transaction.atomic
 def request_submit(
-    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    expected_version: int | None = None,
+    reason: str = "",
 ) -> CodificationRequest:
     """Hand a draft in; its due date follows from the priority."""
     request, target = begin(actor, request, "submit", expected_version)
@@ -379,7 +453,11 @@ def screening_input(line: RequestLine) -> Any:
 
 @transaction.atomic
 def request_screen(
-    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    expected_version: int | None = None,
+    reason: str = "",
 ) -> CodificationRequest:
     """Screen every line for duplicates and keep each result and verdict on its line."""
     from katalog.screening.services import screen
@@ -412,18 +490,25 @@ def check_decision(
     if decision == LineDecision.REGISTER:
         if item is None:
             raise ValidationFailed(
-                _("Name the item to register as user of"), code="ITEM_REQUIRED",
+                _("Name the item to register as user of"),
+                code="ITEM_REQUIRED",
                 errors=[FieldError("item", "ITEM_REQUIRED", _("required"))],
             )
         if item.status in CANCELLED_STATUSES:
             raise RuleViolation(
-                _("%(item)s is cancelled; register on its replacement") % {"item": item.catalogue_number},
+                _("%(item)s is cancelled; register on its replacement")
+                % {"item": item.catalogue_number},
                 code="ITEM_CANCELLED",
             )
     if decision == LineDecision.REJECT and reject_reason not in LineRejectReason.values:
         raise ValidationFailed(
-            _("Give a reason code for the rejection"), code="REJECT_REASON_REQUIRED",
-            errors=[FieldError("reject_reason", "REJECT_REASON_REQUIRED", ", ".join(LineRejectReason.values))],
+            _("Give a reason code for the rejection"),
+            code="REJECT_REASON_REQUIRED",
+            errors=[
+                FieldError(
+                    "reject_reason", "REJECT_REASON_REQUIRED", ", ".join(LineRejectReason.values)
+                )
+            ],
         )
     if decision == LineDecision.ASSIGN and line.verdict == "duplicate" and not justification:
         raise RuleViolation(
@@ -439,7 +524,11 @@ def check_decision(
 
 def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) -> None:
     """A decision against a 'review' or 'duplicate' verdict is recorded with the screening."""
-    if line.verdict not in ("review", "duplicate") or line.decision == LineDecision.REJECT or not line.justification:
+    if (
+        line.verdict not in ("review", "duplicate")
+        or line.decision == LineDecision.REJECT
+        or not line.justification
+    ):
         return
     from katalog.screening.services import screening_decision_record
 
@@ -451,8 +540,12 @@ def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) 
     if subject is None:
         return
     screening_decision_record(
-        actor=actor, item=subject, verdict=line.verdict, decision=decision,
-        justification=line.justification, note=line.note,
+        actor=actor,
+        item=subject,
+        verdict=line.verdict,
+        decision=decision,
+        justification=line.justification,
+        note=line.note,
         subject=f"request {line.request_id} line {line.position}",
     )
 
@@ -476,7 +569,8 @@ def request_line_decide(
     line = line_lock(line, expected_version)
     if line.request.state != RequestState.SCREENED:
         raise Conflict(
-            _("Lines are decided only while the request is screened"), code="ILLEGAL_TRANSITION",
+            _("Lines are decided only while the request is screened"),
+            code="ILLEGAL_TRANSITION",
             data={"state": line.request.state, "transition": "decide_line"},
         )
     check_decision(line, decision, item, reject_reason, justification)
@@ -493,7 +587,11 @@ def request_line_decide(
 
 @transaction.atomic
 def request_decide(
-    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    expected_version: int | None = None,
+    reason: str = "",
 ) -> CodificationRequest:
     """Close the decisions: every line must have one. The decider cannot approve them."""
     request, target = begin(actor, request, "decide", expected_version)
@@ -501,7 +599,8 @@ def request_decide(
     if undecided:
         raise RuleViolation(
             _("Lines %(lines)s have no decision") % {"lines": ", ".join(map(str, undecided))},
-            code="LINES_UNDECIDED", data={"lines": undecided},
+            code="LINES_UNDECIDED",
+            data={"lines": undecided},
         )
     return finish(actor, request, "decide", target, reason=reason, decided_by=actor)
 
@@ -518,7 +617,11 @@ def request_return(
 
 @transaction.atomic
 def request_approve(
-    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    expected_version: int | None = None,
+    reason: str = "",
 ) -> CodificationRequest:
     """Four eyes: a second member of the same bureau, neither the author nor the decider."""
     request, target = begin(actor, request, "approve", expected_version, strict=True)
@@ -541,7 +644,11 @@ def request_reject(
 
 @transaction.atomic
 def request_publish(
-    *, actor: Any, request: CodificationRequest, expected_version: int | None = None, reason: str = ""
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    expected_version: int | None = None,
+    reason: str = "",
 ) -> CodificationRequest:
     """Write every decision into the catalogue in one transaction: new numbers with their
     references, characteristics and the requesting bureau's registration, or registrations on
@@ -581,8 +688,13 @@ def publish_new_item(actor: Any, request: CodificationRequest, line: RequestLine
             item.pk, maker.pk, code_key(ref["number"])
         )
         catalog.reference_add(
-            actor=actor, item=item, manufacturer=maker, number=ref["number"], bureau=request.bureau,
-            category=ref.get("category", "3"), variation=ref.get("variation", "2"),
+            actor=actor,
+            item=item,
+            manufacturer=maker,
+            number=ref["number"],
+            bureau=request.bureau,
+            category=ref.get("category", "3"),
+            variation=ref.get("variation", "2"),
             justification=OVERRIDE_REFERENCE_JUSTIFICATION if overridden else "",
         )
     for code, raw in line.characteristics.items():

@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-
 from django.db import models
 
 
@@ -59,5 +58,3 @@ def upsert(
 
 def data_path(module_file: str, name: str) -> Path:
     return Path(module_file).resolve().parent / "data" / name
-
-

@@ -25,7 +25,9 @@ class Page(Generic[T]):
         return getattr(self.rows[-1], self.key) if self.more else None
 
 
-def keyset_page(queryset: QuerySet, key: str, *, after: Any = None, limit: int | None = None) -> Page:
+def keyset_page(
+    queryset: QuerySet, key: str, *, after: Any = None, limit: int | None = None
+) -> Page:
     """The rows of `queryset` after the key `after`, ordered by the unique column `key`."""
     limit = limit or PAGE_SIZE
     if after is not None and after != "":

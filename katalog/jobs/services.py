@@ -84,14 +84,19 @@ def _claim(job_id: int) -> bool:
     now = timezone.now()
     return bool(
         Job.objects.filter(pk=job_id, state=JobState.QUEUED).update(
-            state=JobState.RUNNING, started_at=now, heartbeat_at=now,
-            attempts=F("attempts") + 1, row_version=F("row_version") + 1,
+            state=JobState.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            row_version=F("row_version") + 1,
         )  # fmt: skip
     )
 
 
 @transaction.atomic
-def job_requeue_stale(*, stale_after: dt.timedelta, max_attempts: int = MAX_ATTEMPTS) -> dict[str, list[int]]:
+def job_requeue_stale(
+    *, stale_after: dt.timedelta, max_attempts: int = MAX_ATTEMPTS
+) -> dict[str, list[int]]:
     """Running jobs whose heartbeat stopped more than `stale_after` ago lost their worker (it
     was killed or the machine stopped): queue them again, so an import resumes from its last
     committed batch; a job that was already started `max_attempts` times fails instead, so a
@@ -105,7 +110,9 @@ def job_requeue_stale(*, stale_after: dt.timedelta, max_attempts: int = MAX_ATTE
         job.row_version += 1
         if job.attempts >= max_attempts:
             job.state, job.finished_at = JobState.FAILED, timezone.now()
-            job.message = "WORKER_LOST: " + _("The job stopped its worker %(n)d times") % {"n": job.attempts}
+            job.message = "WORKER_LOST: " + _("The job stopped its worker %(n)d times") % {
+                "n": job.attempts
+            }
             outcome["failed"].append(job.pk)
         else:
             job.state = JobState.QUEUED

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from katalog.names.models import Characteristic, IdentificationGuide, ItemName, ReplyCode, ReplyTable
+from katalog.names.models import (
+    Characteristic,
+    IdentificationGuide,
+    ItemName,
+    ReplyCode,
+    ReplyTable,
+)
 
 
 class CharacteristicInline(admin.TabularInline):

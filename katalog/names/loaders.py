@@ -97,7 +97,11 @@ def _load_item_names(names: list[dict], guides: dict[str, int], related: list) -
     for n in names:
         if n["approved_name"]:
             ItemName.objects.filter(code=n["code"]).update(approved_name_id=ids[n["approved_name"]])
-    classes = [ItemNameClass(item_name_id=ids[n["code"]], class_code=c) for n in names for c in n["classes"]]
+    classes = [
+        ItemNameClass(item_name_id=ids[n["code"]], class_code=c)
+        for n in names
+        for c in n["classes"]
+    ]
     upsert(ItemNameClass, classes, unique_fields=["item_name", "class_code"], update_fields=[])
     for a, b in related:
         ItemName.objects.get(code=a).related.add(ids[b])

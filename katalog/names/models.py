@@ -84,8 +84,12 @@ class Characteristic(models.Model):
     # Rec 20 unit offered by default (e.g. "MMT").
     canonical_unit = models.CharField(_("canonical unit"), max_length=40, blank=True)
     default_unit = models.CharField(_("default unit"), max_length=3, blank=True)
-    min_value = models.FloatField(_("smallest possible value (canonical unit)"), null=True, blank=True)
-    max_value = models.FloatField(_("largest possible value (canonical unit)"), null=True, blank=True)
+    min_value = models.FloatField(
+        _("smallest possible value (canonical unit)"), null=True, blank=True
+    )
+    max_value = models.FloatField(
+        _("largest possible value (canonical unit)"), null=True, blank=True
+    )
     required = models.BooleanField(_("required"), default=False)
     is_key = models.BooleanField(_("key for screening"), default=False)
     # Relative tolerance for key numeric characteristics: 0.02 means values within 2 % match.
@@ -120,7 +124,11 @@ class ItemName(models.Model):
     names = models.JSONField(_("names"), default=dict)
     definitions = models.JSONField(_("definitions"), default=dict, blank=True)
     guide = models.ForeignKey(
-        IdentificationGuide, on_delete=models.PROTECT, null=True, blank=True, related_name="item_names"
+        IdentificationGuide,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="item_names",
     )
     approved_name = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="synonyms"

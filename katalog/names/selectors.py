@@ -9,12 +9,20 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from katalog.core.errors import NotFound
-from katalog.core.text import search_terms
-from katalog.names.models import Characteristic, IdentificationGuide, ItemName, ItemNameClass, ReplyCode
 from katalog.core.paging import Page, keyset_page
+from katalog.core.text import search_terms
+from katalog.names.models import (
+    Characteristic,
+    IdentificationGuide,
+    ItemName,
+    ItemNameClass,
+    ReplyCode,
+)
 
 
-def item_name_list(*, q: str = "", after: str | None = None, limit: int | None = None) -> Page[ItemName]:
+def item_name_list(
+    *, q: str = "", after: str | None = None, limit: int | None = None
+) -> Page[ItemName]:
     """Item names by code; `q` is a prefix of the code or of a word of the name in any language."""
     rows = ItemName.objects.select_related("guide", "approved_name")
     text = (q or "").strip()
@@ -37,7 +45,9 @@ def item_name_get(code: str) -> ItemName:
         .first()
     )
     if found is None:
-        raise NotFound(_("No item name with code %(code)s") % {"code": code}, code="ITEM_NAME_NOT_FOUND")
+        raise NotFound(
+            _("No item name with code %(code)s") % {"code": code}, code="ITEM_NAME_NOT_FOUND"
+        )
     return found
 
 
@@ -54,7 +64,9 @@ def item_name_class_codes(item_name: ItemName) -> list[str]:
     return sorted(link.class_code for link in item_name.classes.all())
 
 
-def class_item_names(class_code: str, *, after: str | None = None, limit: int | None = None) -> Page[ItemName]:
+def class_item_names(
+    class_code: str, *, after: str | None = None, limit: int | None = None
+) -> Page[ItemName]:
     """Item names allowed in a supply class, by code."""
     allowed = ItemNameClass.objects.filter(class_code=class_code).values("item_name_id")
     rows = ItemName.objects.select_related("guide").filter(pk__in=allowed)
@@ -64,7 +76,9 @@ def class_item_names(class_code: str, *, after: str | None = None, limit: int | 
 def class_item_names_by_class(class_codes: list[str]) -> dict[str, list[ItemName]]:
     """Class code → the item names allowed in it by code, for a few classes at once."""
     allowed: dict[str, list[ItemName]] = {code: [] for code in class_codes}
-    links = ItemNameClass.objects.filter(class_code__in=class_codes).select_related("item_name__guide")
+    links = ItemNameClass.objects.filter(class_code__in=class_codes).select_related(
+        "item_name__guide"
+    )
     for link in links.order_by("class_code", "item_name__code"):
         allowed[link.class_code].append(link.item_name)
     return allowed
@@ -73,7 +87,9 @@ def class_item_names_by_class(class_codes: list[str]) -> dict[str, list[ItemName
 def guide_get(code: str) -> IdentificationGuide:
     found = IdentificationGuide.objects.filter(code=code.strip()).first()
     if found is None:
-        raise NotFound(_("No identification guide %(code)s") % {"code": code}, code="GUIDE_NOT_FOUND")
+        raise NotFound(
+            _("No identification guide %(code)s") % {"code": code}, code="GUIDE_NOT_FOUND"
+        )
     return found
 
 

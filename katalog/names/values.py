@@ -13,7 +13,7 @@ from katalog.names.models import Characteristic, ReplyCode, ReplyType
 
 QUALIFIERS = {"nom": "NOM", "nominal": "NOM", "min": "MIN", "max": "MAX", "≥": "MIN", "≤": "MAX"}
 YES = {"y", "yes", "true", "1", "да", "д", "иә", "ооба", "այո", "так", "ҳа", "ha"}
-NO = {"n", "no", "false", "0", "нет", "н", "жоқ", "жок", "ոչ", "не", "не", "yo'q", "yoʻq"}
+NO = {"n", "no", "false", "0", "нет", "н", "жоқ", "жок", "ոչ", "не", "yo'q", "yoʻq"}
 
 
 def _field_error(characteristic: Characteristic, exc: ValidationFailed) -> ValidationFailed:
@@ -33,7 +33,9 @@ def _split_qualifier(raw: str) -> tuple[str, str]:
 def _reply_codes(table_id: int) -> dict[str, str]:
     """Code → code, plus every meaning (folded) → code, for one reply table."""
     lookup: dict[str, str] = {}
-    for code, meanings in ReplyCode.objects.filter(table_id=table_id).values_list("code", "meanings"):
+    for code, meanings in ReplyCode.objects.filter(table_id=table_id).values_list(
+        "code", "meanings"
+    ):
         lookup[code.upper()] = code
         for meaning in meanings.values():
             lookup[meaning.strip().upper()] = code
@@ -82,14 +84,18 @@ def _parse_boolean(raw: str) -> dict[str, Any]:
         return {"flag": True}
     if folded in NO:
         return {"flag": False}
-    raise ValidationFailed(_("%(value)r is not yes or no") % {"value": raw}, code="REPLY_NOT_BOOLEAN")
+    raise ValidationFailed(
+        _("%(value)r is not yes or no") % {"value": raw}, code="REPLY_NOT_BOOLEAN"
+    )
 
 
 def parse_reply(characteristic: Characteristic, raw: str, *, locale: str = "en") -> dict[str, Any]:
     """Return the CharacteristicValue fields for a raw reply, or raise ValidationFailed."""
     raw = raw.strip()
     if not raw:
-        raise _field_error(characteristic, ValidationFailed(_("the reply is empty"), code="REPLY_EMPTY"))
+        raise _field_error(
+            characteristic, ValidationFailed(_("the reply is empty"), code="REPLY_EMPTY")
+        )
     fields: dict[str, Any] = {
         "raw": raw[:200], "qualifier": "", "unit_code": "", "value": None, "value_max": None,
         "code": "", "text": "", "flag": None,

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from katalog.refdata.models import CodeTable, CodeValue, Country, Currency, SupplyClass, SupplyGroup, UnitOfMeasure
+from katalog.refdata.models import (
+    CodeTable,
+    CodeValue,
+    Country,
+    Currency,
+    SupplyClass,
+    SupplyGroup,
+    UnitOfMeasure,
+)
 
 
 class CodeValueInline(admin.TabularInline):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from collections import defaultdict
 
 from django.conf import settings
@@ -19,7 +18,22 @@ from katalog.refdata.models import (
     UnitOfMeasure,
 )
 
-COUNTRY_LANGUAGES = ["en", "ru", "kk", "ky", "hy", "tg", "uz", "be", "uk", "az", "ka", "tk", "fr", "de"]
+COUNTRY_LANGUAGES = [
+    "en",
+    "ru",
+    "kk",
+    "ky",
+    "hy",
+    "tg",
+    "uz",
+    "be",
+    "uk",
+    "az",
+    "ka",
+    "tk",
+    "fr",
+    "de",
+]
 
 
 def _path(name: str):
@@ -36,12 +50,16 @@ def load_countries() -> int:
         )
         for r in read_csv(_path("iso3166_1_countries.csv"))
     ]
-    return upsert(Country, rows, unique_fields=["alpha2"], update_fields=["alpha3", "numeric", "names"])
+    return upsert(
+        Country, rows, unique_fields=["alpha2"], update_fields=["alpha3", "numeric", "names"]
+    )
 
 
 def load_currencies() -> int:
     rows = [
-        Currency(alpha3=r["alpha_3"], numeric=r["numeric"], names=texts(en=r["name_en"], ru=r["name_ru"]))
+        Currency(
+            alpha3=r["alpha_3"], numeric=r["numeric"], names=texts(en=r["name_en"], ru=r["name_ru"])
+        )
         for r in read_csv(_path("iso4217_currencies.csv"))
     ]
     return upsert(Currency, rows, unique_fields=["alpha3"], update_fields=["numeric", "names"])
@@ -56,7 +74,9 @@ def _pint_mapping() -> dict[str, str]:
 
 def load_units() -> int:
     """Rec 20 Annex II/III codes, with the quantity from Annex I and our pint mapping."""
-    quantity = {r["common_code"]: r["quantity"] for r in read_csv(_path("rec20_annex1_by_quantity.csv"))}
+    quantity = {
+        r["common_code"]: r["quantity"] for r in read_csv(_path("rec20_annex1_by_quantity.csv"))
+    }
     pint_units = _pint_mapping()
     rows = [
         UnitOfMeasure(
@@ -71,7 +91,15 @@ def load_units() -> int:
         )
         for r in read_csv(_path("rec20_annex2_3_by_code.csv"))
     ]
-    fields = ["names", "symbol", "quantity", "level_category", "status", "conversion_factor", "pint_unit"]
+    fields = [
+        "names",
+        "symbol",
+        "quantity",
+        "level_category",
+        "status",
+        "conversion_factor",
+        "pint_unit",
+    ]
     return upsert(UnitOfMeasure, rows, unique_fields=["code"], update_fields=fields)
 
 
@@ -102,7 +130,9 @@ def load_code_tables() -> int:
                 position=positions[r["table"]],
             )
         )
-    return upsert(CodeValue, values, unique_fields=["table", "code"], update_fields=["meanings", "position"])
+    return upsert(
+        CodeValue, values, unique_fields=["table", "code"], update_fields=["meanings", "position"]
+    )
 
 
 def load_supply_classification() -> tuple[int, int]:
@@ -131,10 +161,15 @@ def load_supply_classification() -> tuple[int, int]:
         for r in read_csv(_path("fsc_classes.csv"))
     ]
     changed_groups = upsert(
-        SupplyGroup, groups, unique_fields=["code", "valid_from"], update_fields=["titles", "notes", "valid_to"]
+        SupplyGroup,
+        groups,
+        unique_fields=["code", "valid_from"],
+        update_fields=["titles", "notes", "valid_to"],
     )
     fields = ["group_code", "titles", "short_titles", "includes", "excludes", "notes", "valid_to"]
-    changed_classes = upsert(SupplyClass, classes, unique_fields=["code", "valid_from"], update_fields=fields)
+    changed_classes = upsert(
+        SupplyClass, classes, unique_fields=["code", "valid_from"], update_fields=fields
+    )
     return changed_groups, changed_classes
 
 

@@ -27,7 +27,9 @@ def supply_group_list(*, on: dt.date | None = None) -> list[SupplyGroup]:
 def supply_group_get(code: str, *, on: dt.date | None = None) -> SupplyGroup:
     found = current(SupplyGroup.objects.filter(code=code.strip()), on).first()
     if found is None:
-        raise NotFound(_("No supply group %(code)s") % {"code": code}, code="SUPPLY_GROUP_NOT_FOUND")
+        raise NotFound(
+            _("No supply group %(code)s") % {"code": code}, code="SUPPLY_GROUP_NOT_FOUND"
+        )
     return found
 
 
@@ -42,11 +44,15 @@ def supply_class_list(*, group: str | None = None, on: dt.date | None = None) ->
 def supply_class_get(code: str, *, on: dt.date | None = None) -> SupplyClass:
     found = current(SupplyClass.objects.filter(code=code.strip()), on).first()
     if found is None:
-        raise NotFound(_("No supply class %(code)s") % {"code": code}, code="SUPPLY_CLASS_NOT_FOUND")
+        raise NotFound(
+            _("No supply class %(code)s") % {"code": code}, code="SUPPLY_CLASS_NOT_FOUND"
+        )
     return found
 
 
-def supply_class_titles(codes: list[str], *, on: dt.date | None = None) -> dict[str, dict[str, str]]:
+def supply_class_titles(
+    codes: list[str], *, on: dt.date | None = None
+) -> dict[str, dict[str, str]]:
     """Code → multilingual title of the current classes among `codes` (unknown codes left out)."""
     return {c.code: c.titles for c in current(SupplyClass.objects.filter(code__in=codes), on)}
 

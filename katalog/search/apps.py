@@ -23,4 +23,6 @@ class SearchConfig(AppConfig):
         # Django signals post_migrate only for apps with models, which this app has none of:
         # listen to the catalogue's, whose tables carry the index.
         catalogue = apps.get_app_config("catalog")
-        post_migrate.connect(_ensure_search_schema, sender=catalogue, dispatch_uid="search_ensure_schema")
+        post_migrate.connect(
+            _ensure_search_schema, sender=catalogue, dispatch_uid="search_ensure_schema"
+        )

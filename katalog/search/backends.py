@@ -106,7 +106,9 @@ def ensure_search_schema(connection: BaseDatabaseWrapper | None = None) -> bool:
             return False
         for sql in _SQLITE_TABLES + _COMMON_INDEXES:
             cursor.execute(sql)
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'")
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'search_%'"
+        )
         present = {row[0] for row in cursor.fetchall()}
         missing = [name for name in _SQLITE_TRIGGERS if name not in present]
         for name in missing:
@@ -137,7 +139,9 @@ def rebuild_search_index(connection: BaseDatabaseWrapper | None = None) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("INSERT INTO search_item_fts(search_item_fts) VALUES ('rebuild')")
-            cursor.execute("INSERT INTO search_reference_trgm(search_reference_trgm) VALUES ('rebuild')")
+            cursor.execute(
+                "INSERT INTO search_reference_trgm(search_reference_trgm) VALUES ('rebuild')"
+            )
         elif connection.vendor == "postgresql":
             cursor.execute("REINDEX INDEX search_item_vector_idx")
             cursor.execute("REINDEX INDEX search_reference_key_trgm_idx")
@@ -161,13 +165,16 @@ def ranked_item_id() -> str:
     return RANKED_ITEM_ID["postgresql" if is_postgres() else "sqlite"]
 
 
-def _text_matches(terms: Sequence[Sequence[str]], kept: tuple[str, list] | None) -> tuple[str, list, str]:
+def _text_matches(
+    terms: Sequence[Sequence[str]], kept: tuple[str, list] | None
+) -> tuple[str, list, str]:
     """FROM/WHERE of the items whose search text has every term (and pass `kept`), with its
     parameters and the expression naming the matched item's id."""
     exists, exists_params = (f" AND EXISTS ({kept[0]})", list(kept[1])) if kept else ("", [])
     if is_postgres():
         return (
-            "FROM catalog_item i WHERE i.search_vector @@ to_tsquery('simple'::regconfig, %s)" + exists,
+            "FROM catalog_item i WHERE i.search_vector @@ to_tsquery('simple'::regconfig, %s)"
+            + exists,
             [_tsquery(terms), *exists_params],
             ranked_item_id(),
         )
@@ -216,10 +223,15 @@ def text_matches_by_id_sql(
     """SQL of the ids of matching items after `after_id`, in id order (both indexes yield
     matches in id order, so a LIMIT stops the walk early)."""
     matches, params, item_id = _text_matches(terms, kept)
-    return f"SELECT {item_id} AS id {matches} AND {item_id} > %s ORDER BY {item_id}", [*params, after_id]
+    return f"SELECT {item_id} AS id {matches} AND {item_id} > %s ORDER BY {item_id}", [
+        *params,
+        after_id,
+    ]
 
 
-def text_first_ids(terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, limit: int) -> list[int]:
+def text_first_ids(
+    terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, limit: int
+) -> list[int]:
     """The ids of the first `limit` matching items, by id."""
     sql, params = text_matches_by_id_sql(terms, kept, 0)
     with default_connection.cursor() as cursor:
@@ -244,12 +256,18 @@ def _is_prefix(variant: str) -> bool:
 
 
 def _fts5_query(terms: Sequence[Sequence[str]]) -> str:
-    groups = ["(" + " OR ".join(f'"{v}"' + "*" * _is_prefix(v) for v in variants) + ")" for variants in terms]
+    groups = [
+        "(" + " OR ".join(f'"{v}"' + "*" * _is_prefix(v) for v in variants) + ")"
+        for variants in terms
+    ]
     return " AND ".join(groups)
 
 
 def _tsquery(terms: Sequence[Sequence[str]]) -> str:
-    groups = ["(" + " | ".join(f"'{v}'" + ":*" * _is_prefix(v) for v in variants) + ")" for variants in terms]
+    groups = [
+        "(" + " | ".join(f"'{v}'" + ":*" * _is_prefix(v) for v in variants) + ")"
+        for variants in terms
+    ]
     return " & ".join(groups)
 
 
@@ -327,7 +345,10 @@ def _postgres_near_keys(key: str, pieces: list[str], max_edits: int | None) -> t
     parts += [("key", "%" + _like_escape(piece) + "%") for piece in middle]
     parts += [("reverse(key)", _like_escape(last[::-1]) + "%")]
     near = "levenshtein_less_equal(key, %s, %s) <= %s"
-    sql = " UNION ".join(f"SELECT key FROM catalog_reference WHERE {column} LIKE %s AND {near}" for column, _p in parts)
+    sql = " UNION ".join(
+        f"SELECT key FROM catalog_reference WHERE {column} LIKE %s AND {near}"
+        for column, _p in parts
+    )
     return sql, [value for _c, pattern in parts for value in (pattern, key, max_edits, max_edits)]
 
 

@@ -47,10 +47,14 @@ def parse_characteristic_filter(text: str, *, locale: str = "en") -> Characteris
             _("A characteristic filter is CODE:value, e.g. THDD:10..12mm, not %(text)r") % {"text": text},
         )  # fmt: skip
     code, raw = match.group(1).upper(), match.group(2)
-    characteristics = list(Characteristic.objects.filter(code=code).select_related("reply_table").order_by("id"))
+    characteristics = list(
+        Characteristic.objects.filter(code=code).select_related("reply_table").order_by("id")
+    )
     if not characteristics:
         raise _invalid_filter(
-            "char", "UNKNOWN_CHARACTERISTIC", _("No guide has a characteristic %(code)s") % {"code": code}
+            "char",
+            "UNKNOWN_CHARACTERISTIC",
+            _("No guide has a characteristic %(code)s") % {"code": code},
         )
     first = characteristics[0]
     if first.reply_type in (ReplyType.NUMERIC, ReplyType.RANGE):
@@ -62,7 +66,9 @@ def parse_characteristic_filter(text: str, *, locale: str = "en") -> Characteris
         values, explained = Q(flag=flag), {"flag": flag}
     else:
         values, explained = Q(text__icontains=raw.strip()), {"text": raw.strip()}
-    rows = CharacteristicValue.objects.filter(values, item=OuterRef("pk"), characteristic__code=code)
+    rows = CharacteristicValue.objects.filter(
+        values, item=OuterRef("pk"), characteristic__code=code
+    )
     return CharacteristicFilter(code, raw, Q(Exists(rows)), {"code": code, **explained})
 
 
@@ -109,9 +115,9 @@ def item_name_ids(text: str) -> list[int]:
             return []
         longest = max(tokens, key=len)
         rows = []
-        for pk, approved, search_text in ItemName.objects.filter(search_text__contains=longest).values_list(
-            "id", "approved_name_id", "search_text"
-        ):
+        for pk, approved, search_text in ItemName.objects.filter(
+            search_text__contains=longest
+        ).values_list("id", "approved_name_id", "search_text"):
             words = WORD_RE.findall(search_text)
             if all(any(w.startswith(t) for w in words) for t in tokens):
                 rows.append((pk, approved))
@@ -145,13 +151,15 @@ def filter_condition(
         keys = [b.upper() for b in bureaus]
         condition &= Q(bureau__key__in=keys) | Q(bureau__user_code__in=keys)
     if countries:
-        made_in = Reference.objects.filter(item=OuterRef("pk"), manufacturer__country_id__in=[c.upper() for c in countries])
+        made_in = Reference.objects.filter(
+            item=OuterRef("pk"), manufacturer__country_id__in=[c.upper() for c in countries]
+        )
         condition &= Q(Exists(made_in))
     if users:
         keys = [u.upper() for u in users]
-        used_by = Registration.objects.filter(item=OuterRef("pk"), effective_to__isnull=True).filter(
-            Q(bureau__user_code__in=keys) | Q(bureau__key__in=keys)
-        )
+        used_by = Registration.objects.filter(
+            item=OuterRef("pk"), effective_to__isnull=True
+        ).filter(Q(bureau__user_code__in=keys) | Q(bureau__key__in=keys))
         condition &= Q(Exists(used_by))
     if names:
         ids = sorted({pk for name in names for pk in item_name_ids(name)})

@@ -139,7 +139,9 @@ def _values(params: Mapping[str, str | list[str]], name: str) -> tuple[str, ...]
     items = raw if isinstance(raw, list | tuple) else [raw]
     # "class=5310,5305" and "class=5310&class=5305" mean the same; names and characteristic
     # conditions keep their commas ("NUT, PLAIN, HEXAGON", "THDD:1,2..1,3 cm").
-    parts = items if name in ("char", "name") else [p for item in items for p in str(item).split(",")]
+    parts = (
+        items if name in ("char", "name") else [p for item in items for p in str(item).split(",")]
+    )
     return tuple(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
 
 
@@ -157,11 +159,15 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
     limit_text = _single(params, "limit", str(DEFAULT_LIMIT)).strip() or str(DEFAULT_LIMIT)
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
         message = _("limit must be a whole number from 1 to %(max)d") % {"max": MAX_LIMIT}
-        raise ValidationFailed(message, code="INVALID_LIMIT", errors=[FieldError("limit", "INVALID_LIMIT", message)])
+        raise ValidationFailed(
+            message, code="INVALID_LIMIT", errors=[FieldError("limit", "INVALID_LIMIT", message)]
+        )
     sort = _single(params, "sort", "relevance").strip() or "relevance"
     if sort.lstrip("-") not in SORTS or sort == "-relevance":
         message = _("sort must be one of %(sorts)s") % {"sorts": ", ".join(SORTS)}
-        raise ValidationFailed(message, code="INVALID_SORT", errors=[FieldError("sort", "INVALID_SORT", message)])
+        raise ValidationFailed(
+            message, code="INVALID_SORT", errors=[FieldError("sort", "INVALID_SORT", message)]
+        )
     fields = {attr: _values(params, name) for name, attr in PARAM_FIELDS.items()}
     return SearchQuery(
         q=_single(params, "q").strip(),
@@ -373,7 +379,9 @@ def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
         valid = False
     if not valid:
         message = _("The cursor does not belong to this search; start again from the first page")
-        raise ValidationFailed(message, code="INVALID_CURSOR", errors=[FieldError("after", "INVALID_CURSOR", message)])
+        raise ValidationFailed(
+            message, code="INVALID_CURSOR", errors=[FieldError("after", "INVALID_CURSOR", message)]
+        )
     return data
 
 
@@ -446,8 +454,13 @@ def _relevance_page(
     for tier in _live(tiers):
         start = cursor["t"] if cursor else -1
         if tier.rank >= start and len(found) <= limit:
-            after = (float(cursor["s"]), int(cursor["i"])) if cursor and tier.rank == start else None
-            found += [(tier, s, pk) for s, pk in _tier_rows(base, tier, earlier, after, limit + 1 - len(found))]
+            after = (
+                (float(cursor["s"]), int(cursor["i"])) if cursor and tier.rank == start else None
+            )
+            found += [
+                (tier, s, pk)
+                for s, pk in _tier_rows(base, tier, earlier, after, limit + 1 - len(found))
+            ]
         earlier |= tier.condition
     more = len(found) > limit
     found = found[:limit]
@@ -475,13 +488,23 @@ def _first_ids_sql(base: QuerySet[Item], tiers: list[Tier], limit: int) -> tuple
         known = tier.first_ids
         if known is not None and (len(known) >= limit or len(known) < WINDOW_FETCH):
             if known:  # read by the ranking already: by primary key, no second walk
-                parts.append((f"SELECT id FROM catalog_item WHERE id IN ({', '.join(map(str, known[:limit]))})", []))
+                parts.append(
+                    (
+                        f"SELECT id FROM catalog_item WHERE id IN ({', '.join(map(str, known[:limit]))})",
+                        [],
+                    )
+                )
             continue
         if tier.terms is not None and not base.query.where:
             parts.append(backends.text_first_ids_sql(tier.terms, limit))
             continue
         try:
-            parts.append(base.filter(tier.condition).order_by("id").values("id")[:limit].query.sql_with_params())
+            parts.append(
+                base.filter(tier.condition)
+                .order_by("id")
+                .values("id")[:limit]
+                .query.sql_with_params()
+            )
         except EmptyResultSet:
             continue
     if not parts:
@@ -556,7 +579,9 @@ UNION ALL SELECT 'total', NULL, NULL, NULL, NULL, COUNT(*) FROM matched
 _FACET_NAMES = ("class", "group", "status", "bureau", "name", "country", "user")
 
 
-def _facet_counts(base: QuerySet[Item], tiers: list[Tier]) -> tuple[dict[str, list[tuple[Any, int]]], int]:
+def _facet_counts(
+    base: QuerySet[Item], tiers: list[Tier]
+) -> tuple[dict[str, list[tuple[Any, int]]], int]:
     """Per facet, `(value, count)` rows, most frequent first (then by value), and the number of
     matches counted up to `FACET_CAP + 1`. The item facets come from one pass over the items,
     grouped by all their facet columns at once and summed up here."""
@@ -615,11 +640,12 @@ def _facet_labels(counts: dict[str, list[tuple[Any, int]]], lang: str) -> dict[s
     from katalog.refdata.models import CodeValue, Country, SupplyClass, SupplyGroup
 
     shown = {
-        name: [v for v, _c in rows[:FACET_TOP] if v not in (None, "")] for name, rows in counts.items()
+        name: [v for v, _c in rows[:FACET_TOP] if v not in (None, "")]
+        for name, rows in counts.items()
     }
-    statuses = CodeValue.objects.filter(table_id="ITEM_STATUS", code__in=shown["status"]).values_list(
-        "code", "meanings"
-    )
+    statuses = CodeValue.objects.filter(
+        table_id="ITEM_STATUS", code__in=shown["status"]
+    ).values_list("code", "meanings")
     countries = Country.objects.filter(alpha2__in=shown["country"]).values_list("alpha2", "names")
     names = ItemName.objects.filter(code__in=shown["name"]).values_list("code", "names")
     bureaus = list(Bureau.objects.values_list("key", "user_code", "names"))
@@ -652,11 +678,22 @@ def _facets(
 def _reference_snippets(ids: list[int], keys: set[str]) -> dict[int, list[dict[str, str]]]:
     """Per item, a few references, those matching the query first."""
     snippets: dict[int, list[dict[str, Any]]] = {pk: [] for pk in ids}
-    rows = Reference.objects.filter(item_id__in=ids).select_related("manufacturer").order_by("item_id", "id")
+    rows = (
+        Reference.objects.filter(item_id__in=ids)
+        .select_related("manufacturer")
+        .order_by("item_id", "id")
+    )
     for ref in rows:
-        matched = bool(keys) and (ref.key in keys or ref.ascii_key in keys or any(ref.key.startswith(k) for k in keys))
-        snippets[ref.item_id].append({"number": ref.number, "manufacturer": ref.manufacturer.code, "matched": matched})
-    return {pk: sorted(refs, key=lambda r: not r["matched"])[:SNIPPET_REFERENCES] for pk, refs in snippets.items()}
+        matched = bool(keys) and (
+            ref.key in keys or ref.ascii_key in keys or any(ref.key.startswith(k) for k in keys)
+        )
+        snippets[ref.item_id].append(
+            {"number": ref.number, "manufacturer": ref.manufacturer.code, "matched": matched}
+        )
+    return {
+        pk: sorted(refs, key=lambda r: not r["matched"])[:SNIPPET_REFERENCES]
+        for pk, refs in snippets.items()
+    }
 
 
 def _matched_by(base: QuerySet[Item], tiers: list[Tier], ids: list[int]) -> dict[int, str]:
@@ -678,11 +715,15 @@ def _item_name(item: Item, lang: str) -> str:
     return pick_text(item.item_name.names, lang) or item.name_text
 
 
-def _hits(rows: list[tuple[Tier | None, int]], matched_by: dict[int, str], keys: set[str], lang: str) -> list[dict]:
+def _hits(
+    rows: list[tuple[Tier | None, int]], matched_by: dict[int, str], keys: set[str], lang: str
+) -> list[dict]:
     ids = [pk for _t, pk in rows]
     items = Item.objects.select_related("item_name").in_bulk(ids)
     snippets = _reference_snippets(ids, keys)
-    statuses = {code: code_meaning("ITEM_STATUS", code, lang) for code in {i.status for i in items.values()}}
+    statuses = {
+        code: code_meaning("ITEM_STATUS", code, lang) for code in {i.status for i in items.values()}
+    }
     hits = []
     for tier, pk in rows:
         item = items[pk]
@@ -706,9 +747,17 @@ def search(query: SearchQuery, *, lang: str) -> SearchPage:
     base, chars = _filtered_items(query)
     reading = interpret(query.q)
     rows, next_cursor = _page_ids(query, base, reading.tiers, query.limit, query.after)
-    matched_by = {} if query.sort == "relevance" else _matched_by(base, reading.tiers, [pk for _t, pk in rows])
+    matched_by = (
+        {}
+        if query.sort == "relevance"
+        else _matched_by(base, reading.tiers, [pk for _t, pk in rows])
+    )
     facets, total, exact = _facets(base, reading.tiers, lang)
-    interpretation = {"q": query.q, **reading.explained, "readings": [t.matched_by for t in reading.tiers]}
+    interpretation = {
+        "q": query.q,
+        **reading.explained,
+        "readings": [t.matched_by for t in reading.tiers],
+    }
     if chars:
         interpretation["characteristics"] = chars
     return SearchPage(

@@ -66,11 +66,17 @@ def bulk_insert_values(
     _insert_rows(model, chosen + rest, rows, _on_conflict(model, unique_fields, update_fields))
 
 
-def default_columns(model: type[Model], given: Sequence[models.Field]) -> tuple[list[models.Field], tuple]:
+def default_columns(
+    model: type[Model], given: Sequence[models.Field]
+) -> tuple[list[models.Field], tuple]:
     """The model's columns other than `given` (and an automatic primary key), with the stored
     value each takes in a row that does not give it: its default, or now for `auto_now`."""
     now = timezone.now()
-    rest = [f for f in model._meta.concrete_fields if f not in given and not (f.primary_key and f.auto_created)]
+    rest = [
+        f
+        for f in model._meta.concrete_fields
+        if f not in given and not (f.primary_key and f.auto_created)
+    ]
     return rest, tuple(_stored(f, now if _is_auto_now(f) else f.get_default()) for f in rest)
 
 
@@ -78,7 +84,9 @@ def _stored(field: models.Field, value: Any) -> Any:
     return value if _is_plain(field) else field.get_db_prep_save(value, connection)
 
 
-def _insert_rows(model: type[Model], fields: list[models.Field], rows: Sequence[Sequence[Any]], conflict: str) -> None:
+def _insert_rows(
+    model: type[Model], fields: list[models.Field], rows: Sequence[Sequence[Any]], conflict: str
+) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
@@ -89,7 +97,8 @@ def _insert_rows(model: type[Model], fields: list[models.Field], rows: Sequence[
         marks = ", ".join(["%s"] * len(fields))
         for start in range(0, len(rows), BATCH_SIZE):
             cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}", rows[start : start + BATCH_SIZE]
+                f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}",
+                rows[start : start + BATCH_SIZE],
             )
 
 
@@ -115,14 +124,18 @@ def _converter(field: models.Field) -> Callable[[Model], Any]:
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
-def _mapping_rows(fields: list[models.Field], objects: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+def _mapping_rows(
+    fields: list[models.Field], objects: Sequence[Mapping[str, Any]]
+) -> list[list[Any]]:
     """Column values of mappings: each row is merged over the defaults and read in one
     `itemgetter` call. Defaults and `auto_now` times are converted once per batch; of the
     given values, only those of fields whose stored form differs from the value."""
     now = timezone.now()
     defaults = {f.attname: _stored(f, f.get_default()) for f in fields}
     forced = {f.attname: _stored(f, now) for f in fields if _is_auto_now(f)}
-    converted = [(i, f, f.attname) for i, f in enumerate(fields) if not _is_plain(f) and not _is_auto_now(f)]
+    converted = [
+        (i, f, f.attname) for i, f in enumerate(fields) if not _is_plain(f) and not _is_auto_now(f)
+    ]
     read = itemgetter(*(f.attname for f in fields))
     rows = []
     for obj in objects:
@@ -155,7 +168,9 @@ def _copy(cursor: Any, table: str, names: str, rows: list[list[Any]]) -> None:
             copy.write_row(row)
 
 
-def _staged_insert(cursor: Any, table: str, names: str, rows: list[list[Any]], conflict: str) -> None:
+def _staged_insert(
+    cursor: Any, table: str, names: str, rows: list[list[Any]], conflict: str
+) -> None:
     staging = connection.ops.quote_name(f"load_{table.strip(chr(34))}")
     # A session temp table with the target's columns (no constraints), emptied at each commit.
     cursor.execute(
@@ -167,7 +182,9 @@ def _staged_insert(cursor: Any, table: str, names: str, rows: list[list[Any]], c
     cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}{conflict}")
 
 
-def _on_conflict(model: type[Model], unique_fields: Sequence[str], update_fields: Sequence[str]) -> str:
+def _on_conflict(
+    model: type[Model], unique_fields: Sequence[str], update_fields: Sequence[str]
+) -> str:
     if not unique_fields:
         return ""
     quote = connection.ops.quote_name

@@ -329,7 +329,9 @@ def _validated_batches(
         yield len(batch), fresh, records, rejected
 
 
-def _validate_batch(importer: BaseImporter, batch: Batch) -> tuple[list[tuple[int, Any]], list[RowError]]:
+def _validate_batch(
+    importer: BaseImporter, batch: Batch
+) -> tuple[list[tuple[int, Any]], list[RowError]]:
     importer.prepare(batch)
     records, rejected = [], []
     for line, row in batch:
@@ -338,7 +340,9 @@ def _validate_batch(importer: BaseImporter, batch: Batch) -> tuple[list[tuple[in
                 raise RowRejected("", "INVALID_ROW", row["__error__"])
             records.append((line, importer.validate(line, row)))
         except RowRejected as exc:
-            rejected.append(RowError(line=line, column=exc.column, code=exc.code, message=exc.message))
+            rejected.append(
+                RowError(line=line, column=exc.column, code=exc.code, message=exc.message)
+            )
         except KatalogError as exc:
             rejected.append(RowError(line=line, column="", code=exc.code, message=exc.message))
     return records, rejected
@@ -368,7 +372,7 @@ def read_ahead(items: Iterator[T]) -> Iterator[T]:
                     if not offer(("item", item)):
                         return
                 offer(("end", None))
-            except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            except BaseException as exc:
                 offer(("error", exc))
 
     producer = threading.Thread(target=produce, name="import-read-ahead", daemon=True)
@@ -419,7 +423,9 @@ def items_by_niin(niins: Iterable[str], *columns: str) -> list[tuple]:
     return rows_matching(Item, "niin", niins, ["niin", *columns])
 
 
-def rows_matching(model: type[Model], field: str, values: Iterable[Any], columns: list[str]) -> list[tuple]:
+def rows_matching(
+    model: type[Model], field: str, values: Iterable[Any], columns: list[str]
+) -> list[tuple]:
     """`columns` of the rows whose `field` is one of `values`, in plain SQL: building a Django
     `IN` of 10,000 values cost more than the index reads. PostgreSQL takes the values as one
     array; SQLite as parameters, in chunks below its limit."""
@@ -558,7 +564,9 @@ class ItemImporter(BaseImporter):
             bureau_id=bureau_id,
             item_name_id=item_name_id,
             name_text=name_text,
-            search_text=self.search_texts(item_name_id, self.name_search_texts[item_name_id], name_text),
+            search_text=self.search_texts(
+                item_name_id, self.name_search_texts[item_name_id], name_text
+            ),
             identification_type=row.get("identification_type") or "2",
             status=status,
             unit_of_issue=unit_of_issue(row.get("unit_of_issue", "")),
@@ -863,7 +871,10 @@ class ReferenceImporter(BaseImporter):
         # By key alone (one index probe per key), then the pair: an IN over manufacturers and
         # keys together is a cross product that probes the pair index millions of times.
         query = rows_matching(
-            Reference, "key", {k for _m, k in mfr_keys}, ["manufacturer_id", "key", "item_id", "number"]
+            Reference,
+            "key",
+            {k for _m, k in mfr_keys},
+            ["manufacturer_id", "key", "item_id", "number"],
         )
         for mfr, key, item, number in query:
             if (mfr, key) not in mfr_keys:

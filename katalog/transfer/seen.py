@@ -59,7 +59,9 @@ class SeenLines:
 
     def _seal(self) -> None:
         ordered = sorted(self.recent.items())
-        self.runs.append((array("Q", (h for h, _l in ordered)), array("I", (l for _h, l in ordered))))
+        self.runs.append(
+            (array("Q", (h for h, _l in ordered)), array("I", (l for _h, l in ordered)))
+        )
         self.recent = {}
         # Merge while the newest run is at least half the size of the one before it, so every
         # key is merged about log2(keys / run size) times in all.

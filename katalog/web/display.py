@@ -29,10 +29,14 @@ def characteristic_text(value: dict[str, Any], *, system: str, locale: str) -> s
         return str(value.get("reply") or value.get("raw") or "")
     target = shown_unit(unit, system)
     try:
-        low = units.format_quantity(value["value"], canonical_unit=canonical, unit_code=target, locale=locale)
+        low = units.format_quantity(
+            value["value"], canonical_unit=canonical, unit_code=target, locale=locale
+        )
         if value.get("value_max") is None:
             return low
-        high = units.format_quantity(value["value_max"], canonical_unit=canonical, unit_code=target, locale=locale)
+        high = units.format_quantity(
+            value["value_max"], canonical_unit=canonical, unit_code=target, locale=locale
+        )
     except (ValidationFailed, ValueError):
         return str(value.get("raw") or "")
     return f"{low} – {high}"

@@ -7,7 +7,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from katalog.accounts.models import User
-from katalog.codification.models import LineDecision, LineRejectReason, RequestPriority, RequestState
+from katalog.codification.models import (
+    LineDecision,
+    LineRejectReason,
+    RequestPriority,
+    RequestState,
+)
 from katalog.core import units
 from katalog.core.i18n import pick_text
 from katalog.names.models import Characteristic, ItemName, ReplyType
@@ -65,7 +70,9 @@ class LineForm(forms.Form):
 
     item_name = forms.CharField(widget=forms.HiddenInput)
     supply_class = forms.ChoiceField(label=_("Supply class"))
-    name_text = forms.CharField(label=_("Name as proposed (optional)"), max_length=200, required=False)
+    name_text = forms.CharField(
+        label=_("Name as proposed (optional)"), max_length=200, required=False
+    )
 
     def __init__(self, *args, item_name: ItemName, classes: list[tuple[str, str]], language: str,
                  reply_codes: dict[int, list[tuple[str, dict]]], **kwargs) -> None:  # fmt: skip
@@ -81,7 +88,9 @@ class LineForm(forms.Form):
             self.fields[f"ref_maker_{n}"] = forms.CharField(
                 label=_("Manufacturer code %(n)s") % {"n": n}, max_length=5, required=n == 1
             )
-        self.characteristics = list(item_name.guide.characteristics.all()) if item_name.guide_id else []
+        self.characteristics = (
+            list(item_name.guide.characteristics.all()) if item_name.guide_id else []
+        )
         for c in self.characteristics:
             self._add_reply_field(c, reply_codes.get(c.pk, []))
 
@@ -89,13 +98,17 @@ class LineForm(forms.Form):
         label = pick_text(c.names, self.language) or c.code
         name = reply_field_name(c)
         if c.reply_type == ReplyType.CODED:
-            choices = [("", "—")] + [(code, f"{pick_text(m, self.language)} ({code})") for code, m in codes]
+            choices = [("", "—")] + [
+                (code, f"{pick_text(m, self.language)} ({code})") for code, m in codes
+            ]
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=c.required)
         elif c.reply_type == ReplyType.BOOLEAN:
             choices = [("", "—"), ("yes", _("yes")), ("no", _("no"))]
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=c.required)
         else:
-            self.fields[name] = forms.CharField(label=label, max_length=200, required=c.required, localize=True)
+            self.fields[name] = forms.CharField(
+                label=label, max_length=200, required=c.required, localize=True
+            )
         if c.reply_type in (ReplyType.NUMERIC, ReplyType.RANGE) and c.canonical_unit:
             self.fields[unit_field_name(c)] = forms.ChoiceField(
                 label=_("Unit of %(name)s") % {"name": label},
@@ -113,7 +126,9 @@ class LineForm(forms.Form):
         ]  # fmt: skip
 
     def reference_rows(self) -> list[tuple]:
-        return [(self[f"ref_number_{n}"], self[f"ref_maker_{n}"]) for n in range(1, REFERENCE_ROWS + 1)]
+        return [
+            (self[f"ref_number_{n}"], self[f"ref_maker_{n}"]) for n in range(1, REFERENCE_ROWS + 1)
+        ]
 
     def replies(self, data: dict | None = None) -> dict[str, str]:
         """The replies as typed, a unit appended to numbers: {"THDD": "10 MMT"}."""
@@ -133,7 +148,12 @@ class LineForm(forms.Form):
         for n in range(1, REFERENCE_ROWS + 1):
             number = str(data.get(f"ref_number_{n}") or "").strip()
             if number:
-                rows.append({"number": number, "manufacturer_code": str(data.get(f"ref_maker_{n}") or "").strip()})
+                rows.append(
+                    {
+                        "number": number,
+                        "manufacturer_code": str(data.get(f"ref_maker_{n}") or "").strip(),
+                    }
+                )
         return rows
 
     def field_for_error(self, name: str) -> str | None:
@@ -141,8 +161,12 @@ class LineForm(forms.Form):
         if name.startswith("characteristics."):
             return "char_" + name.split(".", 1)[1]
         if name.startswith("references["):
-            index = int(name[len("references["):].split("]", 1)[0]) + 1
-            return f"ref_maker_{index}" if name.endswith("manufacturer_code") else f"ref_number_{index}"
+            index = int(name[len("references[") :].split("]", 1)[0]) + 1
+            return (
+                f"ref_maker_{index}"
+                if name.endswith("manufacturer_code")
+                else f"ref_number_{index}"
+            )
         return name if name in self.fields else None
 
 
@@ -157,14 +181,22 @@ def combine_reply(c: Characteristic, raw: str, unit: str) -> str:
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=LineDecision.choices)
-    item = forms.CharField(label=_("Existing item (catalogue number)"), max_length=20, required=False)
+    item = forms.CharField(
+        label=_("Existing item (catalogue number)"), max_length=20, required=False
+    )
     reject_reason = forms.ChoiceField(
-        label=_("Reason for rejection"), required=False, choices=[("", "—"), *LineRejectReason.choices]
+        label=_("Reason for rejection"),
+        required=False,
+        choices=[("", "—"), *LineRejectReason.choices],
     )
     justification = forms.ChoiceField(
-        label=_("Justification"), required=False, choices=[("", "—"), *ScreeningJustification.choices]
+        label=_("Justification"),
+        required=False,
+        choices=[("", "—"), *ScreeningJustification.choices],
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     row_version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -176,7 +208,11 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("File (CSV, TSV, XLSX or JSON lines)"))
     on_existing = forms.ChoiceField(
         label=_("Rows that already exist"),
-        choices=[("skip", _("skip them")), ("update", _("update them")), ("fail", _("reject them"))],
+        choices=[
+            ("skip", _("skip them")),
+            ("update", _("update them")),
+            ("fail", _("reject them")),
+        ],
     )
     dry_run = forms.BooleanField(label=_("Dry run: check only, change nothing"), required=False)
 
@@ -186,5 +222,7 @@ class ImportForm(forms.Form):
 
 
 class ExportForm(forms.Form):
-    format = forms.ChoiceField(label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("jsonl", "JSON lines")])
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("jsonl", "JSON lines")]
+    )
     q = forms.CharField(label=_("Only items matching (search text, optional)"), required=False)

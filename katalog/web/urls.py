@@ -9,8 +9,16 @@ urlpatterns = [
     path("manufacturers/", reference.manufacturer_list, name="manufacturer-list"),
     path("manufacturers/<str:code>/", reference.manufacturer_detail, name="manufacturer-detail"),
     path("classification/", reference.classification, name="classification"),
-    path("classification/groups/<str:code>/", reference.classification_group, name="classification-group"),
-    path("classification/classes/<str:code>/", reference.classification_class, name="classification-class"),
+    path(
+        "classification/groups/<str:code>/",
+        reference.classification_group,
+        name="classification-group",
+    ),
+    path(
+        "classification/classes/<str:code>/",
+        reference.classification_class,
+        name="classification-class",
+    ),
     path("item-names/", reference.item_name_list, name="item-name-list"),
     path("item-names/<str:code>/", reference.item_name_detail, name="item-name-detail"),
     path("preferences/", account.preferences, name="preferences"),
@@ -19,9 +27,19 @@ urlpatterns = [
     path("requests/reply-check/", codification.reply_check, name="reply-check"),
     path("requests/<int:request_id>/", codification.request_detail, name="request-detail"),
     path("requests/<int:request_id>/lines/new/", codification.line_new, name="line-new"),
-    path("requests/<int:request_id>/lines/preview/", codification.line_preview, name="line-preview"),
-    path("requests/<int:request_id>/lines/<int:position>/decide/", codification.line_decide, name="line-decide"),
-    path("requests/<int:request_id>/<str:name>/", codification.request_transition, name="request-transition"),
+    path(
+        "requests/<int:request_id>/lines/preview/", codification.line_preview, name="line-preview"
+    ),
+    path(
+        "requests/<int:request_id>/lines/<int:position>/decide/",
+        codification.line_decide,
+        name="line-decide",
+    ),
+    path(
+        "requests/<int:request_id>/<str:name>/",
+        codification.request_transition,
+        name="request-transition",
+    ),
     path("search/", search.search_page, name="search"),
     path("jobs/", jobs.job_list, name="job-list"),
     path("jobs/import/", jobs.job_import, name="job-import"),

@@ -55,7 +55,11 @@ class OpenAPIClient:
                 body_types=list(operation.get("requestBody", {}).get("content", {})),
                 responses=set(operation["responses"]),
                 required_headers={
-                    status: [name for name, header in answer.get("headers", {}).items() if header.get("required")]
+                    status: [
+                        name
+                        for name, header in answer.get("headers", {}).items()
+                        if header.get("required")
+                    ]
                     for status, answer in operation["responses"].items()
                 },
                 secured=bool(operation.get("security")),
@@ -85,22 +89,32 @@ class OpenAPIClient:
         for name, value in params.items():
             parameter = operation.parameters[name]
             if parameter["in"] == "path":
-                path = path.replace("{" + parameter["name"] + "}", urllib.parse.quote(str(value), safe=""))
+                path = path.replace(
+                    "{" + parameter["name"] + "}", urllib.parse.quote(str(value), safe="")
+                )
             elif parameter["in"] == "query":
                 query[parameter["name"]] = value
             elif parameter["in"] == "header":
                 headers[parameter["name"]] = str(value)
-        missing = [p["name"] for p in operation.parameters.values() if p.get("required") and python_name(p["name"]) not in params]
+        missing = [
+            p["name"]
+            for p in operation.parameters.values()
+            if p.get("required") and python_name(p["name"]) not in params
+        ]
         if missing:
             raise TypeError(f"{operation_id} needs {missing}")
         if query:
             path += "?" + urllib.parse.urlencode(query)
         answer = self._fetch(operation.method, path, body, headers)
         if str(answer.status) not in operation.responses:
-            raise UndocumentedAnswer(f"{operation_id} answered {answer.status}, not in {sorted(operation.responses)}: {answer.body}")
+            raise UndocumentedAnswer(
+                f"{operation_id} answered {answer.status}, not in {sorted(operation.responses)}: {answer.body}"
+            )
         for name in operation.required_headers.get(str(answer.status), []):
             if answer.header(name) is None:
-                raise UndocumentedAnswer(f"{operation_id} answered {answer.status} without its header {name}")
+                raise UndocumentedAnswer(
+                    f"{operation_id} answered {answer.status} without its header {name}"
+                )
         return answer
 
     def _fetch(self, method: str, path: str, body: Any, headers: dict[str, str]) -> Answer:
@@ -110,10 +124,16 @@ class OpenAPIClient:
             headers = {**headers, "Content-Type": "application/json"}
         if self.token:
             headers = {**headers, "Authorization": f"Bearer {self.token}"}
-        request = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        request = urllib.request.Request(
+            self.base_url + path, data=data, method=method, headers=headers
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
-                status, raw, answer_headers = response.status, response.read(), dict(response.headers)
+                status, raw, answer_headers = (
+                    response.status,
+                    response.read(),
+                    dict(response.headers),
+                )
         except urllib.error.HTTPError as error:
             status, raw, answer_headers = error.code, error.read(), dict(error.headers)
         content = json.loads(raw) if raw else None

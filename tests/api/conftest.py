@@ -25,11 +25,15 @@ class TokenClient:
             out["HTTP_" + name.upper().replace("-", "_")] = value
         return out
 
-    def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> Any:
         call = getattr(self.client, method.lower())
         if body is None:
             return call(path, **self._headers(headers))
-        return call(path, data=json.dumps(body), content_type="application/json", **self._headers(headers))
+        return call(
+            path, data=json.dumps(body), content_type="application/json", **self._headers(headers)
+        )
 
     def get(self, path: str, **kw: Any) -> Any:
         return self.request("GET", path, **kw)

@@ -63,8 +63,12 @@ def test_revoked_token_is_401(user):
 
 
 def test_expired_token_is_401(user):
-    record, token = token_create(actor=None, user=user, name="short", expires_at=timezone.now() + dt.timedelta(hours=1))
-    ApiToken.objects.filter(pk=record.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    record, token = token_create(
+        actor=None, user=user, name="short", expires_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    ApiToken.objects.filter(pk=record.pk).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert TokenClient(token).post("/api/v1/manufacturers", MANUFACTURER).status_code == 401
 
 
@@ -117,12 +121,18 @@ def test_cli_creates_lists_and_revokes_tokens(user, capsys):
     assert record.prefix in capsys.readouterr().out
     call_command("token", "revoke", str(record.pk))
     assert TokenClient(token).get("/api/v1/manufacturers").status_code == 200
-    assert TokenClient(token).post("/api/v1/manufacturers", {**MANUFACTURER, "code": "A778F"}).status_code == 401
+    assert (
+        TokenClient(token)
+        .post("/api/v1/manufacturers", {**MANUFACTURER, "code": "A778F"})
+        .status_code
+        == 401
+    )
 
 
 def test_admin_makes_a_token_shows_it_once_and_revokes_it(user, admin_client):
     response = admin_client.post(
-        "/admin/accounts/apitoken/add/", {"user": user.pk, "name": "from admin", "expires_at_0": "", "expires_at_1": ""},
+        "/admin/accounts/apitoken/add/",
+        {"user": user.pk, "name": "from admin", "expires_at_0": "", "expires_at_1": ""},
         follow=True,
     )
     assert response.status_code == 200
@@ -134,11 +144,18 @@ def test_admin_makes_a_token_shows_it_once_and_revokes_it(user, admin_client):
     assert TokenClient(token).post("/api/v1/manufacturers", MANUFACTURER).status_code == 201
 
     admin_client.post(
-        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [record.pk]}, follow=True
+        "/admin/accounts/apitoken/",
+        {"action": "revoke", "_selected_action": [record.pk]},
+        follow=True,
     )
     record.refresh_from_db()
     assert record.revoked_at is not None
-    assert TokenClient(token).post("/api/v1/manufacturers", {**MANUFACTURER, "code": "A779F"}).status_code == 401
+    assert (
+        TokenClient(token)
+        .post("/api/v1/manufacturers", {**MANUFACTURER, "code": "A779F"})
+        .status_code
+        == 401
+    )
 
 
 def test_session_auth_checks_csrf_only_for_unsafe_methods(user):

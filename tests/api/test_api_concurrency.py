@@ -8,7 +8,10 @@ from katalog.api.concurrency import etag_of, expected_version, with_etag
 from katalog.core.errors import PreconditionRequired, ValidationFailed
 
 
-@pytest.mark.parametrize(("header", "version"), [('W/"3"', 3), ('"3"', 3), ("3", 3), (' W/"12" ', 12), ('W/"4", W/"5"', 4)])
+@pytest.mark.parametrize(
+    ("header", "version"),
+    [('W/"3"', 3), ('"3"', 3), ("3", 3), (' W/"12" ', 12), ('W/"4", W/"5"', 4)],
+)
 def test_if_match_forms(header, version):
     request = RequestFactory().patch("/", HTTP_IF_MATCH=header)
     assert expected_version(request) == version

@@ -27,7 +27,9 @@ def clients(live_server, transactional_db):
 
 def test_item_round_trip(clients):
     ru, kz = clients["ru"], clients["kz"]
-    made = ru.manufacturer_create({"code": "A700F", "names": {"ru": "Завод «Винт»", "en": "Screw Works"}, "country": "RU"})
+    made = ru.manufacturer_create(
+        {"code": "A700F", "names": {"ru": "Завод «Винт»", "en": "Screw Works"}, "country": "RU"}
+    )
     assert made.status == 201, made.body
 
     first = ru.item_create(
@@ -47,14 +49,18 @@ def test_item_round_trip(clients):
     registered = kz.item_registration_add({}, number=old)
     assert (registered.status, registered.body["bureau"]) == (201, "KZ")
 
-    second = ru.item_create({"supply_class": "5310", "item_name": "10101", "characteristics": {"THDD": "10 mm"}})
+    second = ru.item_create(
+        {"supply_class": "5310", "item_name": "10101", "characteristics": {"THDD": "10 mm"}}
+    )
     assert second.status == 201, second.body
     new = second.body["catalogue_number"]
 
     read = ru.item_get(number=old)
     refused = ru.item_cancel({"reason": "C", "replacement": new}, number=old)
     assert (refused.status, refused.body["code"]) == (428, "IF_MATCH_REQUIRED")
-    cancelled = ru.item_cancel({"reason": "C", "replacement": new}, number=old, if_match=read.header("ETag"))
+    cancelled = ru.item_cancel(
+        {"reason": "C", "replacement": new}, number=old, if_match=read.header("ETag")
+    )
     assert cancelled.status == 200, cancelled.body
     assert (cancelled.body["status"]["code"], cancelled.body["replaced_by"]) == ("3", new)
 
@@ -69,7 +75,12 @@ def test_codification_request_round_trip(clients):
     ru, approver = clients["ru"], clients["ru_approver"]
     if "request_create" not in ru.operations:
         pytest.skip("the document declares no codification requests")
-    assert ru.manufacturer_create({"code": "A701F", "names": {"en": "Nut Works"}, "country": "RU"}).status == 201
+    assert (
+        ru.manufacturer_create(
+            {"code": "A701F", "names": {"en": "Nut Works"}, "country": "RU"}
+        ).status
+        == 201
+    )
 
     created = ru.request_create({"title": "Nuts"})
     assert created.status == 201, created.body
@@ -90,17 +101,27 @@ def test_codification_request_round_trip(clients):
     assert moved.body["lines"][0]["verdict"] == "no_duplicate"
 
     line_version = moved.body["lines"][0]["row_version"]
-    decided = ru.request_line_decide({"decision": "assign"}, request_id=request_id, position=1, if_match=f'W/"{line_version}"')
+    decided = ru.request_line_decide(
+        {"decision": "assign"}, request_id=request_id, position=1, if_match=f'W/"{line_version}"'
+    )
     assert decided.status == 200, decided.body
     etag = ru.request_get(request_id=request_id).header("ETag")
-    moved = ru.request_transition({"reason": "new item"}, request_id=request_id, transition="decide", if_match=etag)
+    moved = ru.request_transition(
+        {"reason": "new item"}, request_id=request_id, transition="decide", if_match=etag
+    )
     assert moved.status == 200, moved.body
 
-    four_eyes = ru.request_transition({}, request_id=request_id, transition="approve", if_match=moved.header("ETag"))
+    four_eyes = ru.request_transition(
+        {}, request_id=request_id, transition="approve", if_match=moved.header("ETag")
+    )
     assert (four_eyes.status, four_eyes.body["code"]) == (403, "FOUR_EYES")
-    approved = approver.request_transition({}, request_id=request_id, transition="approve", if_match=moved.header("ETag"))
+    approved = approver.request_transition(
+        {}, request_id=request_id, transition="approve", if_match=moved.header("ETag")
+    )
     assert approved.status == 200, approved.body
-    published = approver.request_transition({}, request_id=request_id, transition="publish", if_match=approved.header("ETag"))
+    published = approver.request_transition(
+        {}, request_id=request_id, transition="publish", if_match=approved.header("ETag")
+    )
     assert published.status == 200, published.body
 
     number = published.body["lines"][0]["result_item"]

@@ -40,7 +40,11 @@ def test_create_is_all_or_nothing(ru_api, maker):
     before = Item.objects.count()
     response = ru_api.post(
         "/api/v1/items",
-        {"supply_class": "5310", "item_name": "10101", "references": [{"number": "X-1", "manufacturer": "ZZZZZ"}]},
+        {
+            "supply_class": "5310",
+            "item_name": "10101",
+            "references": [{"number": "X-1", "manufacturer": "ZZZZZ"}],
+        },
     )
     assert response.status_code == 422
     assert response.json()["code"] == "UNKNOWN_MANUFACTURER"
@@ -58,12 +62,16 @@ def test_get_sends_etag_and_patch_needs_if_match(ru_api, maker):
     assert missing.json()["code"] == "IF_MATCH_REQUIRED"
     assert missing["Content-Type"] == "application/problem+json"
 
-    changed = ru_api.patch(f"/api/v1/items/{number}", {"name_text": "BOLT"}, headers={"If-Match": etag})
+    changed = ru_api.patch(
+        f"/api/v1/items/{number}", {"name_text": "BOLT"}, headers={"If-Match": etag}
+    )
     assert changed.status_code == 200, changed.content
     assert changed.json()["item_name"]["as_received"] == "BOLT"
     assert changed["ETag"] != etag
 
-    stale = ru_api.patch(f"/api/v1/items/{number}", {"name_text": "NUT"}, headers={"If-Match": etag})
+    stale = ru_api.patch(
+        f"/api/v1/items/{number}", {"name_text": "NUT"}, headers={"If-Match": etag}
+    )
     assert stale.status_code == 412
     assert stale.json()["code"] == "VERSION_STALE"
     assert ru_api.get(f"/api/v1/items/{number}").json()["item_name"]["as_received"] == "BOLT"
@@ -71,7 +79,9 @@ def test_get_sends_etag_and_patch_needs_if_match(ru_api, maker):
 
 def test_malformed_if_match_is_a_422(ru_api, maker):
     number = new_item(ru_api, maker).json()["catalogue_number"]
-    response = ru_api.patch(f"/api/v1/items/{number}", {"name_text": "X"}, headers={"If-Match": "yesterday"})
+    response = ru_api.patch(
+        f"/api/v1/items/{number}", {"name_text": "X"}, headers={"If-Match": "yesterday"}
+    )
     assert response.status_code == 422
     assert response.json()["code"] == "INVALID_IF_MATCH"
 
@@ -79,7 +89,9 @@ def test_malformed_if_match_is_a_422(ru_api, maker):
 def test_only_the_assigning_bureau_changes_identification(ru_api, kz_api, maker):
     number = new_item(ru_api, maker).json()["catalogue_number"]
     etag = ru_api.get(f"/api/v1/items/{number}")["ETag"]
-    response = kz_api.patch(f"/api/v1/items/{number}", {"name_text": "X"}, headers={"If-Match": etag})
+    response = kz_api.patch(
+        f"/api/v1/items/{number}", {"name_text": "X"}, headers={"If-Match": etag}
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "NOT_ASSIGNING_BUREAU"
 
@@ -97,7 +109,9 @@ def test_characteristic_put_under_version(ru_api, maker):
     assert thdd["raw"] == "12,5 mm"
     assert thdd["value"] == pytest.approx(0.0125)
     unknown = ru_api.put(
-        f"/api/v1/items/{number}/characteristics/ZZZZ", {"reply": "1"}, headers={"If-Match": response["ETag"]}
+        f"/api/v1/items/{number}/characteristics/ZZZZ",
+        {"reply": "1"},
+        headers={"If-Match": response["ETag"]},
     )
     assert unknown.status_code == 422
     assert unknown.json()["code"] == "UNKNOWN_CHARACTERISTIC"
@@ -105,7 +119,9 @@ def test_characteristic_put_under_version(ru_api, maker):
 
 def test_references_add_list_remove_and_lookup(ru_api, maker):
     number = new_item(ru_api, maker).json()["catalogue_number"]
-    added = ru_api.post(f"/api/v1/items/{number}/references", {"number": "BX-77", "manufacturer": maker.code})
+    added = ru_api.post(
+        f"/api/v1/items/{number}/references", {"number": "BX-77", "manufacturer": maker.code}
+    )
     assert added.status_code == 201, added.content
     ref_id = added.json()["id"]
     listed = ru_api.get(f"/api/v1/items/{number}/references").json()
@@ -114,8 +130,14 @@ def test_references_add_list_remove_and_lookup(ru_api, maker):
     hits = ru_api.get("/api/v1/references?number=abvg123456001").json()
     assert [h["catalogue_number"] for h in hits] == [number]
 
-    conflict = ru_api.post("/api/v1/items", {"supply_class": "5310", "item_name": "10101",
-                                             "references": [{"number": "bx 77", "manufacturer": maker.code}]})
+    conflict = ru_api.post(
+        "/api/v1/items",
+        {
+            "supply_class": "5310",
+            "item_name": "10101",
+            "references": [{"number": "bx 77", "manufacturer": maker.code}],
+        },
+    )
     assert conflict.status_code == 409
     assert conflict.json()["code"] == "REFERENCE_CONFLICT"
     assert conflict.json()["conflicting_item"] == number
@@ -137,7 +159,10 @@ def test_registration_and_management(ru_api, kz_api, maker):
     assert again.status_code == 409
     assert again.json()["code"] == "ALREADY_REGISTERED"
 
-    put = kz_api.put(f"/api/v1/items/{number}/management/KZ", {"unit_of_issue": "EA", "price": "12.50", "currency": "KZT"})
+    put = kz_api.put(
+        f"/api/v1/items/{number}/management/KZ",
+        {"unit_of_issue": "EA", "price": "12.50", "currency": "KZT"},
+    )
     assert put.status_code == 200, put.content
     got = kz_api.get(f"/api/v1/items/{number}/management/KZ").json()
     assert (got["unit_of_issue"], got["price"], got["currency"]) == ("EA", "12.50", "KZT")

@@ -12,7 +12,11 @@ def two_items(ru_api):
     for ref in ("ПР-1", "ПР-2"):
         response = ru_api.post(
             "/api/v1/items",
-            {"supply_class": "5310", "item_name": "10101", "references": [{"number": ref, "manufacturer": maker.code}]},
+            {
+                "supply_class": "5310",
+                "item_name": "10101",
+                "references": [{"number": ref, "manufacturer": maker.code}],
+            },
         )
         assert response.status_code == 201, response.content
         numbers.append(response.json()["catalogue_number"])
@@ -28,19 +32,29 @@ def test_cancel_with_replacement_then_reinstate(ru_api, two_items):
     missing = ru_api.post(f"/api/v1/items/{old}/cancel", {"reason": "B", "replacement": new})
     assert missing.status_code == 428
     cancelled = ru_api.post(
-        f"/api/v1/items/{old}/cancel", {"reason": "B", "replacement": new}, headers={"If-Match": etag(ru_api, old)}
+        f"/api/v1/items/{old}/cancel",
+        {"reason": "B", "replacement": new},
+        headers={"If-Match": etag(ru_api, old)},
     )
     assert cancelled.status_code == 200, cancelled.content
     assert (cancelled.json()["status"]["code"], cancelled.json()["replaced_by"]) == ("3", new)
 
-    again = ru_api.post(f"/api/v1/items/{old}/cancel", {"reason": "B"}, headers={"If-Match": cancelled["ETag"]})
+    again = ru_api.post(
+        f"/api/v1/items/{old}/cancel", {"reason": "B"}, headers={"If-Match": cancelled["ETag"]}
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "ALREADY_CANCELLED"
-    frozen = ru_api.patch(f"/api/v1/items/{old}", {"name_text": "X"}, headers={"If-Match": cancelled["ETag"]})
+    frozen = ru_api.patch(
+        f"/api/v1/items/{old}", {"name_text": "X"}, headers={"If-Match": cancelled["ETag"]}
+    )
     assert frozen.status_code == 409
     assert frozen.json()["code"] == "ITEM_CANCELLED"
 
-    back = ru_api.post(f"/api/v1/items/{old}/reinstate", {"reason": "cancelled in error"}, headers={"If-Match": cancelled["ETag"]})
+    back = ru_api.post(
+        f"/api/v1/items/{old}/reinstate",
+        {"reason": "cancelled in error"},
+        headers={"If-Match": cancelled["ETag"]},
+    )
     assert back.status_code == 200, back.content
     assert back.json()["cancelled"] is False
     actions = [e["action"] for e in ru_api.get(f"/api/v1/items/{old}/history").json()["items"]]
@@ -50,7 +64,9 @@ def test_cancel_with_replacement_then_reinstate(ru_api, two_items):
 def test_cancel_duplicate_moves_references_to_the_kept_item(ru_api, two_items):
     dup, kept = two_items
     response = ru_api.post(
-        f"/api/v1/items/{dup}/cancel-duplicate", {"kept": kept}, headers={"If-Match": etag(ru_api, dup)}
+        f"/api/v1/items/{dup}/cancel-duplicate",
+        {"kept": kept},
+        headers={"If-Match": etag(ru_api, dup)},
     )
     assert response.status_code == 200, response.content
     assert response.json()["status"]["code"] == "7"
@@ -60,7 +76,11 @@ def test_cancel_duplicate_moves_references_to_the_kept_item(ru_api, two_items):
 
 def test_cancel_use_names_the_item_to_use(ru_api, two_items):
     old, new = two_items
-    response = ru_api.post(f"/api/v1/items/{old}/cancel-use", {"replacement": new}, headers={"If-Match": etag(ru_api, old)})
+    response = ru_api.post(
+        f"/api/v1/items/{old}/cancel-use",
+        {"replacement": new},
+        headers={"If-Match": etag(ru_api, old)},
+    )
     assert response.status_code == 200, response.content
     assert (response.json()["status"]["code"], response.json()["replaced_by"]) == ("5", new)
 
@@ -68,7 +88,8 @@ def test_cancel_use_names_the_item_to_use(ru_api, two_items):
 def test_unknown_replacement_is_a_field_error(ru_api, two_items):
     old, _new = two_items
     response = ru_api.post(
-        f"/api/v1/items/{old}/cancel", {"reason": "B", "replacement": "5310-57-999-9999"},
+        f"/api/v1/items/{old}/cancel",
+        {"reason": "B", "replacement": "5310-57-999-9999"},
         headers={"If-Match": etag(ru_api, old)},
     )
     assert response.status_code == 422
@@ -77,7 +98,9 @@ def test_unknown_replacement_is_a_field_error(ru_api, two_items):
 
 def test_another_bureau_cannot_cancel(ru_api, kz_api, two_items):
     old, _new = two_items
-    response = kz_api.post(f"/api/v1/items/{old}/cancel", {"reason": "E"}, headers={"If-Match": etag(ru_api, old)})
+    response = kz_api.post(
+        f"/api/v1/items/{old}/cancel", {"reason": "E"}, headers={"If-Match": etag(ru_api, old)}
+    )
     assert response.status_code == 403
     assert response.json()["code"] == "NOT_ASSIGNING_BUREAU"
 

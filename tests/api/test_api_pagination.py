@@ -71,8 +71,11 @@ def test_foreign_cursor_is_422(client, db, cursor):
 def test_manufacturers_by_prefix_of_code_or_name(client, db):
     from katalog.catalog.services import manufacturer_create
 
-    for code, ru, en in [("A100F", "Уральский завод", "Ural Works"), ("A101F", "Тульский завод", "Tula Works"),
-                         ("A200F", "Омский завод", "Omsk Works")]:
+    for code, ru, en in [
+        ("A100F", "Уральский завод", "Ural Works"),
+        ("A101F", "Тульский завод", "Tula Works"),
+        ("A200F", "Омский завод", "Omsk Works"),
+    ]:
         manufacturer_create(actor=None, code=code, names={"ru": ru, "en": en}, country="RU")
     codes = lambda q: [m["code"] for m in client.get(f"/api/v1/manufacturers?{q}").json()["items"]]  # noqa: E731
     assert codes("q=A10") == ["A100F", "A101F"]

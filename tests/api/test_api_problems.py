@@ -39,7 +39,10 @@ def test_body_validation_is_422_with_fields(ru_api):
 
 def test_malformed_json_is_a_problem(ru_api):
     response = ru_api.client.post(
-        "/api/v1/items", data="{not json", content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {ru_api.token}"
+        "/api/v1/items",
+        data="{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {ru_api.token}",
     )
     assert response.status_code in (400, 422)
     assert response["Content-Type"] == "application/problem+json"
@@ -49,10 +52,16 @@ def test_domain_errors_keep_their_codes(ru_api):
     assert_problem(ru_api.get("/api/v1/manufacturers/ZZZZZ"), 404, "MANUFACTURER_NOT_FOUND")
     assert_problem(ru_api.get("/api/v1/item-names/00000"), 404, "ITEM_NAME_NOT_FOUND")
     assert_problem(ru_api.get("/api/v1/code-tables/NOPE"), 404, "CODE_TABLE_NOT_FOUND")
-    assert_problem(ru_api.post("/api/v1/items", {"supply_class": "0000", "item_name": "10101"}), 422, "UNKNOWN_SUPPLY_CLASS")
+    assert_problem(
+        ru_api.post("/api/v1/items", {"supply_class": "0000", "item_name": "10101"}),
+        422,
+        "UNKNOWN_SUPPLY_CLASS",
+    )
     ManufacturerFactory(code="A555F")
     assert_problem(
-        ru_api.post("/api/v1/manufacturers", {"code": "A555F", "names": {"en": "X"}, "country": "RU"}),
+        ru_api.post(
+            "/api/v1/manufacturers", {"code": "A555F", "names": {"en": "X"}, "country": "RU"}
+        ),
         409,
         "MANUFACTURER_EXISTS",
     )
@@ -60,7 +69,9 @@ def test_domain_errors_keep_their_codes(ru_api):
 
 def test_permission_errors_are_403(kz_api):
     body = assert_problem(
-        kz_api.post("/api/v1/manufacturers", {"code": "A556F", "names": {"en": "X"}, "country": "RU"}),
+        kz_api.post(
+            "/api/v1/manufacturers", {"code": "A556F", "names": {"en": "X"}, "country": "RU"}
+        ),
         403,
         "NOT_MANUFACTURER_BUREAU",
     )
@@ -71,7 +82,11 @@ def test_user_without_bureau_cannot_create_items(db):
     from tests.api.conftest import TokenClient, user_with_token
 
     _user, token = user_with_token("loner", None)
-    assert_problem(TokenClient(token).post("/api/v1/items", {"supply_class": "5310", "item_name": "10101"}), 403, "NO_BUREAU")
+    assert_problem(
+        TokenClient(token).post("/api/v1/items", {"supply_class": "5310", "item_name": "10101"}),
+        403,
+        "NO_BUREAU",
+    )
 
 
 @pytest.mark.django_db
@@ -87,4 +102,11 @@ def test_openapi_declares_problem_json_for_errors(client):
     assert "x-katalog-etag" not in json.dumps(doc)
     ids = [op["operationId"] for ops in doc["paths"].values() for op in ops.values()]
     assert len(ids) == len(set(ids))
-    assert {"item_list", "item_create", "item_cancel", "manufacturer_update", "item_name_get", "code_table_get"} <= set(ids)
+    assert {
+        "item_list",
+        "item_create",
+        "item_cancel",
+        "manufacturer_update",
+        "item_name_get",
+        "code_table_get",
+    } <= set(ids)

@@ -19,7 +19,9 @@ def test_item_name_with_guide_reply_tables_and_units(client):
     assert coded and coded[0]["reply_table"]["codes"]
     assert "5310" in [c["code"] for c in body["supply_classes"]]
     guide = client.get(f"/api/v1/guides/{body['guide']['code']}").json()
-    assert [c["code"] for c in guide["characteristics"]] == [c["code"] for c in body["guide"]["characteristics"]]
+    assert [c["code"] for c in guide["characteristics"]] == [
+        c["code"] for c in body["guide"]["characteristics"]
+    ]
 
 
 @pytest.mark.django_db
@@ -44,7 +46,10 @@ def test_code_table_meanings_per_language(client):
     en = client.get("/api/v1/code-tables/ITEM_STATUS?lang=en").json()
     ru = client.get("/api/v1/code-tables/item_status?lang=ru").json()
     assert en["name"] == "ITEM_STATUS"
-    assert dict((v["code"], v["meaning"]) for v in en["values"])["0"] != dict((v["code"], v["meaning"]) for v in ru["values"])["0"]
+    assert (
+        dict((v["code"], v["meaning"]) for v in en["values"])["0"]
+        != dict((v["code"], v["meaning"]) for v in ru["values"])["0"]
+    )
 
 
 @pytest.mark.django_db
@@ -57,25 +62,40 @@ def test_manufacturer_with_item_count_and_activities(client):
     manufacturer_activities_set(manufacturer=maker, primary="25.11", secondary=["25.62"])
     response = client.get("/api/v1/manufacturers/a900f?lang=en")
     body = response.json()
-    assert (body["code"], body["name"], body["items_count"], body["bureau"]) == ("A900F", "Works", 2, "RU")
-    assert [(a["code"], a["is_primary"]) for a in body["activities"]] == [("25.11", True), ("25.62", False)]
+    assert (body["code"], body["name"], body["items_count"], body["bureau"]) == (
+        "A900F",
+        "Works",
+        2,
+        "RU",
+    )
+    assert [(a["code"], a["is_primary"]) for a in body["activities"]] == [
+        ("25.11", True),
+        ("25.62", False),
+    ]
     assert body["activities"][0]["title"]
     assert response["ETag"] == f'W/"{body["version"]}"'
 
 
 def test_manufacturer_patch_with_if_match(ru_api):
-    created = ru_api.post("/api/v1/manufacturers", {"code": "A901F", "names": {"en": "Old"}, "country": "RU"})
+    created = ru_api.post(
+        "/api/v1/manufacturers", {"code": "A901F", "names": {"en": "Old"}, "country": "RU"}
+    )
     assert created.status_code == 201, created.content
     assert ru_api.patch("/api/v1/manufacturers/A901F", {"address": "Moscow"}).status_code == 428
     changed = ru_api.patch(
-        "/api/v1/manufacturers/A901F", {"names": {"en": "New", "ru": "Новый"}, "status": "H"},
+        "/api/v1/manufacturers/A901F",
+        {"names": {"en": "New", "ru": "Новый"}, "status": "H"},
         headers={"If-Match": created["ETag"]},
     )
     assert changed.status_code == 200, changed.content
     assert (changed.json()["names"]["ru"], changed.json()["status"]) == ("Новый", "H")
-    stale = ru_api.patch("/api/v1/manufacturers/A901F", {"address": "X"}, headers={"If-Match": created["ETag"]})
+    stale = ru_api.patch(
+        "/api/v1/manufacturers/A901F", {"address": "X"}, headers={"If-Match": created["ETag"]}
+    )
     assert stale.status_code == 412 and stale.json()["code"] == "VERSION_STALE"
-    bad = ru_api.patch("/api/v1/manufacturers/A901F", {"status": "Q"}, headers={"If-Match": changed["ETag"]})
+    bad = ru_api.patch(
+        "/api/v1/manufacturers/A901F", {"status": "Q"}, headers={"If-Match": changed["ETag"]}
+    )
     assert bad.status_code == 422 and bad.json()["code"] == "INVALID_MANUFACTURER_STATUS"
     hits = [m["code"] for m in ru_api.get("/api/v1/manufacturers?q=нов").json()["items"]]
     assert hits == ["A901F"]

@@ -10,8 +10,8 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
-from schemathesis.generation import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from katalog.api.main import api
@@ -81,12 +81,16 @@ def token(db, open_connection):
     item = make_item("RU")
     from katalog.catalog import services
 
-    services.reference_add(actor=None, item=item, manufacturer=ManufacturerFactory(code="A002F"), number="R-1")
+    services.reference_add(
+        actor=None, item=item, manufacturer=ManufacturerFactory(code="A002F"), number="R-1"
+    )
     return user_with_token("schemathesis", "RU")[1]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("path", "method", "conforming"), OPERATIONS, ids=[f"{m} {p}" for p, m, _c in OPERATIONS])
+@pytest.mark.parametrize(
+    ("path", "method", "conforming"), OPERATIONS, ids=[f"{m} {p}" for p, m, _c in OPERATIONS]
+)
 def test_operation_conforms_to_the_document(api_schema, token, path, method, conforming):
     operation = api_schema[path][method]
     auth = {"Authorization": f"Bearer {token}"}

@@ -12,10 +12,14 @@ from tests.factories import ManufacturerFactory, bureau, make_item
 @pytest.fixture
 def nut(db):
     item = make_item("RU", name_text="")
-    maker = ManufacturerFactory(code="A001F", names={"ru": "Завод «Крепёж»", "en": "Fastener Works"})
+    maker = ManufacturerFactory(
+        code="A001F", names={"ru": "Завод «Крепёж»", "en": "Fastener Works"}
+    )
     services.reference_add(actor=None, item=item, manufacturer=maker, number="АБВГ.123456.001")
     services.registration_add(actor=None, item=item, bureau=bureau("KZ"))
-    services.management_set(actor=None, item=item, bureau=bureau("KZ"), unit_of_issue="EA", price=12, currency="KZT")
+    services.management_set(
+        actor=None, item=item, bureau=bureau("KZ"), unit_of_issue="EA", price=12, currency="KZT"
+    )
     services.characteristic_set(actor=None, item=item, code="THDD", raw="12,5 mm")
     return item
 
@@ -54,7 +58,9 @@ def test_cyrillic_is_not_escaped(client, nut):
 
 def test_cancelled_item_names_its_replacement(client, nut):
     newer = make_item("RU")
-    type(nut).objects.filter(pk=nut.pk).update(status=ItemStatus.CANCELLED_REPLACED, replaced_by=newer)
+    type(nut).objects.filter(pk=nut.pk).update(
+        status=ItemStatus.CANCELLED_REPLACED, replaced_by=newer
+    )
     body = client.get(f"/api/v1/items/{nut.catalogue_number}").json()
     assert body["cancelled"] is True
     assert body["replaced_by"] == newer.catalogue_number

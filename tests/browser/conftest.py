@@ -45,7 +45,9 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture
 def page(browser, live_server, transactional_db) -> Iterator[object]:
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", extra_http_headers={"Accept-Language": "en"})
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-GB", extra_http_headers={"Accept-Language": "en"}
+    )
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab

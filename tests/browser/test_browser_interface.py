@@ -47,5 +47,7 @@ def test_the_skip_link_is_the_first_keyboard_stop(page):
 def test_the_item_name_page_fits_laptop_and_tablet_widths(page, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/item-names/10101/")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0

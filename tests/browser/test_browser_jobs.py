@@ -40,7 +40,7 @@ def test_upload_an_import_with_bad_rows_and_download_the_error_report(page, log_
     assert page.locator("#job-state").get_attribute("data-state") == "succeeded"
     with page.expect_download() as download:
         link.click()
-    report = (tmp_path / "report.csv")
+    report = tmp_path / "report.csv"
     download.value.save_as(str(report))
     lines = report.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "line,column,code,message" and len(lines) == 3

@@ -8,11 +8,20 @@ from tests.factories import ManufacturerFactory, make_item
 
 def test_find_an_item_by_a_cyrillic_reference_typed_in_latin(page):
     wanted = make_item()
-    services.reference_add(actor=None, item=wanted, manufacturer=ManufacturerFactory(code="A501F"), number="АБВГ.303.001")
+    services.reference_add(
+        actor=None,
+        item=wanted,
+        manufacturer=ManufacturerFactory(code="A501F"),
+        number="АБВГ.303.001",
+    )
     other = make_item()
-    services.reference_add(actor=None, item=other, manufacturer=ManufacturerFactory(code="A502F"), number="XYZ-1")
+    services.reference_add(
+        actor=None, item=other, manufacturer=ManufacturerFactory(code="A502F"), number="XYZ-1"
+    )
     page.goto("/")
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Search").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="Search"
+    ).click()
     box = page.get_by_role("searchbox")
     box.fill("ABVG 303 001")
     with page.expect_navigation():

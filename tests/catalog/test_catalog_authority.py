@@ -30,7 +30,9 @@ def write(action: str, actor, item: Item, own: str):
     if action == "registration":
         return services.registration_add(actor=actor, item=item, bureau=bureau(own))
     if action == "management":
-        return services.management_set(actor=actor, item=item, bureau=bureau(own), unit_of_issue="EA")
+        return services.management_set(
+            actor=actor, item=item, bureau=bureau(own), unit_of_issue="EA"
+        )
     if action == "cancel":
         return services.item_cancel(actor=actor, item=item, reason="B")
     raise AssertionError(action)
@@ -91,9 +93,13 @@ def test_a_person_without_a_bureau_writes_nothing(item):
 @pytest.mark.django_db
 def test_numbers_are_issued_only_by_members_of_the_bureau():
     with pytest.raises(PermissionDenied) as caught:
-        services.item_create(actor=person("KZ"), bureau=bureau("RU"), supply_class="5310", item_name_code="10101")
+        services.item_create(
+            actor=person("KZ"), bureau=bureau("RU"), supply_class="5310", item_name_code="10101"
+        )
     assert caught.value.code == "NOT_ASSIGNING_BUREAU"
-    made = services.item_create(actor=person("RU"), bureau=bureau("RU"), supply_class="5310", item_name_code="10101")
+    made = services.item_create(
+        actor=person("RU"), bureau=bureau("RU"), supply_class="5310", item_name_code="10101"
+    )
     assert made.events.get().action == "created"
 
 

@@ -17,12 +17,21 @@ from tests.factories import ManufacturerFactory, bureau, make_item
 def full_item(db):
     item = make_item()
     for number in ("ОСТ 1 31100-80", "A-17/2"):
-        services.reference_add(actor=None, item=item, manufacturer=ManufacturerFactory(), number=number)
+        services.reference_add(
+            actor=None, item=item, manufacturer=ManufacturerFactory(), number=number
+        )
     services.characteristic_set(actor=None, item=item, code="THDD", raw="12 mm")
     services.characteristic_set(actor=None, item=item, code="MATL", raw="steel")
-    services.registration_add(actor=None, item=item, bureau=bureau("KZ"), effective_from=dt.date(2020, 5, 1))
+    services.registration_add(
+        actor=None, item=item, bureau=bureau("KZ"), effective_from=dt.date(2020, 5, 1)
+    )
     services.management_set(
-        actor=None, item=item, bureau=bureau("RU"), unit_of_issue="EA", price=Decimal("12.5"), currency="RUB"
+        actor=None,
+        item=item,
+        bureau=bureau("RU"),
+        unit_of_issue="EA",
+        price=Decimal("12.5"),
+        currency="RUB",
     )
     return Item.objects.get(pk=item.pk)
 
@@ -41,8 +50,12 @@ def test_detail_reports_what_the_orm_holds(full_item, language):
     assert detail["status"]["meaning"] == pick_text(meaning, language) != ""
     assert detail["supply_class"]["title"] != ""
     references = list(full_item.references.order_by("id").select_related("manufacturer"))
-    assert [(r["number"], r["manufacturer"]["code"], r["manufacturer"]["name"]) for r in detail["references"]] == [
-        (r.number, r.manufacturer.code, pick_text(r.manufacturer.names, language)) for r in references
+    assert [
+        (r["number"], r["manufacturer"]["code"], r["manufacturer"]["name"])
+        for r in detail["references"]
+    ] == [
+        (r.number, r.manufacturer.code, pick_text(r.manufacturer.names, language))
+        for r in references
     ]
     values = CharacteristicValue.objects.filter(item=full_item).order_by("characteristic__position")
     assert [(v["code"], v["raw"], v["value"], v["unit"]) for v in detail["characteristics"]] == [
@@ -54,7 +67,13 @@ def test_detail_reports_what_the_orm_holds(full_item, language):
          "effective_from": "2020-05-01", "effective_to": None}
     ]  # fmt: skip
     assert detail["management"] == [
-        {"user_code": bureau("RU").user_code, "unit_of_issue": "EA", "price": "12.50", "currency": "RUB", "notes": None}
+        {
+            "user_code": bureau("RU").user_code,
+            "unit_of_issue": "EA",
+            "price": "12.50",
+            "currency": "RUB",
+            "notes": None,
+        }
     ]
 
 
@@ -62,7 +81,9 @@ def test_detail_reports_what_the_orm_holds(full_item, language):
 def test_detail_of_a_cancelled_item_leads_to_the_end_of_the_replacement_chain():
     first, second, third = make_item(), make_item(), make_item()
     services.item_cancel(actor=None, item=first, reason="A", replacement=second)
-    services.item_cancel(actor=None, item=Item.objects.get(pk=second.pk), reason="A", replacement=third)
+    services.item_cancel(
+        actor=None, item=Item.objects.get(pk=second.pk), reason="A", replacement=third
+    )
     detail, _version = selectors.item_detail_by_number(first.niin)
     assert (detail["cancelled"], detail["replaced_by"], detail["use_instead"]) == (
         True, second.catalogue_number, third.catalogue_number

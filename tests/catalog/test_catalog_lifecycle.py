@@ -2,7 +2,13 @@ import pytest
 
 from katalog.catalog import selectors, services
 from katalog.catalog.models import Item, ItemAction, ItemStatus, Reference
-from katalog.core.errors import Conflict, PermissionDenied, PreconditionFailed, RuleViolation, ValidationFailed
+from katalog.core.errors import (
+    Conflict,
+    PermissionDenied,
+    PreconditionFailed,
+    RuleViolation,
+    ValidationFailed,
+)
 from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
 
 
@@ -25,11 +31,22 @@ def fresh(item: Item) -> Item:
 def test_cancel_with_or_without_replacement(ru_user, with_replacement, status):
     item, other = make_item(), make_item()
     replacement = other if with_replacement else None
-    cancelled = services.item_cancel(actor=ru_user, item=item, reason="e", replacement=replacement, expected_version=1)
-    assert (cancelled.status, cancelled.cancellation_reason, cancelled.replaced_by) == (status, "E", replacement)
+    cancelled = services.item_cancel(
+        actor=ru_user, item=item, reason="e", replacement=replacement, expected_version=1
+    )
+    assert (cancelled.status, cancelled.cancellation_reason, cancelled.replaced_by) == (
+        status,
+        "E",
+        replacement,
+    )
     assert cancelled.cancelled_at is not None and cancelled.row_version == 2
     event = selectors.item_history(item).last()
-    assert (event.action, event.reason, event.actor, event.bureau.key) == (ItemAction.CANCELLED, "E", ru_user, "RU")
+    assert (event.action, event.reason, event.actor, event.bureau.key) == (
+        ItemAction.CANCELLED,
+        "E",
+        ru_user,
+        "RU",
+    )
 
 
 @pytest.mark.django_db
@@ -59,18 +76,28 @@ def test_cancel_as_duplicate_moves_references_and_users_to_the_kept_item(ru_user
     duplicate, kept = make_item(), make_item()
     services.reference_add(actor=None, item=duplicate, manufacturer=maker, number="DUP-1")
     services.reference_add(actor=None, item=duplicate, manufacturer=maker, number="SHARED-1")
-    services.reference_add(actor=None, item=kept, manufacturer=maker, number="SHARED-1", justification="6")
+    services.reference_add(
+        actor=None, item=kept, manufacturer=maker, number="SHARED-1", justification="6"
+    )
     for key in ("RU", "KZ"):
         services.registration_add(actor=None, item=duplicate, bureau=bureau(key))
     services.registration_add(actor=None, item=kept, bureau=bureau("RU"))
 
     cancelled = services.item_cancel_duplicate(actor=ru_user, item=duplicate, kept=kept)
 
-    assert (cancelled.status, cancelled.cancellation_reason, cancelled.replaced_by) == ("7", "G", kept)
+    assert (cancelled.status, cancelled.cancellation_reason, cancelled.replaced_by) == (
+        "7",
+        "G",
+        kept,
+    )
     moved = Reference.objects.get(number="DUP-1")
     assert (moved.item, moved.category, moved.variation) == (kept, "E", "8")
-    assert Reference.objects.get(number="SHARED-1", item=duplicate).category == "3"  # kept has its own
-    users = set(kept.registrations.filter(effective_to__isnull=True).values_list("bureau__key", flat=True))
+    assert (
+        Reference.objects.get(number="SHARED-1", item=duplicate).category == "3"
+    )  # kept has its own
+    users = set(
+        kept.registrations.filter(effective_to__isnull=True).values_list("bureau__key", flat=True)
+    )
     assert users == {"RU", "KZ"}
     assert not duplicate.registrations.filter(effective_to__isnull=True).exists()
     assert [d["catalogue_number"] for d in selectors.item_lookup("DUP1")] == [kept.catalogue_number]
@@ -85,7 +112,10 @@ def test_cancel_use_needs_a_replacement_and_points_lookups_to_the_end_of_the_cha
     services.item_cancel(actor=ru_user, item=second, reason="A", replacement=third)
     assert fresh(first).status == ItemStatus.CANCELLED_USE
     detail = selectors.item_detail(selectors.item_get(first.catalogue_number))
-    assert (detail["replaced_by"], detail["use_instead"]) == (second.catalogue_number, third.catalogue_number)
+    assert (detail["replaced_by"], detail["use_instead"]) == (
+        second.catalogue_number,
+        third.catalogue_number,
+    )
     with pytest.raises(TypeError):
         services.item_cancel_use(actor=ru_user, item=third)  # the replacement is required
 
@@ -101,9 +131,18 @@ def test_only_the_assigning_bureau_reinstates_and_it_is_recorded(ru_user, kz_use
     with pytest.raises(ValidationFailed):
         services.item_reinstate(actor=ru_user, item=fresh(item), reason="")
     back = services.item_reinstate(actor=ru_user, item=fresh(item), reason="cancelled in error")
-    assert (back.status, back.cancellation_reason, back.replaced_by, back.cancelled_at) == ("0", "", None, None)
+    assert (back.status, back.cancellation_reason, back.replaced_by, back.cancelled_at) == (
+        "0",
+        "",
+        None,
+        None,
+    )
     event = selectors.item_history(item).last()
-    assert (event.action, event.reason, event.data["status"]) == (ItemAction.REINSTATED, "cancelled in error", "4")
+    assert (event.action, event.reason, event.data["status"]) == (
+        ItemAction.REINSTATED,
+        "cancelled in error",
+        "4",
+    )
     with pytest.raises(Conflict) as caught:
         services.item_reinstate(actor=ru_user, item=back, reason="again")
     assert caught.value.code == "NOT_CANCELLED"
@@ -113,7 +152,10 @@ def test_only_the_assigning_bureau_reinstates_and_it_is_recorded(ru_user, kz_use
 def test_reinstating_an_item_nobody_uses_makes_it_inactive(ru_user):
     item = make_item("RU")
     services.item_cancel(actor=ru_user, item=item, reason="F")
-    assert services.item_reinstate(actor=ru_user, item=fresh(item), reason="x").status == ItemStatus.INACTIVE
+    assert (
+        services.item_reinstate(actor=ru_user, item=fresh(item), reason="x").status
+        == ItemStatus.INACTIVE
+    )
 
 
 @pytest.mark.django_db
@@ -131,7 +173,11 @@ def test_last_withdrawal_makes_the_item_inactive_and_a_new_registration_active(k
     services.registration_add(actor=kz_user, item=fresh(item), bureau=bureau("KZ"))
     assert fresh(item).status == ItemStatus.ACTIVE
     actions = [e.action for e in selectors.item_history(item)]
-    assert actions[-3:] == [ItemAction.INACTIVATED, ItemAction.REGISTRATION_ADDED, ItemAction.ACTIVATED]
+    assert actions[-3:] == [
+        ItemAction.INACTIVATED,
+        ItemAction.REGISTRATION_ADDED,
+        ItemAction.ACTIVATED,
+    ]
 
 
 @pytest.mark.django_db

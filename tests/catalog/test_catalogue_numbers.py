@@ -8,7 +8,14 @@ from katalog.core.errors import ValidationFailed
 
 @pytest.mark.parametrize(
     "text",
-    ["5310-01-234-5678", "5310012345678", "5310 01 234 5678", "5310.01.234.5678", "5310–01—234‑5678", " 5310-01-2345678 "],
+    [
+        "5310-01-234-5678",
+        "5310012345678",
+        "5310 01 234 5678",
+        "5310.01.234.5678",
+        "5310–01—234‑5678",
+        " 5310-01-2345678 ",
+    ],
 )
 def test_full_number_in_any_form(text):
     number = parse_catalogue_number(text)
@@ -61,7 +68,9 @@ def test_round_trip_with_any_separators(nsc, code, serial, seps):
     assert parse_catalogue_number(number.formatted()) == number
 
 
-@given(st.text(alphabet="0123456789", min_size=1, max_size=20).filter(lambda t: len(t) not in (9, 13)))
+@given(
+    st.text(alphabet="0123456789", min_size=1, max_size=20).filter(lambda t: len(t) not in (9, 13))
+)
 def test_wrong_length_is_rejected(digits):
     with pytest.raises(ValidationFailed):
         parse_catalogue_number(digits)
@@ -69,7 +78,12 @@ def test_wrong_length_is_rejected(digits):
 
 @pytest.mark.parametrize(
     ("code", "patterns", "ok"),
-    [("A12BF", ["A***F"], True), ("A12BG", ["A***F"], False), ("12345", ["#***#"], True), ("1234A", ["#***#"], False)],
+    [
+        ("A12BF", ["A***F"], True),
+        ("A12BG", ["A***F"], False),
+        ("12345", ["#***#"], True),
+        ("1234A", ["#***#"], False),
+    ],
 )
 def test_manufacturer_code_patterns(code, patterns, ok):
     assert manufacturer_code_matches(code, patterns) is ok
@@ -77,7 +91,11 @@ def test_manufacturer_code_patterns(code, patterns, ok):
 
 @pytest.mark.parametrize(
     ("language", "label"),
-    [("ru", "код органа по каталогизации"), ("kk", "каталогтау органының коды"), ("uz", "kataloglashtirish organi kodi")],
+    [
+        ("ru", "код органа по каталогизации"),
+        ("kk", "каталогтау органының коды"),
+        ("uz", "kataloglashtirish organi kodi"),
+    ],
 )
 def test_a_bad_part_is_named_in_the_readers_language(language, label):
     from django.utils import translation

@@ -34,14 +34,18 @@ def test_a_justified_duplicate_reference_is_kept_with_its_justification():
     maker = ManufacturerFactory()
     first, second = make_item(), make_item()
     services.reference_add(actor=None, item=first, manufacturer=maker, number="X-1")
-    ref = services.reference_add(actor=None, item=second, manufacturer=maker, number="X1", justification="6")
+    ref = services.reference_add(
+        actor=None, item=second, manufacturer=maker, number="X1", justification="6"
+    )
     assert (ref.key, ref.justification) == ("X1", "6")
 
 
 @pytest.mark.django_db
 def test_reference_longer_than_32_characters_is_refused():
     with pytest.raises(ValidationFailed) as caught:
-        services.reference_add(actor=None, item=make_item(), manufacturer=ManufacturerFactory(), number="A" * 33)
+        services.reference_add(
+            actor=None, item=make_item(), manufacturer=ManufacturerFactory(), number="A" * 33
+        )
     assert caught.value.code == "REFERENCE_TOO_LONG"
 
 
@@ -58,9 +62,13 @@ def test_registration_reactivates_an_inactive_item():
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("code", "raw", "error"),
-    [("THDD", "12.5 kg", "UNIT_WRONG_QUANTITY"), ("THDD", "-5 mm", "VALUE_OUT_OF_RANGE"),
-     ("THDD", "M12", "VALUE_NOT_A_NUMBER"), ("MATL", "unobtainium", "REPLY_CODE_UNKNOWN"),
-     ("XXXX", "1", "UNKNOWN_CHARACTERISTIC")],
+    [
+        ("THDD", "12.5 kg", "UNIT_WRONG_QUANTITY"),
+        ("THDD", "-5 mm", "VALUE_OUT_OF_RANGE"),
+        ("THDD", "M12", "VALUE_NOT_A_NUMBER"),
+        ("MATL", "unobtainium", "REPLY_CODE_UNKNOWN"),
+        ("XXXX", "1", "UNKNOWN_CHARACTERISTIC"),
+    ],
 )
 def test_bad_characteristic_values_are_clear_errors(code, raw, error):
     item = make_item()
@@ -81,7 +89,9 @@ def test_lengths_in_any_notation_are_stored_in_metres(raw):
 
 @pytest.mark.django_db
 def test_coded_reply_accepts_the_meaning_in_russian():
-    value = services.characteristic_set(actor=None, item=make_item(), code="MATL", raw="нержавеющая сталь")
+    value = services.characteristic_set(
+        actor=None, item=make_item(), code="MATL", raw="нержавеющая сталь"
+    )
     assert value.code == "SST"
 
 

@@ -33,13 +33,16 @@ def test_parallel_workers_allocate_distinct_numbers():
         pytest.skip("SQLite serialises writers; concurrency is exercised on PostgreSQL")
     workers, per_worker = 8, 125
     errors: list[BaseException] = []
-    start = SerialCounter.objects.filter(bureau_code="92").values_list("last_serial", flat=True).first() or 0
+    start = (
+        SerialCounter.objects.filter(bureau_code="92").values_list("last_serial", flat=True).first()
+        or 0
+    )
 
     def work():
         try:
             for _ in range(per_worker):
                 make_item("KZ")
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connections.close_all()

@@ -11,7 +11,7 @@ from katalog.classifiers.models import Version
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # noqa: PT004
+def django_db_setup(django_db_setup, django_db_blocker):
     """`katalog init` already loads the classifiers; loading again is a no-op by design, and
     keeps these tests independent of what init does."""
     with django_db_blocker.unblock():
@@ -28,7 +28,9 @@ def version(db):
 def make_manufacturer(db):
     def make(code: str, country: str, name: str) -> Manufacturer:
         return Manufacturer.objects.create(
-            code=code, names={"en": name}, country_id=country,
+            code=code,
+            names={"en": name},
+            country_id=country,
             bureau=Bureau.objects.get(key=country),
         )
 

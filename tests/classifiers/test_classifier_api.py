@@ -15,7 +15,8 @@ def test_list_of_classifications_with_versions(client):
     body = client.get(API, {"language": "en"}).json()
     isic = next(c for c in body if c["slug"] == "isic")
     assert [(v["slug"], v["valid_from"], v["valid_to"]) for v in isic["versions"]] == [
-        ("isic4", "2008-01-01", "2023-12-31"), ("isic5", "2024-01-01", None)
+        ("isic4", "2008-01-01", "2023-12-31"),
+        ("isic5", "2024-01-01", None),
     ]
     assert {c["slug"] for c in body} == {"isic", "nace", "okved", "oked", "gked", "mkved"}
 
@@ -25,8 +26,9 @@ def test_codes_at_a_date_in_json_and_csv(client):
     body = client.get(f"{API}/isic/codes", {"date": "2020-06-01", "level": "section"}).json()
     assert [c["code"] for c in body][:3] == ["A", "B", "C"]
     assert {c["version"] for c in body} == {"isic4"}
-    response = client.get(f"{API}/isic/codes", {"date": "2024-06-01", "level": "section"},
-                          HTTP_ACCEPT="text/csv")
+    response = client.get(
+        f"{API}/isic/codes", {"date": "2024-06-01", "level": "section"}, HTTP_ACCEPT="text/csv"
+    )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert len(rows) == 22 and rows[0]["version"] == "isic5"
@@ -51,10 +53,16 @@ def test_changes_between_dates(client):
 def test_correspondence_with_route_and_kinds(client):
     body = client.get(f"{API}/okved/correspondences", {"code": "03.11", "target": "isic5"}).json()
     assert [(s["table"], s["kind"]) for s in body["route"]] == [
-        ("okved2-nace2", "derived"), ("nace2-isic4", "official"), ("isic4-isic5", "official")
+        ("okved2-nace2", "derived"),
+        ("nace2-isic4", "official"),
+        ("isic4-isic5", "official"),
     ]
     assert [m["code"] for m in body["matches"]] == ["0311", "0330"]
-    assert [h["kind"] for h in body["matches"][1]["paths"][0]] == ["derived", "official", "official"]
+    assert [h["kind"] for h in body["matches"][1]["paths"][0]] == [
+        "derived",
+        "official",
+        "official",
+    ]
 
 
 @pytest.mark.django_db
@@ -102,9 +110,14 @@ def test_manufacturers_endpoint(client, make_manufacturer):
 
 @pytest.mark.parametrize(
     "url",
-    ["/classifiers/", "/classifiers/oked2019/", "/classifiers/okved2/25.40/",
-     "/classifiers/search/?q=stali", "/classifiers/correspond/?version=okved2&code=03.11&target=isic5",
-     "/classifiers/changes/?from=isic4&to=isic5"],
+    [
+        "/classifiers/",
+        "/classifiers/oked2019/",
+        "/classifiers/okved2/25.40/",
+        "/classifiers/search/?q=stali",
+        "/classifiers/correspond/?version=okved2&code=03.11&target=isic5",
+        "/classifiers/changes/?from=isic4&to=isic5",
+    ],
 )
 @pytest.mark.django_db
 def test_pages_render(client, url):

@@ -10,7 +10,8 @@ from katalog.classifiers import selectors
 @pytest.fixture
 def changes(db):
     return selectors.changes_between(
-        source=selectors.version_get(slug="isic4"), target=selectors.version_get(slug="isic5"),
+        source=selectors.version_get(slug="isic4"),
+        target=selectors.version_get(slug="isic5"),
         language="en",
     )
 
@@ -40,7 +41,9 @@ def test_real_merges(changes):
 def test_new_removed_and_renamed_codes(changes):
     assert ((), ("0330",)) in _pairs(changes, "new")
     assert (("2610",), ()) in _pairs(changes, "removed")
-    renamed = {c.source_codes[0]: (c.source_title, c.target_title) for c in changes.of_kind("renamed")}
+    renamed = {
+        c.source_codes[0]: (c.source_title, c.target_title) for c in changes.of_kind("renamed")
+    }
     assert renamed["1103"] == ("Manufacture of malt liquors and malt", "Manufacture of beer")
     # Case and spacing alone are not a rename.
     assert "0111" not in renamed

@@ -30,10 +30,16 @@ def test_correspond_prints_route_and_paths():
 @pytest.mark.django_db
 def test_path_children_and_codes_at_a_date():
     assert [line.split()[0] for line in _run("path", "okved2", "85.22.1").splitlines()] == [
-        "P", "85", "85.2", "85.22", "85.22.1"
+        "P",
+        "85",
+        "85.2",
+        "85.22",
+        "85.22.1",
     ]
     assert len(_run("children", "isic4").splitlines()) == 21
-    assert len(_run("codes", "nace", "--date", "2025-01-01", "--level", "section").splitlines()) == 22
+    assert (
+        len(_run("codes", "nace", "--date", "2025-01-01", "--level", "section").splitlines()) == 22
+    )
 
 
 @pytest.mark.django_db
@@ -55,8 +61,18 @@ def test_import_reports_each_rejected_row(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("code,level,parent,name_en\nA,section,,Alpha\n0111,class,011,Orphan\n")
     with pytest.raises(CommandError) as caught:
-        _run("import", str(bad), "--classification", "okved", "--slug", "okved9",
-             "--name", "x", "--valid-from", "2030-01-01")
+        _run(
+            "import",
+            str(bad),
+            "--classification",
+            "okved",
+            "--slug",
+            "okved9",
+            "--name",
+            "x",
+            "--valid-from",
+            "2030-01-01",
+        )
     assert caught.value.returncode == 4
     assert "line 3: parent: PARENT_MISSING" in str(caught.value)
 

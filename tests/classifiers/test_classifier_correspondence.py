@@ -27,14 +27,26 @@ def _paths(result):
 def test_okved2_to_isic5_is_composed_through_nace2_and_isic4_with_fan_out():
     result = _lookup("okved2", "03.11", "isic5")
     assert [(s.table.slug, s.reverse) for s in result.route] == [
-        ("okved2-nace2", False), ("nace2-isic4", False), ("isic4-isic5", False)
+        ("okved2-nace2", False),
+        ("nace2-isic4", False),
+        ("isic4-isic5", False),
     ]
     # ISIC Rev.5 moved support activities for fishing out of 0311 into the new class 0330.
     assert _paths(result) == {
-        "0311": [[("03.11", "03.11", "derived"), ("03.11", "0311", "official"),
-                  ("0311", "0311", "official")]],
-        "0330": [[("03.11", "03.11", "derived"), ("03.11", "0311", "official"),
-                  ("0311", "0330", "official")]],
+        "0311": [
+            [
+                ("03.11", "03.11", "derived"),
+                ("03.11", "0311", "official"),
+                ("0311", "0311", "official"),
+            ]
+        ],
+        "0330": [
+            [
+                ("03.11", "03.11", "derived"),
+                ("03.11", "0311", "official"),
+                ("0311", "0330", "official"),
+            ]
+        ],
     }
     assert [m.is_official for m in result.matches] == [False, False]
 
@@ -44,7 +56,8 @@ def test_a_direct_official_table_is_used_alone():
     result = _lookup("isic4", "2610", "isic5")
     assert [s.table.slug for s in result.route] == ["isic4-isic5"]
     assert _paths(result) == {
-        "2611": [[("2610", "2611", "official")]], "2619": [[("2610", "2619", "official")]]
+        "2611": [[("2610", "2611", "official")]],
+        "2619": [[("2610", "2619", "official")]],
     }
     assert all(m.is_official for m in result.matches)
 
@@ -53,7 +66,9 @@ def test_a_direct_official_table_is_used_alone():
 def test_tables_are_read_backwards_and_merges_fan_out_to_every_source():
     result = _lookup("isic5", "0330", "okved2")
     assert [(s.table.slug, s.reverse) for s in result.route] == [
-        ("isic4-isic5", True), ("nace2-isic4", True), ("okved2-nace2", True)
+        ("isic4-isic5", True),
+        ("nace2-isic4", True),
+        ("okved2-nace2", True),
     ]
     # Only same-code rows are followed backwards: no OKVED2 subclasses appear as counterparts.
     assert sorted(_paths(result)) == ["03.11", "03.12", "03.21", "03.22"]
@@ -95,10 +110,14 @@ def test_composed_harmonised_table_agrees_with_composition_on_the_fly():
 
 @pytest.mark.django_db
 def test_every_national_version_maps_to_the_harmonised_version():
-    cases = [("okved2", "25.40", "25.40"), ("okved2", "01.11.11", "01.11"),
-             ("oked2019", "25400", "25.40"), ("gked2011", "25.40.0", "25.40"),
-             # NACE Rev.2.1 renumbered: its 25.40 (forging) is Rev.2's 25.50.
-             ("nace21", "25.40", "25.50")]
+    cases = [
+        ("okved2", "25.40", "25.40"),
+        ("okved2", "01.11.11", "01.11"),
+        ("oked2019", "25400", "25.40"),
+        ("gked2011", "25.40.0", "25.40"),
+        # NACE Rev.2.1 renumbered: its 25.40 (forging) is Rev.2's 25.50.
+        ("nace21", "25.40", "25.50"),
+    ]
     for source, code, expected in cases:
         assert list(_paths(_lookup(source, code, "mkved1"))) == [expected], source
 
@@ -108,8 +127,11 @@ def test_no_route_between_unconnected_versions():
     family = ClassificationFamily.objects.get(slug="economic-activity")
     Classification.objects.create(family=family, slug="island", names={"en": "Island"})
     version = services.version_import(
-        classification="island", slug="island1", names={"en": "Island"},
-        valid_from=dt.date(2020, 1, 1), content=b"code,level,parent,name_en\nA,section,,A\n",
+        classification="island",
+        slug="island1",
+        names={"en": "Island"},
+        valid_from=dt.date(2020, 1, 1),
+        content=b"code,level,parent,name_en\nA,section,,A\n",
         filename="i.csv",
     )
     item = selectors.item_get(version=version, code="A")

@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from katalog.classifiers import selectors, services
 from katalog.classifiers.files import render
 from katalog.classifiers.loaders import DATA_DIR
-from katalog.classifiers.models import ClassificationFamily, Classification, Item, Version
+from katalog.classifiers.models import Classification, ClassificationFamily, Item, Version
 from katalog.core.errors import Conflict, ValidationFailed
 
 D = dt.date
@@ -28,8 +28,12 @@ def scratch(db):
 
 def _import(content: bytes, filename: str = "v.csv", slug: str = "scratch1"):
     return services.version_import(
-        classification="scratch", slug=slug, names={"en": slug}, valid_from=D(2020, 1, 1),
-        content=content, filename=filename,
+        classification="scratch",
+        slug=slug,
+        names={"en": slug},
+        valid_from=D(2020, 1, 1),
+        content=content,
+        filename=filename,
     )
 
 
@@ -39,8 +43,11 @@ def test_importing_the_shipped_oked_file_finds_the_missing_class_2712(scratch):
         _import(content, "oked_kz_ru.csv")
     assert caught.value.code == "CLASSIFIER_IMPORT_INVALID"
     assert [e.as_dict() for e in caught.value.errors] == [
-        {"field": "line 2495: parent", "code": "PARENT_MISSING",
-         "message": "Parent 2712 of subclass 27120 is not in the file."}
+        {
+            "field": "line 2495: parent",
+            "code": "PARENT_MISSING",
+            "message": "Parent 2712 of subclass 27120 is not in the file.",
+        }
     ]
     assert not Version.objects.filter(slug="scratch1").exists()
 
@@ -100,7 +107,9 @@ def test_xlsx_import_with_titles_and_notes_in_two_scripts(scratch):
     item = selectors.item_get(version=version, code="01")
     assert (item.parent.code, item.names) == ("A", {"en": "Crops", "ru": "Растениеводство"})
     assert selectors.item_get(version=version, code="A").notes == {"ru": "Включает…"}
-    assert [i.code for i in selectors.item_search(query="rastenievodstvo", version=version)] == ["01"]
+    assert [i.code for i in selectors.item_search(query="rastenievodstvo", version=version)] == [
+        "01"
+    ]
 
 
 def test_csv_export_of_a_version_imports_back_to_the_same_tree(scratch):
@@ -108,8 +117,11 @@ def test_csv_export_of_a_version_imports_back_to_the_same_tree(scratch):
     columns, rows = selectors.version_export_rows(version=isic4)
     assert columns == ["code", "level", "parent", "name_ar", "name_en"]
     assert rows[0] == {
-        "code": "A", "level": "section", "parent": "",
-        "name_ar": "الزراعة والحراجة وصيد الأسماك", "name_en": "Agriculture, forestry and fishing",
+        "code": "A",
+        "level": "section",
+        "parent": "",
+        "name_ar": "الزراعة والحراجة وصيد الأسماك",
+        "name_en": "Agriculture, forestry and fishing",
     }
     copy = _import(render(rows, fmt="csv", columns=columns, sheet="isic4"))
     pairs = lambda v: set(Item.objects.filter(version=v).values_list("code", "parent__code"))  # noqa: E731
@@ -120,10 +132,13 @@ def test_csv_export_of_a_version_imports_back_to_the_same_tree(scratch):
 def test_correspondence_table_export_in_three_formats():
     table = selectors.table_get(slug="isic4-isic5")
     columns, rows = selectors.table_export_rows(table=table, language="en")
-    as_csv = list(csv.DictReader(io.StringIO(render(rows, fmt="csv", columns=columns, sheet="t").decode())))
+    as_csv = list(
+        csv.DictReader(io.StringIO(render(rows, fmt="csv", columns=columns, sheet="t").decode()))
+    )
     assert len(as_csv) == 605
     assert [(r["source_code"], r["target_code"]) for r in as_csv if r["source_code"] == "2610"] == [
-        ("2610", "2611"), ("2610", "2619")
+        ("2610", "2611"),
+        ("2610", "2619"),
     ]
     as_json = json.loads(render(rows, fmt="json", columns=columns, sheet="t"))
     assert as_json[0]["kind"] == "official"
@@ -139,9 +154,14 @@ def test_correspondence_table_import_checks_every_code():
         services.correspondence_table_import(
             slug="isic5-nace21", source="isic5", target="nace21", content=content, filename="t.csv"
         )
-    assert [(e.field, e.code) for e in caught.value.errors] == [("line 3: source", "ROW_CODE_UNKNOWN")]
+    assert [(e.field, e.code) for e in caught.value.errors] == [
+        ("line 3: source", "ROW_CODE_UNKNOWN")
+    ]
     table = services.correspondence_table_import(
-        slug="isic5-nace21", source="isic5", target="nace21", content=content[:-11],
+        slug="isic5-nace21",
+        source="isic5",
+        target="nace21",
+        content=content[:-11],
         filename="t.csv",
     )
     assert (table.kind, table.rows.count()) == ("official", 1)

@@ -14,15 +14,24 @@ from katalog.classifiers.models import (
 )
 
 EXPECTED_CODES = {
-    "isic4": 766, "isic5": 830, "nace2": 996, "nace21": 1047, "okved2": 2899,
-    "oked2019": 2097, "gked2011": 1813, "mkved1": 996,
+    "isic4": 766,
+    "isic5": 830,
+    "nace2": 996,
+    "nace21": 1047,
+    "okved2": 2899,
+    "oked2019": 2097,
+    "gked2011": 1813,
+    "mkved1": 996,
 }
 
 
 def _state():
     return (
-        Version.objects.count(), Item.objects.count(), CorrespondenceTable.objects.count(),
-        CorrespondenceRow.objects.count(), ValidationFinding.objects.count(),
+        Version.objects.count(),
+        Item.objects.count(),
+        CorrespondenceTable.objects.count(),
+        CorrespondenceRow.objects.count(),
+        ValidationFinding.objects.count(),
     )
 
 
@@ -46,8 +55,12 @@ def test_the_oked_2712_defect_is_reported_and_no_class_is_invented():
     parent_missing = [f for f in result["findings"] if f["code"] == "PARENT_MISSING"]
     assert parent_missing == [
         {
-            "version": "oked2019", "table": "", "file": "oked_kz_ru.csv", "line": 2495,
-            "code": "PARENT_MISSING", "item_code": "27120",
+            "version": "oked2019",
+            "table": "",
+            "file": "oked_kz_ru.csv",
+            "line": 2495,
+            "code": "PARENT_MISSING",
+            "item_code": "27120",
             "message": "Parent 2712 of subclass 27120 is not in the file.",
             "action": "loaded without a parent",
         }
@@ -79,10 +92,18 @@ def test_gked_subsections_are_a_level_of_their_own_and_map_to_their_section():
 def test_tables_are_marked_official_or_derived():
     kinds = dict(CorrespondenceTable.objects.values_list("slug", "kind"))
     assert kinds == {
-        "nace2-isic4": "official", "isic4-isic5": "official", "nace21-nace2": "official",
-        "gked2011-nace2": "derived", "okved2-nace2": "derived", "oked2019-nace2": "derived",
-        "nace2-mkved1": "derived", "okved2-mkved1": "derived", "oked2019-mkved1": "derived",
-        "gked2011-mkved1": "derived", "mkved1-isic4": "derived", "mkved1-isic5": "derived",
+        "nace2-isic4": "official",
+        "isic4-isic5": "official",
+        "nace21-nace2": "official",
+        "gked2011-nace2": "derived",
+        "okved2-nace2": "derived",
+        "oked2019-nace2": "derived",
+        "nace2-mkved1": "derived",
+        "okved2-mkved1": "derived",
+        "oked2019-mkved1": "derived",
+        "gked2011-mkved1": "derived",
+        "mkved1-isic4": "derived",
+        "mkved1-isic5": "derived",
         "nace21-mkved1": "derived",
     }
     assert CorrespondenceRow.objects.filter(table__slug="isic4-isic5").count() == 605
@@ -97,6 +118,7 @@ def test_harmonised_version_has_nace_codes_with_english_and_russian_titles():
         "ru": "Производство оружия и боеприпасов",
     }
     # OKVED2 reuses 85.41 for another activity: the Russian title comes from OKED instead.
-    assert Item.objects.get(version__slug="mkved1", code="85.41").names["ru"] == Item.objects.get(
-        version__slug="oked2019", code="8541"
-    ).names["ru"]
+    assert (
+        Item.objects.get(version__slug="mkved1", code="85.41").names["ru"]
+        == Item.objects.get(version__slug="oked2019", code="8541").names["ru"]
+    )

@@ -29,8 +29,12 @@ def makers(make_manufacturer):
 
 def _found(code: str, ref: str):
     return [
-        (m.activity.manufacturer.code, m.activity.item.version.slug, m.activity.item.code,
-         m.activity.is_primary)
+        (
+            m.activity.manufacturer.code,
+            m.activity.item.version.slug,
+            m.activity.item.code,
+            m.activity.is_primary,
+        )
         for m in selectors.manufacturers_doing(code=code, version_ref=ref)
     ]
 
@@ -80,7 +84,10 @@ def test_activities_must_be_codes_of_the_national_classifier(makers):
         services.manufacturer_activities_set(
             manufacturer=makers["RU"], primary="2511", version="isic4"
         )
-    assert (caught.value.code, caught.value.data) == ("ACTIVITY_NOT_NATIONAL", {"expected": "okved2"})
+    assert (caught.value.code, caught.value.data) == (
+        "ACTIVITY_NOT_NATIONAL",
+        {"expected": "okved2"},
+    )
     with pytest.raises(ValidationFailed) as caught:
         services.manufacturer_activities_set(
             manufacturer=makers["RU"], primary="25.11", secondary=["25.11"]

@@ -17,8 +17,12 @@ CSV = b"code,level,parent,name_en\nA,section,,Alpha\n01,division,A,One\n"
 
 @pytest.mark.parametrize(
     ("on", "expected"),
-    [(D(2008, 1, 1), "isic4"), (D(2023, 12, 31), "isic4"), (D(2024, 1, 1), "isic5"),
-     (D(2030, 6, 1), "isic5")],
+    [
+        (D(2008, 1, 1), "isic4"),
+        (D(2023, 12, 31), "isic4"),
+        (D(2024, 1, 1), "isic5"),
+        (D(2030, 6, 1), "isic5"),
+    ],
 )
 @pytest.mark.django_db
 def test_the_version_valid_at_a_date_includes_both_ends(on, expected):
@@ -61,8 +65,12 @@ def test_dates_overlap_on_inclusive_intervals(a, b, overlap):
 def test_a_version_overlapping_another_of_its_classification_is_refused():
     with pytest.raises(RuleViolation) as caught:
         services.version_import(
-            classification="isic", slug="isic6", names={"en": "ISIC Rev.6"},
-            valid_from=D(2030, 1, 1), content=CSV, filename="isic6.csv",
+            classification="isic",
+            slug="isic6",
+            names={"en": "ISIC Rev.6"},
+            valid_from=D(2030, 1, 1),
+            content=CSV,
+            filename="isic6.csv",
         )
     assert (caught.value.code, caught.value.data) == ("VERSION_OVERLAP", {"overlaps": "isic5"})
     assert not Version.objects.filter(slug="isic6").exists()
@@ -72,8 +80,12 @@ def test_a_version_overlapping_another_of_its_classification_is_refused():
 def test_a_version_may_start_the_day_after_the_previous_one_ends():
     Version.objects.filter(slug="okved2").update(valid_to=D(2025, 12, 31))
     made = services.version_import(
-        classification="okved", slug="okved3", names={"en": "OKVED3"},
-        valid_from=D(2026, 1, 1), content=CSV, filename="okved3.csv",
+        classification="okved",
+        slug="okved3",
+        names={"en": "OKVED3"},
+        valid_from=D(2026, 1, 1),
+        content=CSV,
+        filename="okved3.csv",
     )
     okved = Classification.objects.get(slug="okved")
     assert selectors.version_at(classification=okved, on=D(2026, 1, 1)) == made
@@ -84,8 +96,13 @@ def test_a_version_may_start_the_day_after_the_previous_one_ends():
 def test_dates_in_the_wrong_order_are_refused():
     with pytest.raises(ValidationFailed) as caught:
         services.version_import(
-            classification="okved", slug="okved3", names={"en": "x"}, valid_from=D(2030, 1, 2),
-            valid_to=D(2030, 1, 1), content=CSV, filename="x.csv",
+            classification="okved",
+            slug="okved3",
+            names={"en": "x"},
+            valid_from=D(2030, 1, 2),
+            valid_to=D(2030, 1, 1),
+            content=CSV,
+            filename="x.csv",
         )
     assert caught.value.code == "VERSION_DATES_REVERSED"
     assert not Version.objects.filter(slug="okved3").exists()

@@ -21,7 +21,9 @@ def line_args(number: str = "АБВГ.303.001", maker_code: str = "A501F", **ext
 
 
 def new_draft(author, *lines) -> CodificationRequest:
-    request = services.request_create(actor=author, title="Fasteners", project_code="P-1", priority="accelerated")
+    request = services.request_create(
+        actor=author, title="Fasteners", project_code="P-1", priority="accelerated"
+    )
     for args in lines or (line_args(),):
         services.request_line_add(actor=author, request=request, **args)
     request.refresh_from_db()

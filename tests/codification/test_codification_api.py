@@ -23,11 +23,15 @@ class Caller:
 
     def post(self, path, body=None, etag=None):
         headers = dict(self.auth, **({"If-Match": etag} if etag else {}))
-        return self.client.post(path, json.dumps(body or {}), content_type="application/json", headers=headers)
+        return self.client.post(
+            path, json.dumps(body or {}), content_type="application/json", headers=headers
+        )
 
     def put(self, path, body, etag):
         headers = dict(self.auth, **{"If-Match": etag})
-        return self.client.put(path, json.dumps(body), content_type="application/json", headers=headers)
+        return self.client.put(
+            path, json.dumps(body), content_type="application/json", headers=headers
+        )
 
 
 def api_line() -> dict:
@@ -61,10 +65,16 @@ def test_a_request_goes_from_draft_to_published_over_http(callers, maker):
         assert moved.status_code == 200, moved.content
         etag = moved["ETag"]
     body = moved.json()
-    assert body["state"] == "screened" and body["due_date"] and body["lines"][0]["verdict"] == "no_duplicate"
+    assert (
+        body["state"] == "screened"
+        and body["due_date"]
+        and body["lines"][0]["verdict"] == "no_duplicate"
+    )
 
     line = body["lines"][0]
-    decided = decider.post(f"{url}/lines/1/decision", {"decision": "assign"}, etag=f'W/"{line["row_version"]}"')
+    decided = decider.post(
+        f"{url}/lines/1/decision", {"decision": "assign"}, etag=f'W/"{line["row_version"]}"'
+    )
     assert decided.status_code == 200, decided.content
     etag = decider.get(url)["ETag"]
     moved = decider.post(f"{url}/decide", {"reason": "new item"}, etag=etag)
@@ -79,7 +89,14 @@ def test_a_request_goes_from_draft_to_published_over_http(callers, maker):
     assert published.status_code == 200, published.content
     body = published.json()
     assert body["state"] == "published" and body["lines"][0]["result_item"].startswith("5310-")
-    assert [t["name"] for t in body["transitions"]] == ["create", "submit", "screen", "decide", "approve", "publish"]
+    assert [t["name"] for t in body["transitions"]] == [
+        "create",
+        "submit",
+        "screen",
+        "decide",
+        "approve",
+        "publish",
+    ]
 
 
 @pytest.mark.django_db
@@ -97,7 +114,11 @@ def test_versions_and_states_are_enforced_over_http(callers, maker):
     unknown = author.post(f"{url}/fly", etag=added["ETag"])
     assert unknown.status_code == 422
     changed = author.put(f"{url}/lines/1", {"name_text": "Bolt M12x60"}, etag='W/"1"')
-    assert (changed.status_code, changed["ETag"], changed.json()["name_text"]) == (200, 'W/"2"', "Bolt M12x60")
+    assert (changed.status_code, changed["ETag"], changed.json()["name_text"]) == (
+        200,
+        'W/"2"',
+        "Bolt M12x60",
+    )
 
 
 @pytest.mark.django_db
@@ -137,7 +158,9 @@ def test_documents_are_attached_and_stored_under_media_root(callers, maker, sett
 
     upload = SimpleUploadedFile("drawing.pdf", b"%PDF-1.4 drawing", content_type="application/pdf")
     answer = author.client.post(
-        f"{created['Location']}/documents", {"file": upload, "title": "Drawing", "line": 1}, headers=author.auth
+        f"{created['Location']}/documents",
+        {"file": upload, "title": "Drawing", "line": 1},
+        headers=author.auth,
     )
     assert answer.status_code == 201, answer.content
     document = CodificationRequest.objects.get().documents.get()

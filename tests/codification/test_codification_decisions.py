@@ -14,7 +14,9 @@ def existing_item_with(maker, number: str, bureau_key: str = "KZ") -> Item:
     item = make_item(bureau_key)
     catalog.reference_add(actor=None, item=item, manufacturer=maker, number=number)
     catalog.characteristic_set(actor=None, item=item, code="THDD", raw="12 mm")
-    catalog.characteristic_set(actor=None, item=item, code="MATL", raw="нержавеющая сталь", locale="ru")
+    catalog.characteristic_set(
+        actor=None, item=item, code="MATL", raw="нержавеющая сталь", locale="ru"
+    )
     catalog.registration_add(actor=None, item=item, bureau=bureau(bureau_key))
     return item
 
@@ -51,8 +53,15 @@ def test_publishing_a_new_number_writes_the_item_with_everything(people, maker):
     identity = (item.bureau.key, item.supply_class, item.item_name.code, item.identification_type)
     assert identity == ("RU", "5310", "10101", "1")
     ref = item.references.get()
-    assert (ref.number, ref.manufacturer.code, ref.category, ref.variation) == ("АБВГ.303.001", "A501F", "3", "2")
-    assert {v.characteristic.code: v.value for v in item.characteristics.all()}["THDD"] == pytest.approx(0.012)
+    assert (ref.number, ref.manufacturer.code, ref.category, ref.variation) == (
+        "АБВГ.303.001",
+        "A501F",
+        "3",
+        "2",
+    )
+    assert {v.characteristic.code: v.value for v in item.characteristics.all()}[
+        "THDD"
+    ] == pytest.approx(0.012)
     assert list(item.registrations.values_list("bureau__key", flat=True)) == ["RU"]
     assert published.transitions.get(name="publish").data["items"] == {"1": item.catalogue_number}
 
@@ -61,7 +70,9 @@ def test_publishing_a_new_number_writes_the_item_with_everything(people, maker):
 def test_publishing_a_registration_makes_the_bureau_a_user_of_the_found_item(people, maker):
     known = existing_item_with(maker, "АБВГ.303.001")
     request = screened(people)
-    services.request_line_decide(actor=people["decider"], line=request.lines.get(), decision="register", item=known)
+    services.request_line_decide(
+        actor=people["decider"], line=request.lines.get(), decision="register", item=known
+    )
     before = Item.objects.count()
     services.request_publish(actor=people["approver"], request=approve(people, request))
     assert Item.objects.count() == before
@@ -77,12 +88,18 @@ def test_a_new_number_against_a_duplicate_verdict_needs_a_recorded_justification
         services.request_line_decide(actor=people["decider"], line=line, decision="assign")
     assert caught.value.code == "OVERRIDE_JUSTIFICATION_REQUIRED"
     services.request_line_decide(
-        actor=people["decider"], line=line, decision="assign", justification="not_acceptable_replacement",
+        actor=people["decider"],
+        line=line,
+        decision="assign",
+        justification="not_acceptable_replacement",
         note="different thread class",
     )
     record = ScreeningDecision.objects.get()
     assert (record.item, record.verdict, record.decision, record.justification) == (
-        known, "duplicate", "not_duplicate", "not_acceptable_replacement"
+        known,
+        "duplicate",
+        "not_duplicate",
+        "not_acceptable_replacement",
     )
     services.request_publish(actor=people["approver"], request=approve(people, request))
     line.refresh_from_db()
@@ -112,7 +129,10 @@ def test_registration_on_a_cancelled_item_is_refused_at_decision(people, maker):
     request = screened(people)
     with pytest.raises(RuleViolation) as caught:
         services.request_line_decide(
-            actor=people["decider"], line=request.lines.get(), decision="register", item=Item.objects.get(pk=gone.pk)
+            actor=people["decider"],
+            line=request.lines.get(),
+            decision="register",
+            item=Item.objects.get(pk=gone.pk),
         )
     assert caught.value.code == "ITEM_CANCELLED"
 
@@ -123,41 +143,70 @@ def test_a_failure_on_the_second_line_leaves_nothing_of_the_first(people, maker)
     request = screened(people, line_args("NEW-1"), line_args("NEW-2"))
     first, second = request.lines.order_by("position")
     services.request_line_decide(
-        actor=people["decider"], line=first, decision="assign", justification="characteristics_differ"
+        actor=people["decider"],
+        line=first,
+        decision="assign",
+        justification="characteristics_differ",
     )
     # RU is already a user of this item: registering it again fails at publication.
     services.request_line_decide(
-        actor=people["decider"], line=second, decision="register", item=already_ours, justification="same_item"
+        actor=people["decider"],
+        line=second,
+        decision="register",
+        item=already_ours,
+        justification="same_item",
     )
     request = approve(people, request)
-    items, refs, regs = Item.objects.count(), Reference.objects.count(), Registration.objects.count()
+    items, refs, regs = (
+        Item.objects.count(),
+        Reference.objects.count(),
+        Registration.objects.count(),
+    )
     serial = SerialCounter.objects.get(bureau_code=already_ours.bureau_code).last_serial
     with pytest.raises(Conflict) as caught:
         services.request_publish(actor=people["approver"], request=request)
     assert caught.value.code == "ALREADY_REGISTERED"
-    assert (Item.objects.count(), Reference.objects.count(), Registration.objects.count()) == (items, refs, regs)
+    assert (Item.objects.count(), Reference.objects.count(), Registration.objects.count()) == (
+        items,
+        refs,
+        regs,
+    )
     assert not Reference.objects.filter(number="NEW-1").exists()
     assert SerialCounter.objects.get(bureau_code=already_ours.bureau_code).last_serial == serial
     request.refresh_from_db()
     first.refresh_from_db()
-    assert (request.state, request.transitions.filter(name="publish").exists()) == (RequestState.APPROVED, False)
+    assert (request.state, request.transitions.filter(name="publish").exists()) == (
+        RequestState.APPROVED,
+        False,
+    )
     assert first.result_item is None
     assert already_ours.status == ItemStatus.ACTIVE
 
 
 @pytest.mark.django_db
 def test_a_review_verdict_needs_and_records_the_justification_of_either_decision(people, maker):
-    known = existing_item_with(maker, "OTHER-NUMBER-7")  # same name and characteristics, other reference
+    known = existing_item_with(
+        maker, "OTHER-NUMBER-7"
+    )  # same name and characteristics, other reference
     request = screened(people)
     line = request.lines.get()
     assert line.verdict == "review"
     with pytest.raises(RuleViolation) as caught:
-        services.request_line_decide(actor=people["decider"], line=line, decision="register", item=known)
+        services.request_line_decide(
+            actor=people["decider"], line=line, decision="register", item=known
+        )
     assert caught.value.code == "JUSTIFICATION_REQUIRED"
     services.request_line_decide(
-        actor=people["decider"], line=line, decision="register", item=known, justification="same_item"
+        actor=people["decider"],
+        line=line,
+        decision="register",
+        item=known,
+        justification="same_item",
     )
     record = ScreeningDecision.objects.get()
     assert (record.item, record.verdict, record.decision, record.justification) == (
-        known, "review", "duplicate", "same_item"
+        known,
+        "review",
+        "duplicate",
+        "same_item",
     )

@@ -6,13 +6,22 @@ from django.utils import timezone
 from katalog.codification import services
 from katalog.codification.models import RequestState, RequestTransition
 from katalog.codification.workflow import TRANSITIONS
-from katalog.core.errors import Conflict, PermissionDenied, PreconditionFailed, RuleViolation, ValidationFailed
+from katalog.core.errors import (
+    Conflict,
+    PermissionDenied,
+    PreconditionFailed,
+    RuleViolation,
+    ValidationFailed,
+)
 from tests.codification.codification_helpers import STEP, apply, drive, line_args, new_draft
 from tests.factories import UserFactory
 
 LEGAL = [(name, state) for name, t in TRANSITIONS.items() for state in sorted(t.sources)]
 ILLEGAL = [
-    (name, state) for name, t in TRANSITIONS.items() for state in RequestState.values if state not in t.sources
+    (name, state)
+    for name, t in TRANSITIONS.items()
+    for state in RequestState.values
+    if state not in t.sources
 ]
 
 
@@ -76,12 +85,16 @@ def test_another_bureau_cannot_touch_the_request(people, maker, outsider):
 def test_a_stale_version_is_refused(people, maker):
     request = new_draft(people["author"])
     read = request.row_version
-    services.request_line_add(actor=people["author"], request=request, expected_version=read, **line_args("X-2"))
+    services.request_line_add(
+        actor=people["author"], request=request, expected_version=read, **line_args("X-2")
+    )
     with pytest.raises(PreconditionFailed) as caught:
         services.request_submit(actor=people["author"], request=request, expected_version=read)
     assert caught.value.code == "VERSION_STALE"
     request.refresh_from_db()
-    submitted = services.request_submit(actor=people["author"], request=request, expected_version=request.row_version)
+    submitted = services.request_submit(
+        actor=people["author"], request=request, expected_version=request.row_version
+    )
     assert submitted.row_version == read + 2
 
 
@@ -103,13 +116,17 @@ def test_lines_change_only_in_a_draft(people, maker):
         services.request_line_add(actor=people["author"], request=request, **line_args("X-3"))
     assert caught.value.code == "REQUEST_NOT_DRAFT"
     with pytest.raises(Conflict):
-        services.request_line_update(actor=people["author"], line=request.lines.get(), name_text="x")
+        services.request_line_update(
+            actor=people["author"], line=request.lines.get(), name_text="x"
+        )
 
 
 @pytest.mark.django_db
 def test_characteristic_replies_are_checked_against_the_guide_all_at_once(author, maker):
     request = services.request_create(actor=author)
-    bad = line_args(characteristics={"THDD": "12.5 kg", "MATL": "unobtainium", "XXXX": "1"}, locale="en")
+    bad = line_args(
+        characteristics={"THDD": "12.5 kg", "MATL": "unobtainium", "XXXX": "1"}, locale="en"
+    )
     with pytest.raises(ValidationFailed) as caught:
         services.request_line_add(actor=author, request=request, **bad)
     assert caught.value.code == "INVALID_CHARACTERISTICS"
@@ -134,8 +151,14 @@ def test_unknown_manufacturer_in_a_line_is_refused(author, maker):
 def test_line_update_keeps_what_is_not_given_and_checks_its_version(author, maker):
     request = new_draft(author)
     line = request.lines.get()
-    changed = services.request_line_update(actor=author, line=line, name_text="Bolt M12x50", expected_version=1)
-    assert (changed.name_text, changed.supply_class, changed.row_version) == ("Bolt M12x50", "5310", 2)
+    changed = services.request_line_update(
+        actor=author, line=line, name_text="Bolt M12x50", expected_version=1
+    )
+    assert (changed.name_text, changed.supply_class, changed.row_version) == (
+        "Bolt M12x50",
+        "5310",
+        2,
+    )
     with pytest.raises(PreconditionFailed):
         services.request_line_update(actor=author, line=line, name_text="again", expected_version=1)
 
@@ -155,5 +178,7 @@ def test_return_and_reject_need_a_reason(people, maker):
         services.request_return(actor=people["approver"], request=request, reason=" ")
     with pytest.raises(ValidationFailed):
         services.request_reject(actor=people["approver"], request=request, reason="")
-    returned = services.request_return(actor=people["approver"], request=request, reason="check the class")
+    returned = services.request_return(
+        actor=people["approver"], request=request, reason="check the class"
+    )
     assert (returned.state, returned.decided_by) == (RequestState.SCREENED, None)

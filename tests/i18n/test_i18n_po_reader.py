@@ -8,7 +8,7 @@ import pytest
 
 from katalog.core.translation import coverage, read_po
 
-PO = r'''
+PO = r"""
     # translator comment
     msgid ""
     msgstr ""
@@ -37,7 +37,7 @@ PO = r'''
 
     #~ msgid "Gone"
     #~ msgstr "Удалено"
-'''
+"""
 
 
 @pytest.fixture

@@ -98,7 +98,9 @@ def test_jobs_are_private_and_listed_newest_first_by_keyset(client, owner, stran
     assert [j["id"] for j in second["items"]] == [ids[0]] and second["next"] is None
     for limit in (0, 100_000):
         refused = client.get("/api/v1/jobs", {"limit": limit}, **headers)
-        assert refused.status_code == 422 and refused["Content-Type"].startswith("application/problem+json")
+        assert refused.status_code == 422 and refused["Content-Type"].startswith(
+            "application/problem+json"
+        )
 
 
 @pytest.mark.django_db

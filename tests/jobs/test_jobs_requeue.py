@@ -56,7 +56,12 @@ def test_worker_queues_lost_jobs_again_and_fails_those_lost_too_often(client, ow
     call_command("worker", "--batch", "--interval", "0")
 
     lost.refresh_from_db(), busy.refresh_from_db(), hopeless.refresh_from_db()
-    assert (lost.state, lost.attempts, lost.counts["created"], lost.error_count) == (JobState.SUCCEEDED, 2, 28, 2)
+    assert (lost.state, lost.attempts, lost.counts["created"], lost.error_count) == (
+        JobState.SUCCEEDED,
+        2,
+        28,
+        2,
+    )
     assert Item.objects.filter(bureau_code="57").count() == 28
     assert (busy.state, busy.attempts) == (JobState.RUNNING, 1)
     assert hopeless.state == JobState.FAILED
@@ -75,7 +80,10 @@ def _committed_line(db_file) -> int:
     at most once a second)."""
     try:
         with sqlite3.connect(db_file, timeout=1) as con:
-            return con.execute("SELECT max(last_line) FROM transfer_importcheckpoint").fetchone()[0] or 0
+            return (
+                con.execute("SELECT max(last_line) FROM transfer_importcheckpoint").fetchone()[0]
+                or 0
+            )
     except sqlite3.OperationalError:
         return 0
 
@@ -99,9 +107,15 @@ def test_job_of_a_killed_worker_is_resumed_by_the_next_worker(jobs_file_db, chil
     job_id = int(child.run(["-c", submit_code, str(source)], env).stdout.strip().splitlines()[-1])
     worker = [sys.executable, "-m", "katalog.cli", "worker", "--batch", "--interval", "0"]
 
-    first = subprocess.Popen(worker, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        worker, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 120
-    while first.poll() is None and _committed_line(jobs_file_db) < 20 * BATCH and time.monotonic() < deadline:
+    while (
+        first.poll() is None
+        and _committed_line(jobs_file_db) < 20 * BATCH
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
@@ -110,7 +124,11 @@ def test_job_of_a_killed_worker_is_resumed_by_the_next_worker(jobs_file_db, chil
     assert (state, attempts) == ("running", 1)
     assert 0 < _committed_line(jobs_file_db) < ROWS
 
-    child.run(["-m", "katalog.cli", "worker", "--batch", "--interval", "0", "--requeue-after", "0"], env, timeout=300)
+    child.run(
+        ["-m", "katalog.cli", "worker", "--batch", "--interval", "0", "--requeue-after", "0"],
+        env,
+        timeout=300,
+    )
 
     state, _done, counts, error_file, attempts = _job_row(jobs_file_db, job_id)
     assert (state, attempts) == ("succeeded", 2)
@@ -118,7 +136,12 @@ def test_job_of_a_killed_worker_is_resumed_by_the_next_worker(jobs_file_db, chil
         "total": ROWS, "created": ROWS - 2, "rejected": 2
     }  # fmt: skip
     with sqlite3.connect(jobs_file_db) as con:
-        niins = [n for (n,) in con.execute("SELECT niin FROM catalog_item WHERE bureau_code = '57' ORDER BY niin")]
+        niins = [
+            n
+            for (n,) in con.execute(
+                "SELECT niin FROM catalog_item WHERE bureau_code = '57' ORDER BY niin"
+            )
+        ]
     assert len(niins) == len(set(niins)) == ROWS - 2
     report = list(csv.reader((jobs / error_file).open(encoding="utf-8")))
     assert [row[:3] for row in report] == [

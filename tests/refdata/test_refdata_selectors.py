@@ -11,10 +11,16 @@ pytestmark = pytest.mark.django_db
 
 def test_a_class_out_of_its_validity_period_is_not_current():
     SupplyClass.objects.create(
-        code="5399", group_code="53", titles={"en": "Old"}, valid_from=dt.date(2000, 1, 1), valid_to=dt.date(2001, 1, 1)
+        code="5399",
+        group_code="53",
+        titles={"en": "Old"},
+        valid_from=dt.date(2000, 1, 1),
+        valid_to=dt.date(2001, 1, 1),
     )
     assert "5399" not in [c.code for c in selectors.supply_class_list(group="53")]
-    assert "5399" in [c.code for c in selectors.supply_class_list(group="53", on=dt.date(2000, 6, 1))]
+    assert "5399" in [
+        c.code for c in selectors.supply_class_list(group="53", on=dt.date(2000, 6, 1))
+    ]
     with pytest.raises(NotFound) as refused:
         selectors.supply_class_get("5399")
     assert refused.value.code == "SUPPLY_CLASS_NOT_FOUND"
@@ -34,7 +40,10 @@ def test_unknown_group_and_code_table_are_refused_with_their_codes():
         selectors.supply_group_get("00")
     with pytest.raises(NotFound) as table:
         selectors.code_table_get("NO_SUCH_TABLE")
-    assert (group.value.code, table.value.code) == ("SUPPLY_GROUP_NOT_FOUND", "CODE_TABLE_NOT_FOUND")
+    assert (group.value.code, table.value.code) == (
+        "SUPPLY_GROUP_NOT_FOUND",
+        "CODE_TABLE_NOT_FOUND",
+    )
 
 
 def test_code_table_is_found_by_its_name_in_any_case():

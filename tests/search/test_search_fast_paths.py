@@ -12,7 +12,9 @@ from tests.factories import bureau, make_item
 
 def _add_reference(catalogue, number: str, maker: str = "A001F") -> Item:
     item = make_item("RU", "5310", "10101")
-    services.reference_add(actor=None, item=item, manufacturer=catalogue.makers[maker], number=number)
+    services.reference_add(
+        actor=None, item=item, manufacturer=catalogue.makers[maker], number=number
+    )
     return item
 
 
@@ -46,7 +48,8 @@ def test_search_fuzzy_candidates_find_a_key_whatever_the_position_of_the_edits(c
         (query, edits)
         for edits, queries in ((1, one_away), (2, sorted(two_away)[::7]))
         for query in queries
-        if key not in {k for _r, _i, k in backends.fuzzy_reference_candidates(query, max_edits=edits)}
+        if key
+        not in {k for _r, _i, k in backends.fuzzy_reference_candidates(query, max_edits=edits)}
     }
     assert missed == set()
 
@@ -69,7 +72,9 @@ def test_search_facets_with_a_filter_count_the_filtered_matches(catalogue):
     page = search(SearchQuery(q="гайка", bureaus=("KZ",)), lang="en")
     matched = {hit["niin"] for hit in page.hits}
     assert matched == {catalogue["nut_kz"].niin, catalogue["nut_kz_02"].niin}
-    counts = {facet: {v["value"]: v["count"] for v in values} for facet, values in page.facets.items()}
+    counts = {
+        facet: {v["value"]: v["count"] for v in values} for facet, values in page.facets.items()
+    }
     assert counts["bureau"] == {"KZ": 2}
     assert counts["class"] == {"5310": 2}
     assert counts["group"] == {"53": 2}

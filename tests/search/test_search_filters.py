@@ -35,7 +35,11 @@ def test_search_facets_count_the_matched_items(catalogue):
 
 @pytest.mark.django_db
 def test_search_filters_combine_and_values_of_one_filter_are_alternatives(catalogue):
-    assert _labels(catalogue, _run({"class": ["5306", "3110"]})) == {"bolt_01", "bolt_02", "bearing"}
+    assert _labels(catalogue, _run({"class": ["5306", "3110"]})) == {
+        "bolt_01",
+        "bolt_02",
+        "bearing",
+    }
     assert _labels(catalogue, _run({"class": "5306,3110"})) == {"bolt_01", "bolt_02", "bearing"}
     assert _labels(catalogue, _run({"class": "5306", "status": "4"})) == {"bolt_02"}
     assert _labels(catalogue, _run({"group": "31"})) == {"bearing"}
@@ -52,7 +56,11 @@ def test_search_item_name_filter_by_word_in_any_language_or_code(catalogue):
     assert _labels(catalogue, _run({"name": "гайка"})) == nuts
     assert _labels(catalogue, _run({"name": "10102"})) == {"nut_locking"}
     # A colloquial name brings the items of its approved name.
-    assert _labels(catalogue, _run({"name": "90101"})) == {"nut_m10", "nut_kz", "nut_kz_02"}  # HEX NUT
+    assert _labels(catalogue, _run({"name": "90101"})) == {
+        "nut_m10",
+        "nut_kz",
+        "nut_kz_02",
+    }  # HEX NUT
     assert _labels(catalogue, _run({"name": "self locking"})) == {"nut_locking"}
     assert _labels(catalogue, _run({"name": "NUT, SELF-LOCKING, HEXAGON"})) == {"nut_locking"}
 
@@ -60,9 +68,19 @@ def test_search_item_name_filter_by_word_in_any_language_or_code(catalogue):
 @pytest.mark.django_db
 def test_search_characteristic_range_converts_units(catalogue):
     # nut_m10 10 mm, nut_kz 12 mm, nut_locking 0.5 in = 12.7 mm, nut_kz_02 16 mm
-    assert _labels(catalogue, _run({"name": "nut", "char": "THDD:10..12mm"})) == {"nut_m10", "nut_kz"}
-    assert _labels(catalogue, _run({"char": "THDD:0.39..0.5 in"})) == {"nut_m10", "nut_kz", "nut_locking"}
-    assert _labels(catalogue, _run({"char": "THDD:1,2..1,3 cm", "lang": "ru"})) == {"nut_kz", "nut_locking"}
+    assert _labels(catalogue, _run({"name": "nut", "char": "THDD:10..12mm"})) == {
+        "nut_m10",
+        "nut_kz",
+    }
+    assert _labels(catalogue, _run({"char": "THDD:0.39..0.5 in"})) == {
+        "nut_m10",
+        "nut_kz",
+        "nut_locking",
+    }
+    assert _labels(catalogue, _run({"char": "THDD:1,2..1,3 cm", "lang": "ru"})) == {
+        "nut_kz",
+        "nut_locking",
+    }
     assert _labels(catalogue, _run({"char": "THDD:16"})) == {"nut_kz_02"}
 
 

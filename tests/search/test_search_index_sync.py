@@ -62,7 +62,9 @@ def test_search_fuzzy_references_follow_bulk_insert(catalogue):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL indexes the base columns; no triggers")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL indexes the base columns; no triggers"
+)
 def test_search_schema_is_restored_after_triggers_were_dropped(catalogue):
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER search_item_ai")
@@ -78,7 +80,9 @@ def test_search_rebuild_command(transactional_db, catalogue, capsys):
     # Committed data: PostgreSQL does not rebuild an index inside a transaction with pending writes.
     call_command("search", "--rebuild")
     assert "rebuilt" in capsys.readouterr().out
-    assert _found("гайка") == {catalogue[label].niin for label in ("nut_m10", "nut_locking", "nut_kz", "nut_kz_02")}
+    assert _found("гайка") == {
+        catalogue[label].niin for label in ("nut_m10", "nut_locking", "nut_kz", "nut_kz_02")
+    }
 
 
 @pytest.mark.django_db
@@ -94,4 +98,6 @@ def test_migrate_puts_a_dropped_search_schema_back(catalogue):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     drop_search_schema()
     call_command("migrate", verbosity=0, interactive=False)
-    assert _found("гайка") == {catalogue[label].niin for label in ("nut_m10", "nut_locking", "nut_kz", "nut_kz_02")}
+    assert _found("гайка") == {
+        catalogue[label].niin for label in ("nut_m10", "nut_locking", "nut_kz", "nut_kz_02")
+    }

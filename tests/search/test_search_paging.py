@@ -58,7 +58,8 @@ def test_search_item_ids_stream_all_matches_in_result_order(catalogue):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "cursor", ["garbage", "eyJvIjoibnVtYmVyIiwidiI6IjEiLCJpIjoxfQ", "eyJvIjogInJlbGV2YW5jZSIsICJpIjogMX0"]
+    "cursor",
+    ["garbage", "eyJvIjoibnVtYmVyIiwidiI6IjEiLCJpIjoxfQ", "eyJvIjogInJlbGV2YW5jZSIsICJpIjogMX0"],
 )
 def test_search_foreign_cursor_is_refused(catalogue, cursor):
     # The second cursor belongs to a search sorted by number; the third lacks its tier and score.
@@ -79,7 +80,9 @@ def test_search_words_beyond_the_ranking_window_follow_in_id_order(catalogue, mo
     by_id = sorted(ranked_all, key=lambda niin: Item.objects.get(niin=niin).pk)
     window_ids = by_id[:window]
     # The window is ranked as the whole set would rank it; the rest follows by id.
-    assert walked[:window] == [c for c in _numbers(ranked_all) if c[5:].replace("-", "") in window_ids]
+    assert walked[:window] == [
+        c for c in _numbers(ranked_all) if c[5:].replace("-", "") in window_ids
+    ]
     assert [c[5:].replace("-", "") for c in walked[window:]] == by_id[window:]
 
 

@@ -9,7 +9,9 @@ import pytest
 
 from katalog.search.selectors import SearchQuery, search
 
-CASES = json.loads((Path(__file__).parent / "search_relevance.json").read_text(encoding="utf-8"))["cases"]
+CASES = json.loads((Path(__file__).parent / "search_relevance.json").read_text(encoding="utf-8"))[
+    "cases"
+]
 
 
 def _forms(item) -> dict[str, str]:

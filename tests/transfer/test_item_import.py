@@ -100,7 +100,9 @@ def test_windows_1251_file_with_semicolons(tmp_path):
 
 @pytest.mark.django_db
 def test_new_numbers_never_collide_with_imported_ones(tmp_path):
-    import_file("items", write(tmp_path, "i.csv", "catalogue_number\n5310-57-000-5000\n5310-57-000-0007\n"))
+    import_file(
+        "items", write(tmp_path, "i.csv", "catalogue_number\n5310-57-000-5000\n5310-57-000-0007\n")
+    )
     from tests.factories import make_item
 
     assert make_item("RU").serial == 5001
@@ -167,14 +169,26 @@ def test_items_validated_ahead_keep_line_order_language_and_counts(tmp_path):
     rows = [f"5310-57-000-{n:04d},10101,0" for n in range(300, 330)]
     rows[4] = "5310-57-000-03X4,10101,0"
     rows[17] = rows[3]  # a duplicate three batches later
-    path = write(tmp_path, "ahead.csv", "catalogue_number,item_name_code,status\n" + "\n".join(rows) + "\n")
+    path = write(
+        tmp_path, "ahead.csv", "catalogue_number,item_name_code,status\n" + "\n".join(rows) + "\n"
+    )
     errors = tmp_path / "errors.csv"
     with translation.override("ru"):
         report = import_file("items", path, batch_size=4, error_file=errors)
-    assert [(e.line, e.code) for e in report.errors] == [(6, "INVALID_CATALOGUE_NUMBER"), (19, "DUPLICATE_IN_FILE")]
+    assert [(e.line, e.code) for e in report.errors] == [
+        (6, "INVALID_CATALOGUE_NUMBER"),
+        (19, "DUPLICATE_IN_FILE"),
+    ]
     assert "строке 5" in report.errors[1].message
-    assert (report.created, report.rejected, Item.objects.filter(bureau_code="57").count()) == (28, 2, 28)
-    assert [line.split(",")[0] for line in errors.read_text(encoding="utf-8").splitlines()[1:]] == ["6", "19"]
+    assert (report.created, report.rejected, Item.objects.filter(bureau_code="57").count()) == (
+        28,
+        2,
+        28,
+    )
+    assert [line.split(",")[0] for line in errors.read_text(encoding="utf-8").splitlines()[1:]] == [
+        "6",
+        "19",
+    ]
 
 
 def test_read_ahead_hands_over_the_producers_failure_and_stops_it():

@@ -7,7 +7,9 @@ from tests.factories import ManufacturerFactory, make_item
 @pytest.mark.django_db
 def test_lookup_by_reference_opens_the_item_page(client):
     item = make_item()
-    services.reference_add(actor=None, item=item, manufacturer=ManufacturerFactory(), number="АВС-77")
+    services.reference_add(
+        actor=None, item=item, manufacturer=ManufacturerFactory(), number="АВС-77"
+    )
     response = client.get("/", {"q": "abc 77"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     assert response["Location"] == f"/items/{item.catalogue_number}/"

@@ -50,11 +50,15 @@ def test_request_pages_need_a_login(client):
 
 def test_queue_shows_the_bureaus_requests_with_filters(client, author):
     mine = services.request_create(actor=author, title="Mine", priority="emergency")
-    other = services.request_create(actor=UserFactory(username="kz", bureau=bureau("KZ")), title="Theirs")
+    other = services.request_create(
+        actor=UserFactory(username="kz", bureau=bureau("KZ")), title="Theirs"
+    )
     client.force_login(author)
     text = client.get("/requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"/requests/{mine.pk}/" in text and f"/requests/{other.pk}/" not in text
-    text = client.get("/requests/", {"priority": "routine"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    text = client.get(
+        "/requests/", {"priority": "routine"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert f"/requests/{mine.pk}/" not in text
 
 
@@ -68,7 +72,9 @@ def test_opening_a_request_through_the_form(client, author):
 
 def test_a_person_without_a_bureau_is_refused_with_a_message(client):
     client.force_login(UserFactory(username="nobody", bureau=None))
-    response = client.post("/requests/new/", {"title": "X", "priority": "routine"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/requests/new/", {"title": "X", "priority": "routine"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 403
     assert "NO_BUREAU" in response.content.decode()
     assert not CodificationRequest.objects.exists()
@@ -77,7 +83,9 @@ def test_a_person_without_a_bureau_is_refused_with_a_message(client):
 def test_line_form_is_built_from_the_guide(client, author):
     request = services.request_create(actor=author)
     client.force_login(author)
-    text = client.get(f"/requests/{request.pk}/lines/new/", {"item_name": "10101"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    text = client.get(
+        f"/requests/{request.pk}/lines/new/", {"item_name": "10101"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert 'name="char_THDD"' in text and 'name="unit_THDD"' in text
     assert '<option value="MMT" selected>' in text and '<option value="INH">' in text
     assert 'name="char_MATL"' in text and "<select" in text
@@ -114,9 +122,15 @@ def test_a_bad_reply_is_shown_on_its_field_and_nothing_is_saved(client, author, 
 
 def test_inline_reply_check(client, author):
     client.force_login(author)
-    ok = client.get("/requests/reply-check/", {"item_name": "10101", "char_THDD": "10", "unit_THDD": "MMT"})
+    ok = client.get(
+        "/requests/reply-check/", {"item_name": "10101", "char_THDD": "10", "unit_THDD": "MMT"}
+    )
     assert "field-ok" in ok.content.decode()
-    bad = client.get("/requests/reply-check/", {"item_name": "10101", "char_THDD": "ten"}, HTTP_ACCEPT_LANGUAGE="en")
+    bad = client.get(
+        "/requests/reply-check/",
+        {"item_name": "10101", "char_THDD": "ten"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert "field-error" in bad.content.decode() and bad.status_code == 200
 
 
@@ -147,7 +161,9 @@ def test_workflow_buttons_and_four_eyes_refusal(client, author, second, planted)
     client.force_login(author)
     for step in ("submit", "screen"):
         request.refresh_from_db()
-        response = client.post(f"/requests/{request.pk}/{step}/", {"row_version": request.row_version})
+        response = client.post(
+            f"/requests/{request.pk}/{step}/", {"row_version": request.row_version}
+        )
         assert response.status_code == 302, response.content.decode()[:500]
     line = request.lines.get()
     line.refresh_from_db()
@@ -160,7 +176,11 @@ def test_workflow_buttons_and_four_eyes_refusal(client, author, second, planted)
     client.post(f"/requests/{request.pk}/decide/", {"row_version": request.row_version})
     request.refresh_from_db()
     assert request.state == "decided"
-    refused = client.post(f"/requests/{request.pk}/approve/", {"row_version": request.row_version}, HTTP_ACCEPT_LANGUAGE="en")
+    refused = client.post(
+        f"/requests/{request.pk}/approve/",
+        {"row_version": request.row_version},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert refused.status_code == 403 and "FOUR_EYES" in refused.content.decode()
     request.refresh_from_db()
     assert request.state == "decided"
@@ -174,7 +194,11 @@ def test_workflow_buttons_and_four_eyes_refusal(client, author, second, planted)
 def test_a_stale_version_is_refused_with_a_message(client, author):
     request = draft(author)
     client.force_login(author)
-    response = client.post(f"/requests/{request.pk}/submit/", {"row_version": request.row_version - 1}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        f"/requests/{request.pk}/submit/",
+        {"row_version": request.row_version - 1},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 412 and "VERSION_STALE" in response.content.decode()
     request.refresh_from_db()
     assert request.state == "draft"
@@ -186,7 +210,9 @@ def test_another_bureau_neither_sees_nor_acts(client, author):
     seen = client.get(f"/requests/{request.pk}/", HTTP_ACCEPT_LANGUAGE="en")
     assert seen.status_code == 404 and "REQUEST_NOT_FOUND" in seen.content.decode()
     version = request.row_version
-    acted = client.post(f"/requests/{request.pk}/submit/", {"row_version": version}, HTTP_ACCEPT_LANGUAGE="en")
+    acted = client.post(
+        f"/requests/{request.pk}/submit/", {"row_version": version}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert acted.status_code == 404
     request.refresh_from_db()
     assert request.state == "draft" and request.row_version == version
@@ -203,7 +229,10 @@ def test_a_refusal_during_an_htmx_request_goes_to_the_messages_area(client, auth
     request = services.request_create(actor=author)
     client.force_login(author)
     response = client.post(
-        f"/requests/{request.pk}/lines/preview/", {"item_name": "99999"}, HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en"
+        f"/requests/{request.pk}/lines/preview/",
+        {"item_name": "99999"},
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 404
     assert response["HX-Retarget"] == "#messages"
@@ -216,17 +245,27 @@ def test_decisions_read_in_words_in_plain_mode(client, author, planted):
     services.request_submit(actor=author, request=request)
     services.request_screen(actor=author, request=request)
     services.request_line_decide(
-        actor=author, line=request.lines.get(), decision="register", item=planted, justification="same_item"
+        actor=author,
+        line=request.lines.get(),
+        decision="register",
+        item=planted,
+        justification="same_item",
     )
     client.force_login(author)
-    text = client.get(f"/requests/{request.pk}/", {"mode": "plain"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "register as user of an existing item" in text and "confirmed to be the same item" in text
+    text = client.get(
+        f"/requests/{request.pk}/", {"mode": "plain"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert (
+        "register as user of an existing item" in text and "confirmed to be the same item" in text
+    )
     assert "Screen for duplicates" not in text and "Close the decisions" in text
 
 
 def test_unknown_manufacturer_on_the_request_form_is_shown_on_its_field(client, author):
     client.force_login(author)
-    response = client.post("/requests/new/", {"title": "X", "priority": "routine", "manufacturer_code": "ZZZZZ"})
+    response = client.post(
+        "/requests/new/", {"title": "X", "priority": "routine", "manufacturer_code": "ZZZZZ"}
+    )
     assert response.status_code == 200
     assert 'id="id_manufacturer_code_error"' in response.content.decode()
     assert not CodificationRequest.objects.exists()

@@ -6,7 +6,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_item_page_plain_mode_speaks_in_words(client, nut):
-    response = client.get(f"/items/{nut.catalogue_number}/", {"mode": "plain"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(
+        f"/items/{nut.catalogue_number}/", {"mode": "plain"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     text = response.content.decode()
     assert response.status_code == 200
     assert "NUT, PLAIN, HEXAGON" in text
@@ -16,7 +18,9 @@ def test_item_page_plain_mode_speaks_in_words(client, nut):
 
 
 def test_item_page_expert_mode_shows_codes(client, nut):
-    text = client.get(f"/items/{nut.catalogue_number}/", {"mode": "expert"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    text = client.get(
+        f"/items/{nut.catalogue_number}/", {"mode": "expert"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "<td>THDD</td>" in text
     assert "<abbr" in text
 
@@ -37,7 +41,7 @@ def test_imperial_reader_sees_inches(client, nut):
     client.force_login(UserFactory(username="imperial", unit_system="imperial"))
     text = client.get(f"/items/{nut.catalogue_number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "0.393701 in" in text
-    assert "10 mm" not in text.split("<h2 id=\"refs\"")[0].split("<h2 id=\"chars\"")[1]
+    assert "10 mm" not in text.split('<h2 id="refs"')[0].split('<h2 id="chars"')[1]
 
 
 def test_numbers_follow_the_page_language(client, nut):

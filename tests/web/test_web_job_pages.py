@@ -8,12 +8,7 @@ from tests.factories import UserFactory, bureau
 
 pytestmark = pytest.mark.django_db
 
-BAD_ROWS = (
-    "code,name_en,country\n"
-    "A601F,Good Works,RU\n"
-    "A602F,,RU\n"
-    "A603F,Nowhere Ltd,XX\n"
-).encode()
+BAD_ROWS = (b"code,name_en,country\nA601F,Good Works,RU\nA602F,,RU\nA603F,Nowhere Ltd,XX\n")
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +33,11 @@ def test_jobs_page_offers_import_and_export(client, member):
     text = client.get("/jobs/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "/jobs/import/" in text and "/jobs/export/" in text
     form = client.get("/jobs/import/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'value="import-manufacturers"' in form and 'type="file"' in form and 'for="id_dry_run"' in form
+    assert (
+        'value="import-manufacturers"' in form
+        and 'type="file"' in form
+        and 'for="id_dry_run"' in form
+    )
 
 
 def test_upload_with_bad_rows_gives_a_downloadable_error_report(client, member):
@@ -48,14 +47,18 @@ def test_upload_with_bad_rows_gives_a_downloadable_error_report(client, member):
     page = client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'hx-trigger="every 1s"' in page  # queued: the page polls
     job_execute(job.pk)
-    page = client.get(f"/jobs/{job.pk}/", {"part": "progress"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(
+        f"/jobs/{job.pk}/", {"part": "progress"}, HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "hx-trigger" not in page and f"/jobs/{job.pk}/errors/" in page
     report = client.get(f"/jobs/{job.pk}/errors/")
     body = b"".join(report.streaming_content).decode()
     assert report.status_code == 200 and "attachment" in report["Content-Disposition"]
     assert body.splitlines()[0] == "line,column,code,message"
     assert "UNKNOWN_COUNTRY" in body and len(body.splitlines()) == 3
-    assert list(Manufacturer.objects.filter(code__startswith="A60").values_list("code", flat=True)) == ["A601F"]
+    assert list(
+        Manufacturer.objects.filter(code__startswith="A60").values_list("code", flat=True)
+    ) == ["A601F"]
 
 
 def test_dry_run_changes_nothing(client, member):

@@ -25,12 +25,16 @@ def test_login_page_and_logging_in(client):
     User.objects.create_user("someone", password="secret-pass-1")
     response = client.get("/accounts/login/")
     assert response.status_code == 200 and 'for="id_username"' in response.content.decode()
-    response = client.post("/accounts/login/", {"username": "someone", "password": "secret-pass-1", "next": "/"})
+    response = client.post(
+        "/accounts/login/", {"username": "someone", "password": "secret-pass-1", "next": "/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_wrong_password_says_so(client):
-    response = client.post("/accounts/login/", {"username": "nobody", "password": "x"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/accounts/login/", {"username": "nobody", "password": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "not correct" in response.content.decode()
 
@@ -38,7 +42,9 @@ def test_wrong_password_says_so(client):
 def test_preferences_are_saved_on_the_user(client):
     user = UserFactory(username="prefs")
     client.force_login(user)
-    response = client.post("/preferences/", {"language": "kk", "unit_system": "imperial", "expert_mode": "on"})
+    response = client.post(
+        "/preferences/", {"language": "kk", "unit_system": "imperial", "expert_mode": "on"}
+    )
     assert response.status_code == 302
     assert response.cookies["django_language"].value == "kk"
     user.refresh_from_db()

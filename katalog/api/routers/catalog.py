@@ -22,7 +22,14 @@ from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
 from katalog.api.renderers import rendered
-from katalog.api.schemas import PAGINATED, SENDS_ETAG, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
+from katalog.api.schemas import (
+    PAGINATED,
+    SENDS_ETAG,
+    VERSIONED_WRITE_PROBLEMS,
+    WRITE_PROBLEMS,
+    language,
+    responses,
+)
 from katalog.catalog import item_edits, selectors, services
 from katalog.catalog.authority import (
     actor_bureau,
@@ -109,7 +116,7 @@ class ManagementOut(Schema):
 class ItemOut(Schema):
     catalogue_number: str
     niin: str
-    version: int = Field(description="The item's version; also its ETag, W/\"<version>\".")
+    version: int = Field(description='The item\'s version; also its ETag, W/"<version>".')
     supply_class: SupplyClassOut
     item_name: ItemNameOut
     identification_type: str
@@ -118,7 +125,8 @@ class ItemOut(Schema):
     cancellation_reason: str | None
     replaced_by: str | None
     use_instead: str | None = Field(
-        None, description="For a cancelled item, the end of its replacement chain: the number to use now."
+        None,
+        description="For a cancelled item, the end of its replacement chain: the number to use now.",
     )
     bureau: BureauRefOut
     references: list[ReferenceOut]
@@ -148,7 +156,9 @@ class NewReferenceIn(Schema):
     category: str = Field("3", min_length=1, max_length=1, description="RNCC")
     variation: str = Field("2", min_length=1, max_length=1, description="RNVC")
     document_availability: str = Field("9", min_length=1, max_length=1, description="DAC")
-    justification: str = Field("", max_length=1, description="RNJC: why a reference also on another item is kept")
+    justification: str = Field(
+        "", max_length=1, description="RNJC: why a reference also on another item is kept"
+    )
 
 
 class ItemCreateIn(Schema):
@@ -159,7 +169,8 @@ class ItemCreateIn(Schema):
     partial_reason: str = Field("", max_length=1)
     references: list[NewReferenceIn] = Field(default_factory=list, max_length=200)
     characteristics: dict[str, str] = Field(
-        default_factory=dict, description="Characteristic code → reply as typed, e.g. {\"THDD\": \"12 mm\"}"
+        default_factory=dict,
+        description='Characteristic code → reply as typed, e.g. {"THDD": "12 mm"}',
     )
     locale: str = Field("en", max_length=10, description="How numbers in replies are written")
 
@@ -173,8 +184,12 @@ class ItemUpdateIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str = Field(min_length=1, max_length=1, description="Reason for cancellation (DRN 6998)")
-    replacement: str | None = Field(None, max_length=20, description="Catalogue number of the replacement")
+    reason: str = Field(
+        min_length=1, max_length=1, description="Reason for cancellation (DRN 6998)"
+    )
+    replacement: str | None = Field(
+        None, max_length=20, description="Catalogue number of the replacement"
+    )
 
 
 class CancelDuplicateIn(Schema):
@@ -182,7 +197,9 @@ class CancelDuplicateIn(Schema):
 
 
 class CancelUseIn(Schema):
-    replacement: str = Field(min_length=1, max_length=20, description="Catalogue number to use instead")
+    replacement: str = Field(
+        min_length=1, max_length=20, description="Catalogue number to use instead"
+    )
 
 
 class ReinstateIn(Schema):
@@ -221,12 +238,16 @@ class ReferenceHitOut(Schema):
 
 
 class CharacteristicIn(Schema):
-    reply: str = Field(min_length=1, max_length=200, description="The reply as typed, e.g. \"12,5 mm\"")
+    reply: str = Field(
+        min_length=1, max_length=200, description='The reply as typed, e.g. "12,5 mm"'
+    )
     locale: str = Field("en", max_length=10)
 
 
 class RegistrationIn(Schema):
-    bureau: str | None = Field(None, max_length=8, description="Bureau key; the caller's own by default")
+    bureau: str | None = Field(
+        None, max_length=8, description="Bureau key; the caller's own by default"
+    )
     effective_from: dt.date | None = None
 
 
@@ -244,7 +265,9 @@ class ManagementIn(Schema):
 # --- helpers --------------------------------------------------------------------------------
 
 
-def item_response(request: HttpRequest, response: HttpResponse, item: Item, lang: str | None) -> dict[str, Any]:
+def item_response(
+    request: HttpRequest, response: HttpResponse, item: Item, lang: str | None
+) -> dict[str, Any]:
     """The item as stored now, with its version as the ETag."""
     detail, version = selectors.item_detail_by_number(item.niin, language(request, lang))
     with_etag(response, version)
@@ -256,7 +279,9 @@ def other_item(number: str, field: str) -> Item:
         return selectors.item_get(number)
     except NotFound as missing:
         raise ValidationFailed(
-            missing.message, code="UNKNOWN_ITEM", errors=[FieldError(field, "UNKNOWN_ITEM", missing.message)]
+            missing.message,
+            code="UNKNOWN_ITEM",
+            errors=[FieldError(field, "UNKNOWN_ITEM", missing.message)],
         ) from None
 
 
@@ -273,7 +298,10 @@ def summary(item: Item, lang: str) -> dict[str, Any]:
         "niin": item.niin,
         "version": item.row_version,
         "supply_class": item.supply_class,
-        "item_name": {"code": item.item_name.code, "meaning": pick_text(item.item_name.names, lang)},
+        "item_name": {
+            "code": item.item_name.code,
+            "meaning": pick_text(item.item_name.names, lang),
+        },
         "status": item.status,
         "bureau": item.bureau.key,
     }
@@ -358,7 +386,9 @@ def item_list(
     openapi_extra=SENDS_ETAG,
     summary="Create an item under a new number of the caller's bureau, with references and replies",
 )
-def item_create(request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None) -> Any:
+def item_create(
+    request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None
+) -> Any:
     item = item_edits.item_create_complete(
         actor=request.auth,
         bureau=actor_bureau(request.auth),
@@ -393,7 +423,9 @@ def item_create(request: HttpRequest, response: HttpResponse, payload: ItemCreat
     openapi_extra=SENDS_ETAG,
     summary="One item of supply by catalogue number (any accepted form)",
 )
-def item_get(request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None) -> Any:
+def item_get(
+    request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None
+) -> Any:
     """Accepts `5310-01-234-5678`, `5310012345678`, `01-234-5678` or `012345678`.
 
     A cancelled item names its replacement in `replaced_by`. The `ETag` header carries the
@@ -426,12 +458,17 @@ def item_update(
     version = expected_version(request)
     item = selectors.item_get(number)
     item = item_edits.item_identification_update(
-        actor=request.auth, item=item, expected_version=version, changes=payload.dict(exclude_unset=True)
+        actor=request.auth,
+        item=item,
+        expected_version=version,
+        changes=payload.dict(exclude_unset=True),
     )
     return item_response(request, response, item, lang)
 
 
-def _life_cycle(request: HttpRequest, response: HttpResponse, number: str, lang: str | None, action: Any) -> Any:
+def _life_cycle(
+    request: HttpRequest, response: HttpResponse, number: str, lang: str | None, action: Any
+) -> Any:
     version = expected_version(request)
     item = selectors.item_get(number)
     item = action(item, version)
@@ -455,9 +492,15 @@ def item_cancel(
     lang: str | None = None,
 ) -> Any:
     def act(item: Item, version: int) -> Item:
-        replacement = other_item(payload.replacement, "replacement") if payload.replacement else None
+        replacement = (
+            other_item(payload.replacement, "replacement") if payload.replacement else None
+        )
         return services.item_cancel(
-            actor=request.auth, item=item, reason=payload.reason, replacement=replacement, expected_version=version
+            actor=request.auth,
+            item=item,
+            reason=payload.reason,
+            replacement=replacement,
+            expected_version=version,
         )
 
     return _life_cycle(request, response, number, lang, act)
@@ -481,7 +524,9 @@ def item_cancel_duplicate(
 ) -> Any:
     def act(item: Item, version: int) -> Item:
         kept = other_item(payload.kept, "kept")
-        return services.item_cancel_duplicate(actor=request.auth, item=item, kept=kept, expected_version=version)
+        return services.item_cancel_duplicate(
+            actor=request.auth, item=item, kept=kept, expected_version=version
+        )
 
     return _life_cycle(request, response, number, lang, act)
 
@@ -528,7 +573,9 @@ def item_reinstate(
     lang: str | None = None,
 ) -> Any:
     def act(item: Item, version: int) -> Item:
-        return services.item_reinstate(actor=request.auth, item=item, reason=payload.reason, expected_version=version)
+        return services.item_reinstate(
+            actor=request.auth, item=item, reason=payload.reason, expected_version=version
+        )
 
     return _life_cycle(request, response, number, lang, act)
 
@@ -582,7 +629,9 @@ def item_history(
 )
 def item_reference_list(request: HttpRequest, number: str, lang: str | None = None) -> Any:
     item = selectors.item_get(number)
-    rows = Reference.objects.filter(item=item).select_related("manufacturer", "bureau").order_by("id")
+    rows = (
+        Reference.objects.filter(item=item).select_related("manufacturer", "bureau").order_by("id")
+    )
     lang_code = language(request, lang)
     return [reference_out(r, lang_code) for r in rows]
 
@@ -594,7 +643,9 @@ def item_reference_list(request: HttpRequest, number: str, lang: str | None = No
     operation_id="item_reference_add",
     summary="Add a reference (part number) to an item",
 )
-def item_reference_add(request: HttpRequest, number: str, payload: NewReferenceIn, lang: str | None = None) -> Any:
+def item_reference_add(
+    request: HttpRequest, number: str, payload: NewReferenceIn, lang: str | None = None
+) -> Any:
     item = selectors.item_get(number)
     require_user_authority(request.auth, item)
     reference = services.reference_add(
@@ -689,7 +740,12 @@ def item_characteristic_set(
     version = expected_version(request)
     item = selectors.item_get(number)
     item_edits.item_characteristic_set(
-        actor=request.auth, item=item, code=code, raw=payload.reply, locale=payload.locale, expected_version=version
+        actor=request.auth,
+        item=item,
+        code=code,
+        raw=payload.reply,
+        locale=payload.locale,
+        expected_version=version,
     )
     return item_response(request, response, item, lang)
 
@@ -705,7 +761,11 @@ def item_characteristic_set(
 )
 def item_registration_list(request: HttpRequest, number: str) -> Any:
     item = selectors.item_get(number)
-    rows = Registration.objects.filter(item=item).select_related("bureau").order_by("effective_from", "id")
+    rows = (
+        Registration.objects.filter(item=item)
+        .select_related("bureau")
+        .order_by("effective_from", "id")
+    )
     return [registration_out(r) for r in rows]
 
 
@@ -733,10 +793,15 @@ def item_registration_add(request: HttpRequest, number: str, payload: Registrati
     operation_id="item_registration_withdraw",
     summary="Withdraw a nation's registration as user of an item",
 )
-def item_registration_withdraw(request: HttpRequest, number: str, bureau: str, payload: WithdrawIn) -> Any:
+def item_registration_withdraw(
+    request: HttpRequest, number: str, bureau: str, payload: WithdrawIn
+) -> Any:
     item = selectors.item_get(number)
     registration = services.registration_withdraw(
-        actor=request.auth, item=item, bureau=bureau_by_key(bureau), effective_to=payload.effective_to
+        actor=request.auth,
+        item=item,
+        bureau=bureau_by_key(bureau),
+        effective_to=payload.effective_to,
     )
     return registration_out(registration)
 
@@ -749,7 +814,11 @@ def item_registration_withdraw(request: HttpRequest, number: str, bureau: str, p
 )
 def item_management_get(request: HttpRequest, number: str, bureau: str) -> Any:
     item = selectors.item_get(number)
-    row = ManagementData.objects.filter(item=item, bureau=bureau_by_key(bureau)).select_related("bureau").first()
+    row = (
+        ManagementData.objects.filter(item=item, bureau=bureau_by_key(bureau))
+        .select_related("bureau")
+        .first()
+    )
     if row is None:
         raise NotFound(
             _("Bureau %(bureau)s has no management data for %(item)s")
@@ -766,7 +835,9 @@ def item_management_get(request: HttpRequest, number: str, bureau: str) -> Any:
     operation_id="item_management_set",
     summary="Set one nation's management data for an item (replacing what it had)",
 )
-def item_management_set(request: HttpRequest, number: str, bureau: str, payload: ManagementIn) -> Any:
+def item_management_set(
+    request: HttpRequest, number: str, bureau: str, payload: ManagementIn
+) -> Any:
     item = selectors.item_get(number)
     owner = bureau_by_key(bureau)
     require_management_authority(request.auth, item, owner)

@@ -149,17 +149,26 @@ def _lang(request: HttpRequest, language: str | None) -> str | None:
 
 def _version_out(v: Version, lang: str | None) -> dict[str, Any]:
     return {
-        "slug": v.slug, "classification": v.classification.slug, "name": pick_text(v.names, lang),
-        "names": v.names, "valid_from": v.valid_from, "valid_to": v.valid_to,
-        "status": v.status, "languages": v.languages,
+        "slug": v.slug,
+        "classification": v.classification.slug,
+        "name": pick_text(v.names, lang),
+        "names": v.names,
+        "valid_from": v.valid_from,
+        "valid_to": v.valid_to,
+        "status": v.status,
+        "languages": v.languages,
     }
 
 
 def _code_out(i: Item, lang: str | None, version: str | None = None) -> dict[str, Any]:
     return {
-        "version": version or i.version.slug, "code": i.code, "level": i.level.slug,
+        "version": version or i.version.slug,
+        "code": i.code,
+        "level": i.level.slug,
         "parent": i.parent.code if i.parent_id and i.parent else None,
-        "name": pick_text(i.names, lang), "names": i.names, "notes": i.notes,
+        "name": pick_text(i.names, lang),
+        "names": i.names,
+        "notes": i.notes,
     }
 
 
@@ -199,18 +208,28 @@ def classification_list(request: HttpRequest, language: str | None = None) -> An
     lang = _lang(request, language)
     return [
         {
-            "slug": c.slug, "family": c.family.slug, "name": pick_text(c.names, lang),
-            "names": c.names, "owner": c.owner,
+            "slug": c.slug,
+            "family": c.family.slug,
+            "name": pick_text(c.names, lang),
+            "names": c.names,
+            "owner": c.owner,
             "versions": [_version_out(v, lang) for v in c.versions.all()],
         }
         for c in selectors.classification_list()
     ]
 
 
-@router.get("/search", response={200: list[CodeOut], **ERRORS}, operation_id="classifier_item_search")
+@router.get(
+    "/search", response={200: list[CodeOut], **ERRORS}, operation_id="classifier_item_search"
+)
 def item_search(
-    request: HttpRequest, q: str, version: str | None = None, date: dt.date | None = None,
-    language: str | None = None, format: str | None = None, limit: int = 100,
+    request: HttpRequest,
+    q: str,
+    version: str | None = None,
+    date: dt.date | None = None,
+    language: str | None = None,
+    format: str | None = None,
+    limit: int = 100,
 ) -> Any:
     """Search codes and titles in every language and script (Latin finds Cyrillic)."""
     lang = _lang(request, language)
@@ -225,14 +244,23 @@ def table_list(request: HttpRequest, version: str | None = None) -> Any:
     """Correspondence tables, each official or derived, with its notes."""
     v = selectors.version_resolve(ref=version) if version else None
     return [
-        {"slug": t.slug, "source": t.source.slug, "target": t.target.slug, "kind": t.kind,
-         "method": t.method, "notes": t.notes, "route": t.route}
+        {
+            "slug": t.slug,
+            "source": t.source.slug,
+            "target": t.target.slug,
+            "kind": t.kind,
+            "method": t.method,
+            "notes": t.notes,
+            "route": t.route,
+        }
         for t in selectors.table_list(version=v)
     ]
 
 
 @router.get("/tables/{slug}/export", response={200: None, **ERRORS}, operation_id="table_export")
-def table_export(request: HttpRequest, slug: str, format: str = "csv", language: str | None = None) -> Any:
+def table_export(
+    request: HttpRequest, slug: str, format: str = "csv", language: str | None = None
+) -> Any:
     """A correspondence table as CSV, XLSX or JSON."""
     table = selectors.table_get(slug=slug)
     columns, rows = selectors.table_export_rows(table=table, language=_lang(request, language))
@@ -243,20 +271,32 @@ def table_export(request: HttpRequest, slug: str, format: str = "csv", language:
 def finding_list(request: HttpRequest) -> Any:
     """Defects found in the shipped source data and what was done about them."""
     return [
-        {"version": f.version.slug if f.version else None, "table": f.table.slug if f.table else None,
-         "file": f.source_file, "line": f.line, "code": f.code, "item_code": f.item_code,
-         "message": f.message, "action": f.action}
+        {
+            "version": f.version.slug if f.version else None,
+            "table": f.table.slug if f.table else None,
+            "file": f.source_file,
+            "line": f.line,
+            "code": f.code,
+            "item_code": f.item_code,
+            "message": f.message,
+            "action": f.action,
+        }
         for f in selectors.finding_list()
     ]
 
 
 @router.get(
-    "/manufacturers", response={200: list[ManufacturerMatchOut], **ERRORS},
+    "/manufacturers",
+    response={200: list[ManufacturerMatchOut], **ERRORS},
     operation_id="manufacturers_doing",
 )
 def manufacturers_doing(
-    request: HttpRequest, code: str, classification: str, date: dt.date | None = None,
-    language: str | None = None, format: str | None = None,
+    request: HttpRequest,
+    code: str,
+    classification: str,
+    date: dt.date | None = None,
+    language: str | None = None,
+    format: str | None = None,
 ) -> Any:
     """Manufacturers in all member states doing activity `code` of any classifier."""
     lang = _lang(request, language)
@@ -264,8 +304,11 @@ def manufacturers_doing(
         {
             "manufacturer": m.activity.manufacturer.code,
             "name": pick_text(m.activity.manufacturer.names, lang),
-            "country": m.activity.manufacturer.country_id, "version": m.activity.item.version.slug,
-            "code": m.activity.item.code, "is_primary": m.activity.is_primary, "via": m.via,
+            "country": m.activity.manufacturer.country_id,
+            "version": m.activity.item.version.slug,
+            "code": m.activity.item.code,
+            "is_primary": m.activity.is_primary,
+            "via": m.via,
         }
         for m in selectors.manufacturers_doing(code=code, version_ref=classification, on=date)
     ]
@@ -273,23 +316,32 @@ def manufacturers_doing(
     return _csv(rows, columns, "manufacturers") if _wants_csv(request, format) else rows
 
 
-@router.get("/{ref}", response={200: ClassificationOut, **ERRORS}, operation_id="classification_get")
+@router.get(
+    "/{ref}", response={200: ClassificationOut, **ERRORS}, operation_id="classification_get"
+)
 def classification_get(request: HttpRequest, ref: str, language: str | None = None) -> Any:
     """One classification with its versions (a version slug gives its classification)."""
     lang = _lang(request, language)
     version = selectors.version_list().filter(slug=ref).first()
     c = selectors.classification_get(slug=version.classification.slug if version else ref)
     return {
-        "slug": c.slug, "family": c.family.slug, "name": pick_text(c.names, lang),
-        "names": c.names, "owner": c.owner,
+        "slug": c.slug,
+        "family": c.family.slug,
+        "name": pick_text(c.names, lang),
+        "names": c.names,
+        "owner": c.owner,
         "versions": [_version_out(v, lang) for v in c.versions.all()],
     }
 
 
 @router.get("/{ref}/codes", response={200: list[CodeOut], **ERRORS}, operation_id="items_at")
 def items_at(
-    request: HttpRequest, ref: str, date: dt.date | None = None, level: str | None = None,
-    language: str | None = None, format: str | None = None,
+    request: HttpRequest,
+    ref: str,
+    date: dt.date | None = None,
+    level: str | None = None,
+    language: str | None = None,
+    format: str | None = None,
 ) -> Any:
     """Codes valid at `date` (today by default), optionally of one level."""
     lang = _lang(request, language)
@@ -300,10 +352,15 @@ def items_at(
 
 
 @router.get(
-    "/{ref}/codes/{code}", response={200: CodeDetailOut, **ERRORS}, operation_id="classifier_item_get"
+    "/{ref}/codes/{code}",
+    response={200: CodeDetailOut, **ERRORS},
+    operation_id="classifier_item_get",
 )
 def item_get(
-    request: HttpRequest, ref: str, code: str, date: dt.date | None = None,
+    request: HttpRequest,
+    ref: str,
+    code: str,
+    date: dt.date | None = None,
     language: str | None = None,
 ) -> Any:
     """One code with its path to the top and its children."""
@@ -321,10 +378,13 @@ def item_get(
 
 @router.get("/{ref}/changes", response={200: ChangesOut, **ERRORS}, operation_id="changes_between")
 def changes_between(
-    request: HttpRequest, ref: str,
+    request: HttpRequest,
+    ref: str,
     from_: str = Query(..., alias="from", description="A date or a version slug."),
     to: str = Query(..., description="A date or a version slug."),
-    kind: str | None = None, language: str | None = None, format: str | None = None,
+    kind: str | None = None,
+    language: str | None = None,
+    format: str | None = None,
 ) -> Any:
     """New, removed, renamed, split and merged codes between two versions."""
     result = selectors.changes_between(
@@ -332,30 +392,50 @@ def changes_between(
     )
     changes = [c for c in result.changes if kind is None or c.kind == kind]
     rows = [
-        {"kind": c.kind, "source_codes": c.source_codes, "target_codes": c.target_codes,
-         "source_title": c.source_title, "target_title": c.target_title}
+        {
+            "kind": c.kind,
+            "source_codes": c.source_codes,
+            "target_codes": c.target_codes,
+            "source_title": c.source_title,
+            "target_title": c.target_title,
+        }
         for c in changes
     ]
     if _wants_csv(request, format):
-        flat = [{**r, "source_codes": " ".join(r["source_codes"]),
-                 "target_codes": " ".join(r["target_codes"])} for r in rows]
+        flat = [
+            {
+                **r,
+                "source_codes": " ".join(r["source_codes"]),
+                "target_codes": " ".join(r["target_codes"]),
+            }
+            for r in rows
+        ]
         return _csv(flat, list(ChangeOut.model_fields), "changes")
     counts: dict[str, int] = {}
     for c in result.changes:
         counts[c.kind] = counts.get(c.kind, 0) + 1
     return {
-        "source": result.source.slug, "target": result.target.slug,
-        "table": result.table.slug if result.table else None, "counts": counts, "changes": rows,
+        "source": result.source.slug,
+        "target": result.target.slug,
+        "table": result.table.slug if result.table else None,
+        "counts": counts,
+        "changes": rows,
     }
 
 
 @router.get(
-    "/{ref}/correspondences", response={200: CorrespondenceOut, **ERRORS},
+    "/{ref}/correspondences",
+    response={200: CorrespondenceOut, **ERRORS},
     operation_id="correspond",
 )
 def correspond(
-    request: HttpRequest, ref: str, code: str, target: str, date: dt.date | None = None,
-    language: str | None = None, format: str | None = None,
+    request: HttpRequest,
+    ref: str,
+    code: str,
+    target: str,
+    date: dt.date | None = None,
+    language: str | None = None,
+    format: str | None = None,
 ) -> Any:
     """What `code` corresponds to in `target`, directly or composed through several tables,
     with every path and whether each step is official or derived."""
@@ -367,10 +447,20 @@ def correspond(
     )
     matches = [
         {
-            **_code_out(m.item, lang), "is_official": m.is_official,
+            **_code_out(m.item, lang),
+            "is_official": m.is_official,
             "paths": [
-                [{"source": h.source.code, "target": h.target.code, "table": h.table.slug,
-                  "reversed": h.reverse, "kind": h.kind, "notes": h.notes} for h in p]
+                [
+                    {
+                        "source": h.source.code,
+                        "target": h.target.code,
+                        "table": h.table.slug,
+                        "reversed": h.reverse,
+                        "kind": h.kind,
+                        "notes": h.notes,
+                    }
+                    for h in p
+                ]
                 for p in m.paths
             ],
         }
@@ -384,8 +474,14 @@ def correspond(
         "target_version": result.target.slug,
         "via_ancestor": result.via_ancestor.code if result.via_ancestor else None,
         "route": [
-            {"table": s.table.slug, "source": s.table.source.slug, "target": s.table.target.slug,
-             "reversed": s.reverse, "kind": s.table.kind, "method": s.table.method}
+            {
+                "table": s.table.slug,
+                "source": s.table.source.slug,
+                "target": s.table.target.slug,
+                "reversed": s.reverse,
+                "kind": s.table.kind,
+                "method": s.table.method,
+            }
             for s in result.route
         ],
         "matches": matches,
@@ -399,15 +495,26 @@ def version_export(
     """A whole version as CSV, XLSX or JSON (the import format: code, level, parent, name_xx)."""
     version = selectors.version_resolve(ref=ref, on=date)
     columns, rows = selectors.version_export_rows(version=version)
-    return _file(render(rows, fmt=format, columns=columns, sheet=version.slug), format, version.slug)
+    return _file(
+        render(rows, fmt=format, columns=columns, sheet=version.slug), format, version.slug
+    )
 
 
-@router.get("/{ref}/tables", response={200: list[TableOut], **ERRORS}, operation_id="version_tables")
+@router.get(
+    "/{ref}/tables", response={200: list[TableOut], **ERRORS}, operation_id="version_tables"
+)
 def version_tables(request: HttpRequest, ref: str, date: dt.date | None = None) -> Any:
     """Correspondence tables from or to a version."""
     version = selectors.version_resolve(ref=ref, on=date)
     return [
-        {"slug": t.slug, "source": t.source.slug, "target": t.target.slug, "kind": t.kind,
-         "method": t.method, "notes": t.notes, "route": t.route}
+        {
+            "slug": t.slug,
+            "source": t.source.slug,
+            "target": t.target.slug,
+            "kind": t.kind,
+            "method": t.method,
+            "notes": t.notes,
+            "route": t.route,
+        }
         for t in selectors.table_list(version=version)
     ]

@@ -50,7 +50,9 @@ class LineIn(Schema):
     supply_class: str
     name_text: str = ""
     references: list[RequestReferenceIn] = []
-    characteristics: dict[str, str] = Field(default_factory=dict, description="Guide code → reply as typed")
+    characteristics: dict[str, str] = Field(
+        default_factory=dict, description="Guide code → reply as typed"
+    )
     locale: str = "en"
 
 
@@ -67,7 +69,9 @@ class LineDecisionIn(Schema):
     decision: Literal["register", "assign", "reject"]
     item: str | None = Field(None, description="Catalogue number to register as user of")
     reject_reason: str = ""
-    justification: str = Field("", description="ScreeningJustification code, needed against a verdict")
+    justification: str = Field(
+        "", description="ScreeningJustification code, needed against a verdict"
+    )
     note: str = ""
 
 
@@ -157,7 +161,9 @@ def visible_request(request: HttpRequest, request_id: int) -> CodificationReques
     found = selectors.request_get(request_id)
     user = request.auth
     if not user.is_superuser and getattr(user, "bureau_id", None) != found.bureau_id:
-        raise NotFound(_("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND")
+        raise NotFound(
+            _("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND"
+        )
     return found
 
 
@@ -179,8 +185,13 @@ def request_list(
     user = request.auth
     if not user.is_superuser:
         bureau = user.bureau.key if user.bureau_id else "-"
-    page = selectors.request_list(state=state, priority=priority, bureau=bureau, after=after, limit=limit)
-    return {"items": [selectors.request_summary(r) for r in page.requests], "next": page.next_cursor}
+    page = selectors.request_list(
+        state=state, priority=priority, bureau=bureau, after=after, limit=limit
+    )
+    return {
+        "items": [selectors.request_summary(r) for r in page.requests],
+        "next": page.next_cursor,
+    }
 
 
 @router.post(
@@ -257,7 +268,9 @@ def request_line_update(
     changes = payload.dict(exclude_unset=True)
     if "item_name" in changes:
         changes["item_name_code"] = changes.pop("item_name")
-    line = services.request_line_update(actor=request.auth, line=line, expected_version=version, **changes)
+    line = services.request_line_update(
+        actor=request.auth, line=line, expected_version=version, **changes
+    )
     with_etag(response, line.row_version)
     return selectors.line_detail(line)
 
@@ -310,7 +323,9 @@ def request_document_add(
 ) -> Any:
     found = visible_request(request, request_id)
     target = selectors.request_line_get(found, line) if line else None
-    document = services.request_document_add(actor=request.auth, request=found, upload=file, title=title, line=target)
+    document = services.request_document_add(
+        actor=request.auth, request=found, upload=file, title=title, line=target
+    )
     return Status(201, {"id": document.pk, "title": document.title, "url": document.file.url})
 
 
@@ -333,5 +348,7 @@ def request_transition(
     version = expected_version(request)
     found = visible_request(request, request_id)
     reason = payload.reason if payload else ""
-    TRANSITIONS[transition](actor=request.auth, request=found, expected_version=version, reason=reason)
+    TRANSITIONS[transition](
+        actor=request.auth, request=found, expected_version=version, reason=reason
+    )
     return request_body(response, request_id)

@@ -12,10 +12,21 @@ from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
 from katalog.api.routers.reference_data import page_cursor
-from katalog.api.schemas import PAGINATED, SENDS_ETAG, VERSIONED_WRITE_PROBLEMS, WRITE_PROBLEMS, language, responses
+from katalog.api.schemas import (
+    PAGINATED,
+    SENDS_ETAG,
+    VERSIONED_WRITE_PROBLEMS,
+    WRITE_PROBLEMS,
+    language,
+    responses,
+)
 from katalog.catalog import services
+from katalog.catalog.manufacturer_selectors import (
+    manufacturer_get,
+    manufacturer_items_count,
+    manufacturer_list,
+)
 from katalog.catalog.manufacturers import manufacturer_update, require_country_bureau
-from katalog.catalog.manufacturer_selectors import manufacturer_get, manufacturer_items_count, manufacturer_list
 from katalog.catalog.models import Manufacturer
 from katalog.core.i18n import pick_text
 
@@ -59,7 +70,7 @@ class ManufacturerOut(Schema):
 
 class ManufacturerCreateIn(Schema):
     code: str = Field(min_length=5, max_length=5)
-    names: dict[str, str] = Field(description="Language → name, e.g. {\"ru\": \"…\", \"en\": \"…\"}")
+    names: dict[str, str] = Field(description='Language → name, e.g. {"ru": "…", "en": "…"}')
     country: str = Field(min_length=2, max_length=2, description="ISO 3166 alpha-2")
     address: str = Field("", max_length=2000)
     status: str = Field("A", min_length=1, max_length=1)
@@ -117,7 +128,9 @@ def manufacturer_list_get(
     lang: str | None = None,
 ) -> Any:
     key = decode_cursor(after, 1)
-    found = manufacturer_list(q=q or "", country=country, after=str(key[0]) if key else None, limit=limit)
+    found = manufacturer_list(
+        q=q or "", country=country, after=str(key[0]) if key else None, limit=limit
+    )
     lang_code = language(request, lang)
     return {
         "items": [
@@ -141,7 +154,9 @@ def manufacturer_list_get(
     openapi_extra=SENDS_ETAG,
     summary="One manufacturer with its count of items and its activity codes",
 )
-def manufacturer_detail(request: HttpRequest, response: HttpResponse, code: str, lang: str | None = None) -> Any:
+def manufacturer_detail(
+    request: HttpRequest, response: HttpResponse, code: str, lang: str | None = None
+) -> Any:
     m = manufacturer_get(code)
     with_etag(response, m.row_version)
     return manufacturer_body(m, language(request, lang))
@@ -156,7 +171,10 @@ def manufacturer_detail(request: HttpRequest, response: HttpResponse, code: str,
     summary="Register a manufacturer under its country's bureau",
 )
 def manufacturer_create(
-    request: HttpRequest, response: HttpResponse, payload: ManufacturerCreateIn, lang: str | None = None
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: ManufacturerCreateIn,
+    lang: str | None = None,
 ) -> Any:
     require_country_bureau(request.auth, payload.country.upper())
     parent = manufacturer_get(payload.parent) if payload.parent else None

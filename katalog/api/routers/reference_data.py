@@ -11,10 +11,10 @@ from ninja import Field, Query, Router, Schema
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor, next_link
 from katalog.api.schemas import PAGINATED, language, responses
 from katalog.core.i18n import pick_text
+from katalog.core.paging import Page
 from katalog.names import selectors as names
 from katalog.names.models import Characteristic, IdentificationGuide, ItemName
 from katalog.refdata import selectors as refdata
-from katalog.core.paging import Page
 
 router = Router(tags=["reference data"])
 
@@ -77,7 +77,9 @@ class ItemNameDetailOut(Schema):
     approved_name: ItemNameSummaryOut | None
     synonyms: list[ItemNameSummaryOut]
     related: list[ItemNameSummaryOut]
-    supply_classes: list[CodeTitleOut] = Field(description="Classes in which items of this name may be")
+    supply_classes: list[CodeTitleOut] = Field(
+        description="Classes in which items of this name may be"
+    )
     guide: GuideOut | None
 
 
@@ -110,7 +112,12 @@ def page_cursor(request: HttpRequest, response: HttpResponse, found: Page) -> st
 
 
 def name_summary(name: ItemName, lang: str) -> dict[str, Any]:
-    return {"code": name.code, "kind": name.kind, "name": pick_text(name.names, lang), "guide": name.guide.code if name.guide_id else None}
+    return {
+        "code": name.code,
+        "kind": name.kind,
+        "name": pick_text(name.names, lang),
+        "guide": name.guide.code if name.guide_id else None,
+    }
 
 
 def unit_out(code: str, lang: str) -> dict[str, str] | None:
@@ -126,7 +133,10 @@ def characteristic_out(c: Characteristic, lang: str) -> dict[str, Any]:
         table = {
             "code": c.reply_table.code,
             "name": pick_text(c.reply_table.names, lang),
-            "codes": [{"code": r.code, "meaning": pick_text(r.meanings, lang)} for r in c.reply_table.codes.all()],
+            "codes": [
+                {"code": r.code, "meaning": pick_text(r.meanings, lang)}
+                for r in c.reply_table.codes.all()
+            ],
         }
     return {
         "position": c.position,
@@ -146,12 +156,19 @@ def characteristic_out(c: Characteristic, lang: str) -> dict[str, Any]:
 
 def guide_out(guide: IdentificationGuide, lang: str) -> dict[str, Any]:
     rows = names.guide_characteristics(guide)
-    return {"code": guide.code, "name": pick_text(guide.names, lang), "characteristics": [characteristic_out(c, lang) for c in rows]}
+    return {
+        "code": guide.code,
+        "name": pick_text(guide.names, lang),
+        "characteristics": [characteristic_out(c, lang) for c in rows],
+    }
 
 
 def class_titles(codes: list[str], lang: str) -> list[dict[str, str]]:
     titles = refdata.supply_class_titles(codes)
-    return [{"code": code, "title": pick_text(titles[code], lang) if code in titles else ""} for code in codes]
+    return [
+        {"code": code, "title": pick_text(titles[code], lang) if code in titles else ""}
+        for code in codes
+    ]
 
 
 @router.get(
@@ -172,7 +189,10 @@ def item_name_list(
     key = decode_cursor(after, 1)
     found = names.item_name_list(q=q or "", after=str(key[0]) if key else None, limit=limit)
     lang_code = language(request, lang)
-    return {"items": [name_summary(n, lang_code) for n in found.rows], "next": page_cursor(request, response, found)}
+    return {
+        "items": [name_summary(n, lang_code) for n in found.rows],
+        "next": page_cursor(request, response, found),
+    }
 
 
 @router.get(
@@ -190,7 +210,9 @@ def item_name_get(request: HttpRequest, code: str, lang: str | None = None) -> A
         "name": pick_text(name.names, lang_code),
         "names": name.names,
         "definition": pick_text(name.definitions, lang_code),
-        "approved_name": name_summary(name.approved_name, lang_code) if name.approved_name_id else None,
+        "approved_name": name_summary(name.approved_name, lang_code)
+        if name.approved_name_id
+        else None,
         "synonyms": [name_summary(s, lang_code) for s in names.item_name_synonyms(name)],
         "related": [name_summary(r, lang_code) for r in names.item_name_related(name)],
         "supply_classes": class_titles(names.item_name_class_codes(name), lang_code),
@@ -216,7 +238,10 @@ def guide_get(request: HttpRequest, code: str, lang: str | None = None) -> Any:
 )
 def supply_group_list(request: HttpRequest, lang: str | None = None) -> Any:
     lang_code = language(request, lang)
-    return [{"code": g.code, "title": pick_text(g.titles, lang_code)} for g in refdata.supply_group_list()]
+    return [
+        {"code": g.code, "title": pick_text(g.titles, lang_code)}
+        for g in refdata.supply_group_list()
+    ]
 
 
 @router.get(
@@ -257,5 +282,8 @@ def code_table_get(request: HttpRequest, name: str, lang: str | None = None) -> 
         "name": table.key,
         "drn": table.drn,
         "title": pick_text(table.names, lang_code),
-        "values": [{"code": v.code, "meaning": pick_text(v.meanings, lang_code)} for v in refdata.code_table_values(table)],
+        "values": [
+            {"code": v.code, "meaning": pick_text(v.meanings, lang_code)}
+            for v in refdata.code_table_values(table)
+        ],
     }

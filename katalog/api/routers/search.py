@@ -59,15 +59,21 @@ class SearchOut(Schema):
 def search_items(
     request: HttpRequest,
     q: str = "",
-    supply_class: list[str] = Query([], alias="class", description="supply class, e.g. 5310 (repeatable)"),
+    supply_class: list[str] = Query(
+        [], alias="class", description="supply class, e.g. 5310 (repeatable)"
+    ),
     group: list[str] = Query([], description="supply group, e.g. 53"),
     status: list[str] = Query([], description="item status code, e.g. 0"),
     bureau: list[str] = Query([], description="assigning bureau (key or user code)"),
     country: list[str] = Query([], description="manufacturer country, e.g. RU"),
     user: list[str] = Query([], description="registered user nation (user code or bureau key)"),
     name: list[str] = Query([], description="item name: 5-digit code or words"),
-    char: list[str] = Query([], description="characteristic condition, e.g. THDD:10..12mm or MATL:steel"),
-    sort: str = Query("relevance", description="relevance, number, class, status; '-' for descending"),
+    char: list[str] = Query(
+        [], description="characteristic condition, e.g. THDD:10..12mm or MATL:steel"
+    ),
+    sort: str = Query(
+        "relevance", description="relevance, number, class, status; '-' for descending"
+    ),
     after: str | None = Query(None, description="next_cursor of the previous page"),
     limit: int = Query(50, description="hits per page, 1 to 200"),
     lang: str | None = None,

@@ -5,186 +5,454 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('names', '0001_initial'),
-        ('refdata', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("names", "0001_initial"),
+        ("refdata", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SerialCounter',
+            name="SerialCounter",
             fields=[
-                ('bureau_code', models.CharField(max_length=2, primary_key=True, serialize=False)),
-                ('last_serial', models.PositiveIntegerField(default=0)),
+                ("bureau_code", models.CharField(max_length=2, primary_key=True, serialize=False)),
+                ("last_serial", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'serial counter',
-                'verbose_name_plural': 'serial counters',
-                'ordering': ['bureau_code'],
+                "verbose_name": "serial counter",
+                "verbose_name_plural": "serial counters",
+                "ordering": ["bureau_code"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('niin', models.CharField(max_length=9, unique=True, verbose_name='identification number')),
-                ('supply_class', models.CharField(db_index=True, max_length=4, verbose_name='supply class')),
-                ('bureau_code', models.CharField(max_length=2, verbose_name='bureau code')),
-                ('serial', models.PositiveIntegerField(verbose_name='serial')),
-                ('name_text', models.CharField(blank=True, max_length=200, verbose_name='name as received')),
-                ('identification_type', models.CharField(default='2', max_length=2, verbose_name='type of identification')),
-                ('partial_reason', models.CharField(blank=True, max_length=1, verbose_name='reason for partial identification')),
-                ('status', models.CharField(choices=[('0', 'active'), ('1', 'active, not procurable in the country of origin'), ('3', 'cancelled with replacement'), ('4', 'cancelled without replacement'), ('5', 'cancelled-use'), ('6', 'inactive (no registered user)'), ('7', 'cancelled duplicate'), ('8', 'cancelled inactive'), ('9', 'kept until the last user withdraws')], default='0', max_length=1, verbose_name='status')),
-                ('cancellation_reason', models.CharField(blank=True, max_length=1, verbose_name='reason for cancellation')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='search text')),
-                ('row_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.bureau')),
-                ('item_name', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='names.itemname')),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaces', to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "niin",
+                    models.CharField(
+                        max_length=9, unique=True, verbose_name="identification number"
+                    ),
+                ),
+                (
+                    "supply_class",
+                    models.CharField(db_index=True, max_length=4, verbose_name="supply class"),
+                ),
+                ("bureau_code", models.CharField(max_length=2, verbose_name="bureau code")),
+                ("serial", models.PositiveIntegerField(verbose_name="serial")),
+                (
+                    "name_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="name as received"),
+                ),
+                (
+                    "identification_type",
+                    models.CharField(
+                        default="2", max_length=2, verbose_name="type of identification"
+                    ),
+                ),
+                (
+                    "partial_reason",
+                    models.CharField(
+                        blank=True, max_length=1, verbose_name="reason for partial identification"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("0", "active"),
+                            ("1", "active, not procurable in the country of origin"),
+                            ("3", "cancelled with replacement"),
+                            ("4", "cancelled without replacement"),
+                            ("5", "cancelled-use"),
+                            ("6", "inactive (no registered user)"),
+                            ("7", "cancelled duplicate"),
+                            ("8", "cancelled inactive"),
+                            ("9", "kept until the last user withdraws"),
+                        ],
+                        default="0",
+                        max_length=1,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "cancellation_reason",
+                    models.CharField(
+                        blank=True, max_length=1, verbose_name="reason for cancellation"
+                    ),
+                ),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="search text"),
+                ),
+                ("row_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.bureau",
+                    ),
+                ),
+                (
+                    "item_name",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="items",
+                        to="names.itemname",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaces",
+                        to="catalog.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'item of supply',
-                'verbose_name_plural': 'items of supply',
-                'ordering': ['niin'],
+                "verbose_name": "item of supply",
+                "verbose_name_plural": "items of supply",
+                "ordering": ["niin"],
             },
         ),
         migrations.CreateModel(
-            name='CharacteristicValue',
+            name="CharacteristicValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raw', models.CharField(max_length=200, verbose_name='entry as given')),
-                ('qualifier', models.CharField(blank=True, max_length=3, verbose_name='qualifier')),
-                ('unit_code', models.CharField(blank=True, max_length=3, verbose_name='unit')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='value (canonical unit)')),
-                ('value_max', models.FloatField(blank=True, null=True, verbose_name='upper value (canonical unit)')),
-                ('code', models.CharField(blank=True, max_length=8, verbose_name='coded reply')),
-                ('text', models.CharField(blank=True, max_length=200, verbose_name='text reply')),
-                ('flag', models.BooleanField(blank=True, null=True, verbose_name='yes/no reply')),
-                ('characteristic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='values', to='names.characteristic')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='characteristics', to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("raw", models.CharField(max_length=200, verbose_name="entry as given")),
+                ("qualifier", models.CharField(blank=True, max_length=3, verbose_name="qualifier")),
+                ("unit_code", models.CharField(blank=True, max_length=3, verbose_name="unit")),
+                (
+                    "value",
+                    models.FloatField(blank=True, null=True, verbose_name="value (canonical unit)"),
+                ),
+                (
+                    "value_max",
+                    models.FloatField(
+                        blank=True, null=True, verbose_name="upper value (canonical unit)"
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=8, verbose_name="coded reply")),
+                ("text", models.CharField(blank=True, max_length=200, verbose_name="text reply")),
+                ("flag", models.BooleanField(blank=True, null=True, verbose_name="yes/no reply")),
+                (
+                    "characteristic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="values",
+                        to="names.characteristic",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="characteristics",
+                        to="catalog.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'characteristic value',
-                'verbose_name_plural': 'characteristic values',
-                'ordering': ['item', 'characteristic__position'],
+                "verbose_name": "characteristic value",
+                "verbose_name_plural": "characteristic values",
+                "ordering": ["item", "characteristic__position"],
             },
         ),
         migrations.CreateModel(
-            name='ManagementData',
+            name="ManagementData",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('unit_of_issue', models.CharField(blank=True, max_length=3, verbose_name='unit of issue')),
-                ('price', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='price')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.bureau')),
-                ('currency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='refdata.currency')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='management', to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "unit_of_issue",
+                    models.CharField(blank=True, max_length=3, verbose_name="unit of issue"),
+                ),
+                (
+                    "price",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=14, null=True, verbose_name="price"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.bureau",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="refdata.currency",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="management",
+                        to="catalog.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'management data',
-                'verbose_name_plural': 'management data',
-                'ordering': ['item', 'bureau'],
+                "verbose_name": "management data",
+                "verbose_name_plural": "management data",
+                "ordering": ["item", "bureau"],
             },
         ),
         migrations.CreateModel(
-            name='Manufacturer',
+            name="Manufacturer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5, unique=True, verbose_name='manufacturer code')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
-                ('address', models.TextField(blank=True, verbose_name='address')),
-                ('status', models.CharField(default='A', max_length=1, verbose_name='status')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='search text')),
-                ('row_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.bureau')),
-                ('country', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='refdata.country')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.manufacturer')),
-                ('replaced_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaces', to='catalog.manufacturer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=5, unique=True, verbose_name="manufacturer code"),
+                ),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
+                ("address", models.TextField(blank=True, verbose_name="address")),
+                ("status", models.CharField(default="A", max_length=1, verbose_name="status")),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="search text"),
+                ),
+                ("row_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.bureau",
+                    ),
+                ),
+                (
+                    "country",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="refdata.country",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.manufacturer",
+                    ),
+                ),
+                (
+                    "replaced_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaces",
+                        to="catalog.manufacturer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'manufacturer',
-                'verbose_name_plural': 'manufacturers',
-                'ordering': ['code'],
+                "verbose_name": "manufacturer",
+                "verbose_name_plural": "manufacturers",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Reference',
+            name="Reference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=32, verbose_name='reference number')),
-                ('key', models.CharField(db_index=True, max_length=64, verbose_name='normalised key')),
-                ('ascii_key', models.CharField(db_index=True, max_length=96, verbose_name='transliterated key')),
-                ('category', models.CharField(default='3', max_length=1, verbose_name='reference category (RNCC)')),
-                ('variation', models.CharField(default='2', max_length=1, verbose_name='reference variation (RNVC)')),
-                ('document_availability', models.CharField(default='9', max_length=1, verbose_name='document availability (DAC)')),
-                ('format_code', models.CharField(blank=True, max_length=1, verbose_name='format (RNFC)')),
-                ('source_code', models.CharField(blank=True, max_length=1, verbose_name='source (RNSC)')),
-                ('justification', models.CharField(blank=True, max_length=1, verbose_name='justification (RNJC)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.bureau')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='references', to='catalog.item')),
-                ('manufacturer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='references', to='catalog.manufacturer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=32, verbose_name="reference number")),
+                (
+                    "key",
+                    models.CharField(db_index=True, max_length=64, verbose_name="normalised key"),
+                ),
+                (
+                    "ascii_key",
+                    models.CharField(
+                        db_index=True, max_length=96, verbose_name="transliterated key"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        default="3", max_length=1, verbose_name="reference category (RNCC)"
+                    ),
+                ),
+                (
+                    "variation",
+                    models.CharField(
+                        default="2", max_length=1, verbose_name="reference variation (RNVC)"
+                    ),
+                ),
+                (
+                    "document_availability",
+                    models.CharField(
+                        default="9", max_length=1, verbose_name="document availability (DAC)"
+                    ),
+                ),
+                (
+                    "format_code",
+                    models.CharField(blank=True, max_length=1, verbose_name="format (RNFC)"),
+                ),
+                (
+                    "source_code",
+                    models.CharField(blank=True, max_length=1, verbose_name="source (RNSC)"),
+                ),
+                (
+                    "justification",
+                    models.CharField(blank=True, max_length=1, verbose_name="justification (RNJC)"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.bureau",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="references",
+                        to="catalog.item",
+                    ),
+                ),
+                (
+                    "manufacturer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="references",
+                        to="catalog.manufacturer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reference',
-                'verbose_name_plural': 'references',
-                'ordering': ['item', 'id'],
+                "verbose_name": "reference",
+                "verbose_name_plural": "references",
+                "ordering": ["item", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('effective_from', models.DateField(verbose_name='effective from')),
-                ('effective_to', models.DateField(blank=True, null=True, verbose_name='effective to')),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.bureau')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='registrations', to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("effective_from", models.DateField(verbose_name="effective from")),
+                (
+                    "effective_to",
+                    models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.bureau",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registrations",
+                        to="catalog.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user registration',
-                'verbose_name_plural': 'user registrations',
-                'ordering': ['item', 'bureau', 'effective_from'],
+                "verbose_name": "user registration",
+                "verbose_name_plural": "user registrations",
+                "ordering": ["item", "bureau", "effective_from"],
             },
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['status'], name='item_status_idx'),
+            model_name="item",
+            index=models.Index(fields=["status"], name="item_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='characteristicvalue',
-            index=models.Index(fields=['characteristic', 'value'], name='charvalue_range_idx'),
+            model_name="characteristicvalue",
+            index=models.Index(fields=["characteristic", "value"], name="charvalue_range_idx"),
         ),
         migrations.AddConstraint(
-            model_name='characteristicvalue',
-            constraint=models.UniqueConstraint(fields=('item', 'characteristic'), name='charvalue_unique'),
+            model_name="characteristicvalue",
+            constraint=models.UniqueConstraint(
+                fields=("item", "characteristic"), name="charvalue_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='managementdata',
-            constraint=models.UniqueConstraint(fields=('item', 'bureau'), name='management_unique'),
+            model_name="managementdata",
+            constraint=models.UniqueConstraint(fields=("item", "bureau"), name="management_unique"),
         ),
         migrations.AddIndex(
-            model_name='reference',
-            index=models.Index(fields=['manufacturer', 'key'], name='reference_mfr_key_idx'),
+            model_name="reference",
+            index=models.Index(fields=["manufacturer", "key"], name="reference_mfr_key_idx"),
         ),
         migrations.AddConstraint(
-            model_name='reference',
-            constraint=models.UniqueConstraint(fields=('item', 'manufacturer', 'number'), name='reference_unique_per_item'),
+            model_name="reference",
+            constraint=models.UniqueConstraint(
+                fields=("item", "manufacturer", "number"), name="reference_unique_per_item"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['bureau', 'item'], name='registration_bureau_idx'),
+            model_name="registration",
+            index=models.Index(fields=["bureau", "item"], name="registration_bureau_idx"),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('item', 'bureau', 'effective_from'), name='registration_unique'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                fields=("item", "bureau", "effective_from"), name="registration_unique"
+            ),
         ),
     ]

@@ -7,31 +7,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_api_token'),
-        ('catalog', '0001_initial'),
+        ("accounts", "0002_api_token"),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ItemEvent',
+            name="ItemEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('action', models.CharField(choices=[('created', 'created'), ('reference_added', 'reference added'), ('characteristic_set', 'characteristic set'), ('registration_added', 'user registered'), ('registration_withdrawn', 'user registration withdrawn'), ('management_set', 'management data set'), ('activated', 'became active'), ('inactivated', 'became inactive (no registered user)'), ('cancelled', 'cancelled'), ('reinstated', 'reinstated'), ('replacement_received', 'received references and users of a cancelled item')], max_length=24, verbose_name='action')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bureau', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.bureau')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("reference_added", "reference added"),
+                            ("characteristic_set", "characteristic set"),
+                            ("registration_added", "user registered"),
+                            ("registration_withdrawn", "user registration withdrawn"),
+                            ("management_set", "management data set"),
+                            ("activated", "became active"),
+                            ("inactivated", "became inactive (no registered user)"),
+                            ("cancelled", "cancelled"),
+                            ("reinstated", "reinstated"),
+                            (
+                                "replacement_received",
+                                "received references and users of a cancelled item",
+                            ),
+                        ],
+                        max_length=24,
+                        verbose_name="action",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="reason")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="data")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.bureau",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="catalog.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'item event',
-                'verbose_name_plural': 'item events',
-                'ordering': ['item', 'at', 'id'],
-                'indexes': [models.Index(fields=['item', 'at'], name='itemevent_item_at_idx')],
+                "verbose_name": "item event",
+                "verbose_name_plural": "item events",
+                "ordering": ["item", "at", "id"],
+                "indexes": [models.Index(fields=["item", "at"], name="itemevent_item_at_idx")],
             },
         ),
     ]

@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0002_item_events'),
+        ("catalog", "0002_item_events"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='itemevent',
-            name='action',
-            field=models.CharField(choices=[('created', 'created'), ('reference_added', 'reference added'), ('characteristic_set', 'characteristic set'), ('registration_added', 'user registered'), ('registration_withdrawn', 'user registration withdrawn'), ('management_set', 'management data set'), ('activated', 'became active'), ('inactivated', 'became inactive (no registered user)'), ('cancelled', 'cancelled'), ('reinstated', 'reinstated'), ('replacement_received', 'received references and users of a cancelled item'), ('identification_changed', 'identification changed'), ('reference_removed', 'reference removed')], max_length=24, verbose_name='action'),
+            model_name="itemevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "created"),
+                    ("reference_added", "reference added"),
+                    ("characteristic_set", "characteristic set"),
+                    ("registration_added", "user registered"),
+                    ("registration_withdrawn", "user registration withdrawn"),
+                    ("management_set", "management data set"),
+                    ("activated", "became active"),
+                    ("inactivated", "became inactive (no registered user)"),
+                    ("cancelled", "cancelled"),
+                    ("reinstated", "reinstated"),
+                    ("replacement_received", "received references and users of a cancelled item"),
+                    ("identification_changed", "identification changed"),
+                    ("reference_removed", "reference removed"),
+                ],
+                max_length=24,
+                verbose_name="action",
+            ),
         ),
     ]

@@ -5,216 +5,458 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ClassificationFamily',
+            name="ClassificationFamily",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='identifier')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="identifier")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
             ],
             options={
-                'verbose_name': 'classification family',
-                'verbose_name_plural': 'classification families',
-                'ordering': ['slug'],
+                "verbose_name": "classification family",
+                "verbose_name_plural": "classification families",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='CorrespondenceTable',
+            name="CorrespondenceTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True, verbose_name='identifier')),
-                ('kind', models.CharField(choices=[('official', 'official'), ('derived', 'derived')], max_length=10, verbose_name='kind')),
-                ('method', models.CharField(choices=[('published', 'published by the owner'), ('code_identity', 'code identity'), ('composed', 'composed from other tables'), ('imported', 'imported')], max_length=20, verbose_name='method')),
-                ('notes', models.JSONField(blank=True, default=dict, verbose_name='notes')),
-                ('route', models.JSONField(blank=True, default=list, verbose_name='route')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="identifier")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("official", "official"), ("derived", "derived")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("published", "published by the owner"),
+                            ("code_identity", "code identity"),
+                            ("composed", "composed from other tables"),
+                            ("imported", "imported"),
+                        ],
+                        max_length=20,
+                        verbose_name="method",
+                    ),
+                ),
+                ("notes", models.JSONField(blank=True, default=dict, verbose_name="notes")),
+                ("route", models.JSONField(blank=True, default=list, verbose_name="route")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'correspondence table',
-                'verbose_name_plural': 'correspondence tables',
-                'ordering': ['slug'],
+                "verbose_name": "correspondence table",
+                "verbose_name_plural": "correspondence tables",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Classification',
+            name="Classification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='identifier')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
-                ('owner', models.CharField(blank=True, max_length=40, verbose_name='owner')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classifications', to='classifiers.classificationfamily')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="identifier")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
+                ("owner", models.CharField(blank=True, max_length=40, verbose_name="owner")),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="classifications",
+                        to="classifiers.classificationfamily",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'classification',
-                'verbose_name_plural': 'classifications',
-                'ordering': ['slug'],
+                "verbose_name": "classification",
+                "verbose_name_plural": "classifications",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='NationalClassifier',
+            name="NationalClassifier",
             fields=[
-                ('country_code', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='country')),
-                ('classification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='national_for', to='classifiers.classification')),
+                (
+                    "country_code",
+                    models.CharField(
+                        max_length=2, primary_key=True, serialize=False, verbose_name="country"
+                    ),
+                ),
+                (
+                    "classification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="national_for",
+                        to="classifiers.classification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'national classifier',
-                'verbose_name_plural': 'national classifiers',
-                'ordering': ['country_code'],
+                "verbose_name": "national classifier",
+                "verbose_name_plural": "national classifiers",
+                "ordering": ["country_code"],
             },
         ),
         migrations.CreateModel(
-            name='Version',
+            name="Version",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='identifier')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('published', 'published'), ('retired', 'retired')], default='published', max_length=10, verbose_name='status')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('source', models.TextField(blank=True, verbose_name='source')),
-                ('row_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('classification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='classifiers.classification')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="identifier")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("published", "published"),
+                            ("retired", "retired"),
+                        ],
+                        default="published",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                ("source", models.TextField(blank=True, verbose_name="source")),
+                ("row_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "classification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="classifiers.classification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'classification version',
-                'verbose_name_plural': 'classification versions',
-                'ordering': ['classification__slug', 'valid_from'],
+                "verbose_name": "classification version",
+                "verbose_name_plural": "classification versions",
+                "ordering": ["classification__slug", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='ValidationFinding',
+            name="ValidationFinding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_file', models.CharField(blank=True, max_length=100, verbose_name='file')),
-                ('line', models.PositiveIntegerField(blank=True, null=True, verbose_name='line')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('item_code', models.CharField(blank=True, max_length=20, verbose_name='item code')),
-                ('message', models.TextField(verbose_name='message')),
-                ('action', models.CharField(blank=True, max_length=200, verbose_name='action taken')),
-                ('table', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='classifiers.correspondencetable')),
-                ('version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='findings', to='classifiers.version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_file", models.CharField(blank=True, max_length=100, verbose_name="file")),
+                ("line", models.PositiveIntegerField(blank=True, null=True, verbose_name="line")),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                (
+                    "item_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="item code"),
+                ),
+                ("message", models.TextField(verbose_name="message")),
+                (
+                    "action",
+                    models.CharField(blank=True, max_length=200, verbose_name="action taken"),
+                ),
+                (
+                    "table",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="classifiers.correspondencetable",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="findings",
+                        to="classifiers.version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'validation finding',
-                'verbose_name_plural': 'validation findings',
-                'ordering': ['id'],
+                "verbose_name": "validation finding",
+                "verbose_name_plural": "validation findings",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Level',
+            name="Level",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='level number')),
-                ('slug', models.SlugField(max_length=20, verbose_name='level')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='classifiers.version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="level number")),
+                ("slug", models.SlugField(max_length=20, verbose_name="level")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="levels",
+                        to="classifiers.version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'level',
-                'verbose_name_plural': 'levels',
-                'ordering': ['version', 'number'],
+                "verbose_name": "level",
+                "verbose_name_plural": "levels",
+                "ordering": ["version", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('names', models.JSONField(default=dict, verbose_name='titles')),
-                ('notes', models.JSONField(blank=True, default=dict, verbose_name='explanatory notes')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='search text')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='classifiers.item')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='classifiers.level')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='classifiers.version')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("names", models.JSONField(default=dict, verbose_name="titles")),
+                (
+                    "notes",
+                    models.JSONField(blank=True, default=dict, verbose_name="explanatory notes"),
+                ),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="search text"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="classifiers.item",
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="classifiers.level",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="classifiers.version",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'classification item',
-                'verbose_name_plural': 'classification items',
-                'ordering': ['version', 'position'],
+                "verbose_name": "classification item",
+                "verbose_name_plural": "classification items",
+                "ordering": ["version", "position"],
             },
         ),
         migrations.AddField(
-            model_name='correspondencetable',
-            name='source',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tables_from', to='classifiers.version'),
+            model_name="correspondencetable",
+            name="source",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tables_from",
+                to="classifiers.version",
+            ),
         ),
         migrations.AddField(
-            model_name='correspondencetable',
-            name='target',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tables_to', to='classifiers.version'),
+            model_name="correspondencetable",
+            name="target",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tables_to",
+                to="classifiers.version",
+            ),
         ),
         migrations.CreateModel(
-            name='CorrespondenceRow',
+            name="CorrespondenceRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('by_ancestor', models.BooleanField(default=False, verbose_name='through an ancestor')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='classifiers.correspondencetable')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='classifiers.item')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='classifiers.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "by_ancestor",
+                    models.BooleanField(default=False, verbose_name="through an ancestor"),
+                ),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="classifiers.correspondencetable",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="classifiers.item",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="classifiers.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correspondence',
-                'verbose_name_plural': 'correspondences',
-                'ordering': ['table', 'id'],
-                'indexes': [models.Index(fields=['table', 'source'], name='clsrow_source_idx'), models.Index(fields=['table', 'target'], name='clsrow_target_idx')],
-                'constraints': [models.UniqueConstraint(fields=('table', 'source', 'target'), name='classifier_row_unique')],
+                "verbose_name": "correspondence",
+                "verbose_name_plural": "correspondences",
+                "ordering": ["table", "id"],
+                "indexes": [
+                    models.Index(fields=["table", "source"], name="clsrow_source_idx"),
+                    models.Index(fields=["table", "target"], name="clsrow_target_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("table", "source", "target"), name="classifier_row_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ManufacturerActivity',
+            name="ManufacturerActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='manufacturer_activities', to='classifiers.item')),
-                ('manufacturer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='activities', to='catalog.manufacturer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary")),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="manufacturer_activities",
+                        to="classifiers.item",
+                    ),
+                ),
+                (
+                    "manufacturer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="activities",
+                        to="catalog.manufacturer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'manufacturer activity',
-                'verbose_name_plural': 'manufacturer activities',
-                'ordering': ['manufacturer', '-is_primary', 'item__code'],
-                'constraints': [models.UniqueConstraint(fields=('manufacturer', 'item'), name='classifier_mfr_activity_unique'), models.UniqueConstraint(condition=models.Q(('is_primary', True)), fields=('manufacturer',), name='classifier_mfr_one_primary')],
+                "verbose_name": "manufacturer activity",
+                "verbose_name_plural": "manufacturer activities",
+                "ordering": ["manufacturer", "-is_primary", "item__code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("manufacturer", "item"), name="classifier_mfr_activity_unique"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_primary", True)),
+                        fields=("manufacturer",),
+                        name="classifier_mfr_one_primary",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='version',
-            index=models.Index(fields=['valid_from', 'valid_to'], name='clsver_validity_idx'),
+            model_name="version",
+            index=models.Index(fields=["valid_from", "valid_to"], name="clsver_validity_idx"),
         ),
         migrations.AddConstraint(
-            model_name='version',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='classifier_version_dates_ordered'),
+            model_name="version",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True),
+                    ("valid_to__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="classifier_version_dates_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='level',
-            constraint=models.UniqueConstraint(fields=('version', 'number'), name='classifier_level_number'),
+            model_name="level",
+            constraint=models.UniqueConstraint(
+                fields=("version", "number"), name="classifier_level_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='level',
-            constraint=models.UniqueConstraint(fields=('version', 'slug'), name='classifier_level_slug'),
+            model_name="level",
+            constraint=models.UniqueConstraint(
+                fields=("version", "slug"), name="classifier_level_slug"
+            ),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['code'], name='clsitem_code_idx'),
+            model_name="item",
+            index=models.Index(fields=["code"], name="clsitem_code_idx"),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='classifier_item_code_unique'),
+            model_name="item",
+            constraint=models.UniqueConstraint(
+                fields=("version", "code"), name="classifier_item_code_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='correspondencetable',
-            constraint=models.UniqueConstraint(fields=('source', 'target'), name='classifier_table_pair'),
+            model_name="correspondencetable",
+            constraint=models.UniqueConstraint(
+                fields=("source", "target"), name="classifier_table_pair"
+            ),
         ),
     ]

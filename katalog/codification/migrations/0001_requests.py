@@ -7,117 +7,386 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_api_token'),
-        ('catalog', '0002_item_events'),
-        ('names', '0001_initial'),
+        ("accounts", "0002_api_token"),
+        ("catalog", "0002_item_events"),
+        ("names", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CodificationRequest',
+            name="CodificationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('project_code', models.CharField(blank=True, max_length=20, verbose_name='project code')),
-                ('contract_number', models.CharField(blank=True, max_length=60, verbose_name='contract number')),
-                ('priority', models.CharField(choices=[('routine', 'routine'), ('accelerated', 'accelerated'), ('emergency', 'emergency')], default='routine', max_length=12, verbose_name='priority')),
-                ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),
-                ('state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('screened', 'screened'), ('decided', 'decided'), ('approved', 'approved'), ('published', 'published'), ('rejected', 'rejected')], default='draft', max_length=10, verbose_name='state')),
-                ('row_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.bureau')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('main_contractor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.manufacturer')),
-                ('manufacturer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.manufacturer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                (
+                    "project_code",
+                    models.CharField(blank=True, max_length=20, verbose_name="project code"),
+                ),
+                (
+                    "contract_number",
+                    models.CharField(blank=True, max_length=60, verbose_name="contract number"),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("routine", "routine"),
+                            ("accelerated", "accelerated"),
+                            ("emergency", "emergency"),
+                        ],
+                        default="routine",
+                        max_length=12,
+                        verbose_name="priority",
+                    ),
+                ),
+                ("due_date", models.DateField(blank=True, null=True, verbose_name="due date")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("screened", "screened"),
+                            ("decided", "decided"),
+                            ("approved", "approved"),
+                            ("published", "published"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                ("row_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.bureau",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "main_contractor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.manufacturer",
+                    ),
+                ),
+                (
+                    "manufacturer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.manufacturer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'codification request',
-                'verbose_name_plural': 'codification requests',
-                'ordering': ['-id'],
+                "verbose_name": "codification request",
+                "verbose_name_plural": "codification requests",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestLine',
+            name="RequestLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('supply_class', models.CharField(max_length=4, verbose_name='supply class')),
-                ('name_text', models.CharField(blank=True, max_length=200, verbose_name='name as proposed')),
-                ('references', models.JSONField(blank=True, default=list, verbose_name='references')),
-                ('characteristics', models.JSONField(blank=True, default=dict, verbose_name='characteristic replies')),
-                ('locale', models.CharField(default='en', max_length=8, verbose_name='locale of the replies')),
-                ('screening', models.JSONField(blank=True, null=True, verbose_name='screening result')),
-                ('verdict', models.CharField(blank=True, max_length=16, verbose_name='screening verdict')),
-                ('decision', models.CharField(blank=True, choices=[('register', 'register as user of an existing item'), ('assign', 'assign a new catalogue number'), ('reject', 'reject')], max_length=10, verbose_name='decision')),
-                ('reject_reason', models.CharField(blank=True, choices=[('invalid_manufacturer', 'manufacturer code is invalid or cancelled'), ('part_of_assembly', 'part of an assembly, not an item of supply'), ('reference_not_identifying', 'the reference does not identify the item'), ('insufficient_data', 'not enough data to identify the item'), ('no_longer_made', 'no longer made'), ('not_country_of_origin', 'not the country of origin'), ('duplicate_request', 'duplicate request'), ('other', 'other reason (see note)')], max_length=32, verbose_name='reason for rejection')),
-                ('justification', models.CharField(blank=True, max_length=32, verbose_name='screening justification')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('row_version', models.PositiveIntegerField(default=1)),
-                ('decision_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.item')),
-                ('item_name', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='names.itemname')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='codification.codificationrequest')),
-                ('result_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                ("supply_class", models.CharField(max_length=4, verbose_name="supply class")),
+                (
+                    "name_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="name as proposed"),
+                ),
+                (
+                    "references",
+                    models.JSONField(blank=True, default=list, verbose_name="references"),
+                ),
+                (
+                    "characteristics",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="characteristic replies"
+                    ),
+                ),
+                (
+                    "locale",
+                    models.CharField(
+                        default="en", max_length=8, verbose_name="locale of the replies"
+                    ),
+                ),
+                (
+                    "screening",
+                    models.JSONField(blank=True, null=True, verbose_name="screening result"),
+                ),
+                (
+                    "verdict",
+                    models.CharField(blank=True, max_length=16, verbose_name="screening verdict"),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("register", "register as user of an existing item"),
+                            ("assign", "assign a new catalogue number"),
+                            ("reject", "reject"),
+                        ],
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                (
+                    "reject_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("invalid_manufacturer", "manufacturer code is invalid or cancelled"),
+                            ("part_of_assembly", "part of an assembly, not an item of supply"),
+                            (
+                                "reference_not_identifying",
+                                "the reference does not identify the item",
+                            ),
+                            ("insufficient_data", "not enough data to identify the item"),
+                            ("no_longer_made", "no longer made"),
+                            ("not_country_of_origin", "not the country of origin"),
+                            ("duplicate_request", "duplicate request"),
+                            ("other", "other reason (see note)"),
+                        ],
+                        max_length=32,
+                        verbose_name="reason for rejection",
+                    ),
+                ),
+                (
+                    "justification",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="screening justification"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("row_version", models.PositiveIntegerField(default=1)),
+                (
+                    "decision_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.item",
+                    ),
+                ),
+                (
+                    "item_name",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="names.itemname",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="codification.codificationrequest",
+                    ),
+                ),
+                (
+                    "result_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.item",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request line',
-                'verbose_name_plural': 'request lines',
-                'ordering': ['request', 'position'],
+                "verbose_name": "request line",
+                "verbose_name_plural": "request lines",
+                "ordering": ["request", "position"],
             },
         ),
         migrations.CreateModel(
-            name='RequestDocument',
+            name="RequestDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to='codification/%Y/%m/', verbose_name='file')),
-                ('uploaded_at', models.DateTimeField(auto_now_add=True)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='codification.codificationrequest')),
-                ('uploaded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('line', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='codification.requestline')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("file", models.FileField(upload_to="codification/%Y/%m/", verbose_name="file")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="codification.codificationrequest",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "line",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="codification.requestline",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request document',
-                'verbose_name_plural': 'request documents',
-                'ordering': ['request', 'id'],
+                "verbose_name": "request document",
+                "verbose_name_plural": "request documents",
+                "ordering": ["request", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RequestTransition',
+            name="RequestTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=16, verbose_name='transition')),
-                ('from_state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('screened', 'screened'), ('decided', 'decided'), ('approved', 'approved'), ('published', 'published'), ('rejected', 'rejected')], max_length=10, verbose_name='from')),
-                ('to_state', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted'), ('screened', 'screened'), ('decided', 'decided'), ('approved', 'approved'), ('published', 'published'), ('rejected', 'rejected')], max_length=10, verbose_name='to')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='codification.codificationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=16, verbose_name="transition")),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("screened", "screened"),
+                            ("decided", "decided"),
+                            ("approved", "approved"),
+                            ("published", "published"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted"),
+                            ("screened", "screened"),
+                            ("decided", "decided"),
+                            ("approved", "approved"),
+                            ("published", "published"),
+                            ("rejected", "rejected"),
+                        ],
+                        max_length=10,
+                        verbose_name="to",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="data")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="codification.codificationrequest",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'request transition',
-                'verbose_name_plural': 'request transitions',
-                'ordering': ['request', 'at', 'id'],
+                "verbose_name": "request transition",
+                "verbose_name_plural": "request transitions",
+                "ordering": ["request", "at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='codificationrequest',
-            index=models.Index(fields=['bureau', 'state', 'id'], name='request_bureau_state_idx'),
+            model_name="codificationrequest",
+            index=models.Index(fields=["bureau", "state", "id"], name="request_bureau_state_idx"),
         ),
         migrations.AddIndex(
-            model_name='codificationrequest',
-            index=models.Index(fields=['state', 'id'], name='request_state_idx'),
+            model_name="codificationrequest",
+            index=models.Index(fields=["state", "id"], name="request_state_idx"),
         ),
         migrations.AddConstraint(
-            model_name='requestline',
-            constraint=models.UniqueConstraint(fields=('request', 'position'), name='requestline_unique_position'),
+            model_name="requestline",
+            constraint=models.UniqueConstraint(
+                fields=("request", "position"), name="requestline_unique_position"
+            ),
         ),
     ]

@@ -5,110 +5,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='IdentificationGuide',
+            name="IdentificationGuide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
             ],
             options={
-                'verbose_name': 'identification guide',
-                'verbose_name_plural': 'identification guides',
-                'ordering': ['code'],
+                "verbose_name": "identification guide",
+                "verbose_name_plural": "identification guides",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ReplyTable',
+            name="ReplyTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
             ],
             options={
-                'verbose_name': 'reply table',
-                'verbose_name_plural': 'reply tables',
-                'ordering': ['code'],
+                "verbose_name": "reply table",
+                "verbose_name_plural": "reply tables",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ItemName',
+            name="ItemName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=5, unique=True, verbose_name='item name code')),
-                ('kind', models.CharField(choices=[('approved', 'approved'), ('basic', 'basic'), ('colloquial', 'colloquial')], max_length=10, verbose_name='type')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
-                ('definitions', models.JSONField(blank=True, default=dict, verbose_name='definitions')),
-                ('search_text', models.TextField(blank=True, editable=False, verbose_name='search text')),
-                ('approved_name', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='synonyms', to='names.itemname')),
-                ('guide', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='item_names', to='names.identificationguide')),
-                ('related', models.ManyToManyField(blank=True, to='names.itemname')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(max_length=5, unique=True, verbose_name="item name code"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("approved", "approved"),
+                            ("basic", "basic"),
+                            ("colloquial", "colloquial"),
+                        ],
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
+                (
+                    "definitions",
+                    models.JSONField(blank=True, default=dict, verbose_name="definitions"),
+                ),
+                (
+                    "search_text",
+                    models.TextField(blank=True, editable=False, verbose_name="search text"),
+                ),
+                (
+                    "approved_name",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="synonyms",
+                        to="names.itemname",
+                    ),
+                ),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="item_names",
+                        to="names.identificationguide",
+                    ),
+                ),
+                ("related", models.ManyToManyField(blank=True, to="names.itemname")),
             ],
             options={
-                'verbose_name': 'item name',
-                'verbose_name_plural': 'item names',
-                'ordering': ['code'],
+                "verbose_name": "item name",
+                "verbose_name_plural": "item names",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ItemNameClass',
+            name="ItemNameClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('class_code', models.CharField(db_index=True, max_length=4, verbose_name='supply class')),
-                ('item_name', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='classes', to='names.itemname')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "class_code",
+                    models.CharField(db_index=True, max_length=4, verbose_name="supply class"),
+                ),
+                (
+                    "item_name",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="classes",
+                        to="names.itemname",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'allowed supply class',
-                'verbose_name_plural': 'allowed supply classes',
-                'ordering': ['item_name', 'class_code'],
-                'constraints': [models.UniqueConstraint(fields=('item_name', 'class_code'), name='itemnameclass_unique')],
+                "verbose_name": "allowed supply class",
+                "verbose_name_plural": "allowed supply classes",
+                "ordering": ["item_name", "class_code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("item_name", "class_code"), name="itemnameclass_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReplyCode',
+            name="ReplyCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, verbose_name='code')),
-                ('meanings', models.JSONField(default=dict, verbose_name='meanings')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='codes', to='names.replytable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, verbose_name="code")),
+                ("meanings", models.JSONField(default=dict, verbose_name="meanings")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="codes",
+                        to="names.replytable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reply code',
-                'verbose_name_plural': 'reply codes',
-                'ordering': ['table', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('table', 'code'), name='replycode_unique_code')],
+                "verbose_name": "reply code",
+                "verbose_name_plural": "reply codes",
+                "ordering": ["table", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("table", "code"), name="replycode_unique_code")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Characteristic',
+            name="Characteristic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('code', models.CharField(max_length=4, verbose_name='characteristic code')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
-                ('reply_type', models.CharField(choices=[('coded', 'coded'), ('numeric', 'numeric with unit'), ('range', 'range'), ('text', 'text'), ('boolean', 'yes/no')], max_length=10, verbose_name='reply type')),
-                ('canonical_unit', models.CharField(blank=True, max_length=40, verbose_name='canonical unit')),
-                ('default_unit', models.CharField(blank=True, max_length=3, verbose_name='default unit')),
-                ('min_value', models.FloatField(blank=True, null=True, verbose_name='smallest possible value (canonical unit)')),
-                ('max_value', models.FloatField(blank=True, null=True, verbose_name='largest possible value (canonical unit)')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('is_key', models.BooleanField(default=False, verbose_name='key for screening')),
-                ('tolerance', models.FloatField(default=0.0, verbose_name='screening tolerance')),
-                ('guide', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='characteristics', to='names.identificationguide')),
-                ('reply_table', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='names.replytable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                ("code", models.CharField(max_length=4, verbose_name="characteristic code")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
+                (
+                    "reply_type",
+                    models.CharField(
+                        choices=[
+                            ("coded", "coded"),
+                            ("numeric", "numeric with unit"),
+                            ("range", "range"),
+                            ("text", "text"),
+                            ("boolean", "yes/no"),
+                        ],
+                        max_length=10,
+                        verbose_name="reply type",
+                    ),
+                ),
+                (
+                    "canonical_unit",
+                    models.CharField(blank=True, max_length=40, verbose_name="canonical unit"),
+                ),
+                (
+                    "default_unit",
+                    models.CharField(blank=True, max_length=3, verbose_name="default unit"),
+                ),
+                (
+                    "min_value",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        verbose_name="smallest possible value (canonical unit)",
+                    ),
+                ),
+                (
+                    "max_value",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        verbose_name="largest possible value (canonical unit)",
+                    ),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                ("is_key", models.BooleanField(default=False, verbose_name="key for screening")),
+                ("tolerance", models.FloatField(default=0.0, verbose_name="screening tolerance")),
+                (
+                    "guide",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="characteristics",
+                        to="names.identificationguide",
+                    ),
+                ),
+                (
+                    "reply_table",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="names.replytable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'characteristic',
-                'verbose_name_plural': 'characteristics',
-                'ordering': ['guide', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('guide', 'code'), name='characteristic_unique_code'), models.UniqueConstraint(fields=('guide', 'position'), name='characteristic_unique_position')],
+                "verbose_name": "characteristic",
+                "verbose_name_plural": "characteristics",
+                "ordering": ["guide", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("guide", "code"), name="characteristic_unique_code"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("guide", "position"), name="characteristic_unique_position"
+                    ),
+                ],
             },
         ),
     ]

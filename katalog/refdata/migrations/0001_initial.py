@@ -5,123 +5,191 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='CodeTable',
+            name="CodeTable",
             fields=[
-                ('key', models.CharField(max_length=40, primary_key=True, serialize=False, verbose_name='key')),
-                ('drn', models.CharField(blank=True, max_length=8, verbose_name='data record number')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
+                (
+                    "key",
+                    models.CharField(
+                        max_length=40, primary_key=True, serialize=False, verbose_name="key"
+                    ),
+                ),
+                (
+                    "drn",
+                    models.CharField(blank=True, max_length=8, verbose_name="data record number"),
+                ),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
             ],
             options={
-                'verbose_name': 'code table',
-                'verbose_name_plural': 'code tables',
-                'ordering': ['key'],
+                "verbose_name": "code table",
+                "verbose_name_plural": "code tables",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Country',
+            name="Country",
             fields=[
-                ('alpha2', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='alpha-2 code')),
-                ('alpha3', models.CharField(max_length=3, unique=True, verbose_name='alpha-3 code')),
-                ('numeric', models.CharField(max_length=3, verbose_name='numeric code')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
+                (
+                    "alpha2",
+                    models.CharField(
+                        max_length=2, primary_key=True, serialize=False, verbose_name="alpha-2 code"
+                    ),
+                ),
+                (
+                    "alpha3",
+                    models.CharField(max_length=3, unique=True, verbose_name="alpha-3 code"),
+                ),
+                ("numeric", models.CharField(max_length=3, verbose_name="numeric code")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
             ],
             options={
-                'verbose_name': 'country',
-                'verbose_name_plural': 'countries',
-                'ordering': ['alpha2'],
+                "verbose_name": "country",
+                "verbose_name_plural": "countries",
+                "ordering": ["alpha2"],
             },
         ),
         migrations.CreateModel(
-            name='Currency',
+            name="Currency",
             fields=[
-                ('alpha3', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='code')),
-                ('numeric', models.CharField(max_length=3, verbose_name='numeric code')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
+                (
+                    "alpha3",
+                    models.CharField(
+                        max_length=3, primary_key=True, serialize=False, verbose_name="code"
+                    ),
+                ),
+                ("numeric", models.CharField(max_length=3, verbose_name="numeric code")),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
             ],
             options={
-                'verbose_name': 'currency',
-                'verbose_name_plural': 'currencies',
-                'ordering': ['alpha3'],
+                "verbose_name": "currency",
+                "verbose_name_plural": "currencies",
+                "ordering": ["alpha3"],
             },
         ),
         migrations.CreateModel(
-            name='UnitOfMeasure',
+            name="UnitOfMeasure",
             fields=[
-                ('code', models.CharField(max_length=3, primary_key=True, serialize=False, verbose_name='Rec 20 code')),
-                ('names', models.JSONField(default=dict, verbose_name='names')),
-                ('symbol', models.CharField(blank=True, max_length=40, verbose_name='symbol')),
-                ('quantity', models.CharField(blank=True, max_length=200, verbose_name='quantity')),
-                ('level_category', models.CharField(blank=True, max_length=8, verbose_name='level/category')),
-                ('status', models.CharField(blank=True, max_length=2, verbose_name='status')),
-                ('conversion_factor', models.CharField(blank=True, max_length=120, verbose_name='conversion factor')),
-                ('pint_unit', models.CharField(blank=True, max_length=60, verbose_name='pint unit')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=3, primary_key=True, serialize=False, verbose_name="Rec 20 code"
+                    ),
+                ),
+                ("names", models.JSONField(default=dict, verbose_name="names")),
+                ("symbol", models.CharField(blank=True, max_length=40, verbose_name="symbol")),
+                ("quantity", models.CharField(blank=True, max_length=200, verbose_name="quantity")),
+                (
+                    "level_category",
+                    models.CharField(blank=True, max_length=8, verbose_name="level/category"),
+                ),
+                ("status", models.CharField(blank=True, max_length=2, verbose_name="status")),
+                (
+                    "conversion_factor",
+                    models.CharField(blank=True, max_length=120, verbose_name="conversion factor"),
+                ),
+                (
+                    "pint_unit",
+                    models.CharField(blank=True, max_length=60, verbose_name="pint unit"),
+                ),
             ],
             options={
-                'verbose_name': 'unit of measure',
-                'verbose_name_plural': 'units of measure',
-                'ordering': ['code'],
+                "verbose_name": "unit of measure",
+                "verbose_name_plural": "units of measure",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='SupplyClass',
+            name="SupplyClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=4, verbose_name='code')),
-                ('group_code', models.CharField(db_index=True, max_length=2, verbose_name='group')),
-                ('titles', models.JSONField(default=dict, verbose_name='titles')),
-                ('short_titles', models.JSONField(blank=True, default=dict, verbose_name='short titles')),
-                ('includes', models.JSONField(blank=True, default=dict, verbose_name='inclusions')),
-                ('excludes', models.JSONField(blank=True, default=dict, verbose_name='exclusions')),
-                ('notes', models.JSONField(blank=True, default=dict, verbose_name='notes')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=4, verbose_name="code")),
+                ("group_code", models.CharField(db_index=True, max_length=2, verbose_name="group")),
+                ("titles", models.JSONField(default=dict, verbose_name="titles")),
+                (
+                    "short_titles",
+                    models.JSONField(blank=True, default=dict, verbose_name="short titles"),
+                ),
+                ("includes", models.JSONField(blank=True, default=dict, verbose_name="inclusions")),
+                ("excludes", models.JSONField(blank=True, default=dict, verbose_name="exclusions")),
+                ("notes", models.JSONField(blank=True, default=dict, verbose_name="notes")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
             ],
             options={
-                'verbose_name': 'supply class',
-                'verbose_name_plural': 'supply classes',
-                'ordering': ['code', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'valid_from'), name='supplyclass_unique_period')],
+                "verbose_name": "supply class",
+                "verbose_name_plural": "supply classes",
+                "ordering": ["code", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "valid_from"), name="supplyclass_unique_period"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SupplyGroup',
+            name="SupplyGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, max_length=2, verbose_name='code')),
-                ('titles', models.JSONField(default=dict, verbose_name='titles')),
-                ('notes', models.JSONField(blank=True, default=dict, verbose_name='notes')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(db_index=True, max_length=2, verbose_name="code")),
+                ("titles", models.JSONField(default=dict, verbose_name="titles")),
+                ("notes", models.JSONField(blank=True, default=dict, verbose_name="notes")),
+                ("valid_from", models.DateField(blank=True, null=True, verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
             ],
             options={
-                'verbose_name': 'supply group',
-                'verbose_name_plural': 'supply groups',
-                'ordering': ['code', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'valid_from'), name='supplygroup_unique_period')],
+                "verbose_name": "supply group",
+                "verbose_name_plural": "supply groups",
+                "ordering": ["code", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "valid_from"), name="supplygroup_unique_period"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CodeValue',
+            name="CodeValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, verbose_name='code')),
-                ('meanings', models.JSONField(default=dict, verbose_name='meanings')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='refdata.codetable')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, verbose_name="code")),
+                ("meanings", models.JSONField(default=dict, verbose_name="meanings")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="refdata.codetable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'code value',
-                'verbose_name_plural': 'code values',
-                'ordering': ['table', 'position', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('table', 'code'), name='codevalue_unique_code')],
+                "verbose_name": "code value",
+                "verbose_name_plural": "code values",
+                "ordering": ["table", "position", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("table", "code"), name="codevalue_unique_code")
+                ],
             },
         ),
     ]

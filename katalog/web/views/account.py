@@ -18,7 +18,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form = PreferencesForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            prefs.preferences_save(request, unit_system=data["unit_system"], expert_mode=data["expert_mode"])
+            prefs.preferences_save(
+                request, unit_system=data["unit_system"], expert_mode=data["expert_mode"]
+            )
             translation.activate(data["language"])
             messages.success(request, _("Preferences saved."))
             response = redirect("web:preferences")

@@ -26,10 +26,10 @@ from katalog.codification.models import (
 )
 from katalog.codification.workflow import allowed_transitions
 from katalog.core.errors import KatalogError, NotFound, ValidationFailed
+from katalog.names import selectors as names
 from katalog.names.values import parse_reply
 from katalog.screening.models import ScreeningJustification
 from katalog.screening.services import ReferenceInput, ScreeningInput, screen
-from katalog.names import selectors as names
 from katalog.web import prefs
 from katalog.web.errors import is_htmx, refusal_text, shows_refusals
 from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
@@ -62,7 +62,9 @@ def _visible(request: HttpRequest, request_id: int) -> CodificationRequest:
     found = selectors.request_get(request_id)
     user = request.user
     if not user.is_superuser and getattr(user, "bureau_id", None) != found.bureau_id:
-        raise NotFound(_("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND")
+        raise NotFound(
+            _("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND"
+        )
     return found
 
 
@@ -137,7 +139,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "record": record,
         "detail": detail,
         "transitions": [
-            (name, name in NEEDS_REASON, STEP_LABELS.get(name, name)) for name in allowed_transitions(record.state)
+            (name, name in NEEDS_REASON, STEP_LABELS.get(name, name))
+            for name in allowed_transitions(record.state)
         ],
         "log": selectors.request_transitions(record),
         "expert": prefs.is_expert(request),
@@ -182,8 +185,14 @@ def request_transition(request: HttpRequest, request_id: int, name: str) -> Http
     record = _visible(request, request_id)
     service = TRANSITION_SERVICES.get(name)
     if service is None:
-        raise ValidationFailed(_("Unknown step %(name)r") % {"name": name}, code="UNKNOWN_TRANSITION")
-    kwargs: dict[str, Any] = {"actor": request.user, "request": record, "expected_version": _version(request)}
+        raise ValidationFailed(
+            _("Unknown step %(name)r") % {"name": name}, code="UNKNOWN_TRANSITION"
+        )
+    kwargs: dict[str, Any] = {
+        "actor": request.user,
+        "request": record,
+        "expected_version": _version(request),
+    }
     kwargs["reason"] = request.POST.get("reason", "")
     service(**kwargs)
     messages.success(request, _("Done: %(step)s.") % {"step": STEP_LABELS[name]})
@@ -228,7 +237,9 @@ def _line_form(item_name_code: str, data: Any = None) -> LineForm:
     classes = [(c.class_code, c.class_code) for c in item_name.classes.all()] or [("", "—")]
     characteristics = item_name.guide.characteristics.all() if item_name.guide_id else []
     reply_codes = {c.pk: names.reply_choices(c) for c in characteristics if c.reply_table_id}
-    return LineForm(data, item_name=item_name, classes=classes, language=language, reply_codes=reply_codes)
+    return LineForm(
+        data, item_name=item_name, classes=classes, language=language, reply_codes=reply_codes
+    )
 
 
 @login_required
@@ -261,10 +272,12 @@ def line_new(request: HttpRequest, request_id: int) -> HttpResponse:
 def reply_check(request: HttpRequest) -> HttpResponse:
     """Inline check of one reply as it is typed: the parsed value, or why it is not valid."""
     params = request.GET
-    code = next((k[len("char_"):] for k in params if k.startswith("char_")), "")
+    code = next((k[len("char_") :] for k in params if k.startswith("char_")), "")
     try:
         characteristic = names.guide_characteristic(params.get("item_name", ""), code)
-        raw = combine_reply(characteristic, params.get(f"char_{code}", "").strip(), params.get(f"unit_{code}", ""))
+        raw = combine_reply(
+            characteristic, params.get(f"char_{code}", "").strip(), params.get(f"unit_{code}", "")
+        )
         if not raw:
             return render(request, "web/_reply_check.html", {"empty": True})
         parsed = parse_reply(characteristic, raw, locale=prefs.language())

@@ -72,11 +72,13 @@ def job_export(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.job_get(job_id, actor=request.user)
     context = {"job": job, "finished": services.is_finished(job)}
-    template = "web/_job_progress.html" if request.GET.get("part") == "progress" else "web/job_detail.html"
+    template = (
+        "web/_job_progress.html" if request.GET.get("part") == "progress" else "web/job_detail.html"
+    )
     return render(request, template, context)
 
 
-def _download(path_field: str, name: str, job) -> FileResponse:  # noqa: ANN001
+def _download(path_field: str, name: str, job) -> FileResponse:
     relative = getattr(job, path_field)
     path = job_file(relative) if relative else None
     if path is None or not path.exists():

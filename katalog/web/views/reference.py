@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from katalog.classifiers.selectors import manufacturer_activity_list
 from katalog.catalog import manufacturer_selectors as manufacturers
+from katalog.classifiers.selectors import manufacturer_activity_list
 from katalog.names import selectors as names
 from katalog.refdata import selectors as refdata
 from katalog.web import prefs
@@ -28,7 +28,9 @@ def manufacturer_detail(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "manufacturer": manufacturer,
         "activities": manufacturer_activity_list(manufacturer_id=manufacturer.pk),
-        "items": manufacturers.manufacturer_items(manufacturer, after=request.GET.get("after") or None),
+        "items": manufacturers.manufacturer_items(
+            manufacturer, after=request.GET.get("after") or None
+        ),
         "expert": prefs.is_expert(request),
     }
     return render(request, "web/manufacturer_detail.html", context)
@@ -41,7 +43,11 @@ def classification(request: HttpRequest) -> HttpResponse:
 @shows_refusals
 def classification_group(request: HttpRequest, code: str) -> HttpResponse:
     group = refdata.supply_group_get(code)
-    return render(request, "web/classification_group.html", {"group": group, "classes": refdata.supply_class_list(group=code)})
+    return render(
+        request,
+        "web/classification_group.html",
+        {"group": group, "classes": refdata.supply_class_list(group=code)},
+    )
 
 
 @shows_refusals

@@ -38,20 +38,26 @@ EXPORT_URL = "/api/v1/export/items"
 
 
 def _url(query: SearchQuery, **changes: Any) -> str:
-    pairs = [(k, v) for k, v in query.to_params(after=changes.pop("after", None)) if k not in changes]
+    pairs = [
+        (k, v) for k, v in query.to_params(after=changes.pop("after", None)) if k not in changes
+    ]
     for key, value in changes.items():
         if value:
             pairs.append((key, value))
     return "?" + urlencode(pairs)
 
 
-def _facet_groups(query: SearchQuery, facets: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+def _facet_groups(
+    query: SearchQuery, facets: dict[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]]:
     groups = []
     for name, title in FACET_TITLES.items():
         chosen = set(getattr(query, PARAM_FIELDS[name]))
         values = [{**v, "checked": str(v["value"]) in chosen} for v in facets.get(name, [])]
         shown = {str(v["value"]) for v in values}
-        values += [{"value": c, "label": "", "count": 0, "checked": True} for c in sorted(chosen - shown)]
+        values += [
+            {"value": c, "label": "", "count": 0, "checked": True} for c in sorted(chosen - shown)
+        ]
         if values:
             groups.append({"name": name, "title": title, "values": values})
     return groups

@@ -45,7 +45,10 @@ class Command(KatalogCommand):
         record, token = token_create(
             actor=None, user=user_get(options["user"]), name=options["name"], expires_at=expires
         )
-        self.stderr.write(_("Token %(id)s for %(user)s; it is shown only now:") % {"id": record.pk, "user": record.user.username})
+        self.stderr.write(
+            _("Token %(id)s for %(user)s; it is shown only now:")
+            % {"id": record.pk, "user": record.user.username}
+        )
         self.stdout.write(token)
 
     def handle_list(self, options: dict[str, Any]) -> None:
@@ -53,10 +56,16 @@ class Command(KatalogCommand):
         if options["user"]:
             rows = rows.filter(user=user_get(options["user"]))
         for t in rows:
-            state = "revoked" if t.revoked_at else ("expired" if t.expires_at and t.expires_at <= timezone.now() else "active")
+            state = (
+                "revoked"
+                if t.revoked_at
+                else ("expired" if t.expires_at and t.expires_at <= timezone.now() else "active")
+            )
             last = t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "-"
             expires = t.expires_at.isoformat(timespec="seconds") if t.expires_at else "-"
-            self.stdout.write(f"{t.pk}\t{t.user.username}\t{t.prefix}…\t{t.name}\t{state}\tlast used {last}\texpires {expires}")
+            self.stdout.write(
+                f"{t.pk}\t{t.user.username}\t{t.prefix}…\t{t.name}\t{state}\tlast used {last}\texpires {expires}"
+            )
 
     def handle_revoke(self, options: dict[str, Any]) -> None:
         token = token_revoke(actor=None, token=token_get(options["id"]))

@@ -14,21 +14,29 @@ def format_item(detail: dict[str, Any]) -> list[str]:
         f"{detail['catalogue_number']}  {detail['item_name']['name'] or detail['item_name']['as_received']}",
         f"  supply class   {detail['supply_class']['code']} {detail['supply_class']['title']}",
         f"  item name      {detail['item_name']['code']}"
-        + (f" (as received: {detail['item_name']['as_received']})" if detail["item_name"]["as_received"] else ""),
+        + (
+            f" (as received: {detail['item_name']['as_received']})"
+            if detail["item_name"]["as_received"]
+            else ""
+        ),
         f"  status         {detail['status']['code']} {detail['status']['meaning']}",
         f"  bureau         {detail['bureau']['key']} (user code {detail['bureau']['user_code']})",
     ]
     if detail["replaced_by"]:
         lines.append(f"  replaced by    {detail['replaced_by']}")
     for ref in detail["references"]:
-        lines.append(f"  reference      {ref['number']}  {ref['manufacturer']['code']} {ref['manufacturer']['name']}")
+        lines.append(
+            f"  reference      {ref['number']}  {ref['manufacturer']['code']} {ref['manufacturer']['name']}"
+        )
     for value in detail["characteristics"]:
         lines.append(f"  {value['code']}           {value['name']}: {value['raw']}")
     users = ", ".join(r["user_code"] for r in detail["registrations"] if not r["effective_to"])
     lines.append(f"  users          {users or '—'}")
     for m in detail["management"]:
         price = f"{m['price']} {m['currency']}" if m["price"] else ""
-        lines.append(f"  management     {m['user_code']} {m['unit_of_issue'] or ''} {price}".rstrip())
+        lines.append(
+            f"  management     {m['user_code']} {m['unit_of_issue'] or ''} {price}".rstrip()
+        )
     return lines
 
 

@@ -16,8 +16,8 @@ from katalog.classifiers import selectors, services
 from katalog.classifiers.files import render
 from katalog.classifiers.loaders import load_shipped_classifiers
 from katalog.core.errors import KatalogError
-from katalog.core.management.base import KatalogCommand
 from katalog.core.i18n import pick_text
+from katalog.core.management.base import KatalogCommand
 
 
 def _date(text: str) -> dt.date:
@@ -123,11 +123,15 @@ class Command(KatalogCommand):
 
     def do_path(self, options: dict[str, Any]) -> None:
         version = selectors.version_resolve(ref=options["version"])
-        self._items(selectors.item_path(item=selectors.item_get(version=version, code=options["code"])))
+        self._items(
+            selectors.item_path(item=selectors.item_get(version=version, code=options["code"]))
+        )
 
     def do_children(self, options: dict[str, Any]) -> None:
         version = selectors.version_resolve(ref=options["version"])
-        parent = selectors.item_get(version=version, code=options["code"]) if options["code"] else None
+        parent = (
+            selectors.item_get(version=version, code=options["code"]) if options["code"] else None
+        )
         self._items(selectors.item_children(version=version, item=parent))
 
     def do_search(self, options: dict[str, Any]) -> None:
@@ -181,25 +185,37 @@ class Command(KatalogCommand):
     def do_import(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         version = services.version_import(
-            classification=options["classification"], slug=options["slug"],
-            names={"en": options["name"]}, valid_from=options["valid_from"],
-            valid_to=options["valid_to"], content=_read(path), filename=path.name,
-            status=options["status"], actor=None,
+            classification=options["classification"],
+            slug=options["slug"],
+            names={"en": options["name"]},
+            valid_from=options["valid_from"],
+            valid_to=options["valid_to"],
+            content=_read(path),
+            filename=path.name,
+            status=options["status"],
+            actor=None,
         )
         self.stdout.write(f"Imported {version.slug}: {version.items.count()} codes.")
 
     def do_import_table(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         table = services.correspondence_table_import(
-            slug=options["slug"], source=options["source"], target=options["target"],
-            content=_read(path), filename=path.name, kind=options["kind"], actor=None,
+            slug=options["slug"],
+            source=options["source"],
+            target=options["target"],
+            content=_read(path),
+            filename=path.name,
+            kind=options["kind"],
+            actor=None,
         )
         self.stdout.write(f"Imported {table.slug}: {table.rows.count()} rows.")
 
     def do_export(self, options: dict[str, Any]) -> None:
         version = selectors.version_resolve(ref=options["version"])
         columns, rows = selectors.version_export_rows(version=version)
-        self._write(render(rows, fmt=options["format"], columns=columns, sheet=version.slug), options)
+        self._write(
+            render(rows, fmt=options["format"], columns=columns, sheet=version.slug), options
+        )
 
     def do_export_table(self, options: dict[str, Any]) -> None:
         table = selectors.table_get(slug=options["table"])
@@ -221,5 +237,3 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-
-

@@ -29,8 +29,12 @@ class Command(KatalogCommand):
     help = "Create or upgrade the database and load reference and demo data (safe to re-run)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--reference-only", action="store_true", help="skip demo users and data")
-        parser.add_argument("--no-migrate", action="store_true", help="assume the schema is current")
+        parser.add_argument(
+            "--reference-only", action="store_true", help="skip demo users and data"
+        )
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="assume the schema is current"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = options["verbosity"]
@@ -87,6 +91,11 @@ class Command(KatalogCommand):
         for username, bureau, superuser in DEMO_USERS:
             if User.objects.filter(username=username).exists():
                 continue
-            user = User(username=username, bureau=bureaus[bureau], is_staff=superuser, is_superuser=superuser)
+            user = User(
+                username=username,
+                bureau=bureaus[bureau],
+                is_staff=superuser,
+                is_superuser=superuser,
+            )
             user.set_password(DEMO_PASSWORD)
             user.save()

@@ -31,13 +31,17 @@ class Command(KatalogCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("query", nargs="?", default="")
         for name in PARAM_FIELDS:
-            parser.add_argument(f"--{name}", action="append", default=[], help=f"filter by {name} (repeatable)")
+            parser.add_argument(
+                f"--{name}", action="append", default=[], help=f"filter by {name} (repeatable)"
+            )
         parser.add_argument("--sort", default="relevance")
         parser.add_argument("--after", default="")
         parser.add_argument("--limit", type=int, default=20)
         parser.add_argument("--lang", default="en")
         parser.add_argument("--json", action="store_true", help="print the API's JSON")
-        parser.add_argument("--rebuild", action="store_true", help="rebuild the search index and exit")
+        parser.add_argument(
+            "--rebuild", action="store_true", help="rebuild the search index and exit"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rebuild"]:
