@@ -16,7 +16,8 @@ def test_item_name_with_guide_reply_tables_and_units(client):
     assert thdd["reply_type"] in ("numeric", "range")
     assert thdd["default_unit"]["code"] == "MMT"
     coded = [c for c in body["guide"]["characteristics"] if c["reply_table"]]
-    assert coded and coded[0]["reply_table"]["codes"]
+    assert coded
+    assert coded[0]["reply_table"]["codes"]
     assert "5310" in [c["code"] for c in body["supply_classes"]]
     guide = client.get(f"/api/v1/guides/{body['guide']['code']}").json()
     assert [c["code"] for c in guide["characteristics"]] == [
@@ -28,7 +29,8 @@ def test_item_name_with_guide_reply_tables_and_units(client):
 def test_language_from_accept_language(client):
     en = client.get("/api/v1/item-names/10101", HTTP_ACCEPT_LANGUAGE="en").json()
     ru = client.get("/api/v1/item-names/10101", HTTP_ACCEPT_LANGUAGE="ru").json()
-    assert en["name"] != ru["name"] and ru["name"] == "ГАЙКА ШЕСТИГРАННАЯ"
+    assert en["name"] != ru["name"]
+    assert ru["name"] == "ГАЙКА ШЕСТИГРАННАЯ"
 
 
 @pytest.mark.django_db
@@ -92,10 +94,12 @@ def test_manufacturer_patch_with_if_match(ru_api):
     stale = ru_api.patch(
         "/api/v1/manufacturers/A901F", {"address": "X"}, headers={"If-Match": created["ETag"]}
     )
-    assert stale.status_code == 412 and stale.json()["code"] == "VERSION_STALE"
+    assert stale.status_code == 412
+    assert stale.json()["code"] == "VERSION_STALE"
     bad = ru_api.patch(
         "/api/v1/manufacturers/A901F", {"status": "Q"}, headers={"If-Match": changed["ETag"]}
     )
-    assert bad.status_code == 422 and bad.json()["code"] == "INVALID_MANUFACTURER_STATUS"
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "INVALID_MANUFACTURER_STATUS"
     hits = [m["code"] for m in ru_api.get("/api/v1/manufacturers?q=нов").json()["items"]]
     assert hits == ["A901F"]

@@ -28,7 +28,8 @@ def test_bench_table_marks_goals_and_escapes_cells():
         ["a note"],
     )  # fmt: skip
     rows = [line for line in text.splitlines() if line.startswith("| s |")]
-    assert rows[0].endswith("| goal | yes |") and "a\\|b" in rows[0]
+    assert rows[0].endswith("| goal | yes |")
+    assert "a\\|b" in rows[0]
     assert rows[1].endswith("| — | — |")
     assert rows[2].endswith("| g | **no** |")
     assert "- a note" in text

@@ -95,4 +95,5 @@ def test_a_second_person_approves_and_the_author_is_refused(page, log_in, plante
         page.get_by_role("button", name="Approve").click()
     assert page.locator("#request-state").inner_text().strip() == "approved"
     request.refresh_from_db()
-    assert request.state == "approved" and request.approved_by == approver
+    assert request.state == "approved"
+    assert request.approved_by == approver

@@ -39,7 +39,8 @@ def test_cancel_with_or_without_replacement(ru_user, with_replacement, status):
         "E",
         replacement,
     )
-    assert cancelled.cancelled_at is not None and cancelled.row_version == 2
+    assert cancelled.cancelled_at is not None
+    assert cancelled.row_version == 2
     event = selectors.item_history(item).last()
     assert (event.action, event.reason, event.actor, event.bureau.key) == (
         ItemAction.CANCELLED,

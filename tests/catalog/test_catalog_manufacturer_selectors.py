@@ -12,9 +12,11 @@ def test_manufacturers_page_by_code_within_a_prefix():
     for code in ("A100F", "A101F", "A102F", "B200F"):
         ManufacturerFactory(code=code)
     first = selectors.manufacturer_list(q="a10", limit=2)
-    assert [m.code for m in first.rows] == ["A100F", "A101F"] and first.next_after == "A101F"
+    assert [m.code for m in first.rows] == ["A100F", "A101F"]
+    assert first.next_after == "A101F"
     last = selectors.manufacturer_list(q="A10", after=first.next_after, limit=2)
-    assert [m.code for m in last.rows] == ["A102F"] and last.next_after is None
+    assert [m.code for m in last.rows] == ["A102F"]
+    assert last.next_after is None
 
 
 def test_manufacturer_items_are_counted_once_and_paged_by_number():

@@ -64,7 +64,8 @@ def check(summary, rows, rejects) -> None:
     verdicts = {int(r["line"]): r["line_verdict"] for r in rows}
     assert verdicts == {2: "duplicate", 3: "review", 6: "review", 8: "no_duplicate"}
     first = next(r for r in rows if r["line"] == "2" and r["rank"] == "1")
-    assert first["catalogue_number"] and "АБВГ.123456.001-01" in first["reasons"]
+    assert first["catalogue_number"]
+    assert "АБВГ.123456.001-01" in first["reasons"]
     assert all(int(r["rank"]) <= 3 for r in rows)
     assert summary.as_dict() == {
         "lines": 7,

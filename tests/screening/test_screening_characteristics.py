@@ -101,7 +101,8 @@ def test_screening_related_item_name_is_weaker_than_the_same(catalogue) -> None:
     related = by_values(NUT_REPLIES, name="10102").candidates[0]
     assert related.item_id == catalogue.nut.pk
     name = next(e for e in related.evidence if e.kind == "item_name")
-    assert name.outcome == "match" and name.data.get("related") is True
+    assert name.outcome == "match"
+    assert name.data.get("related") is True
     assert related.score < by_values(NUT_REPLIES).candidates[0].score
 
 

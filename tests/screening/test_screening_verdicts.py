@@ -67,7 +67,8 @@ def test_screening_decision_is_recorded(catalogue, person) -> None:
         "not_duplicate",
         "suffix_changes_item",
     )
-    assert stored.actor == person and stored.bureau == person.bureau
+    assert stored.actor == person
+    assert stored.bureau == person.bureau
 
 
 @pytest.mark.parametrize(

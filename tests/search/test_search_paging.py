@@ -43,7 +43,8 @@ def test_search_page_walk_equals_one_page(catalogue, sort):
 def test_search_sorted_pages_follow_the_column(catalogue):
     numbers = _walk(SearchQuery(sort="-number", limit=2))
     niins = [n[5:] for n in numbers]
-    assert niins == sorted(niins, reverse=True) and len(numbers) == len(catalogue.items)
+    assert niins == sorted(niins, reverse=True)
+    assert len(numbers) == len(catalogue.items)
 
 
 @pytest.mark.django_db

@@ -53,12 +53,10 @@ def generate_and_roll_back(seed: int) -> dict:
 
 def test_synthetic_catalogue_is_deterministic_for_a_seed(db):
     first = generate_and_roll_back(5)
-    assert (
-        len(first["items"]) == 400
-        and first["references"]
-        and first["values"]
-        and first["registrations"]
-    )
+    assert len(first["items"]) == 400
+    assert first["references"]
+    assert first["values"]
+    assert first["registrations"]
     assert generate_and_roll_back(5) == first
     other = generate_and_roll_back(6)
     assert [r[2:] for r in other["references"]] != [r[2:] for r in first["references"]]
@@ -75,7 +73,8 @@ def test_synthetic_report_counts_what_was_written(generated):
 def test_synthetic_numbers_and_search_text_are_valid(generated):
     for item in Item.objects.select_related("item_name"):
         number = rules.parse_catalogue_number(item.catalogue_number)
-        assert number.niin == item.niin and number.serial == item.serial
+        assert number.niin == item.niin
+        assert number.serial == item.serial
         assert item.search_text == item_search_text(item.name_text, item.item_name)
         assert item.item_name.code == "77777" or not item.name_text
 

@@ -114,7 +114,8 @@ def test_export_memory_stays_below_the_data_size(tmp_path, monkeypatch, fmt):
 @pytest.mark.django_db
 def test_api_streams_csv_jsonl_and_xlsx(catalogue, client, tmp_path):
     response = client.get("/api/v1/export/items", {"format": "csv"})
-    assert response.status_code == 200 and response.streaming
+    assert response.status_code == 200
+    assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
     assert exported_names(list(csv.DictReader(io.StringIO(text))))[0] == "'=1+2"

@@ -51,7 +51,8 @@ def test_characteristic_values_are_parsed_to_their_types(tmp_path):
     ]
     assert report.errors[1].code.startswith(("QUANTITY", "UNIT", "NUMBER", "INVALID", "VALUE"))
     values = {v.characteristic.code: v for v in CharacteristicValue.objects.filter(item=item)}
-    assert values["THDD"].value == pytest.approx(0.0125) and values["THDD"].unit_code == "MMT"
+    assert values["THDD"].value == pytest.approx(0.0125)
+    assert values["THDD"].unit_code == "MMT"
     assert values["MATL"].code == "BRS"
     again = import_file("characteristics", path)
     assert (again.created, again.skipped) == (0, 2)

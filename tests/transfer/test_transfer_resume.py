@@ -92,7 +92,8 @@ def test_killed_import_resumes_to_the_same_data(file_db, katalog_cli, tmp_path):
     assert resumed.stdout.strip().splitlines()[-1] == whole.stdout.strip().splitlines()[-1]
     whole_errors = (tmp_path / "whole-errors.csv").read_text(encoding="utf-8")
     assert (tmp_path / "killed-errors.csv").read_text(encoding="utf-8") == whole_errors
-    assert "INVALID_CATALOGUE_NUMBER" in whole_errors and "DUPLICATE_IN_FILE" in whole_errors
+    assert "INVALID_CATALOGUE_NUMBER" in whole_errors
+    assert "DUPLICATE_IN_FILE" in whole_errors
 
 
 def pg_fetch(sql: str) -> list[tuple]:
