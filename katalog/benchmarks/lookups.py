@@ -64,12 +64,13 @@ def latency_figure(
     f50, f95, f99 = percentiles(floor)
     measured = p99 if goal_at == "p99" else p95
     return Figure(
-        SECTION, name,
+        SECTION,
+        name,
         f"p50 {ms(p50)} / p95 {ms(p95)} / p99 {ms(p99)}",
         f"plain SQL index lookup: p50 {ms(f50)} / p95 {ms(f95)} / p99 {ms(f99)}",
         f"{goal_at} < {goal_ms:g} ms" if goal_ms else "",
         (measured < goal_ms) if goal_ms else None,
-    )  # fmt: skip
+    )
 
 
 def search_api() -> tuple[Any, Any] | None:
@@ -114,15 +115,24 @@ def lookup_figures(samples: int, seed: int) -> list[Figure]:
         latency_figure(
             "lookup by catalogue number (full item, warm cache)",
             timed(item_detail_by_number, niins, warmup=len(niins)),
-            timed(raw_lookup("SELECT id FROM catalog_item WHERE niin = %s"), niins, warmup=len(niins)), 5, "p99",
+            timed(
+                raw_lookup("SELECT id FROM catalog_item WHERE niin = %s"), niins, warmup=len(niins)
+            ),
+            5,
+            "p99",
         ),
         latency_figure(
             "lookup by exact reference number (items in full, warm cache)",
             timed(lambda r: items_by_reference(r[0]), refs, warmup=len(refs)),
-            timed(raw_lookup("SELECT item_id FROM catalog_reference WHERE key = %s"), [k for _n, k, _i in refs],
-                  warmup=len(refs)), 5, "p99",
+            timed(
+                raw_lookup("SELECT item_id FROM catalog_reference WHERE key = %s"),
+                [k for _n, k, _i in refs],
+                warmup=len(refs),
+            ),
+            5,
+            "p99",
         ),
-    ]  # fmt: skip
+    ]
     api = search_api()
     if api is None:
         figures += [
@@ -157,7 +167,8 @@ def fuzzy_figure(api: tuple[Any, Any], refs: list[tuple], rng: random.Random) ->
         [code_key(c[2]) for c in cases],
     )
     figure = latency_figure(
-        f"fuzzy reference number (one character mistyped), top 10, after {len(refs[size : 2 * size])} others",
+        "fuzzy reference number (one character mistyped), top 10, "
+        f"after {len(refs[size : 2 * size])} others",
         samples,
         floor,
         50,

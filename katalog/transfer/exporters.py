@@ -18,12 +18,21 @@ from katalog.names.models import ItemName
 from katalog.search.selectors import search_item_ids, search_query_from_params
 
 PAGE = 2000
-FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "jsonl": "application/x-ndjson"}  # fmt: skip
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/x-ndjson",
+}
 ITEM_COLUMNS = [
-    "catalogue_number", "supply_class", "item_name_code", "name", "identification_type", "status",
-    "replaced_by", "bureau",
-]  # fmt: skip
+    "catalogue_number",
+    "supply_class",
+    "item_name_code",
+    "name",
+    "identification_type",
+    "status",
+    "replaced_by",
+    "bureau",
+]
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Parameters that only shape a page of results, not which items match.
 PAGING_PARAMS = {"format", "after", "limit", "cursor", "sort"}
@@ -54,7 +63,7 @@ def all_item_ids() -> Iterator[int]:
         )
         if not page:
             return
-        for niin, pk in page:
+        for _niin, pk in page:
             yield pk
         last = page[-1][0]
 
@@ -75,8 +84,18 @@ def export_item_ids(params: Mapping[str, Any] | None = None) -> Iterator[int]:
 
 # --- the rows -----------------------------------------------------------------------------
 
-ROW_FIELDS = ("pk", "supply_class", "niin", "item_name_id", "name_text", "identification_type", "status",
-              "replaced_by__niin", "replaced_by__supply_class", "bureau__key")  # fmt: skip
+ROW_FIELDS = (
+    "pk",
+    "supply_class",
+    "niin",
+    "item_name_id",
+    "name_text",
+    "identification_type",
+    "status",
+    "replaced_by__niin",
+    "replaced_by__supply_class",
+    "bureau__key",
+)
 
 
 def _number(nsc: str, niin: str) -> str:

@@ -48,10 +48,9 @@ def test_code_table_meanings_per_language(client):
     en = client.get("/api/v1/code-tables/ITEM_STATUS?lang=en").json()
     ru = client.get("/api/v1/code-tables/item_status?lang=ru").json()
     assert en["name"] == "ITEM_STATUS"
-    assert (
-        dict((v["code"], v["meaning"]) for v in en["values"])["0"]
-        != dict((v["code"], v["meaning"]) for v in ru["values"])["0"]
-    )
+    assert {v["code"]: v["meaning"] for v in en["values"]}["0"] != {
+        v["code"]: v["meaning"] for v in ru["values"]
+    }["0"]
 
 
 @pytest.mark.django_db

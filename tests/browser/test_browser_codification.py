@@ -70,13 +70,22 @@ def test_a_second_person_approves_and_the_author_is_refused(page, log_in, plante
     author, approver = person("ru-author"), person("ru-approver")
     request = services.request_create(actor=author, title="Nuts")
     services.request_line_add(
-        actor=author, request=request, item_name_code="10101", supply_class="5310",
-        references=[{"number": "АБВГ.303.001", "manufacturer_code": "A501F"}], characteristics={"THDD": "12 mm"},
-    )  # fmt: skip
+        actor=author,
+        request=request,
+        item_name_code="10101",
+        supply_class="5310",
+        references=[{"number": "АБВГ.303.001", "manufacturer_code": "A501F"}],
+        characteristics={"THDD": "12 mm"},
+    )
     services.request_submit(actor=author, request=request)
     services.request_screen(actor=author, request=request)
-    services.request_line_decide(actor=author, line=request.lines.get(), decision="register", item=planted,
-                                 justification="same_item")  # fmt: skip
+    services.request_line_decide(
+        actor=author,
+        line=request.lines.get(),
+        decision="register",
+        item=planted,
+        justification="same_item",
+    )
     services.request_decide(actor=author, request=request)
 
     log_in(page, "ru-author")

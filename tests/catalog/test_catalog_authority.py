@@ -25,8 +25,13 @@ def write(action: str, actor, item: Item, own: str):
     if action == "characteristic":
         return services.characteristic_set(actor=actor, item=item, code="THDD", raw="10 mm")
     if action == "reference":
-        return services.reference_add(actor=actor, item=item, manufacturer=ManufacturerFactory(), number="R-1",
-                                      bureau=bureau(own))  # fmt: skip
+        return services.reference_add(
+            actor=actor,
+            item=item,
+            manufacturer=ManufacturerFactory(),
+            number="R-1",
+            bureau=bureau(own),
+        )
     if action == "registration":
         return services.registration_add(actor=actor, item=item, bureau=bureau(own))
     if action == "management":

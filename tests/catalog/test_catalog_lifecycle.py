@@ -4,6 +4,7 @@ from katalog.catalog import selectors, services
 from katalog.catalog.models import Item, ItemAction, ItemStatus, Reference
 from katalog.core.errors import (
     Conflict,
+    NotFound,
     PermissionDenied,
     PreconditionFailed,
     RuleViolation,
@@ -168,7 +169,7 @@ def test_last_withdrawal_makes_the_item_inactive_and_a_new_registration_active(k
     assert fresh(item).status == ItemStatus.ACTIVE
     services.registration_withdraw(actor=kz_user, item=item, bureau=bureau("KZ"))
     assert fresh(item).status == ItemStatus.INACTIVE
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(NotFound) as caught:
         services.registration_withdraw(actor=kz_user, item=item, bureau=bureau("KZ"))
     assert caught.value.code == "NOT_REGISTERED"
     services.registration_add(actor=kz_user, item=fresh(item), bureau=bureau("KZ"))

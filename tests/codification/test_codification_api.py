@@ -37,9 +37,13 @@ class Caller:
 def api_line() -> dict:
     args = line_args()
     return {
-        "item_name": args["item_name_code"], "supply_class": args["supply_class"], "name_text": args["name_text"],
-        "references": args["references"], "characteristics": args["characteristics"], "locale": args["locale"],
-    }  # fmt: skip
+        "item_name": args["item_name_code"],
+        "supply_class": args["supply_class"],
+        "name_text": args["name_text"],
+        "references": args["references"],
+        "characteristics": args["characteristics"],
+        "locale": args["locale"],
+    }
 
 
 @pytest.fixture

@@ -39,8 +39,13 @@ def submit(client, headers, **fields):
 @pytest.mark.django_db(transaction=True)
 def test_import_job_runs_and_reports_progress_counts_and_errors(client, owner):
     _user, headers = owner
-    response = submit(client, headers, kind="import-items", params=json.dumps({"on_existing": "skip"}),
-                      file=upload("items.csv", ITEMS_CSV, "cp1251"))  # fmt: skip
+    response = submit(
+        client,
+        headers,
+        kind="import-items",
+        params=json.dumps({"on_existing": "skip"}),
+        file=upload("items.csv", ITEMS_CSV, "cp1251"),
+    )
     assert response.status_code == 202, response.content
     job = response.json()
     assert (job["state"], job["kind"], job["input_name"]) == ("queued", "import-items", "items.csv")

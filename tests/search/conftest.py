@@ -35,7 +35,8 @@ def _maker(code: str, country: str, names: dict[str, str], bureau_key: str) -> M
     )
 
 
-# label: (bureau, class, item name code, name as received, [(maker, reference)], {characteristic: reply}, status)
+# label: (bureau, class, item name code, name as received, [(maker, reference)],
+#         {characteristic: reply}, status)
 ITEMS = {
     "nut_m10": (
         "RU",

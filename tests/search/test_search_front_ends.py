@@ -47,9 +47,13 @@ def test_search_api_pages_with_the_cursor(client, catalogue):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("params", "code"),
-    [({"limit": 0}, "INVALID_LIMIT"), ({"after": "nonsense"}, "INVALID_CURSOR"), ({"sort": "price"}, "INVALID_SORT"),
-     ({"char": "MATL:cheese"}, "REPLY_CODE_UNKNOWN")],
-)  # fmt: skip
+    [
+        ({"limit": 0}, "INVALID_LIMIT"),
+        ({"after": "nonsense"}, "INVALID_CURSOR"),
+        ({"sort": "price"}, "INVALID_SORT"),
+        ({"char": "MATL:cheese"}, "REPLY_CODE_UNKNOWN"),
+    ],
+)
 def test_search_api_problems(client, catalogue, params, code):
     response = client.get("/api/v1/search", params)
     assert response.status_code == 422

@@ -1,4 +1,5 @@
-"""Keyset paging: every page walk gives the same items as one big page, without duplicates or gaps."""
+"""Keyset paging: every page walk gives the same items as one big page, without duplicates or
+gaps."""
 
 from __future__ import annotations
 

@@ -31,16 +31,37 @@ VALUE_FIELDS = ("raw", "qualifier", "unit_code", "value", "value_max", "code", "
 
 def snapshot() -> dict:
     return {
-        "items": list(Item.objects.order_by("niin").values_list(
-            "id", "niin", "supply_class", "item_name__code", "name_text", "bureau__key", "identification_type", "search_text")),
-        "references": list(Reference.objects.order_by("item__niin", "number").values_list(
-            "item__niin", "manufacturer__code", "number", "key", "ascii_key")),
-        "values": list(CharacteristicValue.objects.order_by("item__niin", "characteristic__code").values_list(
-            "item__niin", "characteristic__code", "raw", "value")),
-        "registrations": list(Registration.objects.order_by("item__niin", "bureau__key").values_list(
-            "item__niin", "bureau__key", "effective_from")),
-        "manufacturers": list(Manufacturer.objects.order_by("code").values_list("code", "names", "country")),
-    }  # fmt: skip
+        "items": list(
+            Item.objects.order_by("niin").values_list(
+                "id",
+                "niin",
+                "supply_class",
+                "item_name__code",
+                "name_text",
+                "bureau__key",
+                "identification_type",
+                "search_text",
+            )
+        ),
+        "references": list(
+            Reference.objects.order_by("item__niin", "number").values_list(
+                "item__niin", "manufacturer__code", "number", "key", "ascii_key"
+            )
+        ),
+        "values": list(
+            CharacteristicValue.objects.order_by("item__niin", "characteristic__code").values_list(
+                "item__niin", "characteristic__code", "raw", "value"
+            )
+        ),
+        "registrations": list(
+            Registration.objects.order_by("item__niin", "bureau__key").values_list(
+                "item__niin", "bureau__key", "effective_from"
+            )
+        ),
+        "manufacturers": list(
+            Manufacturer.objects.order_by("code").values_list("code", "names", "country")
+        ),
+    }
 
 
 def generate_and_roll_back(seed: int) -> dict:

@@ -1,4 +1,5 @@
-"""The import's memory of keys met so far agrees with a plain dict, across sealed and merged runs."""
+"""The import's memory of keys met so far agrees with a plain dict, across sealed and merged
+runs."""
 
 import random
 

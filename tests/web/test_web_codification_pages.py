@@ -35,10 +35,14 @@ def second(db):
 def draft(author):
     request = services.request_create(actor=author, title="Fasteners")
     services.request_line_add(
-        actor=author, request=request, item_name_code="10101", supply_class="5310",
+        actor=author,
+        request=request,
+        item_name_code="10101",
+        supply_class="5310",
         references=[{"number": "АБВГ.303.001", "manufacturer_code": "A501F"}],
-        characteristics={"THDD": "12 mm"}, locale="en",
-    )  # fmt: skip
+        characteristics={"THDD": "12 mm"},
+        locale="en",
+    )
     request.refresh_from_db()
     return request
 
@@ -104,10 +108,18 @@ def test_adding_a_line_through_the_form_takes_a_decimal_comma_in_russian(client,
     client.force_login(author)
     response = client.post(
         f"/requests/{request.pk}/lines/new/",
-        {"item_name": "10101", "supply_class": "5310", "ref_number_1": "X-100", "ref_maker_1": "A501F",
-         "char_THDD": "12,5", "unit_THDD": "MMT", "char_MATL": "SST", "row_version": request.row_version},
+        {
+            "item_name": "10101",
+            "supply_class": "5310",
+            "ref_number_1": "X-100",
+            "ref_maker_1": "A501F",
+            "char_THDD": "12,5",
+            "unit_THDD": "MMT",
+            "char_MATL": "SST",
+            "row_version": request.row_version,
+        },
         HTTP_ACCEPT_LANGUAGE="ru",
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     line = RequestLine.objects.get(request=request)
     assert line.characteristics == {"THDD": "12,5 MMT", "MATL": "SST"}
@@ -119,10 +131,17 @@ def test_a_bad_reply_is_shown_on_its_field_and_nothing_is_saved(client, author, 
     client.force_login(author)
     response = client.post(
         f"/requests/{request.pk}/lines/new/",
-        {"item_name": "10101", "supply_class": "5310", "ref_number_1": "X-100", "ref_maker_1": "A501F",
-         "char_THDD": "12 kg", "unit_THDD": "MMT", "char_MATL": "SST"},
+        {
+            "item_name": "10101",
+            "supply_class": "5310",
+            "ref_number_1": "X-100",
+            "ref_maker_1": "A501F",
+            "char_THDD": "12 kg",
+            "unit_THDD": "MMT",
+            "char_MATL": "SST",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     assert 'id="id_char_THDD_error"' in response.content.decode()
     assert not RequestLine.objects.exists()
@@ -156,10 +175,17 @@ def test_screening_preview_of_the_unsaved_form(client, author, planted):
     client.force_login(author)
     response = client.post(
         f"/requests/{request.pk}/lines/preview/",
-        {"item_name": "10101", "supply_class": "5310", "ref_number_1": "АБВГ.303.001", "ref_maker_1": "A501F",
-         "char_THDD": "12", "unit_THDD": "MMT"},
-        HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en",
-    )  # fmt: skip
+        {
+            "item_name": "10101",
+            "supply_class": "5310",
+            "ref_number_1": "АБВГ.303.001",
+            "ref_maker_1": "A501F",
+            "char_THDD": "12",
+            "unit_THDD": "MMT",
+        },
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     assert planted.catalogue_number in response.content.decode()
     assert not RequestLine.objects.exists()
@@ -178,8 +204,12 @@ def test_workflow_buttons_and_four_eyes_refusal(client, author, second, planted)
     line.refresh_from_db()
     response = client.post(
         f"/requests/{request.pk}/lines/1/decide/",
-        {"line1-decision": "assign", "line1-justification": "not_acceptable_replacement", "line1-row_version": line.row_version},
-    )  # fmt: skip
+        {
+            "line1-decision": "assign",
+            "line1-justification": "not_acceptable_replacement",
+            "line1-row_version": line.row_version,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:800]
     request.refresh_from_db()
     client.post(f"/requests/{request.pk}/decide/", {"row_version": request.row_version})

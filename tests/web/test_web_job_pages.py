@@ -24,8 +24,12 @@ def member(client):
 
 
 def upload(client, **extra):
-    data = {"kind": "import-manufacturers", "on_existing": "skip",
-            "file": SimpleUploadedFile("makers.csv", BAD_ROWS, content_type="text/csv"), **extra}  # fmt: skip
+    data = {
+        "kind": "import-manufacturers",
+        "on_existing": "skip",
+        "file": SimpleUploadedFile("makers.csv", BAD_ROWS, content_type="text/csv"),
+        **extra,
+    }
     return client.post("/jobs/import/", data, HTTP_ACCEPT_LANGUAGE="en")
 
 

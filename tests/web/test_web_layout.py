@@ -8,9 +8,19 @@ pytestmark = pytest.mark.django_db
 
 def test_every_page_has_navigation_skip_link_language_switcher_and_htmx(client):
     text = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    for needle in ('class="skip" href="#main"', 'href="/search/"', 'href="/manufacturers/"', 'href="/classification/"',
-                   'href="/item-names/"', 'href="/classifiers/"', 'href="/preferences/"', 'id="lang-select"',
-                   'for="lang-select"', "web/htmx.min.js", 'id="messages"'):  # fmt: skip
+    for needle in (
+        'class="skip" href="#main"',
+        'href="/search/"',
+        'href="/manufacturers/"',
+        'href="/classification/"',
+        'href="/item-names/"',
+        'href="/classifiers/"',
+        'href="/preferences/"',
+        'id="lang-select"',
+        'for="lang-select"',
+        "web/htmx.min.js",
+        'id="messages"',
+    ):
         assert needle in text, needle
 
 
@@ -19,7 +29,8 @@ def test_htmx_is_served(client, settings):
 
     path = finders.find("web/htmx.min.js")
     assert path
-    assert "htmx" in open(path, encoding="utf-8").read(2000)
+    with open(path, encoding="utf-8") as script:
+        assert "htmx" in script.read(2000)
 
 
 def test_login_page_and_logging_in(client):
@@ -69,9 +80,20 @@ def test_invalid_preferences_change_nothing(client):
 
 @pytest.mark.parametrize(
     "path",
-    ["/", "/manufacturers/", "/classification/", "/item-names/", "/preferences/", "/requests/", "/requests/new/",
-     "/jobs/", "/jobs/import/", "/jobs/export/", "/search/"],
-)  # fmt: skip
+    [
+        "/",
+        "/manufacturers/",
+        "/classification/",
+        "/item-names/",
+        "/preferences/",
+        "/requests/",
+        "/requests/new/",
+        "/jobs/",
+        "/jobs/import/",
+        "/jobs/export/",
+        "/search/",
+    ],
+)
 def test_every_page_of_the_navigation_opens_for_a_member(client, path):
     client.force_login(UserFactory(username="member"))
     response = client.get(path, HTTP_ACCEPT_LANGUAGE="en")

@@ -37,8 +37,13 @@ class Command(KatalogCommand):
             help="default: from the file name, else csv",
         )
         parser.add_argument("--q", default="", help="search text; without it, every item")
-        parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                            help="another search parameter as in the search URL (repeatable)")  # fmt: skip
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="another search parameter as in the search URL (repeatable)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         output: Path | None = options["output"]

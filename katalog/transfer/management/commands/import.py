@@ -35,16 +35,24 @@ class Command(KatalogCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            disable=not options["progress"], transient=True,
-        ) as bar:  # fmt: skip
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            disable=not options["progress"],
+            transient=True,
+        ) as bar:
             total = count_rows(options["file"]) if options["progress"] else None
             task = bar.add_task(f"importing {options['kind']}", total=total)
             report = import_file(
-                options["kind"], options["file"], policy=Policy(options["on_existing"]),
-                dry_run=options["dry_run"], error_file=options["errors"],
-                progress=lambda n: bar.advance(task, n), batch_size=max(1, options["batch_size"]),
-            )  # fmt: skip
+                options["kind"],
+                options["file"],
+                policy=Policy(options["on_existing"]),
+                dry_run=options["dry_run"],
+                error_file=options["errors"],
+                progress=lambda n: bar.advance(task, n),
+                batch_size=max(1, options["batch_size"]),
+            )
         if report.resumed_after_line:
             self.stderr.write(
                 f"resumed after line {report.resumed_after_line}, committed by an earlier run"
