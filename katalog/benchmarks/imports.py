@@ -23,6 +23,7 @@ from katalog.benchmarks.report import Figure, rate
 from katalog.catalog import rules
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.catalog.services import item_search_text
+from katalog.core.actors import SYSTEM_MIGRATION
 from katalog.core.text import ascii_code_key, code_key
 from katalog.names.models import ItemName
 from katalog.synthetic import writers
@@ -178,7 +179,7 @@ def head_of(path: Path, rows: int) -> Path:
 
 def import_figures(rows: int, work_dir: Path, seed: int, notes: list[str]) -> list[Figure]:
     files = generate_import_files(items=rows, out_dir=work_dir, seed=seed).files
-    import_file("manufacturers", files["manufacturers"])
+    import_file("manufacturers", files["manufacturers"], actor=SYSTEM_MIGRATION)
     # Items are measured on the whole file (the memory goal is about a 5-million-row import);
     # references, about two per item, on at most REFERENCE_ROWS of them to bound the run.
     files["references"] = head_of(files["references"], REFERENCE_ROWS)

@@ -17,12 +17,14 @@ from pathlib import Path
 
 from django.db import transaction
 
+from katalog.audit.services import audit_record
 from katalog.catalog.models import CharacteristicValue, Item, Manufacturer, Reference, Registration
 from katalog.catalog.services import (
     ItemSearchTexts,
     allocate_serial_block,
     manufacturer_search_text,
 )
+from katalog.core.actors import SYSTEM_MIGRATION
 from katalog.core.text import ascii_code_key, code_key
 from katalog.synthetic import writers
 from katalog.synthetic.manufacturers import ManufacturerSet, manufacturer_names, plan_manufacturers
@@ -286,6 +288,13 @@ def write_manufacturers(makers: ManufacturerSet, vocabulary: Vocabulary, seed: i
         ]
         with transaction.atomic():
             writer.write(rows)
+            audit_record(
+                actor=SYSTEM_MIGRATION,
+                action="manufacturers_generated",
+                object_type="catalogue",
+                object_key=f"generated-manufacturers:{seed}:{start}",
+                changes={"manufacturers": len(rows), "seed": seed, "first": start},
+            )
     writers.sync_id_sequence(Manufacturer)
     return writer.count
 
@@ -325,6 +334,15 @@ def generate_catalogue(
             with transaction.atomic():
                 number_chunk(chunk)
                 write_chunk(chunk, tables, makers, first_id, texts, dates)
+                # One entry per chunk: a synthetic catalogue of millions of items is recorded
+                # by the range it was generated in, not item by item.
+                audit_record(
+                    actor=SYSTEM_MIGRATION,
+                    action="items_generated",
+                    object_type="catalogue",
+                    object_key=f"generated:{seed}:{start}",
+                    changes={"items": len(chunk), "seed": seed, "first": start},
+                )
             if progress:
                 progress(len(chunk))
     writers.sync_id_sequence(Item)

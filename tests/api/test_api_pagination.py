@@ -3,6 +3,7 @@ pages stay stable when rows are added before the cursor."""
 
 import pytest
 
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import make_item
 
 
@@ -76,7 +77,7 @@ def test_manufacturers_by_prefix_of_code_or_name(client, db):
         ("A101F", "Тульский завод", "Tula Works"),
         ("A200F", "Омский завод", "Omsk Works"),
     ]:
-        manufacturer_create(actor=None, code=code, names={"ru": ru, "en": en}, country="RU")
+        manufacturer_create(actor=SYSTEM_INIT, code=code, names={"ru": ru, "en": en}, country="RU")
     codes = lambda q: [m["code"] for m in client.get(f"/api/v1/manufacturers?{q}").json()["items"]]  # noqa: E731
     assert codes("q=A10") == ["A100F", "A101F"]
     assert codes("q=тул") == ["A101F"]
@@ -101,7 +102,7 @@ def test_history_pages_oldest_first(client, db):
 
     item = make_item("RU")
     for key in ("KZ", "BY"):
-        services.registration_add(actor=None, item=item, bureau=bureau(key))
+        services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau(key))
     seen, pages = walk(client, f"/api/v1/items/{item.niin}/history?limit=1")
     ids = [event["id"] for event in seen]
     assert ids == sorted(ids)

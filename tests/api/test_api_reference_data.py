@@ -4,6 +4,7 @@ language asked for."""
 import pytest
 
 from katalog.classifiers.services import manufacturer_activities_set
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, make_item
 
 
@@ -59,7 +60,9 @@ def test_manufacturer_with_item_count_and_activities(client):
     from katalog.catalog import services
 
     for ref in ("R-1", "R-2"):
-        services.reference_add(actor=None, item=make_item("RU"), manufacturer=maker, number=ref)
+        services.reference_add(
+            actor=SYSTEM_INIT, item=make_item("RU"), manufacturer=maker, number=ref
+        )
     manufacturer_activities_set(manufacturer=maker, primary="25.11", secondary=["25.62"])
     response = client.get("/api/v1/manufacturers/a900f?lang=en")
     body = response.json()

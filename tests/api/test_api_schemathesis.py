@@ -17,6 +17,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from katalog.api.main import api
+from katalog.core.actors import SYSTEM_INIT
 from tests.api.conftest import user_with_token
 from tests.factories import ManufacturerFactory, make_item
 
@@ -84,7 +85,7 @@ def token(db, open_connection):
     from katalog.catalog import services
 
     services.reference_add(
-        actor=None, item=item, manufacturer=ManufacturerFactory(code="A002F"), number="R-1"
+        actor=SYSTEM_INIT, item=item, manufacturer=ManufacturerFactory(code="A002F"), number="R-1"
     )
     return user_with_token("schemathesis", "RU")[1]
 

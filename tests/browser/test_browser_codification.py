@@ -10,6 +10,7 @@ from katalog.accounts.models import User
 from katalog.catalog import services as catalog
 from katalog.codification import services
 from katalog.codification.models import CodificationRequest
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, bureau, make_item
 
 PASSWORD = "browser-test-pass"
@@ -24,8 +25,8 @@ def planted(transactional_db):
     """The existing item the new line duplicates: same reference, same manufacturer."""
     maker = ManufacturerFactory(code="A501F")
     item = make_item()
-    catalog.reference_add(actor=None, item=item, manufacturer=maker, number="АБВГ.303.001")
-    catalog.characteristic_set(actor=None, item=item, code="THDD", raw="12 mm")
+    catalog.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number="АБВГ.303.001")
+    catalog.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="12 mm")
     return item
 
 

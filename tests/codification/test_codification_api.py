@@ -5,6 +5,7 @@ from django.test import Client
 
 from katalog.accounts.tokens import token_create
 from katalog.codification.models import CodificationRequest
+from katalog.core.actors import SYSTEM_OPERATOR
 from tests.codification.codification_helpers import line_args
 
 BASE = "/api/v1/requests"
@@ -14,7 +15,7 @@ class Caller:
     """An API client acting as one person through a bearer token."""
 
     def __init__(self, user):
-        _record, token = token_create(actor=None, user=user, name="tests")
+        _record, token = token_create(actor=SYSTEM_OPERATOR, user=user, name="tests")
         self.client = Client()
         self.auth = {"Authorization": f"Bearer {token}"}
 

@@ -105,7 +105,7 @@ def test_job_of_a_killed_worker_is_resumed_by_the_next_worker(jobs_file_db, chil
         "from django.core.files import File\n"
         "from katalog.jobs.services import job_submit\n"
         "with open(sys.argv[1], 'rb') as f:\n"
-        "    job = job_submit(actor=None, kind='import-items', upload=File(f),\n"
+        "    job = job_submit(actor=SYSTEM_INIT, kind='import-items', upload=File(f),\n"
         f"                     filename='items.csv', params={{'batch_size': {BATCH}}})\n"
         "print(job.pk)\n"
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from katalog.core.actors import SYSTEM_INIT
 from katalog.screening.batch import screen_file
 
 HEADER = [
@@ -51,7 +52,9 @@ def write_xlsx(path: Path) -> Path:
 
 def run(path: Path):
     out, rejects = io.StringIO(), []
-    summary = screen_file(path, out, locale="en", on_reject=lambda *r: rejects.append(r))
+    summary = screen_file(
+        path, out, locale="en", on_reject=lambda *r: rejects.append(r), reader=SYSTEM_INIT
+    )
     return summary, list(csv.DictReader(io.StringIO(out.getvalue()))), rejects
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import ValidationFailed
 from katalog.search.selectors import search, search_query_from_params
 
@@ -13,7 +14,7 @@ def _labels(catalogue, page) -> set[str]:
 
 
 def _run(params: dict, lang: str = "en"):
-    return search(search_query_from_params(params), lang=lang)
+    return search(search_query_from_params(params), lang=lang, reader=SYSTEM_INIT)
 
 
 def _counts(page, facet: str) -> dict[str, int]:

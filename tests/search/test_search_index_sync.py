@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from katalog.catalog.models import Item, Reference
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.text import ascii_code_key, code_key, search_words
 from katalog.search.backends import ensure_search_schema
 from katalog.search.selectors import SearchQuery, search
@@ -15,7 +16,7 @@ from tests.factories import bureau
 
 
 def _found(q: str) -> set[str]:
-    return {hit["niin"] for hit in search(SearchQuery(q=q), lang="en").hits}
+    return {hit["niin"] for hit in search(SearchQuery(q=q), lang="en", reader=SYSTEM_INIT).hits}
 
 
 def _bulk_item(catalogue, serial: int, name_text: str) -> Item:
@@ -64,7 +65,7 @@ def test_search_fuzzy_references_follow_bulk_insert(catalogue):
             )
         ]
     )
-    page = search(SearchQuery(q="XK77311B"), lang="en")
+    page = search(SearchQuery(q="XK77311B"), lang="en", reader=SYSTEM_INIT)
     assert [hit["niin"] for hit in page.hits] == [item.niin]
     assert page.hits[0]["matched_by"] == "reference_fuzzy"
     assert page.interpretation["reference_fuzzy"] == ["XK77310B"]

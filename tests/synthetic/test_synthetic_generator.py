@@ -15,11 +15,12 @@ from katalog.accounts.models import Bureau
 from katalog.catalog import rules
 from katalog.catalog.models import CharacteristicValue, Item, Manufacturer, Reference, Registration
 from katalog.catalog.services import (
-    check_manufacturer_code,
+    checks,
     item_create,
     item_search_text,
     manufacturer_search_text,
 )
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.text import ascii_code_key, code_key
 from katalog.names.values import parse_reply
 from katalog.synthetic.generator import generate_catalogue, generate_import_files
@@ -103,7 +104,8 @@ def test_synthetic_numbers_and_search_text_are_valid(generated):
 def test_synthetic_manufacturers_follow_their_bureau_pattern(generated):
     countries = Counter()
     for maker in Manufacturer.objects.select_related("bureau"):
-        check_manufacturer_code(maker.code, maker.bureau)  # raises if the code breaks the pattern
+        # raises if the code breaks the pattern
+        checks.manufacturer_code(maker.code, maker.bureau.manufacturer_code_patterns, maker.bureau.key)
         assert maker.bureau.country_id == maker.country_id
         assert maker.search_text == manufacturer_search_text(maker.code, maker.names)
         countries[maker.country_id] += 1
@@ -159,7 +161,9 @@ def test_synthetic_serial_counters_are_raised_past_generated_serials(generated):
     russia = Bureau.objects.get(key="RU")
     generated_serials = set(Item.objects.filter(bureau=russia).values_list("serial", flat=True))
     assert generated_serials
-    item = item_create(actor=None, bureau=russia, supply_class="5310", item_name_code="10101")
+    item = item_create(
+        actor=SYSTEM_INIT, bureau=russia, supply_class="5310", item_name_code="10101"
+    )
     assert item.serial > max(generated_serials)
 
 
@@ -167,7 +171,7 @@ def test_synthetic_import_files_round_trip_through_katalog_import(db, tmp_path):
     report = generate_import_files(items=300, out_dir=tmp_path, seed=3, manufacturers=30)
     assert Item.objects.count() == 0
     results = {
-        kind: import_file(kind, report.files[kind])
+        kind: import_file(kind, report.files[kind], actor=SYSTEM_INIT)
         for kind in ("manufacturers", "items", "references")
     }
     assert {k: r.rejected for k, r in results.items()} == {
@@ -181,7 +185,9 @@ def test_synthetic_import_files_round_trip_through_katalog_import(db, tmp_path):
     russia = Bureau.objects.get(key="RU")
     before = set(Item.objects.values_list("niin", flat=True))
     assert (
-        item_create(actor=None, bureau=russia, supply_class="5310", item_name_code="10101").niin
+        item_create(
+            actor=SYSTEM_INIT, bureau=russia, supply_class="5310", item_name_code="10101"
+        ).niin
         not in before
     )
 

@@ -3,6 +3,7 @@ import pytest
 from katalog.catalog import services as catalog
 from katalog.codification import services
 from katalog.codification.models import CodificationRequest, RequestLine
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +18,8 @@ def maker(db):
 def planted(maker):
     """An existing nut with the reference the new line will repeat."""
     item = make_item()
-    catalog.reference_add(actor=None, item=item, manufacturer=maker, number="АБВГ.303.001")
-    catalog.characteristic_set(actor=None, item=item, code="THDD", raw="12 mm")
+    catalog.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number="АБВГ.303.001")
+    catalog.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="12 mm")
     return item
 
 

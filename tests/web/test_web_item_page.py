@@ -1,5 +1,6 @@
 import pytest
 
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_item_page_shows_the_history(client, nut):
 def test_dates_follow_the_page_language(client, nut):
     from katalog.catalog import services
 
-    services.registration_add(actor=None, item=nut, bureau=nut.bureau)
+    services.registration_add(actor=SYSTEM_INIT, item=nut, bureau=nut.bureau)
     text = client.get(f"/items/{nut.catalogue_number}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     registrations = text.split('id="regs"')[1].split("</ul>")[0]
     assert " г." in registrations or "г." in registrations

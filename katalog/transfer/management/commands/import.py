@@ -32,8 +32,10 @@ class Command(KatalogCommand):
         parser.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help="rows per transaction"
         )
+        self.add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        actor = self.acting_user(options)
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -47,6 +49,7 @@ class Command(KatalogCommand):
             report = import_file(
                 options["kind"],
                 options["file"],
+                actor=actor,
                 policy=Policy(options["on_existing"]),
                 dry_run=options["dry_run"],
                 error_file=options["errors"],
