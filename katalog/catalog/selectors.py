@@ -73,6 +73,11 @@ def item_get(number: str, *, reader: Any) -> Item:
     return item
 
 
+def item_version(item: Item) -> int:
+    """The item's version as stored now (its ETag), after a change of its related data."""
+    return int(Item.objects.filter(pk=item.pk).values_list("row_version", flat=True)[0])
+
+
 def item_for_field(number: str, field: str, *, reader: Any) -> Item:
     """Another item named in a request body (a replacement, the item kept): an unknown number
     is an invalid value of that field (422), not a missing resource."""

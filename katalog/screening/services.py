@@ -783,11 +783,14 @@ def screen_prepared(
         )
     item_ids = {i for hits in per_query for i in hits} | {i for ids in extra_ids for i in ids}
     loaded = _load(item_ids, {row.manufacturer_id for row in rows})
-    results = []
-    full = visible_item_ids(scope, item_ids)
-    for p, hits, extra in zip(prepared, per_query, extra_ids, strict=True):
-        results.append(redacted(_result(p, hits, extra, loaded, bounds, limit), full))
-    return results
+    results = [
+        _result(p, hits, extra, loaded, bounds, limit)
+        for p, hits, extra in zip(prepared, per_query, extra_ids, strict=True)
+    ]
+    if scope.sees_all:
+        return results
+    full = visible_item_ids(scope, {c.item_id for r in results for c in r.candidates})
+    return [redacted(result, full) for result in results]
 
 
 def redacted(result: ScreeningResult, full: set[int]) -> ScreeningResult:
@@ -865,7 +868,7 @@ def screening_decision_record(
 ) -> ScreeningDecision:
     """Record a person's decision on a candidate of a "review" verdict, or the override of a
     "duplicate" verdict, with the justification code."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if getattr(actor, "pk", None) is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(
             _("Only a signed-in person can decide on a screening candidate"),
             code="DECISION_NEEDS_PERSON",
