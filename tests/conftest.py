@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Servers the tests start in child processes need a fixed secret key, as any server does.
+os.environ.setdefault("KATALOG_SECRET_KEY", "katalog-tests-" + "x" * 40)
 from django.core.management import call_command
 
 

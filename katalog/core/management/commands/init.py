@@ -30,7 +30,7 @@ DEMO_USERS = [
     ("demo", "RU", [Role.CATALOGUER, Role.BUREAU_ADMIN], True),
     ("approver", "RU", [Role.APPROVER], False),
     ("ru-viewer", "RU", [Role.VIEWER], False),
-    ("kz-cataloguer", "KZ", [Role.CATALOGUER], False),
+    ("kz-author", "KZ", [Role.CATALOGUER], False),
     ("kz-approver", "KZ", [Role.APPROVER], False),
     ("centre", "MC", [Role.CENTRE_CATALOGUER, Role.CENTRE_ADMIN], False),
 ]
