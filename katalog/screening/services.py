@@ -24,6 +24,8 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from katalog.accounts import rights
+from katalog.audit.services import audit_record
 from katalog.catalog.models import (
     CANCELLED_STATUSES,
     CharacteristicValue,
@@ -873,6 +875,7 @@ def screening_decision_record(
             _("Only a signed-in person can decide on a screening candidate"),
             code="DECISION_NEEDS_PERSON",
         )
+    rights.acting_bureau(actor, rights.Permission.CATALOGUE)
     errors = []
     if verdict not in Verdict.values:
         errors.append(FieldError("verdict", "INVALID_VERDICT", _("unknown verdict")))
@@ -894,7 +897,7 @@ def screening_decision_record(
         raise ValidationFailed(
             _("The decision cannot be recorded"), code="DECISION_INVALID", errors=errors
         )
-    return ScreeningDecision.objects.create(
+    recorded = ScreeningDecision.objects.create(
         item=item,
         subject=subject[:200],
         verdict=verdict,
@@ -904,6 +907,16 @@ def screening_decision_record(
         actor=actor,
         bureau=getattr(actor, "bureau", None),
     )
+    audit_record(
+        actor=actor,
+        action="screening_decision",
+        object_type="item",
+        object_key=item.niin,
+        reason=note,
+        changes={"verdict": verdict, "decision": decision, "justification": justification,
+                 "subject": subject[:200]},
+    )
+    return recorded
 
 
 # --- folded keys -----------------------------------------------------------------------------

@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 
 from katalog.accounts.models import User
 from katalog.core.gunicorn import gunicorn_argv
-from katalog.core.security import require_serving_settings
 from katalog.core.management.base import KatalogCommand
+from katalog.core.security import require_serving_settings
 
 
 class Command(KatalogCommand):
