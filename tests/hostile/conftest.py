@@ -68,12 +68,15 @@ class Tally:
     server_errors: list[str] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
 
-    def record(self, what: str, status: int, changed: bool) -> None:
+    def record(self, what: str, status: int, changed: bool, *, success_is_acceptance: bool = True) -> None:
+        """One attempt. An attempt is wrongly accepted when it changed data or, on the API,
+        answered with success; a page that only reads may answer a POST with 200."""
         self.attempts += 1
         self.statuses[status] += 1
+        accepted = changed or (success_is_acceptance and status < 300)
         if status >= 500:
             self.server_errors.append(f"{what} → {status}")
-        elif status < 300 or changed:
+        elif accepted:
             self.wrongly_accepted.append(f"{what} → {status}{' (data changed)' if changed else ''}")
         else:
             self.refused += 1
