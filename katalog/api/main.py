@@ -148,6 +148,7 @@ api = KatalogAPI(
 install_error_handlers(api)
 
 # Routers register themselves here, one line per domain.
+from katalog.api.routers import accounts as _accounts  # noqa: E402
 from katalog.api.routers import catalog as _catalog  # noqa: E402
 from katalog.api.routers import classifiers as _classifiers  # noqa: E402
 from katalog.api.routers import codification as _codification  # noqa: E402
@@ -158,6 +159,7 @@ from katalog.api.routers import screening as _screening  # noqa: E402
 from katalog.api.routers import search as _search  # noqa: E402
 
 api.add_router("", _catalog.router)
+api.add_router("", _accounts.router)
 api.add_router("", _manufacturers.router)
 api.add_router("", _reference_data.router)
 api.add_router("/classifications", _classifiers.router)

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from katalog.audit.labels import action_label
+from katalog.audit.selectors import history_entry as audit_history_entry
 from katalog.audit.selectors import object_history
 from katalog.catalog import detail, rules
 from katalog.catalog.models import (
@@ -256,17 +256,7 @@ def item_history(
 
 
 def history_entry(entry: Any, scope: ReadScope) -> dict[str, Any]:
-    return {
-        "id": entry.seq,
-        "at": entry.at,
-        "action": entry.action,
-        "action_label": action_label(entry.action),
-        "actor": entry.actor_name if shows_names(scope) else None,
-        "bureau": entry.bureau_key or None,
-        "interface": entry.interface,
-        "reason": entry.reason,
-        "data": entry.changes,
-    }
+    return audit_history_entry(entry, show_names=shows_names(scope))
 
 
 def code_meaning(table: str, code: str, language: str | None = None) -> str:

@@ -25,8 +25,8 @@ from katalog.accounts.models import Bureau
 from katalog.accounts.rights import Permission
 from katalog.audit.services import audit_record
 from katalog.catalog import services as catalog
-from katalog.catalog.selectors import manufacturer_for_field
 from katalog.catalog.models import CANCELLED_STATUSES, Item, Manufacturer
+from katalog.catalog.selectors import manufacturer_for_field
 from katalog.codification.models import (
     CodificationRequest,
     LineDecision,
