@@ -74,3 +74,8 @@ def user_history(
     if after is not None:
         rows = rows.filter(seq__gt=after)
     return [history_entry(e, show_names=True) for e in rows[:limit]]
+
+
+def bureau_names() -> dict[str, dict[str, str]]:
+    """Every bureau's names by its key (a few dozen rows, read once per call)."""
+    return dict(Bureau.objects.values_list("key", "names"))

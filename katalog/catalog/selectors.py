@@ -259,13 +259,28 @@ def history_entry(entry: Any, scope: ReadScope) -> dict[str, Any]:
     return audit_history_entry(entry, show_names=shows_names(scope))
 
 
+def code_meanings(table: str) -> dict[str, dict[str, str]]:
+    """Every code of a code table with its meanings, read once per process: code tables are
+    shipped reference data, changed only by `katalog init` (which clears this cache); a page
+    showing twenty coded values then reads the table once, not twenty times."""
+    cached = _CODE_TABLES.get(table)
+    if cached is None:
+        cached = dict(CodeValue.objects.filter(table_id=table).values_list("code", "meanings"))
+        if cached:  # an empty table is not remembered: its codes may be loaded in a moment
+            _CODE_TABLES[table] = cached
+    return cached
+
+
+_CODE_TABLES: dict[str, dict[str, dict[str, str]]] = {}
+
+
+def forget_code_tables() -> None:
+    _CODE_TABLES.clear()
+
+
 def code_meaning(table: str, code: str, language: str | None = None) -> str:
-    row = (
-        CodeValue.objects.filter(table_id=table, code=code)
-        .values_list("meanings", flat=True)
-        .first()
-    )
-    return pick_text(row, language) if row else ""
+    meanings = code_meanings(table).get(code)
+    return pick_text(meanings, language) if meanings else ""
 
 
 # --- manufacturers by code ---------------------------------------------------------------------
