@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from katalog.accounts.models import ApiToken, TokenScope, User
 from katalog.accounts.services import check_scope, require_token_authority, token_expiry
 from katalog.audit.services import audit_record
+from katalog.core.actors import Actor
 from katalog.core.errors import NotFound, ValidationFailed
 
 TOKEN_PREFIX = "kt_"
@@ -28,7 +28,7 @@ def token_digest(token: str) -> str:
 @transaction.atomic
 def token_create(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     name: str,
     expires_at: dt.datetime | None = None,
@@ -70,7 +70,7 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     require_token_authority(actor, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from katalog.audit.services import Subject, audit_record
 from katalog.catalog.models import Item, ItemAction
+from katalog.core.actors import Actor
 from katalog.core.errors import PreconditionFailed
 
 ITEM = "item"
@@ -55,7 +56,7 @@ def item_touch(item: Item) -> None:
 
 def item_audit(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     action: ItemAction | str,
     changes: dict[str, Any] | None = None,

@@ -25,6 +25,7 @@ from katalog.catalog.models import (
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
 from katalog.catalog.services.numbers import allocate_serial
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from katalog.core.text import search_words
 from katalog.names.models import ItemName
@@ -102,7 +103,7 @@ class ItemSearchTexts:
 @transaction.atomic
 def item_create(
     *,
-    actor: Any,
+    actor: Actor,
     bureau: Bureau,
     supply_class: str,
     item_name_code: str,
@@ -180,7 +181,7 @@ class NewReference:
 @transaction.atomic
 def item_create_complete(
     *,
-    actor: Any,
+    actor: Actor,
     bureau: Bureau,
     supply_class: str,
     item_name_code: str,
@@ -228,7 +229,7 @@ def item_create_complete(
 @transaction.atomic
 def item_identification_update(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     expected_version: int | None,
     changes: Mapping[str, Any],
@@ -270,7 +271,7 @@ def item_identification_update(
 
 @transaction.atomic
 def characteristic_set(
-    *, actor: Any, item: Item, code: str, raw: str, locale: str = "en", expected_version: int | None = None
+    *, actor: Actor, item: Item, code: str, raw: str, locale: str = "en", expected_version: int | None = None
 ) -> CharacteristicValue:
     """Record a reply to one characteristic of the item name's guide, parsed to its type.
 

@@ -21,6 +21,7 @@ from katalog.catalog.models import (
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
 from katalog.catalog.services.registrations import registration_open
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, FieldError, RuleViolation, ValidationFailed
 
 CANCELLATION_REASON_TABLE = "CANCELLATION_REASON"
@@ -68,7 +69,7 @@ def check_replacement(item: Item, replacement: Item) -> None:
 
 def _cancel(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     status: str,
     reason: str,
@@ -93,7 +94,7 @@ def _cancel(
 
 
 def _record_cancel(
-    actor: Any, item: Item, before: dict[str, Any], moved: dict[str, Any] | None = None
+    actor: Actor, item: Item, before: dict[str, Any], moved: dict[str, Any] | None = None
 ) -> None:
     replacement = item.replaced_by
     changes: dict[str, Any] = {
@@ -118,7 +119,7 @@ def _record_cancel(
 @transaction.atomic
 def item_cancel(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     reason: str,
     replacement: Item | None = None,
@@ -146,7 +147,7 @@ def item_cancel(
 
 @transaction.atomic
 def item_cancel_duplicate(
-    *, actor: Any, item: Item, kept: Item, expected_version: int | None = None
+    *, actor: Actor, item: Item, kept: Item, expected_version: int | None = None
 ) -> Item:
     """Cancel an item as a duplicate of `kept` (status 7, reason G). The kept item receives the
     cancelled item's references (as replaced references, RNCC E / RNVC 8) and its users.
@@ -169,7 +170,7 @@ def item_cancel_duplicate(
 @transaction.atomic
 def item_cancel_use(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     replacement: Item,
     expected_version: int | None = None,
@@ -233,7 +234,7 @@ def transfer_to_replacement(*, item: Item, replacement: Item) -> dict[str, Any]:
 
 @transaction.atomic
 def item_reinstate(
-    *, actor: Any, item: Item, reason: str, expected_version: int | None = None
+    *, actor: Actor, item: Item, reason: str, expected_version: int | None = None
 ) -> Item:
     """Bring a cancelled item back: only its assigning bureau may, and the reason is recorded.
 

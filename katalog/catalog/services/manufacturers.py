@@ -15,6 +15,7 @@ from katalog.catalog.authority import actor_bureau, bypasses_authority
 from katalog.catalog.models import Manufacturer
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import check_version
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from katalog.core.text import search_terms
 
@@ -38,7 +39,7 @@ def bureau_for_country(country: str | None) -> Bureau:
     return bureau
 
 
-def require_manufacturer_bureau(actor: Any, bureau: Bureau) -> None:
+def require_manufacturer_bureau(actor: Actor, bureau: Bureau) -> None:
     """Manufacturers of a country are registered and maintained by that country's bureau."""
     if bypasses_authority(actor):
         return
@@ -83,7 +84,7 @@ def manufacturer_fields(m: Manufacturer) -> dict[str, Any]:
 @transaction.atomic
 def manufacturer_create(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     names: dict[str, str],
     country: str,
@@ -139,7 +140,7 @@ def _other_manufacturer(code: str | None, field: str, own: Manufacturer) -> Manu
 @transaction.atomic
 def manufacturer_update(
     *,
-    actor: Any,
+    actor: Actor,
     manufacturer: Manufacturer,
     expected_version: int | None,
     changes: Mapping[str, Any],

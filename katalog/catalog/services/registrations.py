@@ -24,13 +24,14 @@ from katalog.catalog.models import (
 )
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, NotFound, RuleViolation
 
 
 @transaction.atomic
 def registration_add(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     bureau: Bureau,
     effective_from: dt.date | None = None,
@@ -80,7 +81,7 @@ def registration_open(item: Item, bureau: Bureau, effective_from: dt.date) -> Re
 @transaction.atomic
 def registration_withdraw(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     bureau: Bureau,
     effective_to: dt.date | None = None,
@@ -120,7 +121,7 @@ def unused(item: Item) -> bool:
 @transaction.atomic
 def management_set(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     bureau: Bureau,
     unit_of_issue: str = "",
