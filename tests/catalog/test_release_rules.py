@@ -167,3 +167,29 @@ def test_the_release_level_is_changed_by_the_assigning_bureau_only(public):
     assert changed.status_code == 200, changed.content
     assert changed.json()["release"] == "restricted"
     assert api_as("AM").get(f"/api/v1/items/{public.niin}").json()["restricted"] is True
+
+
+def test_job_outputs_follow_the_release_rules_of_their_person(restricted, tmp_path, monkeypatch):
+    """An export job and a screening job read as the person who started them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from katalog.jobs.models import JobState
+    from katalog.jobs.selectors import job_file_path
+    from katalog.jobs.services import job_execute, job_submit
+
+    monkeypatch.setenv("KATALOG_JOBS_DIR", str(tmp_path / "jobs"))
+    parts = f"reference_number;manufacturer_code\n{SECRET_REFERENCE};A901F\n".encode()
+    outputs = {}
+    for key in ("AM", "RU"):
+        reader = person(key)
+        export = job_submit(actor=reader, kind="export-items", params={"format": "csv"})
+        screening = job_submit(actor=reader, kind="screening", upload=SimpleUploadedFile("p.csv", parts),
+                               filename="p.csv", params={"lang": "en"})  # fmt: skip
+        done = [job_execute(job.pk) for job in (export, screening)]
+        assert [job.state for job in done] == [JobState.SUCCEEDED, JobState.SUCCEEDED]
+        outputs[key] = [job_file_path(job, "result").read_text(encoding="utf-8-sig") for job in done]
+    assert "ГАЙКА СЕКРЕТНАЯ" not in outputs["AM"][0]
+    assert "ГАЙКА СЕКРЕТНАЯ" in outputs["RU"][0]
+    assert restricted.catalogue_number in outputs["AM"][1]
+    assert SECRET_REFERENCE not in outputs["AM"][1].split("\n", 2)[-1]  # only the line's own input
+    assert SECRET_REFERENCE in outputs["RU"][1]
