@@ -31,12 +31,17 @@ def item_with(references: int, users: int, prefix: str):
     makers = [ManufacturerFactory() for _ in range(min(references, 3))]
     for i in range(references):
         services.reference_add(
-            actor=SYSTEM_INIT, item=item, manufacturer=makers[i % len(makers)], number=f"{prefix}-{i}"
+            actor=SYSTEM_INIT,
+            item=item,
+            manufacturer=makers[i % len(makers)],
+            number=f"{prefix}-{i}",
         )
     services.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="10 mm")
     for key in USER_NATIONS[:users]:
         services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau(key))
-        services.management_set(actor=SYSTEM_INIT, item=item, bureau=bureau(key), price="1", currency="RUB")
+        services.management_set(
+            actor=SYSTEM_INIT, item=item, bureau=bureau(key), price="1", currency="RUB"
+        )
     return item
 
 
@@ -54,13 +59,18 @@ def reader_client():
 
 def test_the_item_page_does_not_grow_with_references_and_users(small_and_large, reader_client):
     small, large = small_and_large
-    counts = [queries(lambda i=i: reader_client.get(f"/items/{i.catalogue_number}/?mode=expert")) for i in (small, large)]
+    counts = [
+        queries(lambda i=i: reader_client.get(f"/items/{i.catalogue_number}/?mode=expert"))
+        for i in (small, large)
+    ]
     assert counts[0] == counts[1], counts
 
 
 def test_the_item_api_does_not_grow_with_references_and_users(small_and_large, reader_client):
     small, large = small_and_large
-    counts = [queries(lambda i=i: reader_client.get(f"/api/v1/items/{i.niin}")) for i in (small, large)]
+    counts = [
+        queries(lambda i=i: reader_client.get(f"/api/v1/items/{i.niin}")) for i in (small, large)
+    ]
     assert counts[0] == counts[1], counts
 
 
@@ -98,7 +108,9 @@ def test_screening_one_line_does_not_grow_with_its_references():
 
     def line(references: int) -> ScreeningInput:
         return ScreeningInput(
-            references=tuple(ReferenceInput(f"SCR-{references}-{i}", maker.code) for i in range(references)),
+            references=tuple(
+                ReferenceInput(f"SCR-{references}-{i}", maker.code) for i in range(references)
+            ),
             item_name_code="10101",
             supply_class="5310",
         )

@@ -932,8 +932,12 @@ def screening_decision_record(
         object_type="item",
         object_key=item.niin,
         reason=note,
-        changes={"verdict": verdict, "decision": decision, "justification": justification,
-                 "subject": subject[:200]},
+        changes={
+            "verdict": verdict,
+            "decision": decision,
+            "justification": justification,
+            "subject": subject[:200],
+        },
     )
     return recorded
 

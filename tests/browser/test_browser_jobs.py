@@ -22,7 +22,10 @@ def _jobs_dir(tmp_path, monkeypatch):
 
 
 def test_upload_an_import_with_bad_rows_and_download_the_error_report(page, log_in, tmp_path):
-    grant_role(User.objects.create_user("ru-importer", password=PASSWORD, bureau=bureau("RU")), "cataloguer")
+    grant_role(
+        User.objects.create_user("ru-importer", password=PASSWORD, bureau=bureau("RU")),
+        "cataloguer",
+    )
     source = tmp_path / "makers.csv"
     source.write_text(BAD_ROWS, encoding="utf-8")
     log_in(page, "ru-importer")

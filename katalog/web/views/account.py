@@ -35,5 +35,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 "expert_mode": prefs.is_expert(request),
             }
         )
-    history = user_history(request.user.username, reader=request.user) if request.user.is_authenticated else None
+    history = (
+        user_history(request.user.username, reader=request.user)
+        if request.user.is_authenticated
+        else None
+    )
     return render(request, "web/preferences.html", {"form": form, "history": history})
