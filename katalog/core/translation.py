@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import gettext
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import django
@@ -54,7 +54,7 @@ def catalogue_path(directory: Path, language: str, suffix: str) -> Path:
 class _UniqueCatalog(Catalog):
     """A catalogue refusing a message defined twice (Babel would silently keep the first)."""
 
-    def __setitem__(self, id: str | tuple[str, ...], message: Message) -> None:
+    def __setitem__(self, id: str | tuple[str, ...] | list[str], message: Message) -> None:
         if id and self.get(id, message.context) is not None:
             raise CatalogueError(f"line {message.lineno}: {message.id!r} is defined twice")
         super().__setitem__(id, message)
@@ -165,8 +165,10 @@ def with_fallback(
     return merged
 
 
-def _mapped_forms(string: str | tuple[str, ...], form_map: list[int]) -> str | tuple[str, ...]:
-    if isinstance(string, str):
+def _mapped_forms(
+    string: str | Sequence[str] | None, form_map: list[int]
+) -> str | tuple[str, ...] | None:
+    if string is None or isinstance(string, str):
         return string
     return tuple(string[min(form, len(string) - 1)] for form in form_map)
 
