@@ -627,6 +627,7 @@ class ItemImporter(BaseImporter):
             checks.unit_of_issue,
             row.get("unit_of_issue", ""),
             self.tables.units_of_issue,
+            self.tables.unit_of_issue_terms,
         )
         identification = checked(
             "identification_type",
@@ -1411,6 +1412,7 @@ class ManagementDataImporter(ItemRowsImporter):
             checks.unit_of_issue,
             row.get("unit_of_issue", ""),
             self.tables.units_of_issue,
+            self.tables.unit_of_issue_terms,
         )
         notes = checked("notes", checks.text_limit, "notes", row.get("notes", ""), checks.NOTES_MAX)
         released = (row.get("released") or "").strip().lower() in {"1", "true", "yes", "да"}

@@ -39,6 +39,8 @@ class CodeTables:
     countries: set[str] = field(default_factory=set)
     identification_types: set[str] = field(default_factory=set)
     manufacturer_statuses: set[str] = field(default_factory=set)
+    # Units of issue by their English term ("container" is CO), as FLIS data writes them.
+    unit_of_issue_terms: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> CodeTables:
@@ -63,6 +65,13 @@ class CodeTables:
                     "code", flat=True
                 )
             ),
+            unit_of_issue_terms={
+                str(meanings.get("en", "")).upper(): code
+                for code, meanings in CodeValue.objects.filter(
+                    table_id=UNIT_OF_ISSUE_TABLE
+                ).values_list("code", "meanings")
+                if meanings.get("en")
+            },
         )
 
 
@@ -107,12 +116,15 @@ def currency(code: str | None, known: set[str]) -> str | None:
     return code
 
 
-def unit_of_issue(text: str | None, known: set[str]) -> str:
-    """A unit-of-issue code, or a word the FLIS data uses for one ("EACH" is EA)."""
+def unit_of_issue(
+    text: str | None, known: set[str], terms: dict[str, str] | None = None
+) -> str:
+    """A unit-of-issue code, a word the FLIS data uses for one ("EACH" is EA), or the code
+    table's own English term ("Container" is CO)."""
     word = (text or "").strip().upper()
     if word in {"", "UNKNOWN"}:
         return ""
-    code = UNIT_OF_ISSUE_WORDS.get(word, word)
+    code = UNIT_OF_ISSUE_WORDS.get(word) or (terms or {}).get(word, word)
     if code not in known:
         raise invalid(
             "unit_of_issue",

@@ -153,7 +153,9 @@ def management_set(
     authority.require_management_authority(actor, item, bureau)
     tables = tables or checks.CodeTables.load()
     fields = {
-        "unit_of_issue": checks.unit_of_issue(unit_of_issue, tables.units_of_issue),
+        "unit_of_issue": checks.unit_of_issue(
+            unit_of_issue, tables.units_of_issue, tables.unit_of_issue_terms
+        ),
         "price": checks.price(price),
         "currency_id": checks.currency(currency, tables.currencies),
         "notes": checks.text_limit("notes", notes, checks.NOTES_MAX),
