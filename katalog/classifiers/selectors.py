@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -547,6 +548,67 @@ def compose_table(
     return route, rows
 
 
+COMPOSED_COLUMNS = [
+    "source_code",
+    "source_level",
+    "source_title",
+    "target_code",
+    "target_level",
+    "target_title",
+    "rank",
+    "support",
+    "confidence",
+    "best",
+    "children",
+    "children_supporting",
+    "official",
+    "chain",
+]
+
+
+def composed_export_rows(
+    *, source: Version, target: Version, all_targets: bool = False, language: str | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """A whole composed table as rows for CSV, XLSX or JSON (`compose_table`)."""
+    route, rows = compose_table(source=source, target=target, all_targets=all_targets)
+    nodes = {**version_index(source).items, **version_index(target).items}
+    for step in route:
+        nodes.update(version_index(step.table.source).items)
+        nodes.update(version_index(step.table.target).items)
+    out = []
+    for row in rows:
+        t = row.target
+        out.append(
+            {
+                "source_code": row.source.code,
+                "source_level": row.source.level,
+                "source_title": pick_text(row.source.names, language),
+                "target_code": t.node.code if t else "",
+                "target_level": t.node.level if t else "",
+                "target_title": pick_text(t.node.names, language) if t else "",
+                "rank": t.rank if t else "",
+                "support": str(t.support) if t else "",
+                "confidence": t.confidence if t else "",
+                "best": row.shown if t else "",
+                "children": t.children if t else "",
+                "children_supporting": t.children_supporting if t else "",
+                "official": t.is_official if t else "",
+                "chain": chain_text(t.best_trail.hops, nodes) if t else "",
+            }
+        )
+    return COMPOSED_COLUMNS, out
+
+
+def chain_text(hops: Any, nodes: Any) -> str:
+    """A trail written out: `47.40→47.41 [full, official] → …`."""
+    parts = []
+    for h in hops:
+        kind = "full" if h.full else "partial"
+        where = h.table.slug if h.table is not None else h.basis
+        parts.append(f"{nodes[h.source].code}→{nodes[h.target].code} [{kind}, {where}]")
+    return " → ".join(parts)
+
+
 # --- manufacturers ---------------------------------------------------------------------------
 
 
@@ -659,3 +721,8 @@ def table_export_rows(
         for r in table.rows.select_related("source", "target").order_by("id")
     ]
     return columns, rows
+
+
+def publish_languages(*, version: Version) -> list[str]:
+    """Languages a version can be published in: Russian first, then those its titles have."""
+    return ["ru", *[lang for lang in version.languages if lang != "ru"]]

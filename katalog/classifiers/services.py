@@ -390,7 +390,8 @@ def _activity_version(*, manufacturer: Any, version: str | None, on: dt.date) ->
             f"Country {country or '(none)'} has no national classifier; name a version.",
             code=E.NO_NATIONAL_CLASSIFIER,
         )
-    chosen = selectors.version_resolve(ref=version, on=on)
+    named = Version.objects.filter(slug=version).first()
+    chosen = named or selectors.version_resolve(ref=version, on=on)
     if chosen.status != VersionStatus.PUBLISHED or not chosen.is_valid_at(on):
         raise RuleViolation(
             f"{chosen.slug} is not a published version valid at {on.isoformat()}.",

@@ -57,11 +57,23 @@ def test_correspondence_with_route_and_kinds(client):
         ("nace2-isic4", "official"),
         ("isic4-isic5", "official"),
     ]
-    assert [m["code"] for m in body["matches"]] == ["0311", "0330"]
-    assert [h["kind"] for h in body["matches"][1]["paths"][0]] == [
-        "derived",
-        "official",
-        "official",
+    # By default the best-supported target only: ISIC Rev.5 0311 has the code and the title
+    # ("Marine fishing") of the NACE twin of OKVED2 03.11.
+    assert [(m["code"], m["support"], m["confidence"]) for m in body["matches"]] == [
+        ("0311", "identity", 1.0)
+    ]
+    assert (body["shown"], body["total"]) == (1, 2)
+    body = client.get(
+        f"{API}/okved/correspondences", {"code": "03.11", "target": "isic5", "all": "true"}
+    ).json()
+    assert [(m["code"], m["support"], m["confidence"]) for m in body["matches"]] == [
+        ("0311", "identity", 1.0),
+        ("0330", "partial", 0.5),
+    ]
+    assert [(h["kind"], h["link"], h["basis"]) for h in body["matches"][1]["chain"]] == [
+        ("derived", "full", "identity"),
+        ("official", "full", "fan_out"),
+        ("official", "partial", "fan_out"),
     ]
 
 
