@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the package parts are XML written out as they are)
 """A small DOCX (Office Open XML) writer for the published classifier: headings, paragraphs
 and tables are all the document needs, so no library is pulled in for it."""
 

@@ -314,7 +314,7 @@ def _changes(version: Version, language: str) -> dict[str, Any]:
         for c in amendment.changes.all():
             rows.append(
                 {
-                    "kind": f"{labels[c.kind]} ({amendment.number}, {amendment.in_force_from.isoformat()})",
+                    "kind": f"{labels[c.kind]} ({amendment.number}, {amendment.in_force_from})",
                     "old": c.item.code if c.kind != "added" else "",
                     "new": c.item.code if c.kind != "closed" else "",
                     "title": _text(c.new_names or c.old_names, language),

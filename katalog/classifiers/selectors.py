@@ -22,11 +22,15 @@ from katalog.classifiers.models import (
     Amendment,
     AmendmentChange,
     Classification,
+    ClassificationFamily,
+    CorrespondenceRow,
     CorrespondenceTable,
     Item,
     ManufacturerActivity,
     NationalClassifier,
     ValidationFinding,
+    Variant,
+    VariantItem,
     Version,
 )
 from katalog.core.errors import NotFound, RuleViolation
@@ -187,12 +191,12 @@ def codes_at(*, version: Version, on: dt.date, level: str | None = None) -> list
     older = titles_at(version=version, on=on)
     out = []
     for item in items_at(version=version, on=on, level=level).order_by("position", "code"):
-        start, end = _item_interval(version, item)
+        start, end = item_interval(version, item)
         out.append(DatedCode(item, older.get(item.pk, item.names), start, end))
     return out
 
 
-def _item_interval(version: Version, item: Item) -> tuple[dt.date, dt.date | None]:
+def item_interval(version: Version, item: Item) -> tuple[dt.date, dt.date | None]:
     start = max(version.valid_from, item.valid_from or version.valid_from)
     ends = [d for d in (version.valid_to, item.valid_to) if d is not None]
     return start, min(ends) if ends else None
@@ -217,15 +221,16 @@ def codes_between(
         qs = qs.filter(level__slug=level)
     out: list[DatedCode] = []
     for item in qs.order_by("position", "code"):
-        first, last = _item_interval(version, item)
-        first, last = max(first, start), _earlier(last, end)
+        first, last = item_interval(version, item)
+        first, last = max(first, start), earliest(last, end)
         if last is not None and last < first:
             continue
         out += _stretches(item, first, last, sorted(renames.get(item.pk, []), key=lambda r: r[0]))
     return out
 
 
-def _earlier(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+def earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    """The earlier of two interval ends, None standing for an open end."""
     if a is None:
         return b
     return a if b is None else min(a, b)
@@ -726,3 +731,125 @@ def table_export_rows(
 def publish_languages(*, version: Version) -> list[str]:
     """Languages a version can be published in: Russian first, then those its titles have."""
     return ["ru", *[lang for lang in version.languages if lang != "ru"]]
+
+
+# --- reads by number (the Klass API names everything by integer id) -------------------------
+
+
+def family_list() -> QuerySet[ClassificationFamily]:
+    return ClassificationFamily.objects.prefetch_related("classifications")
+
+
+def family_get_by_id(*, pk: int) -> ClassificationFamily:
+    try:
+        return family_list().get(pk=pk)
+    except ClassificationFamily.DoesNotExist:
+        raise NotFound(
+            f"No classification family {pk}.", code=E.FAMILY_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def classification_get_by_id(*, pk: int) -> Classification:
+    try:
+        return classification_list().get(pk=pk)
+    except Classification.DoesNotExist:
+        raise NotFound(
+            f"No classification {pk}.", code=E.CLASSIFICATION_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def version_get_by_id(*, pk: int) -> Version:
+    try:
+        return version_list().get(pk=pk)
+    except Version.DoesNotExist:
+        raise NotFound(
+            f"No classification version {pk}.", code=E.VERSION_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def table_get_by_id(*, pk: int) -> CorrespondenceTable:
+    try:
+        return CorrespondenceTable.objects.select_related(
+            "source__classification", "target__classification"
+        ).get(pk=pk)
+    except CorrespondenceTable.DoesNotExist:
+        raise NotFound(
+            f"No correspondence table {pk}.", code=E.TABLE_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def table_rows(*, table: CorrespondenceTable) -> QuerySet[CorrespondenceRow]:
+    return table.rows.select_related("source", "target").order_by("id")
+
+
+def versions_between(
+    *, classification: Classification, start: dt.date, end: dt.date | None
+) -> list[Version]:
+    """Published versions of a classification in force some day of [start, end] (inclusive)."""
+    qs = version_list(classification=classification).published()
+    qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if end is not None:
+        qs = qs.filter(valid_from__lte=end)
+    return list(qs.order_by("valid_from"))
+
+
+def level_numbers(*, version: Version) -> dict[str, int]:
+    return dict(version.levels.values_list("slug", "number"))
+
+
+def variant_list(*, version: Version | None = None) -> QuerySet[Variant]:
+    qs = Variant.objects.select_related("version__classification")
+    return qs.filter(version=version) if version else qs
+
+
+def variant_get_by_id(*, pk: int) -> Variant:
+    try:
+        return variant_list().get(pk=pk)
+    except Variant.DoesNotExist:
+        raise NotFound(
+            f"No classification variant {pk}.", code=E.VARIANT_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def variant_by_name(*, classification: Classification, name: str, on: dt.date) -> Variant:
+    """The variant of the classification in force at `on` whose name (in any language) or
+    identifier starts with `name`, as Klass finds variants."""
+    wanted = ascii_word_key(name)
+    for variant in variant_list().filter(version__classification=classification):
+        names = [variant.slug, *variant.names.values()]
+        in_force = variant.valid_from <= on and (variant.valid_to is None or on <= variant.valid_to)
+        if in_force and any(ascii_word_key(n).startswith(wanted) for n in names):
+            return variant
+    raise NotFound(
+        f"{classification.slug} has no variant named {name!r} in force on {on.isoformat()}.",
+        code=E.VARIANT_NOT_FOUND,
+        data={"name": name, "date": on.isoformat()},
+    )
+
+
+def variant_items(*, variant: Variant) -> QuerySet[VariantItem]:
+    return variant.items.select_related("parent").order_by("position")
+
+
+def classification_search(
+    *, query: str, owner: str | None = None
+) -> list[tuple[Classification, float, str]]:
+    """Classifications whose names hold every word of the query, or whose codes' titles do:
+    (classification, score, snippet), best first. The score is 1 for a name match plus the
+    share of the classification's codes that match, capped at 1."""
+    words = ascii_word_key(query).split()
+    out = []
+    for c in classification_list().order_by("pk"):
+        if owner and c.owner != owner:
+            continue
+        names = ascii_word_key(" ".join([*c.names.values(), c.slug]))
+        by_name = bool(words) and all(w in names for w in words)
+        hits = item_search(query=query, version=None).filter(version__classification=c)
+        first = hits.first()
+        if not by_name and first is None:
+            continue
+        total = Item.objects.filter(version__classification=c).count() or 1
+        score = (1.0 if by_name else 0.0) + min(1.0, hits.count() / total)
+        snippet = f"{first.code} {pick_text(first.names)}" if first else pick_text(c.names)
+        out.append((c, round(score, 4), snippet))
+    return sorted(out, key=lambda x: -x[1])
