@@ -843,7 +843,8 @@ def classification_search(
         if owner and c.owner != owner:
             continue
         names = ascii_word_key(" ".join([*c.names.values(), c.slug]))
-        by_name = bool(words) and all(w in names for w in words)
+        # No words (Klass clients send a blank query with a section): every classification.
+        by_name = all(w in names for w in words)
         hits = item_search(query=query, version=None).filter(version__classification=c)
         first = hits.first()
         if not by_name and first is None:
