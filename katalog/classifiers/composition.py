@@ -57,6 +57,7 @@ class VersionIndex:
     version_id: int
     items: dict[int, Node]
     children: dict[int, list[int]]
+    by_digits: dict[str, list[int]] = field(default_factory=dict)
 
     def ancestor_at(self, item: int, level: str) -> int | None:
         """The item itself or its ancestor at `level` (None when the chain has none)."""
@@ -112,7 +113,11 @@ class Hop:
 
     @property
     def kind(self) -> str:
-        return self.table.kind if self.table is not None else TableKind.OFFICIAL
+        """A table's kind; a step inside a version follows its own hierarchy (official), one
+        made by code and title identity is derived."""
+        if self.table is not None:
+            return self.table.kind
+        return TableKind.DERIVED if self.basis == LinkBasis.IDENTITY else TableKind.OFFICIAL
 
 
 @dataclass
@@ -203,11 +208,13 @@ def _build_version_index(version_id: int) -> VersionIndex:
         .order_by("position", "code")
         .values_list("id", "code", "names", "level__slug", "parent_id", "position")
     )
+    by_digits: dict[str, list[int]] = {}
     for pk, code, names, level, parent, position in rows:
         items[pk] = Node(pk, code, names, level, parent, position, version_id)
+        by_digits.setdefault(digits_of(code), []).append(pk)
         if parent is not None:
             children.setdefault(parent, []).append(pk)
-    return VersionIndex(version_id, items, children)
+    return VersionIndex(version_id, items, children, by_digits)
 
 
 def table_index(table: CorrespondenceTable, reverse: bool) -> TableIndex:
@@ -266,6 +273,8 @@ def compose(
         state = _advance(state, step_index, version)
     target_index = version_index(target) if route else source_index
     nodes = ChainMap(target_index.items, source_index.items, *(v.items for v in versions))
+    if route:
+        _add_identity(start, state, target_index)
     targets = _rank(start, state, target_index, nodes)
     return Composition(
         source=start,
@@ -352,6 +361,18 @@ def _rolled(trail: Trail, parent: int, version: VersionIndex, child: int, count:
     rollup = trail.rollup or (parent, version.items[parent].level, count)
     first_child = trail.rollup_child if trail.rollup is not None else child
     return Trail((*trail.hops, hop), trail.weight / count, rollup, first_child)
+
+
+def _add_identity(source: Node, state: _State, target: VersionIndex) -> None:
+    """The target code with the source's code and title is a target even where no table leads
+    to it (classes new in both NACE Rev.2.1 and ISIC Rev.5): a derived identity link."""
+    for pk in target.by_digits.get(digits_of(source.code), []):
+        node = target.items[pk]
+        if pk not in state.trails and _titles_agree(source.names, node.names):
+            hop = Hop(
+                source.id, pk, None, False, True, LinkBasis.IDENTITY, 1, "code and title identity"
+            )
+            state.add(pk, Trail((hop,), 1.0))
 
 
 def _rank(
