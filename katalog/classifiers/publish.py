@@ -321,3 +321,47 @@ def _changes(version: Version, language: str) -> dict[str, Any]:
                 }
             )
     return {"note": note, "rows": rows}
+
+
+# --- glyph coverage -------------------------------------------------------------------------
+
+
+def font_characters(path: Path) -> set[int]:
+    """The characters a TrueType font maps to glyphs (its cmap, formats 4 and 12), to check
+    that the shipped fonts draw every letter of the titles and labels they set."""
+    import struct
+
+    data = path.read_bytes()
+    tables = struct.unpack(">H", data[4:6])[0]
+    offset = next(
+        struct.unpack(">I", data[12 + 16 * n + 8 : 12 + 16 * n + 12])[0]
+        for n in range(tables)
+        if data[12 + 16 * n : 12 + 16 * n + 4] == b"cmap"
+    )
+    found: set[int] = set()
+    for n in range(struct.unpack(">H", data[offset + 2 : offset + 4])[0]):
+        record = offset + 4 + 8 * n
+        sub = offset + struct.unpack(">I", data[record + 4 : record + 8])[0]
+        fmt = struct.unpack(">H", data[sub : sub + 2])[0]
+        if fmt == 4:
+            found |= _format4(data, sub)
+        elif fmt == 12:
+            groups = struct.unpack(">I", data[sub + 12 : sub + 16])[0]
+            for g in range(groups):
+                start, end, _glyph = struct.unpack(">III", data[sub + 16 + 12 * g : sub + 28 + 12 * g])
+                found |= set(range(start, end + 1))
+    return found
+
+
+def _format4(data: bytes, sub: int) -> set[int]:
+    import struct
+
+    segments = struct.unpack(">H", data[sub + 6 : sub + 8])[0] // 2
+    ends = struct.unpack(f">{segments}H", data[sub + 14 : sub + 14 + 2 * segments])
+    starts_at = sub + 16 + 2 * segments
+    starts = struct.unpack(f">{segments}H", data[starts_at : starts_at + 2 * segments])
+    found: set[int] = set()
+    for start, end in zip(starts, ends, strict=True):
+        if start != 0xFFFF:
+            found |= set(range(start, end + 1))
+    return found

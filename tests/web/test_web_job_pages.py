@@ -8,7 +8,7 @@ from tests.factories import UserFactory, bureau
 
 pytestmark = pytest.mark.django_db
 
-BAD_ROWS = (b"code,name_en,country\nA601F,Good Works,RU\nA602F,,RU\nA603F,Nowhere Ltd,XX\n")
+BAD_ROWS = b"code,name_en,country\nA601F,Good Works,RU\nA602F,,RU\nA603F,Nowhere Ltd,XX\n"
 
 
 @pytest.fixture(autouse=True)
