@@ -1,4 +1,5 @@
-"""Exit 0 if the PostgreSQL server of the given URL accepts connections, else print why and exit 1."""
+"""Exit 0 if the PostgreSQL server of the given URL accepts connections, else print why and
+exit 1."""
 
 import sys
 

@@ -38,6 +38,13 @@ def _reference_data_present(request, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _public_read(settings):
+    """Most tests read the public part of the catalogue anonymously, as the demonstration
+    installation allows; the release rules' tests turn it off where they say so."""
+    settings.PUBLIC_READ = True
+
+
+@pytest.fixture(autouse=True)
 def _english_messages():
     """Tests read messages in the English source language; a page request leaves its language
     active on the thread, so every test starts from English again. Language behaviour itself

@@ -44,7 +44,7 @@ def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (http://127.0.0.1 of the server this test started)
                 return
         except OSError:
             time.sleep(0.3)
@@ -93,15 +93,18 @@ def test_readme_tour_on_a_clean_clone(clone):
     )
     assert "demo-catalogue: already loaded" in again.stdout
     assert (
-        "{'countries': 0, 'currencies': 0, 'units': 0, 'code values': 0, 'supply groups': 0, 'supply classes': 0}"
-        in again.stdout
+        "{'countries': 0, 'currencies': 0, 'units': 0, 'code values': 0, "
+        "'supply groups': 0, 'supply classes': 0}" in again.stdout
     )
 
     port = free_port()
     server = subprocess.Popen(
         ["katalog", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        cwd=target, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=target,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/api/v1/openapi.json")
         steps = tour_commands((target / "README.md").read_text(encoding="utf-8"))

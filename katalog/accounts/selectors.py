@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,13 +12,14 @@ from katalog.accounts.models import Bureau, BureauCode
 from katalog.core.errors import NotFound, RuleViolation
 
 
-def bureau_get(key: str) -> Bureau:
-    try:
-        return Bureau.objects.get(key=key.upper())
-    except Bureau.DoesNotExist:
-        raise NotFound(
-            _("Unknown bureau %(key)s") % {"key": key}, code="BUREAU_NOT_FOUND"
-        ) from None
+def bureau_by_key(key: str) -> Bureau:
+    """The one lookup of a bureau: by its key (RU) or its user code (YU), in any case."""
+    text = (key or "").strip().upper()
+    bureau = Bureau.objects.filter(Q(key=text) | Q(user_code=text)).order_by("key").first()
+    if bureau is None:
+        raise NotFound(_("Unknown bureau %(key)s") % {"key": key}, code="BUREAU_NOT_FOUND")
+    return bureau
+
 
 
 def bureau_code_holder(code: str, on: dt.date | None = None) -> Bureau:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from katalog.accounts.models import ApiToken, User
+from katalog.accounts.models import ApiToken, TokenScope, User
+from katalog.accounts.services import check_scope, require_token_authority
+from katalog.audit.services import audit_record
 from katalog.core.errors import NotFound, ValidationFailed
 
 TOKEN_PREFIX = "kt_"
@@ -24,9 +27,19 @@ def token_digest(token: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, actor: User | None, user: User, name: str, expires_at: dt.datetime | None = None
+    *,
+    actor: Any,
+    user: User,
+    name: str,
+    expires_at: dt.datetime | None = None,
+    scope: str = TokenScope.WRITE,
 ) -> tuple[ApiToken, str]:
-    """Make a token for `user`; returns the record and the token, which is never shown again."""
+    """Make a token for `user`; returns the record and the token, which is never shown again.
+
+    The token works while it is not revoked or expired and the user keeps the password (and
+    the active state) they had when it was made."""
+    require_token_authority(actor, user)
+    scope = check_scope(scope)
     name = name.strip()
     if not name:
         raise ValidationFailed(_("A token needs a name"), code="TOKEN_NAME_REQUIRED")
@@ -39,15 +52,33 @@ def token_create(
         prefix=token[: len(TOKEN_PREFIX) + 6],
         digest=token_digest(token),
         expires_at=expires_at,
+        scope=scope,
+        auth_stamp=user.auth_stamp,
+    )
+    audit_record(
+        actor=actor,
+        action="token_created",
+        object_type="user",
+        object_key=user.username,
+        changes={"after": {"token": record.prefix, "scope": str(scope), "name": name,
+                           "expires_at": expires_at.isoformat() if expires_at else None}},
     )
     return record, token
 
 
 @transaction.atomic
-def token_revoke(*, actor: User | None, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    require_token_authority(actor, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="token_revoked",
+            object_type="user",
+            object_key=token.user.username,
+            changes={"before": {"token": token.prefix}},
+        )
     return token
 
 
@@ -58,8 +89,9 @@ def token_get(token_id: int) -> ApiToken:
     return record
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user holding a usable (not revoked, not expired) token, else None."""
+def token_for_secret(token: str) -> ApiToken | None:
+    """The usable token record (not revoked, not expired, made under the user's current
+    password and active state), with its user, else None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     now = timezone.now()
@@ -69,8 +101,14 @@ def user_for_token(token: str) -> User | None:
         .select_related("user")
         .first()
     )
-    if record is None:
+    if record is None or record.auth_stamp != record.user.auth_stamp:
         return None
     if record.last_used_at is None or now - record.last_used_at > LAST_USED_RESOLUTION:
+        # Bookkeeping of the token itself, not a change of data: not audited.
         ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
-    return record.user
+    return record
+
+
+def user_for_token(token: str) -> User | None:
+    record = token_for_secret(token)
+    return record.user if record is not None else None

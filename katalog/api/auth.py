@@ -1,24 +1,32 @@
-"""Who is calling the API: a bearer token (integrators) or the logged-in session (pages).
+"""Who is calling the API: a bearer token (integrators), the logged-in session (pages), or,
+for reads where the installation allows public reading, an anonymous visitor.
 
-Reads of catalogue data are public and need no authentication; every write endpoint declares
-`auth=api_auth`, and the acting user is then `request.auth`.
+Every write endpoint declares `auth=api_auth`; every read of catalogue data declares
+`auth=read_auth`. The caller is then `request.auth`, which services take as the actor and
+selectors as the reader.
 
 Session (cookie) authentication is open to cross-site request forgery, so for unsafe methods it
 requires Django's CSRF token (the `X-CSRFToken` header with the `csrftoken` cookie), exactly as
 Django forms do. Bearer tokens cannot be sent by a browser on its own, so they need no CSRF token.
+A token of scope `read` is refused on unsafe methods.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
-from katalog.accounts.tokens import user_for_token
+from katalog.accounts.models import TokenScope
+from katalog.accounts.tokens import token_for_secret
+from katalog.catalog.visibility import public_read_allowed
 from katalog.core.errors import PermissionDenied
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class TokenAuth(HttpBearer):
@@ -27,7 +35,12 @@ class TokenAuth(HttpBearer):
     openapi_name = "token"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        return user_for_token(token.strip())
+        record = token_for_secret(token.strip())
+        if record is None:
+            return None
+        if record.scope == TokenScope.READ and request.method not in SAFE_METHODS:
+            raise PermissionDenied(_("This token may only read"), code="TOKEN_READ_ONLY")
+        return record.user
 
 
 class CsrfSessionAuth(SessionAuth):
@@ -56,4 +69,14 @@ class CsrfSessionAuth(SessionAuth):
         return super().authenticate(request, key)
 
 
+def anonymous_reader(request: HttpRequest) -> Any:
+    """A caller without credentials reads as an anonymous visitor where public reading is on.
+    A caller who sent a token that is not valid (expired, revoked) is not read as anonymous:
+    they get 401, so a broken integration notices."""
+    if request.headers.get("Authorization") or not public_read_allowed():
+        return None
+    return AnonymousUser()
+
+
 api_auth = [TokenAuth(), CsrfSessionAuth()]
+read_auth = [TokenAuth(), CsrfSessionAuth(), anonymous_reader]

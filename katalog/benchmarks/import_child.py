@@ -29,10 +29,11 @@ def main(kind: str, path: str) -> None:
     import django
 
     django.setup()
+    from katalog.core.actors import SYSTEM_MIGRATION
     from katalog.transfer.importers import import_file
 
     started = time.perf_counter()
-    report = import_file(kind, Path(path))
+    report = import_file(kind, Path(path), actor=SYSTEM_MIGRATION)
     seconds = time.perf_counter() - started
     peak_kib = peak_rss_kib()
     print(

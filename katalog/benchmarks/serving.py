@@ -67,15 +67,26 @@ def run_wrk(port: int, paths: list[str], seconds: int) -> tuple[float, str]:
         )
     try:
         out = subprocess.run(
-            ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", script.name, f"http://127.0.0.1:{port}"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+            [
+                "wrk",
+                "-t1",
+                f"-c{CONNECTIONS}",
+                f"-d{seconds}s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     latency = re.search(r"Latency\s+(\S+)", out)
-    detail = f"wrk, 1 thread, {CONNECTIONS} connections, {seconds} s; mean latency {latency.group(1) if latency else '?'}"
+    mean = latency.group(1) if latency else "?"
+    detail = f"wrk, 1 thread, {CONNECTIONS} connections, {seconds} s; mean latency {mean}"
     return rps, detail + (f"; non-2xx: {errors.group(1)}" if errors else "")
 
 
@@ -138,7 +149,13 @@ def http_figures(seconds: int, seed: int) -> list[Figure]:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    return [Figure(
-        SECTION, "GET /api/v1/items/{number}, gunicorn with 2 workers × 4 threads", f"{rps:,.0f} requests/s", detail,
-        f"≥ {GOAL_RPS} requests/s on 2 cores", rps >= GOAL_RPS,
-    )]  # fmt: skip
+    return [
+        Figure(
+            SECTION,
+            "GET /api/v1/items/{number}, gunicorn with 2 workers × 4 threads",
+            f"{rps:,.0f} requests/s",
+            detail,
+            f"≥ {GOAL_RPS} requests/s on 2 cores",
+            rps >= GOAL_RPS,
+        )
+    ]

@@ -55,9 +55,11 @@ def fill_catalogue(target: int, seed: int, progress: Callable[[int], None] | Non
         + report.manufacturers
     )
     return Figure(
-        "catalogue", f"generation of {report.items:,} items ({rows:,} rows)",
-        f"{report.items / report.seconds:,.0f} items/s", f"{rows / report.seconds:,.0f} rows/s in all, {report.seconds:,.0f} s",
-    )  # fmt: skip
+        "catalogue",
+        f"generation of {report.items:,} items ({rows:,} rows)",
+        f"{report.items / report.seconds:,.0f} items/s",
+        f"{rows / report.seconds:,.0f} rows/s in all, {report.seconds:,.0f} s",
+    )
 
 
 # The evaluation first gives every reference its folded screening key; a generated catalogue
@@ -73,19 +75,27 @@ def screening_figures(sample_size: int, seed: int) -> list[Figure]:
         return [Figure("screening", "duplicate detection precision / recall", NOT_AVAILABLE)]
     missing = Reference.objects.count() - ReferenceScreeningKey.objects.count()
     if missing > MAX_KEYS_TO_BACKFILL:
-        return [Figure(
-            "screening", "duplicate detection precision / recall",
-            f"not measured: {missing:,} references have no screening key yet (`katalog screening_keys` adds them)",
-        )]  # fmt: skip
+        return [
+            Figure(
+                "screening",
+                "duplicate detection precision / recall",
+                f"not measured: {missing:,} references have no screening key yet "
+                "(`katalog screening_keys` adds them)",
+            )
+        ]
     started = time.perf_counter()
     result = evaluate(sample_size, seed)
     seconds = time.perf_counter() - started
     detection = result.get("detection", {}) if isinstance(result, dict) else {}
     precision, recall = detection.get("precision"), detection.get("recall")
-    return [Figure(
-        "screening", f"duplicate detection on {result.get('cases', sample_size)} labelled cases",
-        f"precision {precision} / recall {recall}", f"evaluated in {seconds:,.1f} s",
-    )]  # fmt: skip
+    return [
+        Figure(
+            "screening",
+            f"duplicate detection on {result.get('cases', sample_size)} labelled cases",
+            f"precision {precision} / recall {recall}",
+            f"evaluated in {seconds:,.1f} s",
+        )
+    ]
 
 
 def measure_import(rows: int, seed: int, notes: list[str]) -> list[Figure]:
@@ -143,6 +153,7 @@ def write_report(
         ("date", started.strftime("%Y-%m-%d %H:%M UTC")),
         ("catalogue", sizes),
     ]
-    title = f"katalog benchmark — {started.date().isoformat()} — {connection.vendor}{' (large)' if options.large else ''}"
+    large = " (large)" if options.large else ""
+    title = f"katalog benchmark — {started.date().isoformat()} — {connection.vendor}{large}"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(title, facts, figures, notes), encoding="utf-8")

@@ -10,7 +10,10 @@ from typing import Any
 def percentiles(samples: Sequence[float]) -> tuple[float, float, float]:
     """p50, p95 and p99 (nearest rank) of a non-empty sample."""
     ordered = sorted(samples)
-    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
     return pick(0.50), pick(0.95), pick(0.99)
 
 

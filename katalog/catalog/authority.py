@@ -9,12 +9,10 @@ The rules follow the NCS ownership of data:
   references, its own registration and its own management data;
 - anyone else is refused with `PermissionDenied` and a stable code.
 
-Exceptions:
-
-- `actor=None` is a system load (imports, demo data, migrations) and is always allowed;
-- a superuser bypasses these checks (administration of the whole installation);
-- the interstate centre has no special powers here: it acts as the assigning bureau of the
-  numbers it issued and as a registered nation where it holds a registration, like any bureau.
+Every person needs the CATALOGUE permission of their bureau's roles (`accounts.rights`) to
+write at all. A superuser is no exception: superuser status is for operating the installation.
+System actors that load data (`init`, `migration`, and `exchange`, which applies its own rules
+to other installations' events) are not subject to bureau ownership.
 """
 
 from __future__ import annotations
@@ -23,24 +21,21 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from katalog.accounts import rights
 from katalog.accounts.models import Bureau
 from katalog.catalog.models import Item, Registration
+from katalog.core.actors import is_system
 from katalog.core.errors import PermissionDenied
 
 
 def bypasses_authority(actor: Any) -> bool:
-    """System loads (no actor) and superusers are not subject to bureau ownership."""
-    return actor is None or bool(getattr(actor, "is_superuser", False))
+    """System actors that load catalogue data are not subject to bureau ownership."""
+    return is_system(actor) and rights.has_permission(actor, rights.Permission.CATALOGUE)
 
 
 def actor_bureau(actor: Any) -> Bureau:
-    """The bureau a person acts for; a person without one may change nothing."""
-    bureau = getattr(actor, "bureau", None)
-    if bureau is None:
-        raise PermissionDenied(
-            _("You are not a member of any cataloguing bureau"), code="NO_BUREAU"
-        )
-    return bureau
+    """The bureau a person catalogues for: they need a bureau and the CATALOGUE permission."""
+    return rights.acting_bureau(actor, rights.Permission.CATALOGUE)
 
 
 def is_registered_user(bureau_id: int, item: Item) -> bool:

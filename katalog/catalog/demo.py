@@ -16,6 +16,7 @@ from django.db import transaction
 
 from katalog.accounts.models import Bureau
 from katalog.accounts.selectors import current_code_of
+from katalog.audit.services import Subject, audit_record
 from katalog.catalog.models import (
     CharacteristicValue,
     Item,
@@ -30,6 +31,7 @@ from katalog.catalog.services import (
     item_search_text,
     manufacturer_search_text,
 )
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.text import ascii_code_key, code_key
 from katalog.names.models import Characteristic, ItemName
 from katalog.names.values import parse_reply
@@ -387,4 +389,13 @@ def load_demo_catalogue(items: int = 2100) -> dict[str, int]:
     counts = write_plan(plan, rng)
     counts["manufacturers"] = len(makers)
     counts["cancelled"] = cancel_some_with_replacement(plan)
+    audit_record(
+        actor=SYSTEM_INIT,
+        action="demo_catalogue_loaded",
+        object_type="catalogue",
+        object_key="demo",
+        changes=counts,
+        subjects=[Subject("manufacturer", m.obj.code) for m in makers]
+        + [Subject("item", item.niin) for item in plan.items],
+    )
     return counts

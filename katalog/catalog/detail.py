@@ -34,7 +34,7 @@ SELECT i.id, i.niin, i.supply_class, i.bureau_code, i.name_text, i.identificatio
          ORDER BY c.valid_from DESC LIMIT 1),
        (SELECT v.meanings FROM refdata_codevalue v WHERE v.table_id = 'ITEM_STATUS'
          AND v.code = i.status LIMIT 1),
-       r.supply_class, r.niin{children}
+       r.supply_class, r.niin, i.release{children}
 FROM catalog_item i
 JOIN names_itemname n ON n.id = i.item_name_id
 JOIN accounts_bureau b ON b.id = i.bureau_id
@@ -58,13 +58,13 @@ FROM catalog_registration g JOIN accounts_bureau b ON b.id = g.bureau_id
 WHERE g.item_id = %s ORDER BY b.key, g.effective_from
 """
 MANAGEMENT_SQL = """
-SELECT b.user_code, g.unit_of_issue, g.price, g.currency_id, g.notes
+SELECT b.user_code, g.unit_of_issue, g.price, g.currency_id, g.notes, b.key, g.released
 FROM catalog_managementdata g JOIN accounts_bureau b ON b.id = g.bureau_id
 WHERE g.item_id = %s ORDER BY b.key
 """
 CHAIN_SQL = "SELECT status, replaced_by_id, supply_class, niin FROM catalog_item WHERE id = %s"
 RELATED_SQL = (REFERENCES_SQL, VALUES_SQL, REGISTRATIONS_SQL, MANAGEMENT_SQL)
-ITEM_COLUMNS = 18
+ITEM_COLUMNS = 19
 
 
 def _as_json_column(sql: str) -> str:
@@ -138,7 +138,7 @@ def _decoded(cell: str | None) -> list[list]:
 def _item_part(row: tuple, language: str | None) -> dict[str, Any]:
     (_pk, niin, supply_class, bureau_code, name_text, identification_type, status,
      cancellation_reason, _replaced_by, _version, name_code, names, bureau_key, user_code,
-     class_titles, status_meanings, replacement_class, replacement_niin) = row  # fmt: skip
+     class_titles, status_meanings, replacement_class, replacement_niin, release) = row  # fmt: skip
     return {
         "catalogue_number": catalogue_number(supply_class, niin),
         "niin": niin,
@@ -152,6 +152,7 @@ def _item_part(row: tuple, language: str | None) -> dict[str, Any]:
         if replacement_niin
         else None,
         "bureau": {"key": bureau_key, "user_code": user_code, "bureau_code": bureau_code},
+        "release": release,
     }
 
 
@@ -211,9 +212,11 @@ def _registration(row: tuple) -> dict[str, Any]:
 
 
 def _management(row: tuple) -> dict[str, Any]:
-    user_code, unit_of_issue, price, currency, notes = row
+    user_code, unit_of_issue, price, currency, notes, bureau_key, released = row
     return {
         "user_code": user_code,
+        "bureau": bureau_key,
+        "released": bool(released),
         "unit_of_issue": unit_of_issue or None,
         # SQLite keeps the price as a number: quantize it as the decimal field would.
         "price": str(Decimal(str(price)).quantize(CENTS)) if price is not None else None,

@@ -3,19 +3,31 @@ references. Shaped for 3M manufacturers and 40M references: every list is a keys
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from katalog.audit.selectors import object_history
 from katalog.catalog.models import Item, Manufacturer, Reference
+from katalog.catalog.selectors import history_entry, manufacturer_by_code
+from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.errors import NotFound
 from katalog.core.paging import Page, keyset_page
 from katalog.core.text import search_terms
 
 
 def manufacturer_list(
-    *, q: str = "", country: str | None = None, after: str | None = None, limit: int | None = None
+    *,
+    reader: Any,
+    q: str = "",
+    country: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
 ) -> Page[Manufacturer]:
-    """Manufacturers by code; `q` is a prefix of the code or of a word of the name."""
+    """Manufacturers by code; `q` is a prefix of the code or of a word of the name. The register
+    of organisations is public like their codes."""
+    read_scope(reader)
     rows = Manufacturer.objects.select_related("country")
     text = (q or "").strip()
     if text:
@@ -29,12 +41,9 @@ def manufacturer_list(
     return keyset_page(rows, "code", after=after, limit=limit)
 
 
-def manufacturer_get(code: str) -> Manufacturer:
-    found = (
-        Manufacturer.objects.select_related("country", "bureau", "parent", "replaced_by")
-        .filter(code=code.strip().upper())
-        .first()
-    )
+def manufacturer_get(code: str, *, reader: Any) -> Manufacturer:
+    read_scope(reader)
+    found = manufacturer_by_code(code)
     if found is None:
         raise NotFound(
             _("No manufacturer with code %(code)s") % {"code": code}, code="MANUFACTURER_NOT_FOUND"
@@ -43,14 +52,26 @@ def manufacturer_get(code: str) -> Manufacturer:
 
 
 def manufacturer_items(
-    manufacturer: Manufacturer, *, after: str | None = None, limit: int | None = None
+    manufacturer: Manufacturer, *, reader: Any, after: str | None = None, limit: int | None = None
 ) -> Page[Item]:
-    """Items holding a reference of this manufacturer, by identification number."""
+    """Items holding a reference of this manufacturer, by identification number; restricted
+    items only for readers who see them in full (the reference is their data)."""
+    scope = read_scope(reader)
     holding = Reference.objects.filter(manufacturer=manufacturer).values("item_id")
-    rows = Item.objects.select_related("item_name").filter(pk__in=holding)
+    rows = Item.objects.select_related("item_name").filter(pk__in=holding).filter(item_visible_q(scope))
     return keyset_page(rows, "niin", after=after, limit=limit)
 
 
-def manufacturer_items_count(manufacturer: Manufacturer) -> int:
-    """How many items hold a reference of this manufacturer."""
-    return Reference.objects.filter(manufacturer=manufacturer).values("item_id").distinct().count()
+def manufacturer_items_count(manufacturer: Manufacturer, *, reader: Any) -> int:
+    """How many items the reader sees hold a reference of this manufacturer."""
+    scope = read_scope(reader)
+    rows = Reference.objects.filter(manufacturer=manufacturer)
+    if not scope.sees_all:
+        rows = rows.filter(item_visible_q(scope, prefix="item__"))
+    return rows.values("item_id").distinct().count()
+
+
+def manufacturer_history(manufacturer: Manufacturer, *, reader: Any) -> list[dict[str, Any]]:
+    """What happened to a manufacturer record, oldest first (usernames for signed-in readers)."""
+    scope = read_scope(reader)
+    return [history_entry(e, scope) for e in object_history("manufacturer", manufacturer.code)[:200]]

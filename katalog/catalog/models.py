@@ -3,9 +3,7 @@ management data. Every record knows the bureau that owns it."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from katalog.core.i18n import pick_text
@@ -26,6 +24,14 @@ class ItemStatus(models.TextChoices):
 
 
 CANCELLED_STATUSES = frozenset({"3", "4", "5", "7", "8"})
+
+
+class ReleaseLevel(models.TextChoices):
+    """Who may read an item's data beyond its number, name and status (as in the NCS, where
+    other nations' item data is releasable only by the assigning bureau)."""
+
+    PUBLIC = "public", _("public")
+    RESTRICTED = "restricted", _("restricted to the assigning bureau and the registered users")
 
 
 def format_catalogue_number(supply_class: str, niin: str) -> str:
@@ -89,6 +95,9 @@ class Item(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaces"
     )
     bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    release = models.CharField(
+        _("release level"), max_length=10, choices=ReleaseLevel.choices, default=ReleaseLevel.PUBLIC
+    )
     search_text = models.TextField(_("search text"), blank=True, editable=False)
     row_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -223,6 +232,9 @@ class ManagementData(models.Model):
         "refdata.Currency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Management data is its nation's own: unless released, only that nation and the assigning
+    # bureau read it.
+    released = models.BooleanField(_("released to other nations"), default=False)
 
     class Meta:
         ordering = ["item", "bureau"]
@@ -253,28 +265,13 @@ class ItemAction(models.TextChoices):
     )
     IDENTIFICATION_CHANGED = "identification_changed", _("identification changed")
     REFERENCE_REMOVED = "reference_removed", _("reference removed")
+    IMPORTED = "imported", _("loaded from a file")
+    UPDATED_BY_IMPORT = "updated_by_import", _("changed by a file import")
 
 
-class ItemEvent(models.Model):
-    """One entry of an item's history: who did what, when, for which bureau and why."""
+class ManufacturerAction(models.TextChoices):
+    """What happened to a manufacturer record, as recorded in the audit log."""
 
-    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    bureau = models.ForeignKey(
-        "accounts.Bureau", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(_("action"), max_length=24, choices=ItemAction.choices)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-
-    class Meta:
-        ordering = ["item", "at", "id"]
-        indexes = [models.Index(fields=["item", "at"], name="itemevent_item_at_idx")]
-        verbose_name = _("item event")
-        verbose_name_plural = _("item events")
-
-    def __str__(self) -> str:
-        return f"{self.item_id} {self.action} {self.at:%Y-%m-%d}"
+    CREATED = "manufacturer_created", _("manufacturer registered")
+    CHANGED = "manufacturer_changed", _("manufacturer changed")
+    IMPORTED = "manufacturers_imported", _("manufacturers loaded from a file")

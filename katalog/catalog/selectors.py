@@ -1,4 +1,5 @@
-"""Reads of the catalogue, shared by the API, the pages and the CLI."""
+"""Reads of the catalogue, shared by the API, the pages and the CLI. Every read of catalogue
+data takes the reader and applies the release rules (`katalog.catalog.visibility`)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,28 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
+from katalog.audit.labels import action_label
+from katalog.audit.selectors import object_history
 from katalog.catalog import detail, rules
 from katalog.catalog.models import (
     CharacteristicValue,
     Item,
-    ItemEvent,
+    ManagementData,
+    Manufacturer,
     Reference,
+    Registration,
 )
-from katalog.core.errors import NotFound, ValidationFailed
+from katalog.catalog.visibility import (
+    ReadScope,
+    read_scope,
+    sees_item,
+    shows_names,
+    visible_detail,
+    visible_item_ids,
+)
+from katalog.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from katalog.core.i18n import pick_text
+from katalog.core.paging import Page, keyset_page
 from katalog.core.text import ascii_code_key, code_key
 from katalog.refdata.models import CodeValue
 
@@ -46,8 +60,12 @@ def _item_not_found(formatted_number: str) -> NotFound:
     )
 
 
-def item_get(number: str) -> Item:
-    """The item for a catalogue number in any accepted form; 404 NOT_FOUND if unknown."""
+def item_get(number: str, *, reader: Any) -> Item:
+    """The item for a catalogue number in any accepted form; 404 ITEM_NOT_FOUND if unknown.
+
+    For the pages and services that act on the item: its number, name and status are never
+    secret, and what is shown of it goes through `item_detail`."""
+    read_scope(reader)
     parsed = rules.parse_catalogue_number(number)
     item = item_queryset().filter(niin=parsed.niin).first()
     if item is None:
@@ -55,12 +73,57 @@ def item_get(number: str) -> Item:
     return item
 
 
-def item_history(item: Item) -> QuerySet[ItemEvent]:
-    """The item's history, oldest first."""
-    return (
-        ItemEvent.objects.filter(item=item).select_related("actor", "bureau").order_by("at", "id")
-    )
+def item_for_field(number: str, field: str, *, reader: Any) -> Item:
+    """Another item named in a request body (a replacement, the item kept): an unknown number
+    is an invalid value of that field (422), not a missing resource."""
+    try:
+        return item_get(number, reader=reader)
+    except NotFound as missing:
+        raise ValidationFailed(
+            missing.message,
+            code="UNKNOWN_ITEM",
+            errors=[FieldError(field, "UNKNOWN_ITEM", missing.message)],
+        ) from None
 
+
+def item_detail(item: Item, language: str | None = None, *, reader: Any) -> dict[str, Any]:
+    """The item as a plain structure, as the reader may see it: what the API returns, the page
+    shows and the CLI prints."""
+    scope = read_scope(reader)
+    found = detail.item_detail_by_pk(item.pk, language)
+    if found is None:
+        raise _item_not_found(item.catalogue_number)
+    return visible_detail(found[0], scope)
+
+
+def item_detail_by_number(
+    number: str, language: str | None = None, *, reader: Any
+) -> tuple[dict[str, Any], int]:
+    """The detail and version of the item for a catalogue number in any accepted form, without
+    loading the item through the ORM (the busiest read); 404 ITEM_NOT_FOUND if unknown."""
+    scope = read_scope(reader)
+    parsed = rules.parse_catalogue_number(number)
+    found = detail.item_detail_by_niin(parsed.niin, language)
+    if found is None:
+        raise _item_not_found(parsed.formatted())
+    shown, version = found
+    return visible_detail(shown, scope), version
+
+
+def require_full_view(item: Item, *, reader: Any) -> ReadScope:
+    """Refuse a reader who sees only the number, name and status of a restricted item."""
+    scope = read_scope(reader)
+    found = detail.item_detail_by_pk(item.pk, None)
+    if found is not None and not sees_item(scope, found[0]):
+        raise PermissionDenied(
+            _("%(item)s is released only to its assigning bureau and its registered users")
+            % {"item": item.catalogue_number},
+            code="ITEM_RESTRICTED",
+        )
+    return scope
+
+
+# --- lookups by reference ---------------------------------------------------------------------
 
 REFERENCE_ITEMS_SQL = """
 SELECT DISTINCT i.id, i.niin FROM catalog_reference r JOIN catalog_item i ON i.id = r.item_id
@@ -68,45 +131,49 @@ WHERE r.{column} = %s ORDER BY i.niin LIMIT {limit}
 """
 
 
-def item_ids_by_reference(text: str) -> list[int]:
+def item_ids_by_reference(text: str, scope: ReadScope) -> list[int]:
     """Items holding a reference whose normalised key equals the query's (else whose
-    transliterated key does), in catalogue-number order."""
+    transliterated key does), in catalogue-number order; restricted items the reader may not
+    see are not found by their references."""
     key = code_key(text)
     if not key:
         return []
     with connection.cursor() as cursor:
         for column, value in (("key", key), ("ascii_key", ascii_code_key(text))):
             cursor.execute(
-                REFERENCE_ITEMS_SQL.format(column=column, limit=MAX_LOOKUP_RESULTS), [value]
+                REFERENCE_ITEMS_SQL.format(column=column, limit=MAX_LOOKUP_RESULTS),  # noqa: S608 (column names are constants)
+                [value],
             )
             rows = cursor.fetchall()
             if rows:
-                return [pk for pk, _niin in rows]
+                visible = visible_item_ids(scope, [pk for pk, _niin in rows])
+                return [pk for pk, _niin in rows if pk in visible]
     return []
 
 
-def items_by_reference(text: str, language: str | None = None) -> list[dict[str, Any]]:
+def items_by_reference(text: str, language: str | None = None, *, reader: Any) -> list[dict[str, Any]]:
     """The details of the items holding the reference (see `item_ids_by_reference`)."""
-    found = (detail.item_detail_by_pk(pk, language) for pk in item_ids_by_reference(text))
-    return [pair[0] for pair in found if pair is not None]
+    scope = read_scope(reader)
+    found = (detail.item_detail_by_pk(pk, language) for pk in item_ids_by_reference(text, scope))
+    return [visible_detail(pair[0], scope) for pair in found if pair is not None]
 
 
-def item_lookup(text: str, language: str | None = None) -> list[dict[str, Any]]:
+def item_lookup(text: str, language: str | None = None, *, reader: Any) -> list[dict[str, Any]]:
     """The details of the items found by catalogue number (any form) or else by reference number.
 
     Text shaped like a catalogue number that is not valid and matches no reference gets the
     number's own error, which says which part is wrong.
     """
     try:
-        return [item_detail_by_number(text, language)[0]]
+        return [item_detail_by_number(text, language, reader=reader)[0]]
     except ValidationFailed as invalid:
         number_error: ValidationFailed | None = invalid
     except NotFound:
-        details = items_by_reference(text, language)
+        details = items_by_reference(text, language, reader=reader)
         if details:
             return details
         raise
-    details = items_by_reference(text, language)
+    details = items_by_reference(text, language, reader=reader)
     if not details and number_error and rules.has_number_shape(text):
         raise number_error
     if not details:
@@ -115,6 +182,86 @@ def item_lookup(text: str, language: str | None = None) -> list[dict[str, Any]]:
             code="ITEM_NOT_FOUND",
         )
     return details
+
+
+def reference_hits(
+    number: str, manufacturer_code: str | None = None, *, reader: Any
+) -> list[Reference]:
+    """References whose normalised key equals the number's (else whose transliterated key does),
+    on items the reader sees in full."""
+    scope = read_scope(reader)
+    key = code_key(number)
+    if not key:
+        return []
+    rows = Reference.objects.select_related("manufacturer", "item__replaced_by").order_by("id")
+    if manufacturer_code:
+        rows = rows.filter(manufacturer__code=manufacturer_code.strip().upper())
+    hits = list(rows.filter(key=key)[:MAX_LOOKUP_RESULTS])
+    if not hits:
+        hits = list(rows.filter(ascii_key=ascii_code_key(number))[:MAX_LOOKUP_RESULTS])
+    visible = visible_item_ids(scope, {r.item_id for r in hits})
+    return [r for r in hits if r.item_id in visible]
+
+
+# --- the parts of one item ----------------------------------------------------------------------
+
+
+def item_references(item: Item, *, reader: Any) -> QuerySet[Reference]:
+    require_full_view(item, reader=reader)
+    return Reference.objects.filter(item=item).select_related("manufacturer", "bureau").order_by("id")
+
+
+def item_registrations(item: Item, *, reader: Any) -> QuerySet[Registration]:
+    require_full_view(item, reader=reader)
+    return (
+        Registration.objects.filter(item=item)
+        .select_related("bureau")
+        .order_by("effective_from", "id")
+    )
+
+
+def item_management(item: Item, bureau_id: int, *, reader: Any) -> ManagementData:
+    """One nation's management data of an item, if the reader may read it."""
+    scope = require_full_view(item, reader=reader)
+    row = ManagementData.objects.filter(item=item, bureau_id=bureau_id).select_related("bureau").first()
+    readable = row is not None and (
+        scope.sees_all or row.released or scope.bureau_id in (row.bureau_id, item.bureau_id)
+    )
+    if row is None or not readable:
+        raise NotFound(
+            _("No management data of this bureau for %(item)s that you may read")
+            % {"item": item.catalogue_number},
+            code="MANAGEMENT_NOT_FOUND",
+        )
+    return row
+
+
+def item_history(
+    item: Item, *, reader: Any, after: int | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """The item's history, oldest first, for readers who may see the item; usernames only for
+    signed-in readers. Keyset-paged by the entries' position in the log (`after`)."""
+    scope = require_full_view(item, reader=reader)
+    rows = object_history("item", item.niin)
+    if after is not None:
+        rows = rows.filter(seq__gt=after)
+    if limit is not None:
+        rows = rows[:limit]
+    return [history_entry(e, scope) for e in rows]
+
+
+def history_entry(entry: Any, scope: ReadScope) -> dict[str, Any]:
+    return {
+        "id": entry.seq,
+        "at": entry.at,
+        "action": entry.action,
+        "action_label": action_label(entry.action),
+        "actor": entry.actor_name if shows_names(scope) else None,
+        "bureau": entry.bureau_key or None,
+        "interface": entry.interface,
+        "reason": entry.reason,
+        "data": entry.changes,
+    }
 
 
 def code_meaning(table: str, code: str, language: str | None = None) -> str:
@@ -126,19 +273,50 @@ def code_meaning(table: str, code: str, language: str | None = None) -> str:
     return pick_text(row, language) if row else ""
 
 
-def item_detail(item: Item, language: str | None = None) -> dict[str, Any]:
-    """The item as a plain structure: what the API returns and the CLI prints."""
-    found = detail.item_detail_by_pk(item.pk, language)
-    if found is None:
-        raise _item_not_found(item.catalogue_number)
-    return found[0]
+# --- manufacturers by code ---------------------------------------------------------------------
 
 
-def item_detail_by_number(number: str, language: str | None = None) -> tuple[dict[str, Any], int]:
-    """The detail and version of the item for a catalogue number in any accepted form, without
-    loading the item through the ORM (the busiest read); 404 NOT_FOUND if unknown."""
-    parsed = rules.parse_catalogue_number(number)
-    found = detail.item_detail_by_niin(parsed.niin, language)
+def manufacturer_by_code(code: str) -> Manufacturer | None:
+    """The one lookup of a manufacturer by its code (any case, surrounding spaces ignored)."""
+    return (
+        Manufacturer.objects.select_related("country", "bureau", "parent", "replaced_by")
+        .filter(code=(code or "").strip().upper())
+        .first()
+    )
+
+
+def manufacturer_for_field(code: str, field: str = "manufacturer") -> Manufacturer:
+    """A manufacturer named in input: an unknown code is an invalid value of that field."""
+    found = manufacturer_by_code(code)
     if found is None:
-        raise _item_not_found(parsed.formatted())
+        raise ValidationFailed(
+            _("Unknown manufacturer code %(code)s") % {"code": code},
+            code="UNKNOWN_MANUFACTURER",
+            errors=[FieldError(field, "UNKNOWN_MANUFACTURER", _("unknown manufacturer code"))],
+        )
     return found
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+def item_list(
+    *,
+    reader: Any,
+    supply_class: str | None = None,
+    status: str | None = None,
+    bureau: str | None = None,
+    after: str | None = None,
+    limit: int | None = None,
+) -> Page[Item]:
+    """Items in catalogue-number order (numbers, names and statuses, which every reader may
+    see), filtered by class, status or assigning bureau."""
+    read_scope(reader)
+    rows = Item.objects.select_related("item_name", "bureau")
+    if supply_class:
+        rows = rows.filter(supply_class=supply_class)
+    if status:
+        rows = rows.filter(status=status)
+    if bureau:
+        rows = rows.filter(bureau__key=bureau.upper())
+    return keyset_page(rows, "niin", after=after, limit=limit)

@@ -125,6 +125,10 @@ class RequestLine(models.Model):
     )
     justification = models.CharField(_("screening justification"), max_length=32, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Who decided the line: four eyes keep them from approving the request.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     result_item = models.ForeignKey(
         "catalog.Item", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -192,3 +196,20 @@ class RequestDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.file.name
+
+
+class RequestAction(models.TextChoices):
+    """What happened to a request, as recorded in the audit log."""
+
+    CREATED = "request_create", _("request opened")
+    SUBMITTED = "request_submit", _("submitted")
+    SCREENED = "request_screen", _("screened for duplicates")
+    DECIDED = "request_decide", _("decisions closed")
+    RETURNED = "request_return", _("returned for another look")
+    APPROVED = "request_approve", _("approved")
+    PUBLISHED = "request_publish", _("published to the catalogue")
+    REJECTED = "request_reject", _("rejected")
+    LINE_ADDED = "request_line_added", _("line added")
+    LINE_CHANGED = "request_line_changed", _("line changed")
+    LINE_DECIDED = "request_line_decided", _("line decided")
+    DOCUMENT_ADDED = "request_document_added", _("document attached")

@@ -10,14 +10,27 @@ from django.utils.translation import gettext as _
 
 from katalog.codification.models import CodificationRequest, RequestLine, RequestTransition
 from katalog.codification.workflow import allowed_transitions
+from katalog.core.actors import is_system
 from katalog.core.errors import NotFound
 
 MAX_PAGE = 200
 
 
-def request_get(request_id: int) -> CodificationRequest:
+def reader_bureau_key(reader: Any) -> str | None:
+    """The bureau whose requests a reader sees: their own (system actors see every bureau's,
+    None); a person without a bureau sees none ("-")."""
+    if is_system(reader):
+        return None
+    bureau = getattr(reader, "bureau", None)
+    return bureau.key if bureau is not None else "-"
+
+
+def request_get(request_id: int, *, reader: Any) -> CodificationRequest:
+    """A request is read by the members of its bureau; others get 404, not a hint that it
+    exists (superuser status changes nothing)."""
     request = CodificationRequest.objects.select_related("bureau").filter(pk=request_id).first()
-    if request is None:
+    bureau = reader_bureau_key(reader)
+    if request is None or (bureau is not None and request.bureau.key != bureau):
         raise NotFound(
             _("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND"
         )
@@ -46,13 +59,16 @@ class RequestPage:
 
 def request_list(
     *,
+    reader: Any,
     state: str = "",
     priority: str = "",
     bureau: str = "",
     after: str | None = None,
     limit: int = 50,
 ) -> RequestPage:
-    """Newest first, keyset-paginated on the id (the cursor is the last id seen)."""
+    """Newest first, keyset-paginated on the id (the cursor is the last id seen); only the
+    requests of the reader's bureau."""
+    bureau = reader_bureau_key(reader) or bureau
     limit = max(1, min(limit, MAX_PAGE))
     rows: QuerySet[CodificationRequest] = CodificationRequest.objects.select_related(
         "bureau"

@@ -2,9 +2,10 @@
 publication of decisions into the catalogue.
 
 Every transition takes the acting person and the `expected_version` they read (None skips the
-check), is refused with a stable code when illegal, and is recorded in `RequestTransition`.
-Requests belong to the bureau that processes them; only its members act on them (superusers
-too, except that approval always needs a second member of that bureau).
+check), is refused with a stable code when illegal, and is recorded in `RequestTransition` and
+in the audit log. Requests belong to the bureau that processes them; only its cataloguers act on
+them, and approval needs an approver of that bureau who neither wrote the request nor decided
+any of its lines (four eyes). Superuser status changes none of this.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from katalog.accounts import rights
 from katalog.accounts.models import Bureau
+from katalog.accounts.rights import Permission
+from katalog.audit.services import audit_record
 from katalog.catalog import services as catalog
 from katalog.catalog.models import CANCELLED_STATUSES, Item, Manufacturer
 from katalog.codification.models import (
@@ -52,21 +56,16 @@ OVERRIDE_REFERENCE_JUSTIFICATION = "6"
 # --- checks -----------------------------------------------------------------------------------
 
 
-def acting_bureau(actor: Any) -> Bureau:
-    bureau = getattr(actor, "bureau", None)
-    if actor is None or bureau is None:
-        raise PermissionDenied(
-            _("You are not a member of any cataloguing bureau"), code="NO_BUREAU"
-        )
-    return bureau
+def acting_bureau(actor: Any, permission: Permission = Permission.CATALOGUE) -> Bureau:
+    return rights.acting_bureau(actor, permission)
 
 
-def require_same_bureau(actor: Any, request: CodificationRequest, *, strict: bool = False) -> None:
-    """Members of the request's bureau act on it; superusers too unless `strict`."""
-    if actor is not None and actor.is_superuser and not strict:
-        return
-    bureau = getattr(actor, "bureau", None)
-    if bureau is None or bureau.pk != request.bureau_id:
+def require_same_bureau(
+    actor: Any, request: CodificationRequest, *, permission: Permission = Permission.CATALOGUE
+) -> None:
+    """Members of the request's bureau holding the permission act on it."""
+    bureau = acting_bureau(actor, permission)
+    if bureau.pk != request.bureau_id:
         raise PermissionDenied(
             _("Only members of bureau %(bureau)s may act on this request")
             % {"bureau": request.bureau.key},
@@ -164,12 +163,21 @@ def record_transition(
     reason: str = "",
     data: dict[str, Any] | None = None,
 ) -> RequestTransition:
+    """The step in the request's own workflow history, and its audit entry."""
+    audit_record(
+        actor=actor,
+        action=f"request_{name}",
+        object_type="request",
+        object_key=str(request.pk),
+        reason=reason,
+        changes={"before": {"state": from_state}, "after": {"state": request.state}, **(data or {})},
+    )
     return RequestTransition.objects.create(
         request=request,
         name=name,
         from_state=from_state,
         to_state=request.state,
-        actor=actor,
+        actor=actor if getattr(actor, "pk", None) else None,
         reason=reason,
         data=data or {},
     )
@@ -202,7 +210,7 @@ def request_create(
             if main_contractor_code
             else None
         ),
-        author=actor,
+        author=actor if getattr(actor, "pk", None) else None,
     )
     record_transition(actor=actor, request=request, name="create", from_state="")
     return request
@@ -315,7 +323,18 @@ def request_line_add(
     ) + 1
     line = RequestLine.objects.create(request=request, position=position, **fields)
     bump(request)
+    line_audit(actor, line, "request_line_added")
     return line
+
+
+def line_audit(actor: Any, line: RequestLine, action: str, **changes: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="request",
+        object_key=str(line.request_id),
+        changes={"line": line.position, **changes},
+    )
 
 
 @transaction.atomic
@@ -347,6 +366,7 @@ def request_line_update(
         setattr(line, name, value)
     bump(line, *fields)
     touch_request(line.request)
+    line_audit(actor, line, "request_line_changed", fields=sorted(fields))
     return line
 
 
@@ -363,13 +383,21 @@ def request_document_add(
     require_same_bureau(actor, request)
     if line is not None and line.request_id != request.pk:
         raise RuleViolation(_("The line belongs to another request"), code="LINE_OF_OTHER_REQUEST")
-    return RequestDocument.objects.create(
+    document = RequestDocument.objects.create(
         request=request,
         line=line,
         title=title or getattr(upload, "name", ""),
         file=upload,
-        uploaded_by=actor,
+        uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
+    audit_record(
+        actor=actor,
+        action="request_document_added",
+        object_type="request",
+        object_key=str(request.pk),
+        changes={"document": document.title, "line": line.position if line else None},
+    )
+    return document
 
 
 # --- transitions ------------------------------------------------------------------------------
@@ -381,10 +409,10 @@ def begin(
     name: str,
     expected_version: int | None,
     *,
-    strict: bool = False,
+    permission: Permission = Permission.CATALOGUE,
 ) -> tuple[CodificationRequest, str]:
     """Lock the request and check bureau, version and state; returns it and its target state."""
-    require_same_bureau(actor, request, strict=strict)
+    require_same_bureau(actor, request, permission=permission)
     request = request_lock(request, expected_version)
     return request, transition_target(name, request.state)
 
@@ -465,7 +493,7 @@ def request_screen(
     request, target = begin(actor, request, "screen", expected_version)
     verdicts = {}
     for line in request.lines.select_related("item_name").order_by("position"):
-        result = screen(screening_input(line))
+        result = screen(screening_input(line), reader=actor)
         line.screening = result.to_dict()
         line.verdict = result.verdict
         bump(line, "screening", "verdict")
@@ -579,9 +607,18 @@ def request_line_decide(
     line.reject_reason = reject_reason if decision == LineDecision.REJECT else ""
     line.justification = justification
     line.note = note
-    bump(line, "decision", "decision_item", "reject_reason", "justification", "note")
+    line.decided_by = actor if getattr(actor, "pk", None) else None
+    bump(line, "decision", "decision_item", "reject_reason", "justification", "note", "decided_by")
     touch_request(line.request)
     record_screening_decision(actor, line, item)
+    line_audit(
+        actor,
+        line,
+        "request_line_decided",
+        decision=decision,
+        item=item.catalogue_number if item else None,
+        justification=justification,
+    )
     return line
 
 
@@ -623,11 +660,12 @@ def request_approve(
     expected_version: int | None = None,
     reason: str = "",
 ) -> CodificationRequest:
-    """Four eyes: a second member of the same bureau, neither the author nor the decider."""
-    request, target = begin(actor, request, "approve", expected_version, strict=True)
-    if actor.pk in (request.author_id, request.decided_by_id):
+    """Four eyes: an approver of the same bureau who neither wrote the request, nor closed its
+    decisions, nor decided any of its lines."""
+    request, target = begin(actor, request, "approve", expected_version, permission=Permission.APPROVE)
+    if actor.pk in request_participants(request):
         raise PermissionDenied(
-            _("The author or the decider of a request cannot approve it"), code="FOUR_EYES"
+            _("Who wrote a request or decided any of its lines cannot approve it"), code="FOUR_EYES"
         )
     return finish(actor, request, "approve", target, reason=reason, approved_by=actor)
 
@@ -701,3 +739,40 @@ def publish_new_item(actor: Any, request: CodificationRequest, line: RequestLine
         catalog.characteristic_set(actor=actor, item=item, code=code, raw=raw, locale=line.locale)
     catalog.registration_add(actor=actor, item=item, bureau=request.bureau)
     return item
+
+
+def request_participants(request: CodificationRequest) -> set[int]:
+    """The people who wrote the request, closed its decisions or decided one of its lines."""
+    people = {request.author_id, request.decided_by_id}
+    people |= set(request.lines.exclude(decided_by=None).values_list("decided_by_id", flat=True))
+    return {pk for pk in people if pk is not None}
+
+
+TRANSITION_SERVICES = {
+    "submit": request_submit,
+    "screen": request_screen,
+    "decide": request_decide,
+    "return": request_return,
+    "approve": request_approve,
+    "publish": request_publish,
+    "reject": request_reject,
+}
+
+
+def request_transition(
+    *,
+    actor: Any,
+    request: CodificationRequest,
+    name: str,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> CodificationRequest:
+    """Move a request on by the transition's name (both front ends ask here)."""
+    service = TRANSITION_SERVICES.get(name)
+    if service is None:
+        raise ValidationFailed(
+            _("Unknown step %(name)r") % {"name": name},
+            code="UNKNOWN_TRANSITION",
+            errors=[FieldError("transition", "UNKNOWN_TRANSITION", ", ".join(TRANSITION_SERVICES))],
+        )
+    return service(actor=actor, request=request, expected_version=expected_version, reason=reason)

@@ -33,7 +33,8 @@ def default_database_url() -> str:
 
 
 def database_from_url(url: str) -> dict:
-    """Turn `sqlite:///path` or `postgresql://user:pw@host:port/name` into a Django DATABASES entry."""
+    """Turn `sqlite:///path` or `postgresql://user:pw@host:port/name` into a Django DATABASES
+    entry."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         # sqlite:///relative/file or sqlite:////absolute/file, as SQLAlchemy spells them.

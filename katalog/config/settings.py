@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "katalog.core",
+    "katalog.audit",
     "katalog.refdata",
     "katalog.accounts",
     "katalog.names",
@@ -120,6 +121,12 @@ MEDIA_ROOT = Path(env_str("KATALOG_MEDIA_ROOT", str(Path.cwd() / "var" / "media"
 CODIFICATION_DUE_DAYS = {"routine": 30, "accelerated": 10, "emergency": 2}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Anonymous visitors read the public part of the catalogue only where this is on (the demo
+# installation turns it on); otherwise every read needs a signed-in person or a token.
+PUBLIC_READ = env_bool("KATALOG_PUBLIC_READ", False)
+# How far beyond a bureau code's counter an imported number may lie (see catalog numbers).
+SERIAL_GAP_MAX = int(env_str("KATALOG_SERIAL_GAP_MAX", "100000"))
 
 # Duplicate screening thresholds: below LOWER is "no duplicate", above UPPER is "duplicate".
 SCREENING_LOWER_THRESHOLD = float(env_str("KATALOG_SCREENING_LOWER", "0.55"))

@@ -52,6 +52,13 @@ class NotFound(KatalogError):
     title = "Not found"
 
 
+class AuthenticationRequired(KatalogError):
+    status = 401
+    exit_code = 6
+    default_code = "AUTHENTICATION_REQUIRED"
+    title = "Authentication required"
+
+
 class PermissionDenied(KatalogError):
     status = 403
     exit_code = 6

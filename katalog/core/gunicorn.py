@@ -18,4 +18,4 @@ def gunicorn_argv(bind: str, workers: int, *, access_log: bool = True) -> list[s
         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(THREADS),
         "--timeout", "120",
     ]  # fmt: skip
-    return argv + ["--access-logfile", "-"] if access_log else argv
+    return [*argv, "--access-logfile", "-"] if access_log else argv

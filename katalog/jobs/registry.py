@@ -6,7 +6,6 @@ returns (a JSON-serialisable dict) is stored on the job as its summary.
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from katalog.core.errors import ValidationFailed
+from katalog.core.tables import CsvWriter
 from katalog.jobs.models import Job
 from katalog.jobs.storage import job_dir, job_file
 
@@ -24,11 +24,16 @@ RUNNERS: dict[str, Runner] = {}
 PROGRESS_EVERY_SECONDS = 1.0
 
 
-def job_kind(name: str, *, needs_file: bool = False) -> Callable[[Runner], Runner]:
-    """Register a runner under `name`; `needs_file`: a submission must upload the input file."""
+def job_kind(
+    name: str, *, needs_file: bool = False, writes: bool = False
+) -> Callable[[Runner], Runner]:
+    """Register a runner under `name`; `needs_file`: a submission must upload the input file;
+    `writes`: the job changes catalogue data (its submitter needs the CATALOGUE permission, and
+    its changes are recorded as coming through an import)."""
 
     def register(runner: Runner) -> Runner:
         runner.needs_file = needs_file  # type: ignore[attr-defined]
+        runner.writes = writes  # type: ignore[attr-defined]
         RUNNERS[name] = runner
         return runner
 
@@ -78,7 +83,7 @@ class JobContext:
     def reject(self, line: int, column: str, code: str, message: str) -> None:
         if self._writer is None:
             self._errors = self.error_path.open("w", encoding="utf-8", newline="")
-            self._writer = csv.writer(self._errors)
+            self._writer = CsvWriter(self._errors)
             self._writer.writerow(["line", "column", "code", "message"])
         self._writer.writerow([line, column, code, message])
         self.job.error_count += 1

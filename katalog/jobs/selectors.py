@@ -1,4 +1,4 @@
-"""Reads of jobs: a user sees their own jobs (superusers see all)."""
+"""Reads of jobs: a person sees their own jobs only (their inputs and results are their data)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,7 @@ from katalog.jobs.models import Job
 
 
 def _visible(actor: Any) -> QuerySet[Job]:
-    jobs = Job.objects.all()
-    if getattr(actor, "is_superuser", False):
-        return jobs
-    return jobs.filter(actor_id=getattr(actor, "pk", None) or -1)
+    return Job.objects.filter(actor_id=getattr(actor, "pk", None) or -1)
 
 
 def job_get(job_id: Any, *, actor: Any) -> Job:

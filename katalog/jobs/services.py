@@ -13,9 +13,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from katalog.core.errors import Conflict, KatalogError, ValidationFailed
+from katalog.accounts import rights
+from katalog.accounts.rights import Permission
+from katalog.core.actors import Interface, acting_through
+from katalog.core.errors import Conflict, KatalogError, PermissionDenied, ValidationFailed
 from katalog.jobs.models import FINISHED_STATES, Job, JobState
-from katalog.jobs.registry import RUNNERS, JobContext, runner_for
+from katalog.jobs.registry import JobContext, runner_for
 from katalog.jobs.storage import job_dir, jobs_dir
 
 logger = logging.getLogger(__name__)
@@ -51,13 +54,18 @@ def job_submit(
     """Queue a job of a registered kind; the queue row commits with the job (one transaction)."""
     from katalog.jobs.tasks import run_job
 
-    runner_for(kind)
-    if getattr(RUNNERS[kind], "needs_file", False) and upload is None:
+    runner = runner_for(kind)
+    permission = Permission.CATALOGUE if getattr(runner, "writes", False) else Permission.READ
+    if not (getattr(runner, "writes", False) and rights.has_permission(actor, Permission.MIGRATE)):
+        rights.require_permission(actor, permission)
+    if not getattr(actor, "pk", None):
+        raise PermissionDenied(_("Jobs are started by a signed-in person"), code="PERSON_REQUIRED")
+    if getattr(runner, "needs_file", False) and upload is None:
         raise ValidationFailed(_("This kind of job needs a file"), code="FILE_REQUIRED")
     if params is not None and not isinstance(params, dict):
         raise ValidationFailed(_("Parameters must be a JSON object"), code="INVALID_PARAMS")
     job = Job.objects.create(
-        kind=kind, actor=actor if getattr(actor, "pk", None) else None,
+        kind=kind, actor=actor,
         bureau_id=getattr(actor, "bureau_id", None), params=params or {},
         input_name=(filename or getattr(upload, "name", "") or "")[:255],
     )  # fmt: skip
@@ -70,7 +78,9 @@ def job_submit(
 
 @transaction.atomic
 def job_cancel(*, actor: Any, job: Job) -> Job:
-    """Cancel a job that has not started yet."""
+    """Cancel a job that has not started yet (only its own person may)."""
+    if job.actor_id is None or job.actor_id != getattr(actor, "pk", None):
+        raise PermissionDenied(_("Only who started a job may cancel it"), code="NOT_OWN_JOB")
     changed = Job.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
         state=JobState.CANCELLED, finished_at=timezone.now(), row_version=F("row_version") + 1
     )
@@ -127,10 +137,15 @@ def job_execute(job_id: int) -> Job:
     """Run one queued job to its end; failures are recorded on the job, not raised."""
     if not _claim(job_id):
         return Job.objects.get(pk=job_id)
-    job = Job.objects.select_related("actor").get(pk=job_id)
+    job = Job.objects.select_related("actor__bureau").get(pk=job_id)
     ctx = JobContext(job)
+    runner = runner_for(job.kind)
+    interface = Interface.IMPORT if getattr(runner, "writes", False) else Interface.JOB
     try:
-        summary = runner_for(job.kind)(ctx) or {}
+        if job.actor is None:
+            raise PermissionDenied(_("The job has no person it acts for"), code="PERSON_REQUIRED")
+        with acting_through(interface):
+            summary = runner(ctx) or {}
         state, message = JobState.SUCCEEDED, ""
     except KatalogError as exc:
         summary, state, message = {}, JobState.FAILED, f"{exc.code}: {exc.message}"

@@ -7,7 +7,6 @@ be screened is reported with its line, column and reason, and the rest goes on.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
@@ -19,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from katalog.core.errors import ValidationFailed
+from katalog.core.tables import CsvWriter
 from katalog.screening.services import (
     Lookups,
     ReferenceInput,
@@ -174,10 +174,12 @@ def screen_file(
     on_progress: Progress | None = None,
     on_reject: Reject | None = None,
     per_line: int = CANDIDATES_PER_LINE,
+    reader: Any,
 ) -> BatchSummary:
-    """Screen every line of a parts list and write the result CSV to `out_stream`."""
+    """Screen every line of a parts list and write the result CSV to `out_stream`, with the
+    candidates the reader may see."""
     with translation.override(lang or translation.get_language()):
-        return _screen_file(Path(path), out_stream, locale, on_progress, on_reject, per_line)
+        return _screen_file(Path(path), out_stream, locale, on_progress, on_reject, per_line, reader)
 
 
 def _screen_file(
@@ -187,9 +189,10 @@ def _screen_file(
     on_progress: Progress | None,
     on_reject: Reject | None,
     per_line: int,
+    reader: Any,
 ) -> BatchSummary:
     summary = BatchSummary()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(RESULT_COLUMNS)
     lookups = Lookups()
 
@@ -220,7 +223,7 @@ def _screen_file(
                 continue
             accepted.append((line, query))
         for (line, query), result in zip(
-            accepted, screen_prepared(prepared, limit=per_line), strict=True
+            accepted, screen_prepared(prepared, reader=reader, limit=per_line), strict=True
         ):
             setattr(summary, result.verdict, getattr(summary, result.verdict) + 1)
             writer.writerows(_result_rows(line, query, result, per_line))

@@ -17,5 +17,6 @@ def screening_job(ctx: JobContext) -> dict:
         summary = screen_file(
             ctx.input_path, out, locale=locale, lang=str(ctx.params.get("lang") or locale),
             on_progress=lambda done, _total: ctx.progress(done, total), on_reject=ctx.reject,
+            reader=ctx.actor,
         )  # fmt: skip
     return {**summary.as_dict(), "result_name": "screening.csv"}

@@ -32,6 +32,7 @@ from katalog.catalog.models import (
     Reference,
 )
 from katalog.catalog.rules import SUPPLY_CLASS_RE
+from katalog.catalog.visibility import read_scope, visible_item_ids
 from katalog.core.errors import FieldError, PermissionDenied, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, code_key, word_key
@@ -747,8 +748,12 @@ def _settled(p: _Prepared, rows: list[_RefRow]) -> bool:
     )
 
 
-def screen_prepared(prepared: list[_Prepared], *, limit: int = 5) -> list[ScreeningResult]:
-    """Screen prepared queries together: the reference look-ups run once for all of them."""
+def screen_prepared(
+    prepared: list[_Prepared], *, reader: Any, limit: int = 5
+) -> list[ScreeningResult]:
+    """Screen prepared queries together: the reference look-ups run once for all of them.
+    Candidates the reader may not see in full keep their number, score and verdict only."""
+    scope = read_scope(reader)
     screening_keys_catch_up()
     bounds = thresholds()
     rows = fetch_reference_rows(prepared)
@@ -779,9 +784,32 @@ def screen_prepared(prepared: list[_Prepared], *, limit: int = 5) -> list[Screen
     item_ids = {i for hits in per_query for i in hits} | {i for ids in extra_ids for i in ids}
     loaded = _load(item_ids, {row.manufacturer_id for row in rows})
     results = []
+    full = visible_item_ids(scope, item_ids)
     for p, hits, extra in zip(prepared, per_query, extra_ids, strict=True):
-        results.append(_result(p, hits, extra, loaded, bounds, limit))
+        results.append(redacted(_result(p, hits, extra, loaded, bounds, limit), full))
     return results
+
+
+def redacted(result: ScreeningResult, full: set[int]) -> ScreeningResult:
+    """As the NCS answers a match on another nation's restricted item (return code AU): the
+    number and the verdict, and that its data is released only by the assigning bureau."""
+    for candidate in result.candidates:
+        if candidate.item_id in full:
+            continue
+        candidate.item_name = ""
+        candidate.evidence = [
+            Evidence(
+                kind="release",
+                outcome="match",
+                weight=0.0,
+                detail=_(
+                    "A match on an item whose data is released only to its assigning bureau and "
+                    "registered users: ask that bureau"
+                ),
+                data={"code": "RESTRICTED_CANDIDATE"},
+            )
+        ]
+    return result
 
 
 def _result(
@@ -806,11 +834,11 @@ def _result(
     return ScreeningResult(verdict=verdict, candidates=candidates, lower=bounds[0], upper=bounds[1])
 
 
-def screen(query: ScreeningInput, *, limit: int = 5) -> ScreeningResult:
+def screen(query: ScreeningInput, *, reader: Any, limit: int = 5) -> ScreeningResult:
     """Screen one described item against the catalogue; ValidationFailed for bad input."""
     lookups = Lookups()
     lookups.load_manufacturers(r.manufacturer_code for r in query.references)
-    return screen_prepared([prepare(query, lookups)], limit=limit)[0]
+    return screen_prepared([prepare(query, lookups)], reader=reader, limit=limit)[0]
 
 
 # --- decisions -------------------------------------------------------------------------------

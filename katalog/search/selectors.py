@@ -47,6 +47,7 @@ from katalog.accounts.models import Bureau
 from katalog.catalog import rules
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.catalog.selectors import code_meaning
+from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
@@ -388,13 +389,19 @@ def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
 # --- matching and ordering --------------------------------------------------------------------
 
 
-def _filtered_items(query: SearchQuery) -> tuple[QuerySet[Item], list[dict[str, Any]]]:
+def _filtered_items(query: SearchQuery, reader: Any) -> tuple[QuerySet[Item], list[dict[str, Any]]]:
+    """The items a search may match: those the filters let through and the reader sees in
+    full (release rules), so hits, counts and exports never show a restricted item's data."""
+    scope = read_scope(reader)
     chars = tuple(parse_characteristic_filter(text, locale=query.locale) for text in query.chars)
     condition = filter_condition(
         classes=query.classes, groups=query.groups, statuses=query.statuses, bureaus=query.bureaus,
         countries=query.countries, users=query.users, names=query.names, chars=chars,
     )  # fmt: skip
-    return Item.objects.filter(condition), [c.explained for c in chars]
+    items = Item.objects.filter(condition)
+    if not scope.sees_all:
+        items = items.filter(item_visible_q(scope))
+    return items, [c.explained for c in chars]
 
 
 def _tier_rows(
@@ -544,9 +551,9 @@ def _page_ids(
     return rows, _encode_cursor(next_cursor) if next_cursor else None
 
 
-def search_item_ids(query: SearchQuery) -> Iterator[int]:
+def search_item_ids(query: SearchQuery, *, reader: Any) -> Iterator[int]:
     """Every matching item id in the result order, streamed page by page (no limit)."""
-    base, _chars = _filtered_items(query)
+    base, _chars = _filtered_items(query, reader)
     tiers = interpret(query.q).tiers
     after = query.after
     while True:
@@ -742,9 +749,10 @@ def _hits(
     return hits
 
 
-def search(query: SearchQuery, *, lang: str) -> SearchPage:
-    """One page of hits with facets with counts, the next cursor and how the query was read."""
-    base, chars = _filtered_items(query)
+def search(query: SearchQuery, *, lang: str, reader: Any) -> SearchPage:
+    """One page of hits with facets with counts, the next cursor and how the query was read,
+    over the items the reader sees in full."""
+    base, chars = _filtered_items(query, reader)
     reading = interpret(query.q)
     rows, next_cursor = _page_ids(query, base, reading.tiers, query.limit, query.after)
     matched_by = (

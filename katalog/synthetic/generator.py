@@ -17,12 +17,14 @@ from pathlib import Path
 
 from django.db import transaction
 
+from katalog.audit.services import audit_record
 from katalog.catalog.models import CharacteristicValue, Item, Manufacturer, Reference, Registration
 from katalog.catalog.services import (
     ItemSearchTexts,
     allocate_serial_block,
     manufacturer_search_text,
 )
+from katalog.core.actors import SYSTEM_MIGRATION
 from katalog.core.text import ascii_code_key, code_key
 from katalog.synthetic import writers
 from katalog.synthetic.manufacturers import ManufacturerSet, manufacturer_names, plan_manufacturers
@@ -56,8 +58,19 @@ LOADED_TABLES = [
     "catalog_registration",
 ]
 
-ITEM_FIELDS = ["id", "niin", "supply_class", "bureau_code", "serial", "item_name", "name_text",
-               "identification_type", "status", "bureau", "search_text"]  # fmt: skip
+ITEM_FIELDS = [
+    "id",
+    "niin",
+    "supply_class",
+    "bureau_code",
+    "serial",
+    "item_name",
+    "name_text",
+    "identification_type",
+    "status",
+    "bureau",
+    "search_text",
+]
 VALUE_FIELDS = [
     "item",
     "characteristic",
@@ -100,10 +113,14 @@ class GenerateReport:
 
     def as_dict(self) -> dict:
         return {
-            "items": self.items, "references": self.references, "values": self.values,
-            "registrations": self.registrations, "manufacturers": self.manufacturers,
-            "seconds": round(self.seconds, 2), "files": {k: str(v) for k, v in self.files.items()},
-        }  # fmt: skip
+            "items": self.items,
+            "references": self.references,
+            "values": self.values,
+            "registrations": self.registrations,
+            "manufacturers": self.manufacturers,
+            "seconds": round(self.seconds, 2),
+            "files": {k: str(v) for k, v in self.files.items()},
+        }
 
 
 @dataclass
@@ -184,9 +201,16 @@ class CataloguePlanner:
             ),
         ]
         return PlannedItem(
-            ordinal, bureau, supply_class, name, name_text, rng.choice(IDENTIFICATION_TYPES),
-            values, references, users,
-        )  # fmt: skip
+            ordinal,
+            bureau,
+            supply_class,
+            name,
+            name_text,
+            rng.choice(IDENTIFICATION_TYPES),
+            values,
+            references,
+            users,
+        )
 
     def reference(
         self, bureau: BureauInfo, name: NameInfo, size: dict[str, float]
@@ -248,12 +272,29 @@ def write_manufacturers(makers: ManufacturerSet, vocabulary: Vocabulary, seed: i
     writer = writers.TableWriter(Manufacturer, MANUFACTURER_FIELDS)
     for start in range(0, len(makers), CHUNK_ITEMS * 5):
         rows = [
-            (makers.first_id + index, code, writers.adapt_json(names), names["en"].split(" ")[0] + f", {country}",
-             country, "A", vocabulary.manufacturer_bureaus[country].id, manufacturer_search_text(code, names))
-            for index, code, country, names in manufacturer_rows(makers, seed, start, min(len(makers), start + CHUNK_ITEMS * 5))
-        ]  # fmt: skip
+            (
+                makers.first_id + index,
+                code,
+                writers.adapt_json(names),
+                names["en"].split(" ")[0] + f", {country}",
+                country,
+                "A",
+                vocabulary.manufacturer_bureaus[country].id,
+                manufacturer_search_text(code, names),
+            )
+            for index, code, country, names in manufacturer_rows(
+                makers, seed, start, min(len(makers), start + CHUNK_ITEMS * 5)
+            )
+        ]
         with transaction.atomic():
             writer.write(rows)
+            audit_record(
+                actor=SYSTEM_MIGRATION,
+                action="manufacturers_generated",
+                object_type="catalogue",
+                object_key=f"generated-manufacturers:{seed}:{start}",
+                changes={"manufacturers": len(rows), "seed": seed, "first": start},
+            )
     writers.sync_id_sequence(Manufacturer)
     return writer.count
 
@@ -293,6 +334,15 @@ def generate_catalogue(
             with transaction.atomic():
                 number_chunk(chunk)
                 write_chunk(chunk, tables, makers, first_id, texts, dates)
+                # One entry per chunk: a synthetic catalogue of millions of items is recorded
+                # by the range it was generated in, not item by item.
+                audit_record(
+                    actor=SYSTEM_MIGRATION,
+                    action="items_generated",
+                    object_type="catalogue",
+                    object_key=f"generated:{seed}:{start}",
+                    changes={"items": len(chunk), "seed": seed, "first": start},
+                )
             if progress:
                 progress(len(chunk))
     writers.sync_id_sequence(Item)
@@ -316,17 +366,35 @@ def write_chunk(
     item_rows, value_rows, reference_rows, registration_rows = [], [], [], []
     for item in chunk:
         item_id = first_id + item.ordinal
-        item_rows.append((
-            item_id, item.niin, item.supply_class, item.bureau.code, item.serial, item.name.obj.pk,
-            item.name_text, item.identification_type, "0", item.bureau.id, texts(item.name.obj.pk, item.name.obj.search_text, item.name_text),
-        ))  # fmt: skip
+        item_rows.append(
+            (
+                item_id,
+                item.niin,
+                item.supply_class,
+                item.bureau.code,
+                item.serial,
+                item.name.obj.pk,
+                item.name_text,
+                item.identification_type,
+                "0",
+                item.bureau.id,
+                texts(item.name.obj.pk, item.name.obj.search_text, item.name_text),
+            )
+        )
         for characteristic_id, parsed in item.values:
             value_rows.append((item_id, characteristic_id, *parsed))
         for maker, number in item.references:
-            reference_rows.append((
-                item_id, makers.first_id + maker, number, code_key(number), ascii_code_key(number),
-                "4" if number.isascii() else "1", item.bureau.id,
-            ))  # fmt: skip
+            reference_rows.append(
+                (
+                    item_id,
+                    makers.first_id + maker,
+                    number,
+                    code_key(number),
+                    ascii_code_key(number),
+                    "4" if number.isascii() else "1",
+                    item.bureau.id,
+                )
+            )
         day = dates[item.ordinal % len(dates)]
         registration_rows.extend((item_id, user.id, day) for user in item.users)
     tables["items"].write(item_rows)
@@ -391,7 +459,9 @@ def generate_import_files(
         for writer in files.values():
             writer.close()
     return GenerateReport(
-        items=files["items"].count, references=files["references"].count,
-        manufacturers=files["manufacturers"].count, seconds=time.perf_counter() - started,
+        items=files["items"].count,
+        references=files["references"].count,
+        manufacturers=files["manufacturers"].count,
+        seconds=time.perf_counter() - started,
         files={kind: writer.path for kind, writer in files.items()},
-    )  # fmt: skip
+    )

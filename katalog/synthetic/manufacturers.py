@@ -23,17 +23,44 @@ CATALOGUE_FIRST = "BCEFHJKLPRSTUVWXYZ"
 CATALOGUE_SECOND = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
 CITIES = {
-    "RU": [("Samara", "Самара"), ("Tula", "Тула"), ("Kazan", "Казань"), ("Perm", "Пермь"), ("Omsk", "Омск"),
-           ("Izhevsk", "Ижевск"), ("Ufa", "Уфа"), ("Saratov", "Саратов")],
-    "BY": [("Minsk", "Минск"), ("Gomel", "Гомель"), ("Brest", "Брест"), ("Vitebsk", "Витебск"), ("Mogilev", "Могилёв")],
-    "KZ": [("Almaty", "Алматы"), ("Karaganda", "Караганда"), ("Pavlodar", "Павлодар"), ("Shymkent", "Шымкент"), ("Oskemen", "Өскемен")],
+    "RU": [
+        ("Samara", "Самара"),
+        ("Tula", "Тула"),
+        ("Kazan", "Казань"),
+        ("Perm", "Пермь"),
+        ("Omsk", "Омск"),
+        ("Izhevsk", "Ижевск"),
+        ("Ufa", "Уфа"),
+        ("Saratov", "Саратов"),
+    ],
+    "BY": [
+        ("Minsk", "Минск"),
+        ("Gomel", "Гомель"),
+        ("Brest", "Брест"),
+        ("Vitebsk", "Витебск"),
+        ("Mogilev", "Могилёв"),
+    ],
+    "KZ": [
+        ("Almaty", "Алматы"),
+        ("Karaganda", "Караганда"),
+        ("Pavlodar", "Павлодар"),
+        ("Shymkent", "Шымкент"),
+        ("Oskemen", "Өскемен"),
+    ],
     "KG": [("Bishkek", "Бишкек"), ("Osh", "Ош"), ("Tokmok", "Токмок")],
     "AM": [("Yerevan", "Ереван"), ("Gyumri", "Гюмри"), ("Vanadzor", "Ванадзор")],
     "TJ": [("Dushanbe", "Душанбе"), ("Khujand", "Худжанд"), ("Bokhtar", "Бохтар")],
-}  # fmt: skip
-TRADES = [("Fasteners", "крепёж"), ("Bearings", "подшипник"), ("Rubber Goods", "резинотехника"),
-          ("Electrotechnical Works", "электротехника"), ("Tools", "инструмент"), ("Machine Works", "машзавод"),
-          ("Instruments", "прибор"), ("Cable Works", "кабель")]  # fmt: skip
+}
+TRADES = [
+    ("Fasteners", "крепёж"),
+    ("Bearings", "подшипник"),
+    ("Rubber Goods", "резинотехника"),
+    ("Electrotechnical Works", "электротехника"),
+    ("Tools", "инструмент"),
+    ("Machine Works", "машзавод"),
+    ("Instruments", "прибор"),
+    ("Cable Works", "кабель"),
+]
 FORMS = [("JSC", "АО"), ("LLC", "ООО"), ("Plant", "Завод"), ("Works", "ПО")]
 US_NAMES = [
     "Allied",

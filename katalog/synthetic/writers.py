@@ -62,14 +62,15 @@ class TableWriter:
             connection.ensure_connection()
             marks = ", ".join("?" * len(self.columns))
             connection.connection.executemany(
-                f'INSERT INTO "{self.table}" ({names}) VALUES ({marks})', full
+                f'INSERT INTO "{self.table}" ({names}) VALUES ({marks})',  # noqa: S608 (table and column names come from the models)
+                full,
             )
         self.count += len(full)
 
 
 def next_id(model: type[Model]) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608 (table and column names come from the models)
         return int(cursor.fetchone()[0] or 0) + 1
 
 
@@ -81,7 +82,7 @@ def sync_id_sequence(model: type[Model]) -> None:
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "  # noqa: S608 (table and column names come from the models)
             f"GREATEST((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 1))",
             [table],
         )
@@ -131,15 +132,15 @@ def secondary_indexes(tables: Sequence[str]) -> list[tuple[str, str]]:
     with connection.cursor() as cursor:
         if is_postgres():
             cursor.execute(
-                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
-                "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-                "WHERE c.conname = i.indexname)",
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
                 [list(tables)],
             )
         else:
             marks = ", ".join("%s" for _ in tables)
             cursor.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608 (only %s placeholders are joined in)
                 f"AND tbl_name IN ({marks})",
                 list(tables),
             )

@@ -97,7 +97,7 @@ def _insert_rows(
         marks = ", ".join(["%s"] * len(fields))
         for start in range(0, len(rows), BATCH_SIZE):
             cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}",
+                f"INSERT INTO {table} ({names}) VALUES ({marks}){conflict}",  # noqa: S608 (table and column names come from the models)
                 rows[start : start + BATCH_SIZE],
             )
 
@@ -174,12 +174,12 @@ def _staged_insert(
     staging = connection.ops.quote_name(f"load_{table.strip(chr(34))}")
     # A session temp table with the target's columns (no constraints), emptied at each commit.
     cursor.execute(
-        f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS "
+        f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS "  # noqa: S608 (table and column names come from the models)
         f"AS SELECT {names} FROM {table} WITH NO DATA"
     )
     cursor.execute(f"TRUNCATE {staging}")
     _copy(cursor, staging, names, rows)
-    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}{conflict}")
+    cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}{conflict}")  # noqa: S608 (table and column names come from the models)
 
 
 def _on_conflict(

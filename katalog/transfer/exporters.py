@@ -3,7 +3,6 @@ fetched per chunk, so memory stays flat whatever the catalogue size."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
@@ -13,25 +12,31 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 
 from katalog.catalog.models import Item
+from katalog.catalog.visibility import read_scope, visible_item_ids
 from katalog.core.errors import ValidationFailed
+from katalog.core.tables import csv_lines
+from katalog.core.tables import write_xlsx as write_workbook
 from katalog.names.models import ItemName
 from katalog.search.selectors import search_item_ids, search_query_from_params
 
 PAGE = 2000
-FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "jsonl": "application/x-ndjson"}  # fmt: skip
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/x-ndjson",
+}
 ITEM_COLUMNS = [
-    "catalogue_number", "supply_class", "item_name_code", "name", "identification_type", "status",
-    "replaced_by", "bureau",
-]  # fmt: skip
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+    "catalogue_number",
+    "supply_class",
+    "item_name_code",
+    "name",
+    "identification_type",
+    "status",
+    "replaced_by",
+    "bureau",
+]
 # Parameters that only shape a page of results, not which items match.
 PAGING_PARAMS = {"format", "after", "limit", "cursor", "sort"}
-
-
-def neutralise(value: str) -> str:
-    """Spreadsheet formula injection guard: a cell starting with = + - @ is made text."""
-    return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
 
 
 def check_format(fmt: str) -> str:
@@ -54,7 +59,7 @@ def all_item_ids() -> Iterator[int]:
         )
         if not page:
             return
-        for niin, pk in page:
+        for _niin, pk in page:
             yield pk
         last = page[-1][0]
 
@@ -65,27 +70,43 @@ def _is_query(params: Mapping[str, Any] | None) -> bool:
     )
 
 
-def export_item_ids(params: Mapping[str, Any] | None = None) -> Iterator[int]:
-    """The ids of a search result (search parameters as in the URL), or of the whole catalogue."""
+def export_item_ids(params: Mapping[str, Any] | None = None, *, reader: Any) -> Iterator[int]:
+    """The ids of a search result (search parameters as in the URL), or of the whole catalogue
+    (whose numbers, names and statuses every reader may see)."""
     if not _is_query(params):
+        read_scope(reader)
         return all_item_ids()
-    query_params = {k: v for k, v in params.items() if k not in PAGING_PARAMS}
-    return search_item_ids(search_query_from_params(query_params))
+    query_params = {k: v for k, v in (params or {}).items() if k not in PAGING_PARAMS}
+    return search_item_ids(search_query_from_params(query_params), reader=reader)
 
 
 # --- the rows -----------------------------------------------------------------------------
 
-ROW_FIELDS = ("pk", "supply_class", "niin", "item_name_id", "name_text", "identification_type", "status",
-              "replaced_by__niin", "replaced_by__supply_class", "bureau__key")  # fmt: skip
+ROW_FIELDS = (
+    "pk",
+    "supply_class",
+    "niin",
+    "item_name_id",
+    "name_text",
+    "identification_type",
+    "status",
+    "replaced_by__niin",
+    "replaced_by__supply_class",
+    "bureau__key",
+)
 
 
 def _number(nsc: str, niin: str) -> str:
     return f"{nsc}-{niin[:2]}-{niin[2:5]}-{niin[5:]}"
 
 
-def _row(values: tuple, item_names: dict[int, tuple[str, str]]) -> list[str]:
+def _row(values: tuple, item_names: dict[int, tuple[str, str]], full: bool) -> list[str]:
+    """One export row; of an item the reader may not see in full, only the number, the name
+    and the status (and what follows from the number)."""
     _pk, nsc, niin, name_id, name_text, tiic, status, r_niin, r_nsc, bureau = values
     inc, approved_name = item_names[name_id]
+    if not full:
+        name_text, tiic = "", ""
     replaced = _number(r_nsc, r_niin) if r_niin else ""
     return [
         _number(nsc, niin),
@@ -108,33 +129,26 @@ def _add_item_names(item_names: dict[int, tuple[str, str]], ids: set[int]) -> No
         item_names[pk] = (code, names.get("en") or names.get("ru", ""))
 
 
-def item_rows(ids: Iterable[int] | None = None) -> Iterator[list[str]]:
-    """Rows of ITEM_COLUMNS for the ids in their order, fetched a chunk at a time."""
+def item_rows(ids: Iterable[int] | None = None, *, reader: Any) -> Iterator[list[str]]:
+    """Rows of ITEM_COLUMNS for the ids in their order, fetched a chunk at a time, as the
+    reader may see them."""
+    scope = read_scope(reader)
     iterator = iter(all_item_ids() if ids is None else ids)
     item_names: dict[int, tuple[str, str]] = {}
     while chunk := list(islice(iterator, PAGE)):
         found = {v[0]: v for v in Item.objects.filter(pk__in=chunk).values_list(*ROW_FIELDS)}
+        full = visible_item_ids(scope, found)
         _add_item_names(item_names, {v[3] for v in found.values()})
         for pk in chunk:
             if pk in found:
-                yield _row(found[pk], item_names)
+                yield _row(found[pk], item_names, pk in full)
 
 
 # --- the formats --------------------------------------------------------------------------
 
 
-class _Line:
-    """A file-like sink for csv.writer that hands back what was written."""
-
-    def write(self, text: str) -> str:
-        return text
-
-
 def csv_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    yield "\ufeff" + writer.writerow(ITEM_COLUMNS)  # the BOM makes spreadsheet programs read UTF-8
-    for row in rows:
-        yield writer.writerow([neutralise(str(v)) for v in row])
+    return csv_lines(ITEM_COLUMNS, rows)
 
 
 def jsonl_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
@@ -143,26 +157,21 @@ def jsonl_chunks(rows: Iterable[list[str]]) -> Iterator[str]:
 
 
 def write_xlsx(rows: Iterable[list[str]], path: Path) -> int:
-    """Write-only workbook: rows go to a temporary file as they come, never all in memory."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("items")
-    sheet.append(ITEM_COLUMNS)
-    count = 0
-    for row in rows:
-        sheet.append([neutralise(str(v)) for v in row])
-        count += 1
-    workbook.save(path)
-    return count
+    return write_workbook(path, [("items", ITEM_COLUMNS, rows)])
 
 
 def export_items(
-    out: IO[str] | Path, *, fmt: str = "csv", params: Mapping[str, Any] | None = None, progress=None
+    out: IO[str] | Path,
+    *,
+    reader: Any,
+    fmt: str = "csv",
+    params: Mapping[str, Any] | None = None,
+    progress: Any = None,
 ) -> int:
-    """Export matching items (all without a query) to a text stream (csv, jsonl) or a path (any)."""
+    """Export matching items (all without a query) to a text stream (csv, jsonl) or a path (any),
+    as the reader may see them."""
     check_format(fmt)
-    rows = _counted(item_rows(export_item_ids(params)), progress)
+    rows = _counted(item_rows(export_item_ids(params, reader=reader), reader=reader), progress)
     if fmt == "xlsx":
         return write_xlsx(rows, Path(out))
     chunks = csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)
@@ -187,6 +196,6 @@ def _counted(rows: Iterable[list[str]], progress) -> Iterator[list[str]]:
         yield row
 
 
-def export_items_csv(out: IO[str]) -> int:
-    """The whole catalogue as CSV (kept for callers of the first version)."""
-    return export_items(out, fmt="csv")
+def export_items_csv(out: IO[str], *, reader: Any) -> int:
+    """The whole catalogue as CSV."""
+    return export_items(out, reader=reader, fmt="csv")

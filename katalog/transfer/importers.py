@@ -4,6 +4,14 @@ Each batch is validated in full, then written in one transaction with batched in
 ORM save per row). A rejected row is reported with its line number, column and reason and the
 good rows load. Existing records are skipped, updated or reported, by policy; re-running a file
 creates no duplicates, and a run stopped half-way ends, when re-run, with the same data.
+
+An import acts for the person who started it (`ImportActor`) and applies, row by row, the same
+rules as the single writes: a row the person may not write (an item of another bureau, a number
+under another bureau's code, another nation's management data) is rejected with its line and
+the rule's code, and the rest goes on. The values are checked by the rules of
+`katalog.catalog.services.checks`, shared with the single writes. Each committed batch writes
+one audit entry that names every object it changed, and moves on the versions of the items it
+touched.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from itertools import islice
 from pathlib import Path
@@ -26,7 +34,9 @@ from django.db.models import F, Model
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from katalog.accounts import rights
 from katalog.accounts.models import Bureau, BureauCode
+from katalog.audit.services import Subject, audit_record
 from katalog.catalog import rules
 from katalog.catalog.models import (
     CANCELLED_STATUSES,
@@ -40,15 +50,18 @@ from katalog.catalog.models import (
 )
 from katalog.catalog.services import (
     ItemSearchTexts,
-    check_manufacturer_code,
+    checks,
     manufacturer_search_text,
     raise_serial_floor,
 )
+from katalog.catalog.services.numbers import check_loaded_serial, serial_counters
+from katalog.core.actors import is_system
 from katalog.core.errors import KatalogError, RowError, ValidationFailed
+from katalog.core.tables import CsvWriter
 from katalog.core.text import ascii_code_key, code_key
 from katalog.names.models import NO_APPROVED_NAME_CODE, Characteristic, ItemName
 from katalog.names.values import parse_reply
-from katalog.refdata.models import Country, Currency, SupplyClass
+from katalog.refdata.models import Country
 from katalog.transfer.bulk import bulk_insert, bulk_insert_values
 from katalog.transfer.models import ImportCheckpoint
 from katalog.transfer.readers import read_rows
@@ -116,7 +129,7 @@ class ErrorSink:
         self.pending: list[RowError] = []
         self.on_reject = on_reject
         self.handle = _open_error_file(path, keep_up_to) if path else None
-        self.writer = csv.writer(self.handle) if self.handle else None
+        self.writer = CsvWriter(self.handle) if self.handle else None
 
     def add(self, error: RowError) -> None:
         self.pending.append(error)
@@ -150,7 +163,7 @@ def _open_error_file(path: Path, keep_up_to: int):
         with path.open(encoding="utf-8", newline="") as old:
             kept = [r for r in csv.reader(old) if r and r[0].isdigit() and int(r[0]) <= keep_up_to]
     handle = path.open("w", encoding="utf-8", newline="")
-    writer = csv.writer(handle)
+    writer = CsvWriter(handle)
     writer.writerow(ERROR_HEADER)
     writer.writerows(kept)
     return handle
@@ -168,41 +181,53 @@ def pick(row: dict[str, str], *names: str) -> tuple[str, str]:
     return names[0], ""
 
 
-def parse_price(column: str, text: str) -> Decimal | None:
-    if not text:
-        return None
+def checked(column: str, rule: Callable[..., T], *args: Any) -> T:
+    """A shared value rule applied to a cell: its refusal becomes the row's rejection."""
     try:
-        value = Decimal(text.replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise RowRejected(
-            column, "INVALID_PRICE", _("%(value)r is not a price") % {"value": text}
-        ) from None
-    if value < 0 or not value.is_finite():
-        raise RowRejected(column, "INVALID_PRICE", _("a price cannot be negative"))
-    return value.quantize(Decimal("0.01"))
-
-
-# Units of issue as words (FLIS data mixes words and 2-letter codes).
-UNIT_OF_ISSUE_WORDS = {
-    "EACH": "EA", "PAIR": "PR", "KIT": "KT", "PACKAGE": "PG", "SET": "SE", "BOX": "BX", "FOOT": "FT",
-    "ROLL": "RO", "HUNDRED": "HD", "ASSEMBLY": "AY", "SHEET": "SH", "LOT": "LO", "YARD": "YD",
-    "DOZEN": "DZ", "POUND": "LB", "SPOOL": "SO", "REEL": "RL", "GALLON": "GL", "QUART": "QT",
-    "PINT": "PT", "CAN": "CN", "BOTTLE": "BT", "BAG": "BG", "CASE": "CS", "GROUP": "GP",
-    "METER": "MR", "OUNCE": "OZ", "TUBE": "TU", "CARTON": "CT", "DRUM": "DR", "PAD": "PD",
-    "CYLINDER": "CY", "BUNDLE": "BD", "COIL": "CL", "THOUSAND": "MX", "SQUARE FOOT": "SF",
-}  # fmt: skip
-
-
-def unit_of_issue(text: str) -> str:
-    word = text.strip().upper()
-    if word in {"", "UNKNOWN"}:
-        return ""
-    if len(word) <= 3 and word.isalpha():
-        return word
-    return UNIT_OF_ISSUE_WORDS.get(word, "")
+        return rule(*args)
+    except ValidationFailed as exc:
+        raise RowRejected(column, exc.code, exc.message) from None
 
 
 # --- the run loop ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportActor:
+    """Who an import acts for, as far as its row rules need to know.
+
+    `unbounded` is a load that may write any bureau's data: a system load (`katalog init`) or
+    an interstate centre administrator migrating a catalogue. Everyone else writes as a
+    cataloguer of their bureau."""
+
+    actor: Any
+    bureau_id: int | None
+    bureau_key: str
+    unbounded: bool
+
+    @classmethod
+    def of(cls, actor: Any) -> ImportActor:
+        unbounded = is_system(actor) or rights.has_permission(actor, rights.Permission.MIGRATE)
+        if not unbounded:
+            rights.acting_bureau(actor, rights.Permission.CATALOGUE)
+        bureau = getattr(actor, "bureau", None)
+        return cls(
+            actor=actor,
+            bureau_id=bureau.pk if bureau is not None else None,
+            bureau_key=bureau.key if bureau is not None else "",
+            unbounded=unbounded,
+        )
+
+    def may_write_for(self, bureau_id: int) -> bool:
+        return self.unbounded or bureau_id == self.bureau_id
+
+
+def not_assigning(column: str, text: str) -> RowRejected:
+    return RowRejected(
+        column,
+        "NOT_ASSIGNING_BUREAU",
+        _("only the assigning bureau may change %(item)s") % {"item": text},
+    )
 
 
 def batched(
@@ -221,8 +246,15 @@ class BaseImporter:
     # validated in a second thread while the previous batch is written (see `read_ahead`).
     validates_offline = False
 
-    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
-        self.policy, self.dry_run = policy, dry_run
+    def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
+        self.policy, self.dry_run, self.actor = policy, dry_run, actor
+        # What the batch being written changed, for its audit entry; and the items it touched,
+        # whose versions move on.
+        self.changes: list[Subject] = []
+        self.touched_items: set[int] = set()
+
+    def changed(self, object_type: str, key: str, change: dict[str, Any]) -> None:
+        self.changes.append(Subject(object_type, key, change))
 
     def prepare(self, batch: list[tuple[int, dict[str, str]]]) -> None:
         """Fetch in one query per batch whatever validation looks up."""
@@ -277,9 +309,11 @@ def run_import(
     progress: Callable[[int], None] | None = None,
     on_reject: Callable[[RowError], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    source: str = "",
 ) -> ImportReport:
     """Import a file in batches; a run of a file stopped half-way resumes after its last
     committed batch and ends with the same data and counts as an uninterrupted run."""
+    source = source or path.name
     report = ImportReport(kind=importer.kind, dry_run=importer.dry_run)
     rows = read_rows(path)  # first: it reports a missing file
     checkpoint = _checkpoint(importer, path)
@@ -296,7 +330,7 @@ def run_import(
         for size, fresh, records, rejected in validated:
             if fresh:
                 report.total += len(fresh)
-                _write_batch(importer, fresh, records, rejected, sink, report, checkpoint)
+                _write_batch(importer, fresh, records, rejected, sink, report, checkpoint, source)
             if progress:
                 progress(size)
         if not importer.dry_run:
@@ -390,6 +424,29 @@ def read_ahead(items: Iterator[T]) -> Iterator[T]:
         producer.join()
 
 
+def record_batch(importer: BaseImporter, batch: Batch, source: str) -> None:
+    """The batch's audit entry, naming every object it changed, and the new versions of the
+    items it touched. In the batch's own transaction: both commit with its rows or not at all."""
+    if importer.touched_items:
+        ids = sorted(importer.touched_items)
+        for start in range(0, len(ids), SQLITE_PARAMETERS):
+            Item.objects.filter(pk__in=ids[start : start + SQLITE_PARAMETERS]).update(
+                row_version=F("row_version") + 1
+            )
+    if not importer.changes:
+        return
+    first, last = batch[0][0], batch[-1][0]
+    audit_record(
+        actor=importer.actor.actor,
+        action=f"{importer.kind}_imported",
+        object_type="import",
+        object_key=f"{source}:{first}-{last}"[:80],
+        changes={"kind": importer.kind, "file": source, "lines": [first, last],
+                 "policy": importer.policy.value, "rows": len(importer.changes)},
+        subjects=importer.changes,
+    )
+
+
 def _write_batch(
     importer: BaseImporter,
     batch: Batch,
@@ -397,13 +454,16 @@ def _write_batch(
     rejected: list[RowError],
     sink: ErrorSink,
     report: ImportReport,
-    checkpoint,
+    checkpoint: Any,
+    source: str,
 ) -> None:
     for error in rejected:
         sink.add(error)
     with transaction.atomic():
         commit_without_waiting_for_disk()
+        importer.changes, importer.touched_items = [], set()
         importer.write(records, sink, report)
+        record_batch(importer, batch, source)
         if importer.dry_run:
             transaction.set_rollback(True)
         if checkpoint:
@@ -490,10 +550,11 @@ class ItemImporter(BaseImporter):
     kind = "items"
     validates_offline = True
 
-    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
-        super().__init__(policy=policy, dry_run=dry_run)
-        self.classes = set(SupplyClass.objects.values_list("code", flat=True))
+    def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
+        super().__init__(policy=policy, dry_run=dry_run, actor=actor)
+        self.tables = checks.CodeTables.load()
         self.names = dict(ItemName.objects.values_list("code", "id"))
+        self.counters = serial_counters()
         # The search text is made while validating, in the read-ahead thread (see `read_ahead`).
         self.name_search_texts = dict(ItemName.objects.values_list("id", "search_text"))
         self.search_texts = ItemSearchTexts()
@@ -522,18 +583,14 @@ class ItemImporter(BaseImporter):
         except ValidationFailed as exc:
             raise RowRejected(column, exc.code, exc.message) from None
         supply_class = number.supply_class or pick(row, "supply_class", "fsc")[1]
-        if supply_class not in self.classes:
-            raise RowRejected(
-                "supply_class",
-                "UNKNOWN_SUPPLY_CLASS",
-                _("unknown supply class %(c)r") % {"c": supply_class},
-            )
+        checked("supply_class", checks.supply_class, supply_class, self.tables.supply_classes)
         bureau_id = self.code_holders.get(number.bureau_code)
         if bureau_id is None:
             raise RowRejected(
                 column, "BUREAU_CODE_UNKNOWN",
                 _("no bureau holds the bureau code %(code)s") % {"code": number.bureau_code},
             )  # fmt: skip
+        self.check_number_authority(column, number, bureau_id)
         if number.niin in self.seen:
             raise RowRejected(
                 column, "DUPLICATE_IN_FILE",
@@ -552,6 +609,21 @@ class ItemImporter(BaseImporter):
                 "status", "INVALID_STATUS", _("status %(s)r cannot be imported") % {"s": status}
             )
         name_text = pick(row, "name", "item_name")[1].removeprefix("DESC=")[:200]
+        price_column, price_text = pick(row, "price", "unit_acquisition_value_usd")
+        price = checked(price_column, checks.price, price_text)
+        currency_text = row.get("currency") or ("USD" if row.get("unit_acquisition_value_usd") else "")
+        currency = checked("currency", checks.currency, currency_text, self.tables.currencies)
+        if price is not None and currency is None:
+            raise RowRejected("currency", "MISSING_VALUE", _("a price needs a currency"))
+        unit = checked(
+            "unit_of_issue", checks.unit_of_issue, row.get("unit_of_issue", ""), self.tables.units_of_issue
+        )
+        identification = checked(
+            "identification_type",
+            checks.identification_type,
+            row.get("identification_type", ""),
+            self.tables.identification_types,
+        )
         self.seen[number.niin] = line
         if number.serial > self.top_serials.get(number.bureau_code, -1):
             self.top_serials[number.bureau_code] = number.serial
@@ -567,24 +639,45 @@ class ItemImporter(BaseImporter):
             search_text=self.search_texts(
                 item_name_id, self.name_search_texts[item_name_id], name_text
             ),
-            identification_type=row.get("identification_type") or "2",
+            identification_type=identification,
             status=status,
-            unit_of_issue=unit_of_issue(row.get("unit_of_issue", "")),
-            price=parse_price(*pick(row, "price", "unit_acquisition_value_usd")),
-            currency=(
-                row.get("currency") or ("USD" if row.get("unit_acquisition_value_usd") else "")
-            )
-            or None,
+            unit_of_issue=unit,
+            price=price,
+            currency=currency,
         )
 
+    def check_number_authority(self, column: str, number: rules.CatalogueNumber, holder_id: int) -> None:
+        """Numbers under a bureau code are the holder's: only its cataloguers load them (an
+        unbounded load, any), and a number far beyond the code's counter is refused."""
+        if not self.actor.may_write_for(holder_id):
+            raise RowRejected(
+                column,
+                "NOT_ASSIGNING_BUREAU",
+                _("numbers under bureau code %(code)s are issued only by the bureau that holds it")
+                % {"code": number.bureau_code},
+            )
+        counter = max(
+            self.counters.get(number.bureau_code, 0), self.top_serials.get(number.bureau_code, 0)
+        )
+        try:
+            check_loaded_serial(number.bureau_code, number.serial, counter, unbounded=self.actor.unbounded)
+        except KatalogError as exc:
+            raise RowRejected(column, exc.code, exc.message) from None
+
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
-        existing = dict(items_by_niin([r.niin for _l, r in records], "id"))
+        found = {niin: (pk, bureau, status) for niin, pk, bureau, status in
+                 items_by_niin([r.niin for _l, r in records], "id", "bureau_id", "status")}  # fmt: skip
+        existing = {niin: pk for niin, (pk, _b, _s) in found.items()}
         new, changed = [], []
         for line, r in records:
             if r.niin not in existing:
                 new.append(r)
             elif self.policy == Policy.UPDATE:
-                changed.append(r)
+                refused = self.update_refusal(r, *found[r.niin][1:])
+                if refused is not None:
+                    sink.add(RowError(line, "catalogue_number", refused.code, refused.message))
+                else:
+                    changed.append(r)
             elif self.policy == Policy.FAIL:
                 sink.add(
                     RowError(
@@ -594,10 +687,26 @@ class ItemImporter(BaseImporter):
             else:
                 report.skipped += 1
         bulk_insert_values(Item, ITEM_COLUMNS, [self._item(r) for r in new], unique_fields=["niin"])
+        for r in new:
+            self.changed("item", r.niin, {"action": "created", "item_name_id": r.item_name_id,
+                                          "status": r.status})  # fmt: skip
         self._write_updates(changed)
         self._write_management(new + changed, existing)
         report.created += len(new)
         report.updated += len(changed)
+
+    def update_refusal(self, r: ItemRecord, bureau_id: int, status: str) -> RowRejected | None:
+        """An existing item is changed only by its assigning bureau, and not while cancelled
+        (its life cycle has its own steps)."""
+        if not self.actor.may_write_for(bureau_id):
+            return not_assigning("catalogue_number", rules.parse_catalogue_number(r.niin).formatted())
+        if status in CANCELLED_STATUSES:
+            return RowRejected(
+                "catalogue_number",
+                "ITEM_CANCELLED",
+                _("the item is cancelled; reinstate it before changing it"),
+            )
+        return None
 
     @staticmethod
     def _item(r: ItemRecord) -> tuple:
@@ -606,20 +715,22 @@ class ItemImporter(BaseImporter):
             r.identification_type, r.status, r.search_text,
         )  # fmt: skip
 
+    UPDATED_FIELDS = ("supply_class", "item_name_id", "name_text", "identification_type", "status")
+
     def _write_updates(self, changed: list[ItemRecord]) -> None:
         if not changed:
             return
         current = {i.niin: i for i in Item.objects.filter(niin__in=[r.niin for r in changed])}
         for r in changed:
             item = current[r.niin]
-            item.supply_class, item.item_name_id, item.name_text = (
-                r.supply_class,
-                r.item_name_id,
-                r.name_text,
-            )
-            item.identification_type, item.status = r.identification_type, r.status
+            before = {f: getattr(item, f) for f in self.UPDATED_FIELDS}
+            after = {f: getattr(r, f) for f in self.UPDATED_FIELDS}
+            for name, value in after.items():
+                setattr(item, name, value)
             item.search_text = r.search_text
             item.row_version += 1
+            difference = {f: [before[f], after[f]] for f in self.UPDATED_FIELDS if before[f] != after[f]}
+            self.changed("item", r.niin, {"action": "updated", "fields": difference})
         fields = [
             "supply_class",
             "item_name",
@@ -684,9 +795,10 @@ class ManufacturerImporter(BaseImporter):
 
     kind = "manufacturers"
 
-    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
-        super().__init__(policy=policy, dry_run=dry_run)
+    def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
+        super().__init__(policy=policy, dry_run=dry_run, actor=actor)
         self.countries = set(Country.objects.values_list("alpha2", flat=True))
+        self.statuses = checks.CodeTables.load().manufacturer_statuses
         self.bureaus = {
             b.country_id: b for b in Bureau.objects.exclude(country=None).order_by("-kind")
         }
@@ -707,10 +819,14 @@ class ManufacturerImporter(BaseImporter):
                 "NO_BUREAU_FOR_COUNTRY",
                 _("no bureau for country %(c)s") % {"c": country},
             )
-        try:
-            check_manufacturer_code(code, bureau)
-        except ValidationFailed as exc:
-            raise RowRejected(column, exc.code, exc.message) from None
+        if not self.actor.may_write_for(bureau.pk):
+            raise RowRejected(
+                "country",
+                "NOT_MANUFACTURER_BUREAU",
+                _("manufacturers of %(country)s are registered by bureau %(bureau)s only")
+                % {"country": country, "bureau": bureau.key},
+            )
+        code = checked(column, checks.manufacturer_code, code, bureau.manufacturer_code_patterns, bureau.key)
         if code in self.seen:
             raise RowRejected(
                 column,
@@ -727,18 +843,28 @@ class ManufacturerImporter(BaseImporter):
         self.seen[code] = line
         return ManufacturerRecord(
             code=code, names=names, country=country, address=row.get("address", ""),
-            status=(row.get("status") or "A").upper()[:1], bureau_id=bureau.pk,
+            status=checked("status", checks.manufacturer_status, row.get("status"), self.statuses),
+            bureau_id=bureau.pk,
             parent_code=row.get("parent_code", "").upper(),
         )  # fmt: skip
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
-        existing = set(
+        countries = dict(
             Manufacturer.objects.filter(code__in=[r.code for _l, r in records]).values_list(
-                "code", flat=True
+                "code", "country_id"
             )
         )
+        existing = set(countries)
         new = [r for _l, r in records if r.code not in existing]
-        changed = [r for _l, r in records if r.code in existing and self.policy == Policy.UPDATE]
+        changed = []
+        for line, r in records:
+            if r.code not in existing or self.policy != Policy.UPDATE:
+                continue
+            if countries[r.code] != r.country:
+                sink.add(RowError(line, "country", "MANUFACTURER_COUNTRY_FIXED",
+                                  _("the country of a registered manufacturer does not change")))  # fmt: skip
+            else:
+                changed.append(r)
         for line, r in records:
             if r.code in existing and self.policy == Policy.FAIL:
                 sink.add(
@@ -748,9 +874,14 @@ class ManufacturerImporter(BaseImporter):
             1 for _l, r in records if r.code in existing and self.policy == Policy.SKIP
         )
         bulk_insert(Manufacturer, [self._manufacturer(r) for r in new], unique_fields=["code"])
+        for r in new:
+            self.changed("manufacturer", r.code, {"action": "created", "names": r.names})
+        for r in changed:
+            self.changed("manufacturer", r.code, {"action": "updated", "names": r.names,
+                                                  "address": r.address, "status": r.status})  # fmt: skip
         bulk_insert(
             Manufacturer, [self._manufacturer(r) for r in changed], unique_fields=["code"],
-            update_fields=["names", "country", "address", "status", "search_text"],
+            update_fields=["names", "address", "status", "search_text"],
         )  # fmt: skip
         self._link_parents(new + changed)
         report.created += len(new)
@@ -802,8 +933,8 @@ class ReferenceImporter(BaseImporter):
 
     kind = "references"
 
-    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
-        super().__init__(policy=policy, dry_run=dry_run)
+    def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
+        super().__init__(policy=policy, dry_run=dry_run, actor=actor)
         self.items: dict[str, tuple[int, int]] = {}
         self.manufacturers: dict[str, int] = {}
         self.niin_of: dict[str, str] = {}  # the batch's catalogue numbers as written → parsed
@@ -820,6 +951,8 @@ class ReferenceImporter(BaseImporter):
             codes.add(pick(row, "manufacturer_code", "cage_code")[1].upper())
         found = items_by_niin(set(self.niin_of.values()), "id", "bureau_id")
         self.items = {n: (i, b) for n, i, b in found}
+        self.niin_by_id = {i: n for n, i, _b in found}
+        self.registered = registered_items(self.actor, [i for i, _b in self.items.values()])
         self.manufacturers = dict(
             Manufacturer.objects.filter(code__in=codes).values_list("code", "id")
         )
@@ -848,7 +981,17 @@ class ReferenceImporter(BaseImporter):
             raise RowRejected(rcol, "REFERENCE_EMPTY", _("the reference number is missing"))
         if len(number) > 32:
             raise RowRejected(rcol, "REFERENCE_TOO_LONG", _("longer than 32 characters"))
-        item_id, bureau_id = self.items[niin]
+        item_id, assigning_id = self.items[niin]
+        if not self.actor.unbounded and not (
+            assigning_id == self.actor.bureau_id or item_id in self.registered
+        ):
+            raise RowRejected(
+                column,
+                "NOT_REGISTERED_USER",
+                _("your bureau is not registered as user of %(item)s") % {"item": text},
+            )
+        # A reference is held for the bureau that adds it (a system load: the assigning one).
+        bureau_id = assigning_id if self.actor.bureau_id is None else self.actor.bureau_id
         mfr_id = self.manufacturers[mcode.upper()]
         if (item_id, mfr_id, number) in self.seen:
             raise RowRejected(
@@ -899,6 +1042,10 @@ class ReferenceImporter(BaseImporter):
                 continue
             holders.setdefault((r.manufacturer_id, r.key), set()).add(r.item_id)
             new.append(r)
+        for r in new:
+            self.touched_items.add(r.item_id)
+            self.changed("item", self.niin_by_id[r.item_id], {"action": "reference_added",
+                         "number": r.number, "manufacturer_id": r.manufacturer_id})  # fmt: skip
         bulk_insert(
             Reference,
             [
@@ -912,6 +1059,17 @@ class ReferenceImporter(BaseImporter):
 
 
 # --- rows about existing items: characteristic values, registrations, management data ----
+
+
+def registered_items(actor: ImportActor, item_ids: list[int]) -> set[int]:
+    """Of these items, those on which the importing bureau is a registered user now."""
+    if actor.bureau_id is None or not item_ids:
+        return set()
+    return set(
+        Registration.objects.filter(
+            item_id__in=item_ids, bureau_id=actor.bureau_id, effective_to__isnull=True
+        ).values_list("item_id", flat=True)
+    )
 
 
 def _batch_niins(batch) -> set[str]:
@@ -929,14 +1087,38 @@ class ItemRowsImporter(BaseImporter):
 
     item_fields: tuple[str, ...] = ("id",)
 
-    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
-        super().__init__(policy=policy, dry_run=dry_run)
+    def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
+        super().__init__(policy=policy, dry_run=dry_run, actor=actor)
         self.items: dict[str, tuple] = {}
         self.seen = SeenLines()
 
     def prepare(self, batch) -> None:
-        query = items_by_niin(_batch_niins(batch), *self.item_fields)
-        self.items = {niin: rest for niin, *rest in query}
+        query = items_by_niin(_batch_niins(batch), "bureau_id", *self.item_fields)
+        self.items = {niin: rest for niin, _bureau, *rest in query}
+        self.assigning = {rest[0]: bureau for _niin, bureau, *rest in query}
+        self.niin_by_id = {rest[0]: niin for niin, _bureau, *rest in query}
+        self.registered = registered_items(self.actor, list(self.assigning))
+
+    def require_assigning(self, item_id: int, column: str) -> None:
+        """Identification data (characteristics) is written by the assigning bureau only."""
+        if not self.actor.may_write_for(self.assigning[item_id]):
+            raise not_assigning(column, self.niin_by_id[item_id])
+
+    def require_own_data(self, item_id: int, bureau_id: int, column: str) -> None:
+        """A nation writes its own registration and management data; the assigning bureau may
+        write them for the others."""
+        if self.actor.unbounded or self.actor.bureau_id in (bureau_id, self.assigning[item_id]):
+            return
+        raise RowRejected(
+            column,
+            "NOT_OWN_DATA",
+            _("only the bureau itself or the assigning bureau may change this bureau's data on %(item)s")
+            % {"item": self.niin_by_id[item_id]},
+        )
+
+    def touch(self, item_id: int, change: dict[str, Any]) -> None:
+        self.touched_items.add(item_id)
+        self.changed("item", self.niin_by_id[item_id], change)
 
     def item_of(self, row: dict[str, str]) -> tuple:
         column, text = pick(row, "catalogue_number", "nsn")
@@ -1022,8 +1204,8 @@ class CharacteristicValueImporter(ItemRowsImporter):
     item_fields = ("id", "item_name__guide_id")
     value_fields = ["raw", "qualifier", "unit_code", "value", "value_max", "code", "text", "flag"]
 
-    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
-        super().__init__(policy=policy, dry_run=dry_run)
+    def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
+        super().__init__(policy=policy, dry_run=dry_run, actor=actor)
         self.characteristics: dict[tuple[int, str], Characteristic] = {}
         self.loaded_guides: set[int] = set()
 
@@ -1055,6 +1237,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
             fields = parse_reply(characteristic, raw, locale=row.get("locale") or "en")
         except ValidationFailed as exc:
             raise RowRejected(vcol, exc.code, exc.message) from None
+        self.require_assigning(item_id, "catalogue_number")
         self.once((item_id, characteristic.pk), line, column)
         return CharacteristicRecord(item_id, characteristic.pk, fields)
 
@@ -1078,6 +1261,9 @@ class CharacteristicValueImporter(ItemRowsImporter):
             )
             for r in new + changed
         ]
+        for r in new + changed:
+            self.touch(r.item_id, {"action": "characteristic_set", "characteristic_id": r.characteristic_id,
+                                   "raw": r.fields.get("raw")})  # fmt: skip
         bulk_insert(
             CharacteristicValue, objects, unique_fields=["item", "characteristic"],
             update_fields=self.value_fields if changed else (),
@@ -1104,13 +1290,18 @@ class RegistrationImporter(ItemRowsImporter):
     kind = "registrations"
     item_fields = ("id", "status")
 
-    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
-        super().__init__(policy=policy, dry_run=dry_run)
+    def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
+        super().__init__(policy=policy, dry_run=dry_run, actor=actor)
         self.bureaus = BureauLookup()
 
     def validate(self, line: int, row: dict[str, str]) -> RegistrationRecord:
         item_id, status = self.item_of(row)
         bureau_id = self.bureaus.get(row)
+        self.require_own_data(item_id, bureau_id, "bureau")
+        if status in CANCELLED_STATUSES:
+            raise RowRejected(
+                "catalogue_number", "ITEM_CANCELLED", _("the item is cancelled; register on its replacement")
+            )
         start = parse_date("effective_from", row.get("effective_from", ""))
         if start is None:
             raise RowRejected("effective_from", "MISSING_VALUE", _("the effective date is missing"))
@@ -1140,6 +1331,10 @@ class RegistrationImporter(ItemRowsImporter):
             Registration, objects, unique_fields=["item", "bureau", "effective_from"],
             update_fields=["effective_to"] if changed else (),
         )  # fmt: skip
+        for r in new + changed:
+            self.touch(r.item_id, {"action": "registration", "bureau_id": r.bureau_id,
+                                   "effective_from": r.effective_from.isoformat(),
+                                   "effective_to": r.effective_to.isoformat() if r.effective_to else None})  # fmt: skip
         # As with one registration: a current user makes an inactive item active again.
         revived = {r.item_id for r in new if r.inactive and r.effective_to is None}
         Item.objects.filter(pk__in=revived, status=ItemStatus.INACTIVE).update(
@@ -1157,6 +1352,7 @@ class ManagementRecord:
     price: Decimal | None
     currency: str | None
     notes: str
+    released: bool = False
 
 
 class ManagementDataImporter(ItemRowsImporter):
@@ -1164,32 +1360,36 @@ class ManagementDataImporter(ItemRowsImporter):
 
     kind = "management"
 
-    def __init__(self, *, policy: Policy, dry_run: bool) -> None:
-        super().__init__(policy=policy, dry_run=dry_run)
+    def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
+        super().__init__(policy=policy, dry_run=dry_run, actor=actor)
         self.bureaus = BureauLookup()
-        self.currencies = set(Currency.objects.values_list("alpha3", flat=True))
+        self.tables = checks.CodeTables.load()
 
     def validate(self, line: int, row: dict[str, str]) -> ManagementRecord:
         (item_id,) = self.item_of(row)
         bureau_id = self.bureaus.get(row)
-        price = parse_price("price", row.get("price", ""))
-        currency = (row.get("currency") or "").upper() or None
-        if currency and currency not in self.currencies:
+        self.require_own_data(item_id, bureau_id, "bureau")
+        if not self.actor.unbounded and bureau_id != self.assigning[item_id] and not self.registered_user(item_id, bureau_id):
             raise RowRejected(
-                "currency", "UNKNOWN_CURRENCY", _("unknown currency %(c)r") % {"c": currency}
-            )
+                "bureau", "NOT_REGISTERED_USER",
+                _("the bureau is not registered as user of %(item)s") % {"item": self.niin_by_id[item_id]},
+            )  # fmt: skip
+        price = checked("price", checks.price, row.get("price", ""))
+        currency = checked("currency", checks.currency, row.get("currency"), self.tables.currencies)
         if price is not None and not currency:
             raise RowRejected("currency", "MISSING_VALUE", _("a price needs a currency"))
-        uoi = row.get("unit_of_issue", "")
-        unit = unit_of_issue(uoi)
-        if uoi and not unit:
-            raise RowRejected(
-                "unit_of_issue",
-                "UNKNOWN_UNIT_OF_ISSUE",
-                _("unknown unit of issue %(u)r") % {"u": uoi},
-            )
+        unit = checked("unit_of_issue", checks.unit_of_issue, row.get("unit_of_issue", ""), self.tables.units_of_issue)
+        notes = checked("notes", checks.text_limit, "notes", row.get("notes", ""), checks.NOTES_MAX)
+        released = (row.get("released") or "").strip().lower() in {"1", "true", "yes", "да"}
         self.once((item_id, bureau_id), line, "bureau")
-        return ManagementRecord(item_id, bureau_id, unit, price, currency, row.get("notes", ""))
+        return ManagementRecord(item_id, bureau_id, unit, price, currency, notes, released)
+
+    def registered_user(self, item_id: int, bureau_id: int) -> bool:
+        if bureau_id == self.actor.bureau_id:
+            return item_id in self.registered
+        return Registration.objects.filter(
+            item_id=item_id, bureau_id=bureau_id, effective_to__isnull=True
+        ).exists()
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
         existing = set(
@@ -1201,10 +1401,15 @@ class ManagementDataImporter(ItemRowsImporter):
             records, existing, lambda r: (r.item_id, r.bureau_id), sink, report, "bureau"
         )
         objects = [ManagementData(item_id=r.item_id, bureau_id=r.bureau_id, unit_of_issue=r.unit_of_issue,
-                                  price=r.price, currency_id=r.currency, notes=r.notes) for r in new + changed]  # fmt: skip
+                                  price=r.price, currency_id=r.currency, notes=r.notes, released=r.released)
+                   for r in new + changed]  # fmt: skip
+        for r in new + changed:
+            self.touch(r.item_id, {"action": "management_set", "bureau_id": r.bureau_id,
+                                   "unit_of_issue": r.unit_of_issue, "currency": r.currency,
+                                   "price": str(r.price) if r.price is not None else None})  # fmt: skip
         bulk_insert(
             ManagementData, objects, unique_fields=["item", "bureau"],
-            update_fields=["unit_of_issue", "price", "currency", "notes"] if changed else (),
+            update_fields=["unit_of_issue", "price", "currency", "notes", "released"] if changed else (),
         )  # fmt: skip
         report.created += len(new)
         report.updated += len(changed)
@@ -1224,19 +1429,21 @@ def import_file(
     kind: str,
     path: Path,
     *,
+    actor: Any,
     policy: Policy = Policy.SKIP,
     dry_run: bool = False,
     error_file: Path | None = None,
     progress: Callable[[int], None] | None = None,
     on_reject: Callable[[RowError], None] | None = None,
     batch_size: int = BATCH_SIZE,
+    source: str = "",
 ) -> ImportReport:
-    """Import one file of `kind` (one of IMPORTERS)."""
+    """Import one file of `kind` (one of IMPORTERS), acting for `actor`."""
     if kind not in IMPORTERS:
         raise ValidationFailed(
             _("Unknown import kind %(kind)r") % {"kind": kind}, code="UNKNOWN_IMPORT_KIND"
         )
-    importer = IMPORTERS[kind](policy=Policy(policy), dry_run=dry_run)
+    importer = IMPORTERS[kind](policy=Policy(policy), dry_run=dry_run, actor=ImportActor.of(actor))
     return run_import(
         importer,
         Path(path),
@@ -1244,4 +1451,5 @@ def import_file(
         progress=progress,
         on_reject=on_reject,
         batch_size=batch_size,
+        source=source,
     )

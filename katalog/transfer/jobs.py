@@ -26,7 +26,8 @@ def _import_runner(kind: str):
         # The import writes the error report itself: a job run again after its worker was
         # killed resumes the import, which keeps the report rows of the committed lines.
         report = import_file(
-            kind, ctx.input_path, policy=Policy(ctx.params.get("on_existing", "skip")),
+            kind, ctx.input_path, actor=ctx.actor, source=ctx.job.input_name or ctx.input_path.name,
+            policy=Policy(ctx.params.get("on_existing", "skip")),
             dry_run=bool(ctx.params.get("dry_run", False)), progress=advance,
             error_file=ctx.error_path, on_reject=rejected,
             batch_size=max(1, int(ctx.params.get("batch_size", BATCH_SIZE))),
@@ -39,7 +40,7 @@ def _import_runner(kind: str):
 
 
 for _kind in IMPORTERS:
-    job_kind(f"import-{_kind}", needs_file=True)(_import_runner(_kind))
+    job_kind(f"import-{_kind}", needs_file=True, writes=True)(_import_runner(_kind))
 
 
 @job_kind("export-items")
@@ -48,6 +49,6 @@ def export_items_job(ctx: JobContext) -> dict:
     fmt = check_format(str(ctx.params.get("format", "csv")))
     search = {k: v for k, v in ctx.params.items() if k != "format"}
     count = export_items(
-        ctx.output_path, fmt=fmt, params=search, progress=lambda n: ctx.progress(n)
+        ctx.output_path, reader=ctx.actor, fmt=fmt, params=search, progress=lambda n: ctx.progress(n)
     )
     return {"rows": count, "format": fmt, "result_name": f"items.{fmt}"}

@@ -60,7 +60,7 @@ class SeenLines:
     def _seal(self) -> None:
         ordered = sorted(self.recent.items())
         self.runs.append(
-            (array("Q", (h for h, _l in ordered)), array("I", (l for _h, l in ordered)))
+            (array("Q", (h for h, _line in ordered)), array("I", (line for _h, line in ordered)))
         )
         self.recent = {}
         # Merge while the newest run is at least half the size of the one before it, so every

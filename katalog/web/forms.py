@@ -47,8 +47,8 @@ class RequestFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("any"))] + list(RequestState.choices)
-        self.fields["priority"].choices = [("", _("any"))] + list(RequestPriority.choices)
+        self.fields["state"].choices = [("", _("any")), *RequestState.choices]
+        self.fields["priority"].choices = [("", _("any")), *RequestPriority.choices]
 
 
 def reply_field_name(characteristic: Characteristic) -> str:
@@ -74,8 +74,15 @@ class LineForm(forms.Form):
         label=_("Name as proposed (optional)"), max_length=200, required=False
     )
 
-    def __init__(self, *args, item_name: ItemName, classes: list[tuple[str, str]], language: str,
-                 reply_codes: dict[int, list[tuple[str, dict]]], **kwargs) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *args,
+        item_name: ItemName,
+        classes: list[tuple[str, str]],
+        language: str,
+        reply_codes: dict[int, list[tuple[str, dict]]],
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.item_name_record = item_name
         self.language = language
@@ -120,10 +127,13 @@ class LineForm(forms.Form):
     def reply_rows(self) -> list[dict]:
         """Per characteristic: the reply field, its unit field (if any) and the guide entry."""
         return [
-            {"characteristic": c, "field": self[reply_field_name(c)],
-             "unit": self[unit_field_name(c)] if unit_field_name(c) in self.fields else None}
+            {
+                "characteristic": c,
+                "field": self[reply_field_name(c)],
+                "unit": self[unit_field_name(c)] if unit_field_name(c) in self.fields else None,
+            }
             for c in self.characteristics
-        ]  # fmt: skip
+        ]
 
     def reference_rows(self) -> list[tuple]:
         return [
@@ -157,7 +167,8 @@ class LineForm(forms.Form):
         return rows
 
     def field_for_error(self, name: str) -> str | None:
-        """The form field a service's field error belongs to, e.g. characteristics.THDD → char_THDD."""
+        """The form field a service's field error belongs to, e.g. characteristics.THDD →
+        char_THDD."""
         if name.startswith("characteristics."):
             return "char_" + name.split(".", 1)[1]
         if name.startswith("references["):

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from katalog.accounts.tokens import token_create
+from katalog.core.actors import SYSTEM_OPERATOR
 from tests.factories import UserFactory, bureau
 
 
@@ -53,7 +54,7 @@ class TokenClient:
 
 def user_with_token(username: str, bureau_key: str | None) -> tuple[Any, str]:
     user = UserFactory(username=username, bureau=bureau(bureau_key) if bureau_key else None)
-    _record, token = token_create(actor=None, user=user, name="tests")
+    _record, token = token_create(actor=SYSTEM_OPERATOR, user=user, name="tests")
     return user, token
 
 

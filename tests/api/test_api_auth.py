@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from katalog.accounts.models import ApiToken
 from katalog.accounts.tokens import token_create, token_digest, token_revoke
+from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR
 from katalog.core.errors import PermissionDenied
 from tests.api.conftest import TokenClient
 from tests.factories import UserFactory, bureau
@@ -24,7 +25,7 @@ def user(db):
 
 
 def test_token_is_stored_only_as_digest(user):
-    record, token = token_create(actor=None, user=user, name="integration")
+    record, token = token_create(actor=SYSTEM_OPERATOR, user=user, name="integration")
     assert token.startswith("kt_")
     stored = ApiToken.objects.get(pk=record.pk)
     assert stored.digest == token_digest(token)
@@ -33,7 +34,7 @@ def test_token_is_stored_only_as_digest(user):
 
 
 def test_token_writes_and_records_last_use(user):
-    record, token = token_create(actor=None, user=user, name="integration")
+    record, token = token_create(actor=SYSTEM_OPERATOR, user=user, name="integration")
     response = TokenClient(token).post("/api/v1/manufacturers", MANUFACTURER)
     assert response.status_code == 201, response.content
     record.refresh_from_db()
@@ -57,14 +58,17 @@ def test_unknown_token_is_401(db, token):
 
 
 def test_revoked_token_is_401(user):
-    record, token = token_create(actor=None, user=user, name="old")
-    token_revoke(actor=None, token=record)
+    record, token = token_create(actor=SYSTEM_OPERATOR, user=user, name="old")
+    token_revoke(actor=SYSTEM_OPERATOR, token=record)
     assert TokenClient(token).post("/api/v1/manufacturers", MANUFACTURER).status_code == 401
 
 
 def test_expired_token_is_401(user):
     record, token = token_create(
-        actor=None, user=user, name="short", expires_at=timezone.now() + dt.timedelta(hours=1)
+        actor=SYSTEM_INIT,
+        user=user,
+        name="short",
+        expires_at=timezone.now() + dt.timedelta(hours=1),
     )
     ApiToken.objects.filter(pk=record.pk).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1)
@@ -73,7 +77,7 @@ def test_expired_token_is_401(user):
 
 
 def test_token_of_inactive_user_is_401(user):
-    _record, token = token_create(actor=None, user=user, name="x")
+    _record, token = token_create(actor=SYSTEM_OPERATOR, user=user, name="x")
     user.is_active = False
     user.save()
     assert TokenClient(token).post("/api/v1/manufacturers", MANUFACTURER).status_code == 401

@@ -4,6 +4,7 @@ API tokens, does a whole codification round trip using only what the document de
 import pytest
 
 from katalog.accounts.tokens import token_create
+from katalog.core.actors import SYSTEM_OPERATOR
 from tests.api.api_openapi_client import OpenAPIClient
 from tests.factories import UserFactory, bureau
 
@@ -12,7 +13,7 @@ pytestmark = [pytest.mark.slow]
 
 def token_for(username, bureau_key):
     user = UserFactory(username=username, bureau=bureau(bureau_key))
-    return token_create(actor=None, user=user, name="generated client")[1]
+    return token_create(actor=SYSTEM_OPERATOR, user=user, name="generated client")[1]
 
 
 @pytest.fixture

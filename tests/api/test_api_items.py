@@ -177,6 +177,6 @@ def test_history_lists_changes(ru_api, maker):
     ru_api.patch(f"/api/v1/items/{number}", {"name_text": "BOLT"}, headers={"If-Match": etag})
     events = ru_api.get(f"/api/v1/items/{number}/history").json()["items"]
     assert "identification_changed" in [e["action"] for e in events]
-    change = [e for e in events if e["action"] == "identification_changed"][0]
+    change = next(e for e in events if e["action"] == "identification_changed")
     assert change["actor"] == "ru-cataloguer"
     assert change["data"]["before"]["name_text"] == ""

@@ -13,7 +13,8 @@ def assert_problem(response, status, code):
     assert response["Content-Type"] == "application/problem+json"
     body = response.json()
     assert (body["status"], body["code"]) == (status, code)
-    assert body["title"] and body["instance"] == response.wsgi_request.path
+    assert body["title"]
+    assert body["instance"] == response.wsgi_request.path
     return body
 
 

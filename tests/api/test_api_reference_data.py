@@ -4,6 +4,7 @@ language asked for."""
 import pytest
 
 from katalog.classifiers.services import manufacturer_activities_set
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, make_item
 
 
@@ -16,7 +17,8 @@ def test_item_name_with_guide_reply_tables_and_units(client):
     assert thdd["reply_type"] in ("numeric", "range")
     assert thdd["default_unit"]["code"] == "MMT"
     coded = [c for c in body["guide"]["characteristics"] if c["reply_table"]]
-    assert coded and coded[0]["reply_table"]["codes"]
+    assert coded
+    assert coded[0]["reply_table"]["codes"]
     assert "5310" in [c["code"] for c in body["supply_classes"]]
     guide = client.get(f"/api/v1/guides/{body['guide']['code']}").json()
     assert [c["code"] for c in guide["characteristics"]] == [
@@ -28,7 +30,8 @@ def test_item_name_with_guide_reply_tables_and_units(client):
 def test_language_from_accept_language(client):
     en = client.get("/api/v1/item-names/10101", HTTP_ACCEPT_LANGUAGE="en").json()
     ru = client.get("/api/v1/item-names/10101", HTTP_ACCEPT_LANGUAGE="ru").json()
-    assert en["name"] != ru["name"] and ru["name"] == "ГАЙКА ШЕСТИГРАННАЯ"
+    assert en["name"] != ru["name"]
+    assert ru["name"] == "ГАЙКА ШЕСТИГРАННАЯ"
 
 
 @pytest.mark.django_db
@@ -46,10 +49,9 @@ def test_code_table_meanings_per_language(client):
     en = client.get("/api/v1/code-tables/ITEM_STATUS?lang=en").json()
     ru = client.get("/api/v1/code-tables/item_status?lang=ru").json()
     assert en["name"] == "ITEM_STATUS"
-    assert (
-        dict((v["code"], v["meaning"]) for v in en["values"])["0"]
-        != dict((v["code"], v["meaning"]) for v in ru["values"])["0"]
-    )
+    assert {v["code"]: v["meaning"] for v in en["values"]}["0"] != {
+        v["code"]: v["meaning"] for v in ru["values"]
+    }["0"]
 
 
 @pytest.mark.django_db
@@ -58,7 +60,9 @@ def test_manufacturer_with_item_count_and_activities(client):
     from katalog.catalog import services
 
     for ref in ("R-1", "R-2"):
-        services.reference_add(actor=None, item=make_item("RU"), manufacturer=maker, number=ref)
+        services.reference_add(
+            actor=SYSTEM_INIT, item=make_item("RU"), manufacturer=maker, number=ref
+        )
     manufacturer_activities_set(manufacturer=maker, primary="25.11", secondary=["25.62"])
     response = client.get("/api/v1/manufacturers/a900f?lang=en")
     body = response.json()
@@ -92,10 +96,12 @@ def test_manufacturer_patch_with_if_match(ru_api):
     stale = ru_api.patch(
         "/api/v1/manufacturers/A901F", {"address": "X"}, headers={"If-Match": created["ETag"]}
     )
-    assert stale.status_code == 412 and stale.json()["code"] == "VERSION_STALE"
+    assert stale.status_code == 412
+    assert stale.json()["code"] == "VERSION_STALE"
     bad = ru_api.patch(
         "/api/v1/manufacturers/A901F", {"status": "Q"}, headers={"If-Match": changed["ETag"]}
     )
-    assert bad.status_code == 422 and bad.json()["code"] == "INVALID_MANUFACTURER_STATUS"
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "INVALID_MANUFACTURER_STATUS"
     hits = [m["code"] for m in ru_api.get("/api/v1/manufacturers?q=нов").json()["items"]]
     assert hits == ["A901F"]

@@ -6,6 +6,7 @@ import pytest
 
 from katalog.catalog import services
 from katalog.catalog.models import ItemStatus
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, bureau, make_item
 
 
@@ -15,12 +16,19 @@ def nut(db):
     maker = ManufacturerFactory(
         code="A001F", names={"ru": "Завод «Крепёж»", "en": "Fastener Works"}
     )
-    services.reference_add(actor=None, item=item, manufacturer=maker, number="АБВГ.123456.001")
-    services.registration_add(actor=None, item=item, bureau=bureau("KZ"))
-    services.management_set(
-        actor=None, item=item, bureau=bureau("KZ"), unit_of_issue="EA", price=12, currency="KZT"
+    services.reference_add(
+        actor=SYSTEM_INIT, item=item, manufacturer=maker, number="АБВГ.123456.001"
     )
-    services.characteristic_set(actor=None, item=item, code="THDD", raw="12,5 mm")
+    services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("KZ"))
+    services.management_set(
+        actor=SYSTEM_INIT,
+        item=item,
+        bureau=bureau("KZ"),
+        unit_of_issue="EA",
+        price=12,
+        currency="KZT",
+    )
+    services.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="12,5 mm")
     return item
 
 
@@ -103,5 +111,7 @@ def test_item_body_is_exactly_the_documented_schema(client, nut):
     from katalog.api.routers.catalog import ItemOut
 
     body = client.get(f"/api/v1/items/{nut.catalogue_number}").json()
-    assert body["management"] and body["characteristics"] and body["references"]
+    assert body["management"]
+    assert body["characteristics"]
+    assert body["references"]
     assert ItemOut.model_validate(body).model_dump(mode="json") == body

@@ -23,12 +23,18 @@ def test_bench_refuses_databases_not_named_for_it():
 
 def test_bench_table_marks_goals_and_escapes_cells():
     text = render(
-        "t", [("CPU", "x")],
-        [Figure("s", "a|b", "1", "2", "goal", True), Figure("s", "c", "n/a (not available)"), Figure("s", "d", "3", goal="g", met=False)],
+        "t",
+        [("CPU", "x")],
+        [
+            Figure("s", "a|b", "1", "2", "goal", True),
+            Figure("s", "c", "n/a (not available)"),
+            Figure("s", "d", "3", goal="g", met=False),
+        ],
         ["a note"],
-    )  # fmt: skip
+    )
     rows = [line for line in text.splitlines() if line.startswith("| s |")]
-    assert rows[0].endswith("| goal | yes |") and "a\\|b" in rows[0]
+    assert rows[0].endswith("| goal | yes |")
+    assert "a\\|b" in rows[0]
     assert rows[1].endswith("| — | — |")
     assert rows[2].endswith("| g | **no** |")
     assert "- a note" in text
@@ -41,8 +47,22 @@ def test_bench_run_writes_every_section(tmp_path):
         KATALOG_DATA_DIR=str(tmp_path),
     )
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    argv = [sys.executable, "-m", "katalog.cli", "bench", "--items", "2000", "--samples", "60",
-            "--http-seconds", "1", "--screening-sample", "20", "--out", str(tmp_path / "results")]  # fmt: skip
+    argv = [
+        sys.executable,
+        "-m",
+        "katalog.cli",
+        "bench",
+        "--items",
+        "2000",
+        "--samples",
+        "60",
+        "--http-seconds",
+        "1",
+        "--screening-sample",
+        "20",
+        "--out",
+        str(tmp_path / "results"),
+    ]
     done = subprocess.run(
         argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=900, check=False
     )

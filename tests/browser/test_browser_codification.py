@@ -10,6 +10,7 @@ from katalog.accounts.models import User
 from katalog.catalog import services as catalog
 from katalog.codification import services
 from katalog.codification.models import CodificationRequest
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, bureau, make_item
 
 PASSWORD = "browser-test-pass"
@@ -24,8 +25,8 @@ def planted(transactional_db):
     """The existing item the new line duplicates: same reference, same manufacturer."""
     maker = ManufacturerFactory(code="A501F")
     item = make_item()
-    catalog.reference_add(actor=None, item=item, manufacturer=maker, number="АБВГ.303.001")
-    catalog.characteristic_set(actor=None, item=item, code="THDD", raw="12 mm")
+    catalog.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number="АБВГ.303.001")
+    catalog.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="12 mm")
     return item
 
 
@@ -70,13 +71,22 @@ def test_a_second_person_approves_and_the_author_is_refused(page, log_in, plante
     author, approver = person("ru-author"), person("ru-approver")
     request = services.request_create(actor=author, title="Nuts")
     services.request_line_add(
-        actor=author, request=request, item_name_code="10101", supply_class="5310",
-        references=[{"number": "АБВГ.303.001", "manufacturer_code": "A501F"}], characteristics={"THDD": "12 mm"},
-    )  # fmt: skip
+        actor=author,
+        request=request,
+        item_name_code="10101",
+        supply_class="5310",
+        references=[{"number": "АБВГ.303.001", "manufacturer_code": "A501F"}],
+        characteristics={"THDD": "12 mm"},
+    )
     services.request_submit(actor=author, request=request)
     services.request_screen(actor=author, request=request)
-    services.request_line_decide(actor=author, line=request.lines.get(), decision="register", item=planted,
-                                 justification="same_item")  # fmt: skip
+    services.request_line_decide(
+        actor=author,
+        line=request.lines.get(),
+        decision="register",
+        item=planted,
+        justification="same_item",
+    )
     services.request_decide(actor=author, request=request)
 
     log_in(page, "ru-author")
@@ -95,4 +105,5 @@ def test_a_second_person_approves_and_the_author_is_refused(page, log_in, plante
         page.get_by_role("button", name="Approve").click()
     assert page.locator("#request-state").inner_text().strip() == "approved"
     request.refresh_from_db()
-    assert request.state == "approved" and request.approved_by == approver
+    assert request.state == "approved"
+    assert request.approved_by == approver

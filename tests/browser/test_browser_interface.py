@@ -6,6 +6,7 @@ import pytest
 from django.utils import translation
 
 from katalog.catalog import services
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, make_item
 
 
@@ -24,8 +25,10 @@ def test_switching_to_kazakh_translates_the_navigation(page):
 
 def test_item_page_plain_and_expert_modes(page):
     item = make_item()
-    services.reference_add(actor=None, item=item, manufacturer=ManufacturerFactory(), number="X-1")
-    services.characteristic_set(actor=None, item=item, code="THDD", raw="10 mm")
+    services.reference_add(
+        actor=SYSTEM_INIT, item=item, manufacturer=ManufacturerFactory(), number="X-1"
+    )
+    services.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="10 mm")
     page.goto(f"/items/{item.catalogue_number}/?mode=plain")
     assert page.get_by_role("heading", level=1).inner_text().startswith(item.catalogue_number)
     assert page.get_by_role("cell", name="THDD").count() == 0

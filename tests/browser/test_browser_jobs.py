@@ -43,6 +43,7 @@ def test_upload_an_import_with_bad_rows_and_download_the_error_report(page, log_
     report = tmp_path / "report.csv"
     download.value.save_as(str(report))
     lines = report.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "line,column,code,message" and len(lines) == 3
+    assert lines[0] == "line,column,code,message"
+    assert len(lines) == 3
     assert any("UNKNOWN_COUNTRY" in line for line in lines)
     assert Manufacturer.objects.filter(code="A601F").exists()

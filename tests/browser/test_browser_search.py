@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from katalog.catalog import services
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, make_item
 
 
 def test_find_an_item_by_a_cyrillic_reference_typed_in_latin(page):
     wanted = make_item()
     services.reference_add(
-        actor=None,
+        actor=SYSTEM_INIT,
         item=wanted,
         manufacturer=ManufacturerFactory(code="A501F"),
         number="АБВГ.303.001",
     )
     other = make_item()
     services.reference_add(
-        actor=None, item=other, manufacturer=ManufacturerFactory(code="A502F"), number="XYZ-1"
+        actor=SYSTEM_INIT,
+        item=other,
+        manufacturer=ManufacturerFactory(code="A502F"),
+        number="XYZ-1",
     )
     page.goto("/")
     page.get_by_role("navigation", name="Main navigation").get_by_role(

@@ -7,6 +7,7 @@ import pytest
 
 from katalog.catalog import selectors, services
 from katalog.catalog.models import CharacteristicValue, Item
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import NotFound
 from katalog.core.i18n import pick_text
 from katalog.refdata.models import CodeValue
@@ -18,15 +19,15 @@ def full_item(db):
     item = make_item()
     for number in ("ОСТ 1 31100-80", "A-17/2"):
         services.reference_add(
-            actor=None, item=item, manufacturer=ManufacturerFactory(), number=number
+            actor=SYSTEM_INIT, item=item, manufacturer=ManufacturerFactory(), number=number
         )
-    services.characteristic_set(actor=None, item=item, code="THDD", raw="12 mm")
-    services.characteristic_set(actor=None, item=item, code="MATL", raw="steel")
+    services.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="12 mm")
+    services.characteristic_set(actor=SYSTEM_INIT, item=item, code="MATL", raw="steel")
     services.registration_add(
-        actor=None, item=item, bureau=bureau("KZ"), effective_from=dt.date(2020, 5, 1)
+        actor=SYSTEM_INIT, item=item, bureau=bureau("KZ"), effective_from=dt.date(2020, 5, 1)
     )
     services.management_set(
-        actor=None,
+        actor=SYSTEM_INIT,
         item=item,
         bureau=bureau("RU"),
         unit_of_issue="EA",
@@ -38,7 +39,9 @@ def full_item(db):
 
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_detail_reports_what_the_orm_holds(full_item, language):
-    detail, version = selectors.item_detail_by_number(full_item.catalogue_number, language)
+    detail, version = selectors.item_detail_by_number(
+        full_item.catalogue_number, language, reader=SYSTEM_INIT
+    )
     assert version == full_item.row_version
     assert detail["catalogue_number"] == full_item.catalogue_number
     assert detail["item_name"] == {
@@ -80,21 +83,24 @@ def test_detail_reports_what_the_orm_holds(full_item, language):
 @pytest.mark.django_db
 def test_detail_of_a_cancelled_item_leads_to_the_end_of_the_replacement_chain():
     first, second, third = make_item(), make_item(), make_item()
-    services.item_cancel(actor=None, item=first, reason="A", replacement=second)
+    services.item_cancel(actor=SYSTEM_INIT, item=first, reason="A", replacement=second)
     services.item_cancel(
-        actor=None, item=Item.objects.get(pk=second.pk), reason="A", replacement=third
+        actor=SYSTEM_INIT, item=Item.objects.get(pk=second.pk), reason="A", replacement=third
     )
-    detail, _version = selectors.item_detail_by_number(first.niin)
+    detail, _version = selectors.item_detail_by_number(first.niin, reader=SYSTEM_INIT)
     assert (detail["cancelled"], detail["replaced_by"], detail["use_instead"]) == (
         True, second.catalogue_number, third.catalogue_number
     )  # fmt: skip
-    assert selectors.item_detail(Item.objects.get(pk=third.pk))["use_instead"] is None
+    assert (
+        selectors.item_detail(Item.objects.get(pk=third.pk), reader=SYSTEM_INIT)["use_instead"]
+        is None
+    )
 
 
 @pytest.mark.django_db
 def test_detail_of_an_unknown_number_is_not_found():
     with pytest.raises(NotFound) as caught:
-        selectors.item_detail_by_number("5310-57-999-9999")
+        selectors.item_detail_by_number("5310-57-999-9999", reader=SYSTEM_INIT)
     assert caught.value.code == "ITEM_NOT_FOUND"
 
 
@@ -102,7 +108,7 @@ def test_detail_of_an_unknown_number_is_not_found():
 def test_detail_keeps_a_whole_number_value_a_float():
     """PostgreSQL hands related rows over as JSON, where 2.0 is written as 2."""
     item = make_item()
-    services.characteristic_set(actor=None, item=item, code="THDD", raw="2000 mm")
-    detail, _version = selectors.item_detail_by_number(item.niin)
+    services.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="2000 mm")
+    detail, _version = selectors.item_detail_by_number(item.niin, reader=SYSTEM_INIT)
     (value,) = [v["value"] for v in detail["characteristics"] if v["code"] == "THDD"]
     assert (value, type(value)) == (2.0, float)

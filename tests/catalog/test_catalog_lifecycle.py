@@ -2,14 +2,16 @@ import pytest
 
 from katalog.catalog import selectors, services
 from katalog.catalog.models import Item, ItemAction, ItemStatus, Reference
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import (
     Conflict,
+    NotFound,
     PermissionDenied,
     PreconditionFailed,
     RuleViolation,
     ValidationFailed,
 )
-from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
+from tests.factories import ManufacturerFactory, UserFactory, bureau, history_of, make_item
 
 
 @pytest.fixture
@@ -39,8 +41,9 @@ def test_cancel_with_or_without_replacement(ru_user, with_replacement, status):
         "E",
         replacement,
     )
-    assert cancelled.cancelled_at is not None and cancelled.row_version == 2
-    event = selectors.item_history(item).last()
+    assert cancelled.cancelled_at is not None
+    assert cancelled.row_version == 2
+    event = history_of(item)[-1]
     assert (event.action, event.reason, event.actor, event.bureau.key) == (
         ItemAction.CANCELLED,
         "E",
@@ -74,14 +77,14 @@ def test_cancel_checks_reason_state_replacement_and_version(ru_user):
 def test_cancel_as_duplicate_moves_references_and_users_to_the_kept_item(ru_user):
     maker = ManufacturerFactory()
     duplicate, kept = make_item(), make_item()
-    services.reference_add(actor=None, item=duplicate, manufacturer=maker, number="DUP-1")
-    services.reference_add(actor=None, item=duplicate, manufacturer=maker, number="SHARED-1")
+    services.reference_add(actor=SYSTEM_INIT, item=duplicate, manufacturer=maker, number="DUP-1")
+    services.reference_add(actor=SYSTEM_INIT, item=duplicate, manufacturer=maker, number="SHARED-1")
     services.reference_add(
-        actor=None, item=kept, manufacturer=maker, number="SHARED-1", justification="6"
+        actor=SYSTEM_INIT, item=kept, manufacturer=maker, number="SHARED-1", justification="6"
     )
     for key in ("RU", "KZ"):
-        services.registration_add(actor=None, item=duplicate, bureau=bureau(key))
-    services.registration_add(actor=None, item=kept, bureau=bureau("RU"))
+        services.registration_add(actor=SYSTEM_INIT, item=duplicate, bureau=bureau(key))
+    services.registration_add(actor=SYSTEM_INIT, item=kept, bureau=bureau("RU"))
 
     cancelled = services.item_cancel_duplicate(actor=ru_user, item=duplicate, kept=kept)
 
@@ -100,9 +103,17 @@ def test_cancel_as_duplicate_moves_references_and_users_to_the_kept_item(ru_user
     )
     assert users == {"RU", "KZ"}
     assert not duplicate.registrations.filter(effective_to__isnull=True).exists()
-    assert [d["catalogue_number"] for d in selectors.item_lookup("DUP1")] == [kept.catalogue_number]
-    assert selectors.item_detail(fresh(duplicate))["use_instead"] == kept.catalogue_number
-    assert selectors.item_history(kept).last().action == ItemAction.REPLACEMENT_RECEIVED
+    assert [d["catalogue_number"] for d in selectors.item_lookup("DUP1", reader=SYSTEM_INIT)] == [
+        kept.catalogue_number
+    ]
+    assert (
+        selectors.item_detail(fresh(duplicate), reader=SYSTEM_INIT)["use_instead"]
+        == kept.catalogue_number
+    )
+    entry = history_of(kept)[-1]
+    assert entry.action == ItemAction.CANCELLED
+    assert entry.changes["moved"]["to"] == kept.catalogue_number
+    assert [s.object_key for s in entry.subjects.all()] == [duplicate.niin, kept.niin]
 
 
 @pytest.mark.django_db
@@ -111,7 +122,7 @@ def test_cancel_use_needs_a_replacement_and_points_lookups_to_the_end_of_the_cha
     services.item_cancel_use(actor=ru_user, item=first, replacement=second)
     services.item_cancel(actor=ru_user, item=second, reason="A", replacement=third)
     assert fresh(first).status == ItemStatus.CANCELLED_USE
-    detail = selectors.item_detail(selectors.item_get(first.catalogue_number))
+    detail = selectors.item_detail(selectors.item_get(first.catalogue_number, reader=SYSTEM_INIT))
     assert (detail["replaced_by"], detail["use_instead"]) == (
         second.catalogue_number,
         third.catalogue_number,
@@ -123,7 +134,7 @@ def test_cancel_use_needs_a_replacement_and_points_lookups_to_the_end_of_the_cha
 @pytest.mark.django_db
 def test_only_the_assigning_bureau_reinstates_and_it_is_recorded(ru_user, kz_user):
     item = make_item("RU")
-    services.registration_add(actor=None, item=item, bureau=bureau("KZ"))
+    services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("KZ"))
     services.item_cancel(actor=ru_user, item=item, reason="B")
     with pytest.raises(PermissionDenied) as caught:
         services.item_reinstate(actor=kz_user, item=fresh(item), reason="still used")
@@ -137,8 +148,8 @@ def test_only_the_assigning_bureau_reinstates_and_it_is_recorded(ru_user, kz_use
         None,
         None,
     )
-    event = selectors.item_history(item).last()
-    assert (event.action, event.reason, event.data["status"]) == (
+    event = history_of(item)[-1]
+    assert (event.action, event.reason, event.changes["before"]["status"]) == (
         ItemAction.REINSTATED,
         "cancelled in error",
         "4",
@@ -162,30 +173,31 @@ def test_reinstating_an_item_nobody_uses_makes_it_inactive(ru_user):
 def test_last_withdrawal_makes_the_item_inactive_and_a_new_registration_active(kz_user):
     item = make_item("RU")
     for key in ("RU", "KZ"):
-        services.registration_add(actor=None, item=item, bureau=bureau(key))
-    services.registration_withdraw(actor=None, item=item, bureau=bureau("RU"))
+        services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau(key))
+    services.registration_withdraw(actor=SYSTEM_INIT, item=item, bureau=bureau("RU"))
     assert fresh(item).status == ItemStatus.ACTIVE
     services.registration_withdraw(actor=kz_user, item=item, bureau=bureau("KZ"))
     assert fresh(item).status == ItemStatus.INACTIVE
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(NotFound) as caught:
         services.registration_withdraw(actor=kz_user, item=item, bureau=bureau("KZ"))
     assert caught.value.code == "NOT_REGISTERED"
     services.registration_add(actor=kz_user, item=fresh(item), bureau=bureau("KZ"))
     assert fresh(item).status == ItemStatus.ACTIVE
-    actions = [e.action for e in selectors.item_history(item)]
-    assert actions[-3:] == [
-        ItemAction.INACTIVATED,
+    entries = history_of(item)[-2:]
+    assert [e.action for e in entries] == [
+        ItemAction.REGISTRATION_WITHDRAWN,
         ItemAction.REGISTRATION_ADDED,
-        ItemAction.ACTIVATED,
     ]
+    assert entries[0].changes["before"]["status"] == ItemStatus.ACTIVE
+    assert entries[1].changes["after"]["status"] == ItemStatus.ACTIVE
 
 
 @pytest.mark.django_db
 def test_a_cancelled_item_takes_no_new_users():
     item = make_item()
-    services.item_cancel(actor=None, item=item, reason="B")
+    services.item_cancel(actor=SYSTEM_INIT, item=item, reason="B")
     with pytest.raises(RuleViolation) as caught:
-        services.registration_add(actor=None, item=fresh(item), bureau=bureau("KZ"))
+        services.registration_add(actor=SYSTEM_INIT, item=fresh(item), bureau=bureau("KZ"))
     assert caught.value.code == "ITEM_CANCELLED"
 
 
@@ -197,10 +209,11 @@ def test_every_catalogue_service_writes_the_history(ru_user):
     services.characteristic_set(actor=ru_user, item=item, code="THDD", raw="10 mm")
     services.registration_add(actor=ru_user, item=item, bureau=bureau("RU"))
     services.management_set(actor=ru_user, item=item, bureau=bureau("RU"), unit_of_issue="EA")
-    actions = [e.action for e in selectors.item_history(item)]
+    actions = [e.action for e in history_of(item)]
     assert actions == [
         ItemAction.CREATED, ItemAction.REFERENCE_ADDED, ItemAction.CHARACTERISTIC_SET,
         ItemAction.REGISTRATION_ADDED, ItemAction.MANAGEMENT_SET,
     ]  # fmt: skip
-    added = selectors.item_history(item)[1].data
-    assert added == {"number": "H-1", "manufacturer": maker.code, "category": "3", "variation": "2"}
+    added = history_of(item)[1].changes["after"]
+    assert added == {"number": "H-1", "manufacturer": maker.code, "category": "3", "variation": "2",
+                     "bureau": "RU"}  # fmt: skip

@@ -2,17 +2,22 @@ import pytest
 
 from katalog.catalog import services
 from katalog.catalog.models import ItemStatus, Manufacturer, Reference
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import Conflict, ValidationFailed
 from tests.factories import ManufacturerFactory, bureau, make_item
 
 
 @pytest.mark.django_db
 def test_manufacturer_code_must_follow_the_country_pattern():
-    made = services.manufacturer_create(actor=None, code="a12bf", names={"en": "X"}, country="RU")
+    made = services.manufacturer_create(
+        actor=SYSTEM_INIT, code="a12bf", names={"en": "X"}, country="RU"
+    )
     assert made.code == "A12BF"
     assert made.bureau.key == "RU"
     with pytest.raises(ValidationFailed) as caught:
-        services.manufacturer_create(actor=None, code="K12BF", names={"en": "Y"}, country="RU")
+        services.manufacturer_create(
+            actor=SYSTEM_INIT, code="K12BF", names={"en": "Y"}, country="RU"
+        )
     assert caught.value.code == "MANUFACTURER_CODE_PATTERN"
     assert not Manufacturer.objects.filter(code="K12BF").exists()
 
@@ -21,9 +26,11 @@ def test_manufacturer_code_must_follow_the_country_pattern():
 def test_same_manufacturer_and_normalised_reference_on_two_items_is_a_conflict():
     maker = ManufacturerFactory()
     first, second = make_item(), make_item()
-    services.reference_add(actor=None, item=first, manufacturer=maker, number="MS-21042 L3")
+    services.reference_add(actor=SYSTEM_INIT, item=first, manufacturer=maker, number="MS-21042 L3")
     with pytest.raises(Conflict) as caught:
-        services.reference_add(actor=None, item=second, manufacturer=maker, number="ms21042l3")
+        services.reference_add(
+            actor=SYSTEM_INIT, item=second, manufacturer=maker, number="ms21042l3"
+        )
     assert caught.value.code == "REFERENCE_CONFLICT"
     assert caught.value.data["conflicting_item"] == first.catalogue_number
     assert not Reference.objects.filter(item=second).exists()
@@ -33,9 +40,9 @@ def test_same_manufacturer_and_normalised_reference_on_two_items_is_a_conflict()
 def test_a_justified_duplicate_reference_is_kept_with_its_justification():
     maker = ManufacturerFactory()
     first, second = make_item(), make_item()
-    services.reference_add(actor=None, item=first, manufacturer=maker, number="X-1")
+    services.reference_add(actor=SYSTEM_INIT, item=first, manufacturer=maker, number="X-1")
     ref = services.reference_add(
-        actor=None, item=second, manufacturer=maker, number="X1", justification="6"
+        actor=SYSTEM_INIT, item=second, manufacturer=maker, number="X1", justification="6"
     )
     assert (ref.key, ref.justification) == ("X1", "6")
 
@@ -44,7 +51,7 @@ def test_a_justified_duplicate_reference_is_kept_with_its_justification():
 def test_reference_longer_than_32_characters_is_refused():
     with pytest.raises(ValidationFailed) as caught:
         services.reference_add(
-            actor=None, item=make_item(), manufacturer=ManufacturerFactory(), number="A" * 33
+            actor=SYSTEM_INIT, item=make_item(), manufacturer=ManufacturerFactory(), number="A" * 33
         )
     assert caught.value.code == "REFERENCE_TOO_LONG"
 
@@ -52,11 +59,11 @@ def test_reference_longer_than_32_characters_is_refused():
 @pytest.mark.django_db
 def test_registration_reactivates_an_inactive_item():
     item = make_item(status=ItemStatus.INACTIVE)
-    services.registration_add(actor=None, item=item, bureau=bureau("AM"))
+    services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("AM"))
     item.refresh_from_db()
     assert item.status == ItemStatus.ACTIVE
     with pytest.raises(Conflict):
-        services.registration_add(actor=None, item=item, bureau=bureau("AM"))
+        services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("AM"))
 
 
 @pytest.mark.django_db
@@ -73,7 +80,7 @@ def test_registration_reactivates_an_inactive_item():
 def test_bad_characteristic_values_are_clear_errors(code, raw, error):
     item = make_item()
     with pytest.raises(ValidationFailed) as caught:
-        services.characteristic_set(actor=None, item=item, code=code, raw=raw)
+        services.characteristic_set(actor=SYSTEM_INIT, item=item, code=code, raw=raw)
     assert caught.value.code == error
     assert not item.characteristics.exists()
 
@@ -82,7 +89,7 @@ def test_bad_characteristic_values_are_clear_errors(code, raw, error):
 @pytest.mark.parametrize("raw", ["12,5 mm", "12.5mm", "0.492 in", "1/2 in"])
 def test_lengths_in_any_notation_are_stored_in_metres(raw):
     item = make_item()
-    value = services.characteristic_set(actor=None, item=item, code="THDD", raw=raw)
+    value = services.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw=raw)
     assert value.raw == raw
     assert value.value == pytest.approx(0.0125, abs=0.0003)
 
@@ -90,7 +97,7 @@ def test_lengths_in_any_notation_are_stored_in_metres(raw):
 @pytest.mark.django_db
 def test_coded_reply_accepts_the_meaning_in_russian():
     value = services.characteristic_set(
-        actor=None, item=make_item(), code="MATL", raw="нержавеющая сталь"
+        actor=SYSTEM_INIT, item=make_item(), code="MATL", raw="нержавеющая сталь"
     )
     assert value.code == "SST"
 

@@ -38,15 +38,24 @@ def decide_all(decider, request, decision: str = "assign") -> None:
 
 # Who performs each transition in the normal course (approval needs a second person).
 ACTOR_OF = {
-    "submit": "author", "screen": "author", "decide": "decider", "return": "approver",
-    "approve": "approver", "publish": "approver", "reject": "approver",
-}  # fmt: skip
+    "submit": "author",
+    "screen": "author",
+    "decide": "decider",
+    "return": "approver",
+    "approve": "approver",
+    "publish": "approver",
+    "reject": "approver",
+}
 
 STEP = {
-    "submit": services.request_submit, "screen": services.request_screen, "decide": services.request_decide,
-    "return": services.request_return, "approve": services.request_approve,
-    "publish": services.request_publish, "reject": services.request_reject,
-}  # fmt: skip
+    "submit": services.request_submit,
+    "screen": services.request_screen,
+    "decide": services.request_decide,
+    "return": services.request_return,
+    "approve": services.request_approve,
+    "publish": services.request_publish,
+    "reject": services.request_reject,
+}
 
 PATH_TO = {
     RequestState.DRAFT: [],

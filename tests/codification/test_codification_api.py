@@ -5,6 +5,7 @@ from django.test import Client
 
 from katalog.accounts.tokens import token_create
 from katalog.codification.models import CodificationRequest
+from katalog.core.actors import SYSTEM_OPERATOR
 from tests.codification.codification_helpers import line_args
 
 BASE = "/api/v1/requests"
@@ -14,7 +15,7 @@ class Caller:
     """An API client acting as one person through a bearer token."""
 
     def __init__(self, user):
-        _record, token = token_create(actor=None, user=user, name="tests")
+        _record, token = token_create(actor=SYSTEM_OPERATOR, user=user, name="tests")
         self.client = Client()
         self.auth = {"Authorization": f"Bearer {token}"}
 
@@ -37,9 +38,13 @@ class Caller:
 def api_line() -> dict:
     args = line_args()
     return {
-        "item_name": args["item_name_code"], "supply_class": args["supply_class"], "name_text": args["name_text"],
-        "references": args["references"], "characteristics": args["characteristics"], "locale": args["locale"],
-    }  # fmt: skip
+        "item_name": args["item_name_code"],
+        "supply_class": args["supply_class"],
+        "name_text": args["name_text"],
+        "references": args["references"],
+        "characteristics": args["characteristics"],
+        "locale": args["locale"],
+    }
 
 
 @pytest.fixture
@@ -53,7 +58,8 @@ def test_a_request_goes_from_draft_to_published_over_http(callers, maker):
     created = author.post(BASE, {"title": "Fasteners", "priority": "emergency"})
     assert created.status_code == 201, created.content
     url, etag = created["Location"], created["ETag"]
-    assert etag == 'W/"1"' and created.json()["state"] == "draft"
+    assert etag == 'W/"1"'
+    assert created.json()["state"] == "draft"
 
     added = author.post(f"{url}/lines", api_line(), etag=etag)
     assert added.status_code == 201, added.content
@@ -65,11 +71,9 @@ def test_a_request_goes_from_draft_to_published_over_http(callers, maker):
         assert moved.status_code == 200, moved.content
         etag = moved["ETag"]
     body = moved.json()
-    assert (
-        body["state"] == "screened"
-        and body["due_date"]
-        and body["lines"][0]["verdict"] == "no_duplicate"
-    )
+    assert body["state"] == "screened"
+    assert body["due_date"]
+    assert body["lines"][0]["verdict"] == "no_duplicate"
 
     line = body["lines"][0]
     decided = decider.post(
@@ -88,7 +92,8 @@ def test_a_request_goes_from_draft_to_published_over_http(callers, maker):
     published = approver.post(f"{url}/publish", etag=approved["ETag"])
     assert published.status_code == 200, published.content
     body = published.json()
-    assert body["state"] == "published" and body["lines"][0]["result_item"].startswith("5310-")
+    assert body["state"] == "published"
+    assert body["lines"][0]["result_item"].startswith("5310-")
     assert [t["name"] for t in body["transitions"]] == [
         "create",
         "submit",
@@ -140,9 +145,11 @@ def test_the_list_is_keyset_paginated_and_filtered(callers, maker):
         author.post(BASE, {"priority": priority})
     ids = list(CodificationRequest.objects.order_by("-id").values_list("id", flat=True))
     first = author.get(BASE, limit=2).json()
-    assert [r["id"] for r in first["items"]] == ids[:2] and first["next"]
+    assert [r["id"] for r in first["items"]] == ids[:2]
+    assert first["next"]
     second = author.get(BASE, limit=2, after=first["next"]).json()
-    assert [r["id"] for r in second["items"]] == ids[2:] and second["next"] is None
+    assert [r["id"] for r in second["items"]] == ids[2:]
+    assert second["next"] is None
     urgent = author.get(BASE, priority="emergency").json()["items"]
     assert [r["priority"] for r in urgent] == ["emergency"]
     assert author.get(BASE, state="published").json()["items"] == []

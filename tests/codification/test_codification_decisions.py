@@ -4,6 +4,7 @@ from katalog.catalog import services as catalog
 from katalog.catalog.models import Item, ItemStatus, Reference, Registration, SerialCounter
 from katalog.codification import services
 from katalog.codification.models import RequestState
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import Conflict, RuleViolation, ValidationFailed
 from katalog.screening.models import ScreeningDecision
 from tests.codification.codification_helpers import drive, line_args, new_draft
@@ -12,12 +13,12 @@ from tests.factories import bureau, make_item
 
 def existing_item_with(maker, number: str, bureau_key: str = "KZ") -> Item:
     item = make_item(bureau_key)
-    catalog.reference_add(actor=None, item=item, manufacturer=maker, number=number)
-    catalog.characteristic_set(actor=None, item=item, code="THDD", raw="12 mm")
+    catalog.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number=number)
+    catalog.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="12 mm")
     catalog.characteristic_set(
-        actor=None, item=item, code="MATL", raw="нержавеющая сталь", locale="ru"
+        actor=SYSTEM_INIT, item=item, code="MATL", raw="нержавеющая сталь", locale="ru"
     )
-    catalog.registration_add(actor=None, item=item, bureau=bureau(bureau_key))
+    catalog.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau(bureau_key))
     return item
 
 
@@ -125,7 +126,7 @@ def test_rejecting_a_line_needs_a_reason_code_and_writes_nothing(people, maker):
 @pytest.mark.django_db
 def test_registration_on_a_cancelled_item_is_refused_at_decision(people, maker):
     gone = make_item("RU")
-    catalog.item_cancel(actor=None, item=gone, reason="B")
+    catalog.item_cancel(actor=SYSTEM_INIT, item=gone, reason="B")
     request = screened(people)
     with pytest.raises(RuleViolation) as caught:
         services.request_line_decide(

@@ -33,7 +33,8 @@ def test_every_legal_transition_moves_the_request_and_is_recorded(people, maker,
     assert moved.state == TRANSITIONS[name].target
     step = RequestTransition.objects.filter(request=request).order_by("-id").first()
     assert (step.name, step.from_state, step.to_state) == (name, state, moved.state)
-    assert step.actor is not None and step.reason == "checked"
+    assert step.actor is not None
+    assert step.reason == "checked"
 
 
 @pytest.mark.django_db

@@ -271,7 +271,8 @@ def test_range_details() -> None:
     low, high = parse_range("10-12", canonical_unit=M, default_unit="mm")
     assert low.unit_code == high.unit_code == "MMT"
     low, high = parse_range("1-1/2 in", canonical_unit=M)  # a mixed fraction, not a range
-    assert low == high and low.value == pytest.approx(0.0381)
+    assert low == high
+    assert low.value == pytest.approx(0.0381)
     low, high = parse_range("12 mm", canonical_unit=M)
     assert low == high
     low, high = parse_range("1e-3-2e-3 m", canonical_unit=M)
@@ -353,10 +354,12 @@ def test_format_quantity() -> None:
 def test_units_for() -> None:
     lengths = units_for("meter")
     assert {"MTR", "MMT", "INH", "FOT", "4H"} <= set(lengths)
-    assert "KGM" not in lengths and "MTK" not in lengths
+    assert "KGM" not in lengths
+    assert "MTK" not in lengths
     assert units_for("newton * meter")[:2] == ["NU", "B48"]
     assert "JOU" not in units_for("newton * meter")
-    assert "RPM" not in units_for("hertz") and "HTZ" not in units_for("revolution / minute")
+    assert "RPM" not in units_for("hertz")
+    assert "HTZ" not in units_for("revolution / minute")
     assert set(units_for("kelvin")) == {"CEL", "FAH", "KEL"}
     assert set(units_for("liter")) == set(units_for("meter ** 3"))
     assert units_for("MMT") == lengths  # a code works as canonical too

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from katalog.accounts.tokens import token_create
+from katalog.core.actors import SYSTEM_OPERATOR
 from tests.factories import UserFactory, bureau
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ def jobs_dir(tmp_path, monkeypatch) -> Path:
 
 def bearer(username: str) -> tuple[object, dict[str, str]]:
     user = UserFactory(username=username, bureau=bureau("RU"))
-    _record, token = token_create(actor=None, user=user, name="tests")
+    _record, token = token_create(actor=SYSTEM_OPERATOR, user=user, name="tests")
     return user, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
 

@@ -39,8 +39,13 @@ def submit(client, headers, **fields):
 @pytest.mark.django_db(transaction=True)
 def test_import_job_runs_and_reports_progress_counts_and_errors(client, owner):
     _user, headers = owner
-    response = submit(client, headers, kind="import-items", params=json.dumps({"on_existing": "skip"}),
-                      file=upload("items.csv", ITEMS_CSV, "cp1251"))  # fmt: skip
+    response = submit(
+        client,
+        headers,
+        kind="import-items",
+        params=json.dumps({"on_existing": "skip"}),
+        file=upload("items.csv", ITEMS_CSV, "cp1251"),
+    )
     assert response.status_code == 202, response.content
     job = response.json()
     assert (job["state"], job["kind"], job["input_name"]) == ("queued", "import-items", "items.csv")
@@ -51,7 +56,8 @@ def test_import_job_runs_and_reports_progress_counts_and_errors(client, owner):
     assert done["state"] == "succeeded", done["message"]
     assert (done["done"], done["total"]) == (3, 3)
     assert (done["counts"]["created"], done["counts"]["rejected"], done["error_count"]) == (2, 1, 1)
-    assert done["has_errors"] and not done["has_result"]
+    assert done["has_errors"]
+    assert not done["has_result"]
     assert Item.objects.get(niin="570008001").name_text == "ГАЙКА"
 
     errors = client.get(f"/api/v1/jobs/{job['id']}/errors", **headers)
@@ -95,12 +101,12 @@ def test_jobs_are_private_and_listed_newest_first_by_keyset(client, owner, stran
     first = client.get("/api/v1/jobs", {"limit": 2}, **headers).json()
     assert [j["id"] for j in first["items"]] == [ids[2], ids[1]]
     second = client.get("/api/v1/jobs", {"limit": 2, "after": first["next"]}, **headers).json()
-    assert [j["id"] for j in second["items"]] == [ids[0]] and second["next"] is None
+    assert [j["id"] for j in second["items"]] == [ids[0]]
+    assert second["next"] is None
     for limit in (0, 100_000):
         refused = client.get("/api/v1/jobs", {"limit": limit}, **headers)
-        assert refused.status_code == 422 and refused["Content-Type"].startswith(
-            "application/problem+json"
-        )
+        assert refused.status_code == 422
+        assert refused["Content-Type"].startswith("application/problem+json")
 
 
 @pytest.mark.django_db

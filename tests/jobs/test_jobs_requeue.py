@@ -45,9 +45,13 @@ def lose_worker(job: Job, *, attempts: int, silent_for: dt.timedelta) -> None:
 def test_worker_queues_lost_jobs_again_and_fails_those_lost_too_often(client, owner):
     _user, headers = owner
     jobs = [
-        Job.objects.get(pk=submit(client, headers, kind="import-items", file=upload("items.csv", items_csv(30))).json()["id"])
+        Job.objects.get(
+            pk=submit(
+                client, headers, kind="import-items", file=upload("items.csv", items_csv(30))
+            ).json()["id"]
+        )
         for _ in range(3)
-    ]  # fmt: skip
+    ]
     lost, busy, hopeless = jobs
     lose_worker(lost, attempts=1, silent_for=dt.timedelta(hours=1))
     lose_worker(busy, attempts=1, silent_for=dt.timedelta(seconds=5))  # still reporting progress
@@ -101,7 +105,8 @@ def test_job_of_a_killed_worker_is_resumed_by_the_next_worker(jobs_file_db, chil
         "from django.core.files import File\n"
         "from katalog.jobs.services import job_submit\n"
         "with open(sys.argv[1], 'rb') as f:\n"
-        f"    job = job_submit(actor=None, kind='import-items', upload=File(f), filename='items.csv', params={{'batch_size': {BATCH}}})\n"
+        "    job = job_submit(actor=SYSTEM_INIT, kind='import-items', upload=File(f),\n"
+        f"                     filename='items.csv', params={{'batch_size': {BATCH}}})\n"
         "print(job.pk)\n"
     )
     job_id = int(child.run(["-c", submit_code, str(source)], env).stdout.strip().splitlines()[-1])
@@ -133,8 +138,10 @@ def test_job_of_a_killed_worker_is_resumed_by_the_next_worker(jobs_file_db, chil
     state, _done, counts, error_file, attempts = _job_row(jobs_file_db, job_id)
     assert (state, attempts) == ("succeeded", 2)
     assert {k: json.loads(counts)[k] for k in ("total", "created", "rejected")} == {
-        "total": ROWS, "created": ROWS - 2, "rejected": 2
-    }  # fmt: skip
+        "total": ROWS,
+        "created": ROWS - 2,
+        "rejected": 2,
+    }
     with sqlite3.connect(jobs_file_db) as con:
         niins = [
             n

@@ -8,19 +8,23 @@ pytestmark = pytest.mark.django_db
 
 def test_item_names_page_by_key_without_repeating_or_skipping():
     first = selectors.item_name_list(limit=2)
-    assert len(first.rows) == 2 and first.more and first.next_after == first.rows[-1].code
+    assert len(first.rows) == 2
+    assert first.more
+    assert first.next_after == first.rows[-1].code
     second = selectors.item_name_list(after=first.next_after, limit=2)
     codes = [n.code for n in first.rows + second.rows]
     assert codes == sorted(set(codes))
     everything = selectors.item_name_list(limit=10_000)
-    assert not everything.more and everything.next_after is None
+    assert not everything.more
+    assert everything.next_after is None
 
 
 def test_item_names_are_found_by_code_prefix_or_a_word_in_any_language():
     assert "10101" in [n.code for n in selectors.item_name_list(q="гайка").rows]
     assert "10101" in [n.code for n in selectors.item_name_list(q="nut").rows]
     by_code = [n.code for n in selectors.item_name_list(q="102").rows]
-    assert by_code and all(code.startswith("102") for code in by_code)
+    assert by_code
+    assert all(code.startswith("102") for code in by_code)
 
 
 def test_item_name_with_its_guide_classes_and_characteristics():

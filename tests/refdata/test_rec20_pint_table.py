@@ -94,7 +94,8 @@ def test_table_shape() -> None:
     assert len(codes) == len(set(codes)), "duplicate codes"
     assert 60 <= len(codes) <= 200
     for row in TABLE:
-        assert row["pint_unit"].strip() == row["pint_unit"] and row["pint_unit"]
+        assert row["pint_unit"].strip() == row["pint_unit"]
+        assert row["pint_unit"]
         assert row["aliases"], f"{row['code']} has no aliases"
         assert all(a == a.strip() and a for a in row["aliases"].split("|")), row["code"]
 

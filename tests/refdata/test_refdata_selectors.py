@@ -29,9 +29,11 @@ def test_a_class_out_of_its_validity_period_is_not_current():
 
 def test_groups_and_classes_are_current_and_in_code_order():
     groups = [g.code for g in selectors.supply_group_list()]
-    assert "53" in groups and groups == sorted(groups)
+    assert "53" in groups
+    assert groups == sorted(groups)
     classes = selectors.supply_class_list(group="53")
-    assert "5310" in [c.code for c in classes] and all(c.group_code == "53" for c in classes)
+    assert "5310" in [c.code for c in classes]
+    assert all(c.group_code == "53" for c in classes)
     assert selectors.supply_group_get("53").code == "53"
 
 
@@ -48,4 +50,5 @@ def test_unknown_group_and_code_table_are_refused_with_their_codes():
 
 def test_code_table_is_found_by_its_name_in_any_case():
     table = selectors.code_table_get("item_status")
-    assert table.key == "ITEM_STATUS" and selectors.code_table_values(table)
+    assert table.key == "ITEM_STATUS"
+    assert selectors.code_table_values(table)

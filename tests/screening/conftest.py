@@ -8,6 +8,7 @@ import pytest
 
 from katalog.catalog import services
 from katalog.catalog.models import Item, Manufacturer
+from katalog.core.actors import SYSTEM_INIT
 from katalog.screening.services import screening_keys_backfill
 from tests.factories import ManufacturerFactory, UserFactory, make_item
 
@@ -32,9 +33,9 @@ def add_item(
     **values: str,
 ) -> Item:
     item = make_item(item_name_code=name, supply_class=supply_class)
-    services.reference_add(actor=None, item=item, manufacturer=maker, number=number)
+    services.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number=number)
     for code, raw in values.items():
-        services.characteristic_set(actor=None, item=item, code=code, raw=raw)
+        services.characteristic_set(actor=SYSTEM_INIT, item=item, code=code, raw=raw)
     return item
 
 

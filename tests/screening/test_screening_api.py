@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from katalog.accounts.tokens import token_create
+from katalog.core.actors import SYSTEM_OPERATOR
 from katalog.jobs.models import Job
 from katalog.jobs.services import job_execute
 from katalog.jobs.storage import job_file
@@ -18,7 +19,7 @@ from katalog.screening.models import ScreeningDecision
 
 @pytest.fixture
 def token(person) -> str:
-    return token_create(actor=None, user=person, name="screening tests")[1]
+    return token_create(actor=SYSTEM_OPERATOR, user=person, name="screening tests")[1]
 
 
 def post_json(path: str, body: dict, token: str | None = None):

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management import call_command
 from openpyxl import Workbook
 
+from katalog.core.actors import SYSTEM_INIT
 from katalog.screening.batch import screen_file
 
 HEADER = [
@@ -51,7 +52,9 @@ def write_xlsx(path: Path) -> Path:
 
 def run(path: Path):
     out, rejects = io.StringIO(), []
-    summary = screen_file(path, out, locale="en", on_reject=lambda *r: rejects.append(r))
+    summary = screen_file(
+        path, out, locale="en", on_reject=lambda *r: rejects.append(r), reader=SYSTEM_INIT
+    )
     return summary, list(csv.DictReader(io.StringIO(out.getvalue()))), rejects
 
 
@@ -64,7 +67,8 @@ def check(summary, rows, rejects) -> None:
     verdicts = {int(r["line"]): r["line_verdict"] for r in rows}
     assert verdicts == {2: "duplicate", 3: "review", 6: "review", 8: "no_duplicate"}
     first = next(r for r in rows if r["line"] == "2" and r["rank"] == "1")
-    assert first["catalogue_number"] and "АБВГ.123456.001-01" in first["reasons"]
+    assert first["catalogue_number"]
+    assert "АБВГ.123456.001-01" in first["reasons"]
     assert all(int(r["rank"]) <= 3 for r in rows)
     assert summary.as_dict() == {
         "lines": 7,

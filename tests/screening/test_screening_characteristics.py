@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import ValidationFailed
 from katalog.screening.services import ReferenceInput, ScreeningInput, screen
 from tests.screening.conftest import add_item
@@ -17,7 +18,8 @@ def by_values(
     return screen(
         ScreeningInput(
             item_name_code=name, supply_class=supply_class, characteristics=values, locale=locale
-        )
+        ),
+        reader=SYSTEM_INIT,
     )
 
 
@@ -43,7 +45,8 @@ def with_reference(values: dict[str, str]):
     """The nut by its reference, so that its characteristics are compared whatever they are."""
     reference = (ReferenceInput("АБВГ.123456.001-01", "A100F"),)
     return screen(
-        ScreeningInput(references=reference, item_name_code="10101", characteristics=values)
+        ScreeningInput(references=reference, item_name_code="10101", characteristics=values),
+        reader=SYSTEM_INIT,
     ).candidates[0]
 
 
@@ -101,7 +104,8 @@ def test_screening_related_item_name_is_weaker_than_the_same(catalogue) -> None:
     related = by_values(NUT_REPLIES, name="10102").candidates[0]
     assert related.item_id == catalogue.nut.pk
     name = next(e for e in related.evidence if e.kind == "item_name")
-    assert name.outcome == "match" and name.data.get("related") is True
+    assert name.outcome == "match"
+    assert name.data.get("related") is True
     assert related.score < by_values(NUT_REPLIES).candidates[0].score
 
 

@@ -7,6 +7,7 @@ import io
 from django.core.management import call_command
 
 from katalog.catalog.models import Item, ItemStatus
+from katalog.core.actors import SYSTEM_INIT
 from katalog.screening.models import ReferenceScreeningKey
 from katalog.screening.services import ReferenceInput, ScreeningInput, screen
 from tests.factories import make_item
@@ -26,7 +27,7 @@ def by_reference(
         item_name_code=name,
         supply_class=supply_class,
     )
-    return screen(query)
+    return screen(query, reader=SYSTEM_INIT)
 
 
 def kinds(candidate) -> list[str]:
@@ -133,7 +134,7 @@ def test_screening_excluded_items_are_not_candidates(catalogue) -> None:
         references=(ReferenceInput("АБВГ.123456.001-01", "A100F"),),
         exclude_item_ids=(catalogue.nut.pk,),
     )
-    assert screen(query).candidates == []
+    assert screen(query, reader=SYSTEM_INIT).candidates == []
 
 
 def test_screening_finds_references_added_since_the_last_backfill(catalogue) -> None:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import PermissionDenied, ValidationFailed
 from katalog.screening.models import ScreeningDecision, ScreeningJustification
 from katalog.screening.services import (
@@ -31,19 +32,19 @@ def test_screening_verdict_bands() -> None:
 
 
 def test_screening_thresholds_come_from_settings(catalogue, settings) -> None:
-    assert screen(NUT).verdict == "review"
+    assert screen(NUT, reader=SYSTEM_INIT).verdict == "review"
     settings.SCREENING_UPPER_THRESHOLD = 0.7
-    result = screen(NUT)
+    result = screen(NUT, reader=SYSTEM_INIT)
     assert (result.upper, result.verdict) == (0.7, "duplicate")
     settings.SCREENING_LOWER_THRESHOLD, settings.SCREENING_UPPER_THRESHOLD = 0.95, 0.99
-    assert screen(NUT).verdict == "no_duplicate"
+    assert screen(NUT, reader=SYSTEM_INIT).verdict == "no_duplicate"
 
 
 def test_screening_result_explains_itself_as_json(catalogue) -> None:
     query = ScreeningInput(
         references=(ReferenceInput("АБВГ.123456.001-01", "A100F"),), item_name_code="10101"
     )
-    data = json.loads(json.dumps(screen(query).to_dict()))
+    data = json.loads(json.dumps(screen(query, reader=SYSTEM_INIT).to_dict()))
     evidence = data["candidates"][0]["evidence"]
     assert {e["outcome"] for e in evidence} == {"match", "missing"}
     assert all(e["detail"] for e in evidence)
@@ -52,7 +53,7 @@ def test_screening_result_explains_itself_as_json(catalogue) -> None:
 
 def test_screening_needs_a_reference_or_an_item_name(db) -> None:
     with pytest.raises(ValidationFailed) as raised:
-        screen(ScreeningInput(supply_class="5310"))
+        screen(ScreeningInput(supply_class="5310"), reader=SYSTEM_INIT)
     assert raised.value.code == "SCREENING_NOTHING_TO_COMPARE"
 
 
@@ -67,7 +68,8 @@ def test_screening_decision_is_recorded(catalogue, person) -> None:
         "not_duplicate",
         "suffix_changes_item",
     )
-    assert stored.actor == person and stored.bureau == person.bureau
+    assert stored.actor == person
+    assert stored.bureau == person.bureau
 
 
 @pytest.mark.parametrize(
@@ -94,7 +96,7 @@ def test_screening_decision_is_checked(
 def test_screening_decision_needs_a_person(catalogue) -> None:
     with pytest.raises(PermissionDenied):
         screening_decision_record(
-            actor=None,
+            actor=SYSTEM_INIT,
             item=catalogue.nut,
             verdict="review",
             decision="duplicate",

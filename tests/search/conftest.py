@@ -8,6 +8,7 @@ import pytest
 
 from katalog.catalog import services
 from katalog.catalog.models import Item, Manufacturer
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import bureau, make_item
 
 
@@ -35,7 +36,8 @@ def _maker(code: str, country: str, names: dict[str, str], bureau_key: str) -> M
     )
 
 
-# label: (bureau, class, item name code, name as received, [(maker, reference)], {characteristic: reply}, status)
+# label: (bureau, class, item name code, name as received, [(maker, reference)],
+#         {characteristic: reply}, status)
 ITEMS = {
     "nut_m10": (
         "RU",
@@ -119,11 +121,13 @@ def build_catalogue() -> Catalogue:
     ) in ITEMS.items():
         item = make_item(bureau_key, supply_class, name_code, name_text=name_text, status=status)
         for maker, number in refs:
-            services.reference_add(actor=None, item=item, manufacturer=makers[maker], number=number)
+            services.reference_add(
+                actor=SYSTEM_INIT, item=item, manufacturer=makers[maker], number=number
+            )
         for code, raw in chars.items():
-            services.characteristic_set(actor=None, item=item, code=code, raw=raw)
+            services.characteristic_set(actor=SYSTEM_INIT, item=item, code=code, raw=raw)
         for user in REGISTRATIONS.get(label, []):
-            services.registration_add(actor=None, item=item, bureau=bureau(user))
+            services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau(user))
         item.refresh_from_db()
         items[label] = item
     return Catalogue(items, makers)

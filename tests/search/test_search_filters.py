@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import ValidationFailed
 from katalog.search.selectors import search, search_query_from_params
 
@@ -13,7 +14,7 @@ def _labels(catalogue, page) -> set[str]:
 
 
 def _run(params: dict, lang: str = "en"):
-    return search(search_query_from_params(params), lang=lang)
+    return search(search_query_from_params(params), lang=lang, reader=SYSTEM_INIT)
 
 
 def _counts(page, facet: str) -> dict[str, int]:
@@ -23,7 +24,8 @@ def _counts(page, facet: str) -> dict[str, int]:
 @pytest.mark.django_db
 def test_search_facets_count_the_matched_items(catalogue):
     page = _run({"q": "гайка"})
-    assert page.total == 4 and page.total_is_exact
+    assert page.total == 4
+    assert page.total_is_exact
     assert _counts(page, "class") == {"5310": 4}
     assert _counts(page, "group") == {"53": 4}
     assert _counts(page, "bureau") == {"RU": 2, "KZ": 2}
@@ -112,5 +114,6 @@ def test_search_facets_above_the_cap_are_marked_approximate(catalogue, monkeypat
 
     monkeypatch.setattr(selectors, "FACET_CAP", 3)
     page = _run({"q": "гайка"})
-    assert page.total == 3 and not page.total_is_exact
+    assert page.total == 3
+    assert not page.total_is_exact
     assert sum(v["count"] for v in page.facets["class"]) == 3

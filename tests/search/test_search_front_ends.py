@@ -26,11 +26,11 @@ def test_search_api_returns_hits_facets_cursor_and_interpretation(client, catalo
     assert hit["references"] == [
         {"number": "MS21042-L3", "manufacturer": "A001F", "matched": False}
     ]
-    assert (
-        body["facets"]["class"][0]["value"] == "5310" and body["facets"]["class"][0]["count"] == 1
-    )
+    assert body["facets"]["class"][0]["value"] == "5310"
+    assert body["facets"]["class"][0]["count"] == 1
     assert body["interpretation"]["words"] == [["гайка", "gayka"]]
-    assert body["next_cursor"] is None and body["total"] == 1
+    assert body["next_cursor"] is None
+    assert body["total"] == 1
 
 
 @pytest.mark.django_db
@@ -40,15 +40,20 @@ def test_search_api_pages_with_the_cursor(client, catalogue):
         "/api/v1/search", {"q": "гайка", "limit": 3, "after": first["next_cursor"]}
     ).json()
     numbers = [h["catalogue_number"] for h in first["hits"] + second["hits"]]
-    assert len(numbers) == len(set(numbers)) == 4 and second["next_cursor"] is None
+    assert len(numbers) == len(set(numbers)) == 4
+    assert second["next_cursor"] is None
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("params", "code"),
-    [({"limit": 0}, "INVALID_LIMIT"), ({"after": "nonsense"}, "INVALID_CURSOR"), ({"sort": "price"}, "INVALID_SORT"),
-     ({"char": "MATL:cheese"}, "REPLY_CODE_UNKNOWN")],
-)  # fmt: skip
+    [
+        ({"limit": 0}, "INVALID_LIMIT"),
+        ({"after": "nonsense"}, "INVALID_CURSOR"),
+        ({"sort": "price"}, "INVALID_SORT"),
+        ({"char": "MATL:cheese"}, "REPLY_CODE_UNKNOWN"),
+    ],
+)
 def test_search_api_problems(client, catalogue, params, code):
     response = client.get("/api/v1/search", params)
     assert response.status_code == 422
@@ -68,10 +73,8 @@ def test_search_cli_json_and_text(catalogue, capsys):
     }
     call_command("search", "bolt", "--class", "5306", "--status", "4")
     out = capsys.readouterr().out
-    assert (
-        catalogue["bolt_02"].catalogue_number in out
-        and catalogue["bolt_01"].catalogue_number not in out
-    )
+    assert catalogue["bolt_02"].catalogue_number in out
+    assert catalogue["bolt_01"].catalogue_number not in out
 
 
 @pytest.mark.django_db
@@ -79,16 +82,15 @@ def test_search_page_keeps_the_whole_query_in_links(client, catalogue):
     response = client.get("/search/", {"q": "гайка", "class": "5310", "limit": 2})
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'label for="search-q"' in html and 'role="search"' in html
+    assert 'label for="search-q"' in html
+    assert 'role="search"' in html
     assert 'name="class" value="5310" checked' in html
     next_href = html.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
     params = parse_qs(urlsplit(next_href).query)
-    assert (
-        params["q"] == ["гайка"]
-        and params["class"] == ["5310"]
-        and params["limit"] == ["2"]
-        and params["after"]
-    )
+    assert params["q"] == ["гайка"]
+    assert params["class"] == ["5310"]
+    assert params["limit"] == ["2"]
+    assert params["after"]
     export_href = html.split('href="/api/v1/export/items?')[1].split('"')[0].replace("&amp;", "&")
     assert parse_qs(export_href) == {
         "format": ["csv"],
@@ -108,8 +110,10 @@ def test_search_page_keeps_the_whole_query_in_links(client, catalogue):
 @pytest.mark.django_db
 def test_search_page_sort_links_and_errors(client, catalogue):
     html = client.get("/search/", {"sort": "number"}).content.decode()
-    assert 'aria-sort="ascending"' in html and "sort=-number" in html
+    assert 'aria-sort="ascending"' in html
+    assert "sort=-number" in html
     response = client.get("/search/", {"char": "ZZZZ:1"})
     html = response.content.decode()
-    assert response.status_code == 422 and "UNKNOWN_CHARACTERISTIC" in html
+    assert response.status_code == 422
+    assert "UNKNOWN_CHARACTERISTIC" in html
     assert 'name="char" value="ZZZZ:1"' in html

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from katalog.catalog.models import Item, Reference
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.text import ascii_code_key, code_key, search_words
 from katalog.search.backends import ensure_search_schema
 from katalog.search.selectors import SearchQuery, search
@@ -15,20 +16,25 @@ from tests.factories import bureau
 
 
 def _found(q: str) -> set[str]:
-    return {hit["niin"] for hit in search(SearchQuery(q=q), lang="en").hits}
+    return {hit["niin"] for hit in search(SearchQuery(q=q), lang="en", reader=SYSTEM_INIT).hits}
 
 
 def _bulk_item(catalogue, serial: int, name_text: str) -> Item:
     template = catalogue["valve"]
-    (item,) = Item.objects.bulk_create(
+    Item.objects.bulk_create(
         [
             Item(
-                niin=f"{template.bureau_code}{serial:07d}", supply_class="5310", bureau_code=template.bureau_code,
-                serial=serial, item_name=template.item_name, name_text=name_text, bureau=bureau("KZ"),
+                niin=f"{template.bureau_code}{serial:07d}",
+                supply_class="5310",
+                bureau_code=template.bureau_code,
+                serial=serial,
+                item_name=template.item_name,
+                name_text=name_text,
+                bureau=bureau("KZ"),
                 search_text=search_words(name_text),
             )
         ]
-    )  # fmt: skip
+    )
     return Item.objects.get(niin=f"{template.bureau_code}{serial:07d}")
 
 
@@ -50,12 +56,16 @@ def test_search_fuzzy_references_follow_bulk_insert(catalogue):
     Reference.objects.bulk_create(
         [
             Reference(
-                item=item, manufacturer=catalogue.makers["A002F"], number="XK-77310-B",
-                key=code_key("XK-77310-B"), ascii_key=ascii_code_key("XK-77310-B"), bureau=item.bureau,
+                item=item,
+                manufacturer=catalogue.makers["A002F"],
+                number="XK-77310-B",
+                key=code_key("XK-77310-B"),
+                ascii_key=ascii_code_key("XK-77310-B"),
+                bureau=item.bureau,
             )
         ]
-    )  # fmt: skip
-    page = search(SearchQuery(q="XK77311B"), lang="en")
+    )
+    page = search(SearchQuery(q="XK77311B"), lang="en", reader=SYSTEM_INIT)
     assert [hit["niin"] for hit in page.hits] == [item.niin]
     assert page.hits[0]["matched_by"] == "reference_fuzzy"
     assert page.interpretation["reference_fuzzy"] == ["XK77310B"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from katalog.core.actors import SYSTEM_INIT
 from katalog.search.selectors import SearchQuery, search
 
 CASES = json.loads((Path(__file__).parent / "search_relevance.json").read_text(encoding="utf-8"))[
@@ -35,7 +36,7 @@ def _expand(text: str, catalogue) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c["q"] for c in CASES])
 def test_search_relevance_case(catalogue, case):
     q = _expand(case["q"], catalogue)
-    page = search(SearchQuery(q=q, limit=50), lang="en")
+    page = search(SearchQuery(q=q, limit=50), lang="en", reader=SYSTEM_INIT)
     labels = [catalogue.label_of(hit["catalogue_number"]) for hit in page.hits]
     if case.get("empty"):
         assert labels == []

@@ -7,6 +7,7 @@ import pytest
 from django.utils import translation
 
 from katalog.catalog.models import Item, ManagementData, Manufacturer, Reference
+from katalog.core.actors import SYSTEM_INIT
 from katalog.core.loading import data_path
 from katalog.transfer.importers import Policy, import_file
 
@@ -25,7 +26,7 @@ def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path
 def test_leso_sample_loads_standard_numbers_and_reports_local_ones(tmp_path):
     errors = tmp_path / "errors.csv"
     with translation.override("en"):
-        report = import_file("items", LESO, error_file=errors)
+        report = import_file("items", LESO, error_file=errors, actor=SYSTEM_INIT)
     lines = LESO.read_text(encoding="utf-8").splitlines()
     assert report.total == len(lines) - 1
     assert report.created + report.rejected == report.total
@@ -54,8 +55,8 @@ def test_reimport_creates_nothing_new(tmp_path):
         "items.csv",
         "catalogue_number;item_name_code;name\n5310-57-000-0100;10101;Гайка\n5310-57-000-0101;10101;Гайка\n",
     )
-    first = import_file("items", path)
-    second = import_file("items", path)
+    first = import_file("items", path, actor=SYSTEM_INIT)
+    second = import_file("items", path, actor=SYSTEM_INIT)
     assert (first.created, second.created, second.skipped) == (2, 0, 2)
     assert Item.objects.filter(bureau_code="57").count() == 2
 
@@ -72,7 +73,7 @@ def test_bad_rows_are_reported_with_line_and_column(tmp_path):
         "5310-88-000-0205,10101,0\n"
         "5310-57-000-0200,10101,0\n"
     )
-    report = import_file("items", write(tmp_path, "bad.csv", text))
+    report = import_file("items", write(tmp_path, "bad.csv", text), actor=SYSTEM_INIT)
     got = [(e.line, e.column, e.code) for e in report.errors]
     assert got == [
         (3, "catalogue_number", "INVALID_CATALOGUE_NUMBER"),
@@ -93,7 +94,7 @@ def test_windows_1251_file_with_semicolons(tmp_path):
     path = write(
         tmp_path, "cp.csv", "catalogue_number;name\n5310-57-000-0300;ГАЙКА М12\n", encoding="cp1251"
     )
-    report = import_file("items", path)
+    report = import_file("items", path, actor=SYSTEM_INIT)
     assert report.created == 1
     assert Item.objects.get(niin="570000300").name_text == "ГАЙКА М12"
 
@@ -101,7 +102,9 @@ def test_windows_1251_file_with_semicolons(tmp_path):
 @pytest.mark.django_db
 def test_new_numbers_never_collide_with_imported_ones(tmp_path):
     import_file(
-        "items", write(tmp_path, "i.csv", "catalogue_number\n5310-57-000-5000\n5310-57-000-0007\n")
+        "items",
+        write(tmp_path, "i.csv", "catalogue_number\n5310-57-000-5000\n5310-57-000-0007\n"),
+        actor=SYSTEM_INIT,
     )
     from tests.factories import make_item
 
@@ -111,7 +114,10 @@ def test_new_numbers_never_collide_with_imported_ones(tmp_path):
 @pytest.mark.django_db
 def test_dry_run_changes_nothing(tmp_path):
     report = import_file(
-        "items", write(tmp_path, "d.csv", "catalogue_number\n5310-57-000-0400\n"), dry_run=True
+        "items",
+        write(tmp_path, "d.csv", "catalogue_number\n5310-57-000-0400\n"),
+        dry_run=True,
+        actor=SYSTEM_INIT,
     )
     assert (report.created, report.dry_run) == (1, True)
     assert not Item.objects.filter(niin="570000400").exists()
@@ -119,11 +125,16 @@ def test_dry_run_changes_nothing(tmp_path):
 
 @pytest.mark.django_db
 def test_update_policy_changes_existing_rows(tmp_path):
-    import_file("items", write(tmp_path, "a.csv", "catalogue_number,name\n5310-57-000-0500,OLD\n"))
+    import_file(
+        "items",
+        write(tmp_path, "a.csv", "catalogue_number,name\n5310-57-000-0500,OLD\n"),
+        actor=SYSTEM_INIT,
+    )
     report = import_file(
         "items",
         write(tmp_path, "b.csv", "catalogue_number,name\n5310-57-000-0500,NEW\n"),
         policy=Policy.UPDATE,
+        actor=SYSTEM_INIT,
     )
     assert report.updated == 1
     assert Item.objects.get(niin="570000500").name_text == "NEW"
@@ -136,14 +147,16 @@ def test_manufacturer_and_reference_import(tmp_path):
         "m.csv",
         "code,name_ru,name_en,country\nA777F,Завод,Works,RU\nZ777F,Bad,Bad,RU\nA778F,Second,Second,XX\n",
     )
-    report = import_file("manufacturers", mfrs)
+    report = import_file("manufacturers", mfrs, actor=SYSTEM_INIT)
     assert [(e.line, e.code) for e in report.errors] == [
         (3, "MANUFACTURER_CODE_PATTERN"),
         (4, "UNKNOWN_COUNTRY"),
     ]
     assert Manufacturer.objects.get(code="A777F").names == {"ru": "Завод", "en": "Works"}
     import_file(
-        "items", write(tmp_path, "i.csv", "catalogue_number\n5310-57-000-0600\n5310-57-000-0601\n")
+        "items",
+        write(tmp_path, "i.csv", "catalogue_number\n5310-57-000-0600\n5310-57-000-0601\n"),
+        actor=SYSTEM_INIT,
     )
     refs = write(
         tmp_path, "r.csv",
@@ -153,12 +166,12 @@ def test_manufacturer_and_reference_import(tmp_path):
         "5310-57-000-0601,X-1,NOPE1\n"
         "5310-57-000-0699,X-2,A777F\n",
     )  # fmt: skip
-    report = import_file("references", refs)
+    report = import_file("references", refs, actor=SYSTEM_INIT)
     assert [(e.line, e.code) for e in report.errors] == [
         (3, "REFERENCE_CONFLICT"), (4, "MANUFACTURER_NOT_FOUND"), (5, "ITEM_NOT_FOUND"),
     ]  # fmt: skip
     assert Reference.objects.get(number="АВС-12").key == "ABC12"
-    again = import_file("references", refs)
+    again = import_file("references", refs, actor=SYSTEM_INIT)
     assert (again.created, again.skipped) == (0, 1)
 
 
@@ -174,7 +187,7 @@ def test_items_validated_ahead_keep_line_order_language_and_counts(tmp_path):
     )
     errors = tmp_path / "errors.csv"
     with translation.override("ru"):
-        report = import_file("items", path, batch_size=4, error_file=errors)
+        report = import_file("items", path, batch_size=4, error_file=errors, actor=SYSTEM_INIT)
     assert [(e.line, e.code) for e in report.errors] == [
         (6, "INVALID_CATALOGUE_NUMBER"),
         (19, "DUPLICATE_IN_FILE"),
@@ -233,7 +246,7 @@ def test_a_failed_write_stops_the_read_ahead_thread(tmp_path, monkeypatch):
     rows = "\n".join(f"5310-57-000-{n:04d},10101,0" for n in range(400, 440))
     path = write(tmp_path, "many.csv", "catalogue_number,item_name_code,status\n" + rows + "\n")
     with pytest.raises(RuntimeError, match="disk full") as caught:
-        import_file("items", path, batch_size=4)
+        import_file("items", path, batch_size=4, actor=SYSTEM_INIT)
     # The traceback still holds the import's frame, and with it the read-ahead generator.
     assert caught.value.__traceback__ is not None
     assert [t for t in threading.enumerate() if t.name == "import-read-ahead"] == []

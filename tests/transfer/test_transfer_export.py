@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from katalog.catalog.models import Item
+from katalog.core.actors import SYSTEM_INIT
 from katalog.transfer import exporters
 from katalog.transfer.exporters import ITEM_COLUMNS, export_items
 from katalog.transfer.importers import import_file
@@ -25,7 +26,7 @@ def load_items(tmp_path: Path, count: int, name=lambda i: f"ГАЙКА {i}") -> 
         lines.append(f"5310-57-{n[:3]}-{n[3:]};{name(i)}")
     path = tmp_path / "items.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert import_file("items", path).created == count
+    assert import_file("items", path, actor=SYSTEM_INIT).created == count
 
 
 DANGEROUS = ["=1+2", "+7 999", "-5", "@SUM(A1)", "ГАЙКА"]
@@ -43,7 +44,7 @@ def exported_names(rows: list[dict]) -> list[str]:
 @pytest.mark.django_db
 def test_csv_export_neutralises_formulas_and_parses_back(catalogue, tmp_path):
     out = io.StringIO()
-    assert export_items(out, fmt="csv") == len(DANGEROUS)
+    assert export_items(out, fmt="csv", reader=SYSTEM_INIT) == len(DANGEROUS)
     rows = list(csv.DictReader(io.StringIO(out.getvalue().lstrip("\ufeff"))))
     assert list(rows[0]) == ITEM_COLUMNS
     assert exported_names(rows) == ["'=1+2", "'+7 999", "'-5", "'@SUM(A1)", "ГАЙКА"]
@@ -53,7 +54,7 @@ def test_csv_export_neutralises_formulas_and_parses_back(catalogue, tmp_path):
 @pytest.mark.django_db
 def test_xlsx_export_is_text_only_and_parses_back(catalogue, tmp_path):
     path = tmp_path / "items.xlsx"
-    assert export_items(path, fmt="xlsx") == len(DANGEROUS)
+    assert export_items(path, fmt="xlsx", reader=SYSTEM_INIT) == len(DANGEROUS)
     sheet = load_workbook(path, read_only=True).worksheets[0]
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert values[0] == ITEM_COLUMNS
@@ -64,7 +65,7 @@ def test_xlsx_export_is_text_only_and_parses_back(catalogue, tmp_path):
 @pytest.mark.django_db
 def test_jsonl_export_keeps_values_exact(catalogue, tmp_path):
     path = tmp_path / "items.jsonl"
-    export_items(path, fmt="jsonl")
+    export_items(path, fmt="jsonl", reader=SYSTEM_INIT)
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert exported_names(rows) == DANGEROUS
     assert rows[-1]["catalogue_number"] == "5310-57-200-0004"
@@ -77,7 +78,7 @@ def test_export_order_is_catalogue_number_order(tmp_path):
         name_text="first"
     )  # the lowest number, whatever its id
     out = io.StringIO()
-    export_items(out, fmt="jsonl")
+    export_items(out, fmt="jsonl", reader=SYSTEM_INIT)
     numbers = [json.loads(line)["catalogue_number"] for line in out.getvalue().splitlines()]
     assert numbers == sorted(numbers)
 
@@ -96,12 +97,12 @@ def test_export_memory_stays_below_the_data_size(tmp_path, monkeypatch, fmt):
     load_items(tmp_path, 6000, name=lambda i: f"ГАЙКА ШЕСТИГРАННАЯ {i} " + "Ж" * 150)
     monkeypatch.setattr(exporters, "PAGE", 50)
     export_items(
-        CountingSink(), fmt=fmt
+        CountingSink(), fmt=fmt, reader=SYSTEM_INIT
     )  # first use fills caches (compiled queries, imports) that stay anyway
     sink = CountingSink()
     tracemalloc.start()
     try:
-        count = export_items(sink, fmt=fmt)
+        count = export_items(sink, fmt=fmt, reader=SYSTEM_INIT)
         _current, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -114,7 +115,8 @@ def test_export_memory_stays_below_the_data_size(tmp_path, monkeypatch, fmt):
 @pytest.mark.django_db
 def test_api_streams_csv_jsonl_and_xlsx(catalogue, client, tmp_path):
     response = client.get("/api/v1/export/items", {"format": "csv"})
-    assert response.status_code == 200 and response.streaming
+    assert response.status_code == 200
+    assert response.streaming
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
     assert exported_names(list(csv.DictReader(io.StringIO(text))))[0] == "'=1+2"

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from katalog.catalog.models import Item
+from katalog.core.actors import SYSTEM_INIT
 from katalog.transfer.importers import import_file
 
 ROWS = [
@@ -44,7 +45,7 @@ def jsonl_file(path: Path) -> Path:
 
 def check_loaded(report, bad_line: int) -> None:
     assert report.created == 2
-    assert [(e.line, e.code) for e in report.errors][0] == (bad_line, "INVALID_CATALOGUE_NUMBER")
+    assert (report.errors[0].line, report.errors[0].code) == (bad_line, "INVALID_CATALOGUE_NUMBER")
     assert Item.objects.get(niin="570007001").name_text == "ГАЙКА М12"
     # Stored as given: neutralising formulas is the exporter's job.
     assert Item.objects.get(niin="570007003").name_text.startswith("=CMD")
@@ -60,17 +61,19 @@ def test_csv_any_delimiter_and_encoding(tmp_path, delimiter, encoding):
     path.write_bytes(csv_text(delimiter).encode(encoding))
     if encoding == "utf-8-sig":
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
-    check_loaded(import_file("items", path), bad_line=3)
+    check_loaded(import_file("items", path, actor=SYSTEM_INIT), bad_line=3)
 
 
 @pytest.mark.django_db
 def test_xlsx(tmp_path):
-    check_loaded(import_file("items", xlsx_file(tmp_path / "items.xlsx")), bad_line=3)
+    check_loaded(
+        import_file("items", xlsx_file(tmp_path / "items.xlsx"), actor=SYSTEM_INIT), bad_line=3
+    )
 
 
 @pytest.mark.django_db
 def test_json_lines_with_a_broken_line(tmp_path):
-    report = import_file("items", jsonl_file(tmp_path / "items.jsonl"))
+    report = import_file("items", jsonl_file(tmp_path / "items.jsonl"), actor=SYSTEM_INIT)
     assert [(e.line, e.code) for e in report.errors] == [
         (2, "INVALID_ROW"),
         (3, "INVALID_CATALOGUE_NUMBER"),
@@ -83,7 +86,7 @@ def test_error_file_lists_line_column_and_reason(tmp_path):
     path = tmp_path / "items.csv"
     path.write_text(csv_text(","), encoding="utf-8")
     errors = tmp_path / "errors.csv"
-    import_file("items", path, error_file=errors)
+    import_file("items", path, error_file=errors, actor=SYSTEM_INIT)
     lines = errors.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "line,column,code,message"
     assert lines[1].startswith("3,catalogue_number,INVALID_CATALOGUE_NUMBER,")
@@ -94,12 +97,12 @@ def test_error_file_lists_line_column_and_reason(tmp_path):
 def test_dry_run_reports_changes_and_writes_nothing(tmp_path):
     path = tmp_path / "items.csv"
     path.write_text(csv_text(","), encoding="utf-8")
-    import_file("items", path)
+    import_file("items", path, actor=SYSTEM_INIT)
     changed = tmp_path / "changed.csv"
     changed.write_text(
         "catalogue_number,name\n5310-57-000-7001,NEW\n5310-57-000-7009,ANOTHER\n", encoding="utf-8"
     )
-    report = import_file("items", changed, policy="update", dry_run=True)
+    report = import_file("items", changed, policy="update", dry_run=True, actor=SYSTEM_INIT)
     assert (report.created, report.updated, report.dry_run) == (1, 1, True)
     assert Item.objects.get(niin="570007001").name_text == "ГАЙКА М12"
     assert not Item.objects.filter(niin="570007009").exists()
@@ -109,8 +112,8 @@ def test_dry_run_reports_changes_and_writes_nothing(tmp_path):
 def test_finished_file_imported_again_creates_no_duplicates(tmp_path):
     path = tmp_path / "items.csv"
     path.write_text(csv_text(";"), encoding="utf-8")
-    first = import_file("items", path, batch_size=1)
-    second = import_file("items", path, batch_size=1)
+    first = import_file("items", path, batch_size=1, actor=SYSTEM_INIT)
+    second = import_file("items", path, batch_size=1, actor=SYSTEM_INIT)
     assert (first.created, second.created, second.skipped, second.resumed_after_line) == (
         2,
         0,
@@ -125,5 +128,5 @@ def test_missing_file_is_a_clear_error(tmp_path):
     from katalog.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed) as failure:
-        import_file("items", tmp_path / "nowhere.csv")
+        import_file("items", tmp_path / "nowhere.csv", actor=SYSTEM_INIT)
     assert failure.value.code == "FILE_NOT_FOUND"

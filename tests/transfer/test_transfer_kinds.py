@@ -14,6 +14,7 @@ from katalog.catalog.models import (
     ManagementData,
     Registration,
 )
+from katalog.core.actors import SYSTEM_INIT
 from katalog.transfer.importers import Policy, import_file
 from tests.factories import bureau, make_item
 
@@ -42,7 +43,7 @@ def test_characteristic_values_are_parsed_to_their_types(tmp_path):
         "5310-57-999-9999;THDD;1 mm;en\n"
     )
     path = write(tmp_path, "chars.csv", text)
-    report = import_file("characteristics", path)
+    report = import_file("characteristics", path, actor=SYSTEM_INIT)
     assert errors_of(report) == [
         (4, "characteristic", "UNKNOWN_CHARACTERISTIC"),
         (5, "value", report.errors[1].code),
@@ -51,9 +52,10 @@ def test_characteristic_values_are_parsed_to_their_types(tmp_path):
     ]
     assert report.errors[1].code.startswith(("QUANTITY", "UNIT", "NUMBER", "INVALID", "VALUE"))
     values = {v.characteristic.code: v for v in CharacteristicValue.objects.filter(item=item)}
-    assert values["THDD"].value == pytest.approx(0.0125) and values["THDD"].unit_code == "MMT"
+    assert values["THDD"].value == pytest.approx(0.0125)
+    assert values["THDD"].unit_code == "MMT"
     assert values["MATL"].code == "BRS"
-    again = import_file("characteristics", path)
+    again = import_file("characteristics", path, actor=SYSTEM_INIT)
     assert (again.created, again.skipped) == (0, 2)
     assert CharacteristicValue.objects.filter(item=item).count() == 2
 
@@ -62,11 +64,14 @@ def test_characteristic_values_are_parsed_to_their_types(tmp_path):
         "chars2.csv",
         f"catalogue_number,characteristic,value\n{item.catalogue_number},THDD,20 mm\n",
     )
-    assert import_file("characteristics", changed, policy=Policy.UPDATE).updated == 1
+    assert (
+        import_file("characteristics", changed, policy=Policy.UPDATE, actor=SYSTEM_INIT).updated
+        == 1
+    )
     assert CharacteristicValue.objects.get(
         item=item, characteristic__code="THDD"
     ).value == pytest.approx(0.02)
-    failed = import_file("characteristics", changed, policy=Policy.FAIL)
+    failed = import_file("characteristics", changed, policy=Policy.FAIL, actor=SYSTEM_INIT)
     assert errors_of(failed) == [(2, "characteristic", "ALREADY_EXISTS")]
 
 
@@ -84,7 +89,7 @@ def test_registrations_load_and_revive_inactive_items(tmp_path):
         f"{item.catalogue_number},KZ,2024-01-01,\n"
     )
     path = write(tmp_path, "reg.csv", text)
-    report = import_file("registrations", path)
+    report = import_file("registrations", path, actor=SYSTEM_INIT)
     assert errors_of(report) == [
         (4, "bureau", "UNKNOWN_BUREAU"),
         (5, "effective_from", "INVALID_DATE"),
@@ -98,7 +103,7 @@ def test_registrations_load_and_revive_inactive_items(tmp_path):
     }
     item.refresh_from_db()
     assert item.status == ItemStatus.ACTIVE
-    again = import_file("registrations", path)
+    again = import_file("registrations", path, actor=SYSTEM_INIT)
     assert (again.created, again.skipped) == (0, 2)
     assert Registration.objects.filter(item=item).count() == 2
 
@@ -115,7 +120,7 @@ def test_management_data_upserts_per_item_and_bureau(tmp_path):
         f"{item.catalogue_number}\tAM\tGIZMO\t\t\t\n"
     )
     path = write(tmp_path, "md.tsv", text)
-    report = import_file("management", path)
+    report = import_file("management", path, actor=SYSTEM_INIT)
     assert errors_of(report) == [
         (4, "price", "INVALID_PRICE"),
         (5, "currency", "UNKNOWN_CURRENCY"),
@@ -129,13 +134,13 @@ def test_management_data_upserts_per_item_and_bureau(tmp_path):
         "первая",
     )
     assert ManagementData.objects.get(item=item, bureau=bureau("KZ")).unit_of_issue == "PR"
-    assert import_file("management", path).created == 0
+    assert import_file("management", path, actor=SYSTEM_INIT).created == 0
     update = write(
         tmp_path,
         "md2.csv",
         f"catalogue_number,bureau,unit_of_issue\n{item.catalogue_number},RU,KT\n",
     )
-    assert import_file("management", update, policy=Policy.UPDATE).updated == 1
+    assert import_file("management", update, policy=Policy.UPDATE, actor=SYSTEM_INIT).updated == 1
     assert ManagementData.objects.get(item=item, bureau=bureau("RU")).unit_of_issue == "KT"
 
 
@@ -147,6 +152,6 @@ def test_dry_run_of_a_new_kind_changes_nothing(tmp_path):
         "reg.csv",
         f"catalogue_number,bureau,effective_from\n{item.catalogue_number},KZ,2024-01-01\n",
     )
-    report = import_file("registrations", path, dry_run=True)
+    report = import_file("registrations", path, dry_run=True, actor=SYSTEM_INIT)
     assert (report.created, report.dry_run) == (1, True)
     assert not Registration.objects.filter(item=item).exists()

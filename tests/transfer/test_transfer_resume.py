@@ -33,12 +33,16 @@ def import_args(cli, csv_file: Path, errors: Path) -> list[str]:
 
 
 SNAPSHOT = {
-    "items": "SELECT niin, supply_class, bureau_code, serial, item_name_id, name_text, status, search_text, "
-             "row_version, bureau_id FROM catalog_item ORDER BY niin",
-    "management": "SELECT i.niin, m.bureau_id, m.unit_of_issue, m.price, m.currency_id FROM catalog_managementdata m "
-                  "JOIN catalog_item i ON i.id = m.item_id ORDER BY i.niin",
+    "items": (
+        "SELECT niin, supply_class, bureau_code, serial, item_name_id, name_text, status, "
+        "search_text, row_version, bureau_id FROM catalog_item ORDER BY niin"
+    ),
+    "management": (
+        "SELECT i.niin, m.bureau_id, m.unit_of_issue, m.price, m.currency_id "
+        "FROM catalog_managementdata m JOIN catalog_item i ON i.id = m.item_id ORDER BY i.niin"
+    ),
     "serials": "SELECT * FROM catalog_serialcounter ORDER BY bureau_code",
-}  # fmt: skip
+}
 CHECKPOINT = "SELECT max(last_line) FROM transfer_importcheckpoint"
 
 
@@ -62,14 +66,23 @@ def test_killed_import_resumes_to_the_same_data(file_db, katalog_cli, tmp_path):
 
     whole_db = file_db("whole")
     whole = subprocess.run(
-        import_args(cli, csv_file, tmp_path / "whole-errors.csv"), env=cli.env(whole_db), cwd=cli.root,
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        import_args(cli, csv_file, tmp_path / "whole-errors.csv"),
+        env=cli.env(whole_db),
+        cwd=cli.root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
 
     killed_db = file_db("killed")
     env = cli.env(killed_db)
-    child = subprocess.Popen(import_args(cli, csv_file, tmp_path / "killed-errors.csv"), env=env, cwd=cli.root,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    child = subprocess.Popen(
+        import_args(cli, csv_file, tmp_path / "killed-errors.csv"),
+        env=env,
+        cwd=cli.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while child.poll() is None and committed_line(killed_db) < 10 * BATCH:
         time.sleep(0.005)
     child.send_signal(signal.SIGKILL)
@@ -81,9 +94,13 @@ def test_killed_import_resumes_to_the_same_data(file_db, katalog_cli, tmp_path):
     assert 0 < len(partial) < ROWS - 2
 
     resumed = subprocess.run(
-        import_args(cli, csv_file, tmp_path / "killed-errors.csv"), env=env, cwd=cli.root,
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        import_args(cli, csv_file, tmp_path / "killed-errors.csv"),
+        env=env,
+        cwd=cli.root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "resumed after line" in resumed.stderr
 
     assert snapshot(killed_db) == snapshot(whole_db)
@@ -92,7 +109,8 @@ def test_killed_import_resumes_to_the_same_data(file_db, katalog_cli, tmp_path):
     assert resumed.stdout.strip().splitlines()[-1] == whole.stdout.strip().splitlines()[-1]
     whole_errors = (tmp_path / "whole-errors.csv").read_text(encoding="utf-8")
     assert (tmp_path / "killed-errors.csv").read_text(encoding="utf-8") == whole_errors
-    assert "INVALID_CATALOGUE_NUMBER" in whole_errors and "DUPLICATE_IN_FILE" in whole_errors
+    assert "INVALID_CATALOGUE_NUMBER" in whole_errors
+    assert "DUPLICATE_IN_FILE" in whole_errors
 
 
 def pg_fetch(sql: str) -> list[tuple]:
@@ -132,22 +150,37 @@ def test_killed_import_resumes_to_the_same_data_on_postgresql(katalog_cli, tmp_p
     cli = katalog_cli
     csv_file = write_items(tmp_path / "items.csv")
     env = dict(cli.env(tmp_path / "unused.sqlite3"), KATALOG_DATABASE_URL=pg_url())
-    subprocess.run(import_args(cli, csv_file, tmp_path / "whole.csv"), env=env, cwd=cli.root, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        import_args(cli, csv_file, tmp_path / "whole.csv"),
+        env=env,
+        cwd=cli.root,
+        check=True,
+        capture_output=True,
+    )
     whole = {name: pg_fetch(sql) for name, sql in SNAPSHOT.items()}
     assert len(whole["items"]) == ROWS - 2
     pg_clear_import()
 
-    child = subprocess.Popen(import_args(cli, csv_file, tmp_path / "killed.csv"), env=env, cwd=cli.root,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    child = subprocess.Popen(
+        import_args(cli, csv_file, tmp_path / "killed.csv"),
+        env=env,
+        cwd=cli.root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     while child.poll() is None and (pg_fetch(CHECKPOINT)[0][0] or 0) < 10 * BATCH:
         time.sleep(0.005)
     child.send_signal(signal.SIGKILL)
     child.wait()
     assert child.returncode == -signal.SIGKILL, "the import ended before it could be killed"
     assert 0 < len(pg_fetch(SNAPSHOT["items"])) < ROWS - 2
-    subprocess.run(import_args(cli, csv_file, tmp_path / "killed.csv"), env=env, cwd=cli.root, check=True,
-                   capture_output=True)  # fmt: skip
+    subprocess.run(
+        import_args(cli, csv_file, tmp_path / "killed.csv"),
+        env=env,
+        cwd=cli.root,
+        check=True,
+        capture_output=True,
+    )
 
     assert {name: pg_fetch(sql) for name, sql in SNAPSHOT.items()} == whole
     assert (tmp_path / "killed.csv").read_text(encoding="utf-8") == (

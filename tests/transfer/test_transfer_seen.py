@@ -1,4 +1,5 @@
-"""The import's memory of keys met so far agrees with a plain dict, across sealed and merged runs."""
+"""The import's memory of keys met so far agrees with a plain dict, across sealed and merged
+runs."""
 
 import random
 
@@ -16,8 +17,10 @@ def test_seen_lines_remember_the_first_line_of_every_key():
     assert seen.runs  # keys were sealed into sorted runs
     assert len(seen) == len(expected)
     for key, line in expected.items():
-        assert key in seen and seen[key] == line
-    assert ("absent", "key") not in seen and seen.get(("absent", "key")) is None
+        assert key in seen
+        assert seen[key] == line
+    assert ("absent", "key") not in seen
+    assert seen.get(("absent", "key")) is None
 
 
 def test_seen_lines_runs_stay_sorted_and_few():
@@ -25,7 +28,8 @@ def test_seen_lines_runs_stay_sorted_and_few():
     for line in range(1, 1001):
         seen[f"5310-57-{line:07d}"] = line
     for hashes, lines in seen.runs:
-        assert list(hashes) == sorted(hashes) and len(lines) == len(hashes)
+        assert list(hashes) == sorted(hashes)
+        assert len(lines) == len(hashes)
     # Size-tiered merging keeps the number of runs logarithmic in the number of keys.
     assert len(seen.runs) <= 10
     assert [seen[f"5310-57-{n:07d}"] for n in (1, 500, 1000)] == [1, 500, 1000]

@@ -1,6 +1,7 @@
 import pytest
 
 from katalog.catalog import services
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, make_item
 
 
@@ -8,7 +9,7 @@ from tests.factories import ManufacturerFactory, make_item
 def test_lookup_by_reference_opens_the_item_page(client):
     item = make_item()
     services.reference_add(
-        actor=None, item=item, manufacturer=ManufacturerFactory(), number="АВС-77"
+        actor=SYSTEM_INIT, item=item, manufacturer=ManufacturerFactory(), number="АВС-77"
     )
     response = client.get("/", {"q": "abc 77"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302

@@ -3,6 +3,7 @@ import pytest
 from katalog.catalog import services as catalog
 from katalog.codification import services
 from katalog.codification.models import CodificationRequest, RequestLine
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +18,8 @@ def maker(db):
 def planted(maker):
     """An existing nut with the reference the new line will repeat."""
     item = make_item()
-    catalog.reference_add(actor=None, item=item, manufacturer=maker, number="АБВГ.303.001")
-    catalog.characteristic_set(actor=None, item=item, code="THDD", raw="12 mm")
+    catalog.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number="АБВГ.303.001")
+    catalog.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="12 mm")
     return item
 
 
@@ -35,17 +36,22 @@ def second(db):
 def draft(author):
     request = services.request_create(actor=author, title="Fasteners")
     services.request_line_add(
-        actor=author, request=request, item_name_code="10101", supply_class="5310",
+        actor=author,
+        request=request,
+        item_name_code="10101",
+        supply_class="5310",
         references=[{"number": "АБВГ.303.001", "manufacturer_code": "A501F"}],
-        characteristics={"THDD": "12 mm"}, locale="en",
-    )  # fmt: skip
+        characteristics={"THDD": "12 mm"},
+        locale="en",
+    )
     request.refresh_from_db()
     return request
 
 
 def test_request_pages_need_a_login(client):
     response = client.get("/requests/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
 
 
 def test_queue_shows_the_bureaus_requests_with_filters(client, author):
@@ -55,7 +61,8 @@ def test_queue_shows_the_bureaus_requests_with_filters(client, author):
     )
     client.force_login(author)
     text = client.get("/requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert f"/requests/{mine.pk}/" in text and f"/requests/{other.pk}/" not in text
+    assert f"/requests/{mine.pk}/" in text
+    assert f"/requests/{other.pk}/" not in text
     text = client.get(
         "/requests/", {"priority": "routine"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
@@ -66,8 +73,10 @@ def test_opening_a_request_through_the_form(client, author):
     client.force_login(author)
     response = client.post("/requests/new/", {"title": "Bolts", "priority": "routine"})
     created = CodificationRequest.objects.get(title="Bolts")
-    assert response.status_code == 302 and response["Location"] == f"/requests/{created.pk}/"
-    assert created.author == author and created.bureau.key == "RU"
+    assert response.status_code == 302
+    assert response["Location"] == f"/requests/{created.pk}/"
+    assert created.author == author
+    assert created.bureau.key == "RU"
 
 
 def test_a_person_without_a_bureau_is_refused_with_a_message(client):
@@ -86,9 +95,12 @@ def test_line_form_is_built_from_the_guide(client, author):
     text = client.get(
         f"/requests/{request.pk}/lines/new/", {"item_name": "10101"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
-    assert 'name="char_THDD"' in text and 'name="unit_THDD"' in text
-    assert '<option value="MMT" selected>' in text and '<option value="INH">' in text
-    assert 'name="char_MATL"' in text and "<select" in text
+    assert 'name="char_THDD"' in text
+    assert 'name="unit_THDD"' in text
+    assert '<option value="MMT" selected>' in text
+    assert '<option value="INH">' in text
+    assert 'name="char_MATL"' in text
+    assert "<select" in text
     assert 'for="id_char_THDD"' in text
 
 
@@ -97,13 +109,22 @@ def test_adding_a_line_through_the_form_takes_a_decimal_comma_in_russian(client,
     client.force_login(author)
     response = client.post(
         f"/requests/{request.pk}/lines/new/",
-        {"item_name": "10101", "supply_class": "5310", "ref_number_1": "X-100", "ref_maker_1": "A501F",
-         "char_THDD": "12,5", "unit_THDD": "MMT", "char_MATL": "SST", "row_version": request.row_version},
+        {
+            "item_name": "10101",
+            "supply_class": "5310",
+            "ref_number_1": "X-100",
+            "ref_maker_1": "A501F",
+            "char_THDD": "12,5",
+            "unit_THDD": "MMT",
+            "char_MATL": "SST",
+            "row_version": request.row_version,
+        },
         HTTP_ACCEPT_LANGUAGE="ru",
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     line = RequestLine.objects.get(request=request)
-    assert line.characteristics == {"THDD": "12,5 MMT", "MATL": "SST"} and line.locale == "ru"
+    assert line.characteristics == {"THDD": "12,5 MMT", "MATL": "SST"}
+    assert line.locale == "ru"
 
 
 def test_a_bad_reply_is_shown_on_its_field_and_nothing_is_saved(client, author, maker):
@@ -111,10 +132,17 @@ def test_a_bad_reply_is_shown_on_its_field_and_nothing_is_saved(client, author, 
     client.force_login(author)
     response = client.post(
         f"/requests/{request.pk}/lines/new/",
-        {"item_name": "10101", "supply_class": "5310", "ref_number_1": "X-100", "ref_maker_1": "A501F",
-         "char_THDD": "12 kg", "unit_THDD": "MMT", "char_MATL": "SST"},
+        {
+            "item_name": "10101",
+            "supply_class": "5310",
+            "ref_number_1": "X-100",
+            "ref_maker_1": "A501F",
+            "char_THDD": "12 kg",
+            "unit_THDD": "MMT",
+            "char_MATL": "SST",
+        },
         HTTP_ACCEPT_LANGUAGE="en",
-    )  # fmt: skip
+    )
     assert response.status_code == 200
     assert 'id="id_char_THDD_error"' in response.content.decode()
     assert not RequestLine.objects.exists()
@@ -131,7 +159,8 @@ def test_inline_reply_check(client, author):
         {"item_name": "10101", "char_THDD": "ten"},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert "field-error" in bad.content.decode() and bad.status_code == 200
+    assert "field-error" in bad.content.decode()
+    assert bad.status_code == 200
 
 
 def test_draft_shows_screening_before_submission(client, author, planted):
@@ -147,10 +176,17 @@ def test_screening_preview_of_the_unsaved_form(client, author, planted):
     client.force_login(author)
     response = client.post(
         f"/requests/{request.pk}/lines/preview/",
-        {"item_name": "10101", "supply_class": "5310", "ref_number_1": "АБВГ.303.001", "ref_maker_1": "A501F",
-         "char_THDD": "12", "unit_THDD": "MMT"},
-        HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE="en",
-    )  # fmt: skip
+        {
+            "item_name": "10101",
+            "supply_class": "5310",
+            "ref_number_1": "АБВГ.303.001",
+            "ref_maker_1": "A501F",
+            "char_THDD": "12",
+            "unit_THDD": "MMT",
+        },
+        HTTP_HX_REQUEST="true",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
     assert response.status_code == 200
     assert planted.catalogue_number in response.content.decode()
     assert not RequestLine.objects.exists()
@@ -169,8 +205,12 @@ def test_workflow_buttons_and_four_eyes_refusal(client, author, second, planted)
     line.refresh_from_db()
     response = client.post(
         f"/requests/{request.pk}/lines/1/decide/",
-        {"line1-decision": "assign", "line1-justification": "not_acceptable_replacement", "line1-row_version": line.row_version},
-    )  # fmt: skip
+        {
+            "line1-decision": "assign",
+            "line1-justification": "not_acceptable_replacement",
+            "line1-row_version": line.row_version,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:800]
     request.refresh_from_db()
     client.post(f"/requests/{request.pk}/decide/", {"row_version": request.row_version})
@@ -181,14 +221,16 @@ def test_workflow_buttons_and_four_eyes_refusal(client, author, second, planted)
         {"row_version": request.row_version},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert refused.status_code == 403 and "FOUR_EYES" in refused.content.decode()
+    assert refused.status_code == 403
+    assert "FOUR_EYES" in refused.content.decode()
     request.refresh_from_db()
     assert request.state == "decided"
     client.force_login(second)
     approved = client.post(f"/requests/{request.pk}/approve/", {"row_version": request.row_version})
     assert approved.status_code == 302
     request.refresh_from_db()
-    assert request.state == "approved" and request.approved_by == second
+    assert request.state == "approved"
+    assert request.approved_by == second
 
 
 def test_a_stale_version_is_refused_with_a_message(client, author):
@@ -199,7 +241,8 @@ def test_a_stale_version_is_refused_with_a_message(client, author):
         {"row_version": request.row_version - 1},
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response.status_code == 412 and "VERSION_STALE" in response.content.decode()
+    assert response.status_code == 412
+    assert "VERSION_STALE" in response.content.decode()
     request.refresh_from_db()
     assert request.state == "draft"
 
@@ -208,14 +251,16 @@ def test_another_bureau_neither_sees_nor_acts(client, author):
     request = draft(author)
     client.force_login(UserFactory(username="kz2", bureau=bureau("KZ")))
     seen = client.get(f"/requests/{request.pk}/", HTTP_ACCEPT_LANGUAGE="en")
-    assert seen.status_code == 404 and "REQUEST_NOT_FOUND" in seen.content.decode()
+    assert seen.status_code == 404
+    assert "REQUEST_NOT_FOUND" in seen.content.decode()
     version = request.row_version
     acted = client.post(
         f"/requests/{request.pk}/submit/", {"row_version": version}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert acted.status_code == 404
     request.refresh_from_db()
-    assert request.state == "draft" and request.row_version == version
+    assert request.state == "draft"
+    assert request.row_version == version
 
 
 def test_a_person_without_a_bureau_sees_no_queue(client, author):
@@ -237,7 +282,8 @@ def test_a_refusal_during_an_htmx_request_goes_to_the_messages_area(client, auth
     assert response.status_code == 404
     assert response["HX-Retarget"] == "#messages"
     text = response.content.decode()
-    assert text.startswith('<div id="messages"') and "ITEM_NAME_NOT_FOUND" in text
+    assert text.startswith('<div id="messages"')
+    assert "ITEM_NAME_NOT_FOUND" in text
 
 
 def test_decisions_read_in_words_in_plain_mode(client, author, planted):
@@ -255,10 +301,10 @@ def test_decisions_read_in_words_in_plain_mode(client, author, planted):
     text = client.get(
         f"/requests/{request.pk}/", {"mode": "plain"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
-    assert (
-        "register as user of an existing item" in text and "confirmed to be the same item" in text
-    )
-    assert "Screen for duplicates" not in text and "Close the decisions" in text
+    assert "register as user of an existing item" in text
+    assert "confirmed to be the same item" in text
+    assert "Screen for duplicates" not in text
+    assert "Close the decisions" in text
 
 
 def test_unknown_manufacturer_on_the_request_form_is_shown_on_its_field(client, author):

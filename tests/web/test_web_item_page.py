@@ -1,5 +1,6 @@
 import pytest
 
+from katalog.core.actors import SYSTEM_INIT
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -13,8 +14,10 @@ def test_item_page_plain_mode_speaks_in_words(client, nut):
     assert response.status_code == 200
     assert "NUT, PLAIN, HEXAGON" in text
     assert "<td>THDD</td>" not in text
-    assert "thread nominal diameter" in text and "10 mm" in text
-    assert "АВС-77" in text and "/manufacturers/A777F/" in text
+    assert "thread nominal diameter" in text
+    assert "10 mm" in text
+    assert "АВС-77" in text
+    assert "/manufacturers/A777F/" in text
 
 
 def test_item_page_expert_mode_shows_codes(client, nut):
@@ -59,13 +62,14 @@ def test_unknown_item_is_a_404_with_a_message(client):
 def test_item_page_shows_the_history(client, nut):
     text = client.get(f"/items/{nut.catalogue_number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     history = text.split('id="hist"')[1]
-    assert "<td>" in history and "none" not in history.split("</table>")[0]
+    assert "<td>" in history
+    assert "none" not in history.split("</table>")[0]
 
 
 def test_dates_follow_the_page_language(client, nut):
     from katalog.catalog import services
 
-    services.registration_add(actor=None, item=nut, bureau=nut.bureau)
+    services.registration_add(actor=SYSTEM_INIT, item=nut, bureau=nut.bureau)
     text = client.get(f"/items/{nut.catalogue_number}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     registrations = text.split('id="regs"')[1].split("</ul>")[0]
     assert " г." in registrations or "г." in registrations
@@ -74,4 +78,5 @@ def test_dates_follow_the_page_language(client, nut):
 def test_a_manufacturer_name_without_translation_is_marked(client, nut):
     text = client.get(f"/items/{nut.catalogue_number}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     references = text.split('id="refs"')[1].split("</table>")[0]
-    assert "Завод крепежа" in references and '<abbr class="lang-badge"' in references
+    assert "Завод крепежа" in references
+    assert '<abbr class="lang-badge"' in references

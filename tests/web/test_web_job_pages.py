@@ -24,38 +24,45 @@ def member(client):
 
 
 def upload(client, **extra):
-    data = {"kind": "import-manufacturers", "on_existing": "skip",
-            "file": SimpleUploadedFile("makers.csv", BAD_ROWS, content_type="text/csv"), **extra}  # fmt: skip
+    data = {
+        "kind": "import-manufacturers",
+        "on_existing": "skip",
+        "file": SimpleUploadedFile("makers.csv", BAD_ROWS, content_type="text/csv"),
+        **extra,
+    }
     return client.post("/jobs/import/", data, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_jobs_page_offers_import_and_export(client, member):
     text = client.get("/jobs/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "/jobs/import/" in text and "/jobs/export/" in text
+    assert "/jobs/import/" in text
+    assert "/jobs/export/" in text
     form = client.get("/jobs/import/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert (
-        'value="import-manufacturers"' in form
-        and 'type="file"' in form
-        and 'for="id_dry_run"' in form
-    )
+    assert 'value="import-manufacturers"' in form
+    assert 'type="file"' in form
+    assert 'for="id_dry_run"' in form
 
 
 def test_upload_with_bad_rows_gives_a_downloadable_error_report(client, member):
     response = upload(client)
     job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/jobs/{job.pk}/"
     page = client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'hx-trigger="every 1s"' in page  # queued: the page polls
     job_execute(job.pk)
     page = client.get(
         f"/jobs/{job.pk}/", {"part": "progress"}, HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
-    assert "hx-trigger" not in page and f"/jobs/{job.pk}/errors/" in page
+    assert "hx-trigger" not in page
+    assert f"/jobs/{job.pk}/errors/" in page
     report = client.get(f"/jobs/{job.pk}/errors/")
     body = b"".join(report.streaming_content).decode()
-    assert report.status_code == 200 and "attachment" in report["Content-Disposition"]
+    assert report.status_code == 200
+    assert "attachment" in report["Content-Disposition"]
     assert body.splitlines()[0] == "line,column,code,message"
-    assert "UNKNOWN_COUNTRY" in body and len(body.splitlines()) == 3
+    assert "UNKNOWN_COUNTRY" in body
+    assert len(body.splitlines()) == 3
     assert list(
         Manufacturer.objects.filter(code__startswith="A60").values_list("code", flat=True)
     ) == ["A601F"]
@@ -72,14 +79,16 @@ def test_a_job_of_someone_else_is_not_found(client, member):
     job = Job.objects.get()
     client.force_login(UserFactory(username="other", bureau=bureau("RU")))
     response = client.get(f"/jobs/{job.pk}/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 404 and "JOB_NOT_FOUND" in response.content.decode()
+    assert response.status_code == 404
+    assert "JOB_NOT_FOUND" in response.content.decode()
 
 
 def test_missing_error_report_is_a_404(client, member):
     upload(client)
     job = Job.objects.get()
     response = client.get(f"/jobs/{job.pk}/errors/", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 404 and "JOB_FILE_NOT_FOUND" in response.content.decode()
+    assert response.status_code == 404
+    assert "JOB_FILE_NOT_FOUND" in response.content.decode()
 
 
 def test_export_job_gives_a_result_file(client, member):
@@ -90,4 +99,5 @@ def test_export_job_gives_a_result_file(client, member):
     job.refresh_from_db()
     assert job.state == "succeeded", job.message
     result = client.get(f"/jobs/{job.pk}/result/")
-    assert result.status_code == 200 and "items.csv" in result["Content-Disposition"]
+    assert result.status_code == 200
+    assert "items.csv" in result["Content-Disposition"]

@@ -1,295 +1,74 @@
 """Catalogue endpoints: items of supply with references, characteristics, registrations,
 management data, life cycle and history.
 
-Reads are public. Writes need `auth=api_auth`; changes of an item's identification send the
-item's ETag in `If-Match` (missing: 428 IF_MATCH_REQUIRED, stale: 412 VERSION_STALE).
+Reads take the reader (a token, the session, or an anonymous visitor where public reading is
+on) and show what the release rules open to them. Writes need `auth=api_auth`; every change of
+an item names the version it changes (`If-Match` with the item's ETag; missing: 428
+IF_MATCH_REQUIRED, stale: 412 VERSION_STALE), and answers with the new ETag.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Header, Query, Router
 from ninja.responses import Status
 
-from katalog.accounts.models import Bureau
-from katalog.api.auth import api_auth
+from katalog.accounts.selectors import bureau_by_key
+from katalog.api.auth import api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
 from katalog.api.renderers import rendered
+from katalog.api.routers.reference_data import page_cursor
 from katalog.api.schemas import (
     PAGINATED,
+    READ_PROBLEMS,
     SENDS_ETAG,
     VERSIONED_WRITE_PROBLEMS,
-    WRITE_PROBLEMS,
     language,
     responses,
 )
-from katalog.catalog import item_edits, selectors, services
-from katalog.catalog.authority import (
-    actor_bureau,
-    require_management_authority,
-    require_registration_authority,
-    require_user_authority,
+from katalog.api.schemas.catalog import (
+    CancelDuplicateIn,
+    CancelIn,
+    CancelUseIn,
+    CharacteristicIn,
+    EventPage,
+    ItemCreateIn,
+    ItemOut,
+    ItemPage,
+    ItemReferenceOut,
+    ItemUpdateIn,
+    ManagementIn,
+    ManagementOut,
+    NewReferenceIn,
+    ReferenceHitOut,
+    RegistrationIn,
+    RegistrationOut,
+    ReinstateIn,
+    WithdrawIn,
 )
-from katalog.catalog.models import Item, ItemEvent, ManagementData, Reference, Registration
-from katalog.core.errors import FieldError, NotFound, ValidationFailed
+from katalog.catalog import selectors, services
+from katalog.catalog.authority import actor_bureau
+from katalog.catalog.models import Item, ManagementData, Reference, Registration
 from katalog.core.i18n import pick_text
-from katalog.core.text import ascii_code_key, code_key
 
 router = Router(tags=["catalogue"])
 
 IfMatch = Header(None, alias="If-Match", description='The ETag read from the item, e.g. W/"3".')
+READS = (401, *READ_PROBLEMS)
 
 
-# --- schemas --------------------------------------------------------------------------------
+# --- bodies ---------------------------------------------------------------------------------
 
 
-class CodeMeaningOut(Schema):
-    code: str
-    meaning: str
-
-
-class SupplyClassOut(Schema):
-    code: str
-    title: str
-
-
-class ItemNameOut(Schema):
-    code: str
-    name: str
-    as_received: str
-
-
-class BureauRefOut(Schema):
-    key: str
-    user_code: str
-    bureau_code: str
-
-
-class ManufacturerRefOut(Schema):
-    code: str
-    name: str
-    country: str | None
-
-
-class ReferenceOut(Schema):
-    number: str
-    manufacturer: ManufacturerRefOut
-    category: str
-    variation: str
-    document_availability: str
-
-
-class CharacteristicOut(Schema):
-    code: str
-    name: str
-    reply: str
-    raw: str
-    unit: str | None
-    value: float | None
-    value_max: float | None
-    canonical_unit: str | None
-    qualifier: str | None
-
-
-class RegistrationOut(Schema):
-    user_code: str
-    bureau: str
-    effective_from: str
-    effective_to: str | None
-
-
-class ManagementOut(Schema):
-    user_code: str
-    unit_of_issue: str | None
-    price: str | None
-    currency: str | None
-    notes: str | None
-
-
-class ItemOut(Schema):
-    catalogue_number: str
-    niin: str
-    version: int = Field(description='The item\'s version; also its ETag, W/"<version>".')
-    supply_class: SupplyClassOut
-    item_name: ItemNameOut
-    identification_type: str
-    status: CodeMeaningOut
-    cancelled: bool
-    cancellation_reason: str | None
-    replaced_by: str | None
-    use_instead: str | None = Field(
-        None,
-        description="For a cancelled item, the end of its replacement chain: the number to use now.",
-    )
-    bureau: BureauRefOut
-    references: list[ReferenceOut]
-    characteristics: list[CharacteristicOut]
-    registrations: list[RegistrationOut]
-    management: list[ManagementOut]
-
-
-class ItemSummaryOut(Schema):
-    catalogue_number: str
-    niin: str
-    version: int
-    supply_class: str
-    item_name: CodeMeaningOut
-    status: str
-    bureau: str
-
-
-class ItemPage(Schema):
-    items: list[ItemSummaryOut]
-    next: str | None = Field(description="Pass as `after` for the next page; null on the last.")
-
-
-class NewReferenceIn(Schema):
-    number: str = Field(min_length=1, max_length=32)
-    manufacturer: str = Field(min_length=1, max_length=5, description="Manufacturer code")
-    category: str = Field("3", min_length=1, max_length=1, description="RNCC")
-    variation: str = Field("2", min_length=1, max_length=1, description="RNVC")
-    document_availability: str = Field("9", min_length=1, max_length=1, description="DAC")
-    justification: str = Field(
-        "", max_length=1, description="RNJC: why a reference also on another item is kept"
-    )
-
-
-class ItemCreateIn(Schema):
-    supply_class: str = Field(min_length=4, max_length=4)
-    item_name: str = Field(min_length=5, max_length=5, description="Item name code")
-    name_text: str = Field("", max_length=200)
-    identification_type: str = Field("2", min_length=1, max_length=2)
-    partial_reason: str = Field("", max_length=1)
-    references: list[NewReferenceIn] = Field(default_factory=list, max_length=200)
-    characteristics: dict[str, str] = Field(
-        default_factory=dict,
-        description='Characteristic code → reply as typed, e.g. {"THDD": "12 mm"}',
-    )
-    locale: str = Field("en", max_length=10, description="How numbers in replies are written")
-
-
-class ItemUpdateIn(Schema):
-    supply_class: str | None = Field(None, min_length=4, max_length=4)
-    item_name: str | None = Field(None, min_length=5, max_length=5)
-    name_text: str | None = Field(None, max_length=200)
-    identification_type: str | None = Field(None, min_length=1, max_length=2)
-    partial_reason: str | None = Field(None, max_length=1)
-
-
-class CancelIn(Schema):
-    reason: str = Field(
-        min_length=1, max_length=1, description="Reason for cancellation (DRN 6998)"
-    )
-    replacement: str | None = Field(
-        None, max_length=20, description="Catalogue number of the replacement"
-    )
-
-
-class CancelDuplicateIn(Schema):
-    kept: str = Field(min_length=1, max_length=20, description="Catalogue number of the item kept")
-
-
-class CancelUseIn(Schema):
-    replacement: str = Field(
-        min_length=1, max_length=20, description="Catalogue number to use instead"
-    )
-
-
-class ReinstateIn(Schema):
-    reason: str = Field(min_length=1, max_length=200)
-
-
-class EventOut(Schema):
-    id: int
-    at: dt.datetime
-    action: str
-    action_label: str
-    actor: str | None
-    bureau: str | None
-    reason: str
-    data: dict[str, Any]
-
-
-class EventPage(Schema):
-    items: list[EventOut]
-    next: str | None
-
-
-class ItemReferenceOut(ReferenceOut):
-    id: int
-    bureau: str
-    justification: str
-
-
-class ReferenceHitOut(Schema):
-    id: int
-    number: str
-    manufacturer: ManufacturerRefOut
-    catalogue_number: str
-    item_status: str
-    replaced_by: str | None
-
-
-class CharacteristicIn(Schema):
-    reply: str = Field(
-        min_length=1, max_length=200, description='The reply as typed, e.g. "12,5 mm"'
-    )
-    locale: str = Field("en", max_length=10)
-
-
-class RegistrationIn(Schema):
-    bureau: str | None = Field(
-        None, max_length=8, description="Bureau key; the caller's own by default"
-    )
-    effective_from: dt.date | None = None
-
-
-class WithdrawIn(Schema):
-    effective_to: dt.date | None = None
-
-
-class ManagementIn(Schema):
-    unit_of_issue: str = Field("", max_length=3)
-    price: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
-    currency: str | None = Field(None, min_length=3, max_length=3)
-    notes: str = Field("", max_length=2000)
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def item_response(
-    request: HttpRequest, response: HttpResponse, item: Item, lang: str | None
-) -> dict[str, Any]:
-    """The item as stored now, with its version as the ETag."""
-    detail, version = selectors.item_detail_by_number(item.niin, language(request, lang))
+def item_response(request: HttpRequest, response: HttpResponse, item: Item, lang: str | None) -> dict[str, Any]:
+    """The item as stored now and as the caller may see it, with its version as the ETag."""
+    detail, version = selectors.item_detail_by_number(item.niin, language(request, lang), reader=request.auth)
     with_etag(response, version)
     return {**detail, "version": version}
-
-
-def other_item(number: str, field: str) -> Item:
-    try:
-        return selectors.item_get(number)
-    except NotFound as missing:
-        raise ValidationFailed(
-            missing.message,
-            code="UNKNOWN_ITEM",
-            errors=[FieldError(field, "UNKNOWN_ITEM", missing.message)],
-        ) from None
-
-
-def bureau_by_key(key: str) -> Bureau:
-    bureau = Bureau.objects.filter(Q(key=key.upper()) | Q(user_code=key.upper())).first()
-    if bureau is None:
-        raise NotFound(_("Unknown bureau %(key)s") % {"key": key}, code="BUREAU_NOT_FOUND")
-    return bureau
 
 
 def summary(item: Item, lang: str) -> dict[str, Any]:
@@ -298,24 +77,21 @@ def summary(item: Item, lang: str) -> dict[str, Any]:
         "niin": item.niin,
         "version": item.row_version,
         "supply_class": item.supply_class,
-        "item_name": {
-            "code": item.item_name.code,
-            "meaning": pick_text(item.item_name.names, lang),
-        },
+        "item_name": {"code": item.item_name.code, "meaning": pick_text(item.item_name.names, lang)},
         "status": item.status,
         "bureau": item.bureau.key,
     }
+
+
+def manufacturer_ref(maker: Any, lang: str) -> dict[str, Any]:
+    return {"code": maker.code, "name": pick_text(maker.names, lang), "country": maker.country_id}
 
 
 def reference_out(ref: Reference, lang: str) -> dict[str, Any]:
     return {
         "id": ref.pk,
         "number": ref.number,
-        "manufacturer": {
-            "code": ref.manufacturer.code,
-            "name": pick_text(ref.manufacturer.names, lang),
-            "country": ref.manufacturer.country_id,
-        },
+        "manufacturer": manufacturer_ref(ref.manufacturer, lang),
         "category": ref.category,
         "variation": ref.variation,
         "document_availability": ref.document_availability,
@@ -336,6 +112,8 @@ def registration_out(reg: Registration) -> dict[str, Any]:
 def management_out(row: ManagementData) -> dict[str, Any]:
     return {
         "user_code": row.bureau.user_code,
+        "bureau": row.bureau.key,
+        "released": row.released,
         "unit_of_issue": row.unit_of_issue or None,
         "price": str(row.price) if row.price is not None else None,
         "currency": row.currency_id,
@@ -343,12 +121,23 @@ def management_out(row: ManagementData) -> dict[str, Any]:
     }
 
 
+def changed(
+    request: HttpRequest, response: HttpResponse, number: str, lang: str | None, act: Callable[[Item, int], Any]
+) -> Any:
+    """Run one change of an item under the version the caller read; answer with the item."""
+    version = expected_version(request)
+    item = selectors.item_get(number, reader=request.auth)
+    act(item, version)
+    return item_response(request, response, item, lang)
+
+
 # --- items ----------------------------------------------------------------------------------
 
 
 @router.get(
     "/items",
-    response=responses({200: ItemPage}, (422,)),
+    auth=read_auth,
+    response=responses({200: ItemPage}, (401, 422)),
     operation_id="item_list",
     openapi_extra=PAGINATED,
     summary="Items in catalogue-number order, filtered by class, status or bureau",
@@ -363,33 +152,29 @@ def item_list(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     lang: str | None = None,
 ) -> Any:
-    rows = Item.objects.select_related("item_name", "bureau").order_by("niin")
-    if supply_class:
-        rows = rows.filter(supply_class=supply_class)
-    if status:
-        rows = rows.filter(status=status)
-    if bureau:
-        rows = rows.filter(bureau__key=bureau.upper())
     key = decode_cursor(after, 1)
-    if key:
-        rows = rows.filter(niin__gt=str(key[0]))
-    items, cursor = page(request, response, list(rows[: limit + 1]), limit, lambda i: [i.niin])
+    found = selectors.item_list(
+        reader=request.auth,
+        supply_class=supply_class,
+        status=status,
+        bureau=bureau,
+        after=str(key[0]) if key else None,
+        limit=limit,
+    )
     lang_code = language(request, lang)
-    return {"items": [summary(i, lang_code) for i in items], "next": cursor}
+    return {"items": [summary(i, lang_code) for i in found.rows], "next": page_cursor(request, response, found)}
 
 
 @router.post(
     "/items",
     auth=api_auth,
-    response=responses({201: ItemOut}, WRITE_PROBLEMS),
+    response=responses({201: ItemOut}, (401, 403, 409, 422)),
     operation_id="item_create",
     openapi_extra=SENDS_ETAG,
     summary="Create an item under a new number of the caller's bureau, with references and replies",
 )
-def item_create(
-    request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None
-) -> Any:
-    item = item_edits.item_create_complete(
+def item_create(request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None) -> Any:
+    item = services.item_create_complete(
         actor=request.auth,
         bureau=actor_bureau(request.auth),
         supply_class=payload.supply_class,
@@ -397,8 +182,9 @@ def item_create(
         name_text=payload.name_text,
         identification_type=payload.identification_type,
         partial_reason=payload.partial_reason,
+        release=payload.release,
         references=[
-            item_edits.NewReference(
+            services.NewReference(
                 number=r.number,
                 manufacturer_code=r.manufacturer,
                 category=r.category,
@@ -418,20 +204,20 @@ def item_create(
 
 @router.get(
     "/items/{number}",
-    response=responses({200: ItemOut}),
+    auth=read_auth,
+    response=responses({200: ItemOut}, READS),
     operation_id="item_get",
     openapi_extra=SENDS_ETAG,
     summary="One item of supply by catalogue number (any accepted form)",
 )
-def item_get(
-    request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None
-) -> Any:
+def item_get(request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None) -> Any:
     """Accepts `5310-01-234-5678`, `5310012345678`, `01-234-5678` or `012345678`.
 
     A cancelled item names its replacement in `replaced_by`. The `ETag` header carries the
-    item's version for `If-Match` on later changes.
+    item's version for `If-Match` on later changes. A restricted item shows a reader outside
+    its assigning bureau and registered users only its number, name and status.
     """
-    detail, version = selectors.item_detail_by_number(number, language(request, lang))
+    detail, version = selectors.item_detail_by_number(number, language(request, lang), reader=request.auth)
     with_etag(response, version)
     # The busiest call of the API: the body is rendered without a second validation against
     # `ItemOut` (a quarter of the request's time); `item_detail` builds exactly that shape,
@@ -445,7 +231,7 @@ def item_get(
     response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_update",
     openapi_extra=SENDS_ETAG,
-    summary="Change the identification data of an item (assigning bureau only)",
+    summary="Change the identification data or release level of an item (assigning bureau only)",
 )
 def item_update(
     request: HttpRequest,
@@ -455,24 +241,12 @@ def item_update(
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
-    version = expected_version(request)
-    item = selectors.item_get(number)
-    item = item_edits.item_identification_update(
-        actor=request.auth,
-        item=item,
-        expected_version=version,
-        changes=payload.dict(exclude_unset=True),
-    )
-    return item_response(request, response, item, lang)
+    def act(item: Item, version: int) -> Any:
+        return services.item_identification_update(
+            actor=request.auth, item=item, expected_version=version, changes=payload.dict(exclude_unset=True)
+        )
 
-
-def _life_cycle(
-    request: HttpRequest, response: HttpResponse, number: str, lang: str | None, action: Any
-) -> Any:
-    version = expected_version(request)
-    item = selectors.item_get(number)
-    item = action(item, version)
-    return item_response(request, response, item, lang)
+    return changed(request, response, number, lang, act)
 
 
 @router.post(
@@ -491,19 +265,17 @@ def item_cancel(
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Item:
+    def act(item: Item, version: int) -> Any:
         replacement = (
-            other_item(payload.replacement, "replacement") if payload.replacement else None
+            selectors.item_for_field(payload.replacement, "replacement", reader=request.auth)
+            if payload.replacement
+            else None
         )
         return services.item_cancel(
-            actor=request.auth,
-            item=item,
-            reason=payload.reason,
-            replacement=replacement,
-            expected_version=version,
+            actor=request.auth, item=item, reason=payload.reason, replacement=replacement, expected_version=version
         )
 
-    return _life_cycle(request, response, number, lang, act)
+    return changed(request, response, number, lang, act)
 
 
 @router.post(
@@ -522,13 +294,11 @@ def item_cancel_duplicate(
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Item:
-        kept = other_item(payload.kept, "kept")
-        return services.item_cancel_duplicate(
-            actor=request.auth, item=item, kept=kept, expected_version=version
-        )
+    def act(item: Item, version: int) -> Any:
+        kept = selectors.item_for_field(payload.kept, "kept", reader=request.auth)
+        return services.item_cancel_duplicate(actor=request.auth, item=item, kept=kept, expected_version=version)
 
-    return _life_cycle(request, response, number, lang, act)
+    return changed(request, response, number, lang, act)
 
 
 @router.post(
@@ -547,13 +317,13 @@ def item_cancel_use(
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Item:
-        replacement = other_item(payload.replacement, "replacement")
+    def act(item: Item, version: int) -> Any:
+        replacement = selectors.item_for_field(payload.replacement, "replacement", reader=request.auth)
         return services.item_cancel_use(
             actor=request.auth, item=item, replacement=replacement, expected_version=version
         )
 
-    return _life_cycle(request, response, number, lang, act)
+    return changed(request, response, number, lang, act)
 
 
 @router.post(
@@ -572,20 +342,19 @@ def item_reinstate(
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Item:
-        return services.item_reinstate(
-            actor=request.auth, item=item, reason=payload.reason, expected_version=version
-        )
+    def act(item: Item, version: int) -> Any:
+        return services.item_reinstate(actor=request.auth, item=item, reason=payload.reason, expected_version=version)
 
-    return _life_cycle(request, response, number, lang, act)
+    return changed(request, response, number, lang, act)
 
 
 @router.get(
     "/items/{number}/history",
-    response=responses({200: EventPage}),
+    auth=read_auth,
+    response=responses({200: EventPage}, (401, 403, 404, 422)),
     operation_id="item_history",
     openapi_extra=PAGINATED,
-    summary="What happened to an item, oldest first",
+    summary="What happened to an item, oldest first (from the audit log)",
 )
 def item_history(
     request: HttpRequest,
@@ -594,28 +363,13 @@ def item_history(
     after: str | None = Query(None, max_length=200),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
-    item = selectors.item_get(number)
-    rows = ItemEvent.objects.filter(item=item).select_related("actor", "bureau").order_by("id")
+    item = selectors.item_get(number, reader=request.auth)
     key = decode_cursor(after, 1, kinds=(int,))
-    if key:
-        rows = rows.filter(id__gt=key[0])
-    events, cursor = page(request, response, list(rows[: limit + 1]), limit, lambda e: [e.pk])
-    return {
-        "items": [
-            {
-                "id": e.pk,
-                "at": e.at,
-                "action": e.action,
-                "action_label": str(e.get_action_display()),
-                "actor": e.actor.username if e.actor else None,
-                "bureau": e.bureau.key if e.bureau else None,
-                "reason": e.reason,
-                "data": e.data,
-            }
-            for e in events
-        ],
-        "next": cursor,
-    }
+    events = selectors.item_history(
+        item, reader=request.auth, after=key[0] if key else None, limit=limit + 1
+    )
+    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
+    return {"items": shown, "next": cursor}
 
 
 # --- references -----------------------------------------------------------------------------
@@ -623,62 +377,77 @@ def item_history(
 
 @router.get(
     "/items/{number}/references",
-    response=responses({200: list[ItemReferenceOut]}),
+    auth=read_auth,
+    response=responses({200: list[ItemReferenceOut]}, (401, 403, 404, 422)),
     operation_id="item_reference_list",
     summary="References of an item, with their ids",
 )
 def item_reference_list(request: HttpRequest, number: str, lang: str | None = None) -> Any:
-    item = selectors.item_get(number)
-    rows = (
-        Reference.objects.filter(item=item).select_related("manufacturer", "bureau").order_by("id")
-    )
+    item = selectors.item_get(number, reader=request.auth)
     lang_code = language(request, lang)
-    return [reference_out(r, lang_code) for r in rows]
+    return [reference_out(r, lang_code) for r in selectors.item_references(item, reader=request.auth)]
 
 
 @router.post(
     "/items/{number}/references",
     auth=api_auth,
-    response=responses({201: ItemReferenceOut}, WRITE_PROBLEMS),
+    response=responses({201: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_reference_add",
-    summary="Add a reference (part number) to an item",
+    openapi_extra=SENDS_ETAG,
+    summary="Add a reference (part number) to an item; answers with the item",
 )
 def item_reference_add(
-    request: HttpRequest, number: str, payload: NewReferenceIn, lang: str | None = None
+    request: HttpRequest,
+    response: HttpResponse,
+    number: str,
+    payload: NewReferenceIn,
+    if_match: str | None = IfMatch,
+    lang: str | None = None,
 ) -> Any:
-    item = selectors.item_get(number)
-    require_user_authority(request.auth, item)
-    reference = services.reference_add(
-        actor=request.auth,
-        item=item,
-        manufacturer=item_edits.manufacturer_by_code(payload.manufacturer),
-        number=payload.number,
-        bureau=request.auth.bureau,
-        category=payload.category,
-        variation=payload.variation,
-        document_availability=payload.document_availability,
-        justification=payload.justification,
-    )
-    reference = Reference.objects.select_related("manufacturer", "bureau").get(pk=reference.pk)
-    return Status(201, reference_out(reference, language(request, lang)))
+    def act(item: Item, version: int) -> Any:
+        return services.reference_add(
+            actor=request.auth,
+            item=item,
+            manufacturer=selectors.manufacturer_for_field(payload.manufacturer),
+            number=payload.number,
+            category=payload.category,
+            variation=payload.variation,
+            document_availability=payload.document_availability,
+            justification=payload.justification,
+            expected_version=version,
+        )
+
+    return Status(201, changed(request, response, number, lang, act))
 
 
 @router.delete(
     "/items/{number}/references/{reference_id}",
     auth=api_auth,
-    response=responses({204: None}, WRITE_PROBLEMS),
+    response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_reference_remove",
-    summary="Remove a reference from an item",
+    openapi_extra=SENDS_ETAG,
+    summary="Remove a reference from an item; answers with the item",
 )
-def item_reference_remove(request: HttpRequest, number: str, reference_id: int) -> Any:
-    item = selectors.item_get(number)
-    item_edits.reference_remove(actor=request.auth, item=item, reference_id=reference_id)
-    return Status(204, None)
+def item_reference_remove(
+    request: HttpRequest,
+    response: HttpResponse,
+    number: str,
+    reference_id: int,
+    if_match: str | None = IfMatch,
+    lang: str | None = None,
+) -> Any:
+    def act(item: Item, version: int) -> Any:
+        return services.reference_remove(
+            actor=request.auth, item=item, reference_id=reference_id, expected_version=version
+        )
+
+    return changed(request, response, number, lang, act)
 
 
 @router.get(
     "/references",
-    response=responses({200: list[ReferenceHitOut]}, (422,)),
+    auth=read_auth,
+    response=responses({200: list[ReferenceHitOut]}, (401, 422)),
     operation_id="reference_lookup",
     summary="References whose normalised key equals the number's (then transliterated)",
 )
@@ -690,30 +459,17 @@ def reference_lookup(
 ) -> Any:
     """`АБВГ.123456-001`, `abvg 123456 001` and `ABVG123456001` find the same references.
     A cancelled item's reference names the replacement in `replaced_by`."""
-    key = code_key(number)
-    if not key:
-        return []
-    rows = Reference.objects.select_related("manufacturer", "item__replaced_by").order_by("id")
-    if manufacturer:
-        rows = rows.filter(manufacturer__code=manufacturer.upper())
-    hits = list(rows.filter(key=key)[: selectors.MAX_LOOKUP_RESULTS])
-    if not hits:
-        hits = list(rows.filter(ascii_key=ascii_code_key(number))[: selectors.MAX_LOOKUP_RESULTS])
     lang_code = language(request, lang)
     return [
         {
             "id": r.pk,
             "number": r.number,
-            "manufacturer": {
-                "code": r.manufacturer.code,
-                "name": pick_text(r.manufacturer.names, lang_code),
-                "country": r.manufacturer.country_id,
-            },
+            "manufacturer": manufacturer_ref(r.manufacturer, lang_code),
             "catalogue_number": r.item.catalogue_number,
             "item_status": r.item.status,
             "replaced_by": r.item.replaced_by.catalogue_number if r.item.replaced_by_id else None,
         }
-        for r in hits
+        for r in selectors.reference_hits(number, manufacturer, reader=request.auth)
     ]
 
 
@@ -737,17 +493,12 @@ def item_characteristic_set(
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
-    version = expected_version(request)
-    item = selectors.item_get(number)
-    item_edits.item_characteristic_set(
-        actor=request.auth,
-        item=item,
-        code=code,
-        raw=payload.reply,
-        locale=payload.locale,
-        expected_version=version,
-    )
-    return item_response(request, response, item, lang)
+    def act(item: Item, version: int) -> Any:
+        return services.characteristic_set(
+            actor=request.auth, item=item, code=code, raw=payload.reply, locale=payload.locale, expected_version=version
+        )
+
+    return changed(request, response, number, lang, act)
 
 
 # --- registrations and management data ------------------------------------------------------
@@ -755,112 +506,110 @@ def item_characteristic_set(
 
 @router.get(
     "/items/{number}/registrations",
-    response=responses({200: list[RegistrationOut]}),
+    auth=read_auth,
+    response=responses({200: list[RegistrationOut]}, (401, 403, 404, 422)),
     operation_id="item_registration_list",
     summary="Nations registered as users of an item, past and present",
 )
 def item_registration_list(request: HttpRequest, number: str) -> Any:
-    item = selectors.item_get(number)
-    rows = (
-        Registration.objects.filter(item=item)
-        .select_related("bureau")
-        .order_by("effective_from", "id")
-    )
-    return [registration_out(r) for r in rows]
+    item = selectors.item_get(number, reader=request.auth)
+    return [registration_out(r) for r in selectors.item_registrations(item, reader=request.auth)]
 
 
 @router.post(
     "/items/{number}/registrations",
     auth=api_auth,
-    response=responses({201: RegistrationOut}, WRITE_PROBLEMS),
+    response=responses({201: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_registration_add",
+    openapi_extra=SENDS_ETAG,
     summary="Register a nation (the caller's bureau by default) as user of an item",
 )
-def item_registration_add(request: HttpRequest, number: str, payload: RegistrationIn) -> Any:
-    item = selectors.item_get(number)
-    bureau = bureau_by_key(payload.bureau) if payload.bureau else actor_bureau(request.auth)
-    require_registration_authority(request.auth, item, bureau)
-    registration = services.registration_add(
-        actor=request.auth, item=item, bureau=bureau, effective_from=payload.effective_from
-    )
-    return Status(201, registration_out(registration))
+def item_registration_add(
+    request: HttpRequest,
+    response: HttpResponse,
+    number: str,
+    payload: RegistrationIn,
+    if_match: str | None = IfMatch,
+    lang: str | None = None,
+) -> Any:
+    def act(item: Item, version: int) -> Any:
+        bureau = bureau_by_key(payload.bureau) if payload.bureau else actor_bureau(request.auth)
+        return services.registration_add(
+            actor=request.auth, item=item, bureau=bureau, effective_from=payload.effective_from, expected_version=version
+        )
+
+    return Status(201, changed(request, response, number, lang, act))
 
 
 @router.post(
     "/items/{number}/registrations/{bureau}/withdraw",
     auth=api_auth,
-    response=responses({200: RegistrationOut}, WRITE_PROBLEMS),
+    response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_registration_withdraw",
+    openapi_extra=SENDS_ETAG,
     summary="Withdraw a nation's registration as user of an item",
 )
 def item_registration_withdraw(
-    request: HttpRequest, number: str, bureau: str, payload: WithdrawIn
+    request: HttpRequest,
+    response: HttpResponse,
+    number: str,
+    bureau: str,
+    payload: WithdrawIn,
+    if_match: str | None = IfMatch,
+    lang: str | None = None,
 ) -> Any:
-    item = selectors.item_get(number)
-    registration = services.registration_withdraw(
-        actor=request.auth,
-        item=item,
-        bureau=bureau_by_key(bureau),
-        effective_to=payload.effective_to,
-    )
-    return registration_out(registration)
+    def act(item: Item, version: int) -> Any:
+        return services.registration_withdraw(
+            actor=request.auth,
+            item=item,
+            bureau=bureau_by_key(bureau),
+            effective_to=payload.effective_to,
+            expected_version=version,
+        )
+
+    return changed(request, response, number, lang, act)
 
 
 @router.get(
     "/items/{number}/management/{bureau}",
-    response=responses({200: ManagementOut}),
+    auth=read_auth,
+    response=responses({200: ManagementOut}, (401, 403, 404, 422)),
     operation_id="item_management_get",
-    summary="One nation's management data for an item",
+    summary="One nation's management data for an item (if released to the reader)",
 )
 def item_management_get(request: HttpRequest, number: str, bureau: str) -> Any:
-    item = selectors.item_get(number)
-    row = (
-        ManagementData.objects.filter(item=item, bureau=bureau_by_key(bureau))
-        .select_related("bureau")
-        .first()
-    )
-    if row is None:
-        raise NotFound(
-            _("Bureau %(bureau)s has no management data for %(item)s")
-            % {"bureau": bureau, "item": item.catalogue_number},
-            code="MANAGEMENT_NOT_FOUND",
-        )
-    return management_out(row)
+    item = selectors.item_get(number, reader=request.auth)
+    return management_out(selectors.item_management(item, bureau_by_key(bureau).pk, reader=request.auth))
 
 
 @router.put(
     "/items/{number}/management/{bureau}",
     auth=api_auth,
-    response=responses({200: ManagementOut}, WRITE_PROBLEMS),
+    response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_management_set",
+    openapi_extra=SENDS_ETAG,
     summary="Set one nation's management data for an item (replacing what it had)",
 )
 def item_management_set(
-    request: HttpRequest, number: str, bureau: str, payload: ManagementIn
+    request: HttpRequest,
+    response: HttpResponse,
+    number: str,
+    bureau: str,
+    payload: ManagementIn,
+    if_match: str | None = IfMatch,
+    lang: str | None = None,
 ) -> Any:
-    item = selectors.item_get(number)
-    owner = bureau_by_key(bureau)
-    require_management_authority(request.auth, item, owner)
-    if payload.currency and not _currency_exists(payload.currency):
-        raise ValidationFailed(
-            _("Unknown currency %(code)s") % {"code": payload.currency},
-            code="UNKNOWN_CURRENCY",
-            errors=[FieldError("currency", "UNKNOWN_CURRENCY", _("unknown currency code"))],
+    def act(item: Item, version: int) -> Any:
+        return services.management_set(
+            actor=request.auth,
+            item=item,
+            bureau=bureau_by_key(bureau),
+            unit_of_issue=payload.unit_of_issue,
+            price=payload.price,
+            currency=payload.currency,
+            notes=payload.notes,
+            released=payload.released,
+            expected_version=version,
         )
-    row = services.management_set(
-        actor=request.auth,
-        item=item,
-        bureau=owner,
-        unit_of_issue=payload.unit_of_issue,
-        price=payload.price,
-        currency=payload.currency.upper() if payload.currency else None,
-        notes=payload.notes,
-    )
-    row = ManagementData.objects.select_related("bureau").get(pk=row.pk)
-    return management_out(row)
 
-
-def _currency_exists(code: str) -> bool:
-    from katalog.refdata.models import Currency
-
-    return Currency.objects.filter(alpha3=code.upper()).exists()
+    return changed(request, response, number, lang, act)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -20,22 +19,12 @@ from katalog.api.schemas import (
     WRITE_PROBLEMS,
     responses,
 )
-from katalog.catalog.selectors import item_get
+from katalog.catalog.selectors import item_for_field
 from katalog.codification import selectors, services
 from katalog.codification.models import CodificationRequest
-from katalog.core.errors import NotFound
 
 router = Router(tags=["codification"])
 
-TRANSITIONS = {
-    "submit": services.request_submit,
-    "screen": services.request_screen,
-    "decide": services.request_decide,
-    "return": services.request_return,
-    "approve": services.request_approve,
-    "publish": services.request_publish,
-    "reject": services.request_reject,
-}
 
 
 class RequestReferenceIn(Schema):
@@ -150,21 +139,14 @@ class DocumentOut(Schema):
     url: str
 
 
-def request_body(response: HttpResponse, request_id: int) -> dict[str, Any]:
-    request = selectors.request_get(request_id)
-    with_etag(response, request.row_version)
-    return selectors.request_detail(request)
+def request_body(request: HttpRequest, response: HttpResponse, request_id: int) -> dict[str, Any]:
+    found = selectors.request_get(request_id, reader=request.auth)
+    with_etag(response, found.row_version)
+    return selectors.request_detail(found)
 
 
 def visible_request(request: HttpRequest, request_id: int) -> CodificationRequest:
-    """A request is read by its bureau's members (and superusers); others get 404, not a hint."""
-    found = selectors.request_get(request_id)
-    user = request.auth
-    if not user.is_superuser and getattr(user, "bureau_id", None) != found.bureau_id:
-        raise NotFound(
-            _("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND"
-        )
-    return found
+    return selectors.request_get(request_id, reader=request.auth)
 
 
 @router.get(
@@ -182,10 +164,8 @@ def request_list(
     after: str | None = None,
     limit: int = Query(50, ge=1, le=selectors.MAX_PAGE),
 ) -> Any:
-    user = request.auth
-    if not user.is_superuser:
-        bureau = user.bureau.key if user.bureau_id else "-"
     page = selectors.request_list(
+        reader=request.auth,
         state=state, priority=priority, bureau=bureau, after=after, limit=limit
     )
     return {
@@ -205,7 +185,7 @@ def request_list(
 def request_create(request: HttpRequest, response: HttpResponse, payload: RequestIn) -> Any:
     created = services.request_create(actor=request.auth, **payload.dict())
     response["Location"] = f"{request.path.rstrip('/')}/{created.pk}"
-    return Status(201, request_body(response, created.pk))
+    return Status(201, request_body(request, response, created.pk))
 
 
 @router.get(
@@ -217,7 +197,7 @@ def request_create(request: HttpRequest, response: HttpResponse, payload: Reques
     summary="One request with its lines, decisions and history",
 )
 def request_detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
-    return request_body(response, visible_request(request, request_id).pk)
+    return request_body(request, response, visible_request(request, request_id).pk)
 
 
 @router.post(
@@ -244,7 +224,7 @@ def request_line_add(
         expected_version=version,
         **data,
     )
-    return Status(201, request_body(response, request_id))
+    return Status(201, request_body(request, response, request_id))
 
 
 @router.put(
@@ -297,7 +277,7 @@ def request_line_decide(
         actor=request.auth,
         line=line,
         decision=payload.decision,
-        item=item_get(payload.item) if payload.item else None,
+        item=item_for_field(payload.item, "item", reader=request.auth) if payload.item else None,
         reject_reason=payload.reject_reason,
         justification=payload.justification,
         note=payload.note,
@@ -348,7 +328,7 @@ def request_transition(
     version = expected_version(request)
     found = visible_request(request, request_id)
     reason = payload.reason if payload else ""
-    TRANSITIONS[transition](
-        actor=request.auth, request=found, expected_version=version, reason=reason
+    services.request_transition(
+        actor=request.auth, request=found, name=transition, expected_version=version, reason=reason
     )
-    return request_body(response, request_id)
+    return request_body(request, response, request_id)

@@ -105,7 +105,7 @@ def screen_one(request: HttpRequest, body: ScreeningIn) -> dict:
         locale=body.locale,
         exclude_item_ids=tuple(body.exclude_item_ids),
     )
-    return screen(query, limit=max(1, min(body.limit, 50))).to_dict()
+    return screen(query, reader=request.auth, limit=max(1, min(body.limit, 50))).to_dict()
 
 
 @router.post(
@@ -144,7 +144,7 @@ def screen_batch(
     summary="Record a decision on a candidate",
 )
 def record_decision(request: HttpRequest, body: ScreeningDecisionIn) -> Status:
-    item = item_get(body.catalogue_number)
+    item = item_get(body.catalogue_number, reader=request.auth)
     decision = screening_decision_record(
         actor=request.auth, item=item, verdict=body.verdict, decision=body.decision,
         justification=body.justification, note=body.note, subject=body.subject,

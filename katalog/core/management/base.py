@@ -9,8 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from katalog.core.errors import KatalogError
+from katalog.core.actors import SYSTEM_OPERATOR, Interface, acting_through
+from katalog.core.errors import KatalogError, NotFound, ValidationFailed
+
+ACTOR_ENV = "KATALOG_ACTOR"
 
 
 def command_language(environ: os._Environ[str] | dict[str, str] = os.environ) -> str:
@@ -31,9 +35,44 @@ def command_language(environ: os._Environ[str] | dict[str, str] = os.environ) ->
 
 
 class KatalogCommand(BaseCommand):
+    """Base of katalog's commands. A command that changes catalogue data acts for a person:
+    `--actor USERNAME` (or KATALOG_ACTOR), whose roles decide what the command may do. A command
+    that only reads reads as that person or, without one, as the installation's operator, who
+    sees everything (they hold the database anyway)."""
+
     def execute(self, *args: Any, **options: Any) -> Any:
         try:
-            with translation.override(command_language()):
+            with translation.override(command_language()), acting_through(Interface.CLI):
                 return super().execute(*args, **options)
         except KatalogError as exc:
             raise CommandError(f"{exc.code}: {exc.message}", returncode=exc.exit_code) from exc
+
+    @staticmethod
+    def add_actor_argument(parser: Any) -> None:
+        parser.add_argument(
+            "--actor",
+            default=os.environ.get(ACTOR_ENV, ""),
+            help=_("the user name of the person acting (default: $KATALOG_ACTOR)"),
+        )
+
+    @staticmethod
+    def acting_user(options: dict[str, Any]) -> Any:
+        """The person a changing command acts for."""
+        from katalog.accounts.models import User
+
+        name = (options.get("actor") or "").strip()
+        if not name:
+            raise ValidationFailed(
+                _("Say who acts: --actor USERNAME (or set KATALOG_ACTOR)"), code="ACTOR_REQUIRED"
+            )
+        user = User.objects.filter(username=name, is_active=True).select_related("bureau").first()
+        if user is None:
+            raise NotFound(_("No active user %(name)s") % {"name": name}, code="USER_NOT_FOUND")
+        return user
+
+    @classmethod
+    def reading_user(cls, options: dict[str, Any]) -> Any:
+        """Who a reading command reads as: the named person, else the operator."""
+        if (options.get("actor") or "").strip():
+            return cls.acting_user(options)
+        return SYSTEM_OPERATOR

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from katalog.catalog import selectors
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
-from katalog.core.errors import KatalogError
+from katalog.core.errors import KatalogError, PermissionDenied
 from katalog.web import display, prefs
 from katalog.web.errors import shows_refusals
 
@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict = {"query": query, "results": [], "error": None}
     if query:
         try:
-            details = item_lookup(query, prefs.language())
+            details = item_lookup(query, prefs.language(), reader=request.user)
         except KatalogError as exc:
             context["error"] = exc
             return render(request, "web/home.html", context, status=exc.status)
@@ -33,17 +33,20 @@ def home(request: HttpRequest) -> HttpResponse:
 HISTORY_ROWS = 200
 
 
-def _history(item: Any) -> list[Any]:
-    """The item's events, oldest first (the first few hundred)."""
-    return list(selectors.item_history(item)[:HISTORY_ROWS])
+def _history(item: Any, reader: Any) -> list[dict[str, Any]]:
+    """The item's history, oldest first (the first few hundred), for readers who see it."""
+    try:
+        return selectors.item_history(item, reader=reader, limit=HISTORY_ROWS)
+    except PermissionDenied:
+        return []
 
 
 @shows_refusals
 def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
     prefs.remember_query_choices(request)
-    item = item_get(number)
+    item = item_get(number, reader=request.user)
     language = prefs.language()
-    detail = item_detail(item, language)
+    detail = item_detail(item, language, reader=request.user)
     system = prefs.unit_system(request)
     # The multilingual dicts, so the page can mark names shown in a fallback language.
     names = {v.characteristic.code: v.characteristic.names for v in item.characteristics.all()}
@@ -58,6 +61,6 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
         "record": item,
         "expert": prefs.is_expert(request),
         "unit_system": system,
-        "history": _history(item),
+        "history": _history(item, request.user),
     }
     return render(request, "web/item_detail.html", context)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from katalog.catalog.selectors import item_get
+from katalog.catalog.selectors import item_for_field
 from katalog.codification import selectors, services
 from katalog.codification.models import (
     CodificationRequest,
@@ -25,7 +25,7 @@ from katalog.codification.models import (
     RequestState,
 )
 from katalog.codification.workflow import allowed_transitions
-from katalog.core.errors import KatalogError, NotFound, ValidationFailed
+from katalog.core.errors import KatalogError, ValidationFailed
 from katalog.names import selectors as names
 from katalog.names.values import parse_reply
 from katalog.screening.models import ScreeningJustification
@@ -34,16 +34,7 @@ from katalog.web import prefs
 from katalog.web.errors import is_htmx, refusal_text, shows_refusals
 from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
 
-# Transition name → service; reject and return need a reason.
-TRANSITION_SERVICES = {
-    "submit": services.request_submit,
-    "screen": services.request_screen,
-    "decide": services.request_decide,
-    "return": services.request_return,
-    "approve": services.request_approve,
-    "publish": services.request_publish,
-    "reject": services.request_reject,
-}
+# Reject and return need a reason.
 NEEDS_REASON = frozenset({"return", "reject"})
 STEP_LABELS = {
     "submit": gettext_lazy("Submit"),
@@ -58,14 +49,7 @@ PREVIEW_LINES = 20
 
 
 def _visible(request: HttpRequest, request_id: int) -> CodificationRequest:
-    """A request is read by its bureau's members and superusers; others get 404 (as the API)."""
-    found = selectors.request_get(request_id)
-    user = request.user
-    if not user.is_superuser and getattr(user, "bureau_id", None) != found.bureau_id:
-        raise NotFound(
-            _("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND"
-        )
-    return found
+    return selectors.request_get(request_id, reader=request.user)
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -79,11 +63,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
     state = priority = ""
     if filters.is_valid():
         state, priority = filters.cleaned_data["state"], filters.cleaned_data["priority"]
-    user = request.user
-    # Superusers see every bureau's queue; a person without a bureau sees none.
-    bureau = user.bureau.key if user.bureau_id else ("" if user.is_superuser else "-")
+    bureau = selectors.reader_bureau_key(request.user)
     page = selectors.request_list(
-        state=state, priority=priority, bureau=bureau, after=request.GET.get("after") or None
+        reader=request.user, state=state, priority=priority, after=request.GET.get("after") or None
     )
     context = {"filters": filters, "page": page, "bureau": bureau}
     return render(request, "web/request_list.html", context)
@@ -116,9 +98,9 @@ def _form_errors(form: Any, exc: ValidationFailed, field_for: Any) -> None:
         form.add_error(None, refusal_text(exc))
 
 
-def _preview(line: RequestLine) -> dict | None:
+def _preview(line: RequestLine, reader: Any) -> dict | None:
     """What duplicate screening would say about a draft line now (nothing is stored)."""
-    return screen(services.screening_input(line)).to_dict()
+    return screen(services.screening_input(line), reader=reader).to_dict()
 
 
 @login_required
@@ -128,7 +110,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     detail = selectors.request_detail(record)
     if record.state == RequestState.DRAFT:
         lines = record.lines.select_related("item_name").order_by("position")[:PREVIEW_LINES]
-        previews = {line.position: _preview(line) for line in lines}
+        previews = {line.position: _preview(line, request.user) for line in lines}
         for line in detail["lines"]:
             line["preview"] = previews.get(line["position"])
     for line in detail["lines"]:
@@ -183,18 +165,13 @@ def _decision_form(line: dict) -> DecisionForm:
 @shows_refusals
 def request_transition(request: HttpRequest, request_id: int, name: str) -> HttpResponse:
     record = _visible(request, request_id)
-    service = TRANSITION_SERVICES.get(name)
-    if service is None:
-        raise ValidationFailed(
-            _("Unknown step %(name)r") % {"name": name}, code="UNKNOWN_TRANSITION"
-        )
-    kwargs: dict[str, Any] = {
-        "actor": request.user,
-        "request": record,
-        "expected_version": _version(request),
-    }
-    kwargs["reason"] = request.POST.get("reason", "")
-    service(**kwargs)
+    services.request_transition(
+        actor=request.user,
+        request=record,
+        name=name,
+        expected_version=_version(request),
+        reason=request.POST.get("reason", ""),
+    )
     messages.success(request, _("Done: %(step)s.") % {"step": STEP_LABELS[name]})
     return redirect("web:request-detail", request_id=record.pk)
 
@@ -212,7 +189,8 @@ def line_decide(request: HttpRequest, request_id: int, position: int) -> HttpRes
             errors=_bound_errors(form),
         )  # fmt: skip
     data = form.cleaned_data
-    item = item_get(data["item"]) if data["decision"] == "register" and data["item"] else None
+    wanted = data["decision"] == "register" and data["item"]
+    item = item_for_field(data["item"], "item", reader=request.user) if wanted else None
     services.request_line_decide(
         actor=request.user, line=line, decision=data["decision"], item=item,
         reject_reason=data["reject_reason"], justification=data["justification"], note=data["note"],
@@ -303,7 +281,7 @@ def line_preview(request: HttpRequest, request_id: int) -> HttpResponse:
         characteristics=form.replies(request.POST),
         locale=prefs.language(),
     )
-    result = screen(query).to_dict()
+    result = screen(query, reader=request.user).to_dict()
     template = "web/_screening.html"
     context = {"screening": result, "expert": prefs.is_expert(request), "preview": True}
     if not is_htmx(request):

@@ -16,21 +16,25 @@ from katalog.web import prefs
 from katalog.web.errors import shows_refusals
 
 
+@shows_refusals
 def manufacturer_list(request: HttpRequest) -> HttpResponse:
     prefix = request.GET.get("prefix", "").strip()
-    page = manufacturers.manufacturer_list(q=prefix, after=request.GET.get("after") or None)
+    page = manufacturers.manufacturer_list(
+        reader=request.user, q=prefix, after=request.GET.get("after") or None
+    )
     return render(request, "web/manufacturer_list.html", {"page": page, "prefix": prefix})
 
 
 @shows_refusals
 def manufacturer_detail(request: HttpRequest, code: str) -> HttpResponse:
-    manufacturer = manufacturers.manufacturer_get(code)
+    manufacturer = manufacturers.manufacturer_get(code, reader=request.user)
     context = {
         "manufacturer": manufacturer,
         "activities": manufacturer_activity_list(manufacturer_id=manufacturer.pk),
         "items": manufacturers.manufacturer_items(
-            manufacturer, after=request.GET.get("after") or None
+            manufacturer, reader=request.user, after=request.GET.get("after") or None
         ),
+        "history": manufacturers.manufacturer_history(manufacturer, reader=request.user),
         "expert": prefs.is_expert(request),
     }
     return render(request, "web/manufacturer_detail.html", context)

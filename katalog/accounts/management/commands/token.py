@@ -1,17 +1,20 @@
-"""`katalog token create USER [--name N] [--days D]`, `katalog token list [USER]`,
-`katalog token revoke ID`: personal API tokens. A new token is printed once and never again."""
+"""`katalog token create USER [--name N] [--expires DAYS] [--scope read|write]`,
+`katalog token list [USER]`, `katalog token revoke ID`: personal API tokens. A new token is
+printed once and never again; it expires after 90 days unless `--expires` says otherwise
+(0: never), and stops working when its user's password changes or the user is deactivated."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from katalog.accounts.models import ApiToken, User
+from katalog.accounts.models import ApiToken, TokenScope, User
+from katalog.accounts.services import token_expiry
 from katalog.accounts.tokens import token_create, token_get, token_revoke
+from katalog.core.actors import SYSTEM_OPERATOR
 from katalog.core.errors import NotFound
 from katalog.core.management.base import KatalogCommand
 
@@ -31,7 +34,11 @@ class Command(KatalogCommand):
         create = actions.add_parser("create", help="make a token for a user and print it once")
         create.add_argument("user")
         create.add_argument("--name", default="cli", help="what the token is for")
-        create.add_argument("--days", type=int, default=None, help="expire after this many days")
+        create.add_argument(
+            "--expires", "--days", dest="days", type=int, default=None,
+            help="days until it expires (default 90; 0: never)",
+        )
+        create.add_argument("--scope", choices=[s.value for s in TokenScope], default=TokenScope.WRITE)
         listing = actions.add_parser("list", help="tokens (of one user), without their secret")
         listing.add_argument("user", nargs="?")
         revoke = actions.add_parser("revoke", help="revoke a token by its id")
@@ -41,9 +48,12 @@ class Command(KatalogCommand):
         getattr(self, "handle_" + options["action"])(options)
 
     def handle_create(self, options: dict[str, Any]) -> None:
-        expires = timezone.now() + dt.timedelta(days=options["days"]) if options["days"] else None
         record, token = token_create(
-            actor=None, user=user_get(options["user"]), name=options["name"], expires_at=expires
+            actor=SYSTEM_OPERATOR,
+            user=user_get(options["user"]),
+            name=options["name"],
+            expires_at=token_expiry(options["days"]),
+            scope=options["scope"],
         )
         self.stderr.write(
             _("Token %(id)s for %(user)s; it is shown only now:")
@@ -68,5 +78,5 @@ class Command(KatalogCommand):
             )
 
     def handle_revoke(self, options: dict[str, Any]) -> None:
-        token = token_revoke(actor=None, token=token_get(options["id"]))
+        token = token_revoke(actor=SYSTEM_OPERATOR, token=token_get(options["id"]))
         self.stdout.write(_("Token %(id)s revoked") % {"id": token.pk})

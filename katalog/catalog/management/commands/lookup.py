@@ -47,9 +47,10 @@ class Command(KatalogCommand):
         parser.add_argument("text")
         parser.add_argument("--json", action="store_true", help="print the API's JSON")
         parser.add_argument("--lang", default="en")
+        self.add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        details = item_lookup(options["text"], options["lang"])
+        details = item_lookup(options["text"], options["lang"], reader=self.reading_user(options))
         if options["json"]:
             payload = details[0] if len(details) == 1 else details
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))

@@ -32,8 +32,12 @@ def create_postgres_database_if_missing() -> None:
     import psycopg
 
     settings = connection.settings_dict
-    params = {"host": settings["HOST"] or None, "port": settings["PORT"] or None,
-              "user": settings["USER"] or None, "password": settings["PASSWORD"] or None}  # fmt: skip
+    params = {
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+        "user": settings["USER"] or None,
+        "password": settings["PASSWORD"] or None,
+    }
     with psycopg.connect(
         dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}
     ) as admin:
@@ -45,7 +49,10 @@ def create_postgres_database_if_missing() -> None:
 
 
 class Command(KatalogCommand):
-    help = "Benchmark a generated catalogue in a dedicated bench database and write bench/results/<date>-<db>.md"
+    help = (
+        "Benchmark a generated catalogue in a dedicated bench database and write "
+        "bench/results/<date>-<db>.md"
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -66,24 +73,31 @@ class Command(KatalogCommand):
         )
         parser.add_argument("--out", type=Path, default=Path("bench/results"))
         parser.add_argument(
-            "--any-database", action="store_true",
+            "--any-database",
+            action="store_true",
             help="allow a database whose name does not contain 'bench' (the run adds data to it)",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = str(connection.settings_dict["NAME"])
         if not is_bench_database(name) and not options["any_database"]:
             raise CommandError(
                 f"katalog bench writes a generated catalogue into the database {name!r}; point "
-                "KATALOG_DATABASE_URL at a bench database (e.g. sqlite:///var/bench.sqlite3) or pass --any-database"
+                "KATALOG_DATABASE_URL at a bench database (e.g. sqlite:///var/bench.sqlite3) "
+                "or pass --any-database"
             )
         if connection.vendor == "postgresql":
             create_postgres_database_if_missing()
         suite = SuiteOptions(
-            items=options["items"], seed=options["seed"], samples=options["samples"],
-            import_rows=options["import_rows"], http_seconds=options["http_seconds"],
-            screening_sample=options["screening_sample"], large=options["large"], out_dir=options["out"],
-        )  # fmt: skip
+            items=options["items"],
+            seed=options["seed"],
+            samples=options["samples"],
+            import_rows=options["import_rows"],
+            http_seconds=options["http_seconds"],
+            screening_sample=options["screening_sample"],
+            large=options["large"],
+            out_dir=options["out"],
+        )
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),

@@ -51,9 +51,11 @@ class Command(KatalogCommand):
         with Progress(*columns, disable=options["no_progress"], transient=True) as bar:
             task = bar.add_task("generating items", total=options["items"])
             common = {
-                "items": options["items"], "seed": options["seed"], "manufacturers": options["manufacturers"],
+                "items": options["items"],
+                "seed": options["seed"],
+                "manufacturers": options["manufacturers"],
                 "progress": lambda n: bar.advance(task, n),
-            }  # fmt: skip
+            }
             if options["format"] == "csv":
                 report = generate_import_files(out_dir=options["out"], **common)
             else:

@@ -1,4 +1,9 @@
-"""`katalog init`: migrate, load reference data, and load the demo catalogue. Idempotent."""
+"""`katalog init [--demo]`: migrate, load the shipped reference data and, with `--demo`, the
+demonstration users and catalogue. Idempotent.
+
+A production installation gets no users from here: the command says how to create the first
+administrator (`katalog user create`), who then creates the others and grants their roles.
+"""
 
 from __future__ import annotations
 
@@ -7,62 +12,104 @@ from typing import Any
 
 from django.core.management import call_command
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from katalog.accounts.loaders import load_bureaus
-from katalog.accounts.models import Bureau, User
+from katalog.accounts.models import Bureau, Role, User
+from katalog.accounts.services import role_grant, user_create, user_set_operator
+from katalog.audit.services import audit_record
+from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR, Interface, acting_through
 from katalog.core.management.base import KatalogCommand
 from katalog.core.models import LoadMarker
 from katalog.names.loaders import load_dictionary
 from katalog.refdata.loaders import load_reference_data
 
 DEMO_PASSWORD = os.environ.get("KATALOG_DEMO_PASSWORD", "katalog-demo")
+# username, bureau, roles, operator of the installation (admin site)
 DEMO_USERS = [
-    # username, bureau, is_superuser
-    ("demo", "RU", True),
-    ("approver", "RU", False),
-    ("kz-cataloguer", "KZ", False),
-    ("centre", "MC", False),
+    ("demo", "RU", [Role.CATALOGUER, Role.BUREAU_ADMIN], True),
+    ("approver", "RU", [Role.APPROVER], False),
+    ("ru-viewer", "RU", [Role.VIEWER], False),
+    ("kz-cataloguer", "KZ", [Role.CATALOGUER], False),
+    ("kz-approver", "KZ", [Role.APPROVER], False),
+    ("centre", "MC", [Role.CENTRE_CATALOGUER, Role.CENTRE_ADMIN], False),
 ]
 
 
 class Command(KatalogCommand):
-    help = "Create or upgrade the database and load reference and demo data (safe to re-run)."
+    help = _("Create or upgrade the database and load reference data (safe to re-run).")
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--reference-only", action="store_true", help="skip demo users and data"
+            "--demo",
+            action="store_true",
+            help=_("also create the demonstration users and load the demonstration catalogue"),
         )
         parser.add_argument(
-            "--no-migrate", action="store_true", help="assume the schema is current"
+            "--reference-only", action="store_true", help=_("load reference data only")
+        )
+        parser.add_argument(
+            "--no-migrate", action="store_true", help=_("assume the schema is current")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.verbosity = options["verbosity"]
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
-        self.say(f"reference data (rows added or changed): {load_reference_data()}")
-        self.say(f"bureaus and bureau codes added or changed: {load_bureaus()}")
-        self.say(f"item names in the dictionary: {load_dictionary()}")
-        self.load_classifiers()
-        if options["reference_only"]:
-            return
-        self.create_demo_users()
-        self.load_once("demo-catalogue", self.load_demo_catalogue)
-        self.load_once("public-sample", self.load_public_sample)
+        with acting_through(Interface.SYSTEM):
+            self.load_reference()
+            if options["reference_only"]:
+                return
+            if not options["demo"]:
+                self.advise_first_administrator()
+                return
+            self.create_demo_users()
+            self.load_once("demo-catalogue", self.load_demo_catalogue)
+            self.load_once("public-sample", self.load_public_sample)
 
     def say(self, text: str) -> None:
         if self.verbosity > 0:
             self.stdout.write(text)
 
+    def load_reference(self) -> None:
+        """The shipped reference data, each load recorded in the audit log when it changed
+        something."""
+        for name, loader in (
+            ("reference data", load_reference_data),
+            ("bureaus", load_bureaus),
+            ("item names", load_dictionary),
+        ):
+            with transaction.atomic():
+                changed = loader()
+                if changed:
+                    audit_record(
+                        actor=SYSTEM_INIT,
+                        action="reference_data_loaded",
+                        object_type="reference_data",
+                        object_key=name,
+                        changes={"changed": changed},
+                    )
+            self.say(f"{name}: {changed}")
+        self.load_classifiers()
+
     def load_classifiers(self) -> None:
-        try:
-            from katalog.classifiers.loaders import load_shipped_classifiers
-        except ImportError:
-            return
+        from katalog.classifiers.loaders import load_shipped_classifiers
+
         result = load_shipped_classifiers()
         findings = result.get("findings", []) if isinstance(result, dict) else []
         created = result.get("created", result) if isinstance(result, dict) else result
         self.say(f"classifiers: {created}; {len(findings)} source-data findings reported")
+
+    def advise_first_administrator(self) -> None:
+        if User.objects.filter(is_active=True).exists():
+            return
+        self.say(
+            _(
+                "No users yet. Create the first administrator, for example:\n"
+                "  katalog user create admin --bureau MC --role centre_admin\n"
+                "(the password is read from standard input, or generated and printed once)"
+            )
+        )
 
     def load_once(self, name: str, loader: Any) -> None:
         if LoadMarker.objects.filter(name=name).exists():
@@ -87,15 +134,19 @@ class Command(KatalogCommand):
 
     @staticmethod
     def create_demo_users() -> None:
+        """The demonstration's people, with the published password; each gets their roles
+        again if they lost them."""
         bureaus = {b.key: b for b in Bureau.objects.all()}
-        for username, bureau, superuser in DEMO_USERS:
-            if User.objects.filter(username=username).exists():
-                continue
-            user = User(
-                username=username,
-                bureau=bureaus[bureau],
-                is_staff=superuser,
-                is_superuser=superuser,
-            )
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+        for username, bureau, roles, operator in DEMO_USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = user_create(
+                    actor=SYSTEM_OPERATOR,
+                    username=username,
+                    bureau=bureaus[bureau],
+                    password=DEMO_PASSWORD,
+                )
+            if operator and not user.is_superuser:
+                user_set_operator(actor=SYSTEM_OPERATOR, user=user, operator=True)
+            for role in roles:
+                role_grant(actor=SYSTEM_OPERATOR, user=user, role=role)

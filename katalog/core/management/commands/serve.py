@@ -37,9 +37,9 @@ class Command(KatalogCommand):
         sys.stdout.flush()
         server = gunicorn_argv(bind, options["workers"])
         if options["no_job_worker"]:
-            os.execvp(sys.executable, server)
+            os.execvp(sys.executable, server)  # noqa: S606 (our own gunicorn command line)
         worker = subprocess.Popen([sys.executable, "-m", "katalog.cli", "worker"])
-        gunicorn = subprocess.Popen(server)
+        gunicorn = subprocess.Popen(server)  # noqa: S603 (our own gunicorn command line)
         self._stop_both_on_signal(gunicorn, worker)
         code = gunicorn.wait()
         worker.terminate()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from contextlib import ExitStack
 from pathlib import Path
@@ -13,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from katalog.core.management.base import KatalogCommand
+from katalog.core.tables import CsvWriter
 from katalog.screening.batch import screen_file
 from katalog.screening.services import ReferenceInput, ScreeningInput, ScreeningResult, screen
 
@@ -63,6 +63,7 @@ class Command(KatalogCommand):
         )
         parser.add_argument("--limit", type=int, default=5)
         parser.add_argument("--json", action="store_true", help="print the API's JSON")
+        self.add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["lang"]):
@@ -84,7 +85,7 @@ class Command(KatalogCommand):
             characteristics=parse_values(options["value"]),
             locale=options["locale"] or options["lang"],
         )
-        result = screen(query, limit=options["limit"])
+        result = screen(query, reader=self.reading_user(options), limit=options["limit"])
         if options["json"]:
             self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -94,7 +95,7 @@ class Command(KatalogCommand):
         with ExitStack() as files:
             errors = None
             if options["errors"]:
-                errors = csv.writer(files.enter_context(_open(options["errors"])))
+                errors = CsvWriter(files.enter_context(_open(options["errors"])))
                 errors.writerow(["line", "column", "code", "message"])
 
             def on_reject(line: int, column: str, code: str, message: str) -> None:
@@ -112,6 +113,7 @@ class Command(KatalogCommand):
                 locale=options["locale"] or options["lang"],
                 lang=options["lang"],
                 on_reject=on_reject,
+                reader=self.reading_user(options),
             )
         report = _(
             "lines: %(lines)d, duplicate: %(duplicate)d, review: %(review)d, "

@@ -42,6 +42,7 @@ class Command(KatalogCommand):
         parser.add_argument(
             "--rebuild", action="store_true", help="rebuild the search index and exit"
         )
+        self.add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["rebuild"]:
@@ -54,7 +55,9 @@ class Command(KatalogCommand):
             q=options["query"], sort=options["sort"], after=options["after"],
             limit=str(options["limit"]), lang=options["lang"],
         )  # fmt: skip
-        page = search(search_query_from_params(params), lang=options["lang"]).to_dict()
+        page = search(
+            search_query_from_params(params), lang=options["lang"], reader=self.reading_user(options)
+        ).to_dict()
         if options["json"]:
             self.stdout.write(json.dumps(page, ensure_ascii=False, indent=2))
             return

@@ -37,18 +37,25 @@ class Command(KatalogCommand):
             help="default: from the file name, else csv",
         )
         parser.add_argument("--q", default="", help="search text; without it, every item")
-        parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                            help="another search parameter as in the search URL (repeatable)")  # fmt: skip
+        parser.add_argument(
+            "--param",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="another search parameter as in the search URL (repeatable)",
+        )
+        self.add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         output: Path | None = options["output"]
         suffix = output.suffix.lstrip(".").lower() if output else ""
         fmt = options["format"] or (suffix if suffix in FORMATS else "csv")
         params = search_params(options["q"], options["param"])
+        reader = self.reading_user(options)
         if output is None:
             if fmt == "xlsx":
                 raise CommandError("XLSX needs an output file (-o items.xlsx)")
-            export_items(sys.stdout, fmt=fmt, params=params)
+            export_items(sys.stdout, reader=reader, fmt=fmt, params=params)
             return
-        count = export_items(output, fmt=fmt, params=params)
+        count = export_items(output, reader=reader, fmt=fmt, params=params)
         self.stderr.write(f"{count} items written to {output}")

@@ -32,19 +32,30 @@ class Command(KatalogCommand):
         parser.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help="rows per transaction"
         )
+        self.add_actor_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        actor = self.acting_user(options)
         with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            disable=not options["progress"], transient=True,
-        ) as bar:  # fmt: skip
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            disable=not options["progress"],
+            transient=True,
+        ) as bar:
             total = count_rows(options["file"]) if options["progress"] else None
             task = bar.add_task(f"importing {options['kind']}", total=total)
             report = import_file(
-                options["kind"], options["file"], policy=Policy(options["on_existing"]),
-                dry_run=options["dry_run"], error_file=options["errors"],
-                progress=lambda n: bar.advance(task, n), batch_size=max(1, options["batch_size"]),
-            )  # fmt: skip
+                options["kind"],
+                options["file"],
+                actor=actor,
+                policy=Policy(options["on_existing"]),
+                dry_run=options["dry_run"],
+                error_file=options["errors"],
+                progress=lambda n: bar.advance(task, n),
+                batch_size=max(1, options["batch_size"]),
+            )
         if report.resumed_after_line:
             self.stderr.write(
                 f"resumed after line {report.resumed_after_line}, committed by an earlier run"

@@ -1,0 +1,130 @@
+"""Reading the audit log: an object's history, the change stream, and the chain's check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from katalog.audit import chain
+from katalog.audit.models import AuditChainHead, AuditEntry, AuditSubject
+
+VERIFY_CHUNK = 2_000
+
+
+def object_history(object_type: str, key: str) -> QuerySet[AuditEntry]:
+    """Every entry that touched the object, oldest first (callers page by `seq`)."""
+    entry_ids = AuditSubject.objects.filter(object_type=object_type, object_key=key).values(
+        "entry_id"
+    )
+    return AuditEntry.objects.filter(pk__in=entry_ids).order_by("seq")
+
+
+def entries_after(seq: int, limit: int = 1_000) -> list[AuditEntry]:
+    """The next entries of the change stream after `seq`, with their subjects."""
+    return list(
+        AuditEntry.objects.filter(seq__gt=seq).order_by("seq").prefetch_related("subjects")[:limit]
+    )
+
+
+def last_seq() -> int:
+    head = AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first()
+    return int(head or 0)
+
+
+def problem_text(code: str, seq: int) -> str:
+    """What a broken link of the chain means, in the reader's language."""
+    texts = {
+        "ENTRY_MISSING": _("entry %(seq)d is missing"),
+        "NOT_CHAINED": _("entry %(seq)d does not follow the entry before it"),
+        "SUBJECTS_CHANGED": _("the objects named by entry %(seq)d were changed"),
+        "CONTENT_CHANGED": _("the content of entry %(seq)d was changed"),
+        "TAIL_REMOVED": _("entries from %(seq)d on were removed"),
+    }
+    return texts[code] % {"seq": seq}
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The outcome of `audit_verify`: how many entries were checked and the first broken one."""
+
+    checked: int
+    broken_seq: int | None = None
+    problem: str = ""
+
+    def message(self) -> str:
+        return problem_text(self.problem, self.broken_seq or 0) if self.problem else ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+def _subject_rows(entry_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+    rows: dict[int, list[tuple[str, str, str]]] = {pk: [] for pk in entry_ids}
+    subjects = (
+        AuditSubject.objects.filter(entry_id__in=entry_ids)
+        .order_by("entry_id", "position")
+        .values_list("entry_id", "object_type", "object_key", "change_json")
+    )
+    for entry_id, object_type, key, change in subjects.iterator(chunk_size=VERIFY_CHUNK):
+        rows[entry_id].append((object_type, key, change))
+    return rows
+
+
+def _entry_problem(entry: AuditEntry, expected_seq: int, prev_hash: str, subjects: list) -> str:
+    if entry.seq != expected_seq:
+        return "ENTRY_MISSING"
+    if entry.prev_hash != prev_hash:
+        return "NOT_CHAINED"
+    if entry.subject_count != len(subjects):
+        return "SUBJECTS_CHANGED"
+    fields = chain.entry_fields(
+        seq=entry.seq,
+        at=entry.at,
+        actor_name=entry.actor_name,
+        bureau_key=entry.bureau_key,
+        interface=entry.interface,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_key=entry.object_key,
+        subject_count=entry.subject_count,
+        changes_json=entry.changes_json,
+        reason=entry.reason,
+    )
+    digest = chain.subjects_digest(subjects)
+    if chain.entry_hash(fields=fields, subjects=digest, prev_hash=prev_hash) != entry.hash:
+        return "CONTENT_CHANGED"
+    return ""
+
+
+def _entries_in_order() -> Iterator[list[AuditEntry]]:
+    after = 0
+    while True:
+        chunk = list(AuditEntry.objects.filter(seq__gt=after).order_by("seq")[:VERIFY_CHUNK])
+        if not chunk:
+            return
+        yield chunk
+        after = chunk[-1].seq
+
+
+def audit_verify() -> ChainCheck:
+    """Recompute the whole chain; the first entry that does not match is named, with why.
+
+    Also compares the chain's end with the head row, so entries removed from the end are found.
+    """
+    expected, prev_hash, checked = 1, chain.GENESIS_HASH, 0
+    for chunk in _entries_in_order():
+        subjects = _subject_rows([e.pk for e in chunk])
+        for entry in chunk:
+            problem = _entry_problem(entry, expected, prev_hash, subjects[entry.pk])
+            if problem:
+                return ChainCheck(checked, broken_seq=expected, problem=problem)
+            checked += 1
+            expected, prev_hash = entry.seq + 1, entry.hash
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_seq != expected - 1 or head.last_hash != prev_hash):
+        return ChainCheck(checked, broken_seq=expected, problem="TAIL_REMOVED")
+    return ChainCheck(checked)

@@ -1,0 +1,77 @@
+"""Versions and history of items: every change of an item bumps its version (its ETag) and
+is recorded in the audit log, in the transaction that makes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from katalog.audit.services import Subject, audit_record
+from katalog.catalog.models import Item, ItemAction
+from katalog.core.errors import PreconditionFailed
+
+ITEM = "item"
+
+
+def check_version(version: int, expected: int | None, what: str) -> None:
+    """The one stale-version check: refuse with 412 VERSION_STALE when the record moved on
+    since the caller read it (`expected` None: the caller does not say, e.g. a system load)."""
+    if expected is not None and version != expected:
+        raise PreconditionFailed(
+            _("%(what)s has changed since it was read (version %(now)d, not %(read)d)")
+            % {"what": what, "now": version, "read": expected},
+            code="VERSION_STALE",
+            data={"current_version": version},
+        )
+
+
+def item_lock(item: Item, expected_version: int | None) -> Item:
+    """Re-read the item under a row lock and check the version the caller read."""
+    locked = Item.objects.select_for_update(of=("self",)).select_related("item_name", "bureau").get(
+        pk=item.pk
+    )
+    check_version(locked.row_version, expected_version, locked.catalogue_number)
+    return locked
+
+
+def item_save_state(item: Item, **changes: Any) -> Item:
+    """Write changed columns of an item and bump its version."""
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.row_version += 1
+    item.save(update_fields=[*changes, "row_version", "updated_at"])
+    return item
+
+
+def item_touch(item: Item) -> None:
+    """A change of the item's related data (a reference, a registration, management data):
+    the item's version moves on too, atomically, and the object in hand follows."""
+    Item.objects.filter(pk=item.pk).update(row_version=F("row_version") + 1)
+    item.row_version = Item.objects.filter(pk=item.pk).values_list("row_version", flat=True)[0]
+
+
+def item_audit(
+    *,
+    actor: Any,
+    item: Item,
+    action: ItemAction | str,
+    changes: dict[str, Any] | None = None,
+    reason: str = "",
+    also: Sequence[Item] = (),
+) -> None:
+    """Record a change of an item (and of the items it moved data to, `also`)."""
+    subjects = None
+    if also:
+        subjects = [Subject(ITEM, item.niin)] + [Subject(ITEM, other.niin) for other in also]
+    audit_record(
+        actor=actor,
+        action=str(action),
+        object_type=ITEM,
+        object_key=item.niin,
+        changes=changes,
+        reason=reason,
+        subjects=subjects,
+    )
