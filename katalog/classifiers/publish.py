@@ -348,7 +348,9 @@ def font_characters(path: Path) -> set[int]:
         elif fmt == 12:
             groups = struct.unpack(">I", data[sub + 12 : sub + 16])[0]
             for g in range(groups):
-                start, end, _glyph = struct.unpack(">III", data[sub + 16 + 12 * g : sub + 28 + 12 * g])
+                start, end, _glyph = struct.unpack(
+                    ">III", data[sub + 16 + 12 * g : sub + 28 + 12 * g]
+                )
                 found |= set(range(start, end + 1))
     return found
 

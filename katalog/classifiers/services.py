@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
+from katalog.audit.services import audit_record
 from katalog.classifiers import selectors
 from katalog.classifiers.choices import (
     LEVEL_NAMES,
@@ -188,6 +189,13 @@ def version_import(
         source=f"imported from {filename}",
     )
     _apply_items(version=version, rows=checked.rows)
+    audit_record(
+        actor=actor,
+        action="classifier.version_import",
+        object_type="classifiers.version",
+        object_key=version.slug,
+        changes={"file": filename, "codes": len(checked.rows)},
+    )
     return version
 
 
@@ -334,7 +342,14 @@ def correspondence_table_import(
         notes=notes or {},
     )
     _apply_rows(table=table, rows=rows)
-    record_link_findings(table=table, source_file=filename)
+    findings = record_link_findings(table=table, source_file=filename)
+    audit_record(
+        actor=actor,
+        action="classifier.table_import",
+        object_type="classifiers.correspondencetable",
+        object_key=table.slug,
+        changes={"file": filename, "rows": len(rows), "findings": findings},
+    )
     return table
 
 
@@ -504,6 +519,20 @@ def amendment_apply(
         )
     AmendmentChange.objects.bulk_create(changes)
     _touch(version)
+    audit_record(
+        actor=actor,
+        action="classifier.amendment_apply",
+        object_type="classifiers.version",
+        object_key=version.slug,
+        changes={
+            "amendment": number,
+            "in_force_from": in_force_from.isoformat(),
+            "legal_act": legal_act,
+            "codes": {
+                c.kind: sorted(x.item.code for x in changes if x.kind == c.kind) for c in changes
+            },
+        },
+    )
     return amendment
 
 
@@ -855,4 +884,11 @@ def variant_import(
             position=n,
         )
     _touch(target)
+    audit_record(
+        actor=actor,
+        action="classifier.variant_import",
+        object_type="classifiers.variant",
+        object_key=variant.slug,
+        changes={"version": target.slug, "file": filename, "codes": len(rows)},
+    )
     return variant

@@ -16,6 +16,7 @@ from katalog.classifiers import selectors, services
 from katalog.classifiers.files import render
 from katalog.classifiers.loaders import load_shipped_classifiers
 from katalog.classifiers.publish import publish
+from katalog.core.actors import SYSTEM_OPERATOR
 from katalog.core.errors import KatalogError
 from katalog.core.i18n import pick_text
 from katalog.core.management.base import KatalogCommand
@@ -30,6 +31,7 @@ class Command(KatalogCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--language", default=None, help="Language of titles (en, ru, ar…).")
+        self.add_actor_argument(parser)
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("list", help="Classifications and their versions.")
         sub.add_parser("load", help="Load the shipped classifications (idempotent).")
@@ -108,11 +110,19 @@ class Command(KatalogCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.language = options["language"]
+        self.options = options
         try:
             getattr(self, "do_" + options["action"].replace("-", "_"))(options)
         except KatalogError as exc:
             details = "".join(f"\n  {e.field}: {e.code}: {e.message}" for e in exc.errors)
             raise CommandError(f"{exc.code}: {exc}{details}", returncode=exc.exit_code) from exc
+
+    def _actor(self) -> Any:
+        """Who imports or amends: the person named with --actor, else the operator (who holds
+        the database)."""
+        if (self.options.get("actor") or "").strip():
+            return self.acting_user(self.options)
+        return SYSTEM_OPERATOR
 
     def _title(self, names: dict[str, str]) -> str:
         return pick_text(names, self.language)
@@ -228,7 +238,7 @@ class Command(KatalogCommand):
     def do_amend(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]
         done = services.amendments_import(
-            version=options["version"], content=_read(path), filename=path.name, actor=None
+            version=options["version"], content=_read(path), filename=path.name, actor=self._actor()
         )
         for a in done:
             self.stdout.write(
@@ -258,7 +268,7 @@ class Command(KatalogCommand):
             names={"en": options["name"]},
             content=_read(path),
             filename=path.name,
-            actor=None,
+            actor=self._actor(),
         )
         self.stdout.write(f"Imported variant {variant.slug}: {variant.items.count()} codes.")
 
@@ -284,7 +294,7 @@ class Command(KatalogCommand):
             content=_read(path),
             filename=path.name,
             status=options["status"],
-            actor=None,
+            actor=self._actor(),
         )
         self.stdout.write(f"Imported {version.slug}: {version.items.count()} codes.")
 
@@ -297,7 +307,7 @@ class Command(KatalogCommand):
             content=_read(path),
             filename=path.name,
             kind=options["kind"],
-            actor=None,
+            actor=self._actor(),
         )
         self.stdout.write(f"Imported {table.slug}: {table.rows.count()} rows.")
 
