@@ -115,8 +115,7 @@ def require_permission(actor: Any, permission: Permission) -> None:
         raise AuthenticationRequired(_("Sign in to make changes"))
     if not has_permission(actor, permission):
         raise PermissionDenied(
-            _("Your roles do not allow you to %(action)s")
-            % {"action": permission_label(permission)},
+            _("Your roles do not allow you to %(action)s") % {"action": permission_label(permission)},
             code="MISSING_ROLE",
             data={"permission": str(permission)},
         )

@@ -21,6 +21,7 @@ def bureau_by_key(key: str) -> Bureau:
     return bureau
 
 
+
 def bureau_code_holder(code: str, on: dt.date | None = None) -> Bureau:
     """The bureau that holds a 2-digit code on a date (today by default).
 

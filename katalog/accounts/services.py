@@ -66,8 +66,7 @@ def check_role(role: str, bureau: Bureau) -> Role:
         )
     if not rights.role_fits_bureau(role, bureau):
         raise ValidationFailed(
-            _("The role %(role)s exists only in the interstate centre")
-            % {"role": Role(role).label},
+            _("The role %(role)s exists only in the interstate centre") % {"role": Role(role).label},
             code="ROLE_NOT_FOR_BUREAU",
             errors=[FieldError("role", "ROLE_NOT_FOR_BUREAU", str(Role(role).label))],
         )
@@ -176,9 +175,7 @@ def user_set_password(*, actor: Any, user: User, password: str) -> User:
     check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password", "auth_stamp"])
-    audit_record(
-        actor=actor, action="password_changed", object_type="user", object_key=user.username
-    )
+    audit_record(actor=actor, action="password_changed", object_type="user", object_key=user.username)
     return user
 
 
@@ -189,9 +186,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
     user.is_active = False
     user.auth_stamp = secrets.token_hex(16)
     user.save(update_fields=["is_active", "auth_stamp"])
-    audit_record(
-        actor=actor, action="user_deactivated", object_type="user", object_key=user.username
-    )
+    audit_record(actor=actor, action="user_deactivated", object_type="user", object_key=user.username)
     return user
 
 

@@ -60,14 +60,8 @@ def token_create(
         action="token_created",
         object_type="user",
         object_key=user.username,
-        changes={
-            "after": {
-                "token": record.prefix,
-                "scope": str(scope),
-                "name": name,
-                "expires_at": expires_at.isoformat() if expires_at else None,
-            }
-        },
+        changes={"after": {"token": record.prefix, "scope": str(scope), "name": name,
+                           "expires_at": expires_at.isoformat() if expires_at else None}},
     )
     return record, token
 

@@ -104,7 +104,9 @@ def audit_record(
 def _write_subjects(entry: AuditEntry, rows: Iterable[tuple[str, str, str]]) -> None:
     AuditSubject.objects.bulk_create(
         [
-            AuditSubject(entry=entry, position=i, object_type=t, object_key=k, change_json=c)
+            AuditSubject(
+                entry=entry, position=i, object_type=t, object_key=k, change_json=c
+            )
             for i, (t, k, c) in enumerate(rows)
         ],
         batch_size=SUBJECT_BATCH,

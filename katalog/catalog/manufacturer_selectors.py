@@ -58,11 +58,7 @@ def manufacturer_items(
     items only for readers who see them in full (the reference is their data)."""
     scope = read_scope(reader)
     holding = Reference.objects.filter(manufacturer=manufacturer).values("item_id")
-    rows = (
-        Item.objects.select_related("item_name")
-        .filter(pk__in=holding)
-        .filter(item_visible_q(scope))
-    )
+    rows = Item.objects.select_related("item_name").filter(pk__in=holding).filter(item_visible_q(scope))
     return keyset_page(rows, "niin", after=after, limit=limit)
 
 
@@ -78,6 +74,4 @@ def manufacturer_items_count(manufacturer: Manufacturer, *, reader: Any) -> int:
 def manufacturer_history(manufacturer: Manufacturer, *, reader: Any) -> list[dict[str, Any]]:
     """What happened to a manufacturer record, oldest first (usernames for signed-in readers)."""
     scope = read_scope(reader)
-    return [
-        history_entry(e, scope) for e in object_history("manufacturer", manufacturer.code)[:200]
-    ]
+    return [history_entry(e, scope) for e in object_history("manufacturer", manufacturer.code)[:200]]

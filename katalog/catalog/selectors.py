@@ -151,9 +151,7 @@ def item_ids_by_reference(text: str, scope: ReadScope) -> list[int]:
     return []
 
 
-def items_by_reference(
-    text: str, language: str | None = None, *, reader: Any
-) -> list[dict[str, Any]]:
+def items_by_reference(text: str, language: str | None = None, *, reader: Any) -> list[dict[str, Any]]:
     """The details of the items holding the reference (see `item_ids_by_reference`)."""
     scope = read_scope(reader)
     found = (detail.item_detail_by_pk(pk, language) for pk in item_ids_by_reference(text, scope))
@@ -210,9 +208,7 @@ def reference_hits(
 
 def item_references(item: Item, *, reader: Any) -> QuerySet[Reference]:
     require_full_view(item, reader=reader)
-    return (
-        Reference.objects.filter(item=item).select_related("manufacturer", "bureau").order_by("id")
-    )
+    return Reference.objects.filter(item=item).select_related("manufacturer", "bureau").order_by("id")
 
 
 def item_registrations(item: Item, *, reader: Any) -> QuerySet[Registration]:
@@ -227,11 +223,7 @@ def item_registrations(item: Item, *, reader: Any) -> QuerySet[Registration]:
 def item_management(item: Item, bureau_id: int, *, reader: Any) -> ManagementData:
     """One nation's management data of an item, if the reader may read it."""
     scope = require_full_view(item, reader=reader)
-    row = (
-        ManagementData.objects.filter(item=item, bureau_id=bureau_id)
-        .select_related("bureau")
-        .first()
-    )
+    row = ManagementData.objects.filter(item=item, bureau_id=bureau_id).select_related("bureau").first()
     readable = row is not None and (
         scope.sees_all or row.released or scope.bureau_id in (row.bureau_id, item.bureau_id)
     )

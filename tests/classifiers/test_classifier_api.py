@@ -141,3 +141,11 @@ def test_page_errors_keep_their_status(client):
     response = client.get("/classifiers/okved2/99.99/")
     assert response.status_code == 404
     assert "CODE_NOT_FOUND" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_titles_missing_in_kazakh_show_in_russian_with_the_fallback_badge(client):
+    page = client.get("/classifiers/oked2019/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert '<abbr class="lang-badge"' in page and ">ru</abbr>" in page
+    body = client.get(f"{API}/oked2019/codes/01", {"language": "kk"}).json()
+    assert body["name"] == body["names"]["ru"] and "kk" not in body["names"]

@@ -64,13 +64,9 @@ READS = (401, *READ_PROBLEMS)
 # --- bodies ---------------------------------------------------------------------------------
 
 
-def item_response(
-    request: HttpRequest, response: HttpResponse, item: Item, lang: str | None
-) -> dict[str, Any]:
+def item_response(request: HttpRequest, response: HttpResponse, item: Item, lang: str | None) -> dict[str, Any]:
     """The item as stored now and as the caller may see it, with its version as the ETag."""
-    detail, version = selectors.item_detail_by_number(
-        item.niin, language(request, lang), reader=request.auth
-    )
+    detail, version = selectors.item_detail_by_number(item.niin, language(request, lang), reader=request.auth)
     with_etag(response, version)
     return {**detail, "version": version}
 
@@ -81,10 +77,7 @@ def summary(item: Item, lang: str) -> dict[str, Any]:
         "niin": item.niin,
         "version": item.row_version,
         "supply_class": item.supply_class,
-        "item_name": {
-            "code": item.item_name.code,
-            "meaning": pick_text(item.item_name.names, lang),
-        },
+        "item_name": {"code": item.item_name.code, "meaning": pick_text(item.item_name.names, lang)},
         "status": item.status,
         "bureau": item.bureau.key,
     }
@@ -129,11 +122,7 @@ def management_out(row: ManagementData) -> dict[str, Any]:
 
 
 def changed(
-    request: HttpRequest,
-    response: HttpResponse,
-    number: str,
-    lang: str | None,
-    act: Callable[[Item, int], Any],
+    request: HttpRequest, response: HttpResponse, number: str, lang: str | None, act: Callable[[Item, int], Any]
 ) -> Any:
     """Run one change of an item under the version the caller read; answer with the item."""
     version = expected_version(request)
@@ -173,10 +162,7 @@ def item_list(
         limit=limit,
     )
     lang_code = language(request, lang)
-    return {
-        "items": [summary(i, lang_code) for i in found.rows],
-        "next": page_cursor(request, response, found),
-    }
+    return {"items": [summary(i, lang_code) for i in found.rows], "next": page_cursor(request, response, found)}
 
 
 @router.post(
@@ -187,9 +173,7 @@ def item_list(
     openapi_extra=SENDS_ETAG,
     summary="Create an item under a new number of the caller's bureau, with references and replies",
 )
-def item_create(
-    request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None
-) -> Any:
+def item_create(request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None) -> Any:
     item = services.item_create_complete(
         actor=request.auth,
         bureau=actor_bureau(request.auth),
@@ -226,18 +210,14 @@ def item_create(
     openapi_extra=SENDS_ETAG,
     summary="One item of supply by catalogue number (any accepted form)",
 )
-def item_get(
-    request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None
-) -> Any:
+def item_get(request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None) -> Any:
     """Accepts `5310-01-234-5678`, `5310012345678`, `01-234-5678` or `012345678`.
 
     A cancelled item names its replacement in `replaced_by`. The `ETag` header carries the
     item's version for `If-Match` on later changes. A restricted item shows a reader outside
     its assigning bureau and registered users only its number, name and status.
     """
-    detail, version = selectors.item_detail_by_number(
-        number, language(request, lang), reader=request.auth
-    )
+    detail, version = selectors.item_detail_by_number(number, language(request, lang), reader=request.auth)
     with_etag(response, version)
     # The busiest call of the API: the body is rendered without a second validation against
     # `ItemOut` (a quarter of the request's time); `item_detail` builds exactly that shape,
@@ -263,10 +243,7 @@ def item_update(
 ) -> Any:
     def act(item: Item, version: int) -> Any:
         return services.item_identification_update(
-            actor=request.auth,
-            item=item,
-            expected_version=version,
-            changes=payload.dict(exclude_unset=True),
+            actor=request.auth, item=item, expected_version=version, changes=payload.dict(exclude_unset=True)
         )
 
     return changed(request, response, number, lang, act)
@@ -295,11 +272,7 @@ def item_cancel(
             else None
         )
         return services.item_cancel(
-            actor=request.auth,
-            item=item,
-            reason=payload.reason,
-            replacement=replacement,
-            expected_version=version,
+            actor=request.auth, item=item, reason=payload.reason, replacement=replacement, expected_version=version
         )
 
     return changed(request, response, number, lang, act)
@@ -323,9 +296,7 @@ def item_cancel_duplicate(
 ) -> Any:
     def act(item: Item, version: int) -> Any:
         kept = selectors.item_for_field(payload.kept, "kept", reader=request.auth)
-        return services.item_cancel_duplicate(
-            actor=request.auth, item=item, kept=kept, expected_version=version
-        )
+        return services.item_cancel_duplicate(actor=request.auth, item=item, kept=kept, expected_version=version)
 
     return changed(request, response, number, lang, act)
 
@@ -347,9 +318,7 @@ def item_cancel_use(
     lang: str | None = None,
 ) -> Any:
     def act(item: Item, version: int) -> Any:
-        replacement = selectors.item_for_field(
-            payload.replacement, "replacement", reader=request.auth
-        )
+        replacement = selectors.item_for_field(payload.replacement, "replacement", reader=request.auth)
         return services.item_cancel_use(
             actor=request.auth, item=item, replacement=replacement, expected_version=version
         )
@@ -374,9 +343,7 @@ def item_reinstate(
     lang: str | None = None,
 ) -> Any:
     def act(item: Item, version: int) -> Any:
-        return services.item_reinstate(
-            actor=request.auth, item=item, reason=payload.reason, expected_version=version
-        )
+        return services.item_reinstate(actor=request.auth, item=item, reason=payload.reason, expected_version=version)
 
     return changed(request, response, number, lang, act)
 
@@ -418,9 +385,7 @@ def item_history(
 def item_reference_list(request: HttpRequest, number: str, lang: str | None = None) -> Any:
     item = selectors.item_get(number, reader=request.auth)
     lang_code = language(request, lang)
-    return [
-        reference_out(r, lang_code) for r in selectors.item_references(item, reader=request.auth)
-    ]
+    return [reference_out(r, lang_code) for r in selectors.item_references(item, reader=request.auth)]
 
 
 @router.post(
@@ -530,12 +495,7 @@ def item_characteristic_set(
 ) -> Any:
     def act(item: Item, version: int) -> Any:
         return services.characteristic_set(
-            actor=request.auth,
-            item=item,
-            code=code,
-            raw=payload.reply,
-            locale=payload.locale,
-            expected_version=version,
+            actor=request.auth, item=item, code=code, raw=payload.reply, locale=payload.locale, expected_version=version
         )
 
     return changed(request, response, number, lang, act)
@@ -575,11 +535,7 @@ def item_registration_add(
     def act(item: Item, version: int) -> Any:
         bureau = bureau_by_key(payload.bureau) if payload.bureau else actor_bureau(request.auth)
         return services.registration_add(
-            actor=request.auth,
-            item=item,
-            bureau=bureau,
-            effective_from=payload.effective_from,
-            expected_version=version,
+            actor=request.auth, item=item, bureau=bureau, effective_from=payload.effective_from, expected_version=version
         )
 
     return Status(201, changed(request, response, number, lang, act))
@@ -623,9 +579,7 @@ def item_registration_withdraw(
 )
 def item_management_get(request: HttpRequest, number: str, bureau: str) -> Any:
     item = selectors.item_get(number, reader=request.auth)
-    return management_out(
-        selectors.item_management(item, bureau_by_key(bureau).pk, reader=request.auth)
-    )
+    return management_out(selectors.item_management(item, bureau_by_key(bureau).pk, reader=request.auth))
 
 
 @router.put(

@@ -26,6 +26,7 @@ from katalog.codification.models import CodificationRequest
 router = Router(tags=["codification"])
 
 
+
 class RequestReferenceIn(Schema):
     number: str
     manufacturer_code: str
@@ -164,7 +165,8 @@ def request_list(
     limit: int = Query(50, ge=1, le=selectors.MAX_PAGE),
 ) -> Any:
     page = selectors.request_list(
-        reader=request.auth, state=state, priority=priority, bureau=bureau, after=after, limit=limit
+        reader=request.auth,
+        state=state, priority=priority, bureau=bureau, after=after, limit=limit
     )
     return {
         "items": [selectors.request_summary(r) for r in page.requests],

@@ -131,10 +131,7 @@ def manufacturer_list_get(
     key = decode_cursor(after, 1)
     found = manufacturer_list(
         reader=request.auth,
-        q=q or "",
-        country=country,
-        after=str(key[0]) if key else None,
-        limit=limit,
+        q=q or "", country=country, after=str(key[0]) if key else None, limit=limit
     )
     lang_code = language(request, lang)
     return {

@@ -30,10 +30,8 @@ def check_version(version: int, expected: int | None, what: str) -> None:
 
 def item_lock(item: Item, expected_version: int | None) -> Item:
     """Re-read the item under a row lock and check the version the caller read."""
-    locked = (
-        Item.objects.select_for_update(of=("self",))
-        .select_related("item_name", "bureau")
-        .get(pk=item.pk)
+    locked = Item.objects.select_for_update(of=("self",)).select_related("item_name", "bureau").get(
+        pk=item.pk
     )
     check_version(locked.row_version, expected_version, locked.catalogue_number)
     return locked

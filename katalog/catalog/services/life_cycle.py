@@ -42,9 +42,7 @@ def check_cancellation_reason(reason: str) -> str:
             _("Unknown reason for cancellation %(reason)r") % {"reason": reason},
             code="UNKNOWN_CANCELLATION_REASON",
             errors=[
-                FieldError(
-                    "reason", "UNKNOWN_CANCELLATION_REASON", _("not a cancellation reason code")
-                )
+                FieldError("reason", "UNKNOWN_CANCELLATION_REASON", _("not a cancellation reason code"))
             ],
         )
     return reason

@@ -33,9 +33,7 @@ def bureau_for_country(country: str | None) -> Bureau:
         raise ValidationFailed(
             _("No cataloguing bureau for country %(country)s") % {"country": country or "—"},
             code="NO_BUREAU_FOR_COUNTRY",
-            errors=[
-                FieldError("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for this country"))
-            ],
+            errors=[FieldError("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for this country"))],
         )
     return bureau
 
@@ -165,9 +163,7 @@ def manufacturer_update(
     if "parent" in changes:
         manufacturer.parent = _other_manufacturer(changes["parent"], "parent", manufacturer)
     if "replaced_by" in changes:
-        manufacturer.replaced_by = _other_manufacturer(
-            changes["replaced_by"], "replaced_by", manufacturer
-        )
+        manufacturer.replaced_by = _other_manufacturer(changes["replaced_by"], "replaced_by", manufacturer)
     after = manufacturer_fields(manufacturer)
     if after == before:
         return manufacturer
@@ -180,9 +176,6 @@ def manufacturer_update(
         action="manufacturer_changed",
         object_type=MANUFACTURER,
         object_key=manufacturer.code,
-        changes={
-            "before": {k: before[k] for k in changed},
-            "after": {k: after[k] for k in changed},
-        },
+        changes={"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}},
     )
     return manufacturer

@@ -125,7 +125,5 @@ def reference_remove(
     before = reference_fields(reference)
     reference.delete()
     item_save_state(item)
-    item_audit(
-        actor=actor, item=item, action=ItemAction.REFERENCE_REMOVED, changes={"before": before}
-    )
+    item_audit(actor=actor, item=item, action=ItemAction.REFERENCE_REMOVED, changes={"before": before})
     return item

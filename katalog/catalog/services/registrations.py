@@ -43,12 +43,9 @@ def registration_add(
     authority.require_registration_authority(actor, item, bureau)
     if item.status in CANCELLED_STATUSES:
         raise RuleViolation(
-            _("%(item)s is cancelled; register on its replacement")
-            % {"item": item.catalogue_number},
+            _("%(item)s is cancelled; register on its replacement") % {"item": item.catalogue_number},
             code="ITEM_CANCELLED",
-            data={
-                "replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None
-            },
+            data={"replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None},
         )
     effective_from = effective_from or timezone.localdate()
     if Registration.objects.filter(item=item, bureau=bureau, effective_to__isnull=True).exists():
@@ -58,18 +55,13 @@ def registration_add(
             code="ALREADY_REGISTERED",
         )
     registration = registration_open(item, bureau, effective_from)
-    after: dict[str, Any] = {
-        "user_code": bureau.user_code,
-        "effective_from": effective_from.isoformat(),
-    }
+    after: dict[str, Any] = {"user_code": bureau.user_code, "effective_from": effective_from.isoformat()}
     if item.status == ItemStatus.INACTIVE:
         item_save_state(item, status=ItemStatus.ACTIVE)
         after["status"] = ItemStatus.ACTIVE
     else:
         item_save_state(item)
-    item_audit(
-        actor=actor, item=item, action=ItemAction.REGISTRATION_ADDED, changes={"after": after}
-    )
+    item_audit(actor=actor, item=item, action=ItemAction.REGISTRATION_ADDED, changes={"after": after})
     return registration
 
 
@@ -111,18 +103,13 @@ def registration_withdraw(
         )
     registration.effective_to = effective_to or timezone.localdate()
     registration.save(update_fields=["effective_to"])
-    before: dict[str, Any] = {
-        "user_code": bureau.user_code,
-        "effective_to": registration.effective_to.isoformat(),
-    }
+    before: dict[str, Any] = {"user_code": bureau.user_code, "effective_to": registration.effective_to.isoformat()}
     if unused(item) and item.status in (ItemStatus.ACTIVE, ItemStatus.ACTIVE_NOT_PROCURABLE):
         before["status"] = item.status
         item_save_state(item, status=ItemStatus.INACTIVE)
     else:
         item_save_state(item)
-    item_audit(
-        actor=actor, item=item, action=ItemAction.REGISTRATION_WITHDRAWN, changes={"before": before}
-    )
+    item_audit(actor=actor, item=item, action=ItemAction.REGISTRATION_WITHDRAWN, changes={"before": before})
     return registration
 
 
@@ -159,9 +146,7 @@ def management_set(
         "released": bool(released),
     }
     previous = ManagementData.objects.filter(item=item, bureau=bureau).first()
-    row, _created = ManagementData.objects.update_or_create(
-        item=item, bureau=bureau, defaults=fields
-    )
+    row, _created = ManagementData.objects.update_or_create(item=item, bureau=bureau, defaults=fields)
     item_save_state(item)
     item_audit(
         actor=actor,
