@@ -38,9 +38,20 @@ def test_i18n_every_code_table_has_a_name_in_every_language():
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["kk", "ky", "hy", "be", "tg", "uz"])
 def test_i18n_meanings_are_translations_not_russian_copies(language):
-    values = list(CodeValue.objects.all())
+    values = [v for v in CodeValue.objects.all() if v.table_id != "UNIT_OF_ISSUE"]
     copies = [v.code for v in values if v.meanings[language] == v.meanings["ru"]]
     assert len(copies) <= len(values) // 10, copies
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["kk", "ky", "hy", "be", "tg", "uz"])
+def test_i18n_units_of_issue_are_translations_not_russian_copies(language):
+    # Most units of issue are international unit names (метр, грамм, фут, ампула) that
+    # Kazakh, Kyrgyz, Tajik and Belarusian spell exactly as Russian, so many equal spellings
+    # are right here; a column copied from Russian still fails.
+    values = list(CodeValue.objects.filter(table_id="UNIT_OF_ISSUE"))
+    copies = [v.code for v in values if v.meanings[language] == v.meanings["ru"]]
+    assert len(copies) <= len(values) * 2 // 5, copies
 
 
 @pytest.mark.django_db
