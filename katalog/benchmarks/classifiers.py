@@ -64,12 +64,15 @@ def _whole_version(samples: int) -> list[Figure]:
 
 
 def _one_correspondence(samples: int, seed: int) -> Figure:
-    rng = random.Random(seed)  # noqa: S311 (a sample, not a secret)
+    rng = random.Random(seed)
     nace21 = Version.objects.get(slug="nace21")
     isic5 = Version.objects.get(slug="isic5")
     items = list(Item.objects.filter(version=nace21).select_related("version"))
     chosen = [rng.choice(items) for _ in range(max(50, min(samples, 1000)))]
-    run = lambda item: selectors.correspond(item=item, target=isic5)  # noqa: E731
+
+    def run(item: Item) -> None:
+        selectors.correspond(item=item, target=isic5)
+
     warm = timed(run, chosen, warmup=20)
 
     def cold(item: Item) -> None:

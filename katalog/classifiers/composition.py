@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import ChainMap, OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from katalog.classifiers.choices import LEVEL_ORDER, LinkBasis, Support, TableKind
@@ -58,6 +59,10 @@ class VersionIndex:
     items: dict[int, Node]
     children: dict[int, list[int]]
     by_digits: dict[str, list[int]] = field(default_factory=dict)
+
+    @cached_property
+    def levels(self) -> set[str]:
+        return {node.level for node in self.items.values()}
 
     def ancestor_at(self, item: int, level: str) -> int | None:
         """The item itself or its ancestor at `level` (None when the chain has none)."""
@@ -398,13 +403,16 @@ def _rank(
 
 
 def _lift(item: int, level: str, target: VersionIndex) -> int:
-    """A rolled-up target lifted to the level the source was at, when the target has it."""
+    """A rolled-up target lifted to the level the source was at; where the target has no such
+    level (GKED's subsections in ISIC), to the next finer level it has (divisions)."""
     node = target.items[item]
     if level not in LEVEL_ORDER or node.level not in LEVEL_ORDER:
         return item
-    if LEVEL_ORDER.index(node.level) <= LEVEL_ORDER.index(level):
+    levels = target.levels
+    finer = [lv for lv in LEVEL_ORDER[LEVEL_ORDER.index(level) :] if lv in levels]
+    if not finer or LEVEL_ORDER.index(node.level) <= LEVEL_ORDER.index(finer[0]):
         return item
-    return target.ancestor_at(item, level) or item
+    return target.ancestor_at(item, finer[0]) or item
 
 
 def _target(

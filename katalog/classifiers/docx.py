@@ -1,6 +1,7 @@
-# ruff: noqa: E501  (the package parts are XML written out as they are)
+# ruff: noqa: E501
 """A small DOCX (Office Open XML) writer for the published classifier: headings, paragraphs
-and tables are all the document needs, so no library is pulled in for it."""
+and tables are all the document needs, so no library is pulled in for it. The package parts
+are XML written out as they are, hence the long lines."""
 
 from __future__ import annotations
 

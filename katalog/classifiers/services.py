@@ -88,7 +88,8 @@ def check_version_dates(
         if dates_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
             until = other.valid_to.isoformat() if other.valid_to else "open end"
             raise RuleViolation(
-                f"The dates overlap version {other.slug} ({other.valid_from.isoformat()} – {until}).",
+                f"The dates overlap version {other.slug} "
+                f"({other.valid_from.isoformat()} – {until}).",
                 code=E.VERSION_OVERLAP,
                 data={"overlaps": other.slug},
             )

@@ -31,7 +31,8 @@ def test_codes_at_a_date_in_json_and_csv(client):
     )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == 22 and rows[0]["version"] == "isic5"
+    assert len(rows) == 22
+    assert rows[0]["version"] == "isic5"
 
 
 @pytest.mark.django_db
@@ -104,7 +105,8 @@ def test_exports_and_findings(client):
     )
     assert client.get(f"{API}/isic4/export", {"format": "pdf"}).status_code == 422
     findings = client.get(f"{API}/findings").json()
-    assert findings[0]["item_code"] == "27120" and findings[0]["code"] == "PARENT_MISSING"
+    assert findings[0]["item_code"] == "27120"
+    assert findings[0]["code"] == "PARENT_MISSING"
 
 
 @pytest.mark.django_db
@@ -146,6 +148,8 @@ def test_page_errors_keep_their_status(client):
 @pytest.mark.django_db
 def test_titles_missing_in_kazakh_show_in_russian_with_the_fallback_badge(client):
     page = client.get("/classifiers/oked2019/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
-    assert '<abbr class="lang-badge"' in page and ">ru</abbr>" in page
+    assert '<abbr class="lang-badge"' in page
+    assert ">ru</abbr>" in page
     body = client.get(f"{API}/oked2019/codes/01", {"language": "kk"}).json()
-    assert body["name"] == body["names"]["ru"] and "kk" not in body["names"]
+    assert body["name"] == body["names"]["ru"]
+    assert "kk" not in body["names"]

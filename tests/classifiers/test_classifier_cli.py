@@ -19,7 +19,10 @@ def _run(*args: str) -> str:
 def test_correspond_prints_route_ranked_targets_and_their_chains():
     args = ("--language", "en", "correspond", "03.11", "--from", "okved2", "--to", "isic5")
     route = "route: okved2-nace2 [derived] → nace2-isic4 [official] → isic4-isic5 [official]"
-    chain = "03.11→03.11 [full, okved2-nace2] → 03.11→0311 [full, nace2-isic4] → 0311→{} [partial, isic4-isic5]"
+    chain = (
+        "03.11→03.11 [full, okved2-nace2] → 03.11→0311 [full, nace2-isic4] → "
+        "0311→{} [partial, isic4-isic5]"
+    )
     assert _run(*args).splitlines() == [
         route,
         "  1 0311       identity 1.00  Marine fishing",

@@ -54,7 +54,7 @@ def test_every_nace21_class_identical_to_an_isic5_class_composes_to_that_class_b
         and ascii_word_key(item.names["en"]) == ascii_word_key(isic[digits_of(code)].names["en"])
     ]
     assert len(same) == 233
-    route, rows = selectors.compose_table(
+    _route, rows = selectors.compose_table(
         source=selectors.version_get(slug="nace21"), target=selectors.version_get(slug="isic5")
     )
     shown: dict[str, list[str]] = {}
@@ -94,8 +94,18 @@ def test_codes_above_a_tables_level_roll_up_their_children():
 
 
 @pytest.mark.django_db
+def test_a_gked_subsection_rolls_up_to_the_isic_divisions_it_holds():
+    result = lookup("gked2011", "CA", "isic5")  # food, beverages, tobacco: NACE divisions 10-12
+    assert [(t.node.code, t.support, t.children_supporting) for t in result.matches] == [
+        ("10", "rollup", 1),
+        ("11", "rollup", 1),
+        ("12", "rollup", 1),
+    ]
+
+
+@pytest.mark.django_db
 def test_sections_divisions_and_groups_of_nace21_all_reach_isic5():
-    route, rows = selectors.compose_table(
+    _route, rows = selectors.compose_table(
         source=selectors.version_get(slug="nace21"), target=selectors.version_get(slug="isic5")
     )
     upper = [r for r in rows if r.source.level in ("section", "division", "group")]

@@ -88,13 +88,16 @@ def test_not_found_and_unknown_dates(client):
 @pytest.mark.django_db
 def test_csv_with_separator_fields_and_one_line_notes(client):
     response = codes_at(
-        client, "oked", "2024-01-01", selectCodes="01", csvSeparator=";", csvFields="name,code,notes",
+        client, "oked", "2024-01-01", selectCodes="01", csvSeparator=";",
+        csvFields="name,code,notes",
         HTTP_ACCEPT="text/csv",
     )  # fmt: skip
     assert response["Content-Type"] == "text/csv; charset=UTF-8"
     [row] = list(csv.reader(io.StringIO(response.content.decode()), delimiter=";"))[1:]
-    assert row[1] == "01" and row[0].startswith("Растениеводство")
-    assert "\n" not in row[2] and len(row[2]) > 100
+    assert row[1] == "01"
+    assert row[0].startswith("Растениеводство")
+    assert "\n" not in row[2]
+    assert len(row[2]) > 100
     response = codes_at(
         client, "oked", "2024-01-01", csvFields="code,nonsense", HTTP_ACCEPT="text/csv"
     )
@@ -130,7 +133,8 @@ def test_versions_say_what_is_known_of_their_history(client):
         "2023-12-01",
     )
     assert "2023-12-01" in body["historyNote"]
-    assert "validTo" not in body and body["validFrom"] == "2014-02-01"
+    assert "validTo" not in body
+    assert body["validFrom"] == "2014-02-01"
     isic4 = client.get(f"{K}/versions/{Version.objects.get(slug='isic4').pk}").json()
     assert (isic4["validTo"], isic4["history"], isic4["knownFrom"]) == (
         "2024-01-01",

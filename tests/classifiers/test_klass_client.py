@@ -146,7 +146,8 @@ def test_classifications_classification_and_versions(server):
     assert isic.versions_dict() == {v["version_id"]: v["name"] for v in isic.versions[::-1]}
     assert klass.get_classification(pk["isic"]).name == isic.name
     assert klass.classification_by_id(pk["nace"])["name"] == katalog["nace"]["name"]
-    assert "KlassClassification" in repr(isic) and katalog["isic"]["name"] in str(isic)
+    assert "KlassClassification" in repr(isic)
+    assert katalog["isic"]["name"] in str(isic)
 
 
 def test_codes_at_a_date_with_levels_patterns_ranges_and_presentation_names(server):
@@ -156,7 +157,8 @@ def test_codes_at_a_date_with_levels_patterns_ranges_and_presentation_names(serv
     assert sorted(zip(data["code"], data["name"], strict=True)) == sorted(
         (c["code"], c["name"]) for c in katalog
     )
-    assert set(data["validFrom"]) == {"2008-01-01"} and set(data["validTo"]) == {"2024-01-01"}
+    assert set(data["validFrom"]) == {"2008-01-01"}
+    assert set(data["validTo"]) == {"2024-01-01"}
     classes = klass.codes_at(pk, "2020-06-01", select_level=4, select_codes="01*,0510-0520")
     expected = [
         c["code"] for c in katalog
@@ -211,7 +213,9 @@ def test_changes_between_versions_are_katalogs_changes(server):
     data = klass.changes(pk, "2020-01-01", "2025-01-01")
     mine = own(server, "/isic/changes", **{"from": "isic4", "to": "isic5"})
     expected = sum(
-        len(c["target_codes"]) if c["kind"] == "split" else len(c["source_codes"]) if c["kind"] == "merged" else 1
+        len(c["target_codes"]) if c["kind"] == "split"
+        else len(c["source_codes"]) if c["kind"] == "merged"
+        else 1
         for c in mine["changes"]
     )  # fmt: skip
     assert len(data) == expected
@@ -244,9 +248,8 @@ def test_correspondences_direct_and_composed(server):
     ranged = klass.KlassClassification(pk["nace"]).get_correspondence_to(
         pk["isic"], "2020-01-01", "2021-01-01"
     )
-    assert set(ranged.data["validFrom"]) == {"2020-01-01"} and set(ranged.data["validTo"]) == {
-        "2021-01-01"
-    }
+    assert set(ranged.data["validFrom"]) == {"2020-01-01"}
+    assert set(ranged.data["validTo"]) == {"2021-01-01"}
     assert len(ranged.data) == len(direct)
     mapping = ranged.to_dict()
     assert mapping["46.61"] == "4653"
@@ -256,7 +259,8 @@ def test_correspondences_direct_and_composed(server):
         from_date="2020-01-01",
         contain_quarter=1,
     )
-    assert quarter.to_date == "2020-03-31" and len(quarter.data) == len(direct)
+    assert quarter.to_date == "2020-03-31"
+    assert len(quarter.data) == len(direct)
     assert len(
         klass.corresponds(pk["nace"], pk["isic"], "2020-01-01", "2021-01-01")["correspondenceItems"]
     ) == len(direct)
@@ -272,7 +276,8 @@ def test_versions_and_correspondence_tables_by_id(server):
     assert sorted(zip(version.data["code"], version.data["name"], strict=True)) == sorted(
         (r["code"], r["name_en"]) for r in export
     )
-    assert version.validFrom == "2025-01-01" and [lv["levelNumber"] for lv in version.levels] == [
+    assert version.validFrom == "2025-01-01"
+    assert [lv["levelNumber"] for lv in version.levels] == [
         1,
         2,
         3,
