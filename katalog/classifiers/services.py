@@ -347,7 +347,7 @@ def correspondence_table_import(
     audit_record(
         actor=actor,
         action="classifier.table_import",
-        object_type="classifiers.correspondencetable",
+        object_type="classifiers.table",
         object_key=table.slug,
         changes={"file": filename, "rows": len(rows), "findings": findings},
     )

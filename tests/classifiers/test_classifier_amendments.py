@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.management import call_command
 
+from katalog.audit.models import AuditEntry
 from katalog.classifiers import selectors, services
 from katalog.classifiers.models import Amendment, Item, Version
 from katalog.classifiers.services import AddedCode, ClosedCode, RenamedCode
@@ -42,6 +43,9 @@ def test_an_amendment_adds_closes_and_renames_codes_from_its_date():
     assert after["0111"] == "Growing of cereals"
     assert set(after) == (set(before) - {"0116"}) | {"0117"}
     assert selectors.version_get(slug="isic5").row_version > isic5.row_version  # caches renewed
+    [entry] = AuditEntry.objects.filter(action="classifier.amendment_apply")
+    assert (entry.object_type, entry.object_key) == ("classifiers.version", "isic5")
+    assert entry.changes["codes"] == {"added": ["0117"], "closed": ["0116"], "renamed": ["0111"]}
 
 
 @pytest.mark.django_db
