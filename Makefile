@@ -17,12 +17,20 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[test]'
 	touch $@
 
-run: $(VENV)/.installed
-	$(BIN)/katalog init
-	$(BIN)/katalog serve
+# The demonstration: its users and catalogue, anonymous reading of the public part, and a secret
+# key made once for this checkout (a real installation sets KATALOG_SECRET_KEY itself).
+DEMO_ENV = KATALOG_PUBLIC_READ=true KATALOG_SECRET_KEY="$$(cat var/secret-key)"
+
+var/secret-key:
+	@mkdir -p var
+	@umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+run: $(VENV)/.installed var/secret-key
+	$(DEMO_ENV) $(BIN)/katalog init --demo
+	$(DEMO_ENV) $(BIN)/katalog serve
 
 init: $(VENV)/.installed
-	$(BIN)/katalog init
+	$(BIN)/katalog init --demo
 
 test: $(VENV)/.installed-test browser
 	$(MAKE) test-sqlite

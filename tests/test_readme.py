@@ -63,6 +63,8 @@ def clone(tmp_path_factory):
     bin_dir = clone_environment(base / "venv", target)
     env = {k: v for k, v in os.environ.items() if not k.startswith("KATALOG_")}
     env |= {"PYTHONUNBUFFERED": "1", "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}"}
+    # As `make run` sets them for the demonstration.
+    env |= {"KATALOG_PUBLIC_READ": "true", "KATALOG_SECRET_KEY": "readme-tour-" + "k" * 40}
     return target, env
 
 
@@ -85,17 +87,23 @@ def clone_environment(venv: Path, source: Path) -> Path:
 def test_readme_tour_on_a_clean_clone(clone):
     target, env = clone
     init = subprocess.run(
-        ["katalog", "init"], cwd=target, env=env, capture_output=True, text=True, timeout=600
+        ["katalog", "init", "--demo"], cwd=target, env=env, capture_output=True, text=True, timeout=600
     )
     assert init.returncode == 0, init.stderr
     again = subprocess.run(
-        ["katalog", "init"], cwd=target, env=env, capture_output=True, text=True, timeout=600
+        ["katalog", "init", "--demo"], cwd=target, env=env, capture_output=True, text=True, timeout=600
     )
     assert "demo-catalogue: already loaded" in again.stdout
     assert (
         "{'countries': 0, 'currencies': 0, 'units': 0, 'code values': 0, "
         "'supply groups': 0, 'supply classes': 0}" in again.stdout
     )
+    # The audit log of the demonstration verifies.
+    verified = subprocess.run(
+        ["katalog", "audit", "verify"], cwd=target, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith("Audit log intact")
 
     port = free_port()
     server = subprocess.Popen(

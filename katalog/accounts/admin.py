@@ -31,7 +31,10 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens of users: made here or with `katalog token create`, shown once, then only listed
-    (by prefix) and revoked. The token itself is never stored."""
+    (by prefix) and revoked. The token itself is never stored. Both go through the token
+    services (audited); nothing else of a token is changed here."""
+
+    writes_through_services = True
 
     list_display = [
         "prefix",
@@ -54,10 +57,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: Any, obj: ApiToken | None = None) -> list[str]:
         return [] if obj is None else ["user", "prefix", "created_at", "last_used_at"]
 
+    def has_change_permission(self, request: Any, obj: ApiToken | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: ApiToken | None = None) -> bool:
+        return False
+
     def save_model(self, request: Any, obj: ApiToken, form: Any, change: bool) -> None:
-        if change:
-            super().save_model(request, obj, form, change)
-            return
         record, token = token_create(
             actor=request.user, user=obj.user, name=obj.name, expires_at=obj.expires_at
         )

@@ -6,8 +6,9 @@ place. Superuser status gives no permission here: it is for operating the instal
 
 System actors hold the permissions their name stands for: `init` and `migration` load shipped
 reference data and demonstration or migrated catalogues; `operator` is the person at the
-installation's console creating the first users and rights; `exchange` applies verified events
-of other installations under the exchange's own authority rules.
+installation's console creating the first users and rights (a superuser, on the admin site, is
+an operator too); `exchange` applies verified events of other installations under the
+exchange's own authority rules.
 """
 
 from __future__ import annotations
@@ -84,10 +85,18 @@ def forget_roles(actor: Any) -> None:
         delattr(actor, _CACHE)
 
 
+def is_operator(actor: Any) -> bool:
+    """The installation's operator: the console's system actor, or a superuser (the admin
+    site). Operators manage people and rights everywhere, and catalogue nothing."""
+    if isinstance(actor, SystemActor):
+        return actor.name == "operator"
+    return bool(getattr(actor, "is_superuser", False)) and bool(getattr(actor, "is_active", False))
+
+
 def permissions_of(actor: Any) -> frozenset[Permission]:
     if isinstance(actor, SystemActor):
         return SYSTEM_PERMISSIONS.get(actor.name, frozenset())
-    granted: set[Permission] = set()
+    granted: set[Permission] = set(SYSTEM_PERMISSIONS["operator"]) if is_operator(actor) else set()
     for role in roles_of(actor):
         granted |= ROLE_PERMISSIONS.get(role, frozenset())
     return frozenset(granted)

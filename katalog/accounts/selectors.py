@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -51,3 +52,25 @@ def current_code_of(bureau: Bureau, on: dt.date | None = None) -> str:
             code="BUREAU_HAS_NO_CODE",
         )
     return row.code
+
+
+def user_history(
+    username: str, *, reader: Any, after: int | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """What happened to a person's account (created, roles, password, tokens), oldest first:
+    read by the person, the administrators of their bureau and the installation's operators."""
+    from katalog.accounts import rights
+    from katalog.accounts.models import User
+    from katalog.audit.selectors import history_entry, object_history
+
+    user = User.objects.filter(username=username).select_related("bureau").first()
+    own = user is not None and getattr(reader, "pk", None) == user.pk
+    administers = user is not None and rights.has_permission(reader, rights.Permission.MANAGE_RIGHTS) and (
+        rights.is_operator(reader) or getattr(reader, "bureau_id", None) == user.bureau_id
+    )
+    if not (own or administers):
+        raise NotFound(_("No user %(name)s") % {"name": username}, code="USER_NOT_FOUND")
+    rows = object_history("user", username)
+    if after is not None:
+        rows = rows.filter(seq__gt=after)
+    return [history_entry(e, show_names=True) for e in rows[:limit]]

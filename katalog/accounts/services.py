@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from katalog.accounts import rights
 from katalog.accounts.models import Bureau, Role, RoleGrant, TokenScope, User
 from katalog.audit.services import audit_record
-from katalog.core.actors import actor_name, is_system
+from katalog.core.actors import actor_name
 from katalog.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 
 GENERATED_PASSWORD_BYTES = 18
@@ -30,7 +30,7 @@ USERNAME_MAX = 150
 def require_rights_over(actor: Any, bureau: Bureau | None) -> None:
     """The actor manages rights, and in this bureau (the operator: in any)."""
     rights.require_permission(actor, rights.Permission.MANAGE_RIGHTS)
-    if is_system(actor):
+    if rights.is_operator(actor):
         return
     if bureau is None or actor.bureau_id != bureau.pk:
         raise PermissionDenied(
@@ -162,7 +162,7 @@ def role_revoke(*, actor: Any, user: User, role: str) -> RoleGrant:
 
 
 def require_self_or_admin(actor: Any, user: User) -> None:
-    if not is_system(actor) and getattr(actor, "pk", None) == user.pk:
+    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
         return
     require_rights_over(actor, user.bureau)
 
@@ -194,9 +194,9 @@ def user_deactivate(*, actor: Any, user: User) -> User:
 def user_set_operator(*, actor: Any, user: User, operator: bool) -> User:
     """Make a person an operator of the installation (the admin site) or not. Only the
     installation's operator at the console may; it gives no right on catalogue data."""
-    if not is_system(actor):
+    if not rights.is_operator(actor):
         raise PermissionDenied(
-            _("Operators are named at the installation's console"), code="OPERATOR_ONLY"
+            _("Operators are named by an operator of the installation"), code="OPERATOR_ONLY"
         )
     user.is_staff = user.is_superuser = operator
     user.save(update_fields=["is_staff", "is_superuser"])

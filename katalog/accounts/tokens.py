@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from katalog.accounts.models import ApiToken, TokenScope, User
-from katalog.accounts.services import check_scope, require_token_authority
+from katalog.accounts.services import check_scope, require_token_authority, token_expiry
 from katalog.audit.services import audit_record
 from katalog.core.errors import NotFound, ValidationFailed
 
@@ -33,6 +33,7 @@ def token_create(
     name: str,
     expires_at: dt.datetime | None = None,
     scope: str = TokenScope.WRITE,
+    never_expires: bool = False,
 ) -> tuple[ApiToken, str]:
     """Make a token for `user`; returns the record and the token, which is never shown again.
 
@@ -40,6 +41,8 @@ def token_create(
     the active state) they had when it was made."""
     require_token_authority(actor, user)
     scope = check_scope(scope)
+    if expires_at is None and not never_expires:
+        expires_at = token_expiry(None)
     name = name.strip()
     if not name:
         raise ValidationFailed(_("A token needs a name"), code="TOKEN_NAME_REQUIRED")

@@ -8,7 +8,7 @@ selectors as the reader.
 Session (cookie) authentication is open to cross-site request forgery, so for unsafe methods it
 requires Django's CSRF token (the `X-CSRFToken` header with the `csrftoken` cookie), exactly as
 Django forms do. Bearer tokens cannot be sent by a browser on its own, so they need no CSRF token.
-A token of scope `read` is refused on unsafe methods.
+A token of scope `read` is refused by every operation that writes.
 """
 
 from __future__ import annotations
@@ -26,19 +26,21 @@ from katalog.accounts.tokens import token_for_secret
 from katalog.catalog.visibility import public_read_allowed
 from katalog.core.errors import PermissionDenied
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer kt_…` — a personal API token (see `katalog token create`)."""
 
     openapi_name = "token"
 
+    def __init__(self, *, writes: bool) -> None:
+        super().__init__()
+        self.writes = writes
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         record = token_for_secret(token.strip())
         if record is None:
             return None
-        if record.scope == TokenScope.READ and request.method not in SAFE_METHODS:
+        if self.writes and record.scope == TokenScope.READ:
             raise PermissionDenied(_("This token may only read"), code="TOKEN_READ_ONLY")
         return record.user
 
@@ -69,14 +71,22 @@ class CsrfSessionAuth(SessionAuth):
         return super().authenticate(request, key)
 
 
-def anonymous_reader(request: HttpRequest) -> Any:
+class AnonymousReader:
     """A caller without credentials reads as an anonymous visitor where public reading is on.
     A caller who sent a token that is not valid (expired, revoked) is not read as anonymous:
-    they get 401, so a broken integration notices."""
-    if request.headers.get("Authorization") or not public_read_allowed():
-        return None
-    return AnonymousUser()
+    they get 401, so a broken integration notices.
+
+    In the OpenAPI document it makes the operation's security optional (an empty requirement,
+    see `katalog.api.main`), whatever the installation's setting."""
+
+    openapi_security_schema = {"type": "http", "scheme": "none"}
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if request.headers.get("Authorization") or not public_read_allowed():
+            return None
+        return AnonymousUser()
 
 
-api_auth = [TokenAuth(), CsrfSessionAuth()]
-read_auth = [TokenAuth(), CsrfSessionAuth(), anonymous_reader]
+ANONYMOUS_SCHEME = AnonymousReader.__name__
+api_auth = [TokenAuth(writes=True), CsrfSessionAuth()]
+read_auth = [TokenAuth(writes=False), CsrfSessionAuth(), AnonymousReader()]

@@ -6,8 +6,11 @@ import json
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
@@ -15,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel
 
 from katalog.core.errors import KatalogError
+from katalog.core.limits import malformed, too_large
 
 logger = logging.getLogger("katalog.api")
 
@@ -164,6 +168,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
             title=_("Invalid input"),
             detail=_("A value is too long or out of range."),
         )
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return too_large(request, int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
+
+    @api.exception_handler(MultiPartParserError)
+    def _malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        return malformed(request)
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
+from katalog.api.auth import ANONYMOUS_SCHEME
 from katalog.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers, problem_response
 from katalog.api.renderers import UnicodeJSONRenderer
 from katalog.api.schemas import ETAG_MARKER, PAGINATED_MARKER
@@ -98,10 +99,23 @@ def _problems_as_problem_json(schema: dict[str, Any]) -> None:
                     answer["content"] = {PROBLEM_CONTENT_TYPE: content["application/json"]}
 
 
+def _anonymous_as_optional_security(schema: dict[str, Any]) -> None:
+    """Reads open to anonymous visitors (where the installation allows it) declare the empty
+    security requirement `{}` beside the token and the session, as OpenAPI spells "optional"."""
+    schemes = schema.get("components", {}).get("securitySchemes", {})
+    schemes.pop(ANONYMOUS_SCHEME, None)
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            security = operation.get("security") if isinstance(operation, dict) else None
+            if security and {ANONYMOUS_SCHEME: []} in security:
+                operation["security"] = [s for s in security if ANONYMOUS_SCHEME not in s] + [{}]
+
+
 class KatalogAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
         _problems_as_problem_json(schema)
+        _anonymous_as_optional_security(schema)
         return schema
 
     def _get_urls(self) -> list[URLPattern | URLResolver]:
@@ -119,9 +133,10 @@ api = KatalogAPI(
     title="katalog API",
     version="1",
     description=(
-        "Interstate cataloguing of items of supply. Reads of catalogue data are public; writes "
-        "need `Authorization: Bearer <token>` (`katalog token create USER`) or the logged-in "
-        "session with its CSRF token. Updates send the ETag they read in `If-Match`. Lists are "
+        "Interstate cataloguing of items of supply. Reads of catalogue data take a token or the "
+        "session, or none where the installation allows public reading (and then show the "
+        "public part only); writes need `Authorization: Bearer <token>` (`katalog token create "
+        "USER`) or the logged-in session with its CSRF token. Updates send the ETag they read in `If-Match`. Lists are "
         "keyset-paginated: pass the `next` value of a page as `after`. Errors are "
         "`application/problem+json` with a stable `code`."
     ),
@@ -133,6 +148,7 @@ api = KatalogAPI(
 install_error_handlers(api)
 
 # Routers register themselves here, one line per domain.
+from katalog.api.routers import accounts as _accounts  # noqa: E402
 from katalog.api.routers import catalog as _catalog  # noqa: E402
 from katalog.api.routers import classifiers as _classifiers  # noqa: E402
 from katalog.api.routers import codification as _codification  # noqa: E402
@@ -143,6 +159,7 @@ from katalog.api.routers import screening as _screening  # noqa: E402
 from katalog.api.routers import search as _search  # noqa: E402
 
 api.add_router("", _catalog.router)
+api.add_router("", _accounts.router)
 api.add_router("", _manufacturers.router)
 api.add_router("", _reference_data.router)
 api.add_router("/classifications", _classifiers.router)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from katalog.audit import chain
+from katalog.audit.labels import action_label
 from katalog.audit.models import AuditChainHead, AuditEntry, AuditSubject
 
 VERIFY_CHUNK = 2_000
@@ -20,6 +22,22 @@ def object_history(object_type: str, key: str) -> QuerySet[AuditEntry]:
         "entry_id"
     )
     return AuditEntry.objects.filter(pk__in=entry_ids).order_by("seq")
+
+
+def history_entry(entry: AuditEntry, *, show_names: bool) -> dict[str, Any]:
+    """One entry of an object's history as the pages and the API show it; the actor's name only
+    where the reader may see who acted (not to anonymous readers)."""
+    return {
+        "id": entry.seq,
+        "at": entry.at,
+        "action": entry.action,
+        "action_label": action_label(entry.action),
+        "actor": entry.actor_name if show_names else None,
+        "bureau": entry.bureau_key or None,
+        "interface": entry.interface,
+        "reason": entry.reason,
+        "data": entry.changes,
+    }
 
 
 def entries_after(seq: int, limit: int = 1_000) -> list[AuditEntry]:

@@ -71,7 +71,13 @@ def manufacturer_items_count(manufacturer: Manufacturer, *, reader: Any) -> int:
     return rows.values("item_id").distinct().count()
 
 
-def manufacturer_history(manufacturer: Manufacturer, *, reader: Any) -> list[dict[str, Any]]:
-    """What happened to a manufacturer record, oldest first (usernames for signed-in readers)."""
+def manufacturer_history(
+    manufacturer: Manufacturer, *, reader: Any, after: int | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """What happened to a manufacturer record, oldest first (usernames for signed-in readers),
+    keyset-paged by the entries' position in the log."""
     scope = read_scope(reader)
-    return [history_entry(e, scope) for e in object_history("manufacturer", manufacturer.code)[:200]]
+    rows = object_history("manufacturer", manufacturer.code)
+    if after is not None:
+        rows = rows.filter(seq__gt=after)
+    return [history_entry(e, scope) for e in rows[:limit]]

@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from katalog.audit.labels import action_label
+from katalog.audit.selectors import history_entry as audit_history_entry
 from katalog.audit.selectors import object_history
 from katalog.catalog import detail, rules
 from katalog.catalog.models import (
@@ -71,6 +71,11 @@ def item_get(number: str, *, reader: Any) -> Item:
     if item is None:
         raise _item_not_found(parsed.formatted())
     return item
+
+
+def item_version(item: Item) -> int:
+    """The item's version as stored now (its ETag), after a change of its related data."""
+    return int(Item.objects.filter(pk=item.pk).values_list("row_version", flat=True)[0])
 
 
 def item_for_field(number: str, field: str, *, reader: Any) -> Item:
@@ -251,17 +256,7 @@ def item_history(
 
 
 def history_entry(entry: Any, scope: ReadScope) -> dict[str, Any]:
-    return {
-        "id": entry.seq,
-        "at": entry.at,
-        "action": entry.action,
-        "action_label": action_label(entry.action),
-        "actor": entry.actor_name if shows_names(scope) else None,
-        "bureau": entry.bureau_key or None,
-        "interface": entry.interface,
-        "reason": entry.reason,
-        "data": entry.changes,
-    }
+    return audit_history_entry(entry, show_names=shows_names(scope))
 
 
 def code_meaning(table: str, code: str, language: str | None = None) -> str:

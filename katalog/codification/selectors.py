@@ -152,3 +152,19 @@ def request_detail(request: CodificationRequest) -> dict[str, Any]:
             for t in request_transitions(request)
         ],
     }
+
+
+def request_history(
+    request: CodificationRequest, *, reader: Any, after: int | None = None, limit: int = 200
+) -> list[dict[str, Any]]:
+    """The request's audit entries, oldest first, for the readers who may see the request."""
+    from katalog.audit.selectors import object_history
+    from katalog.catalog.selectors import history_entry
+    from katalog.catalog.visibility import read_scope
+
+    visible = request_get(request.pk, reader=reader)
+    rows = object_history("request", str(visible.pk))
+    if after is not None:
+        rows = rows.filter(seq__gt=after)
+    scope = read_scope(reader)
+    return [history_entry(e, scope) for e in rows[:limit]]

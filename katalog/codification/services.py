@@ -26,6 +26,7 @@ from katalog.accounts.rights import Permission
 from katalog.audit.services import audit_record
 from katalog.catalog import services as catalog
 from katalog.catalog.models import CANCELLED_STATUSES, Item, Manufacturer
+from katalog.catalog.selectors import manufacturer_for_field
 from katalog.codification.models import (
     CodificationRequest,
     LineDecision,
@@ -124,14 +125,7 @@ def touch_request(request: CodificationRequest) -> None:
 
 
 def manufacturer_by_code(code: str, field: str) -> Manufacturer:
-    maker = Manufacturer.objects.filter(code=(code or "").strip().upper()).first()
-    if maker is None:
-        raise ValidationFailed(
-            _("Unknown manufacturer code %(code)r") % {"code": code},
-            code="UNKNOWN_MANUFACTURER",
-            errors=[FieldError(field, "UNKNOWN_MANUFACTURER", _("unknown manufacturer code"))],
-        )
-    return maker
+    return manufacturer_for_field(code, field)
 
 
 def due_date_for(priority: str, start: dt.date) -> dt.date:
@@ -223,7 +217,7 @@ def clean_references(references: Iterable[Mapping[str, Any]]) -> list[dict[str, 
     cleaned = []
     for index, ref in enumerate(references):
         field = f"references[{index}]"
-        number = catalog.check_reference_number(str(ref.get("number", "")))
+        number = catalog.checks.reference_number(str(ref.get("number", "")))
         maker = manufacturer_by_code(
             str(ref.get("manufacturer_code", "")), f"{field}.manufacturer_code"
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +19,11 @@ from katalog.config.env import (
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("KATALOG_DEBUG", False)
-# The fallback key is only for the local embedded run; production sets KATALOG_SECRET_KEY.
-SECRET_KEY = env_str("KATALOG_SECRET_KEY", "katalog-local-development-key-change-me-in-production")
+# A server must be given its key (`katalog.core.security.require_serving_settings` refuses to
+# start without one); a command that serves nothing signs nothing that outlives it, and runs with
+# a random key of its own.
+SECRET_KEY_FROM_ENVIRONMENT = bool(env_str("KATALOG_SECRET_KEY", ""))
+SECRET_KEY = env_str("KATALOG_SECRET_KEY", "") or secrets.token_urlsafe(50)
 ALLOWED_HOSTS = env_list("KATALOG_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("KATALOG_CSRF_TRUSTED_ORIGINS", [])
 
@@ -33,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "katalog.core",
@@ -53,12 +60,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "katalog.core.security.ContentSecurityPolicyMiddleware",
+    "katalog.core.limits.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "katalog.audit.middleware.InterfaceMiddleware",
+    "katalog.web.middleware.ReadAccessMiddleware",
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -83,6 +95,29 @@ TEMPLATES = [
 ]
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out account or address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Login throttling (django-axes): after 5 failures in 15 minutes an account is locked for 15
+# minutes, and so is an address after 20 failures on any accounts; the right password is then
+# refused too, so guessing gains nothing from speed.
+AXES_FAILURE_LIMIT = int(env_str("KATALOG_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env_str("KATALOG_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -121,6 +156,24 @@ MEDIA_ROOT = Path(env_str("KATALOG_MEDIA_ROOT", str(Path.cwd() / "var" / "media"
 CODIFICATION_DUE_DAYS = {"routine": 30, "accelerated": 10, "emergency": 2}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Uploads (import files, parts lists, request documents) up to this size; other bodies (JSON,
+# forms) up to KATALOG_REQUEST_MAX_BYTES in memory. Job files are removed after this many days.
+UPLOAD_MAX_BYTES = int(env_str("KATALOG_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(env_str("KATALOG_REQUEST_MAX_BYTES", str(10 * 1024 * 1024)))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files are spooled to disk
+JOB_FILE_RETENTION_DAYS = int(env_str("KATALOG_JOB_RETENTION_DAYS", "30"))
+
+# HTTPS: secure cookies, HSTS and the Content Security Policy (katalog.core.security).
+KATALOG_HTTPS = env_bool("KATALOG_HTTPS", False)
+if KATALOG_HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # Anonymous visitors read the public part of the catalogue only where this is on (the demo
 # installation turns it on); otherwise every read needs a signed-in person or a token.

@@ -66,6 +66,13 @@ class PermissionDenied(KatalogError):
     title = "Permission denied"
 
 
+class Gone(KatalogError):
+    status = 410
+    exit_code = 3
+    default_code = "GONE"
+    title = "No longer available"
+
+
 class Conflict(KatalogError):
     status = 409
     exit_code = 5

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from django.db import models
+from django.db import models, transaction
 
 
 def read_csv(path: Path) -> Iterator[dict[str, str]]:
@@ -58,3 +58,16 @@ def upsert(
 
 def data_path(module_file: str, name: str) -> Path:
     return Path(module_file).resolve().parent / "data" / name
+
+
+def load_once(name: str, loader: Callable[[], dict]) -> dict | None:
+    """Run a one-off load (the demonstration catalogue) unless it was done: the load and its
+    marker commit together. Returns what the loader reported, None when it had been done."""
+    from katalog.core.models import LoadMarker
+
+    if LoadMarker.objects.filter(name=name).exists():
+        return None
+    with transaction.atomic():
+        details = loader()
+        LoadMarker.objects.create(name=name, details=details)
+    return details

@@ -51,6 +51,8 @@ class Job(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the retention period removed the job's files (input, error report, result).
+    files_removed_at = models.DateTimeField(null=True, blank=True)
     row_version = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from katalog.core.errors import NotFound
+from katalog.core.errors import Gone, NotFound
 from katalog.jobs.models import Job
+from katalog.jobs.storage import job_file
 
 
 def _visible(actor: Any) -> QuerySet[Job]:
@@ -28,3 +31,19 @@ def job_list(*, actor: Any, before: int | None = None, limit: int = 50) -> list[
     if before:
         jobs = jobs.filter(pk__lt=before)
     return list(jobs[: max(1, min(limit, 200))])
+
+
+def job_file_path(job: Job, which: str) -> Path:
+    """The job's error report (`errors`) or result (`result`) on disk; 410 once the retention
+    period has removed it, 404 when the job has none."""
+    if job.files_removed_at is not None:
+        raise Gone(
+            _("The files of job %(id)s were removed after %(days)d days")
+            % {"id": job.pk, "days": settings.JOB_FILE_RETENTION_DAYS},
+            code="JOB_FILES_REMOVED",
+        )
+    relative = job.error_file if which == "errors" else job.result_file
+    path = job_file(relative) if relative else None
+    if path is None or not path.exists():
+        raise NotFound(_("Job %(id)s has no such file") % {"id": job.pk}, code="JOB_FILE_NOT_FOUND")
+    return path

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F
@@ -174,3 +176,20 @@ def _finish(ctx: JobContext, state: JobState, summary: dict, message: str) -> Jo
 
 def is_finished(job: Job) -> bool:
     return job.state in FINISHED_STATES
+
+
+def job_files_expire(*, retention: dt.timedelta | None = None) -> list[int]:
+    """Remove the files of jobs finished longer ago than the retention period (the setting
+    KATALOG_JOB_RETENTION_DAYS, 30 days): an upload is a copy of someone's data, and keeping
+    every one for ever fills the disk. The jobs stay listed, with their counts."""
+    retention = retention or dt.timedelta(days=settings.JOB_FILE_RETENTION_DAYS)
+    cutoff = timezone.now() - retention
+    expired = Job.objects.filter(
+        state__in=FINISHED_STATES, finished_at__lt=cutoff, files_removed_at__isnull=True
+    ).values_list("pk", flat=True)
+    removed = []
+    for job_id in list(expired.order_by("pk")[:1000]):
+        shutil.rmtree(jobs_dir() / str(job_id), ignore_errors=True)
+        Job.objects.filter(pk=job_id).update(files_removed_at=timezone.now())
+        removed.append(job_id)
+    return removed

@@ -24,6 +24,8 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
+from katalog.accounts import rights
+from katalog.audit.services import audit_record
 from katalog.catalog.models import (
     CANCELLED_STATUSES,
     CharacteristicValue,
@@ -783,11 +785,14 @@ def screen_prepared(
         )
     item_ids = {i for hits in per_query for i in hits} | {i for ids in extra_ids for i in ids}
     loaded = _load(item_ids, {row.manufacturer_id for row in rows})
-    results = []
-    full = visible_item_ids(scope, item_ids)
-    for p, hits, extra in zip(prepared, per_query, extra_ids, strict=True):
-        results.append(redacted(_result(p, hits, extra, loaded, bounds, limit), full))
-    return results
+    results = [
+        _result(p, hits, extra, loaded, bounds, limit)
+        for p, hits, extra in zip(prepared, per_query, extra_ids, strict=True)
+    ]
+    if scope.sees_all:
+        return results
+    full = visible_item_ids(scope, {c.item_id for r in results for c in r.candidates})
+    return [redacted(result, full) for result in results]
 
 
 def redacted(result: ScreeningResult, full: set[int]) -> ScreeningResult:
@@ -865,11 +870,12 @@ def screening_decision_record(
 ) -> ScreeningDecision:
     """Record a person's decision on a candidate of a "review" verdict, or the override of a
     "duplicate" verdict, with the justification code."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
+    if getattr(actor, "pk", None) is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(
             _("Only a signed-in person can decide on a screening candidate"),
             code="DECISION_NEEDS_PERSON",
         )
+    rights.acting_bureau(actor, rights.Permission.CATALOGUE)
     errors = []
     if verdict not in Verdict.values:
         errors.append(FieldError("verdict", "INVALID_VERDICT", _("unknown verdict")))
@@ -891,7 +897,7 @@ def screening_decision_record(
         raise ValidationFailed(
             _("The decision cannot be recorded"), code="DECISION_INVALID", errors=errors
         )
-    return ScreeningDecision.objects.create(
+    recorded = ScreeningDecision.objects.create(
         item=item,
         subject=subject[:200],
         verdict=verdict,
@@ -901,6 +907,16 @@ def screening_decision_record(
         actor=actor,
         bureau=getattr(actor, "bureau", None),
     )
+    audit_record(
+        actor=actor,
+        action="screening_decision",
+        object_type="item",
+        object_key=item.niin,
+        reason=note,
+        changes={"verdict": verdict, "decision": decision, "justification": justification,
+                 "subject": subject[:200]},
+    )
+    return recorded
 
 
 # --- folded keys -----------------------------------------------------------------------------

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import get_language
 
+from katalog.accounts.services import preferences_set
+
 MODES = ("plain", "expert")
 UNIT_SYSTEMS = ("metric", "imperial")
 
@@ -48,15 +50,11 @@ def language() -> str:
 
 
 def preferences_save(request: HttpRequest, *, unit_system: str, expert_mode: bool) -> None:
-    """Keep the choices on the user record, or in the session for anonymous visitors.
-
-    Only these two fields of the user are written (a candidate for an accounts service).
-    """
+    """Keep the choices on the user record (through the accounts service), or in the session
+    for anonymous visitors."""
     user = request.user
     if user.is_authenticated:
-        user.unit_system = unit_system
-        user.expert_mode = expert_mode
-        user.save(update_fields=["unit_system", "expert_mode"])
+        preferences_set(actor=user, user=user, unit_system=unit_system, expert_mode=expert_mode)
     else:
         request.session["unit_system"] = unit_system
         request.session["expert"] = expert_mode

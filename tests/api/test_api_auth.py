@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from katalog.accounts.models import ApiToken
 from katalog.accounts.tokens import token_create, token_digest, token_revoke
-from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR
+from katalog.core.actors import SYSTEM_OPERATOR
 from katalog.core.errors import PermissionDenied
 from tests.api.conftest import TokenClient
 from tests.factories import UserFactory, bureau
@@ -65,7 +65,7 @@ def test_revoked_token_is_401(user):
 
 def test_expired_token_is_401(user):
     record, token = token_create(
-        actor=SYSTEM_INIT,
+        actor=SYSTEM_OPERATOR,
         user=user,
         name="short",
         expires_at=timezone.now() + dt.timedelta(hours=1),
@@ -124,7 +124,8 @@ def test_cli_creates_lists_and_revokes_tokens(user, capsys):
     call_command("token", "list", "writer")
     assert record.prefix in capsys.readouterr().out
     call_command("token", "revoke", str(record.pk))
-    assert TokenClient(token).get("/api/v1/manufacturers").status_code == 200
+    # A revoked token is refused even for reads: it does not pass for an anonymous visitor.
+    assert TokenClient(token).get("/api/v1/manufacturers").status_code == 401
     assert (
         TokenClient(token)
         .post("/api/v1/manufacturers", {**MANUFACTURER, "code": "A778F"})

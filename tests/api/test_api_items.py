@@ -118,11 +118,19 @@ def test_characteristic_put_under_version(ru_api, maker):
 
 
 def test_references_add_list_remove_and_lookup(ru_api, maker):
-    number = new_item(ru_api, maker).json()["catalogue_number"]
-    added = ru_api.post(
-        f"/api/v1/items/{number}/references", {"number": "BX-77", "manufacturer": maker.code}
-    )
+    created = new_item(ru_api, maker)
+    number = created.json()["catalogue_number"]
+    path = f"/api/v1/items/{number}/references"
+    body = {"number": "BX-77", "manufacturer": maker.code}
+    missing = ru_api.post(path, body)
+    assert (missing.status_code, missing.json()["code"]) == (428, "IF_MATCH_REQUIRED")
+    added = ru_api.post(path, body, headers={"If-Match": created["ETag"]})
     assert added.status_code == 201, added.content
+    # Adding a reference is a change of the item: its version moves on.
+    assert added["ETag"] != created["ETag"]
+    assert ru_api.get(f"/api/v1/items/{number}")["ETag"] == added["ETag"]
+    stale = ru_api.post(path, {**body, "number": "BX-78"}, headers={"If-Match": created["ETag"]})
+    assert (stale.status_code, stale.json()["code"]) == (412, "VERSION_STALE")
     ref_id = added.json()["id"]
     listed = ru_api.get(f"/api/v1/items/{number}/references").json()
     assert [r["number"] for r in listed] == ["АБВГ.123456.001", "BX-77"]
@@ -142,28 +150,42 @@ def test_references_add_list_remove_and_lookup(ru_api, maker):
     assert conflict.json()["code"] == "REFERENCE_CONFLICT"
     assert conflict.json()["conflicting_item"] == number
 
-    assert ru_api.delete(f"/api/v1/items/{number}/references/{ref_id}").status_code == 204
-    gone = ru_api.delete(f"/api/v1/items/{number}/references/{ref_id}")
+    etag = ru_api.get(f"/api/v1/items/{number}")["ETag"]
+    removed = ru_api.delete(
+        f"/api/v1/items/{number}/references/{ref_id}", headers={"If-Match": etag}
+    )
+    assert removed.status_code == 204
+    etag = removed["ETag"]
+    gone = ru_api.delete(f"/api/v1/items/{number}/references/{ref_id}", headers={"If-Match": etag})
     assert gone.status_code == 404
     assert gone.json()["code"] == "REFERENCE_NOT_FOUND"
 
 
 def test_registration_and_management(ru_api, kz_api, maker):
-    number = new_item(ru_api, maker).json()["catalogue_number"]
-    refused = kz_api.put(f"/api/v1/items/{number}/management/KZ", {"unit_of_issue": "EA"})
+    created = new_item(ru_api, maker)
+    number, etag = created.json()["catalogue_number"], {"If-Match": created["ETag"]}
+    refused = kz_api.put(
+        f"/api/v1/items/{number}/management/KZ", {"unit_of_issue": "EA"}, headers=etag
+    )
     assert refused.status_code == 403
-    registered = kz_api.post(f"/api/v1/items/{number}/registrations", {})
+    registered = kz_api.post(f"/api/v1/items/{number}/registrations", {}, headers=etag)
     assert registered.status_code == 201, registered.content
     assert registered.json()["bureau"] == "KZ"
-    again = kz_api.post(f"/api/v1/items/{number}/registrations", {})
+    etag = {"If-Match": registered["ETag"]}
+    again = kz_api.post(f"/api/v1/items/{number}/registrations", {}, headers=etag)
     assert again.status_code == 409
     assert again.json()["code"] == "ALREADY_REGISTERED"
 
     put = kz_api.put(
         f"/api/v1/items/{number}/management/KZ",
         {"unit_of_issue": "EA", "price": "12.50", "currency": "KZT"},
+        headers=etag,
     )
     assert put.status_code == 200, put.content
+    stale = kz_api.put(
+        f"/api/v1/items/{number}/management/KZ", {"unit_of_issue": "PR"}, headers=etag
+    )
+    assert (stale.status_code, stale.json()["code"]) == (412, "VERSION_STALE")
     got = kz_api.get(f"/api/v1/items/{number}/management/KZ").json()
     assert (got["unit_of_issue"], got["price"], got["currency"]) == ("EA", "12.50", "KZT")
     assert kz_api.get(f"/api/v1/items/{number}/management/BY").status_code == 404

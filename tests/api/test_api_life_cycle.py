@@ -107,11 +107,20 @@ def test_another_bureau_cannot_cancel(ru_api, kz_api, two_items):
 
 def test_withdrawing_the_last_user_makes_the_item_inactive(ru_api, kz_api, two_items):
     number, _other = two_items
-    assert kz_api.post(f"/api/v1/items/{number}/registrations", {}).status_code == 201
-    response = kz_api.post(f"/api/v1/items/{number}/registrations/KZ/withdraw", {})
+    added = kz_api.post(
+        f"/api/v1/items/{number}/registrations", {}, headers={"If-Match": etag(ru_api, number)}
+    )
+    assert added.status_code == 201
+    response = kz_api.post(
+        f"/api/v1/items/{number}/registrations/KZ/withdraw", {}, headers={"If-Match": added["ETag"]}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["effective_to"] is not None
     assert kz_api.get(f"/api/v1/items/{number}").json()["status"]["code"] == "6"
-    gone = kz_api.post(f"/api/v1/items/{number}/registrations/KZ/withdraw", {})
+    gone = kz_api.post(
+        f"/api/v1/items/{number}/registrations/KZ/withdraw",
+        {},
+        headers={"If-Match": response["ETag"]},
+    )
     assert gone.status_code == 404
     assert gone.json()["code"] == "NOT_REGISTERED"

@@ -86,7 +86,7 @@ def test_user_without_bureau_cannot_create_items(db):
     assert_problem(
         TokenClient(token).post("/api/v1/items", {"supply_class": "5310", "item_name": "10101"}),
         403,
-        "NO_BUREAU",
+        "MISSING_ROLE",
     )
 
 

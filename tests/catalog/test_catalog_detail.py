@@ -72,6 +72,8 @@ def test_detail_reports_what_the_orm_holds(full_item, language):
     assert detail["management"] == [
         {
             "user_code": bureau("RU").user_code,
+            "bureau": "RU",
+            "released": False,
             "unit_of_issue": "EA",
             "price": "12.50",
             "currency": "RUB",

@@ -44,10 +44,10 @@ def test_cancel_with_or_without_replacement(ru_user, with_replacement, status):
     assert cancelled.cancelled_at is not None
     assert cancelled.row_version == 2
     event = history_of(item)[-1]
-    assert (event.action, event.reason, event.actor, event.bureau.key) == (
+    assert (event.action, event.reason, event.actor_name, event.bureau_key) == (
         ItemAction.CANCELLED,
         "E",
-        ru_user,
+        ru_user.username,
         "RU",
     )
 
@@ -122,7 +122,9 @@ def test_cancel_use_needs_a_replacement_and_points_lookups_to_the_end_of_the_cha
     services.item_cancel_use(actor=ru_user, item=first, replacement=second)
     services.item_cancel(actor=ru_user, item=second, reason="A", replacement=third)
     assert fresh(first).status == ItemStatus.CANCELLED_USE
-    detail = selectors.item_detail(selectors.item_get(first.catalogue_number, reader=SYSTEM_INIT))
+    detail = selectors.item_detail(
+        selectors.item_get(first.catalogue_number, reader=SYSTEM_INIT), reader=SYSTEM_INIT
+    )
     assert (detail["replaced_by"], detail["use_instead"]) == (
         second.catalogue_number,
         third.catalogue_number,

@@ -14,12 +14,12 @@ def author(db):
 
 @pytest.fixture
 def decider(db):
-    return UserFactory(username="ru-decider", bureau=bureau("RU"))
+    return UserFactory(username="ru-decider", bureau=bureau("RU"), roles=["approver"])
 
 
 @pytest.fixture
 def approver(db):
-    return UserFactory(username="ru-approver", bureau=bureau("RU"))
+    return UserFactory(username="ru-approver", bureau=bureau("RU"), roles=["approver"])
 
 
 @pytest.fixture

@@ -114,7 +114,7 @@ def test_versions_and_states_are_enforced_over_http(callers, maker):
     added = author.post(f"{url}/lines", api_line(), etag=created["ETag"])
     stale = author.post(f"{url}/submit", etag=created["ETag"])
     assert (stale.status_code, stale.json()["code"]) == (412, "VERSION_STALE")
-    illegal = author.post(f"{url}/approve", etag=added["ETag"])
+    illegal = callers["approver"].post(f"{url}/approve", etag=added["ETag"])
     assert (illegal.status_code, illegal.json()["code"]) == (409, "ILLEGAL_TRANSITION")
     unknown = author.post(f"{url}/fly", etag=added["ETag"])
     assert unknown.status_code == 422

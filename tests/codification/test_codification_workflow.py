@@ -14,7 +14,7 @@ from katalog.core.errors import (
     ValidationFailed,
 )
 from tests.codification.codification_helpers import STEP, apply, drive, line_args, new_draft
-from tests.factories import UserFactory
+from tests.factories import UserFactory, bureau, grant_role
 
 LEGAL = [(name, state) for name, t in TRANSITIONS.items() for state in sorted(t.sources)]
 ILLEGAL = [
@@ -51,6 +51,7 @@ def test_every_illegal_transition_is_refused_and_changes_nothing(people, maker, 
 
 @pytest.mark.django_db
 def test_the_author_and_the_decider_cannot_approve(people, maker):
+    grant_role(people["author"], "approver")
     request = drive(people, new_draft(people["author"]), RequestState.DECIDED)
     for who in ("author", "decider"):
         with pytest.raises(PermissionDenied) as caught:
@@ -61,13 +62,34 @@ def test_the_author_and_the_decider_cannot_approve(people, maker):
 
 
 @pytest.mark.django_db
-def test_approval_needs_a_member_of_the_same_bureau_even_for_a_superuser(people, maker, outsider):
+def test_who_decided_a_line_cannot_approve_even_if_another_closed_the_decisions(people, maker):
+    line_decider = UserFactory(username="ru-line-decider", bureau=bureau("RU"), roles=["approver"])
+    request = drive(people, new_draft(people["author"]), RequestState.SCREENED)
+    line = request.lines.get(position=1)
+    services.request_line_decide(actor=line_decider, line=line, decision="assign")
+    request = services.request_decide(actor=people["decider"], request=request)
+    with pytest.raises(PermissionDenied) as caught:
+        services.request_approve(actor=line_decider, request=request)
+    assert caught.value.code == "FOUR_EYES"
+    request.refresh_from_db()
+    assert request.state == RequestState.DECIDED
+    approved = services.request_approve(actor=people["approver"], request=request)
+    assert approved.state == RequestState.APPROVED
+
+
+@pytest.mark.django_db
+def test_approval_needs_an_approver_of_the_same_bureau_even_for_a_superuser(
+    people, maker, outsider
+):
     request = drive(people, new_draft(people["author"]), RequestState.DECIDED)
-    root = UserFactory(username="root", bureau=None, is_superuser=True)
-    for stranger in (outsider, root):
+    grant_role(outsider, "approver")
+    root = UserFactory(username="root", bureau=bureau("RU"), is_superuser=True, roles=[])
+    cataloguer = UserFactory(username="ru-plain", bureau=bureau("RU"))
+    for stranger, code in ((outsider, "NOT_SAME_BUREAU"), (root, "MISSING_ROLE"),
+                           (cataloguer, "MISSING_ROLE")):  # fmt: skip
         with pytest.raises(PermissionDenied) as caught:
             services.request_approve(actor=stranger, request=request)
-        assert caught.value.code == "NOT_SAME_BUREAU"
+        assert caught.value.code == code
     approved = services.request_approve(actor=people["approver"], request=request)
     assert (approved.state, approved.approved_by) == (RequestState.APPROVED, people["approver"])
 

@@ -27,7 +27,7 @@ BATCH = 100
 
 def items_csv(rows: int) -> str:
     lines = ["catalogue_number;item_name_code;name"]
-    serials = [f"{1000000 + i:07d}" for i in range(rows)]
+    serials = [f"{1 + i:07d}" for i in range(rows)]
     lines += [f"5310-57-{n[:3]}-{n[3:]};10101;ГАЙКА {i}" for i, n in enumerate(serials)]
     lines[3] = "5310-57-XXX-0000;10101;bad number"
     lines[-5] = "5310-57-YYY-0000;10101;bad number too"
@@ -103,9 +103,14 @@ def test_job_of_a_killed_worker_is_resumed_by_the_next_worker(jobs_file_db, chil
     submit_code = (
         "import django, sys; django.setup()\n"
         "from django.core.files import File\n"
+        "from katalog.accounts.models import Bureau, User\n"
+        "from katalog.accounts.services import role_grant\n"
+        "from katalog.core.actors import SYSTEM_OPERATOR\n"
         "from katalog.jobs.services import job_submit\n"
+        "user = User.objects.create(username='importer', bureau=Bureau.objects.get(key='RU'))\n"
+        "role_grant(actor=SYSTEM_OPERATOR, user=user, role='cataloguer')\n"
         "with open(sys.argv[1], 'rb') as f:\n"
-        "    job = job_submit(actor=SYSTEM_INIT, kind='import-items', upload=File(f),\n"
+        "    job = job_submit(actor=user, kind='import-items', upload=File(f),\n"
         f"                     filename='items.csv', params={{'batch_size': {BATCH}}})\n"
         "print(job.pk)\n"
     )

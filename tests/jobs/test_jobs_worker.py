@@ -13,7 +13,10 @@ django.setup()
 from django.core.files import File
 from katalog.accounts.models import Bureau, User
 from katalog.jobs.services import job_submit
+from katalog.accounts.services import role_grant
+from katalog.core.actors import SYSTEM_OPERATOR
 user = User.objects.create(username="worker-test", bureau=Bureau.objects.get(key="RU"))
+role_grant(actor=SYSTEM_OPERATOR, user=user, role="cataloguer")
 with open(sys.argv[1], "rb") as f:
     job = job_submit(actor=user, kind="import-items", upload=File(f), filename="items.csv")
 print(job.pk)

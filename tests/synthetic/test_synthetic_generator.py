@@ -105,7 +105,9 @@ def test_synthetic_manufacturers_follow_their_bureau_pattern(generated):
     countries = Counter()
     for maker in Manufacturer.objects.select_related("bureau"):
         # raises if the code breaks the pattern
-        checks.manufacturer_code(maker.code, maker.bureau.manufacturer_code_patterns, maker.bureau.key)
+        checks.manufacturer_code(
+            maker.code, maker.bureau.manufacturer_code_patterns, maker.bureau.key
+        )
         assert maker.bureau.country_id == maker.country_id
         assert maker.search_text == manufacturer_search_text(maker.code, maker.names)
         countries[maker.country_id] += 1

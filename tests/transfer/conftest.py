@@ -13,15 +13,22 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# The person the child's commands act for: a cataloguer of the Russian bureau, made in the
+# reference database below.
+IMPORTER = "importer"
+
+
 def katalog_env(db: Path, **extra: str) -> dict[str, str]:
-    env = dict(os.environ, KATALOG_DATABASE_URL=f"sqlite:///{db}", **extra)
+    env = dict(os.environ, KATALOG_DATABASE_URL=f"sqlite:///{db}", KATALOG_ACTOR=IMPORTER, **extra)
     env.pop("KATALOG_TEST_DB_NAME", None)
     return env
 
 
 def katalog_argv(*args: str) -> list[str]:
-    # --skip-checks: the child only needs the database, not the URL configuration.
-    return [sys.executable, "-m", "katalog.cli", *args, "--skip-checks"]
+    # --skip-checks: the child only needs the database, not the URL configuration. Given right
+    # after the command's name, so that commands with sub-commands (`user create`) take it too.
+    command, *rest = args
+    return [sys.executable, "-m", "katalog.cli", command, "--skip-checks", *rest]
 
 
 class KatalogCli:
@@ -39,15 +46,16 @@ def katalog_cli() -> KatalogCli:
 
 @pytest.fixture(scope="session")
 def reference_db_file(tmp_path_factory) -> Path:
-    """A file SQLite database with the schema and the shipped reference data, made once."""
+    """A file SQLite database with the schema, the shipped reference data and a cataloguer of
+    the Russian bureau, made once."""
     db = tmp_path_factory.mktemp("refdb") / "reference.sqlite3"
-    subprocess.run(
-        katalog_argv("init", "--reference-only"),
-        env=katalog_env(db),
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-    )
+    for args in (
+        ("init", "--reference-only"),
+        ("user", "create", IMPORTER, "--bureau", "RU", "--role", "cataloguer"),
+    ):
+        subprocess.run(
+            katalog_argv(*args), env=katalog_env(db), cwd=ROOT, check=True, capture_output=True
+        )
     return db
 
 

@@ -18,7 +18,7 @@ BATCH = 100
 def write_items(path: Path) -> Path:
     lines = ["catalogue_number;item_name_code;name;unit_of_issue;price;currency"]
     for i in range(ROWS):
-        n = f"{1000000 + i:07d}"
+        n = f"{1 + i:07d}"
         lines.append(f"5310-57-{n[:3]}-{n[3:]};10101;ГАЙКА {i};EA;{i}.50;RUB")
     lines[500] = "5310-57-XXX-0000;10101;bad number;EA;1;RUB"
     lines[9000] = lines[10]  # a duplicate far from its first occurrence

@@ -25,12 +25,13 @@ def planted(maker):
 
 @pytest.fixture
 def author(db, maker):
-    return UserFactory(username="ru-author", bureau=bureau("RU"))
+    # An approver too: the four-eyes rule, not a missing role, keeps them from approving.
+    return UserFactory(username="ru-author", bureau=bureau("RU"), roles=["approver"])
 
 
 @pytest.fixture
 def second(db):
-    return UserFactory(username="ru-second", bureau=bureau("RU"))
+    return UserFactory(username="ru-second", bureau=bureau("RU"), roles=["approver"])
 
 
 def draft(author):
@@ -85,7 +86,7 @@ def test_a_person_without_a_bureau_is_refused_with_a_message(client):
         "/requests/new/", {"title": "X", "priority": "routine"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 403
-    assert "NO_BUREAU" in response.content.decode()
+    assert "MISSING_ROLE" in response.content.decode()
     assert not CodificationRequest.objects.exists()
 
 

@@ -391,10 +391,10 @@ def item_reference_list(request: HttpRequest, number: str, lang: str | None = No
 @router.post(
     "/items/{number}/references",
     auth=api_auth,
-    response=responses({201: ItemOut}, VERSIONED_WRITE_PROBLEMS),
+    response=responses({201: ItemReferenceOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_reference_add",
     openapi_extra=SENDS_ETAG,
-    summary="Add a reference (part number) to an item; answers with the item",
+    summary="Add a reference (part number) to an item (If-Match: the item's ETag)",
 )
 def item_reference_add(
     request: HttpRequest,
@@ -404,29 +404,30 @@ def item_reference_add(
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Any:
-        return services.reference_add(
-            actor=request.auth,
-            item=item,
-            manufacturer=selectors.manufacturer_for_field(payload.manufacturer),
-            number=payload.number,
-            category=payload.category,
-            variation=payload.variation,
-            document_availability=payload.document_availability,
-            justification=payload.justification,
-            expected_version=version,
-        )
-
-    return Status(201, changed(request, response, number, lang, act))
+    version = expected_version(request)
+    item = selectors.item_get(number, reader=request.auth)
+    reference = services.reference_add(
+        actor=request.auth,
+        item=item,
+        manufacturer=selectors.manufacturer_for_field(payload.manufacturer),
+        number=payload.number,
+        category=payload.category,
+        variation=payload.variation,
+        document_availability=payload.document_availability,
+        justification=payload.justification,
+        expected_version=version,
+    )
+    with_etag(response, selectors.item_version(item))
+    return Status(201, reference_out(reference, language(request, lang)))
 
 
 @router.delete(
     "/items/{number}/references/{reference_id}",
     auth=api_auth,
-    response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
+    response=responses({204: None}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_reference_remove",
     openapi_extra=SENDS_ETAG,
-    summary="Remove a reference from an item; answers with the item",
+    summary="Remove a reference from an item (If-Match: the item's ETag)",
 )
 def item_reference_remove(
     request: HttpRequest,
@@ -434,14 +435,12 @@ def item_reference_remove(
     number: str,
     reference_id: int,
     if_match: str | None = IfMatch,
-    lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Any:
-        return services.reference_remove(
-            actor=request.auth, item=item, reference_id=reference_id, expected_version=version
-        )
-
-    return changed(request, response, number, lang, act)
+    version = expected_version(request)
+    item = selectors.item_get(number, reader=request.auth)
+    services.reference_remove(actor=request.auth, item=item, reference_id=reference_id, expected_version=version)
+    with_etag(response, selectors.item_version(item))
+    return Status(204, None)
 
 
 @router.get(
@@ -519,10 +518,10 @@ def item_registration_list(request: HttpRequest, number: str) -> Any:
 @router.post(
     "/items/{number}/registrations",
     auth=api_auth,
-    response=responses({201: ItemOut}, VERSIONED_WRITE_PROBLEMS),
+    response=responses({201: RegistrationOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_registration_add",
     openapi_extra=SENDS_ETAG,
-    summary="Register a nation (the caller's bureau by default) as user of an item",
+    summary="Register a nation (the caller's bureau by default) as user of an item (If-Match)",
 )
 def item_registration_add(
     request: HttpRequest,
@@ -530,24 +529,24 @@ def item_registration_add(
     number: str,
     payload: RegistrationIn,
     if_match: str | None = IfMatch,
-    lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Any:
-        bureau = bureau_by_key(payload.bureau) if payload.bureau else actor_bureau(request.auth)
-        return services.registration_add(
-            actor=request.auth, item=item, bureau=bureau, effective_from=payload.effective_from, expected_version=version
-        )
-
-    return Status(201, changed(request, response, number, lang, act))
+    version = expected_version(request)
+    item = selectors.item_get(number, reader=request.auth)
+    bureau = bureau_by_key(payload.bureau) if payload.bureau else actor_bureau(request.auth)
+    registration = services.registration_add(
+        actor=request.auth, item=item, bureau=bureau, effective_from=payload.effective_from, expected_version=version
+    )
+    with_etag(response, selectors.item_version(item))
+    return Status(201, registration_out(registration))
 
 
 @router.post(
     "/items/{number}/registrations/{bureau}/withdraw",
     auth=api_auth,
-    response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
+    response=responses({200: RegistrationOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_registration_withdraw",
     openapi_extra=SENDS_ETAG,
-    summary="Withdraw a nation's registration as user of an item",
+    summary="Withdraw a nation's registration as user of an item (If-Match)",
 )
 def item_registration_withdraw(
     request: HttpRequest,
@@ -556,18 +555,18 @@ def item_registration_withdraw(
     bureau: str,
     payload: WithdrawIn,
     if_match: str | None = IfMatch,
-    lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Any:
-        return services.registration_withdraw(
-            actor=request.auth,
-            item=item,
-            bureau=bureau_by_key(bureau),
-            effective_to=payload.effective_to,
-            expected_version=version,
-        )
-
-    return changed(request, response, number, lang, act)
+    version = expected_version(request)
+    item = selectors.item_get(number, reader=request.auth)
+    registration = services.registration_withdraw(
+        actor=request.auth,
+        item=item,
+        bureau=bureau_by_key(bureau),
+        effective_to=payload.effective_to,
+        expected_version=version,
+    )
+    with_etag(response, selectors.item_version(item))
+    return registration_out(registration)
 
 
 @router.get(
@@ -585,10 +584,10 @@ def item_management_get(request: HttpRequest, number: str, bureau: str) -> Any:
 @router.put(
     "/items/{number}/management/{bureau}",
     auth=api_auth,
-    response=responses({200: ItemOut}, VERSIONED_WRITE_PROBLEMS),
+    response=responses({200: ManagementOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="item_management_set",
     openapi_extra=SENDS_ETAG,
-    summary="Set one nation's management data for an item (replacing what it had)",
+    summary="Set one nation's management data for an item, replacing what it had (If-Match)",
 )
 def item_management_set(
     request: HttpRequest,
@@ -597,19 +596,19 @@ def item_management_set(
     bureau: str,
     payload: ManagementIn,
     if_match: str | None = IfMatch,
-    lang: str | None = None,
 ) -> Any:
-    def act(item: Item, version: int) -> Any:
-        return services.management_set(
-            actor=request.auth,
-            item=item,
-            bureau=bureau_by_key(bureau),
-            unit_of_issue=payload.unit_of_issue,
-            price=payload.price,
-            currency=payload.currency,
-            notes=payload.notes,
-            released=payload.released,
-            expected_version=version,
-        )
-
-    return changed(request, response, number, lang, act)
+    version = expected_version(request)
+    item = selectors.item_get(number, reader=request.auth)
+    row = services.management_set(
+        actor=request.auth,
+        item=item,
+        bureau=bureau_by_key(bureau),
+        unit_of_issue=payload.unit_of_issue,
+        price=payload.price,
+        currency=payload.currency,
+        notes=payload.notes,
+        released=payload.released,
+        expected_version=version,
+    )
+    with_etag(response, selectors.item_version(item))
+    return management_out(selectors.item_management(item, row.bureau_id, reader=request.auth))

@@ -12,13 +12,16 @@ from ninja.responses import Status
 
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
 from katalog.api.schemas import (
+    PAGINATED,
     READ_PROBLEMS,
     SENDS_ETAG,
     VERSIONED_WRITE_PROBLEMS,
     WRITE_PROBLEMS,
     responses,
 )
+from katalog.api.schemas.catalog import EventPage
 from katalog.catalog.selectors import item_for_field
 from katalog.codification import selectors, services
 from katalog.codification.models import CodificationRequest
@@ -198,6 +201,30 @@ def request_create(request: HttpRequest, response: HttpResponse, payload: Reques
 )
 def request_detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
     return request_body(request, response, visible_request(request, request_id).pk)
+
+
+@router.get(
+    "/{int:request_id}/history",
+    auth=api_auth,
+    response=responses({200: EventPage}, READ_PROBLEMS),
+    operation_id="request_history",
+    openapi_extra=PAGINATED,
+    summary="What happened to a request, oldest first (from the audit log)",
+)
+def request_history(
+    request: HttpRequest,
+    response: HttpResponse,
+    request_id: int,
+    after: str | None = Query(None, max_length=200),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+) -> Any:
+    key = decode_cursor(after, 1, kinds=(int,))
+    events = selectors.request_history(
+        visible_request(request, request_id), reader=request.auth,
+        after=key[0] if key else None, limit=limit + 1,
+    )  # fmt: skip
+    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
+    return {"items": shown, "next": cursor}
 
 
 @router.post(

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from ninja import Router
 
+from katalog.api.auth import read_auth
 from katalog.api.schemas import READ_PROBLEMS, responses
 from katalog.transfer.exporters import (
     FORMATS,
@@ -28,24 +29,27 @@ def _search_params(request: HttpRequest) -> dict[str, str | list[str]]:
 
 @router.get(
     "/items",
-    response=responses({200: None}, READ_PROBLEMS),
+    auth=read_auth,
+    response=responses({200: None}, (401, *READ_PROBLEMS)),
     summary="Export items (format=csv|xlsx|jsonl, plus search parameters; none: all)",
 )
 def export_items(request: HttpRequest, format: str = "csv"):
     fmt = check_format(format)
-    ids = export_item_ids(_search_params(request))
+    reader = request.auth
+    ids = export_item_ids(_search_params(request), reader=reader)
     if fmt == "xlsx":
         # A workbook is a zip archive: built in a temporary file (write-only, flat memory), then sent.
         handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
         handle.close()
         path = Path(handle.name)
-        write_xlsx(item_rows(ids), path)
+        write_xlsx(item_rows(ids, reader=reader), path)
         stream = path.open("rb")
         path.unlink()  # the open handle keeps the data until the response is closed
         return FileResponse(
             stream, as_attachment=True, filename="items.xlsx", content_type=FORMATS["xlsx"]
         )
-    chunks = csv_chunks(item_rows(ids)) if fmt == "csv" else jsonl_chunks(item_rows(ids))
+    rows = item_rows(ids, reader=reader)
+    chunks = csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)
     response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="items.{fmt}"'
     return response

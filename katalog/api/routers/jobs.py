@@ -14,16 +14,15 @@ from ninja.files import UploadedFile
 from katalog.api.auth import api_auth
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
 from katalog.api.schemas import PAGINATED, READ_PROBLEMS, WRITE_PROBLEMS, responses
-from katalog.core.errors import NotFound, ValidationFailed
+from katalog.core.errors import ValidationFailed
 from katalog.jobs.models import Job
-from katalog.jobs.selectors import job_get, job_list
+from katalog.jobs.selectors import job_file_path, job_get, job_list
 from katalog.jobs.services import job_cancel, job_submit
-from katalog.jobs.storage import job_file
 
 router = Router(tags=["jobs"])
 
 # Every operation needs a token or a session: without one, 401.
-JOB_READ_PROBLEMS = (401, *READ_PROBLEMS)
+JOB_READ_PROBLEMS = (401, *READ_PROBLEMS, 410)
 
 
 class JobOut(Schema):
@@ -129,10 +128,8 @@ def cancel(request: HttpRequest, job_id: int) -> Job:
     return job_cancel(actor=request.auth, job=job_get(job_id, actor=request.auth))
 
 
-def _download(relative: str, name: str, content_type: str) -> FileResponse:
-    path = job_file(relative) if relative else None
-    if path is None or not path.exists():
-        raise NotFound(_("This job has no such file"), code="JOB_FILE_NOT_FOUND")
+def _download(job: Job, which: str, name: str, content_type: str) -> FileResponse:
+    path = job_file_path(job, which)
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type=content_type
     )
@@ -146,7 +143,7 @@ def _download(relative: str, name: str, content_type: str) -> FileResponse:
 )
 def errors(request: HttpRequest, job_id: int) -> FileResponse:
     job = job_get(job_id, actor=request.auth)
-    return _download(job.error_file, f"job-{job.pk}-errors.csv", "text/csv; charset=utf-8")
+    return _download(job, "errors", f"job-{job.pk}-errors.csv", "text/csv; charset=utf-8")
 
 
 @router.get(
@@ -160,5 +157,5 @@ def result(request: HttpRequest, job_id: int) -> FileResponse:
 
     job = job_get(job_id, actor=request.auth)
     suffix = job.result_name.rpartition(".")[2]
-    return _download(job.result_file, job.result_name or f"job-{job.pk}-result",
+    return _download(job, "result", job.result_name or f"job-{job.pk}-result",
                      FORMATS.get(suffix, "application/octet-stream"))  # fmt: skip

@@ -10,7 +10,7 @@ from ninja.responses import Status
 
 from katalog.api.auth import api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
 from katalog.api.routers.reference_data import page_cursor
 from katalog.api.schemas import (
     PAGINATED,
@@ -20,9 +20,11 @@ from katalog.api.schemas import (
     language,
     responses,
 )
+from katalog.api.schemas.catalog import EventPage
 from katalog.catalog import services
 from katalog.catalog.manufacturer_selectors import (
     manufacturer_get,
+    manufacturer_history,
     manufacturer_items_count,
     manufacturer_list,
 )
@@ -221,3 +223,25 @@ def manufacturer_patch(
     m = manufacturer_get(m.code, reader=request.auth)
     with_etag(response, m.row_version)
     return manufacturer_body(m, language(request, lang), request.auth)
+
+
+@router.get(
+    "/manufacturers/{code}/history",
+    auth=read_auth,
+    response=responses({200: EventPage}, (401, 404, 422)),
+    operation_id="manufacturer_history",
+    openapi_extra=PAGINATED,
+    summary="What happened to a manufacturer record, oldest first (from the audit log)",
+)
+def manufacturer_history_get(
+    request: HttpRequest,
+    response: HttpResponse,
+    code: str,
+    after: str | None = Query(None, max_length=200),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+) -> Any:
+    m = manufacturer_get(code, reader=request.auth)
+    key = decode_cursor(after, 1, kinds=(int,))
+    events = manufacturer_history(m, reader=request.auth, after=key[0] if key else None, limit=limit + 1)
+    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
+    return {"items": shown, "next": cursor}

@@ -9,7 +9,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from katalog.api.auth import api_auth
+from katalog.api.auth import api_auth, read_auth
 from katalog.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.catalog.selectors import item_get
 from katalog.jobs.services import job_submit
@@ -93,7 +93,8 @@ class DecisionOut(Schema):
 
 @router.post(
     "",
-    response=responses({200: ScreeningOut}, READ_PROBLEMS),
+    auth=read_auth,
+    response=responses({200: ScreeningOut}, (401, *READ_PROBLEMS)),
     summary="Screen one described item for duplicates",
 )
 def screen_one(request: HttpRequest, body: ScreeningIn) -> dict:

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from katalog.api.auth import read_auth
 from katalog.api.errors import Problem
 from katalog.search.selectors import search, search_query_from_params
 
@@ -52,7 +53,8 @@ class SearchOut(Schema):
 
 @router.get(
     "",
-    response={200: SearchOut, 422: Problem},
+    auth=read_auth,
+    response={200: SearchOut, 401: Problem, 422: Problem},
     operation_id="search",
     summary="Search items by catalogue number, reference, manufacturer code or words, with facets",
 )
@@ -88,4 +90,4 @@ def search_items(
     params = dict(request.GET.lists())
     params.setdefault("lang", [language])
     query = search_query_from_params(params)
-    return search(query, lang=language).to_dict()
+    return search(query, lang=language, reader=request.auth).to_dict()

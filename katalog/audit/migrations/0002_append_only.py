@@ -25,7 +25,7 @@ def drop_head(apps, schema_editor):
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(REFUSE_FUNCTION)
+    schema_editor.execute(REFUSE_FUNCTION, params=None)
     for table in TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

@@ -66,7 +66,7 @@ UNIT_OF_ISSUE_TABLE = "UNIT_OF_ISSUE"
 UNIT_OF_ISSUE_WORDS = {
     "EACH": "EA", "PAIR": "PR", "KIT": "KT", "PACKAGE": "PG", "SET": "SE", "BOX": "BX", "FOOT": "FT",
     "ROLL": "RO", "HUNDRED": "HD", "ASSEMBLY": "AY", "SHEET": "SH", "LOT": "LO", "YARD": "YD",
-    "DOZEN": "DZ", "POUND": "LB", "SPOOL": "SO", "REEL": "RL", "GALLON": "GL", "QUART": "QT",
+    "DOZEN": "DZ", "POUND": "LB", "SPOOL": "SL", "REEL": "RL", "GALLON": "GL", "QUART": "QT",
     "PINT": "PT", "CAN": "CN", "BOTTLE": "BT", "BAG": "BG", "CASE": "CS", "GROUP": "GP",
     "METER": "MR", "OUNCE": "OZ", "TUBE": "TU", "CARTON": "CT", "DRUM": "DR", "PAD": "PD",
     "CYLINDER": "CY", "BUNDLE": "BD", "COIL": "CL", "THOUSAND": "MX", "SQUARE FOOT": "SF",

@@ -48,11 +48,13 @@ class KatalogCommand(BaseCommand):
             raise CommandError(f"{exc.code}: {exc.message}", returncode=exc.exit_code) from exc
 
     @staticmethod
-    def add_actor_argument(parser: Any) -> None:
+    def add_actor_argument(parser: Any, *, from_environment: bool = True) -> None:
         parser.add_argument(
             "--actor",
-            default=os.environ.get(ACTOR_ENV, ""),
-            help=_("the user name of the person acting (default: $KATALOG_ACTOR)"),
+            default=os.environ.get(ACTOR_ENV, "") if from_environment else "",
+            help=_("the user name of the person acting (default: $KATALOG_ACTOR)")
+            if from_environment
+            else _("the user name of the administrator acting (default: the operator)"),
         )
 
     @staticmethod

@@ -3,16 +3,16 @@ polling) and download the error report or the result file."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from katalog.core.errors import NotFound
 from katalog.jobs import selectors, services
 from katalog.jobs.registry import RUNNERS
-from katalog.jobs.storage import job_file
 from katalog.web.errors import shows_refusals
 from katalog.web.forms import ExportForm, ImportForm
 
@@ -78,23 +78,19 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _download(path_field: str, name: str, job) -> FileResponse:
-    relative = getattr(job, path_field)
-    path = job_file(relative) if relative else None
-    if path is None or not path.exists():
-        raise NotFound(_("Job %(id)s has no such file") % {"id": job.pk}, code="JOB_FILE_NOT_FOUND")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+def _download(which: str, name: str, job: Any) -> FileResponse:
+    return FileResponse(selectors.job_file_path(job, which).open("rb"), as_attachment=True, filename=name)
 
 
 @login_required
 @shows_refusals
 def job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.job_get(job_id, actor=request.user)
-    return _download("error_file", f"job-{job.pk}-errors.csv", job)
+    return _download("errors", f"job-{job.pk}-errors.csv", job)
 
 
 @login_required
 @shows_refusals
 def job_result(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.job_get(job_id, actor=request.user)
-    return _download("result_file", job.result_name or f"job-{job.pk}-result", job)
+    return _download("result", job.result_name or f"job-{job.pk}-result", job)

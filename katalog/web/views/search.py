@@ -92,7 +92,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     try:
         query = search_query_from_params(params)
         context["query"] = query
-        page = search(query, lang=lang)
+        page = search(query, lang=lang, reader=request.user)
     except KatalogError as exc:
         context["error"] = exc
         return render(request, "web/search.html", context, status=exc.status)

@@ -53,6 +53,7 @@ class Command(KatalogCommand):
             user=user_get(options["user"]),
             name=options["name"],
             expires_at=token_expiry(options["days"]),
+            never_expires=options["days"] == 0,
             scope=options["scope"],
         )
         self.stderr.write(

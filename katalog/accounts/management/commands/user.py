@@ -55,7 +55,8 @@ class Command(KatalogCommand):
         deactivate.add_argument("username")
         actions.add_parser("list", help=_("people, their bureaus and roles"))
         for sub in actions.choices.values():
-            self.add_actor_argument(sub)
+            # Only when named: at the console the operator acts, whatever KATALOG_ACTOR says.
+            self.add_actor_argument(sub, from_environment=False)
 
     def actor(self, options: dict[str, Any]) -> Any:
         """The named administrator, or the operator at the console."""

@@ -19,8 +19,8 @@ from katalog.accounts.models import Bureau, Role, User
 from katalog.accounts.services import role_grant, user_create, user_set_operator
 from katalog.audit.services import audit_record
 from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR, Interface, acting_through
+from katalog.core.loading import load_once
 from katalog.core.management.base import KatalogCommand
-from katalog.core.models import LoadMarker
 from katalog.names.loaders import load_dictionary
 from katalog.refdata.loaders import load_reference_data
 
@@ -30,7 +30,7 @@ DEMO_USERS = [
     ("demo", "RU", [Role.CATALOGUER, Role.BUREAU_ADMIN], True),
     ("approver", "RU", [Role.APPROVER], False),
     ("ru-viewer", "RU", [Role.VIEWER], False),
-    ("kz-cataloguer", "KZ", [Role.CATALOGUER], False),
+    ("kz-author", "KZ", [Role.CATALOGUER], False),
     ("kz-approver", "KZ", [Role.APPROVER], False),
     ("centre", "MC", [Role.CENTRE_CATALOGUER, Role.CENTRE_ADMIN], False),
 ]
@@ -112,13 +112,8 @@ class Command(KatalogCommand):
         )
 
     def load_once(self, name: str, loader: Any) -> None:
-        if LoadMarker.objects.filter(name=name).exists():
-            self.say(f"{name}: already loaded")
-            return
-        with transaction.atomic():
-            details = loader()
-            LoadMarker.objects.create(name=name, details=details)
-        self.say(f"{name}: {details}")
+        details = load_once(name, loader)
+        self.say(f"{name}: already loaded" if details is None else f"{name}: {details}")
 
     @staticmethod
     def load_demo_catalogue() -> dict:

@@ -9,10 +9,14 @@ import subprocess
 import sys
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
+from katalog.accounts.models import User
 from katalog.core.gunicorn import gunicorn_argv
 from katalog.core.management.base import KatalogCommand
+from katalog.core.security import require_serving_settings
 
 
 class Command(KatalogCommand):
@@ -28,12 +32,18 @@ class Command(KatalogCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            require_serving_settings()
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc), returncode=2) from None
         call_command("collectstatic", interactive=False, verbosity=0)
         bind = options["bind"]
         self.stdout.write(f"katalog is serving on http://{bind}/  (API: http://{bind}/api/v1/docs)")
-        self.stdout.write(
-            "demo login: demo / katalog-demo (second approver: approver / katalog-demo)"
-        )
+        if User.objects.filter(username="demo").exists():
+            self.stdout.write(
+                "demo login: demo / katalog-demo (an approver of the same bureau: approver / "
+                "katalog-demo)"
+            )
         sys.stdout.flush()
         server = gunicorn_argv(bind, options["workers"])
         if options["no_job_worker"]:

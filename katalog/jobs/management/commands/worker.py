@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management import call_command
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from katalog.core.management.base import KatalogCommand
-from katalog.jobs.services import job_requeue_stale
+from katalog.jobs.services import job_files_expire, job_requeue_stale
 
 # A running job writes its progress at least every few seconds (each import batch): ten
 # minutes without it means its worker is gone.
 STALE_AFTER_SECONDS = 600.0
+HOUSEKEEPING_SECONDS = 3600.0
 
 
 class Command(KatalogCommand):
@@ -34,6 +39,9 @@ class Command(KatalogCommand):
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
+        self.expire_files()
+        if not options["batch"]:
+            start_housekeeping(self.expire_files)
         outcome = job_requeue_stale(stale_after=dt.timedelta(seconds=options["requeue_after"]))
         for job_id in outcome["requeued"]:
             self.stdout.write(_("job %(id)d lost its worker: queued again") % {"id": job_id})
@@ -45,3 +53,21 @@ class Command(KatalogCommand):
         if options["max_tasks"]:
             argv += ["--max-tasks", str(options["max_tasks"])]
         call_command("db_worker", *argv, skip_checks=True)
+
+    def expire_files(self) -> None:
+        for job_id in job_files_expire():
+            self.stdout.write(_("job %(id)d: files removed after the retention period") % {"id": job_id})
+
+
+def start_housekeeping(task: Callable[[], None]) -> None:
+    """Run `task` every hour beside the job loop, in a thread with its own connection."""
+
+    def loop() -> None:
+        while True:
+            time.sleep(HOUSEKEEPING_SECONDS)
+            try:
+                task()
+            finally:
+                connection.close()
+
+    threading.Thread(target=loop, name="job-housekeeping", daemon=True).start()

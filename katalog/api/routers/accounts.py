@@ -1,0 +1,37 @@
+"""People: the history of an account, for the person and the administrators of their bureau."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router
+
+from katalog.accounts.selectors import user_history
+from katalog.api.auth import api_auth
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.schemas import PAGINATED, READ_PROBLEMS, responses
+from katalog.api.schemas.catalog import EventPage
+
+router = Router(tags=["accounts"])
+
+
+@router.get(
+    "/users/{username}/history",
+    auth=api_auth,
+    response=responses({200: EventPage}, (401, *READ_PROBLEMS)),
+    operation_id="user_history",
+    openapi_extra=PAGINATED,
+    summary="What happened to a person's account: creation, roles, password, tokens",
+)
+def user_history_get(
+    request: HttpRequest,
+    response: HttpResponse,
+    username: str,
+    after: str | None = Query(None, max_length=200),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+) -> Any:
+    key = decode_cursor(after, 1, kinds=(int,))
+    events = user_history(username, reader=request.auth, after=key[0] if key else None, limit=limit + 1)
+    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
+    return {"items": shown, "next": cursor}
