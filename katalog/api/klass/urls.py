@@ -23,6 +23,6 @@ urlpatterns = [
     path("classificationfamilies", views.families, name="families"),
     path("classificationfamilies/<int:pk>", views.family, name="family"),
     # The Python client asks for BASE_URL + "/ssbsections", with a doubled slash.
-    re_path(r"^/?ssbsections$", views.sections, name="sections"),
+    re_path(r"^(?:/)?ssbsections$", views.sections, name="sections"),
     re_path(r"^(?P<rest>[\s\S]*)$", views.unknown, name="unknown"),
 ]
