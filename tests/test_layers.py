@@ -8,7 +8,12 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "katalog"
-FRONT_ENDS = [PACKAGE / "api", PACKAGE / "web", PACKAGE / "classifiers" / "views.py", PACKAGE / "cli.py"]
+FRONT_ENDS = [
+    PACKAGE / "api",
+    PACKAGE / "web",
+    PACKAGE / "classifiers" / "views.py",
+    PACKAGE / "cli.py",
+]
 FRONT_ENDS += sorted(PACKAGE.glob("*/management/commands/*.py"))
 ORM_WRITES = {"save", "delete", "create", "bulk_create", "bulk_update", "update", "update_or_create",
               "get_or_create"}  # fmt: skip

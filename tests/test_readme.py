@@ -87,11 +87,21 @@ def clone_environment(venv: Path, source: Path) -> Path:
 def test_readme_tour_on_a_clean_clone(clone):
     target, env = clone
     init = subprocess.run(
-        ["katalog", "init", "--demo"], cwd=target, env=env, capture_output=True, text=True, timeout=600
+        ["katalog", "init", "--demo"],
+        cwd=target,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert init.returncode == 0, init.stderr
     again = subprocess.run(
-        ["katalog", "init", "--demo"], cwd=target, env=env, capture_output=True, text=True, timeout=600
+        ["katalog", "init", "--demo"],
+        cwd=target,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert "demo-catalogue: already loaded" in again.stdout
     assert (
@@ -100,7 +110,12 @@ def test_readme_tour_on_a_clean_clone(clone):
     )
     # The audit log of the demonstration verifies.
     verified = subprocess.run(
-        ["katalog", "audit", "verify"], cwd=target, env=env, capture_output=True, text=True, timeout=300
+        ["katalog", "audit", "verify"],
+        cwd=target,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith("Audit log intact")

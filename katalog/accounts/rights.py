@@ -14,12 +14,11 @@ exchange's own authority rules.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from katalog.accounts.models import CENTRE_ROLES, Bureau, BureauKind, Role, RoleGrant
-from katalog.core.actors import SystemActor, is_system
+from katalog.core.actors import Actor, SystemActor, is_system
 from katalog.core.errors import AuthenticationRequired, PermissionDenied
 
 
@@ -62,7 +61,7 @@ SYSTEM_PERMISSIONS: dict[str, frozenset[Permission]] = {
 _CACHE = "_katalog_roles"
 
 
-def roles_of(actor: Any) -> frozenset[str]:
+def roles_of(actor: Actor) -> frozenset[str]:
     """The active roles of a person in their own bureau (remembered on the user object)."""
     if is_system(actor) or not getattr(actor, "is_authenticated", False):
         return frozenset()
@@ -80,12 +79,12 @@ def roles_of(actor: Any) -> frozenset[str]:
     return cached
 
 
-def forget_roles(actor: Any) -> None:
+def forget_roles(actor: Actor) -> None:
     if hasattr(actor, _CACHE):
         delattr(actor, _CACHE)
 
 
-def is_operator(actor: Any) -> bool:
+def is_operator(actor: Actor) -> bool:
     """The installation's operator: the console's system actor, or a superuser (the admin
     site). Operators manage people and rights everywhere, and catalogue nothing."""
     if isinstance(actor, SystemActor):
@@ -93,7 +92,7 @@ def is_operator(actor: Any) -> bool:
     return bool(getattr(actor, "is_superuser", False)) and bool(getattr(actor, "is_active", False))
 
 
-def permissions_of(actor: Any) -> frozenset[Permission]:
+def permissions_of(actor: Actor) -> frozenset[Permission]:
     if isinstance(actor, SystemActor):
         return SYSTEM_PERMISSIONS.get(actor.name, frozenset())
     granted: set[Permission] = set(SYSTEM_PERMISSIONS["operator"]) if is_operator(actor) else set()
@@ -102,7 +101,7 @@ def permissions_of(actor: Any) -> frozenset[Permission]:
     return frozenset(granted)
 
 
-def has_permission(actor: Any, permission: Permission) -> bool:
+def has_permission(actor: Actor, permission: Permission) -> bool:
     return permission in permissions_of(actor)
 
 
@@ -118,19 +117,20 @@ def permission_label(permission: Permission) -> str:
     return labels[permission]
 
 
-def require_permission(actor: Any, permission: Permission) -> None:
+def require_permission(actor: Actor, permission: Permission) -> None:
     """Refuse with MISSING_ROLE unless the actor holds the permission."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise AuthenticationRequired(_("Sign in to make changes"))
     if not has_permission(actor, permission):
         raise PermissionDenied(
-            _("Your roles do not allow you to %(action)s") % {"action": permission_label(permission)},
+            _("Your roles do not allow you to %(action)s")
+            % {"action": permission_label(permission)},
             code="MISSING_ROLE",
             data={"permission": str(permission)},
         )
 
 
-def acting_bureau(actor: Any, permission: Permission = Permission.CATALOGUE) -> Bureau:
+def acting_bureau(actor: Actor, permission: Permission = Permission.CATALOGUE) -> Bureau:
     """The bureau a person acts for, once they hold the permission there."""
     require_permission(actor, permission)
     bureau = getattr(actor, "bureau", None)

@@ -22,7 +22,6 @@ def bureau_by_key(key: str) -> Bureau:
     return bureau
 
 
-
 def bureau_code_holder(code: str, on: dt.date | None = None) -> Bureau:
     """The bureau that holds a 2-digit code on a date (today by default).
 
@@ -65,8 +64,10 @@ def user_history(
 
     user = User.objects.filter(username=username).select_related("bureau").first()
     own = user is not None and getattr(reader, "pk", None) == user.pk
-    administers = user is not None and rights.has_permission(reader, rights.Permission.MANAGE_RIGHTS) and (
-        rights.is_operator(reader) or getattr(reader, "bureau_id", None) == user.bureau_id
+    administers = (
+        user is not None
+        and rights.has_permission(reader, rights.Permission.MANAGE_RIGHTS)
+        and (rights.is_operator(reader) or getattr(reader, "bureau_id", None) == user.bureau_id)
     )
     if not (own or administers):
         raise NotFound(_("No user %(name)s") % {"name": username}, code="USER_NOT_FOUND")
@@ -74,3 +75,8 @@ def user_history(
     if after is not None:
         rows = rows.filter(seq__gt=after)
     return [history_entry(e, show_names=True) for e in rows[:limit]]
+
+
+def bureau_names() -> dict[str, dict[str, str]]:
+    """Every bureau's names by its key (a few dozen rows, read once per call)."""
+    return dict(Bureau.objects.values_list("key", "names"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,14 +19,14 @@ from django.utils.translation import gettext as _
 from katalog.accounts import rights
 from katalog.accounts.models import Bureau, Role, RoleGrant, TokenScope, User
 from katalog.audit.services import audit_record
-from katalog.core.actors import actor_name
+from katalog.core.actors import Actor, actor_name
 from katalog.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 
 GENERATED_PASSWORD_BYTES = 18
 USERNAME_MAX = 150
 
 
-def require_rights_over(actor: Any, bureau: Bureau | None) -> None:
+def require_rights_over(actor: Actor, bureau: Bureau | None) -> None:
     """The actor manages rights, and in this bureau (the operator: in any)."""
     rights.require_permission(actor, rights.Permission.MANAGE_RIGHTS)
     if rights.is_operator(actor):
@@ -66,7 +65,8 @@ def check_role(role: str, bureau: Bureau) -> Role:
         )
     if not rights.role_fits_bureau(role, bureau):
         raise ValidationFailed(
-            _("The role %(role)s exists only in the interstate centre") % {"role": Role(role).label},
+            _("The role %(role)s exists only in the interstate centre")
+            % {"role": Role(role).label},
             code="ROLE_NOT_FOR_BUREAU",
             errors=[FieldError("role", "ROLE_NOT_FOR_BUREAU", str(Role(role).label))],
         )
@@ -76,7 +76,7 @@ def check_role(role: str, bureau: Bureau) -> Role:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     bureau: Bureau,
     password: str,
@@ -111,7 +111,7 @@ def user_create(
 
 
 @transaction.atomic
-def role_grant(*, actor: Any, user: User, role: str) -> RoleGrant:
+def role_grant(*, actor: Actor, user: User, role: str) -> RoleGrant:
     """Give a person a role in their bureau (once: an active grant is not repeated)."""
     bureau = user.bureau
     require_rights_over(actor, bureau)
@@ -139,7 +139,7 @@ def role_grant(*, actor: Any, user: User, role: str) -> RoleGrant:
 
 
 @transaction.atomic
-def role_revoke(*, actor: Any, user: User, role: str) -> RoleGrant:
+def role_revoke(*, actor: Actor, user: User, role: str) -> RoleGrant:
     bureau = user.bureau
     require_rights_over(actor, bureau)
     grant = RoleGrant.objects.active().filter(user=user, bureau=bureau, role=role).first()
@@ -161,37 +161,41 @@ def role_revoke(*, actor: Any, user: User, role: str) -> RoleGrant:
     return grant
 
 
-def require_self_or_admin(actor: Any, user: User) -> None:
+def require_self_or_admin(actor: Actor, user: User) -> None:
     if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
         return
     require_rights_over(actor, user.bureau)
 
 
 @transaction.atomic
-def user_set_password(*, actor: Any, user: User, password: str) -> User:
+def user_set_password(*, actor: Actor, user: User, password: str) -> User:
     """A new password for oneself or, by an administrator, for a person of the bureau. The
     person's tokens stop working (their `auth_stamp` changes)."""
     require_self_or_admin(actor, user)
     check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password", "auth_stamp"])
-    audit_record(actor=actor, action="password_changed", object_type="user", object_key=user.username)
+    audit_record(
+        actor=actor, action="password_changed", object_type="user", object_key=user.username
+    )
     return user
 
 
 @transaction.atomic
-def user_deactivate(*, actor: Any, user: User) -> User:
+def user_deactivate(*, actor: Actor, user: User) -> User:
     """A person leaves: no more sign-in, and their tokens stop working."""
     require_rights_over(actor, user.bureau)
     user.is_active = False
     user.auth_stamp = secrets.token_hex(16)
     user.save(update_fields=["is_active", "auth_stamp"])
-    audit_record(actor=actor, action="user_deactivated", object_type="user", object_key=user.username)
+    audit_record(
+        actor=actor, action="user_deactivated", object_type="user", object_key=user.username
+    )
     return user
 
 
 @transaction.atomic
-def user_set_operator(*, actor: Any, user: User, operator: bool) -> User:
+def user_set_operator(*, actor: Actor, user: User, operator: bool) -> User:
     """Make a person an operator of the installation (the admin site) or not. Only the
     installation's operator at the console may; it gives no right on catalogue data."""
     if not rights.is_operator(actor):
@@ -211,7 +215,7 @@ def user_set_operator(*, actor: Any, user: User, operator: bool) -> User:
 
 
 @transaction.atomic
-def preferences_set(*, actor: Any, user: User, unit_system: str, expert_mode: bool) -> User:
+def preferences_set(*, actor: Actor, user: User, unit_system: str, expert_mode: bool) -> User:
     """A person's display preferences (only their own)."""
     if getattr(actor, "pk", None) != user.pk:
         raise PermissionDenied(_("Only you change your preferences"), code="NOT_OWN_ACCOUNT")
@@ -229,7 +233,7 @@ def preferences_set(*, actor: Any, user: User, unit_system: str, expert_mode: bo
 DEFAULT_TOKEN_DAYS = 90
 
 
-def require_token_authority(actor: Any, user: User) -> None:
+def require_token_authority(actor: Actor, user: User) -> None:
     """People make and revoke their own tokens; an administrator of the bureau may too."""
     require_self_or_admin(actor, user)
 

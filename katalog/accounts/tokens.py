@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from katalog.accounts.models import ApiToken, TokenScope, User
 from katalog.accounts.services import check_scope, require_token_authority, token_expiry
 from katalog.audit.services import audit_record
+from katalog.core.actors import Actor
 from katalog.core.errors import NotFound, ValidationFailed
 
 TOKEN_PREFIX = "kt_"
@@ -28,7 +28,7 @@ def token_digest(token: str) -> str:
 @transaction.atomic
 def token_create(
     *,
-    actor: Any,
+    actor: Actor,
     user: User,
     name: str,
     expires_at: dt.datetime | None = None,
@@ -63,14 +63,20 @@ def token_create(
         action="token_created",
         object_type="user",
         object_key=user.username,
-        changes={"after": {"token": record.prefix, "scope": str(scope), "name": name,
-                           "expires_at": expires_at.isoformat() if expires_at else None}},
+        changes={
+            "after": {
+                "token": record.prefix,
+                "scope": str(scope),
+                "name": name,
+                "expires_at": expires_at.isoformat() if expires_at else None,
+            }
+        },
     )
     return record, token
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
     require_token_authority(actor, token.user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -70,3 +70,18 @@ def page(
     cursor = encode_cursor(key_of(rows[-1]))
     response["Link"] = next_link(request, cursor)
     return rows, cursor
+
+
+def history_page(
+    request: HttpRequest,
+    response: HttpResponse,
+    fetch: Callable[[int | None, int], list[dict[str, Any]]],
+    after: str | None,
+    limit: int,
+) -> dict[str, Any]:
+    """One page of an object's history: `fetch(after_seq, count)` reads the entries, keyset-paged
+    by their position in the audit log."""
+    key = decode_cursor(after, 1, kinds=(int,))
+    events = fetch(key[0] if key else None, limit + 1)
+    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
+    return {"items": shown, "next": cursor}

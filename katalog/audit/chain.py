@@ -17,9 +17,7 @@ GENESIS_HASH = "0" * 64
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
-    )
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
 def subjects_digest(subjects: Iterable[tuple[str, str, str]]) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from katalog.audit import chain
 from katalog.audit.models import AuditChainHead, AuditEntry, AuditSubject, ConsumerPosition
-from katalog.core.actors import actor_name, current_interface
+from katalog.core.actors import Actor, actor_name, current_interface
 
 SUBJECT_BATCH = 5_000
 MAX_REASON = 2_000
@@ -49,14 +49,14 @@ def _set_head_hash(value: str) -> None:
     AuditChainHead.objects.filter(pk=1).update(last_hash=value)
 
 
-def actor_bureau_key(actor: Any) -> str:
+def actor_bureau_key(actor: Actor) -> str:
     bureau = getattr(actor, "bureau", None)
     return str(getattr(bureau, "key", "") or "")
 
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     object_type: str,
     object_key: str,
@@ -104,9 +104,7 @@ def audit_record(
 def _write_subjects(entry: AuditEntry, rows: Iterable[tuple[str, str, str]]) -> None:
     AuditSubject.objects.bulk_create(
         [
-            AuditSubject(
-                entry=entry, position=i, object_type=t, object_key=k, change_json=c
-            )
+            AuditSubject(entry=entry, position=i, object_type=t, object_key=k, change_json=c)
             for i, (t, k, c) in enumerate(rows)
         ],
         batch_size=SUBJECT_BATCH,

@@ -187,7 +187,9 @@ def name_search_figure(api: tuple[Any, Any], items: list[tuple], rng: random.Ran
     search, query_class = api
     words = [rng.choice(NAME_WORDS) for _ in range(max(50, len(items) // 4))]
     name_ids = [i for _n, i in items][: len(words)]
-    samples = timed(lambda w: search(query_class(q=w, limit=50), lang="ru", reader=READER), words, warmup=0)
+    samples = timed(
+        lambda w: search(query_class(q=w, limit=50), lang="ru", reader=READER), words, warmup=0
+    )
     floor = timed(
         raw_lookup("SELECT id FROM catalog_item WHERE item_name_id = %s ORDER BY id LIMIT 50"),
         name_ids,

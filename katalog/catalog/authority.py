@@ -17,23 +17,21 @@ to other installations' events) are not subject to bureau ownership.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from katalog.accounts import rights
 from katalog.accounts.models import Bureau
 from katalog.catalog.models import Item, Registration
-from katalog.core.actors import is_system
+from katalog.core.actors import Actor, is_system
 from katalog.core.errors import PermissionDenied
 
 
-def bypasses_authority(actor: Any) -> bool:
+def bypasses_authority(actor: Actor) -> bool:
     """System actors that load catalogue data are not subject to bureau ownership."""
     return is_system(actor) and rights.has_permission(actor, rights.Permission.CATALOGUE)
 
 
-def actor_bureau(actor: Any) -> Bureau:
+def actor_bureau(actor: Actor) -> Bureau:
     """The bureau a person catalogues for: they need a bureau and the CATALOGUE permission."""
     return rights.acting_bureau(actor, rights.Permission.CATALOGUE)
 
@@ -44,7 +42,7 @@ def is_registered_user(bureau_id: int, item: Item) -> bool:
     ).exists()
 
 
-def require_identification_authority(actor: Any, item: Item) -> None:
+def require_identification_authority(actor: Actor, item: Item) -> None:
     """Only the assigning bureau changes an item's identification data."""
     if bypasses_authority(actor):
         return
@@ -56,7 +54,7 @@ def require_identification_authority(actor: Any, item: Item) -> None:
         )
 
 
-def require_user_authority(actor: Any, item: Item) -> None:
+def require_user_authority(actor: Actor, item: Item) -> None:
     """The assigning bureau or a nation registered as user of the item."""
     if bypasses_authority(actor):
         return
@@ -69,7 +67,7 @@ def require_user_authority(actor: Any, item: Item) -> None:
         )
 
 
-def require_own_data(actor: Any, item: Item, bureau: Bureau) -> None:
+def require_own_data(actor: Actor, item: Item, bureau: Bureau) -> None:
     """Data held for a bureau (its references, registration, management data) is written by
     that bureau; the assigning bureau may also write it for the others."""
     if bypasses_authority(actor):
@@ -83,12 +81,12 @@ def require_own_data(actor: Any, item: Item, bureau: Bureau) -> None:
         )
 
 
-def require_registration_authority(actor: Any, item: Item, bureau: Bureau) -> None:
+def require_registration_authority(actor: Actor, item: Item, bureau: Bureau) -> None:
     """A nation registers (or withdraws) itself; the assigning bureau may do it for others."""
     require_own_data(actor, item, bureau)
 
 
-def require_management_authority(actor: Any, item: Item, bureau: Bureau) -> None:
+def require_management_authority(actor: Actor, item: Item, bureau: Bureau) -> None:
     """Management data is a registered nation's own: it must be that nation and a user."""
     if bypasses_authority(actor):
         return

@@ -58,7 +58,11 @@ def manufacturer_items(
     items only for readers who see them in full (the reference is their data)."""
     scope = read_scope(reader)
     holding = Reference.objects.filter(manufacturer=manufacturer).values("item_id")
-    rows = Item.objects.select_related("item_name").filter(pk__in=holding).filter(item_visible_q(scope))
+    rows = (
+        Item.objects.select_related("item_name")
+        .filter(pk__in=holding)
+        .filter(item_visible_q(scope))
+    )
     return keyset_page(rows, "niin", after=after, limit=limit)
 
 

@@ -156,7 +156,9 @@ def item_ids_by_reference(text: str, scope: ReadScope) -> list[int]:
     return []
 
 
-def items_by_reference(text: str, language: str | None = None, *, reader: Any) -> list[dict[str, Any]]:
+def items_by_reference(
+    text: str, language: str | None = None, *, reader: Any
+) -> list[dict[str, Any]]:
     """The details of the items holding the reference (see `item_ids_by_reference`)."""
     scope = read_scope(reader)
     found = (detail.item_detail_by_pk(pk, language) for pk in item_ids_by_reference(text, scope))
@@ -213,7 +215,9 @@ def reference_hits(
 
 def item_references(item: Item, *, reader: Any) -> QuerySet[Reference]:
     require_full_view(item, reader=reader)
-    return Reference.objects.filter(item=item).select_related("manufacturer", "bureau").order_by("id")
+    return (
+        Reference.objects.filter(item=item).select_related("manufacturer", "bureau").order_by("id")
+    )
 
 
 def item_registrations(item: Item, *, reader: Any) -> QuerySet[Registration]:
@@ -228,7 +232,11 @@ def item_registrations(item: Item, *, reader: Any) -> QuerySet[Registration]:
 def item_management(item: Item, bureau_id: int, *, reader: Any) -> ManagementData:
     """One nation's management data of an item, if the reader may read it."""
     scope = require_full_view(item, reader=reader)
-    row = ManagementData.objects.filter(item=item, bureau_id=bureau_id).select_related("bureau").first()
+    row = (
+        ManagementData.objects.filter(item=item, bureau_id=bureau_id)
+        .select_related("bureau")
+        .first()
+    )
     readable = row is not None and (
         scope.sees_all or row.released or scope.bureau_id in (row.bureau_id, item.bureau_id)
     )
@@ -259,13 +267,28 @@ def history_entry(entry: Any, scope: ReadScope) -> dict[str, Any]:
     return audit_history_entry(entry, show_names=shows_names(scope))
 
 
+def code_meanings(table: str) -> dict[str, dict[str, str]]:
+    """Every code of a code table with its meanings, read once per process: code tables are
+    shipped reference data, changed only by `katalog init` (which clears this cache); a page
+    showing twenty coded values then reads the table once, not twenty times."""
+    cached = _CODE_TABLES.get(table)
+    if cached is None:
+        cached = dict(CodeValue.objects.filter(table_id=table).values_list("code", "meanings"))
+        if cached:  # an empty table is not remembered: its codes may be loaded in a moment
+            _CODE_TABLES[table] = cached
+    return cached
+
+
+_CODE_TABLES: dict[str, dict[str, dict[str, str]]] = {}
+
+
+def forget_code_tables() -> None:
+    _CODE_TABLES.clear()
+
+
 def code_meaning(table: str, code: str, language: str | None = None) -> str:
-    row = (
-        CodeValue.objects.filter(table_id=table, code=code)
-        .values_list("meanings", flat=True)
-        .first()
-    )
-    return pick_text(row, language) if row else ""
+    meanings = code_meanings(table).get(code)
+    return pick_text(meanings, language) if meanings else ""
 
 
 # --- manufacturers by code ---------------------------------------------------------------------

@@ -145,4 +145,8 @@ def visible_item_ids(scope: ReadScope, ids: Iterable[int]) -> set[int]:
     wanted = list(ids)
     if scope.sees_all or not wanted:
         return set(wanted)
-    return set(Item.objects.filter(pk__in=wanted).filter(item_visible_q(scope)).values_list("pk", flat=True))
+    return set(
+        Item.objects.filter(pk__in=wanted)
+        .filter(item_visible_q(scope))
+        .values_list("pk", flat=True)
+    )

@@ -164,7 +164,11 @@ def record_transition(
         object_type="request",
         object_key=str(request.pk),
         reason=reason,
-        changes={"before": {"state": from_state}, "after": {"state": request.state}, **(data or {})},
+        changes={
+            "before": {"state": from_state},
+            "after": {"state": request.state},
+            **(data or {}),
+        },
     )
     return RequestTransition.objects.create(
         request=request,
@@ -656,7 +660,9 @@ def request_approve(
 ) -> CodificationRequest:
     """Four eyes: an approver of the same bureau who neither wrote the request, nor closed its
     decisions, nor decided any of its lines."""
-    request, target = begin(actor, request, "approve", expected_version, permission=Permission.APPROVE)
+    request, target = begin(
+        actor, request, "approve", expected_version, permission=Permission.APPROVE
+    )
     if actor.pk in request_participants(request):
         raise PermissionDenied(
             _("Who wrote a request or decided any of its lines cannot approve it"), code="FOUR_EYES"

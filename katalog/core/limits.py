@@ -50,13 +50,19 @@ def refusal(request: HttpRequest, status: int, code: str, title: str, detail: st
             "errors": [],
         }
         return HttpResponse(
-            json.dumps(body, ensure_ascii=False), status=status, content_type="application/problem+json"
+            json.dumps(body, ensure_ascii=False),
+            status=status,
+            content_type="application/problem+json",
         )
-    return render(request, "web/refused_request.html", {"title": title, "detail": detail}, status=status)
+    return render(
+        request, "web/refused_request.html", {"title": title, "detail": detail}, status=status
+    )
 
 
 def too_large(request: HttpRequest, limit: int) -> HttpResponse:
-    return refusal(request, 413, "REQUEST_TOO_LARGE", _("Request too large"), too_large_message(limit))
+    return refusal(
+        request, 413, "REQUEST_TOO_LARGE", _("Request too large"), too_large_message(limit)
+    )
 
 
 def malformed(request: HttpRequest) -> HttpResponse:

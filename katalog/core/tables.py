@@ -48,7 +48,9 @@ class _Line:
         return text
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Iterable[Any]], *, bom: bool = True) -> Iterator[str]:
+def csv_lines(
+    header: Sequence[str], rows: Iterable[Iterable[Any]], *, bom: bool = True
+) -> Iterator[str]:
     """A CSV file as text chunks, one per row (for streaming responses)."""
     writer = CsvWriter(_Line())  # type: ignore[arg-type]
     yield (BOM if bom else "") + writer.writerow(header)
@@ -56,7 +58,9 @@ def csv_lines(header: Sequence[str], rows: Iterable[Iterable[Any]], *, bom: bool
         yield writer.writerow(row)
 
 
-def write_xlsx(path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Iterable[Any]]]]) -> int:
+def write_xlsx(
+    path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Iterable[Any]]]]
+) -> int:
     """A write-only workbook of (sheet title, header, rows): rows go to the file as they come,
     never all in memory. Returns the number of data rows written."""
     from openpyxl import Workbook

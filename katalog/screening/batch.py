@@ -179,7 +179,9 @@ def screen_file(
     """Screen every line of a parts list and write the result CSV to `out_stream`, with the
     candidates the reader may see."""
     with translation.override(lang or translation.get_language()):
-        return _screen_file(Path(path), out_stream, locale, on_progress, on_reject, per_line, reader)
+        return _screen_file(
+            Path(path), out_stream, locale, on_progress, on_reject, per_line, reader
+        )
 
 
 def _screen_file(

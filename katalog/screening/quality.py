@@ -250,7 +250,11 @@ def evaluate(sample_size: int = 200, seed: int = 2026) -> dict:
     prepared = [prepare(c["query"], lookups) for c in cases]
     results = []
     for start in range(0, len(prepared), 500):
-        results.extend(screen_prepared(prepared[start : start + 500], reader=SYSTEM_WORKER, limit=CANDIDATES_LOOKED_AT))
+        results.extend(
+            screen_prepared(
+                prepared[start : start + 500], reader=SYSTEM_WORKER, limit=CANDIDATES_LOOKED_AT
+            )
+        )
     pairs = [(c["expected"], _predicted(c, r)) for c, r in zip(cases, results, strict=True)]
     flagged = [(e != Verdict.NO_DUPLICATE, p != Verdict.NO_DUPLICATE) for e, p in pairs]
     hits = sum(1 for e, p in flagged if e and p)

@@ -839,6 +839,25 @@ def _result(
     return ScreeningResult(verdict=verdict, candidates=candidates, lower=bounds[0], upper=bounds[1])
 
 
+def screen_many(
+    queries: list[ScreeningInput], *, reader: Any, limit: int = 5
+) -> list[ScreeningResult | ValidationFailed]:
+    """Screen several described items at once (the lines of a request): the look-ups run once
+    for all of them. A query that cannot be screened gets its refusal in its place."""
+    lookups = Lookups()
+    lookups.load_manufacturers(r.manufacturer_code for q in queries for r in q.references)
+    prepared: list[_Prepared] = []
+    answers: list[ScreeningResult | ValidationFailed] = []
+    for query in queries:
+        try:
+            prepared.append(prepare(query, lookups))
+            answers.append(ScreeningResult(verdict="", candidates=[], lower=0.0, upper=0.0))
+        except ValidationFailed as refused:
+            answers.append(refused)
+    results = iter(screen_prepared(prepared, reader=reader, limit=limit)) if prepared else iter(())
+    return [next(results) if isinstance(a, ScreeningResult) else a for a in answers]
+
+
 def screen(query: ScreeningInput, *, reader: Any, limit: int = 5) -> ScreeningResult:
     """Screen one described item against the catalogue; ValidationFailed for bad input."""
     lookups = Lookups()
@@ -913,8 +932,12 @@ def screening_decision_record(
         object_type="item",
         object_key=item.niin,
         reason=note,
-        changes={"verdict": verdict, "decision": decision, "justification": justification,
-                 "subject": subject[:200]},
+        changes={
+            "verdict": verdict,
+            "decision": decision,
+            "justification": justification,
+            "subject": subject[:200],
+        },
     )
     return recorded
 

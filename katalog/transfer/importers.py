@@ -441,8 +441,13 @@ def record_batch(importer: BaseImporter, batch: Batch, source: str) -> None:
         action=f"{importer.kind}_imported",
         object_type="import",
         object_key=f"{source}:{first}-{last}"[:80],
-        changes={"kind": importer.kind, "file": source, "lines": [first, last],
-                 "policy": importer.policy.value, "rows": len(importer.changes)},
+        changes={
+            "kind": importer.kind,
+            "file": source,
+            "lines": [first, last],
+            "policy": importer.policy.value,
+            "rows": len(importer.changes),
+        },
         subjects=importer.changes,
     )
 
@@ -611,12 +616,17 @@ class ItemImporter(BaseImporter):
         name_text = pick(row, "name", "item_name")[1].removeprefix("DESC=")[:200]
         price_column, price_text = pick(row, "price", "unit_acquisition_value_usd")
         price = checked(price_column, checks.price, price_text)
-        currency_text = row.get("currency") or ("USD" if row.get("unit_acquisition_value_usd") else "")
+        currency_text = row.get("currency") or (
+            "USD" if row.get("unit_acquisition_value_usd") else ""
+        )
         currency = checked("currency", checks.currency, currency_text, self.tables.currencies)
         if price is not None and currency is None:
             raise RowRejected("currency", "MISSING_VALUE", _("a price needs a currency"))
         unit = checked(
-            "unit_of_issue", checks.unit_of_issue, row.get("unit_of_issue", ""), self.tables.units_of_issue
+            "unit_of_issue",
+            checks.unit_of_issue,
+            row.get("unit_of_issue", ""),
+            self.tables.units_of_issue,
         )
         identification = checked(
             "identification_type",
@@ -646,7 +656,9 @@ class ItemImporter(BaseImporter):
             currency=currency,
         )
 
-    def check_number_authority(self, column: str, number: rules.CatalogueNumber, holder_id: int) -> None:
+    def check_number_authority(
+        self, column: str, number: rules.CatalogueNumber, holder_id: int
+    ) -> None:
         """Numbers under a bureau code are the holder's: only its cataloguers load them (an
         unbounded load, any), and a number far beyond the code's counter is refused."""
         if not self.actor.may_write_for(holder_id):
@@ -660,7 +672,9 @@ class ItemImporter(BaseImporter):
             self.counters.get(number.bureau_code, 0), self.top_serials.get(number.bureau_code, 0)
         )
         try:
-            check_loaded_serial(number.bureau_code, number.serial, counter, unbounded=self.actor.unbounded)
+            check_loaded_serial(
+                number.bureau_code, number.serial, counter, unbounded=self.actor.unbounded
+            )
         except KatalogError as exc:
             raise RowRejected(column, exc.code, exc.message) from None
 
@@ -699,7 +713,9 @@ class ItemImporter(BaseImporter):
         """An existing item is changed only by its assigning bureau, and not while cancelled
         (its life cycle has its own steps)."""
         if not self.actor.may_write_for(bureau_id):
-            return not_assigning("catalogue_number", rules.parse_catalogue_number(r.niin).formatted())
+            return not_assigning(
+                "catalogue_number", rules.parse_catalogue_number(r.niin).formatted()
+            )
         if status in CANCELLED_STATUSES:
             return RowRejected(
                 "catalogue_number",
@@ -729,7 +745,9 @@ class ItemImporter(BaseImporter):
                 setattr(item, name, value)
             item.search_text = r.search_text
             item.row_version += 1
-            difference = {f: [before[f], after[f]] for f in self.UPDATED_FIELDS if before[f] != after[f]}
+            difference = {
+                f: [before[f], after[f]] for f in self.UPDATED_FIELDS if before[f] != after[f]
+            }
             self.changed("item", r.niin, {"action": "updated", "fields": difference})
         fields = [
             "supply_class",
@@ -826,7 +844,9 @@ class ManufacturerImporter(BaseImporter):
                 _("manufacturers of %(country)s are registered by bureau %(bureau)s only")
                 % {"country": country, "bureau": bureau.key},
             )
-        code = checked(column, checks.manufacturer_code, code, bureau.manufacturer_code_patterns, bureau.key)
+        code = checked(
+            column, checks.manufacturer_code, code, bureau.manufacturer_code_patterns, bureau.key
+        )
         if code in self.seen:
             raise RowRejected(
                 column,
@@ -1112,7 +1132,9 @@ class ItemRowsImporter(BaseImporter):
         raise RowRejected(
             column,
             "NOT_OWN_DATA",
-            _("only the bureau itself or the assigning bureau may change this bureau's data on %(item)s")
+            _(
+                "only the bureau itself or the assigning bureau may change this bureau's data on %(item)s"
+            )
             % {"item": self.niin_by_id[item_id]},
         )
 
@@ -1300,7 +1322,9 @@ class RegistrationImporter(ItemRowsImporter):
         self.require_own_data(item_id, bureau_id, "bureau")
         if status in CANCELLED_STATUSES:
             raise RowRejected(
-                "catalogue_number", "ITEM_CANCELLED", _("the item is cancelled; register on its replacement")
+                "catalogue_number",
+                "ITEM_CANCELLED",
+                _("the item is cancelled; register on its replacement"),
             )
         start = parse_date("effective_from", row.get("effective_from", ""))
         if start is None:
@@ -1369,7 +1393,11 @@ class ManagementDataImporter(ItemRowsImporter):
         (item_id,) = self.item_of(row)
         bureau_id = self.bureaus.get(row)
         self.require_own_data(item_id, bureau_id, "bureau")
-        if not self.actor.unbounded and bureau_id != self.assigning[item_id] and not self.registered_user(item_id, bureau_id):
+        if (
+            not self.actor.unbounded
+            and bureau_id != self.assigning[item_id]
+            and not self.registered_user(item_id, bureau_id)
+        ):
             raise RowRejected(
                 "bureau", "NOT_REGISTERED_USER",
                 _("the bureau is not registered as user of %(item)s") % {"item": self.niin_by_id[item_id]},
@@ -1378,7 +1406,12 @@ class ManagementDataImporter(ItemRowsImporter):
         currency = checked("currency", checks.currency, row.get("currency"), self.tables.currencies)
         if price is not None and not currency:
             raise RowRejected("currency", "MISSING_VALUE", _("a price needs a currency"))
-        unit = checked("unit_of_issue", checks.unit_of_issue, row.get("unit_of_issue", ""), self.tables.units_of_issue)
+        unit = checked(
+            "unit_of_issue",
+            checks.unit_of_issue,
+            row.get("unit_of_issue", ""),
+            self.tables.units_of_issue,
+        )
         notes = checked("notes", checks.text_limit, "notes", row.get("notes", ""), checks.NOTES_MAX)
         released = (row.get("released") or "").strip().lower() in {"1", "true", "yes", "да"}
         self.once((item_id, bureau_id), line, "bureau")

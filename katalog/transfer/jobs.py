@@ -49,6 +49,10 @@ def export_items_job(ctx: JobContext) -> dict:
     fmt = check_format(str(ctx.params.get("format", "csv")))
     search = {k: v for k, v in ctx.params.items() if k != "format"}
     count = export_items(
-        ctx.output_path, reader=ctx.actor, fmt=fmt, params=search, progress=lambda n: ctx.progress(n)
+        ctx.output_path,
+        reader=ctx.actor,
+        fmt=fmt,
+        params=search,
+        progress=lambda n: ctx.progress(n),
     )
     return {"rows": count, "format": fmt, "result_name": f"items.{fmt}"}

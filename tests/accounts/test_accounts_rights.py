@@ -51,7 +51,9 @@ def test_rights_of_another_bureau_are_refused_and_nothing_changes(ru_admin):
         services.role_grant(actor=ru_admin, user=kz_person, role=Role.CATALOGUER)
     assert caught.value.code == "NOT_OWN_BUREAU"
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=ru_admin, username="kz-x", bureau=bureau("KZ"), password=GOOD_PASSWORD)
+        services.user_create(
+            actor=ru_admin, username="kz-x", bureau=bureau("KZ"), password=GOOD_PASSWORD
+        )
     assert not RoleGrant.objects.filter(user=kz_person).exists()
     assert not User.objects.filter(username="kz-x").exists()
 
@@ -74,14 +76,18 @@ def test_the_centre_roles_exist_only_in_the_centre():
 @pytest.mark.parametrize("password", ["x", "short-one", "12345678901234", "password1234"])
 def test_weak_passwords_are_refused(password):
     with pytest.raises(ValidationFailed) as caught:
-        services.user_create(actor=SYSTEM_OPERATOR, username="weak", bureau=bureau("RU"), password=password)
+        services.user_create(
+            actor=SYSTEM_OPERATOR, username="weak", bureau=bureau("RU"), password=password
+        )
     assert caught.value.code == "WEAK_PASSWORD"
     assert not User.objects.filter(username="weak").exists()
 
 
 def test_a_superuser_manages_people_but_catalogues_nothing():
     root = UserFactory(username="root", bureau=None, is_superuser=True, roles=[])
-    person = services.user_create(actor=root, username="ru-made", bureau=bureau("RU"), password=GOOD_PASSWORD)
+    person = services.user_create(
+        actor=root, username="ru-made", bureau=bureau("RU"), password=GOOD_PASSWORD
+    )
     assert person.pk
     assert not rights.has_permission(root, rights.Permission.CATALOGUE)
 
@@ -92,7 +98,9 @@ def test_tokens_end_with_a_password_change_and_a_deactivation():
     assert TokenClient(token).get("/api/v1/items").status_code == 200
     services.user_set_password(actor=user, user=user, password=GOOD_PASSWORD + "!")
     assert TokenClient(token).get("/api/v1/items").status_code == 401
-    _record, second = token_create(actor=SYSTEM_OPERATOR, user=User.objects.get(pk=user.pk), name="again")
+    _record, second = token_create(
+        actor=SYSTEM_OPERATOR, user=User.objects.get(pk=user.pk), name="again"
+    )
     assert TokenClient(second).get("/api/v1/items").status_code == 200
     services.user_deactivate(actor=SYSTEM_OPERATOR, user=User.objects.get(pk=user.pk))
     assert TokenClient(second).get("/api/v1/items").status_code == 401
@@ -148,7 +156,9 @@ def test_sign_in_is_throttled_per_account_and_the_right_password_then_waits_too(
     user.set_password(GOOD_PASSWORD)
     user.save()
     client = Client()
-    answers = [sign_in(client, "ru-target", f"wrong-{i}", f"10.0.0.{i}").status_code for i in range(30)]
+    answers = [
+        sign_in(client, "ru-target", f"wrong-{i}", f"10.0.0.{i}").status_code for i in range(30)
+    ]
     assert answers[:4] == [200] * 4  # the form again, with its error
     assert set(answers[5:]) == {429}
     assert sign_in(client, "ru-target", GOOD_PASSWORD, "10.9.9.9").status_code == 429

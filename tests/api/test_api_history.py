@@ -42,9 +42,13 @@ def test_an_api_change_is_recorded_as_coming_through_the_api(ru_api):
 def test_manufacturer_request_and_user_histories():
     ru = UserFactory(username="ru-hist", bureau=bureau("RU"))
     client = api_of(ru)
-    made = client.post("/api/v1/manufacturers", {"code": "A910F", "names": {"en": "W"}, "country": "RU"})
+    made = client.post(
+        "/api/v1/manufacturers", {"code": "A910F", "names": {"en": "W"}, "country": "RU"}
+    )
     assert made.status_code == 201
-    changed = client.patch("/api/v1/manufacturers/A910F", {"address": "Samara"}, headers={"If-Match": made["ETag"]})
+    changed = client.patch(
+        "/api/v1/manufacturers/A910F", {"address": "Samara"}, headers={"If-Match": made["ETag"]}
+    )
     assert changed.status_code == 200
     events = client.get("/api/v1/manufacturers/A910F/history").json()["items"]
     assert [e["action"] for e in events] == ["manufacturer_created", "manufacturer_changed"]
@@ -79,6 +83,8 @@ def test_every_change_of_an_item_moves_its_version_duplicates_included():
     assert moved["ETag"] != versions[duplicate.niin]
     assert client.get(f"/api/v1/items/{kept.niin}")["ETag"] != versions[kept.niin]
     stale = client.put(
-        f"/api/v1/items/{kept.niin}/management/RU", {"unit_of_issue": "EA"}, headers={"If-Match": versions[kept.niin]}
+        f"/api/v1/items/{kept.niin}/management/RU",
+        {"unit_of_issue": "EA"},
+        headers={"If-Match": versions[kept.niin]},
     )
     assert (stale.status_code, stale.json()["code"]) == (412, "VERSION_STALE")

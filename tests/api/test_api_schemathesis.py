@@ -52,7 +52,11 @@ def can_be_sent_invalid(path: str, method: str) -> bool:
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
         constrained = schema.get("type") not in (None, "string") or set(schema) & {
-            "pattern", "minLength", "maxLength", "enum", "format"
+            "pattern",
+            "minLength",
+            "maxLength",
+            "enum",
+            "format",
         }
         if parameter["in"] != "path" or constrained:
             return True
@@ -178,7 +182,9 @@ def test_no_role_meets_a_server_error(api_schema, role_tokens, path, method, con
     operation = api_schema[path][method]
     for role, token in role_tokens.items():
         for mode in modes_of(path, method):
-            no_server_error(operation, mode, role, {"Authorization": f"Bearer {token}"} if token else {})
+            no_server_error(
+                operation, mode, role, {"Authorization": f"Bearer {token}"} if token else {}
+            )
 
 
 def no_server_error(operation, mode, role: str, headers: dict[str, str]) -> None:

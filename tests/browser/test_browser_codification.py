@@ -11,13 +11,16 @@ from katalog.catalog import services as catalog
 from katalog.codification import services
 from katalog.codification.models import CodificationRequest
 from katalog.core.actors import SYSTEM_INIT
-from tests.factories import ManufacturerFactory, bureau, make_item
+from tests.factories import ManufacturerFactory, bureau, grant_role, make_item
 
 PASSWORD = "browser-test-pass"
 
 
 def person(username: str) -> User:
-    return User.objects.create_user(username, password=PASSWORD, bureau=bureau("RU"))
+    """An approver of the RU bureau (who may also catalogue); four eyes keep them apart."""
+    user = User.objects.create_user(username, password=PASSWORD, bureau=bureau("RU"))
+    grant_role(user, "approver")
+    return user
 
 
 @pytest.fixture

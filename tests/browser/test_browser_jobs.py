@@ -10,7 +10,7 @@ from katalog.accounts.models import User
 from katalog.catalog.models import Manufacturer
 from katalog.jobs.models import Job
 from katalog.jobs.services import job_execute
-from tests.factories import bureau
+from tests.factories import bureau, grant_role
 
 PASSWORD = "browser-test-pass"
 BAD_ROWS = "code,name_en,country\nA601F,Good Works,RU\nA602F,,RU\nA603F,Nowhere Ltd,XX\n"
@@ -22,7 +22,10 @@ def _jobs_dir(tmp_path, monkeypatch):
 
 
 def test_upload_an_import_with_bad_rows_and_download_the_error_report(page, log_in, tmp_path):
-    User.objects.create_user("ru-importer", password=PASSWORD, bureau=bureau("RU"))
+    grant_role(
+        User.objects.create_user("ru-importer", password=PASSWORD, bureau=bureau("RU")),
+        "cataloguer",
+    )
     source = tmp_path / "makers.csv"
     source.write_text(BAD_ROWS, encoding="utf-8")
     log_in(page, "ru-importer")

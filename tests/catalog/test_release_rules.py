@@ -30,11 +30,22 @@ def restricted():
     and management data of both nations (KZ's released, RU's not)."""
     item = make_item("RU", name_text="ГАЙКА СЕКРЕТНАЯ", release="restricted")
     maker = ManufacturerFactory(code="A901F")
-    services.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number=SECRET_REFERENCE)
+    services.reference_add(
+        actor=SYSTEM_INIT, item=item, manufacturer=maker, number=SECRET_REFERENCE
+    )
     services.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="10 mm")
     services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("KZ"))
-    services.management_set(actor=SYSTEM_INIT, item=item, bureau=bureau("RU"), price="100", currency="RUB", notes="our price")
-    services.management_set(actor=SYSTEM_INIT, item=item, bureau=bureau("KZ"), price="7", currency="KZT", released=True)
+    services.management_set(
+        actor=SYSTEM_INIT,
+        item=item,
+        bureau=bureau("RU"),
+        price="100",
+        currency="RUB",
+        notes="our price",
+    )
+    services.management_set(
+        actor=SYSTEM_INIT, item=item, bureau=bureau("KZ"), price="7", currency="KZT", released=True
+    )
     return item
 
 
@@ -42,7 +53,14 @@ def restricted():
 def public():
     item = make_item("RU", name_text="ГАЙКА ОТКРЫТАЯ")
     services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("RU"))
-    services.management_set(actor=SYSTEM_INIT, item=item, bureau=bureau("RU"), price="5", currency="RUB", notes="internal")
+    services.management_set(
+        actor=SYSTEM_INIT,
+        item=item,
+        bureau=bureau("RU"),
+        price="5",
+        currency="RUB",
+        notes="internal",
+    )
     return item
 
 
@@ -57,8 +75,12 @@ def api_as(key: str | None) -> TokenClient:
     return TokenClient(token_create(actor=SYSTEM_OPERATOR, user=user, name="t")[1])
 
 
-@pytest.mark.parametrize(("reader", "full"), [("RU", True), ("KZ", True), ("AM", False), (None, False)])
-def test_the_item_api_shows_a_restricted_item_in_full_only_to_its_bureau_and_users(restricted, reader, full):
+@pytest.mark.parametrize(
+    ("reader", "full"), [("RU", True), ("KZ", True), ("AM", False), (None, False)]
+)
+def test_the_item_api_shows_a_restricted_item_in_full_only_to_its_bureau_and_users(
+    restricted, reader, full
+):
     body = api_as(reader).get(f"/api/v1/items/{restricted.niin}").json()
     assert body["catalogue_number"] == restricted.catalogue_number
     assert body["status"]["code"] == "0"
@@ -72,7 +94,10 @@ def test_the_item_api_shows_a_restricted_item_in_full_only_to_its_bureau_and_use
 
 def test_management_data_is_its_nations_own_until_released(restricted, public):
     def nations(reader, item):
-        return {m["bureau"] for m in api_as(reader).get(f"/api/v1/items/{item.niin}").json()["management"]}
+        return {
+            m["bureau"]
+            for m in api_as(reader).get(f"/api/v1/items/{item.niin}").json()["management"]
+        }
 
     assert nations("RU", restricted) == {"RU", "KZ"}  # the assigning bureau reads all
     assert nations("KZ", restricted) == {"KZ"}  # its own, and RU's is not released
@@ -92,9 +117,10 @@ def test_sub_resources_and_history_of_a_restricted_item_are_refused_to_others(re
 
 def test_references_of_a_restricted_item_find_nothing_for_others(restricted):
     assert api_as("AM").get(f"/api/v1/references?number={SECRET_REFERENCE}").json() == []
-    assert [h["catalogue_number"] for h in api_as("KZ").get(f"/api/v1/references?number={SECRET_REFERENCE}").json()] == [
-        restricted.catalogue_number
-    ]
+    assert [
+        h["catalogue_number"]
+        for h in api_as("KZ").get(f"/api/v1/references?number={SECRET_REFERENCE}").json()
+    ] == [restricted.catalogue_number]
     assert selectors.items_by_reference(SECRET_REFERENCE, reader=person("AM")) == []
 
 
@@ -160,10 +186,42 @@ def test_the_release_level_is_changed_by_the_assigning_bureau_only(public):
     services.registration_add(actor=SYSTEM_INIT, item=public, bureau=bureau("KZ"))
     client_kz = TokenClient(token_create(actor=SYSTEM_OPERATOR, user=kz, name="t")[1])
     etag = client_kz.get(f"/api/v1/items/{public.niin}")["ETag"]
-    refused = client_kz.patch(f"/api/v1/items/{public.niin}", {"release": "restricted"}, headers={"If-Match": etag})
+    refused = client_kz.patch(
+        f"/api/v1/items/{public.niin}", {"release": "restricted"}, headers={"If-Match": etag}
+    )
     assert refused.status_code == 403
     client_ru = TokenClient(token_create(actor=SYSTEM_OPERATOR, user=ru, name="t")[1])
-    changed = client_ru.patch(f"/api/v1/items/{public.niin}", {"release": "restricted"}, headers={"If-Match": etag})
+    changed = client_ru.patch(
+        f"/api/v1/items/{public.niin}", {"release": "restricted"}, headers={"If-Match": etag}
+    )
     assert changed.status_code == 200, changed.content
     assert changed.json()["release"] == "restricted"
     assert api_as("AM").get(f"/api/v1/items/{public.niin}").json()["restricted"] is True
+
+
+def test_job_outputs_follow_the_release_rules_of_their_person(restricted, tmp_path, monkeypatch):
+    """An export job and a screening job read as the person who started them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from katalog.jobs.models import JobState
+    from katalog.jobs.selectors import job_file_path
+    from katalog.jobs.services import job_execute, job_submit
+
+    monkeypatch.setenv("KATALOG_JOBS_DIR", str(tmp_path / "jobs"))
+    parts = f"reference_number;manufacturer_code\n{SECRET_REFERENCE};A901F\n".encode()
+    outputs = {}
+    for key in ("AM", "RU"):
+        reader = person(key)
+        export = job_submit(actor=reader, kind="export-items", params={"format": "csv"})
+        screening = job_submit(actor=reader, kind="screening", upload=SimpleUploadedFile("p.csv", parts),
+                               filename="p.csv", params={"lang": "en"})  # fmt: skip
+        done = [job_execute(job.pk) for job in (export, screening)]
+        assert [job.state for job in done] == [JobState.SUCCEEDED, JobState.SUCCEEDED]
+        outputs[key] = [
+            job_file_path(job, "result").read_text(encoding="utf-8-sig") for job in done
+        ]
+    assert "ГАЙКА СЕКРЕТНАЯ" not in outputs["AM"][0]
+    assert "ГАЙКА СЕКРЕТНАЯ" in outputs["RU"][0]
+    assert restricted.catalogue_number in outputs["AM"][1]
+    assert SECRET_REFERENCE not in outputs["AM"][1].split("\n", 2)[-1]  # only the line's own input
+    assert SECRET_REFERENCE in outputs["RU"][1]

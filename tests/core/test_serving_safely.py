@@ -42,9 +42,13 @@ def test_a_server_does_not_start_without_a_secret_key(tmp_path):
     refused = run_python("import katalog.config.wsgi", KATALOG_DATABASE_URL=db)
     assert refused.returncode != 0
     assert "KATALOG_SECRET_KEY is not set" in refused.stderr
-    served = run_python("import katalog.config.wsgi", KATALOG_DATABASE_URL=db, KATALOG_SECRET_KEY="k" * 50)
+    served = run_python(
+        "import katalog.config.wsgi", KATALOG_DATABASE_URL=db, KATALOG_SECRET_KEY="k" * 50
+    )
     assert served.returncode == 0, served.stderr
-    debugging = run_python("import katalog.config.wsgi", KATALOG_DATABASE_URL=db, KATALOG_DEBUG="true")
+    debugging = run_python(
+        "import katalog.config.wsgi", KATALOG_DATABASE_URL=db, KATALOG_DEBUG="true"
+    )
     assert debugging.returncode == 0, debugging.stderr
 
 
@@ -83,7 +87,9 @@ def test_bodies_over_the_limits_are_413_and_malformed_multipart_is_400(settings)
     )
     assert no_boundary.status_code == 400
     assert no_boundary.json()["code"] == "MALFORMED_BODY"
-    page = Client().post("/search/", data=b"x" * (2 * 1024 * 1024), content_type="application/octet-stream")
+    page = Client().post(
+        "/search/", data=b"x" * (2 * 1024 * 1024), content_type="application/octet-stream"
+    )
     assert page.status_code == 413
 
 
@@ -117,7 +123,9 @@ def test_job_files_are_removed_after_the_retention_period(settings, tmp_path, mo
 @pytest.mark.django_db
 def test_the_admin_site_changes_no_data_except_through_services(rf):
     request = rf.get("/admin/")
-    request.user = UserFactory(username="operator", bureau=None, is_superuser=True, is_staff=True, roles=[])
+    request.user = UserFactory(
+        username="operator", bureau=None, is_superuser=True, is_staff=True, roles=[]
+    )
     writable = {
         (m._meta.label, name)
         for m, model_admin in admin.site._registry.items()

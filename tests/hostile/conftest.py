@@ -47,14 +47,18 @@ def table_digest() -> str:
     digest = hashlib.sha256()
     with connection.cursor() as cursor:
         for table in GUARDED_TABLES:
-            columns = [c.name for c in connection.introspection.get_table_description(cursor, table)]
+            columns = [
+                c.name for c in connection.introspection.get_table_description(cursor, table)
+            ]
             kept = [c for c in columns if c not in VOLATILE_COLUMNS]
             names = ", ".join(connection.ops.quote_name(c) for c in kept)
             cursor.execute(f"SELECT {names} FROM {table} ORDER BY 1")  # noqa: S608 (table names are constants)
             for row in cursor.fetchall():
                 digest.update(repr(row).encode("utf-8"))
             digest.update(table.encode())
-    digest.update(repr(sorted(ApiToken.objects.values_list("pk", "revoked_at", "expires_at"))).encode())
+    digest.update(
+        repr(sorted(ApiToken.objects.values_list("pk", "revoked_at", "expires_at"))).encode()
+    )
     return digest.hexdigest()
 
 
@@ -68,7 +72,9 @@ class Tally:
     server_errors: list[str] = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
 
-    def record(self, what: str, status: int, changed: bool, *, success_is_acceptance: bool = True) -> None:
+    def record(
+        self, what: str, status: int, changed: bool, *, success_is_acceptance: bool = True
+    ) -> None:
         """One attempt. An attempt is wrongly accepted when it changed data or, on the API,
         answered with success; a page that only reads may answer a POST with 200."""
         self.attempts += 1
@@ -121,17 +127,23 @@ def token_of(user, **kwargs) -> str:
 
 @pytest.fixture
 def world(db) -> World:
-    owner = UserFactory(username="ru-owner", bureau=bureau("RU"), roles=["approver", "bureau_admin"])
+    owner = UserFactory(
+        username="ru-owner", bureau=bureau("RU"), roles=["approver", "bureau_admin"]
+    )
     viewer = UserFactory(username="ru-viewer", bureau=bureau("RU"), roles=["viewer"])
     stranger = UserFactory(username="am-cataloguer", bureau=bureau("AM"))
     item = make_item("RU", name_text="ГАЙКА")
     other_item = make_item("RU")
     maker = ManufacturerFactory(code="A901F")
-    reference = services.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number="ВЛАД.1")
+    reference = services.reference_add(
+        actor=SYSTEM_INIT, item=item, manufacturer=maker, number="ВЛАД.1"
+    )
     services.characteristic_set(actor=SYSTEM_INIT, item=item, code="THDD", raw="10 mm")
     for key in ("RU", "KZ"):
         services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau(key))
-    services.management_set(actor=SYSTEM_INIT, item=item, bureau=bureau("RU"), price="10", currency="RUB")
+    services.management_set(
+        actor=SYSTEM_INIT, item=item, bureau=bureau("RU"), price="10", currency="RUB"
+    )
     request = codification.request_create(actor=owner, title="Гайки")
     codification.request_line_add(
         actor=owner, request=request, item_name_code="10101", supply_class="5310",
@@ -139,7 +151,9 @@ def world(db) -> World:
     )  # fmt: skip
     job = Job.objects.create(kind="export-items", actor=owner, state=JobState.QUEUED)
     expired_record, expired = token_create(actor=SYSTEM_OPERATOR, user=owner, name="expired")
-    ApiToken.objects.filter(pk=expired_record.pk).update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    ApiToken.objects.filter(pk=expired_record.pk).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
     revoked_record, revoked = token_create(actor=SYSTEM_OPERATOR, user=owner, name="revoked")
     token_revoke(actor=SYSTEM_OPERATOR, token=revoked_record)
     tokens = {

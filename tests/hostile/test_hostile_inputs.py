@@ -39,8 +39,12 @@ def test_search_and_every_filter_take_any_text_harmlessly(world, tally, text):
     all_items = Item.objects.count()
     for name in ("q", *PARAM_FIELDS):
         for url in ("/api/v1/search", "/search/", "/api/v1/export/items"):
-            answer = client.get(url, {name: text, "format": "csv"} if "export" in url else {name: text})
-            tally.record(f"GET {url}?{name}=…", answer.status_code, False, success_is_acceptance=False)
+            answer = client.get(
+                url, {name: text, "format": "csv"} if "export" in url else {name: text}
+            )
+            tally.record(
+                f"GET {url}?{name}=…", answer.status_code, False, success_is_acceptance=False
+            )
             assert answer.status_code in (200, 400, 422), (url, name, text, answer.status_code)
             if url == "/api/v1/search" and answer.status_code == 200:
                 assert answer.json()["total"] <= all_items
@@ -53,7 +57,9 @@ def test_search_and_every_filter_take_any_text_harmlessly(world, tally, text):
 def test_script_in_every_text_field_is_shown_as_text(world, owner_api):
     number = world.item.catalogue_number
     etag = owner_api.get(f"/api/v1/items/{number}")["ETag"]
-    changed = owner_api.patch(f"/api/v1/items/{number}", {"name_text": SCRIPT[:200]}, headers={"If-Match": etag})
+    changed = owner_api.patch(
+        f"/api/v1/items/{number}", {"name_text": SCRIPT[:200]}, headers={"If-Match": etag}
+    )
     assert changed.status_code == 200, changed.content
     made = owner_api.post("/api/v1/manufacturers", {"code": "A903F", "names": {"ru": SCRIPT}, "country": "RU",
                                                       "address": SCRIPT})  # fmt: skip
@@ -75,14 +81,22 @@ def test_script_in_every_text_field_is_shown_as_text(world, owner_api):
     [
         ("[" * 10_000 + "]" * 10_000, "application/json"),
         ('{"supply_class": ' * 3000 + '"5310"' + "}" * 3000, "application/json"),
-        ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-         "<lolz>&lol2;</lolz>", "application/xml"),  # fmt: skip
+        (
+            '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            "<lolz>&lol2;</lolz>",
+            "application/xml",
+        ),  # fmt: skip
         ("\xff\xfe\x00b\x00a\x00d", "application/json"),
-        ('{"supply_class": "5310", "item_name": "10101", "name_text": "\\u0000"}', "application/json"),
+        (
+            '{"supply_class": "5310", "item_name": "10101", "name_text": "\\u0000"}',
+            "application/json",
+        ),
         ("not json at all", "application/json"),
     ],
 )
-def test_malformed_bodies_are_refused_clearly_and_change_nothing(world, owner_api, tally, body, content_type):
+def test_malformed_bodies_are_refused_clearly_and_change_nothing(
+    world, owner_api, tally, body, content_type
+):
     before = table_digest()
     answer = owner_api.client.post(
         "/api/v1/items",
@@ -107,7 +121,9 @@ def test_nul_bytes_in_fields_are_refused(world, owner_api, field):
     assert table_digest() == before
 
 
-def test_a_file_name_with_path_traversal_stays_inside_the_job_directory(world, owner_api, tmp_path, monkeypatch):
+def test_a_file_name_with_path_traversal_stays_inside_the_job_directory(
+    world, owner_api, tmp_path, monkeypatch
+):
     monkeypatch.setenv("KATALOG_JOBS_DIR", str(tmp_path / "jobs"))
     upload = SimpleUploadedFile("../../../../tmp/evil.csv", b"catalogue_number;item_name_code\n")
     answer = owner_api.client.post(
@@ -127,8 +143,14 @@ def test_formula_cells_never_reach_a_result_file_as_formulas(world, owner_api):
     """An export of an item whose name is a formula: the cell is text in CSV and XLSX."""
     number = world.item.catalogue_number
     etag = owner_api.get(f"/api/v1/items/{number}")["ETag"]
-    owner_api.patch(f"/api/v1/items/{number}", {"name_text": '=HYPERLINK("http://x","y")'}, headers={"If-Match": etag})
-    csv_text = b"".join(owner_api.get("/api/v1/export/items?format=csv").streaming_content).decode("utf-8-sig")
+    owner_api.patch(
+        f"/api/v1/items/{number}",
+        {"name_text": '=HYPERLINK("http://x","y")'},
+        headers={"If-Match": etag},
+    )
+    csv_text = b"".join(owner_api.get("/api/v1/export/items?format=csv").streaming_content).decode(
+        "utf-8-sig"
+    )
     assert "'=HYPERLINK" in csv_text
     assert "\n=HYPERLINK" not in csv_text
     assert ",=HYPERLINK" not in csv_text

@@ -61,7 +61,11 @@ def test_posting_to_any_page_changes_nothing_for_those_who_may_not(world, tally,
     if not url:
         pytest.fail(f"no value for the parameters of {route}: add one to `concrete`")
     before = table_digest()
-    callers = [c for c in ("anonymous", "viewer", "another bureau") if c not in OWN_CREATIONS.get(route, set())]
+    callers = [
+        c
+        for c in ("anonymous", "viewer", "another bureau")
+        if c not in OWN_CREATIONS.get(route, set())
+    ]
     for caller in callers:
         client = Client()
         if caller != "anonymous":
@@ -69,6 +73,8 @@ def test_posting_to_any_page_changes_nothing_for_those_who_may_not(world, tally,
         answer = client.post(url, FORM)
         changed = table_digest() != before
         # A page that only reads may answer 200 to a POST; what counts is that nothing changed.
-        tally.record(f"{caller}: POST /{route}", answer.status_code, changed, success_is_acceptance=False)
+        tally.record(
+            f"{caller}: POST /{route}", answer.status_code, changed, success_is_acceptance=False
+        )
         assert answer.status_code < 500, (caller, route, answer.content[:300])
         assert not changed, (caller, route)

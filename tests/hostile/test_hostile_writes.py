@@ -123,7 +123,13 @@ def known_values(operation: dict[str, Any], world: World) -> dict[str, Any]:
 
 
 def send(
-    client: Client, method: str, path: str, operation: dict[str, Any], token: str | None, etag: str, world: World
+    client: Client,
+    method: str,
+    path: str,
+    operation: dict[str, Any],
+    token: str | None,
+    etag: str,
+    world: World,
 ) -> Any:
     known = known_values(operation, world)
     headers = {"HTTP_IF_MATCH": etag}
@@ -135,7 +141,9 @@ def send(
         form = example(content["multipart/form-data"]["schema"], known=known)
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        form["file"] = SimpleUploadedFile("parts.csv", b"catalogue_number;item_name_code\n5310-57-000-0001;10101\n")
+        form["file"] = SimpleUploadedFile(
+            "parts.csv", b"catalogue_number;item_name_code\n5310-57-000-0001;10101\n"
+        )
         return call(path, data=form, **headers)
     if "application/json" in content:
         body = example(content["application/json"]["schema"], known=known)
@@ -149,7 +157,9 @@ def concrete(path: str, world: World) -> str:
     return path
 
 
-def owner_would_succeed(client: Client, method: str, path: str, operation, world: World, etag: str) -> bool:
+def owner_would_succeed(
+    client: Client, method: str, path: str, operation, world: World, etag: str
+) -> bool:
     with transaction.atomic():
         answer = send(client, method, path, operation, world.tokens["owner"], etag, world)
         transaction.set_rollback(True)
@@ -168,8 +178,12 @@ def current_etag(client: Client, path: str, world: World) -> str:
     return client.get(f"/api/v1/items/{world.item.catalogue_number}", **owner)["ETag"]
 
 
-@pytest.mark.parametrize(("path", "method", "operation"), OPERATIONS, ids=[f"{m.upper()} {p}" for p, m, _o in OPERATIONS])
-def test_writes_are_refused_to_everyone_who_may_not_make_them(world, tally, path, method, operation):
+@pytest.mark.parametrize(
+    ("path", "method", "operation"), OPERATIONS, ids=[f"{m.upper()} {p}" for p, m, _o in OPERATIONS]
+)
+def test_writes_are_refused_to_everyone_who_may_not_make_them(
+    world, tally, path, method, operation
+):
     client = Client()
     url = concrete(path, world)
     etag = current_etag(client, path, world)
@@ -189,11 +203,20 @@ def test_writes_are_refused_to_everyone_who_may_not_make_them(world, tally, path
         if caller in NOT_SIGNED_IN:
             assert answer.status_code == 401, (caller, answer.content[:300])
         elif succeeds:
-            assert answer.status_code in (403, 404), (caller, answer.status_code, answer.content[:300])
+            assert answer.status_code in (403, 404), (
+                caller,
+                answer.status_code,
+                answer.content[:300],
+            )
 
 
 def test_the_suite_covers_every_write_operation_of_the_document():
     """A write operation left out of the suite would be a hole: every one is in it."""
     assert len(OPERATIONS) >= 20
     ids = {operation["operationId"] for _p, _m, operation in OPERATIONS}
-    assert {"item_create", "item_cancel_duplicate", "item_management_set", "request_transition"} <= ids
+    assert {
+        "item_create",
+        "item_cancel_duplicate",
+        "item_management_set",
+        "request_transition",
+    } <= ids

@@ -39,7 +39,9 @@ def ru_item():
     item = make_item("RU", name_text="ГАЙКА")
     for key in ("RU", "AM"):
         services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau(key))
-    services.management_set(actor=SYSTEM_INIT, item=item, bureau=bureau("RU"), price="100", currency="RUB")
+    services.management_set(
+        actor=SYSTEM_INIT, item=item, bureau=bureau("RU"), price="100", currency="RUB"
+    )
     return Item.objects.get(pk=item.pk)
 
 
@@ -97,7 +99,9 @@ def test_numbers_of_another_bureau_are_not_loaded_and_the_counter_does_not_move(
     report = import_file("items", path, actor=ru)
     assert codes(report) == [(2, "SERIAL_BEYOND_COUNTER")]
     assert dict(SerialCounter.objects.values_list("bureau_code", "last_serial")) == before
-    made = services.item_create(actor=ru, bureau=bureau("RU"), supply_class="5310", item_name_code="10101")
+    made = services.item_create(
+        actor=ru, bureau=bureau("RU"), supply_class="5310", item_name_code="10101"
+    )
     assert made.serial == before.get("57", 0) + 1
 
 
@@ -153,7 +157,9 @@ def test_unknown_codes_are_rejected_per_row_and_the_rest_loads(tmp_path):
     report = import_file("items", write(tmp_path, "items.csv", text), actor=ru)
     assert codes(report) == [(3, "UNKNOWN_CURRENCY"), (4, "UNKNOWN_UNIT_OF_ISSUE")]
     assert report.created == 2
-    assert sorted(Item.objects.filter(niin__in=["570000011", "570000014"]).values_list("niin", flat=True)) == [
+    assert sorted(
+        Item.objects.filter(niin__in=["570000011", "570000014"]).values_list("niin", flat=True)
+    ) == [
         "570000011",
         "570000014",
     ]

@@ -75,7 +75,10 @@ class Migration(migrations.Migration):
                 ),
                 ("granted_by", models.CharField(max_length=150, verbose_name="granted by")),
                 ("granted_at", models.DateTimeField(auto_now_add=True, verbose_name="granted")),
-                ("revoked_by", models.CharField(blank=True, max_length=150, verbose_name="revoked by")),
+                (
+                    "revoked_by",
+                    models.CharField(blank=True, max_length=150, verbose_name="revoked by"),
+                ),
                 ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
                 (
                     "bureau",

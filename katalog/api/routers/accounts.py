@@ -9,7 +9,7 @@ from ninja import Query, Router
 
 from katalog.accounts.selectors import user_history
 from katalog.api.auth import api_auth
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, history_page
 from katalog.api.schemas import PAGINATED, READ_PROBLEMS, responses
 from katalog.api.schemas.catalog import EventPage
 
@@ -31,7 +31,7 @@ def user_history_get(
     after: str | None = Query(None, max_length=200),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
-    key = decode_cursor(after, 1, kinds=(int,))
-    events = user_history(username, reader=request.auth, after=key[0] if key else None, limit=limit + 1)
-    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
-    return {"items": shown, "next": cursor}
+    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
+        return user_history(username, reader=request.auth, after=after_seq, limit=count)
+
+    return history_page(request, response, fetch, after, limit)

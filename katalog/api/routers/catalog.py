@@ -19,7 +19,7 @@ from ninja.responses import Status
 from katalog.accounts.selectors import bureau_by_key
 from katalog.api.auth import api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, history_page
 from katalog.api.renderers import rendered
 from katalog.api.routers.reference_data import page_cursor
 from katalog.api.schemas import (
@@ -64,9 +64,13 @@ READS = (401, *READ_PROBLEMS)
 # --- bodies ---------------------------------------------------------------------------------
 
 
-def item_response(request: HttpRequest, response: HttpResponse, item: Item, lang: str | None) -> dict[str, Any]:
+def item_response(
+    request: HttpRequest, response: HttpResponse, item: Item, lang: str | None
+) -> dict[str, Any]:
     """The item as stored now and as the caller may see it, with its version as the ETag."""
-    detail, version = selectors.item_detail_by_number(item.niin, language(request, lang), reader=request.auth)
+    detail, version = selectors.item_detail_by_number(
+        item.niin, language(request, lang), reader=request.auth
+    )
     with_etag(response, version)
     return {**detail, "version": version}
 
@@ -77,7 +81,10 @@ def summary(item: Item, lang: str) -> dict[str, Any]:
         "niin": item.niin,
         "version": item.row_version,
         "supply_class": item.supply_class,
-        "item_name": {"code": item.item_name.code, "meaning": pick_text(item.item_name.names, lang)},
+        "item_name": {
+            "code": item.item_name.code,
+            "meaning": pick_text(item.item_name.names, lang),
+        },
         "status": item.status,
         "bureau": item.bureau.key,
     }
@@ -121,14 +128,28 @@ def management_out(row: ManagementData) -> dict[str, Any]:
     }
 
 
-def changed(
-    request: HttpRequest, response: HttpResponse, number: str, lang: str | None, act: Callable[[Item, int], Any]
+def item_change(
+    request: HttpRequest, response: HttpResponse, number: str, act: Callable[[Item, int], Any]
 ) -> Any:
-    """Run one change of an item under the version the caller read; answer with the item."""
+    """Run one change of an item under the version the caller read (`If-Match`); the answer
+    carries the item's new version as its ETag. Returns what the change returned."""
     version = expected_version(request)
     item = selectors.item_get(number, reader=request.auth)
-    act(item, version)
-    return item_response(request, response, item, lang)
+    result = act(item, version)
+    with_etag(response, selectors.item_version(item))
+    return result
+
+
+def changed(
+    request: HttpRequest,
+    response: HttpResponse,
+    number: str,
+    lang: str | None,
+    act: Callable[[Item, int], Any],
+) -> Any:
+    """Run one change of an item under the version the caller read; answer with the item."""
+    item_change(request, response, number, act)
+    return item_response(request, response, selectors.item_get(number, reader=request.auth), lang)
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -162,7 +183,10 @@ def item_list(
         limit=limit,
     )
     lang_code = language(request, lang)
-    return {"items": [summary(i, lang_code) for i in found.rows], "next": page_cursor(request, response, found)}
+    return {
+        "items": [summary(i, lang_code) for i in found.rows],
+        "next": page_cursor(request, response, found),
+    }
 
 
 @router.post(
@@ -173,7 +197,9 @@ def item_list(
     openapi_extra=SENDS_ETAG,
     summary="Create an item under a new number of the caller's bureau, with references and replies",
 )
-def item_create(request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None) -> Any:
+def item_create(
+    request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None
+) -> Any:
     item = services.item_create_complete(
         actor=request.auth,
         bureau=actor_bureau(request.auth),
@@ -210,14 +236,18 @@ def item_create(request: HttpRequest, response: HttpResponse, payload: ItemCreat
     openapi_extra=SENDS_ETAG,
     summary="One item of supply by catalogue number (any accepted form)",
 )
-def item_get(request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None) -> Any:
+def item_get(
+    request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None
+) -> Any:
     """Accepts `5310-01-234-5678`, `5310012345678`, `01-234-5678` or `012345678`.
 
     A cancelled item names its replacement in `replaced_by`. The `ETag` header carries the
     item's version for `If-Match` on later changes. A restricted item shows a reader outside
     its assigning bureau and registered users only its number, name and status.
     """
-    detail, version = selectors.item_detail_by_number(number, language(request, lang), reader=request.auth)
+    detail, version = selectors.item_detail_by_number(
+        number, language(request, lang), reader=request.auth
+    )
     with_etag(response, version)
     # The busiest call of the API: the body is rendered without a second validation against
     # `ItemOut` (a quarter of the request's time); `item_detail` builds exactly that shape,
@@ -243,7 +273,10 @@ def item_update(
 ) -> Any:
     def act(item: Item, version: int) -> Any:
         return services.item_identification_update(
-            actor=request.auth, item=item, expected_version=version, changes=payload.dict(exclude_unset=True)
+            actor=request.auth,
+            item=item,
+            expected_version=version,
+            changes=payload.dict(exclude_unset=True),
         )
 
     return changed(request, response, number, lang, act)
@@ -272,7 +305,11 @@ def item_cancel(
             else None
         )
         return services.item_cancel(
-            actor=request.auth, item=item, reason=payload.reason, replacement=replacement, expected_version=version
+            actor=request.auth,
+            item=item,
+            reason=payload.reason,
+            replacement=replacement,
+            expected_version=version,
         )
 
     return changed(request, response, number, lang, act)
@@ -296,7 +333,9 @@ def item_cancel_duplicate(
 ) -> Any:
     def act(item: Item, version: int) -> Any:
         kept = selectors.item_for_field(payload.kept, "kept", reader=request.auth)
-        return services.item_cancel_duplicate(actor=request.auth, item=item, kept=kept, expected_version=version)
+        return services.item_cancel_duplicate(
+            actor=request.auth, item=item, kept=kept, expected_version=version
+        )
 
     return changed(request, response, number, lang, act)
 
@@ -318,7 +357,9 @@ def item_cancel_use(
     lang: str | None = None,
 ) -> Any:
     def act(item: Item, version: int) -> Any:
-        replacement = selectors.item_for_field(payload.replacement, "replacement", reader=request.auth)
+        replacement = selectors.item_for_field(
+            payload.replacement, "replacement", reader=request.auth
+        )
         return services.item_cancel_use(
             actor=request.auth, item=item, replacement=replacement, expected_version=version
         )
@@ -343,7 +384,9 @@ def item_reinstate(
     lang: str | None = None,
 ) -> Any:
     def act(item: Item, version: int) -> Any:
-        return services.item_reinstate(actor=request.auth, item=item, reason=payload.reason, expected_version=version)
+        return services.item_reinstate(
+            actor=request.auth, item=item, reason=payload.reason, expected_version=version
+        )
 
     return changed(request, response, number, lang, act)
 
@@ -364,12 +407,11 @@ def item_history(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
     item = selectors.item_get(number, reader=request.auth)
-    key = decode_cursor(after, 1, kinds=(int,))
-    events = selectors.item_history(
-        item, reader=request.auth, after=key[0] if key else None, limit=limit + 1
-    )
-    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
-    return {"items": shown, "next": cursor}
+
+    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
+        return selectors.item_history(item, reader=request.auth, after=after_seq, limit=count)
+
+    return history_page(request, response, fetch, after, limit)
 
 
 # --- references -----------------------------------------------------------------------------
@@ -385,7 +427,9 @@ def item_history(
 def item_reference_list(request: HttpRequest, number: str, lang: str | None = None) -> Any:
     item = selectors.item_get(number, reader=request.auth)
     lang_code = language(request, lang)
-    return [reference_out(r, lang_code) for r in selectors.item_references(item, reader=request.auth)]
+    return [
+        reference_out(r, lang_code) for r in selectors.item_references(item, reader=request.auth)
+    ]
 
 
 @router.post(
@@ -404,20 +448,20 @@ def item_reference_add(
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
-    version = expected_version(request)
-    item = selectors.item_get(number, reader=request.auth)
-    reference = services.reference_add(
-        actor=request.auth,
-        item=item,
-        manufacturer=selectors.manufacturer_for_field(payload.manufacturer),
-        number=payload.number,
-        category=payload.category,
-        variation=payload.variation,
-        document_availability=payload.document_availability,
-        justification=payload.justification,
-        expected_version=version,
-    )
-    with_etag(response, selectors.item_version(item))
+    def act(item: Item, version: int) -> Any:
+        return services.reference_add(
+            actor=request.auth,
+            item=item,
+            manufacturer=selectors.manufacturer_for_field(payload.manufacturer),
+            number=payload.number,
+            category=payload.category,
+            variation=payload.variation,
+            document_availability=payload.document_availability,
+            justification=payload.justification,
+            expected_version=version,
+        )
+
+    reference = item_change(request, response, number, act)
     return Status(201, reference_out(reference, language(request, lang)))
 
 
@@ -436,10 +480,12 @@ def item_reference_remove(
     reference_id: int,
     if_match: str | None = IfMatch,
 ) -> Any:
-    version = expected_version(request)
-    item = selectors.item_get(number, reader=request.auth)
-    services.reference_remove(actor=request.auth, item=item, reference_id=reference_id, expected_version=version)
-    with_etag(response, selectors.item_version(item))
+    def act(item: Item, version: int) -> Any:
+        return services.reference_remove(
+            actor=request.auth, item=item, reference_id=reference_id, expected_version=version
+        )
+
+    item_change(request, response, number, act)
     return Status(204, None)
 
 
@@ -494,7 +540,12 @@ def item_characteristic_set(
 ) -> Any:
     def act(item: Item, version: int) -> Any:
         return services.characteristic_set(
-            actor=request.auth, item=item, code=code, raw=payload.reply, locale=payload.locale, expected_version=version
+            actor=request.auth,
+            item=item,
+            code=code,
+            raw=payload.reply,
+            locale=payload.locale,
+            expected_version=version,
         )
 
     return changed(request, response, number, lang, act)
@@ -530,14 +581,14 @@ def item_registration_add(
     payload: RegistrationIn,
     if_match: str | None = IfMatch,
 ) -> Any:
-    version = expected_version(request)
-    item = selectors.item_get(number, reader=request.auth)
-    bureau = bureau_by_key(payload.bureau) if payload.bureau else actor_bureau(request.auth)
-    registration = services.registration_add(
-        actor=request.auth, item=item, bureau=bureau, effective_from=payload.effective_from, expected_version=version
-    )
-    with_etag(response, selectors.item_version(item))
-    return Status(201, registration_out(registration))
+    def act(item: Item, version: int) -> Any:
+        bureau = bureau_by_key(payload.bureau) if payload.bureau else actor_bureau(request.auth)
+        return services.registration_add(
+            actor=request.auth, item=item, bureau=bureau, effective_from=payload.effective_from,
+            expected_version=version,
+        )  # fmt: skip
+
+    return Status(201, registration_out(item_change(request, response, number, act)))
 
 
 @router.post(
@@ -556,17 +607,16 @@ def item_registration_withdraw(
     payload: WithdrawIn,
     if_match: str | None = IfMatch,
 ) -> Any:
-    version = expected_version(request)
-    item = selectors.item_get(number, reader=request.auth)
-    registration = services.registration_withdraw(
-        actor=request.auth,
-        item=item,
-        bureau=bureau_by_key(bureau),
-        effective_to=payload.effective_to,
-        expected_version=version,
-    )
-    with_etag(response, selectors.item_version(item))
-    return registration_out(registration)
+    def act(item: Item, version: int) -> Any:
+        return services.registration_withdraw(
+            actor=request.auth,
+            item=item,
+            bureau=bureau_by_key(bureau),
+            effective_to=payload.effective_to,
+            expected_version=version,
+        )
+
+    return registration_out(item_change(request, response, number, act))
 
 
 @router.get(
@@ -578,7 +628,9 @@ def item_registration_withdraw(
 )
 def item_management_get(request: HttpRequest, number: str, bureau: str) -> Any:
     item = selectors.item_get(number, reader=request.auth)
-    return management_out(selectors.item_management(item, bureau_by_key(bureau).pk, reader=request.auth))
+    return management_out(
+        selectors.item_management(item, bureau_by_key(bureau).pk, reader=request.auth)
+    )
 
 
 @router.put(
@@ -597,18 +649,19 @@ def item_management_set(
     payload: ManagementIn,
     if_match: str | None = IfMatch,
 ) -> Any:
-    version = expected_version(request)
+    def act(item: Item, version: int) -> Any:
+        return services.management_set(
+            actor=request.auth,
+            item=item,
+            bureau=bureau_by_key(bureau),
+            unit_of_issue=payload.unit_of_issue,
+            price=payload.price,
+            currency=payload.currency,
+            notes=payload.notes,
+            released=payload.released,
+            expected_version=version,
+        )
+
+    row = item_change(request, response, number, act)
     item = selectors.item_get(number, reader=request.auth)
-    row = services.management_set(
-        actor=request.auth,
-        item=item,
-        bureau=bureau_by_key(bureau),
-        unit_of_issue=payload.unit_of_issue,
-        price=payload.price,
-        currency=payload.currency,
-        notes=payload.notes,
-        released=payload.released,
-        expected_version=version,
-    )
-    with_etag(response, selectors.item_version(item))
     return management_out(selectors.item_management(item, row.bureau_id, reader=request.auth))

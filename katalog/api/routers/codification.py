@@ -12,7 +12,7 @@ from ninja.responses import Status
 
 from katalog.api.auth import api_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, history_page
 from katalog.api.schemas import (
     PAGINATED,
     READ_PROBLEMS,
@@ -27,7 +27,6 @@ from katalog.codification import selectors, services
 from katalog.codification.models import CodificationRequest
 
 router = Router(tags=["codification"])
-
 
 
 class RequestReferenceIn(Schema):
@@ -168,8 +167,7 @@ def request_list(
     limit: int = Query(50, ge=1, le=selectors.MAX_PAGE),
 ) -> Any:
     page = selectors.request_list(
-        reader=request.auth,
-        state=state, priority=priority, bureau=bureau, after=after, limit=limit
+        reader=request.auth, state=state, priority=priority, bureau=bureau, after=after, limit=limit
     )
     return {
         "items": [selectors.request_summary(r) for r in page.requests],
@@ -218,13 +216,12 @@ def request_history(
     after: str | None = Query(None, max_length=200),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
-    key = decode_cursor(after, 1, kinds=(int,))
-    events = selectors.request_history(
-        visible_request(request, request_id), reader=request.auth,
-        after=key[0] if key else None, limit=limit + 1,
-    )  # fmt: skip
-    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
-    return {"items": shown, "next": cursor}
+    found = visible_request(request, request_id)
+
+    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
+        return selectors.request_history(found, reader=request.auth, after=after_seq, limit=count)
+
+    return history_page(request, response, fetch, after, limit)
 
 
 @router.post(

@@ -10,7 +10,7 @@ from ninja.responses import Status
 
 from katalog.api.auth import api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, history_page
 from katalog.api.routers.reference_data import page_cursor
 from katalog.api.schemas import (
     PAGINATED,
@@ -133,7 +133,10 @@ def manufacturer_list_get(
     key = decode_cursor(after, 1)
     found = manufacturer_list(
         reader=request.auth,
-        q=q or "", country=country, after=str(key[0]) if key else None, limit=limit
+        q=q or "",
+        country=country,
+        after=str(key[0]) if key else None,
+        limit=limit,
     )
     lang_code = language(request, lang)
     return {
@@ -241,7 +244,8 @@ def manufacturer_history_get(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
     m = manufacturer_get(code, reader=request.auth)
-    key = decode_cursor(after, 1, kinds=(int,))
-    events = manufacturer_history(m, reader=request.auth, after=key[0] if key else None, limit=limit + 1)
-    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
-    return {"items": shown, "next": cursor}
+
+    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
+        return manufacturer_history(m, reader=request.auth, after=after_seq, limit=count)
+
+    return history_page(request, response, fetch, after, limit)

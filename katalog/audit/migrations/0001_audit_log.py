@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,81 +14,141 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_seq', models.BigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_seq", models.BigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit chain head',
-                'verbose_name_plural': 'audit chain head',
+                "verbose_name": "audit chain head",
+                "verbose_name_plural": "audit chain head",
             },
         ),
         migrations.CreateModel(
-            name='ConsumerPosition',
+            name="ConsumerPosition",
             fields=[
-                ('name', models.CharField(max_length=80, primary_key=True, serialize=False)),
-                ('seq', models.BigIntegerField(default=0)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=80, primary_key=True, serialize=False)),
+                ("seq", models.BigIntegerField(default=0)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'change-stream position',
-                'verbose_name_plural': 'change-stream positions',
-                'ordering': ['name'],
+                "verbose_name": "change-stream position",
+                "verbose_name_plural": "change-stream positions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seq', models.BigIntegerField(unique=True, verbose_name='sequence')),
-                ('at', models.DateTimeField(verbose_name='at')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='actor')),
-                ('bureau_key', models.CharField(blank=True, max_length=8, verbose_name='bureau')),
-                ('interface', models.CharField(choices=[('page', 'page'), ('api', 'api'), ('cli', 'cli'), ('job', 'job'), ('import', 'import'), ('exchange', 'exchange'), ('system', 'system')], max_length=10, verbose_name='interface')),
-                ('action', models.CharField(max_length=40, verbose_name='action')),
-                ('object_type', models.CharField(max_length=30, verbose_name='object type')),
-                ('object_key', models.CharField(max_length=80, verbose_name='object')),
-                ('subject_count', models.PositiveIntegerField(default=1, verbose_name='objects touched')),
-                ('changes_json', models.TextField(default='{}', verbose_name='changes')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64)),
-                ('actor', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seq", models.BigIntegerField(unique=True, verbose_name="sequence")),
+                ("at", models.DateTimeField(verbose_name="at")),
+                ("actor_name", models.CharField(max_length=150, verbose_name="actor")),
+                ("bureau_key", models.CharField(blank=True, max_length=8, verbose_name="bureau")),
+                (
+                    "interface",
+                    models.CharField(
+                        choices=[
+                            ("page", "page"),
+                            ("api", "api"),
+                            ("cli", "cli"),
+                            ("job", "job"),
+                            ("import", "import"),
+                            ("exchange", "exchange"),
+                            ("system", "system"),
+                        ],
+                        max_length=10,
+                        verbose_name="interface",
+                    ),
+                ),
+                ("action", models.CharField(max_length=40, verbose_name="action")),
+                ("object_type", models.CharField(max_length=30, verbose_name="object type")),
+                ("object_key", models.CharField(max_length=80, verbose_name="object")),
+                (
+                    "subject_count",
+                    models.PositiveIntegerField(default=1, verbose_name="objects touched"),
+                ),
+                ("changes_json", models.TextField(default="{}", verbose_name="changes")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['seq'],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["seq"],
             },
         ),
         migrations.CreateModel(
-            name='AuditSubject',
+            name="AuditSubject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('object_type', models.CharField(max_length=30, verbose_name='object type')),
-                ('object_key', models.CharField(max_length=80, verbose_name='object')),
-                ('change_json', models.TextField(blank=True, verbose_name='change')),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subjects', to='audit.auditentry')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField()),
+                ("object_type", models.CharField(max_length=30, verbose_name="object type")),
+                ("object_key", models.CharField(max_length=80, verbose_name="object")),
+                ("change_json", models.TextField(blank=True, verbose_name="change")),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subjects",
+                        to="audit.auditentry",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audited object',
-                'verbose_name_plural': 'audited objects',
-                'ordering': ['entry', 'position'],
+                "verbose_name": "audited object",
+                "verbose_name_plural": "audited objects",
+                "ordering": ["entry", "position"],
             },
         ),
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['object_type', 'object_key'], name='audit_object_idx'),
+            model_name="auditentry",
+            index=models.Index(fields=["object_type", "object_key"], name="audit_object_idx"),
         ),
         migrations.AddIndex(
-            model_name='auditsubject',
-            index=models.Index(fields=['object_type', 'object_key', 'entry'], name='auditsubject_obj_idx'),
+            model_name="auditsubject",
+            index=models.Index(
+                fields=["object_type", "object_key", "entry"], name="auditsubject_obj_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='auditsubject',
-            constraint=models.UniqueConstraint(fields=('entry', 'position'), name='auditsubject_position'),
+            model_name="auditsubject",
+            constraint=models.UniqueConstraint(
+                fields=("entry", "position"), name="auditsubject_position"
+            ),
         ),
     ]

@@ -48,14 +48,20 @@ class CodeTables:
             supply_classes=set(SupplyClass.objects.values_list("code", flat=True)),
             currencies=set(Currency.objects.values_list("alpha3", flat=True)),
             units_of_issue=set(
-                CodeValue.objects.filter(table_id=UNIT_OF_ISSUE_TABLE).values_list("code", flat=True)
+                CodeValue.objects.filter(table_id=UNIT_OF_ISSUE_TABLE).values_list(
+                    "code", flat=True
+                )
             ),
             countries=set(Country.objects.values_list("alpha2", flat=True)),
             identification_types=set(
-                CodeValue.objects.filter(table_id="IDENTIFICATION_TYPE").values_list("code", flat=True)
+                CodeValue.objects.filter(table_id="IDENTIFICATION_TYPE").values_list(
+                    "code", flat=True
+                )
             ),
             manufacturer_statuses=set(
-                CodeValue.objects.filter(table_id="MANUFACTURER_STATUS").values_list("code", flat=True)
+                CodeValue.objects.filter(table_id="MANUFACTURER_STATUS").values_list(
+                    "code", flat=True
+                )
             ),
         )
 
@@ -76,9 +82,17 @@ UNIT_OF_ISSUE_WORDS = {
 def supply_class(code: str, known: set[str]) -> str:
     code = (code or "").strip()
     if not rules.SUPPLY_CLASS_RE.match(code):
-        raise invalid("supply_class", "INVALID_SUPPLY_CLASS", _("Supply class %(code)r must be 4 digits") % {"code": code})
+        raise invalid(
+            "supply_class",
+            "INVALID_SUPPLY_CLASS",
+            _("Supply class %(code)r must be 4 digits") % {"code": code},
+        )
     if code not in known:
-        raise invalid("supply_class", "UNKNOWN_SUPPLY_CLASS", _("Unknown supply class %(code)s") % {"code": code})
+        raise invalid(
+            "supply_class",
+            "UNKNOWN_SUPPLY_CLASS",
+            _("Unknown supply class %(code)s") % {"code": code},
+        )
     return code
 
 
@@ -87,7 +101,9 @@ def currency(code: str | None, known: set[str]) -> str | None:
     if not code:
         return None
     if code not in known:
-        raise invalid("currency", "UNKNOWN_CURRENCY", _("Unknown currency %(code)s") % {"code": code})
+        raise invalid(
+            "currency", "UNKNOWN_CURRENCY", _("Unknown currency %(code)s") % {"code": code}
+        )
     return code
 
 
@@ -99,7 +115,9 @@ def unit_of_issue(text: str | None, known: set[str]) -> str:
     code = UNIT_OF_ISSUE_WORDS.get(word, word)
     if code not in known:
         raise invalid(
-            "unit_of_issue", "UNKNOWN_UNIT_OF_ISSUE", _("Unknown unit of issue %(code)r") % {"code": text}
+            "unit_of_issue",
+            "UNKNOWN_UNIT_OF_ISSUE",
+            _("Unknown unit of issue %(code)r") % {"code": text},
         )
     return code
 
@@ -119,7 +137,9 @@ def manufacturer_status(code: str | None, known: set[str]) -> str:
     code = (code or "").strip().upper() or "A"
     if code not in known:
         raise invalid(
-            "status", "INVALID_MANUFACTURER_STATUS", _("Unknown manufacturer status %(status)r") % {"status": code}
+            "status",
+            "INVALID_MANUFACTURER_STATUS",
+            _("Unknown manufacturer status %(status)r") % {"status": code},
         )
     return code
 
@@ -136,9 +156,15 @@ def price(text: str | Decimal | None) -> Decimal | None:
     if text is None or text == "":
         return None
     try:
-        value = text if isinstance(text, Decimal) else Decimal(str(text).replace(" ", "").replace(",", "."))
+        value = (
+            text
+            if isinstance(text, Decimal)
+            else Decimal(str(text).replace(" ", "").replace(",", "."))
+        )
     except InvalidOperation:
-        raise invalid("price", "INVALID_PRICE", _("%(value)r is not a price") % {"value": text}) from None
+        raise invalid(
+            "price", "INVALID_PRICE", _("%(value)r is not a price") % {"value": text}
+        ) from None
     if not value.is_finite() or value < 0:
         raise invalid("price", "INVALID_PRICE", _("a price cannot be negative"))
     if value > PRICE_MAX:
@@ -156,7 +182,11 @@ def text_limit(field_name: str, value: str, limit: int) -> str:
             _("%(field)s is longer than %(max)d characters") % {"field": field_name, "max": limit},
         )
     if "\x00" in value:
-        raise invalid(field_name, "INVALID_CHARACTER", _("%(field)s contains a NUL character") % {"field": field_name})
+        raise invalid(
+            field_name,
+            "INVALID_CHARACTER",
+            _("%(field)s contains a NUL character") % {"field": field_name},
+        )
     return value
 
 
@@ -175,7 +205,9 @@ def reference_number(number: str) -> str:
         raise invalid("number", "INVALID_CHARACTER", _("number contains a NUL character"))
     if not code_key(number):
         raise invalid(
-            "number", "REFERENCE_EMPTY", _("Reference number %(number)r has no letters or digits") % {"number": number}
+            "number",
+            "REFERENCE_EMPTY",
+            _("Reference number %(number)r has no letters or digits") % {"number": number},
         )
     return number
 
@@ -187,13 +219,16 @@ def manufacturer_code(code: str, patterns: list[str], bureau_key: str) -> str:
         raise invalid(
             "code",
             "INVALID_MANUFACTURER_CODE",
-            _("Manufacturer code %(code)r must be 5 capital Latin letters or digits") % {"code": code},
+            _("Manufacturer code %(code)r must be 5 capital Latin letters or digits")
+            % {"code": code},
         )
     if patterns and not rules.manufacturer_code_matches(code, patterns):
         raise invalid(
             "code",
             "MANUFACTURER_CODE_PATTERN",
-            _("Manufacturer code %(code)s does not follow the pattern %(patterns)s of bureau %(bureau)s")
+            _(
+                "Manufacturer code %(code)s does not follow the pattern %(patterns)s of bureau %(bureau)s"
+            )
             % {"code": code, "patterns": " / ".join(patterns), "bureau": bureau_key},
         )
     return code

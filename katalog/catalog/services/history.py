@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from katalog.audit.services import Subject, audit_record
 from katalog.catalog.models import Item, ItemAction
+from katalog.core.actors import Actor
 from katalog.core.errors import PreconditionFailed
 
 ITEM = "item"
@@ -30,8 +31,10 @@ def check_version(version: int, expected: int | None, what: str) -> None:
 
 def item_lock(item: Item, expected_version: int | None) -> Item:
     """Re-read the item under a row lock and check the version the caller read."""
-    locked = Item.objects.select_for_update(of=("self",)).select_related("item_name", "bureau").get(
-        pk=item.pk
+    locked = (
+        Item.objects.select_for_update(of=("self",))
+        .select_related("item_name", "bureau")
+        .get(pk=item.pk)
     )
     check_version(locked.row_version, expected_version, locked.catalogue_number)
     return locked
@@ -55,7 +58,7 @@ def item_touch(item: Item) -> None:
 
 def item_audit(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     action: ItemAction | str,
     changes: dict[str, Any] | None = None,

@@ -25,11 +25,18 @@ from katalog.catalog.models import (
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
 from katalog.catalog.services.numbers import allocate_serial
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from katalog.core.text import search_words
 from katalog.names.models import ItemName
 
-IDENTIFICATION_FIELDS = ("supply_class", "item_name", "name_text", "identification_type", "partial_reason")
+IDENTIFICATION_FIELDS = (
+    "supply_class",
+    "item_name",
+    "name_text",
+    "identification_type",
+    "partial_reason",
+)
 
 
 def check_supply_class(code: str) -> str:
@@ -51,7 +58,9 @@ def item_name_get(code: str) -> ItemName:
 def check_release(release: str) -> str:
     if release not in ReleaseLevel.values:
         raise checks.invalid(
-            "release", "UNKNOWN_RELEASE_LEVEL", _("Unknown release level %(value)r") % {"value": release}
+            "release",
+            "UNKNOWN_RELEASE_LEVEL",
+            _("Unknown release level %(value)r") % {"value": release},
         )
     return release
 
@@ -102,7 +111,7 @@ class ItemSearchTexts:
 @transaction.atomic
 def item_create(
     *,
-    actor: Any,
+    actor: Actor,
     bureau: Bureau,
     supply_class: str,
     item_name_code: str,
@@ -118,7 +127,8 @@ def item_create(
     Numbers of a bureau are issued only by its own cataloguers."""
     if not authority.bypasses_authority(actor) and authority.actor_bureau(actor).pk != bureau.pk:
         raise PermissionDenied(
-            _("Numbers of bureau %(bureau)s are issued only by its own members") % {"bureau": bureau.key},
+            _("Numbers of bureau %(bureau)s are issued only by its own members")
+            % {"bureau": bureau.key},
             code="NOT_ASSIGNING_BUREAU",
         )
     check_supply_class(supply_class)
@@ -180,7 +190,7 @@ class NewReference:
 @transaction.atomic
 def item_create_complete(
     *,
-    actor: Any,
+    actor: Actor,
     bureau: Bureau,
     supply_class: str,
     item_name_code: str,
@@ -210,7 +220,9 @@ def item_create_complete(
         reference_add(
             actor=actor,
             item=item,
-            manufacturer=manufacturer_for_field(ref.manufacturer_code, f"references.{index}.manufacturer"),
+            manufacturer=manufacturer_for_field(
+                ref.manufacturer_code, f"references.{index}.manufacturer"
+            ),
             number=ref.number,
             category=ref.category,
             variation=ref.variation,
@@ -228,7 +240,7 @@ def item_create_complete(
 @transaction.atomic
 def item_identification_update(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     expected_version: int | None,
     changes: Mapping[str, Any],
@@ -245,13 +257,20 @@ def item_identification_update(
         check_supply_class(changes["supply_class"])
         before["supply_class"], after["supply_class"] = item.supply_class, changes["supply_class"]
     if "item_name" in changes and changes["item_name"] != item.item_name.code:
-        before["item_name"], after["item_name"] = item.item_name.code, item_name_get(changes["item_name"])
+        before["item_name"], after["item_name"] = (
+            item.item_name.code,
+            item_name_get(changes["item_name"]),
+        )
     if "name_text" in changes:
         checks.text_limit("name_text", changes["name_text"] or "", checks.NAME_TEXT_MAX)
     if "release" in changes:
         check_release(changes["release"])
     for field in ("name_text", "identification_type", "partial_reason", "release"):
-        if field in changes and changes[field] is not None and changes[field] != getattr(item, field):
+        if (
+            field in changes
+            and changes[field] is not None
+            and changes[field] != getattr(item, field)
+        ):
             before[field], after[field] = getattr(item, field), changes[field]
     if not before:
         return item
@@ -270,7 +289,13 @@ def item_identification_update(
 
 @transaction.atomic
 def characteristic_set(
-    *, actor: Any, item: Item, code: str, raw: str, locale: str = "en", expected_version: int | None = None
+    *,
+    actor: Actor,
+    item: Item,
+    code: str,
+    raw: str,
+    locale: str = "en",
+    expected_version: int | None = None,
 ) -> CharacteristicValue:
     """Record a reply to one characteristic of the item name's guide, parsed to its type.
 

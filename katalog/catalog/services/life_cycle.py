@@ -21,6 +21,7 @@ from katalog.catalog.models import (
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
 from katalog.catalog.services.registrations import registration_open
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, FieldError, RuleViolation, ValidationFailed
 
 CANCELLATION_REASON_TABLE = "CANCELLATION_REASON"
@@ -42,7 +43,9 @@ def check_cancellation_reason(reason: str) -> str:
             _("Unknown reason for cancellation %(reason)r") % {"reason": reason},
             code="UNKNOWN_CANCELLATION_REASON",
             errors=[
-                FieldError("reason", "UNKNOWN_CANCELLATION_REASON", _("not a cancellation reason code"))
+                FieldError(
+                    "reason", "UNKNOWN_CANCELLATION_REASON", _("not a cancellation reason code")
+                )
             ],
         )
     return reason
@@ -68,14 +71,16 @@ def check_replacement(item: Item, replacement: Item) -> None:
 
 def _cancel(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     status: str,
     reason: str,
     replacement: Item | None,
     expected_version: int | None,
-) -> tuple[Item, dict[str, Any]]:
-    """Lock, check and mark the item cancelled; returns it with its status before."""
+    moves_data: bool = False,
+) -> Item:
+    """Lock and check the item, mark it cancelled and record it; with `moves_data`, its
+    references and users move to the replacement in the same step."""
     item = item_lock(item, expected_version)
     authority.require_identification_authority(actor, item)
     check_cancellable(item)
@@ -89,13 +94,6 @@ def _cancel(
         replaced_by=replacement,
         cancelled_at=timezone.now(),
     )
-    return item, before
-
-
-def _record_cancel(
-    actor: Any, item: Item, before: dict[str, Any], moved: dict[str, Any] | None = None
-) -> None:
-    replacement = item.replaced_by
     changes: dict[str, Any] = {
         "before": before,
         "after": {
@@ -103,22 +101,25 @@ def _record_cancel(
             "replaced_by": replacement.catalogue_number if replacement else None,
         },
     }
-    if moved is not None:
-        changes["moved"] = moved
+    moved_to: list[Item] = []
+    if moves_data and replacement is not None:
+        changes["moved"] = transfer_to_replacement(item=item, replacement=replacement)
+        moved_to = [replacement]
     item_audit(
         actor=actor,
         item=item,
         action=ItemAction.CANCELLED,
-        reason=item.cancellation_reason,
+        reason=reason,
         changes=changes,
-        also=[replacement] if moved is not None and replacement is not None else (),
+        also=moved_to,
     )
+    return item
 
 
 @transaction.atomic
 def item_cancel(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     reason: str,
     replacement: Item | None = None,
@@ -132,7 +133,7 @@ def item_cancel(
             _("Cancel a duplicate by naming the item that is kept"), code="USE_CANCEL_DUPLICATE"
         )
     status = ItemStatus.CANCELLED_REPLACED if replacement is not None else ItemStatus.CANCELLED
-    item, before = _cancel(
+    return _cancel(
         actor=actor,
         item=item,
         status=status,
@@ -140,36 +141,32 @@ def item_cancel(
         replacement=replacement,
         expected_version=expected_version,
     )
-    _record_cancel(actor, item, before)
-    return item
 
 
 @transaction.atomic
 def item_cancel_duplicate(
-    *, actor: Any, item: Item, kept: Item, expected_version: int | None = None
+    *, actor: Actor, item: Item, kept: Item, expected_version: int | None = None
 ) -> Item:
     """Cancel an item as a duplicate of `kept` (status 7, reason G). The kept item receives the
     cancelled item's references (as replaced references, RNCC E / RNVC 8) and its users.
 
     Authority is checked on the cancelled item only: moving its data to the kept item is part
     of the same decision, whoever assigned the kept number. Both items' versions move on."""
-    item, before = _cancel(
+    return _cancel(
         actor=actor,
         item=item,
         status=ItemStatus.CANCELLED_DUPLICATE,
         reason=DUPLICATE_REASON,
         replacement=kept,
         expected_version=expected_version,
+        moves_data=True,
     )
-    moved = transfer_to_replacement(item=item, replacement=kept)
-    _record_cancel(actor, item, before, moved)
-    return item
 
 
 @transaction.atomic
 def item_cancel_use(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     replacement: Item,
     expected_version: int | None = None,
@@ -177,18 +174,15 @@ def item_cancel_use(
 ) -> Item:
     """Cancel-use (status 5): users are told to use `replacement`, which receives the
     references (RNCC E / RNVC 8) and the user registrations."""
-    reason = check_cancellation_reason(reason)
-    item, before = _cancel(
+    return _cancel(
         actor=actor,
         item=item,
         status=ItemStatus.CANCELLED_USE,
-        reason=reason,
+        reason=check_cancellation_reason(reason),
         replacement=replacement,
         expected_version=expected_version,
+        moves_data=True,
     )
-    moved = transfer_to_replacement(item=item, replacement=replacement)
-    _record_cancel(actor, item, before, moved)
-    return item
 
 
 def transfer_to_replacement(*, item: Item, replacement: Item) -> dict[str, Any]:
@@ -233,7 +227,7 @@ def transfer_to_replacement(*, item: Item, replacement: Item) -> dict[str, Any]:
 
 @transaction.atomic
 def item_reinstate(
-    *, actor: Any, item: Item, reason: str, expected_version: int | None = None
+    *, actor: Actor, item: Item, reason: str, expected_version: int | None = None
 ) -> Item:
     """Bring a cancelled item back: only its assigning bureau may, and the reason is recorded.
 

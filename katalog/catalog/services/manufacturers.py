@@ -15,6 +15,7 @@ from katalog.catalog.authority import actor_bureau, bypasses_authority
 from katalog.catalog.models import Manufacturer
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import check_version
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from katalog.core.text import search_terms
 
@@ -33,12 +34,14 @@ def bureau_for_country(country: str | None) -> Bureau:
         raise ValidationFailed(
             _("No cataloguing bureau for country %(country)s") % {"country": country or "—"},
             code="NO_BUREAU_FOR_COUNTRY",
-            errors=[FieldError("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for this country"))],
+            errors=[
+                FieldError("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for this country"))
+            ],
         )
     return bureau
 
 
-def require_manufacturer_bureau(actor: Any, bureau: Bureau) -> None:
+def require_manufacturer_bureau(actor: Actor, bureau: Bureau) -> None:
     """Manufacturers of a country are registered and maintained by that country's bureau."""
     if bypasses_authority(actor):
         return
@@ -83,7 +86,7 @@ def manufacturer_fields(m: Manufacturer) -> dict[str, Any]:
 @transaction.atomic
 def manufacturer_create(
     *,
-    actor: Any,
+    actor: Actor,
     code: str,
     names: dict[str, str],
     country: str,
@@ -139,7 +142,7 @@ def _other_manufacturer(code: str | None, field: str, own: Manufacturer) -> Manu
 @transaction.atomic
 def manufacturer_update(
     *,
-    actor: Any,
+    actor: Actor,
     manufacturer: Manufacturer,
     expected_version: int | None,
     changes: Mapping[str, Any],
@@ -163,7 +166,9 @@ def manufacturer_update(
     if "parent" in changes:
         manufacturer.parent = _other_manufacturer(changes["parent"], "parent", manufacturer)
     if "replaced_by" in changes:
-        manufacturer.replaced_by = _other_manufacturer(changes["replaced_by"], "replaced_by", manufacturer)
+        manufacturer.replaced_by = _other_manufacturer(
+            changes["replaced_by"], "replaced_by", manufacturer
+        )
     after = manufacturer_fields(manufacturer)
     if after == before:
         return manufacturer
@@ -176,6 +181,9 @@ def manufacturer_update(
         action="manufacturer_changed",
         object_type=MANUFACTURER,
         object_key=manufacturer.code,
-        changes={"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}},
+        changes={
+            "before": {k: before[k] for k in changed},
+            "after": {k: after[k] for k in changed},
+        },
     )
     return manufacturer

@@ -14,6 +14,7 @@ from katalog.catalog import authority
 from katalog.catalog.models import Item, ItemAction, Manufacturer, Reference
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, NotFound
 from katalog.core.text import ascii_code_key, code_key
 
@@ -41,7 +42,7 @@ def reference_fields(reference: Reference) -> dict[str, Any]:
 @transaction.atomic
 def reference_add(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     manufacturer: Manufacturer,
     number: str,
@@ -106,7 +107,7 @@ def reference_add(
 
 @transaction.atomic
 def reference_remove(
-    *, actor: Any, item: Item, reference_id: int, expected_version: int | None = None
+    *, actor: Actor, item: Item, reference_id: int, expected_version: int | None = None
 ) -> Item:
     """Remove a reference of the item; a bureau removes its own, the assigning bureau any."""
     item = item_lock(item, expected_version)
@@ -125,5 +126,7 @@ def reference_remove(
     before = reference_fields(reference)
     reference.delete()
     item_save_state(item)
-    item_audit(actor=actor, item=item, action=ItemAction.REFERENCE_REMOVED, changes={"before": before})
+    item_audit(
+        actor=actor, item=item, action=ItemAction.REFERENCE_REMOVED, changes={"before": before}
+    )
     return item

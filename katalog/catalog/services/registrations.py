@@ -24,13 +24,14 @@ from katalog.catalog.models import (
 )
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
+from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, NotFound, RuleViolation
 
 
 @transaction.atomic
 def registration_add(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     bureau: Bureau,
     effective_from: dt.date | None = None,
@@ -43,9 +44,12 @@ def registration_add(
     authority.require_registration_authority(actor, item, bureau)
     if item.status in CANCELLED_STATUSES:
         raise RuleViolation(
-            _("%(item)s is cancelled; register on its replacement") % {"item": item.catalogue_number},
+            _("%(item)s is cancelled; register on its replacement")
+            % {"item": item.catalogue_number},
             code="ITEM_CANCELLED",
-            data={"replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None},
+            data={
+                "replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None
+            },
         )
     effective_from = effective_from or timezone.localdate()
     if Registration.objects.filter(item=item, bureau=bureau, effective_to__isnull=True).exists():
@@ -55,13 +59,18 @@ def registration_add(
             code="ALREADY_REGISTERED",
         )
     registration = registration_open(item, bureau, effective_from)
-    after: dict[str, Any] = {"user_code": bureau.user_code, "effective_from": effective_from.isoformat()}
+    after: dict[str, Any] = {
+        "user_code": bureau.user_code,
+        "effective_from": effective_from.isoformat(),
+    }
     if item.status == ItemStatus.INACTIVE:
         item_save_state(item, status=ItemStatus.ACTIVE)
         after["status"] = ItemStatus.ACTIVE
     else:
         item_save_state(item)
-    item_audit(actor=actor, item=item, action=ItemAction.REGISTRATION_ADDED, changes={"after": after})
+    item_audit(
+        actor=actor, item=item, action=ItemAction.REGISTRATION_ADDED, changes={"after": after}
+    )
     return registration
 
 
@@ -80,7 +89,7 @@ def registration_open(item: Item, bureau: Bureau, effective_from: dt.date) -> Re
 @transaction.atomic
 def registration_withdraw(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     bureau: Bureau,
     effective_to: dt.date | None = None,
@@ -103,13 +112,18 @@ def registration_withdraw(
         )
     registration.effective_to = effective_to or timezone.localdate()
     registration.save(update_fields=["effective_to"])
-    before: dict[str, Any] = {"user_code": bureau.user_code, "effective_to": registration.effective_to.isoformat()}
+    before: dict[str, Any] = {
+        "user_code": bureau.user_code,
+        "effective_to": registration.effective_to.isoformat(),
+    }
     if unused(item) and item.status in (ItemStatus.ACTIVE, ItemStatus.ACTIVE_NOT_PROCURABLE):
         before["status"] = item.status
         item_save_state(item, status=ItemStatus.INACTIVE)
     else:
         item_save_state(item)
-    item_audit(actor=actor, item=item, action=ItemAction.REGISTRATION_WITHDRAWN, changes={"before": before})
+    item_audit(
+        actor=actor, item=item, action=ItemAction.REGISTRATION_WITHDRAWN, changes={"before": before}
+    )
     return registration
 
 
@@ -120,7 +134,7 @@ def unused(item: Item) -> bool:
 @transaction.atomic
 def management_set(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     bureau: Bureau,
     unit_of_issue: str = "",
@@ -146,7 +160,9 @@ def management_set(
         "released": bool(released),
     }
     previous = ManagementData.objects.filter(item=item, bureau=bureau).first()
-    row, _created = ManagementData.objects.update_or_create(item=item, bureau=bureau, defaults=fields)
+    row, _created = ManagementData.objects.update_or_create(
+        item=item, bureau=bureau, defaults=fields
+    )
     item_save_state(item)
     item_audit(
         actor=actor,

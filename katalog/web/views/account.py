@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from katalog.accounts.selectors import user_history
 from katalog.web import prefs
 from katalog.web.forms import PreferencesForm
 
@@ -34,4 +35,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 "expert_mode": prefs.is_expert(request),
             }
         )
-    return render(request, "web/preferences.html", {"form": form})
+    history = (
+        user_history(request.user.username, reader=request.user)
+        if request.user.is_authenticated
+        else None
+    )
+    return render(request, "web/preferences.html", {"form": form, "history": history})

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from katalog.accounts.selectors import bureau_names
 from katalog.catalog import selectors
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
 from katalog.core.errors import KatalogError, PermissionDenied
@@ -56,6 +58,12 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
         value["names"] = names.get(value["code"], {})
     for reference in detail["references"]:
         reference["manufacturer"]["names"] = makers.get(reference["manufacturer"]["code"], {})
+    bureaus = bureau_names()
+    for registration in detail["registrations"]:  # dates, so the page writes them its way
+        registration["bureau_names"] = bureaus.get(registration["bureau"], {})
+        for name in ("effective_from", "effective_to"):
+            if registration[name]:
+                registration[name] = dt.date.fromisoformat(registration[name])
     context = {
         "item": detail,
         "record": item,

@@ -29,7 +29,13 @@ from katalog.core.errors import KatalogError, ValidationFailed
 from katalog.names import selectors as names
 from katalog.names.values import parse_reply
 from katalog.screening.models import ScreeningJustification
-from katalog.screening.services import ReferenceInput, ScreeningInput, screen
+from katalog.screening.services import (
+    ReferenceInput,
+    ScreeningInput,
+    ScreeningResult,
+    screen,
+    screen_many,
+)
 from katalog.web import prefs
 from katalog.web.errors import is_htmx, refusal_text, shows_refusals
 from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
@@ -98,9 +104,14 @@ def _form_errors(form: Any, exc: ValidationFailed, field_for: Any) -> None:
         form.add_error(None, refusal_text(exc))
 
 
-def _preview(line: RequestLine, reader: Any) -> dict | None:
-    """What duplicate screening would say about a draft line now (nothing is stored)."""
-    return screen(services.screening_input(line), reader=reader).to_dict()
+def _previews(lines: list[RequestLine], reader: Any) -> dict[int, dict | None]:
+    """What duplicate screening would say about the draft lines now (nothing is stored), all
+    lines screened in one run."""
+    results = screen_many([services.screening_input(line) for line in lines], reader=reader)
+    return {
+        line.position: result.to_dict() if isinstance(result, ScreeningResult) else None
+        for line, result in zip(lines, results, strict=True)
+    }
 
 
 @login_required
@@ -110,7 +121,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     detail = selectors.request_detail(record)
     if record.state == RequestState.DRAFT:
         lines = record.lines.select_related("item_name").order_by("position")[:PREVIEW_LINES]
-        previews = {line.position: _preview(line, request.user) for line in lines}
+        previews = _previews(list(lines), request.user)
         for line in detail["lines"]:
             line["preview"] = previews.get(line["position"])
     for line in detail["lines"]:

@@ -79,7 +79,9 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 def _download(which: str, name: str, job: Any) -> FileResponse:
-    return FileResponse(selectors.job_file_path(job, which).open("rb"), as_attachment=True, filename=name)
+    return FileResponse(
+        selectors.job_file_path(job, which).open("rb"), as_attachment=True, filename=name
+    )
 
 
 @login_required

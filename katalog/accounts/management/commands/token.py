@@ -35,10 +35,16 @@ class Command(KatalogCommand):
         create.add_argument("user")
         create.add_argument("--name", default="cli", help="what the token is for")
         create.add_argument(
-            "--expires", "--days", dest="days", type=int, default=None,
+            "--expires",
+            "--days",
+            dest="days",
+            type=int,
+            default=None,
             help="days until it expires (default 90; 0: never)",
         )
-        create.add_argument("--scope", choices=[s.value for s in TokenScope], default=TokenScope.WRITE)
+        create.add_argument(
+            "--scope", choices=[s.value for s in TokenScope], default=TokenScope.WRITE
+        )
         listing = actions.add_parser("list", help="tokens (of one user), without their secret")
         listing.add_argument("user", nargs="?")
         revoke = actions.add_parser("revoke", help="revoke a token by its id")

@@ -43,7 +43,9 @@ class Command(KatalogCommand):
         create.add_argument(
             "--password-stdin",
             action="store_true",
-            help=_("read the password from standard input (else one is generated and printed once)"),
+            help=_(
+                "read the password from standard input (else one is generated and printed once)"
+            ),
         )
         for name, text in (("grant", _("give a role")), ("revoke", _("take a role back"))):
             sub = actions.add_parser(name, help=text)
@@ -76,23 +78,31 @@ class Command(KatalogCommand):
             roles=options["role"],
             email=options["email"],
         )
-        self.stdout.write(_("User %(name)s created in bureau %(bureau)s") % {
-            "name": user.username, "bureau": user.bureau.key if user.bureau else "—"})
+        self.stdout.write(
+            _("User %(name)s created in bureau %(bureau)s")
+            % {"name": user.username, "bureau": user.bureau.key if user.bureau else "—"}
+        )
         if generated:
             self.stderr.write(_("Password (shown only now):"))
             self.stdout.write(password)
 
     def handle_grant(self, options: dict[str, Any]) -> None:
-        services.role_grant(actor=self.actor(options), user=user_get(options["username"]), role=options["role"])
+        services.role_grant(
+            actor=self.actor(options), user=user_get(options["username"]), role=options["role"]
+        )
         self.stdout.write(_("Role granted"))
 
     def handle_revoke(self, options: dict[str, Any]) -> None:
-        services.role_revoke(actor=self.actor(options), user=user_get(options["username"]), role=options["role"])
+        services.role_revoke(
+            actor=self.actor(options), user=user_get(options["username"]), role=options["role"]
+        )
         self.stdout.write(_("Role revoked"))
 
     def handle_password(self, options: dict[str, Any]) -> None:
         password = sys.stdin.readline().rstrip("\n")
-        services.user_set_password(actor=self.actor(options), user=user_get(options["username"]), password=password)
+        services.user_set_password(
+            actor=self.actor(options), user=user_get(options["username"]), password=password
+        )
         self.stdout.write(_("Password changed; the person's tokens no longer work"))
 
     def handle_deactivate(self, options: dict[str, Any]) -> None:
@@ -106,4 +116,6 @@ class Command(KatalogCommand):
         for user in User.objects.select_related("bureau").order_by("username"):
             state = "" if user.is_active else " (" + _("deactivated") + ")"
             bureau = user.bureau.key if user.bureau else "—"
-            self.stdout.write(f"{user.username}\t{bureau}\t{', '.join(roles.get(user.pk, []))}{state}")
+            self.stdout.write(
+                f"{user.username}\t{bureau}\t{', '.join(roles.get(user.pk, []))}{state}"
+            )

@@ -25,8 +25,12 @@ class Command(KatalogCommand):
         check = audit_verify()
         if not check.ok:
             raise CommandError(
-                _("Audit log broken at entry %(seq)d: %(problem)s (%(checked)d entries before it are intact)")
+                _(
+                    "Audit log broken at entry %(seq)d: %(problem)s (%(checked)d entries before it are intact)"
+                )
                 % {"seq": check.broken_seq, "problem": check.message(), "checked": check.checked},
                 returncode=CHAIN_BROKEN_EXIT,
             )
-        self.stdout.write(_("Audit log intact: %(count)d entries checked") % {"count": check.checked})
+        self.stdout.write(
+            _("Audit log intact: %(count)d entries checked") % {"count": check.checked}
+        )

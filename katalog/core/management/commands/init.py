@@ -18,6 +18,7 @@ from katalog.accounts.loaders import load_bureaus
 from katalog.accounts.models import Bureau, Role, User
 from katalog.accounts.services import role_grant, user_create, user_set_operator
 from katalog.audit.services import audit_record
+from katalog.catalog.selectors import forget_code_tables
 from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR, Interface, acting_through
 from katalog.core.loading import load_once
 from katalog.core.management.base import KatalogCommand
@@ -90,6 +91,7 @@ class Command(KatalogCommand):
                         changes={"changed": changed},
                     )
             self.say(f"{name}: {changed}")
+        forget_code_tables()
         self.load_classifiers()
 
     def load_classifiers(self) -> None:

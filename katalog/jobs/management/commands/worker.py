@@ -56,7 +56,9 @@ class Command(KatalogCommand):
 
     def expire_files(self) -> None:
         for job_id in job_files_expire():
-            self.stdout.write(_("job %(id)d: files removed after the retention period") % {"id": job_id})
+            self.stdout.write(
+                _("job %(id)d: files removed after the retention period") % {"id": job_id}
+            )
 
 
 def start_housekeeping(task: Callable[[], None]) -> None:

@@ -56,7 +56,9 @@ class Command(KatalogCommand):
             limit=str(options["limit"]), lang=options["lang"],
         )  # fmt: skip
         page = search(
-            search_query_from_params(params), lang=options["lang"], reader=self.reading_user(options)
+            search_query_from_params(params),
+            lang=options["lang"],
+            reader=self.reading_user(options),
         ).to_dict()
         if options["json"]:
             self.stdout.write(json.dumps(page, ensure_ascii=False, indent=2))
