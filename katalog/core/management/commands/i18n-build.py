@@ -8,14 +8,19 @@ With `--extract`, first collect the strings marked for translation into every la
 from __future__ import annotations
 
 import os
-import subprocess
 from typing import Any
 
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from katalog.core.management.base import KatalogCommand
-from katalog.core.translation import FALLBACK_LANGUAGES, build_catalogues, coverage, locale_dir
+from katalog.core.translation import (
+    FALLBACK_LANGUAGES,
+    CatalogueError,
+    build_catalogues,
+    coverage,
+    locale_dir,
+)
 
 IGNORED = [".venv/*", "tests/*", "var/*", "build/*"]
 
@@ -34,7 +39,7 @@ class Command(KatalogCommand):
             self.extract()
         try:
             built = build_catalogues()
-        except (RuntimeError, subprocess.CalledProcessError) as exc:  # msgfmt missing or refusing
+        except CatalogueError as exc:  # a .po with bad syntax, a duplicate or a broken placeholder
             raise CommandError(str(exc)) from exc
         for mo_path in built:
             language = mo_path.parent.parent.name
