@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from katalog.accounts.models import Bureau
-from katalog.benchmarks import imports, lookups, serving
+from katalog.benchmarks import classifiers, imports, lookups, serving
 from katalog.benchmarks.machine import machine_facts
 from katalog.benchmarks.report import NOT_AVAILABLE, Figure, render
 from katalog.catalog.models import Item, Manufacturer, Reference
@@ -127,6 +127,7 @@ def run_suite(
         ("lookup and search", lambda: lookups.lookup_figures(options.samples, options.seed)),
         ("HTTP API", lambda: serving.http_figures(options.http_seconds, options.seed)),
         ("screening", lambda: screening_figures(options.screening_sample, options.seed)),
+        ("classifiers", lambda: classifiers.classifier_figures(options.samples, options.seed)),
     ]
     path = (
         options.out_dir

@@ -38,6 +38,38 @@ LEVEL_NAMES = {
 }
 
 
+class LinkBasis(models.TextChoices):
+    """Why a correspondence link is full or partial."""
+
+    FLAG = "flag", _("the table's own flag")
+    FAN_OUT = "fan_out", _("inferred from the table (one or several counterparts)")
+    IDENTITY = "identity", _("code identity")
+    ANCESTOR = "ancestor", _("through an ancestor")
+    COMPOSED = "composed", _("composed from other tables")
+
+
+class Support(models.TextChoices):
+    """How well a composed target is supported, best first."""
+
+    IDENTITY = "identity", _("same code and title")
+    FULL = "full", _("full links only")
+    PARTIAL = "partial", _("partial links")
+    ROLLUP = "rollup", _("rolled up from the children")
+
+
+class History(models.TextChoices):
+    """What is known of a version's content over its validity."""
+
+    COMPLETE = "complete", _("complete: unchanged or every amendment recorded")
+    AS_PUBLISHED = "as_published", _("as published on a date; earlier states unknown")
+
+
+class AmendmentChangeKind(models.TextChoices):
+    ADDED = "added", _("added")
+    CLOSED = "closed", _("closed")
+    RENAMED = "renamed", _("renamed")
+
+
 class ChangeKind(models.TextChoices):
     NEW = "new", _("new")
     REMOVED = "removed", _("removed")

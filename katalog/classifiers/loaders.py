@@ -13,6 +13,7 @@ may carry and it still maps to NACE 27.12 by its digits) and record a PARENT_MIS
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import IO, Any
 
 from django.db import transaction
 
-from katalog.classifiers.choices import LEVEL_ORDER, TableKind, TableMethod
+from katalog.classifiers.choices import LEVEL_ORDER, History, LinkBasis, TableKind, TableMethod
 from katalog.classifiers.files import item_rows, read_records
 from katalog.classifiers.models import (
     Classification,
@@ -33,6 +34,7 @@ from katalog.classifiers.models import (
 )
 from katalog.classifiers.rules import (
     ItemRow,
+    LinkRow,
     check_item_rows,
     dotted,
     identity_candidates,
@@ -40,10 +42,17 @@ from katalog.classifiers.rules import (
     level_rank,
 )
 from katalog.classifiers.selectors import correspondence_route
-from katalog.classifiers.services import _apply_items, _apply_rows, _table_create, _version_create
+from katalog.classifiers.services import (
+    _apply_items,
+    _apply_rows,
+    _table_create,
+    _version_create,
+    record_link_findings,
+    version_history_set,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-Pairs = list[tuple[int | None, int | None, str]]
+Pairs = list[LinkRow]
 
 
 def manifest() -> dict[str, Any]:
@@ -110,7 +119,11 @@ def _finding_dict(f: ValidationFinding) -> dict[str, Any]:
 
 
 def _load_version(spec: dict[str, Any], counts: dict[str, int], stdout: IO[str] | None) -> None:
-    if Version.objects.filter(slug=spec["slug"]).exists():
+    existing = Version.objects.filter(slug=spec["slug"]).first()
+    if existing is not None:
+        # Loaded before the manifest said what is known of its history: say it now.
+        if not existing.history_note and (spec.get("history") or spec.get("legal_base")):
+            _set_history(existing, spec)
         return
     records = read_records((DATA_DIR / spec["file"]).read_bytes(), filename=spec["file"])
     rows = item_rows(records, titles=spec["titles"], notes=spec.get("notes"))
@@ -129,9 +142,29 @@ def _load_version(spec: dict[str, Any], counts: dict[str, int], stdout: IO[str] 
         for e in checked.errors
     )
     n = _apply_items(version=version, rows=checked.rows)
+    _set_history(version, spec)
     counts["versions"] += 1
     counts["items"] += n
     _say(stdout, f"{version.slug}: {n} codes, {len(checked.errors)} finding(s)")
+
+
+def _set_history(version: Version, spec: dict[str, Any]) -> None:
+    """What the source says of the version's state: official, unamended versions are complete;
+    a national release is "as published on" its release date (or on a date it does not give)."""
+    history = spec.get("history", {})
+    version_history_set(
+        version=version,
+        history=history.get("kind", History.COMPLETE),
+        content_as_of=_date(history.get("as_published_on")),
+        history_from=_date(history.get("complete_from")),
+        note=history.get("note", {}),
+        legal_base=spec.get("legal_base", {}),
+        introduction=spec.get("introduction", {}),
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
 
 
 def _new_version(spec: dict[str, Any], *, source: str) -> Version:
@@ -166,7 +199,11 @@ def _load_table(spec: dict[str, Any], counts: dict[str, int], stdout: IO[str] | 
         pairs = _composed_pairs(spec["route"])
     else:
         pairs = _file_pairs(table, spec["file"])
-    n = _apply_rows(table=table, pairs=pairs)
+    n = _apply_rows(table=table, rows=pairs)
+    if "file" in spec:
+        counts["findings"] = counts.get("findings", 0) + record_link_findings(
+            table=table, source_file=spec["file"]
+        )
     counts["tables"] += 1
     counts["rows"] += n
     _say(stdout, f"{table.slug}: {n} rows ({table.kind}, {table.method})")
@@ -193,7 +230,7 @@ def _file_pairs(table: CorrespondenceTable, filename: str) -> Pairs:
                 action="skipped",
             )
             continue
-        pairs.append((src[a], tgt[b], ""))
+        pairs.append(LinkRow(src[a], tgt[b]))
     return pairs
 
 
@@ -217,8 +254,18 @@ def _identity_pairs(table: CorrespondenceTable, spec: dict[str, Any]) -> Pairs:
             _no_identity(table, item, "no ancestor either; left unmapped")
             continue
         found = candidates[0]
+        same = found == own
+        # The whole source lies inside its target; an ancestor holds more than the source.
         pairs.append(
-            (item.pk, tgt[found], "code identity" if found == own else f"via ancestor {found}")
+            LinkRow(
+                item.pk,
+                tgt[found],
+                "code identity" if same else f"via ancestor {found}",
+                source_partial=False,
+                target_partial=not same,
+                basis=LinkBasis.IDENTITY if same else LinkBasis.ANCESTOR,
+                by_ancestor=not same,
+            )
         )
         if found != own and level_rank(item.level.slug) <= class_rank:
             _no_identity(table, item, f"mapped to ancestor {found}")
@@ -242,7 +289,7 @@ def _composed_pairs(route: list[str]) -> Pairs:
     """Compose the base tables along `route` (version slugs), keeping many-to-many fan-out."""
     versions = [Version.objects.get(slug=s) for s in route]
     relation: dict[int, dict[int, list[str]]] | None = None
-    for a, b in zip(versions, versions[1:], strict=False):
+    for a, b in itertools.pairwise(versions):
         (step,) = correspondence_route(source=a, target=b)
         near, far = ("target", "source") if step.reverse else ("source", "target")
         hop: dict[int, dict[int, list[str]]] = {}
@@ -259,7 +306,10 @@ def _composed_pairs(route: list[str]) -> Pairs:
         }
     pairs: Pairs = []
     for x, zs in (relation or {}).items():
-        pairs.extend((x, z, "via " + "; ".join(via[:-1])) for z, via in zs.items())
+        pairs.extend(
+            LinkRow(x, z, "via " + "; ".join(via[:-1]), basis=LinkBasis.COMPOSED)
+            for z, via in zs.items()
+        )
     return pairs
 
 
@@ -283,6 +333,7 @@ def _load_harmonised(spec: dict[str, Any], counts: dict[str, int], stdout: IO[st
         ]
         version = _new_version(spec, source="defined in manifest.json from " + base.slug)
         counts["items"] += _apply_items(version=version, rows=check_item_rows(rows).rows)
+        _set_history(version, spec)
         counts["versions"] += 1
         _say(stdout, f"{version.slug}: harmonised version created")
     for table in spec["tables"]:

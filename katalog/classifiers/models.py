@@ -13,7 +13,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from katalog.classifiers.choices import TableKind, TableMethod, VersionStatus
+from katalog.classifiers.choices import (
+    AmendmentChangeKind,
+    History,
+    LinkBasis,
+    TableKind,
+    TableMethod,
+    VersionStatus,
+)
 from katalog.core.i18n import pick_text
 
 
@@ -96,6 +103,20 @@ class Version(models.Model):
     )
     languages = models.JSONField(_("languages"), default=list, blank=True)
     source = models.TextField(_("source"), blank=True)
+    # The act that approved the version and an introduction, per language (title page and
+    # introduction of the published document; Klass's legalBase and introduction).
+    legal_base = models.JSONField(_("approving act"), default=dict, blank=True)
+    introduction = models.JSONField(_("introduction"), default=dict, blank=True)
+    # What is known of the content over time. A version loaded from a release of a national
+    # classifier holds that release's state ("as published on content_as_of"); recorded
+    # amendments say what changed, so states after `history_from` can be rebuilt.
+    history = models.CharField(
+        _("history"), max_length=20, choices=History.choices, default=History.COMPLETE
+    )
+    content_as_of = models.DateField(_("as published on"), null=True, blank=True)
+    history_from = models.DateField(_("history recorded from"), null=True, blank=True)
+    history_note = models.JSONField(_("publication"), default=dict, blank=True)
+    # Bumped by every change of the version's codes or tables: cached serialisations carry it.
     row_version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -118,6 +139,13 @@ class Version(models.Model):
 
     def is_valid_at(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+    @property
+    def known_from(self) -> dt.date | None:
+        """The first day whose content is known (None: as published on an unknown date)."""
+        if self.history == History.COMPLETE:
+            return self.valid_from
+        return self.history_from or self.content_as_of
 
 
 class Level(models.Model):
@@ -227,6 +255,16 @@ class CorrespondenceRow(models.Model):
     # The source has no counterpart of its own and is mapped through its nearest ancestor
     # (a subclass to its class). Read backwards, such rows are used only if nothing else is.
     by_ancestor = models.BooleanField(_("through an ancestor"), default=False)
+    # UNSD's "partial" flags: only part of the source goes to the target; the target also
+    # receives other sources. Read forwards a link is full when the source is not partial.
+    source_partial = models.BooleanField(_("part of the source"), default=False)
+    target_partial = models.BooleanField(_("part of the target"), default=False)
+    basis = models.CharField(
+        _("basis of the link kind"),
+        max_length=10,
+        choices=LinkBasis.choices,
+        default=LinkBasis.FAN_OUT,
+    )
 
     class Meta:
         ordering = ["table", "id"]
@@ -244,6 +282,92 @@ class CorrespondenceRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table.slug}: {self.source_id} → {self.target_id}"
+
+
+class Amendment(models.Model):
+    """A change set of a version in force from a date, made by a legal act."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="amendments")
+    number = models.CharField(_("number"), max_length=40)
+    legal_act = models.JSONField(_("legal act"), default=dict)
+    in_force_from = models.DateField(_("in force from"))
+    notes = models.JSONField(_("notes"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "in_force_from", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "number"], name="classifier_amendment_number"
+            )
+        ]
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+
+    def __str__(self) -> str:
+        return f"{self.version.slug} {self.number} ({self.in_force_from.isoformat()})"
+
+
+class AmendmentChange(models.Model):
+    """One code an amendment adds, closes or renames; old titles are kept to rebuild the past."""
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("kind"), max_length=10, choices=AmendmentChangeKind.choices)
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="amendment_changes")
+    old_names = models.JSONField(_("titles before"), default=dict, blank=True)
+    new_names = models.JSONField(_("titles after"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["amendment", "id"]
+        verbose_name = _("amended code")
+        verbose_name_plural = _("amended codes")
+
+    def __str__(self) -> str:
+        return f"{self.amendment.number}: {self.kind} {self.item.code}"
+
+
+class Variant(models.Model):
+    """Another grouping of a version's codes (Klass's classification variant)."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="variants")
+    slug = models.SlugField(_("identifier"), max_length=60, unique=True)
+    names = models.JSONField(_("names"), default=dict)
+    introduction = models.JSONField(_("introduction"), default=dict, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "slug"]
+        verbose_name = _("classification variant")
+        verbose_name_plural = _("classification variants")
+
+    def __str__(self) -> str:
+        return pick_text(self.names) or self.slug
+
+
+class VariantItem(models.Model):
+    """A code of a variant: its own groups (level 1) or a version code placed in a group."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("code"), max_length=20)
+    level = models.PositiveSmallIntegerField(_("level number"))
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    names = models.JSONField(_("titles"), default=dict)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["variant", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "code"], name="classifier_variant_code")
+        ]
+        verbose_name = _("variant code")
+        verbose_name_plural = _("variant codes")
+
+    def __str__(self) -> str:
+        return f"{self.variant.slug}:{self.code}"
 
 
 class ValidationFinding(models.Model):

@@ -143,3 +143,149 @@ def identity_candidates(code: str, *, style: str = "dotted") -> list[str]:
 
 def is_excluded(code: str, prefixes: list[str]) -> bool:
     return any(code.startswith(prefix) for prefix in prefixes)
+
+
+# --- correspondence links ------------------------------------------------------------------
+
+
+@dataclass
+class LinkRow:
+    """One correspondence row as loaded: item ids, notes and what is known of its kind.
+
+    `source_partial` / `target_partial` are None when the file has no flag of its own; they are
+    then inferred from the table itself (see `infer_partial`).
+    """
+
+    source: int | None
+    target: int | None
+    notes: str = ""
+    source_partial: bool | None = None
+    target_partial: bool | None = None
+    basis: str = ""
+    by_ancestor: bool = False
+
+
+def infer_partial(rows: list[LinkRow]) -> None:
+    """Fill missing partial flags from the table's fan-out: a source with several targets goes
+    only partly to each of them, a target with several sources receives only part from each.
+    Rows with the table's own flags keep them."""
+    targets: dict[int, int] = {}
+    sources: dict[int, int] = {}
+    for row in rows:
+        if row.source is not None and row.target is not None:
+            targets[row.source] = targets.get(row.source, 0) + 1
+            sources[row.target] = sources.get(row.target, 0) + 1
+    for row in rows:
+        if row.source is None or row.target is None:
+            row.source_partial = row.source_partial or False
+            row.target_partial = row.target_partial or False
+            continue
+        if row.source_partial is None:
+            row.source_partial = targets[row.source] > 1
+        if row.target_partial is None:
+            row.target_partial = sources[row.target] > 1
+
+
+FLAG_TRUE = {"1", "true", "yes", "y", "x", "partial", "p"}
+FLAG_FALSE = {"", "0", "false", "no", "n", "full", "f"}
+
+
+def parse_flag(text: str) -> bool | None:
+    """A partial flag from a table file (UNSD writes 0/1); None when it cannot be read."""
+    value = text.strip().lower()
+    if value in FLAG_TRUE:
+        return True
+    if value in FLAG_FALSE:
+        return False
+    return None
+
+
+def flag_columns(columns: list[str]) -> tuple[str | None, str | None]:
+    """The columns holding the source's and the target's partial flag, if the file has them:
+    `source_partial`/`target_partial`, `partial` (source side), or UNSD's `ISIC4part`-style
+    pair (first the source's, then the target's)."""
+    lower = {c.lower(): c for c in columns}
+    source = lower.get("source_partial") or lower.get("partial")
+    target = lower.get("target_partial")
+    parts = [c for c in columns if c.lower().endswith("part") and c.lower() != "part"]
+    if source is None and parts:
+        source = parts[0]
+    if target is None and len(parts) > 1:
+        target = parts[1]
+    return source, target
+
+
+@dataclass(frozen=True)
+class TreeItem:
+    """What the checks need to know of an item: its code, level and parent's id."""
+
+    code: str
+    level: str
+    parent: int | None
+
+
+@dataclass(frozen=True)
+class LinkFinding:
+    code: str
+    item_code: str
+    message: str
+
+
+def check_links(
+    pairs: list[tuple[int, int]], source: dict[int, TreeItem], target: dict[int, TreeItem]
+) -> list[LinkFinding]:
+    """Findings a person would make reading a correspondence table.
+
+    A link whose target is at another level than its source (the tables map section to
+    section, class to class) is LINK_LEVEL_MISMATCH. A link that disagrees with the link of the
+    source's parent is LINK_DISAGREES_WITH_PARENT: NACE Rev.2 46.61 → ISIC 4653 sits in group
+    465, yet the table maps group 46.6 to 466.
+    """
+    findings: list[LinkFinding] = []
+    forward: dict[int, set[int]] = {}
+    for a, b in pairs:
+        forward.setdefault(a, set()).add(b)
+    for a, b in pairs:
+        s, t = source[a], target[b]
+        if s.level != t.level:
+            findings.append(
+                LinkFinding(
+                    "LINK_LEVEL_MISMATCH",
+                    s.code,
+                    f"{s.level} {s.code} is linked to {t.level} {t.code}, not to a {s.level}.",
+                )
+            )
+            continue
+        if s.parent is None or s.parent not in forward:
+            continue
+        ancestors = _ancestor_ids(b, target)
+        parent_targets = forward[s.parent]
+        if ancestors and not ancestors & parent_targets:
+            parent, t_parent = source[s.parent], target[t.parent]  # type: ignore[index]
+            expected = ", ".join(sorted(target[x].code for x in parent_targets))
+            findings.append(
+                LinkFinding(
+                    "LINK_DISAGREES_WITH_PARENT",
+                    s.code,
+                    f"{s.code} → {t.code} (in {t_parent.level} {t_parent.code}), "
+                    f"but its {parent.level} {parent.code} → {expected}.",
+                )
+            )
+    return findings
+
+
+def _ancestor_ids(item: int, tree: dict[int, TreeItem]) -> set[int]:
+    found: set[int] = set()
+    parent = tree[item].parent
+    while parent is not None and parent in tree and parent not in found:
+        found.add(parent)
+        parent = tree[parent].parent
+    return found
+
+
+# --- codes, patterns and titles --------------------------------------------------------------
+
+
+def digits_of(code: str) -> str:
+    """A code without its dots: NACE 46.61 and ISIC 4661 compare equal."""
+    return code.replace(".", "")

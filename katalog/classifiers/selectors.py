@@ -9,23 +9,31 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from katalog.classifiers.choices import TableKind, TableMethod
+from katalog.classifiers.choices import History, TableKind, TableMethod
+from katalog.classifiers.composition import Composition, Node, Target, compose, version_index
 from katalog.classifiers.errors import ClassifierErrorCode as E
 from katalog.classifiers.models import (
+    Amendment,
+    AmendmentChange,
     Classification,
+    ClassificationFamily,
     CorrespondenceRow,
     CorrespondenceTable,
     Item,
     ManufacturerActivity,
     NationalClassifier,
     ValidationFinding,
+    Variant,
+    VariantItem,
     Version,
 )
-from katalog.core.errors import NotFound
+from katalog.core.errors import NotFound, RuleViolation
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_word_key
 
@@ -77,14 +85,63 @@ def version_at(*, classification: Classification, on: dt.date) -> Version:
 
 
 def version_resolve(*, ref: str, on: dt.date | None = None) -> Version:
-    """A version named by its own slug (`isic4`) or by its classification's slug at a date."""
+    """A version named by its own slug (`isic4`) or by its classification's slug at a date.
+
+    A version named by its slug together with a date it is not valid at is an error (422), not
+    an empty answer."""
     version = version_list().filter(slug=ref).first()
     if version is not None:
+        if on is not None:
+            check_date_in(version=version, on=on)
         return version
     if Classification.objects.filter(slug=ref).exists():
         return version_at(classification=classification_get(slug=ref), on=on or today())
     raise NotFound(
         f"No classification or version {ref!r}.", code=E.VERSION_NOT_FOUND, data={"slug": ref}
+    )
+
+
+def check_date_in(*, version: Version, on: dt.date) -> None:
+    """A date outside the version's validity is refused rather than answered with nothing."""
+    if not version.is_valid_at(on):
+        until = version.valid_to.isoformat() if version.valid_to else "…"
+        raise RuleViolation(
+            f"{version.slug} is valid from {version.valid_from.isoformat()} to {until}, "
+            f"not on {on.isoformat()}.",
+            code=E.DATE_OUTSIDE_VERSION,
+            data={
+                "version": version.slug,
+                "date": on.isoformat(),
+                "valid_from": version.valid_from.isoformat(),
+                "valid_to": version.valid_to.isoformat() if version.valid_to else None,
+            },
+        )
+
+
+def check_history_known(*, version: Version, on: dt.date) -> None:
+    """Refuse a date before the first day whose content is known: a version loaded as
+    published on a date says nothing of what was in force before it."""
+    known = version.known_from
+    if known is not None and on < known:
+        raise RuleViolation(
+            f"{version.slug} is known as published on {known.isoformat()}; what was in force "
+            f"on {on.isoformat()} is not recorded (no amendments before that date are).",
+            code=E.HISTORY_UNKNOWN,
+            data={"version": version.slug, "date": on.isoformat(), "known_from": known.isoformat()},
+        )
+
+
+def as_published_text(version: Version, language: str | None = None) -> str:
+    """How the version's content is known, for pages and documents."""
+    if version.history == History.COMPLETE:
+        return ""
+    note = pick_text(version.history_note, language)
+    if version.content_as_of is not None:
+        return _("As published on %(date)s.") % {"date": version.content_as_of.isoformat()} + (
+            f" {note}" if note else ""
+        )
+    return _("As published; the source does not give the date of that state.") + (
+        f" {note}" if note else ""
     )
 
 
@@ -94,11 +151,115 @@ def version_resolve(*, ref: str, on: dt.date | None = None) -> Version:
 def items_at(
     *, version: Version, on: dt.date | None = None, level: str | None = None
 ) -> QuerySet[Item]:
-    """Items of `version`, restricted to those valid at `on` when given."""
+    """Items of `version`, restricted to those valid at `on` when given (a date outside the
+    version or before its known history is refused)."""
     qs = Item.objects.filter(version=version).select_related("level", "parent")
     if on is not None:
+        check_date_in(version=version, on=on)
+        check_history_known(version=version, on=on)
         qs = qs.valid_at(on)
     return qs.filter(level__slug=level) if level else qs
+
+
+def titles_at(*, version: Version, on: dt.date) -> dict[int, dict[str, str]]:
+    """Titles in force at `on` of the items renamed after it (the others keep theirs)."""
+    older: dict[int, dict[str, str]] = {}
+    renames = (
+        AmendmentChange.objects.filter(
+            amendment__version=version, kind="renamed", amendment__in_force_from__gt=on
+        )
+        .order_by("amendment__in_force_from", "id")
+        .values_list("item_id", "old_names")
+    )
+    for item_id, names in renames:
+        older.setdefault(item_id, names)  # the first renaming after `on` holds the title then
+    return older
+
+
+@dataclass
+class DatedCode:
+    """A code with the titles and the interval (inclusive) it had them in."""
+
+    item: Item
+    names: dict[str, str]
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+def codes_at(*, version: Version, on: dt.date, level: str | None = None) -> list[DatedCode]:
+    """The codes in force at `on` with their titles of that day."""
+    older = titles_at(version=version, on=on)
+    out = []
+    for item in items_at(version=version, on=on, level=level).order_by("position", "code"):
+        start, end = item_interval(version, item)
+        out.append(DatedCode(item, older.get(item.pk, item.names), start, end))
+    return out
+
+
+def item_interval(version: Version, item: Item) -> tuple[dt.date, dt.date | None]:
+    start = max(version.valid_from, item.valid_from or version.valid_from)
+    ends = [d for d in (version.valid_to, item.valid_to) if d is not None]
+    return start, min(ends) if ends else None
+
+
+def codes_between(
+    *, version: Version, start: dt.date, end: dt.date | None, level: str | None = None
+) -> list[DatedCode]:
+    """Every code of `version` in force some day of [start, end] (inclusive), one entry per
+    stretch with the same titles: a code renamed inside the interval appears twice."""
+    check_history_known(version=version, on=start)
+    renames: dict[int, list[tuple[dt.date, dict[str, str], dict[str, str]]]] = {}
+    for item_id, day, old, new in AmendmentChange.objects.filter(
+        amendment__version=version, kind="renamed"
+    ).values_list("item_id", "amendment__in_force_from", "old_names", "new_names"):
+        renames.setdefault(item_id, []).append((day, old, new))
+    qs = Item.objects.filter(version=version).select_related("level", "parent")
+    qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if end is not None:
+        qs = qs.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end))
+    if level:
+        qs = qs.filter(level__slug=level)
+    out: list[DatedCode] = []
+    for item in qs.order_by("position", "code"):
+        first, last = item_interval(version, item)
+        first, last = max(first, start), earliest(last, end)
+        if last is not None and last < first:
+            continue
+        out += _stretches(item, first, last, sorted(renames.get(item.pk, []), key=lambda r: r[0]))
+    return out
+
+
+def earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    """The earlier of two interval ends, None standing for an open end."""
+    if a is None:
+        return b
+    return a if b is None else min(a, b)
+
+
+def _stretches(
+    item: Item,
+    first: dt.date,
+    last: dt.date | None,
+    renames: list[tuple[dt.date, dict[str, str], dict[str, str]]],
+) -> list[DatedCode]:
+    """Split [first, last] at the renamings inside it."""
+    names = item.names
+    for day, old, _new in renames:
+        if day > first:
+            names = old
+            break
+    out = []
+    start = first
+    for day, _old, new in renames:
+        if start < day and (last is None or day <= last):
+            out.append(DatedCode(item, names, start, day - dt.timedelta(days=1)))
+            start, names = day, new
+    out.append(DatedCode(item, names, start, last))
+    return out
+
+
+def amendment_list(*, version: Version) -> QuerySet[Amendment]:
+    return Amendment.objects.filter(version=version).prefetch_related("changes__item")
 
 
 def item_get(*, version: Version, code: str) -> Item:
@@ -282,43 +443,32 @@ class Step:
         return self.table.source_id if self.reverse else self.table.target_id
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One item-to-item step of a correspondence path."""
-
-    source: Item
-    target: Item
-    table: CorrespondenceTable
-    reverse: bool
-    notes: str
-
-    @property
-    def kind(self) -> str:
-        return self.table.kind
-
-
-@dataclass
-class Match:
-    """A target item and every path that leads to it."""
-
-    item: Item
-    paths: list[list[Hop]]
-
-    @property
-    def is_official(self) -> bool:
-        """True when at least one path uses official tables only."""
-        return any(all(h.kind == TableKind.OFFICIAL for h in p) for p in self.paths)
-
-
 @dataclass
 class Correspondence:
+    """What a code corresponds to in another version: every target ranked (`targets`) and
+    the ones shown (`matches`: the best-supported, or all of them when asked)."""
+
     source: Item
     target: Version
     route: list[Step]
-    matches: list[Match]
-    # Set when `source` itself is not in the first table and its nearest ancestor that is was
-    # used instead (e.g. GKED subclasses, which the GKED↔NACE table leaves out).
-    via_ancestor: Item | None = None
+    composition: Composition
+    matches: list[Target]
+    all_targets: bool = False
+
+    @property
+    def targets(self) -> list[Target]:
+        return self.composition.targets
+
+    @property
+    def via_ancestor(self) -> Node | None:
+        return self.composition.via_ancestor
+
+    @property
+    def rolled_up(self) -> bool:
+        return self.composition.rolled_up
+
+    def node(self, pk: int) -> Node:
+        return self.composition.nodes[pk]
 
 
 # A derived step costs a little more, so that among routes of equal length the one with more
@@ -363,72 +513,105 @@ def correspondence_route(*, source: Version, target: Version) -> list[Step]:
     )
 
 
-def correspond(*, item: Item, target: Version) -> Correspondence:
-    """The items of `target` that `item` corresponds to, with every path through the tables
-    (many-to-many fan-out at each step) and whether each step is official or derived."""
+def correspond(*, item: Item, target: Version, all_targets: bool = False) -> Correspondence:
+    """The items of `target` that `item` corresponds to, composed through the tables of the
+    route and ranked (see `composition`): the best-supported ones, or every one."""
     route = correspondence_route(source=item.version, target=target)
-    start = _first_mapped(item, route[0]) if route else item
-    trails: dict[int, list[list[tuple[int, int, Step, str]]]] = {start.pk: [[]]}
-    for step in route:
-        trails = _advance(trails, step)
-    ids = {item.pk} | set(trails)
-    for paths in trails.values():
-        for path in paths:
-            ids |= {hop[0] for hop in path} | {hop[1] for hop in path}
-    items = Item.objects.select_related("level", "version").in_bulk(ids)
-    matches = [
-        Match(
-            item=items[target_id],
-            paths=[
-                [
-                    Hop(items[a], items[b], step.table, step.reverse, notes)
-                    for a, b, step, notes in p
-                ]
-                for p in paths
-            ],
-        )
-        for target_id, paths in trails.items()
-    ]
-    matches.sort(key=lambda m: m.item.position)
+    composition = compose(item=item, route=route, target=target)
     return Correspondence(
         source=item,
         target=target,
         route=route,
-        matches=matches,
-        via_ancestor=start if start.pk != item.pk else None,
+        composition=composition,
+        matches=composition.shown(all_targets=all_targets),
+        all_targets=all_targets,
     )
 
 
-def _first_mapped(item: Item, step: Step) -> Item:
-    """The item, or its nearest ancestor, that has a row in the step's table."""
-    near = "target_id" if step.reverse else "source_id"
-    for candidate in reversed(item_path(item=item)):
-        if CorrespondenceRow.objects.filter(table=step.table, **{near: candidate.pk}).exists():
-            return candidate
-    return item
+@dataclass
+class ComposedRow:
+    source: Node
+    target: Target | None
+    shown: bool
 
 
-def _advance(
-    trails: dict[int, list[list[tuple[int, int, Step, str]]]], step: Step
-) -> dict[int, list[list[tuple[int, int, Step, str]]]]:
-    """Follow one table from every current item, fanning out to every counterpart."""
-    near, far = ("target_id", "source_id") if step.reverse else ("source_id", "target_id")
-    rows = CorrespondenceRow.objects.filter(
-        table=step.table, **{f"{near}__in": list(trails)}, **{f"{far}__isnull": False}
-    ).values_list(near, far, "notes", "by_ancestor")
-    by_near: dict[int, list[tuple[int, str, bool]]] = {}
-    for a, b, notes, by_ancestor in rows.order_by("id"):
-        by_near.setdefault(a, []).append((b, notes, by_ancestor))
-    out: dict[int, list[list[tuple[int, int, Step, str]]]] = {}
-    for a, found in by_near.items():
-        if step.reverse and any(not anc for _, _, anc in found):
-            # Read backwards, "subclass → its class" rows would list every subclass as a
-            # counterpart of the class; keep them only when nothing else corresponds.
-            found = [f for f in found if not f[2]]
-        for b, notes, _ in found:
-            for path in trails[a]:
-                out.setdefault(b, []).append([*path, (a, b, step, notes)])
-    return out
+def compose_table(
+    *, source: Version, target: Version, all_targets: bool = False
+) -> tuple[list[Step], list[ComposedRow]]:
+    """Every code of `source` composed to `target` in one pass: the best-supported targets of
+    each (every target with `all_targets`), codes without any target listed with none."""
+    route = correspondence_route(source=source, target=target)
+    index = version_index(source)
+    rows: list[ComposedRow] = []
+    for node in index.items.values():
+        composition = compose(item=node, route=route, target=target, source=source)
+        best = {id(t) for t in composition.best}
+        shown = composition.targets if all_targets else composition.best
+        rows += [ComposedRow(node, t, id(t) in best) for t in shown]
+        if not shown:
+            rows.append(ComposedRow(node, None, False))
+    return route, rows
+
+
+COMPOSED_COLUMNS = [
+    "source_code",
+    "source_level",
+    "source_title",
+    "target_code",
+    "target_level",
+    "target_title",
+    "rank",
+    "support",
+    "confidence",
+    "best",
+    "children",
+    "children_supporting",
+    "official",
+    "chain",
+]
+
+
+def composed_export_rows(
+    *, source: Version, target: Version, all_targets: bool = False, language: str | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """A whole composed table as rows for CSV, XLSX or JSON (`compose_table`)."""
+    route, rows = compose_table(source=source, target=target, all_targets=all_targets)
+    nodes = {**version_index(source).items, **version_index(target).items}
+    for step in route:
+        nodes.update(version_index(step.table.source).items)
+        nodes.update(version_index(step.table.target).items)
+    out = []
+    for row in rows:
+        t = row.target
+        out.append(
+            {
+                "source_code": row.source.code,
+                "source_level": row.source.level,
+                "source_title": pick_text(row.source.names, language),
+                "target_code": t.node.code if t else "",
+                "target_level": t.node.level if t else "",
+                "target_title": pick_text(t.node.names, language) if t else "",
+                "rank": t.rank if t else "",
+                "support": str(t.support) if t else "",
+                "confidence": t.confidence if t else "",
+                "best": row.shown if t else "",
+                "children": t.children if t else "",
+                "children_supporting": t.children_supporting if t else "",
+                "official": t.is_official if t else "",
+                "chain": chain_text(t.best_trail.hops, nodes) if t else "",
+            }
+        )
+    return COMPOSED_COLUMNS, out
+
+
+def chain_text(hops: Any, nodes: Any) -> str:
+    """A trail written out: `47.40→47.41 [full, official] → …`."""
+    parts = []
+    for h in hops:
+        kind = "full" if h.full else "partial"
+        where = h.table.slug if h.table is not None else h.basis
+        parts.append(f"{nodes[h.source].code}→{nodes[h.target].code} [{kind}, {where}]")
+    return " → ".join(parts)
 
 
 # --- manufacturers ---------------------------------------------------------------------------
@@ -483,7 +666,7 @@ def manufacturers_doing(
                 found = correspond(item=item, target=version)
             except NotFound:
                 continue  # no tables reach this version: nothing to compare with
-            targets = [m.item.pk for m in found.matches]
+            targets = [t.node.id for t in found.targets]
             via = " → ".join(s.table.slug for s in found.route)
         ids = item_descendant_ids(items=targets)
         for activity in ManufacturerActivity.objects.filter(item_id__in=ids).select_related(
@@ -543,3 +726,131 @@ def table_export_rows(
         for r in table.rows.select_related("source", "target").order_by("id")
     ]
     return columns, rows
+
+
+def publish_languages(*, version: Version) -> list[str]:
+    """Languages a version can be published in: Russian first, then those its titles have."""
+    return ["ru", *[lang for lang in version.languages if lang != "ru"]]
+
+
+# --- reads by number (the Klass API names everything by integer id) -------------------------
+
+
+def family_list() -> QuerySet[ClassificationFamily]:
+    return ClassificationFamily.objects.prefetch_related("classifications")
+
+
+def family_get_by_id(*, pk: int) -> ClassificationFamily:
+    try:
+        return family_list().get(pk=pk)
+    except ClassificationFamily.DoesNotExist:
+        raise NotFound(
+            f"No classification family {pk}.", code=E.FAMILY_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def classification_get_by_id(*, pk: int) -> Classification:
+    try:
+        return classification_list().get(pk=pk)
+    except Classification.DoesNotExist:
+        raise NotFound(
+            f"No classification {pk}.", code=E.CLASSIFICATION_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def version_get_by_id(*, pk: int) -> Version:
+    try:
+        return version_list().get(pk=pk)
+    except Version.DoesNotExist:
+        raise NotFound(
+            f"No classification version {pk}.", code=E.VERSION_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def table_get_by_id(*, pk: int) -> CorrespondenceTable:
+    try:
+        return CorrespondenceTable.objects.select_related(
+            "source__classification", "target__classification"
+        ).get(pk=pk)
+    except CorrespondenceTable.DoesNotExist:
+        raise NotFound(
+            f"No correspondence table {pk}.", code=E.TABLE_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def table_rows(*, table: CorrespondenceTable) -> QuerySet[CorrespondenceRow]:
+    return table.rows.select_related("source", "target").order_by("id")
+
+
+def versions_between(
+    *, classification: Classification, start: dt.date, end: dt.date | None
+) -> list[Version]:
+    """Published versions of a classification in force some day of [start, end] (inclusive)."""
+    qs = version_list(classification=classification).published()
+    qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+    if end is not None:
+        qs = qs.filter(valid_from__lte=end)
+    return list(qs.order_by("valid_from"))
+
+
+def level_numbers(*, version: Version) -> dict[str, int]:
+    return dict(version.levels.values_list("slug", "number"))
+
+
+def variant_list(*, version: Version | None = None) -> QuerySet[Variant]:
+    qs = Variant.objects.select_related("version__classification")
+    return qs.filter(version=version) if version else qs
+
+
+def variant_get_by_id(*, pk: int) -> Variant:
+    try:
+        return variant_list().get(pk=pk)
+    except Variant.DoesNotExist:
+        raise NotFound(
+            f"No classification variant {pk}.", code=E.VARIANT_NOT_FOUND, data={"id": pk}
+        ) from None
+
+
+def variant_by_name(*, classification: Classification, name: str, on: dt.date) -> Variant:
+    """The variant of the classification in force at `on` whose name (in any language) or
+    identifier starts with `name`, as Klass finds variants."""
+    wanted = ascii_word_key(name)
+    for variant in variant_list().filter(version__classification=classification):
+        names = [variant.slug, *variant.names.values()]
+        in_force = variant.valid_from <= on and (variant.valid_to is None or on <= variant.valid_to)
+        if in_force and any(ascii_word_key(n).startswith(wanted) for n in names):
+            return variant
+    raise NotFound(
+        f"{classification.slug} has no variant named {name!r} in force on {on.isoformat()}.",
+        code=E.VARIANT_NOT_FOUND,
+        data={"name": name, "date": on.isoformat()},
+    )
+
+
+def variant_items(*, variant: Variant) -> QuerySet[VariantItem]:
+    return variant.items.select_related("parent").order_by("position")
+
+
+def classification_search(
+    *, query: str, owner: str | None = None
+) -> list[tuple[Classification, float, str]]:
+    """Classifications whose names hold every word of the query, or whose codes' titles do:
+    (classification, score, snippet), best first. The score is 1 for a name match plus the
+    share of the classification's codes that match, capped at 1."""
+    words = ascii_word_key(query).split()
+    out = []
+    for c in classification_list().order_by("pk"):
+        if owner and c.owner != owner:
+            continue
+        names = ascii_word_key(" ".join([*c.names.values(), c.slug]))
+        # No words (Klass clients send a blank query with a section): every classification.
+        by_name = all(w in names for w in words)
+        hits = item_search(query=query, version=None).filter(version__classification=c)
+        first = hits.first()
+        if not by_name and first is None:
+            continue
+        total = Item.objects.filter(version__classification=c).count() or 1
+        score = (1.0 if by_name else 0.0) + min(1.0, hits.count() / total)
+        snippet = f"{first.code} {pick_text(first.names)}" if first else pick_text(c.names)
+        out.append((c, round(score, 4), snippet))
+    return sorted(out, key=lambda x: -x[1])

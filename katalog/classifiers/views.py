@@ -11,8 +11,10 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from katalog.classifiers import selectors
+from katalog.classifiers.choices import LinkBasis
 from katalog.core.errors import KatalogError
 
 
@@ -47,6 +49,10 @@ def version_detail(request: HttpRequest, version: str) -> HttpResponse:
         "items": selectors.item_children(version=v),
         "tables": selectors.table_list(version=v),
         "findings": selectors.finding_list(version=v)[:50],
+        "as_published": selectors.as_published_text(v, get_language()),
+        "amendments": selectors.amendment_list(version=v),
+        "publish_languages": selectors.publish_languages(version=v),
+        "versions": _versions(),
     }
     return render(request, "classifiers/version.html", context)
 
@@ -78,18 +84,39 @@ def search(request: HttpRequest) -> HttpResponse:
 @shows_errors
 def correspond(request: HttpRequest) -> HttpResponse:
     source, code, target = (request.GET.get(k, "").strip() for k in ("version", "code", "target"))
-    result = None
+    all_targets = request.GET.get("all") == "true"
+    result, rows = None, []
     if source and code and target:
         item = selectors.item_get(version=selectors.version_resolve(ref=source), code=code)
-        result = selectors.correspond(item=item, target=selectors.version_resolve(ref=target))
+        result = selectors.correspond(
+            item=item, target=selectors.version_resolve(ref=target), all_targets=all_targets
+        )
+        rows = [_target_row(result, t) for t in result.matches]
     context = {
         "source": source,
         "code": code,
         "target": target,
+        "all_targets": all_targets,
         "result": result,
+        "rows": rows,
+        "hidden": len(result.targets) - len(result.matches) if result else 0,
         "versions": _versions(),
     }
     return render(request, "classifiers/correspond.html", context)
+
+
+def _target_row(result: Any, target: Any) -> dict[str, Any]:
+    nodes = result.composition.nodes
+    chain = [
+        {
+            "source": nodes[h.source].code,
+            "target": nodes[h.target].code,
+            "full": h.full,
+            "where": h.table.slug if h.table is not None else LinkBasis(h.basis).label,
+        }
+        for h in target.best_trail.hops
+    ]
+    return {"target": target, "chain": chain, "percent": round(target.confidence * 100)}
 
 
 @shows_errors

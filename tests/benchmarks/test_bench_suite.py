@@ -91,6 +91,10 @@ def test_bench_run_writes_every_section(tmp_path):
         "| lookup and search | name search with facets",
         "| HTTP API | GET /api/v1/items/{number}",
         "| screening |",
+        "| classifiers | whole version as JSON, 2,899 codes: GET /api/v1/classifications/okved2/codes",
+        "| classifiers | whole version as JSON, 2,899 codes: GET /api/klass/v1/versions/{id}",
+        "| classifiers | one composed correspondence NACE Rev.2.1 → ISIC Rev.5",
+        "| classifiers | whole composed table NACE Rev.2.1 → ISIC Rev.5",
     ):
         assert figure in text, figure
     assert "raw executemany of the same rows" in text

@@ -31,7 +31,8 @@ def test_codes_at_a_date_in_json_and_csv(client):
     )
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert len(rows) == 22 and rows[0]["version"] == "isic5"
+    assert len(rows) == 22
+    assert rows[0]["version"] == "isic5"
 
 
 @pytest.mark.django_db
@@ -57,11 +58,23 @@ def test_correspondence_with_route_and_kinds(client):
         ("nace2-isic4", "official"),
         ("isic4-isic5", "official"),
     ]
-    assert [m["code"] for m in body["matches"]] == ["0311", "0330"]
-    assert [h["kind"] for h in body["matches"][1]["paths"][0]] == [
-        "derived",
-        "official",
-        "official",
+    # By default the best-supported target only: ISIC Rev.5 0311 has the code and the title
+    # ("Marine fishing") of the NACE twin of OKVED2 03.11.
+    assert [(m["code"], m["support"], m["confidence"]) for m in body["matches"]] == [
+        ("0311", "identity", 1.0)
+    ]
+    assert (body["shown"], body["total"]) == (1, 2)
+    body = client.get(
+        f"{API}/okved/correspondences", {"code": "03.11", "target": "isic5", "all": "true"}
+    ).json()
+    assert [(m["code"], m["support"], m["confidence"]) for m in body["matches"]] == [
+        ("0311", "identity", 1.0),
+        ("0330", "partial", 0.5),
+    ]
+    assert [(h["kind"], h["link"], h["basis"]) for h in body["matches"][1]["chain"]] == [
+        ("derived", "full", "identity"),
+        ("official", "full", "fan_out"),
+        ("official", "partial", "fan_out"),
     ]
 
 
@@ -92,7 +105,8 @@ def test_exports_and_findings(client):
     )
     assert client.get(f"{API}/isic4/export", {"format": "pdf"}).status_code == 422
     findings = client.get(f"{API}/findings").json()
-    assert findings[0]["item_code"] == "27120" and findings[0]["code"] == "PARENT_MISSING"
+    assert findings[0]["item_code"] == "27120"
+    assert findings[0]["code"] == "PARENT_MISSING"
 
 
 @pytest.mark.django_db
@@ -129,3 +143,13 @@ def test_page_errors_keep_their_status(client):
     response = client.get("/classifiers/okved2/99.99/")
     assert response.status_code == 404
     assert "CODE_NOT_FOUND" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_titles_missing_in_kazakh_show_in_russian_with_the_fallback_badge(client):
+    page = client.get("/classifiers/oked2019/", HTTP_ACCEPT_LANGUAGE="kk").content.decode()
+    assert '<abbr class="lang-badge"' in page
+    assert ">ru</abbr>" in page
+    body = client.get(f"{API}/oked2019/codes/01", {"language": "kk"}).json()
+    assert body["name"] == body["names"]["ru"]
+    assert "kk" not in body["names"]

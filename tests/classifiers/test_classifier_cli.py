@@ -16,14 +16,25 @@ def _run(*args: str) -> str:
 
 
 @pytest.mark.django_db
-def test_correspond_prints_route_and_paths():
-    out = _run("--language", "en", "correspond", "03.11", "--from", "okved2", "--to", "isic5")
-    assert out.splitlines() == [
-        "route: okved2-nace2 [derived] → nace2-isic4 [official] → isic4-isic5 [official]",
-        "0311       Marine fishing",
-        "    03.11→03.11 [derived] → 03.11→0311 [official] → 0311→0311 [official]",
-        "0330       Support activities for fishing and aquaculture",
-        "    03.11→03.11 [derived] → 03.11→0311 [official] → 0311→0330 [official]",
+def test_correspond_prints_route_ranked_targets_and_their_chains():
+    args = ("--language", "en", "correspond", "03.11", "--from", "okved2", "--to", "isic5")
+    route = "route: okved2-nace2 [derived] → nace2-isic4 [official] → isic4-isic5 [official]"
+    chain = (
+        "03.11→03.11 [full, okved2-nace2] → 03.11→0311 [full, nace2-isic4] → "
+        "0311→{} [partial, isic4-isic5]"
+    )
+    assert _run(*args).splitlines() == [
+        route,
+        "  1 0311       identity 1.00  Marine fishing",
+        "      " + chain.format("0311"),
+        "-- 1 less supported target(s) not shown; --all shows them",
+    ]
+    assert _run(*args, "--all").splitlines() == [
+        route,
+        "  1 0311       identity 1.00  Marine fishing",
+        "      " + chain.format("0311"),
+        "  2 0330       partial  0.50  Support activities for fishing and aquaculture",
+        "      " + chain.format("0330"),
     ]
 
 

@@ -11,15 +11,22 @@ from katalog.classifiers.models import Classification, ClassificationFamily, Cor
 from katalog.core.errors import NotFound
 
 
-def _lookup(source: str, code: str, target: str):
+def _lookup(source: str, code: str, target: str, *, all_targets: bool = True):
     item = selectors.item_get(version=selectors.version_get(slug=source), code=code)
-    return selectors.correspond(item=item, target=selectors.version_get(slug=target))
+    return selectors.correspond(
+        item=item, target=selectors.version_get(slug=target), all_targets=all_targets
+    )
 
 
 def _paths(result):
+    """Target code → its trails through the tables (steps inside one version left out)."""
+    nodes = result.composition.nodes
     return {
-        m.item.code: [[(h.source.code, h.target.code, h.kind) for h in p] for p in m.paths]
-        for m in result.matches
+        t.node.code: [
+            [(nodes[h.source].code, nodes[h.target].code, h.kind) for h in trail.hops if h.table]
+            for trail in t.trails
+        ]
+        for t in result.matches
     }
 
 
@@ -48,7 +55,7 @@ def test_okved2_to_isic5_is_composed_through_nace2_and_isic4_with_fan_out():
             ]
         ],
     }
-    assert [m.is_official for m in result.matches] == [False, False]
+    assert [t.is_official for t in result.matches] == [False, False]
 
 
 @pytest.mark.django_db
@@ -59,7 +66,7 @@ def test_a_direct_official_table_is_used_alone():
         "2611": [[("2610", "2611", "official")]],
         "2619": [[("2610", "2619", "official")]],
     }
-    assert all(m.is_official for m in result.matches)
+    assert all(t.is_official for t in result.matches)
 
 
 @pytest.mark.django_db

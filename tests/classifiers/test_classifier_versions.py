@@ -41,7 +41,9 @@ def test_no_version_before_the_first_one():
 def test_codes_valid_at_a_date_follow_the_version_and_the_item_dates():
     isic4 = Version.objects.get(slug="isic4")
     assert selectors.items_at(version=isic4, on=D(2020, 1, 1)).count() == 766
-    assert selectors.items_at(version=isic4, on=D(2024, 1, 1)).count() == 0
+    with pytest.raises(RuleViolation) as caught:  # outside the version: an error, not nothing
+        selectors.items_at(version=isic4, on=D(2024, 1, 1))
+    assert caught.value.code == "DATE_OUTSIDE_VERSION"
     Item.objects.filter(version=isic4, code="0111").update(valid_to=D(2019, 12, 31))
     assert not selectors.items_at(version=isic4, on=D(2020, 1, 1)).filter(code="0111").exists()
     assert selectors.items_at(version=isic4, on=D(2019, 12, 31)).filter(code="0111").exists()

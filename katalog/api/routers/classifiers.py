@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -15,8 +16,11 @@ from pydantic import Field
 
 from katalog.api.errors import Problem
 from katalog.classifiers import selectors
+from katalog.classifiers.cache import cached_bytes, version_key
+from katalog.classifiers.composition import Hop, Node, Target
 from katalog.classifiers.files import FORMATS, render
 from katalog.classifiers.models import Item, Version
+from katalog.classifiers.publish import publish
 from katalog.core.i18n import pick_text
 
 router = Router(tags=["classifiers"])
@@ -36,6 +40,16 @@ class VersionOut(Schema):
     valid_to: dt.date | None
     status: str
     languages: list[str]
+    history: str = Field(
+        description="complete, or as_published: the content is a release's state and earlier "
+        "states are known only through recorded amendments"
+    )
+    as_published_on: dt.date | None = Field(description="The date of the published state")
+    known_from: dt.date | None = Field(
+        description="The first day whose codes are known (null: as published, date unknown)"
+    )
+    history_note: str
+    legal_base: str
 
 
 class ClassificationOut(Schema):
@@ -81,9 +95,11 @@ class ChangesOut(Schema):
 class HopOut(Schema):
     source: str
     target: str
-    table: str
+    table: str | None = Field(description="null for a step inside one version")
     reversed: bool
     kind: str = Field(description="official or derived")
+    link: str = Field(description="full or partial")
+    basis: str = Field(description="flag, fan_out, identity, ancestor or composed")
     notes: str
 
 
@@ -97,7 +113,16 @@ class StepOut(Schema):
 
 
 class MatchOut(CodeOut):
+    rank: int
+    support: str = Field(description="identity, full, partial or rollup (best first)")
+    confidence: float = Field(
+        description="Share of the source the tables send to this target (1 for identity)"
+    )
+    best: bool = Field(description="Among the best-supported targets")
+    children: int = Field(description="Rolled up: children of the source followed")
+    children_supporting: int = Field(description="Rolled up: children reaching this target")
     is_official: bool
+    chain: list[HopOut] = Field(description="The trail that supports the target best")
     paths: list[list[HopOut]]
 
 
@@ -105,8 +130,26 @@ class CorrespondenceOut(Schema):
     source: CodeOut
     target_version: str
     via_ancestor: str | None
+    rolled_up: bool
+    all: bool
+    shown: int
+    total: int
     route: list[StepOut]
     matches: list[MatchOut]
+
+
+class AmendmentChangeOut(Schema):
+    kind: str
+    code: str
+    old_names: dict[str, str]
+    new_names: dict[str, str]
+
+
+class AmendmentOut(Schema):
+    number: str
+    in_force_from: dt.date
+    legal_act: dict[str, str]
+    changes: list[AmendmentChangeOut]
 
 
 class TableOut(Schema):
@@ -157,6 +200,11 @@ def _version_out(v: Version, lang: str | None) -> dict[str, Any]:
         "valid_to": v.valid_to,
         "status": v.status,
         "languages": v.languages,
+        "history": v.history,
+        "as_published_on": v.content_as_of,
+        "known_from": v.known_from,
+        "history_note": selectors.as_published_text(v, lang),
+        "legal_base": pick_text(v.legal_base, lang),
     }
 
 
@@ -267,6 +315,29 @@ def table_export(
     return _file(render(rows, fmt=format, columns=columns, sheet=slug), format, slug)
 
 
+@router.get("/compose", response={200: None, **ERRORS}, operation_id="compose_table")
+def compose_table(
+    request: HttpRequest,
+    source: str,
+    target: str,
+    date: dt.date | None = None,
+    all: bool = False,
+    format: str = "json",
+    language: str | None = None,
+) -> Any:
+    """A whole composed table between two versions (or classifications at `date`) in one
+    request, as JSON, CSV or XLSX: each code of the source with its best-supported targets
+    (every target with `all=true`), ranked, with support, confidence and chain."""
+    lang = _lang(request, language)
+    src = selectors.version_resolve(ref=source, on=date)
+    tgt = selectors.version_resolve(ref=target, on=date)
+    columns, rows = selectors.composed_export_rows(
+        source=src, target=tgt, all_targets=all, language=lang
+    )
+    name = f"{src.slug}-{tgt.slug}"
+    return _file(render(rows, fmt=format, columns=columns, sheet=name), format, name)
+
+
 @router.get("/findings", response=list[FindingOut], operation_id="finding_list")
 def finding_list(request: HttpRequest) -> Any:
     """Defects found in the shipped source data and what was done about them."""
@@ -345,10 +416,28 @@ def items_at(
 ) -> Any:
     """Codes valid at `date` (today by default), optionally of one level."""
     lang = _lang(request, language)
-    version = selectors.version_resolve(ref=ref, on=date)
-    items = selectors.items_at(version=version, on=date or selectors.today(), level=level)
-    rows = [_code_out(i, lang, version.slug) for i in items]
-    return _csv(rows, CODE_COLUMNS, version.slug) if _wants_csv(request, format) else rows
+    on = date or selectors.today()
+    version = selectors.version_resolve(ref=ref, on=on)
+    fmt = "csv" if _wants_csv(request, format) else "json"
+
+    def build() -> bytes:
+        rows = [
+            {
+                **_code_out(c.item, lang, version.slug),
+                "name": pick_text(c.names, lang),
+                "names": c.names,
+            }
+            for c in selectors.codes_at(version=version, on=on, level=level)
+        ]
+        if fmt == "csv":
+            return render(rows, fmt="csv", columns=CODE_COLUMNS, sheet=version.slug)
+        return json.dumps(rows, ensure_ascii=False, default=str).encode("utf-8")
+
+    # The whole version is served from memory until its codes change (imports, amendments).
+    content = cached_bytes(version_key(version, "codes", on, level, lang, fmt), build)
+    if fmt == "csv":
+        return _file(content, "csv", version.slug)
+    return HttpResponse(content, content_type="application/json")
 
 
 @router.get(
@@ -434,45 +523,36 @@ def correspond(
     code: str,
     target: str,
     date: dt.date | None = None,
+    all: bool = False,
     language: str | None = None,
     format: str | None = None,
 ) -> Any:
     """What `code` corresponds to in `target`, directly or composed through several tables,
-    with every path and whether each step is official or derived."""
+    ranked: same code and title first, then full chains, then partial ones, each with its
+    supporting chain and confidence. By default only the best-supported targets; `all=true`
+    lists every target. A code above a table's level is rolled up from its children."""
     lang = _lang(request, language)
     source = selectors.version_resolve(ref=ref, on=date)
     result = selectors.correspond(
         item=selectors.item_get(version=source, code=code),
         target=selectors.version_resolve(ref=target, on=date),
+        all_targets=all,
     )
-    matches = [
-        {
-            **_code_out(m.item, lang),
-            "is_official": m.is_official,
-            "paths": [
-                [
-                    {
-                        "source": h.source.code,
-                        "target": h.target.code,
-                        "table": h.table.slug,
-                        "reversed": h.reverse,
-                        "kind": h.kind,
-                        "notes": h.notes,
-                    }
-                    for h in p
-                ]
-                for p in m.paths
-            ],
-        }
-        for m in result.matches
-    ]
+    best = {id(t) for t in result.composition.best}
+    matches = [_target_out(result, t, lang, id(t) in best) for t in result.matches]
     if _wants_csv(request, format):
-        columns = [*CODE_COLUMNS, "is_official"]
-        return _csv(matches, columns, f"{source.slug}-{code}-{result.target.slug}")
+        flat = [{**m, "chain": _chain_text(m["chain"])} for m in matches]
+        return _csv(
+            flat, [*CODE_COLUMNS, *TARGET_COLUMNS], f"{source.slug}-{code}-{result.target.slug}"
+        )
     return {
         "source": _code_out(result.source, lang),
         "target_version": result.target.slug,
         "via_ancestor": result.via_ancestor.code if result.via_ancestor else None,
+        "rolled_up": result.rolled_up,
+        "all": all,
+        "shown": len(result.matches),
+        "total": len(result.targets),
         "route": [
             {
                 "table": s.table.slug,
@@ -486,6 +566,106 @@ def correspond(
         ],
         "matches": matches,
     }
+
+
+TARGET_COLUMNS = [
+    "rank",
+    "support",
+    "confidence",
+    "best",
+    "children",
+    "children_supporting",
+    "chain",
+]
+
+
+def _hop_out(hop: Hop, nodes: Any) -> dict[str, Any]:
+    return {
+        "source": nodes[hop.source].code,
+        "target": nodes[hop.target].code,
+        "table": hop.table.slug if hop.table is not None else None,
+        "reversed": hop.reverse,
+        "kind": hop.kind,
+        "link": "full" if hop.full else "partial",
+        "basis": hop.basis,
+        "notes": hop.notes,
+    }
+
+
+def _node_out(node: Node, version: str, nodes: Any, lang: str | None) -> dict[str, Any]:
+    parent = nodes.get(node.parent) if node.parent is not None else None
+    return {
+        "version": version,
+        "code": node.code,
+        "level": node.level,
+        "parent": parent.code if parent is not None else None,
+        "name": pick_text(node.names, lang),
+        "names": node.names,
+        "notes": {},
+    }
+
+
+def _target_out(result: Any, t: Target, lang: str | None, best: bool) -> dict[str, Any]:
+    nodes = result.composition.nodes
+    return {
+        **_node_out(t.node, result.target.slug, nodes, lang),
+        "rank": t.rank,
+        "support": str(t.support),
+        "confidence": t.confidence,
+        "best": best,
+        "children": t.children,
+        "children_supporting": t.children_supporting,
+        "is_official": t.is_official,
+        "chain": [_hop_out(h, nodes) for h in t.best_trail.hops],
+        "paths": [[_hop_out(h, nodes) for h in trail.hops] for trail in t.trails],
+    }
+
+
+def _chain_text(hops: list[dict[str, Any]]) -> str:
+    return " → ".join(
+        f"{h['source']}→{h['target']} [{h['link']}, {h['kind'] if h['table'] else h['basis']}]"
+        for h in hops
+    )
+
+
+@router.get(
+    "/{ref}/amendments", response={200: list[AmendmentOut], **ERRORS}, operation_id="amendment_list"
+)
+def amendment_list(request: HttpRequest, ref: str) -> Any:
+    """Amendments of a version in the order they came into force, with the codes each changed."""
+    version = selectors.version_resolve(ref=ref)
+    return [
+        {
+            "number": a.number,
+            "in_force_from": a.in_force_from,
+            "legal_act": a.legal_act,
+            "changes": [
+                {
+                    "kind": c.kind,
+                    "code": c.item.code,
+                    "old_names": c.old_names,
+                    "new_names": c.new_names,
+                }
+                for c in a.changes.all()
+            ],
+        }
+        for a in selectors.amendment_list(version=version)
+    ]
+
+
+@router.get("/{ref}/publish", response={200: None, **ERRORS}, operation_id="version_publish")
+def version_publish(
+    request: HttpRequest, ref: str, format: str = "pdf", language: str = "ru"
+) -> Any:
+    """The version as a document: a print-ready PDF (title page, introduction, structure by
+    level with explanatory notes, alphabetical index, correspondence annexes, changes against
+    the previous version), or the same content as DOCX for editing; in Russian or a language
+    of the version."""
+    version = selectors.version_resolve(ref=ref)
+    document = publish(version=version, language=language, fmt=format)
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    return response
 
 
 @router.get("/{ref}/export", response={200: None, **ERRORS}, operation_id="version_export")

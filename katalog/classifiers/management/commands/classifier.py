@@ -15,6 +15,8 @@ from django.core.management.base import CommandError, CommandParser
 from katalog.classifiers import selectors, services
 from katalog.classifiers.files import render
 from katalog.classifiers.loaders import load_shipped_classifiers
+from katalog.classifiers.publish import publish
+from katalog.core.actors import SYSTEM_OPERATOR
 from katalog.core.errors import KatalogError
 from katalog.core.i18n import pick_text
 from katalog.core.management.base import KatalogCommand
@@ -29,6 +31,7 @@ class Command(KatalogCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--language", default=None, help="Language of titles (en, ru, ar…).")
+        self.add_actor_argument(parser)
         sub = parser.add_subparsers(dest="action", required=True)
         sub.add_parser("list", help="Classifications and their versions.")
         sub.add_parser("load", help="Load the shipped classifications (idempotent).")
@@ -55,6 +58,29 @@ class Command(KatalogCommand):
         p.add_argument("--from", dest="source", required=True)
         p.add_argument("--to", dest="target", required=True)
         p.add_argument("--date", type=_date)
+        p.add_argument("--all", action="store_true", help="Every target, not only the best.")
+        p = sub.add_parser(
+            "compose-table", help="A whole composed table between two versions (CSV/XLSX/JSON)."
+        )
+        p.add_argument("source")
+        p.add_argument("target")
+        p.add_argument("--date", type=_date)
+        p.add_argument("--all", action="store_true", help="Every target, not only the best.")
+        p.add_argument("-o", "--output", type=Path, required=True, help="FILE.csv|.xlsx|.json")
+        p = sub.add_parser("publish", help="A version as a PDF (print) or DOCX (editing).")
+        p.add_argument("version")
+        p.add_argument("--language", dest="doc_language", default="ru")
+        p.add_argument("-o", "--output", type=Path, required=True, help="FILE.pdf or FILE.docx")
+        p = sub.add_parser("amend", help="Record amendments of a version from CSV or XLSX.")
+        p.add_argument("version")
+        p.add_argument("file", type=Path)
+        p = sub.add_parser("amendments", help="Amendments recorded for a version.")
+        p.add_argument("version")
+        p = sub.add_parser("import-variant", help="Import a variant of a version (CSV/XLSX).")
+        p.add_argument("file", type=Path)
+        p.add_argument("--version", dest="of_version", required=True)
+        p.add_argument("--slug", required=True)
+        p.add_argument("--name", required=True)
         p = sub.add_parser("manufacturers", help="Manufacturers doing an activity, all states.")
         p.add_argument("code")
         p.add_argument("--in", dest="version", required=True)
@@ -84,11 +110,19 @@ class Command(KatalogCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.language = options["language"]
+        self.options = options
         try:
             getattr(self, "do_" + options["action"].replace("-", "_"))(options)
         except KatalogError as exc:
             details = "".join(f"\n  {e.field}: {e.code}: {e.message}" for e in exc.errors)
             raise CommandError(f"{exc.code}: {exc}{details}", returncode=exc.exit_code) from exc
+
+    def _actor(self) -> Any:
+        """Who imports or amends: the person named with --actor, else the operator (who holds
+        the database)."""
+        if (self.options.get("actor") or "").strip():
+            return self.acting_user(self.options)
+        return SYSTEM_OPERATOR
 
     def _title(self, names: dict[str, str]) -> str:
         return pick_text(names, self.language)
@@ -156,7 +190,9 @@ class Command(KatalogCommand):
         source = selectors.version_resolve(ref=options["source"], on=options["date"])
         target = selectors.version_resolve(ref=options["target"], on=options["date"])
         result = selectors.correspond(
-            item=selectors.item_get(version=source, code=options["code"]), target=target
+            item=selectors.item_get(version=source, code=options["code"]),
+            target=target,
+            all_targets=options["all"],
         )
         route = " → ".join(
             f"{s.table.slug}{' (reversed)' if s.reverse else ''} [{s.table.kind}]"
@@ -165,11 +201,76 @@ class Command(KatalogCommand):
         self.stdout.write(f"route: {route}")
         if result.via_ancestor:
             self.stdout.write(f"(through ancestor {result.via_ancestor.code})")
-        for m in result.matches:
-            self.stdout.write(f"{m.item.code:10} {self._title(m.item.names)}")
-            for path in m.paths:
-                hops = " → ".join(f"{h.source.code}→{h.target.code} [{h.kind}]" for h in path)
-                self.stdout.write(f"    {hops}")
+        nodes = result.composition.nodes
+        for t in result.matches:
+            rolled = f" {t.children_supporting}/{t.children} children" if t.children else ""
+            self.stdout.write(
+                f"{t.rank:3} {t.node.code:10} {t.support:8} {t.confidence:.2f}{rolled}  "
+                f"{self._title(t.node.names)}"
+            )
+            self.stdout.write(f"      {selectors.chain_text(t.best_trail.hops, nodes)}")
+        hidden = len(result.targets) - len(result.matches)
+        if hidden:
+            self.stdout.write(f"-- {hidden} less supported target(s) not shown; --all shows them")
+
+    def do_compose_table(self, options: dict[str, Any]) -> None:
+        source = selectors.version_resolve(ref=options["source"], on=options["date"])
+        target = selectors.version_resolve(ref=options["target"], on=options["date"])
+        path: Path = options["output"]
+        fmt = path.suffix.lstrip(".").lower()
+        columns, rows = selectors.composed_export_rows(
+            source=source, target=target, all_targets=options["all"], language=self.language
+        )
+        content = render(rows, fmt=fmt, columns=columns, sheet=f"{source.slug}-{target.slug}")
+        path.write_bytes(content)
+        codes = len({r["source_code"] for r in rows})
+        self.stdout.write(f"Wrote {path}: {len(rows)} rows for {codes} codes of {source.slug}.")
+
+    def do_publish(self, options: dict[str, Any]) -> None:
+        version = selectors.version_resolve(ref=options["version"])
+        path: Path = options["output"]
+        document = publish(
+            version=version, language=options["doc_language"], fmt=path.suffix.lstrip(".").lower()
+        )
+        path.write_bytes(document.content)
+        self.stdout.write(f"Wrote {path} ({len(document.content):,} bytes).")
+
+    def do_amend(self, options: dict[str, Any]) -> None:
+        path: Path = options["file"]
+        done = services.amendments_import(
+            version=options["version"], content=_read(path), filename=path.name, actor=self._actor()
+        )
+        for a in done:
+            self.stdout.write(
+                f"{a.number} in force from {a.in_force_from.isoformat()}: "
+                f"{a.changes.count()} code(s)"
+            )
+
+    def do_amendments(self, options: dict[str, Any]) -> None:
+        version = selectors.version_resolve(ref=options["version"])
+        note = selectors.as_published_text(version, self.language)
+        if note:
+            self.stdout.write(note)
+        for a in selectors.amendment_list(version=version):
+            self.stdout.write(
+                f"{a.number} {a.in_force_from.isoformat()} {self._title(a.legal_act)}"
+            )
+            for c in a.changes.all():
+                self.stdout.write(
+                    f"    {c.kind:8} {c.item.code:10} {self._title(c.new_names or c.old_names)}"
+                )
+
+    def do_import_variant(self, options: dict[str, Any]) -> None:
+        path: Path = options["file"]
+        variant = services.variant_import(
+            version=options["of_version"],
+            slug=options["slug"],
+            names={"en": options["name"]},
+            content=_read(path),
+            filename=path.name,
+            actor=self._actor(),
+        )
+        self.stdout.write(f"Imported variant {variant.slug}: {variant.items.count()} codes.")
 
     def do_manufacturers(self, options: dict[str, Any]) -> None:
         for m in selectors.manufacturers_doing(
@@ -193,7 +294,7 @@ class Command(KatalogCommand):
             content=_read(path),
             filename=path.name,
             status=options["status"],
-            actor=None,
+            actor=self._actor(),
         )
         self.stdout.write(f"Imported {version.slug}: {version.items.count()} codes.")
 
@@ -206,7 +307,7 @@ class Command(KatalogCommand):
             content=_read(path),
             filename=path.name,
             kind=options["kind"],
-            actor=None,
+            actor=self._actor(),
         )
         self.stdout.write(f"Imported {table.slug}: {table.rows.count()} rows.")
 
