@@ -86,6 +86,15 @@ class RequestLimitsMiddleware:
         limit = upload_limit()
         if declared_length(request) > limit:
             return too_large(request, limit)
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            # No text of the catalogue holds a NUL, and PostgreSQL refuses one in any text.
+            return refusal(
+                request,
+                400,
+                "INVALID_CHARACTER",
+                _("Malformed request"),
+                _("The request's parameters contain a NUL character"),
+            )
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -140,13 +140,14 @@ def pg_clear_import() -> None:
     ImportCheckpoint.objects.all().delete()
 
 
+@pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_killed_import_resumes_to_the_same_data_on_postgresql(katalog_cli, tmp_path):
-    """The COPY path: the child imports into this test's PostgreSQL database."""
-    from django.db import connection
+    """The COPY path: the child imports into this test's PostgreSQL database, as its cataloguer."""
+    from tests.factories import UserFactory, bureau
+    from tests.transfer.conftest import IMPORTER
 
-    if connection.vendor != "postgresql":
-        pytest.skip("runs on the PostgreSQL test database")
+    UserFactory(username=IMPORTER, bureau=bureau("RU"))
     cli = katalog_cli
     csv_file = write_items(tmp_path / "items.csv")
     env = dict(cli.env(tmp_path / "unused.sqlite3"), KATALOG_DATABASE_URL=pg_url())
