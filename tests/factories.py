@@ -26,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     bureau = factory.LazyFunction(lambda: bureau("RU"))
 
     @factory.post_generation
-    def roles(obj, create, extracted, **kwargs):  # noqa: N805 (factory_boy's hook signature)
+    def roles(obj, create, extracted, **kwargs):
         if not create or obj.bureau_id is None:
             return
         for role in ["cataloguer"] if extracted is None else extracted:

@@ -99,7 +99,8 @@ def test_the_request_page_does_not_grow_with_its_lines():
             )  # fmt: skip
         return request
 
-    counts = [queries(lambda r=request_with(n): client.get(f"/requests/{r.pk}/")) for n in (1, 8)]
+    requests = [request_with(n) for n in (1, 8)]
+    counts = [queries(lambda r=r: client.get(f"/requests/{r.pk}/")) for r in requests]
     assert counts[0] == counts[1], counts
 
 

@@ -16,7 +16,7 @@ from katalog.audit.services import audit_record
 from katalog.core.actors import Actor
 from katalog.core.errors import NotFound, ValidationFailed
 
-TOKEN_PREFIX = "kt_"
+TOKEN_PREFIX = "kt_"  # noqa: S105 (the public prefix that marks a token, not a secret)
 # Writing `last_used_at` on every request would turn each read into a write; a minute is enough.
 LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 

@@ -55,8 +55,9 @@ def _problem_for_not_allowed(view: Any) -> Any:
     return wrapper
 
 
-MALFORMED_BODY = {
-    "description": "The body cannot be parsed (not JSON, not the declared form)",
+MALFORMED_REQUEST = {
+    "description": "The request cannot be read: a parameter holds a NUL character, or the body"
+    " cannot be parsed (not JSON, not the declared form)",
     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
 }
 
@@ -87,12 +88,11 @@ def _document_headers(operation: dict[str, Any]) -> None:
 
 def _problems_as_problem_json(schema: dict[str, Any]) -> None:
     """Error responses are sent as `application/problem+json`; say so in the document. Every
-    operation with a body may answer 400 for a body that cannot be parsed at all."""
+    operation may answer 400 for a request that cannot be read at all (`core.limits`)."""
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
             _document_headers(operation)
-            if "requestBody" in operation:
-                operation["responses"].setdefault(400, MALFORMED_BODY)
+            operation["responses"].setdefault(400, MALFORMED_REQUEST)
             for status, answer in operation.get("responses", {}).items():
                 content = answer.get("content", {})
                 if str(status)[0] in "45" and "application/json" in content:

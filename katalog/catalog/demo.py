@@ -294,7 +294,7 @@ def build_items(rng: random.Random, makers: list[DemoManufacturer], count: int) 
 
 
 def _number_items(by_country: dict[str, list[Item]]) -> None:
-    for country, items in by_country.items():
+    for items in by_country.values():
         bureau = items[0].bureau
         code = current_code_of(bureau)
         for item, serial in zip(items, allocate_serial_block(code, len(items)), strict=True):

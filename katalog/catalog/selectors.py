@@ -146,7 +146,7 @@ def item_ids_by_reference(text: str, scope: ReadScope) -> list[int]:
     with connection.cursor() as cursor:
         for column, value in (("key", key), ("ascii_key", ascii_code_key(text))):
             cursor.execute(
-                REFERENCE_ITEMS_SQL.format(column=column, limit=MAX_LOOKUP_RESULTS),  # noqa: S608 (column names are constants)
+                REFERENCE_ITEMS_SQL.format(column=column, limit=MAX_LOOKUP_RESULTS),
                 [value],
             )
             rows = cursor.fetchall()

@@ -1,4 +1,3 @@
-# ruff: noqa: E501
 """A small DOCX (Office Open XML) writer for the published classifier: headings, paragraphs
 and tables are all the document needs, so no library is pulled in for it. The package parts
 are XML written out as they are, hence the long lines."""

@@ -7,9 +7,12 @@ import io
 import json
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from katalog.classifiers.errors import ClassifierErrorCode as E
 from katalog.classifiers.rules import ItemRow
 from katalog.core.errors import FieldError, ValidationFailed
+from katalog.core.tables import CsvWriter, write_xlsx
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -102,27 +105,20 @@ def render(rows: list[dict[str, Any]], *, fmt: str, columns: list[str], sheet: s
     """Serialise dict rows as CSV, XLSX or JSON."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+    values = [[row.get(c, "") for c in columns] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.DictWriter(
-            buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = CsvWriter(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(values)
         return buffer.getvalue().encode("utf-8")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        ws = book.create_sheet(sheet[:31])
-        ws.append(columns)
-        for row in rows:
-            ws.append([row.get(c, "") for c in columns])
         out = io.BytesIO()
-        book.save(out)
+        write_xlsx(out, [(sheet, columns, values)])
         return out.getvalue()
+    message = _("Unknown format %(format)r; use csv, xlsx or json.") % {"format": fmt}
     raise ValidationFailed(
-        f"Unknown format {fmt!r}; use csv, xlsx or json.",
+        message,
         code=E.EXPORT_FORMAT_UNKNOWN,
-        errors=[FieldError("format", E.EXPORT_FORMAT_UNKNOWN, "Use csv, xlsx or json.")],
+        errors=[FieldError("format", E.EXPORT_FORMAT_UNKNOWN, message)],
     )

@@ -59,7 +59,7 @@ def csv_lines(
 
 
 def write_xlsx(
-    path: Path, sheets: Iterable[tuple[str, Sequence[str], Iterable[Iterable[Any]]]]
+    path: Path | IO[bytes], sheets: Iterable[tuple[str, Sequence[str], Iterable[Iterable[Any]]]]
 ) -> int:
     """A write-only workbook of (sheet title, header, rows): rows go to the file as they come,
     never all in memory. Returns the number of data rows written."""

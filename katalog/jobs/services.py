@@ -101,7 +101,7 @@ def _claim(job_id: int) -> bool:
             heartbeat_at=now,
             attempts=F("attempts") + 1,
             row_version=F("row_version") + 1,
-        )  # fmt: skip
+        )
     )
 
 

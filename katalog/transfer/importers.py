@@ -16,6 +16,7 @@ touched.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -31,7 +32,7 @@ from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import F, Model
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from katalog.accounts import rights
@@ -572,7 +573,7 @@ class ItemImporter(BaseImporter):
     @staticmethod
     def _code_holders() -> dict[str, int]:
         holders: dict[str, int] = {}
-        today = dt.date.today()
+        today = timezone.localdate()
         for row in BureauCode.objects.order_by("valid_from"):
             current = row.valid_from <= today and (row.valid_to is None or row.valid_to >= today)
             if current or row.code not in holders:
@@ -965,10 +966,9 @@ class ReferenceImporter(BaseImporter):
         self.niin_of, codes = {}, set()
         for _line, row in batch:
             text = pick(row, "catalogue_number", "nsn")[1]
-            try:
+            # A number that does not parse is refused with its line by the row check.
+            with contextlib.suppress(ValidationFailed):
                 self.niin_of[text] = rules.parse_catalogue_number(text).niin
-            except ValidationFailed:
-                pass
             codes.add(pick(row, "manufacturer_code", "cage_code")[1].upper())
         found = items_by_niin(set(self.niin_of.values()), "id", "bureau_id")
         self.items = {n: (i, b) for n, i, b in found}
@@ -1096,10 +1096,8 @@ def registered_items(actor: ImportActor, item_ids: list[int]) -> set[int]:
 def _batch_niins(batch) -> set[str]:
     niins = set()
     for _line, row in batch:
-        try:
+        with contextlib.suppress(ValidationFailed):
             niins.add(rules.parse_catalogue_number(pick(row, "catalogue_number", "nsn")[1]).niin)
-        except ValidationFailed:
-            pass
     return niins
 
 

@@ -5,6 +5,7 @@ on PostgreSQL a trigger refuses UPDATE and DELETE of the log outright."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 
 import pytest
 from django.core.management import call_command
@@ -56,7 +57,7 @@ def logged():
 def test_entries_are_chained_in_order_and_verify(logged):
     seqs = [e.seq for e in logged]
     assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
-    for before, after in zip(logged, logged[1:], strict=False):
+    for before, after in itertools.pairwise(logged):
         assert after.prev_hash == before.hash
     check = audit_verify()
     assert check.ok

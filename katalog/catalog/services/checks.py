@@ -116,9 +116,7 @@ def currency(code: str | None, known: set[str]) -> str | None:
     return code
 
 
-def unit_of_issue(
-    text: str | None, known: set[str], terms: dict[str, str] | None = None
-) -> str:
+def unit_of_issue(text: str | None, known: set[str], terms: dict[str, str] | None = None) -> str:
     """A unit-of-issue code, a word the FLIS data uses for one ("EACH" is EA), or the code
     table's own English term ("Container" is CO)."""
     word = (text or "").strip().upper()

@@ -105,6 +105,6 @@ def search_page(request: HttpRequest) -> HttpResponse:
         relevance_url=_url(query, sort=""),
         next_url=_url(query, after=page.next_cursor) if page.next_cursor else None,
         export_url=EXPORT_URL + "?" + urlencode([("format", "csv"), *query.to_params()]),
-        chars=list(query.chars) + [""],
+        chars=[*query.chars, ""],
     )
     return render(request, "web/search.html", context)

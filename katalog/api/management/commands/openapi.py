@@ -30,10 +30,14 @@ class Command(KatalogCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         text = document_text()
         if options["check"]:
-            committed = options["check"].read_text(encoding="utf-8") if options["check"].exists() else ""
+            committed = (
+                options["check"].read_text(encoding="utf-8") if options["check"].exists() else ""
+            )
             if committed != text:
                 raise CommandError(
-                    _("%(file)s differs from the API: run `katalog openapi -o %(file)s` and commit it")
+                    _(
+                        "%(file)s differs from the API: run `katalog openapi -o %(file)s` and commit it"
+                    )
                     % {"file": options["check"]},
                     returncode=1,
                 )
