@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from katalog.catalog.demo import replies_for
+from katalog.synthetic.demo import replies_for
 from katalog.core.errors import ValidationFailed
 from katalog.names.models import Characteristic, ReplyCode, ReplyType
 from katalog.names.values import parse_reply

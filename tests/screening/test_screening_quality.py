@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from katalog.catalog.demo import load_demo_catalogue
+from katalog.synthetic.demo import load_demo_catalogue
 from katalog.screening.quality import build_cases, evaluate
 
 
