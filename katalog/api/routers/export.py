@@ -5,10 +5,10 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from ninja import Router
 
-from katalog.api.auth import AuthenticatedRequest, ReaderRequest, read_auth
+from katalog.api.auth import ReaderRequest, read_auth
 from katalog.api.schemas import READ_PROBLEMS, responses
 from katalog.transfer.exporters import (
     FORMATS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from katalog.api.auth import AuthenticatedRequest
