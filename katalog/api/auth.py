@@ -21,10 +21,24 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
-from katalog.accounts.models import TokenScope
+from katalog.accounts.models import TokenScope, User
 from katalog.accounts.tokens import token_for_secret
 from katalog.catalog.visibility import public_read_allowed
 from katalog.core.errors import PermissionDenied
+
+
+class AuthenticatedRequest(HttpRequest):
+    """The request of an endpoint with `auth=api_auth`: `auth` is the user whose token or
+    session was accepted."""
+
+    auth: User
+
+
+class ReaderRequest(HttpRequest):
+    """The request of an endpoint with `auth=read_auth`: `auth` is the user, or the anonymous
+    visitor where the installation allows public reading."""
+
+    auth: User | AnonymousUser
 
 
 class TokenAuth(HttpBearer):

@@ -8,10 +8,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 
-from katalog.catalog.demo import replies_for
 from katalog.core.errors import ValidationFailed
 from katalog.names.models import Characteristic, ReplyCode, ReplyType
 from katalog.names.values import parse_reply
+from katalog.synthetic.demo import replies_for
 from katalog.synthetic.vocabulary import NameInfo
 
 SHIPPED_GUIDES = {f"G000{n}" for n in range(1, 10)}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from katalog.catalog.demo import load_demo_catalogue
 from katalog.screening.quality import build_cases, evaluate
+from katalog.synthetic.demo import load_demo_catalogue
 
 
 def test_screening_quality_evaluation(db) -> None:

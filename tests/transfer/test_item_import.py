@@ -12,7 +12,7 @@ from katalog.core.loading import data_path
 from katalog.transfer.importers import Policy, import_file
 
 LESO = data_path(
-    __import__("katalog.catalog.demo_public").catalog.demo_public.__file__, "leso_nsn_items.csv"
+    __import__("katalog.synthetic.demo_public").synthetic.demo_public.__file__, "leso_nsn_items.csv"
 )
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router
 
 from katalog.accounts.selectors import user_history
-from katalog.api.auth import api_auth
+from katalog.api.auth import AuthenticatedRequest, api_auth
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, history_page
 from katalog.api.schemas import PAGINATED, READ_PROBLEMS, responses
 from katalog.api.schemas.catalog import EventPage
@@ -25,7 +25,7 @@ router = Router(tags=["accounts"])
     summary="What happened to a person's account: creation, roles, password, tokens",
 )
 def user_history_get(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     username: str,
     after: str | None = Query(None, max_length=200),

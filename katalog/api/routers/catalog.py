@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Header, Query, Router
 from ninja.responses import Status
 
 from katalog.accounts.selectors import bureau_by_key
-from katalog.api.auth import api_auth, read_auth
+from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, history_page
 from katalog.api.renderers import rendered
@@ -65,7 +65,7 @@ READS = (401, *READ_PROBLEMS)
 
 
 def item_response(
-    request: HttpRequest, response: HttpResponse, item: Item, lang: str | None
+    request: AuthenticatedRequest, response: HttpResponse, item: Item, lang: str | None
 ) -> dict[str, Any]:
     """The item as stored now and as the caller may see it, with its version as the ETag."""
     detail, version = selectors.item_detail_by_number(
@@ -129,7 +129,10 @@ def management_out(row: ManagementData) -> dict[str, Any]:
 
 
 def item_change(
-    request: HttpRequest, response: HttpResponse, number: str, act: Callable[[Item, int], Any]
+    request: AuthenticatedRequest,
+    response: HttpResponse,
+    number: str,
+    act: Callable[[Item, int], Any],
 ) -> Any:
     """Run one change of an item under the version the caller read (`If-Match`); the answer
     carries the item's new version as its ETag. Returns what the change returned."""
@@ -141,7 +144,7 @@ def item_change(
 
 
 def changed(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     lang: str | None,
@@ -164,7 +167,7 @@ def changed(
     summary="Items in catalogue-number order, filtered by class, status or bureau",
 )
 def item_list(
-    request: HttpRequest,
+    request: ReaderRequest,
     response: HttpResponse,
     supply_class: str | None = Query(None, alias="class", min_length=4, max_length=4),
     status: str | None = Query(None, min_length=1, max_length=1),
@@ -198,7 +201,10 @@ def item_list(
     summary="Create an item under a new number of the caller's bureau, with references and replies",
 )
 def item_create(
-    request: HttpRequest, response: HttpResponse, payload: ItemCreateIn, lang: str | None = None
+    request: AuthenticatedRequest,
+    response: HttpResponse,
+    payload: ItemCreateIn,
+    lang: str | None = None,
 ) -> Any:
     item = services.item_create_complete(
         actor=request.auth,
@@ -237,7 +243,7 @@ def item_create(
     summary="One item of supply by catalogue number (any accepted form)",
 )
 def item_get(
-    request: HttpRequest, response: HttpResponse, number: str, lang: str | None = None
+    request: ReaderRequest, response: HttpResponse, number: str, lang: str | None = None
 ) -> Any:
     """Accepts `5310-01-234-5678`, `5310012345678`, `01-234-5678` or `012345678`.
 
@@ -264,7 +270,7 @@ def item_get(
     summary="Change the identification data or release level of an item (assigning bureau only)",
 )
 def item_update(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     payload: ItemUpdateIn,
@@ -291,7 +297,7 @@ def item_update(
     summary="Cancel an item, with or without a replacement",
 )
 def item_cancel(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     payload: CancelIn,
@@ -324,7 +330,7 @@ def item_cancel(
     summary="Cancel an item as a duplicate of the item kept",
 )
 def item_cancel_duplicate(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     payload: CancelDuplicateIn,
@@ -349,7 +355,7 @@ def item_cancel_duplicate(
     summary="Cancel an item in favour of another to use instead",
 )
 def item_cancel_use(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     payload: CancelUseIn,
@@ -376,7 +382,7 @@ def item_cancel_use(
     summary="Reinstate a cancelled item",
 )
 def item_reinstate(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     payload: ReinstateIn,
@@ -400,7 +406,7 @@ def item_reinstate(
     summary="What happened to an item, oldest first (from the audit log)",
 )
 def item_history(
-    request: HttpRequest,
+    request: ReaderRequest,
     response: HttpResponse,
     number: str,
     after: str | None = Query(None, max_length=200),
@@ -424,7 +430,7 @@ def item_history(
     operation_id="item_reference_list",
     summary="References of an item, with their ids",
 )
-def item_reference_list(request: HttpRequest, number: str, lang: str | None = None) -> Any:
+def item_reference_list(request: ReaderRequest, number: str, lang: str | None = None) -> Any:
     item = selectors.item_get(number, reader=request.auth)
     lang_code = language(request, lang)
     return [
@@ -441,7 +447,7 @@ def item_reference_list(request: HttpRequest, number: str, lang: str | None = No
     summary="Add a reference (part number) to an item (If-Match: the item's ETag)",
 )
 def item_reference_add(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     payload: NewReferenceIn,
@@ -474,7 +480,7 @@ def item_reference_add(
     summary="Remove a reference from an item (If-Match: the item's ETag)",
 )
 def item_reference_remove(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     reference_id: int,
@@ -497,7 +503,7 @@ def item_reference_remove(
     summary="References whose normalised key equals the number's (then transliterated)",
 )
 def reference_lookup(
-    request: HttpRequest,
+    request: ReaderRequest,
     number: str = Query(..., min_length=1, max_length=64),
     manufacturer: str | None = Query(None, max_length=5),
     lang: str | None = None,
@@ -530,7 +536,7 @@ def reference_lookup(
     summary="Set the reply to one characteristic of the item name's guide",
 )
 def item_characteristic_set(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     code: str,
@@ -561,7 +567,7 @@ def item_characteristic_set(
     operation_id="item_registration_list",
     summary="Nations registered as users of an item, past and present",
 )
-def item_registration_list(request: HttpRequest, number: str) -> Any:
+def item_registration_list(request: ReaderRequest, number: str) -> Any:
     item = selectors.item_get(number, reader=request.auth)
     return [registration_out(r) for r in selectors.item_registrations(item, reader=request.auth)]
 
@@ -575,7 +581,7 @@ def item_registration_list(request: HttpRequest, number: str) -> Any:
     summary="Register a nation (the caller's bureau by default) as user of an item (If-Match)",
 )
 def item_registration_add(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     payload: RegistrationIn,
@@ -600,7 +606,7 @@ def item_registration_add(
     summary="Withdraw a nation's registration as user of an item (If-Match)",
 )
 def item_registration_withdraw(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     bureau: str,
@@ -626,7 +632,7 @@ def item_registration_withdraw(
     operation_id="item_management_get",
     summary="One nation's management data for an item (if released to the reader)",
 )
-def item_management_get(request: HttpRequest, number: str, bureau: str) -> Any:
+def item_management_get(request: ReaderRequest, number: str, bureau: str) -> Any:
     item = selectors.item_get(number, reader=request.auth)
     return management_out(
         selectors.item_management(item, bureau_by_key(bureau).pk, reader=request.auth)
@@ -642,7 +648,7 @@ def item_management_get(request: HttpRequest, number: str, bureau: str) -> Any:
     summary="Set one nation's management data for an item, replacing what it had (If-Match)",
 )
 def item_management_set(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     number: str,
     bureau: str,

@@ -10,10 +10,11 @@ import datetime as dt
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from katalog.api.auth import AuthenticatedRequest
 from katalog.api.errors import Problem
 from katalog.classifiers import selectors
 from katalog.classifiers.cache import cached_bytes, version_key
@@ -186,7 +187,7 @@ class ManufacturerMatchOut(Schema):
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _lang(request: HttpRequest, language: str | None) -> str | None:
+def _lang(request: AuthenticatedRequest, language: str | None) -> str | None:
     return language or getattr(request, "LANGUAGE_CODE", None)
 
 
@@ -220,7 +221,7 @@ def _code_out(i: Item, lang: str | None, version: str | None = None) -> dict[str
     }
 
 
-def _wants_csv(request: HttpRequest, fmt: str | None) -> bool:
+def _wants_csv(request: AuthenticatedRequest, fmt: str | None) -> bool:
     return fmt == "csv" or (fmt is None and "text/csv" in request.headers.get("Accept", ""))
 
 
@@ -251,7 +252,7 @@ CODE_COLUMNS = ["version", "code", "level", "parent", "name"]
 
 
 @router.get("", response=list[ClassificationOut], operation_id="classification_list")
-def classification_list(request: HttpRequest, language: str | None = None) -> Any:
+def classification_list(request: AuthenticatedRequest, language: str | None = None) -> Any:
     """All classifications with their versions and validity dates."""
     lang = _lang(request, language)
     return [
@@ -271,7 +272,7 @@ def classification_list(request: HttpRequest, language: str | None = None) -> An
     "/search", response={200: list[CodeOut], **ERRORS}, operation_id="classifier_item_search"
 )
 def item_search(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     q: str,
     version: str | None = None,
     date: dt.date | None = None,
@@ -288,7 +289,7 @@ def item_search(
 
 
 @router.get("/tables", response={200: list[TableOut], **ERRORS}, operation_id="table_list")
-def table_list(request: HttpRequest, version: str | None = None) -> Any:
+def table_list(request: AuthenticatedRequest, version: str | None = None) -> Any:
     """Correspondence tables, each official or derived, with its notes."""
     v = selectors.version_resolve(ref=version) if version else None
     return [
@@ -307,7 +308,7 @@ def table_list(request: HttpRequest, version: str | None = None) -> Any:
 
 @router.get("/tables/{slug}/export", response={200: None, **ERRORS}, operation_id="table_export")
 def table_export(
-    request: HttpRequest, slug: str, format: str = "csv", language: str | None = None
+    request: AuthenticatedRequest, slug: str, format: str = "csv", language: str | None = None
 ) -> Any:
     """A correspondence table as CSV, XLSX or JSON."""
     table = selectors.table_get(slug=slug)
@@ -317,7 +318,7 @@ def table_export(
 
 @router.get("/compose", response={200: None, **ERRORS}, operation_id="compose_table")
 def compose_table(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     source: str,
     target: str,
     date: dt.date | None = None,
@@ -339,7 +340,7 @@ def compose_table(
 
 
 @router.get("/findings", response=list[FindingOut], operation_id="finding_list")
-def finding_list(request: HttpRequest) -> Any:
+def finding_list(request: AuthenticatedRequest) -> Any:
     """Defects found in the shipped source data and what was done about them."""
     return [
         {
@@ -362,7 +363,7 @@ def finding_list(request: HttpRequest) -> Any:
     operation_id="manufacturers_doing",
 )
 def manufacturers_doing(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     code: str,
     classification: str,
     date: dt.date | None = None,
@@ -390,7 +391,7 @@ def manufacturers_doing(
 @router.get(
     "/{ref}", response={200: ClassificationOut, **ERRORS}, operation_id="classification_get"
 )
-def classification_get(request: HttpRequest, ref: str, language: str | None = None) -> Any:
+def classification_get(request: AuthenticatedRequest, ref: str, language: str | None = None) -> Any:
     """One classification with its versions (a version slug gives its classification)."""
     lang = _lang(request, language)
     version = selectors.version_list().filter(slug=ref).first()
@@ -407,7 +408,7 @@ def classification_get(request: HttpRequest, ref: str, language: str | None = No
 
 @router.get("/{ref}/codes", response={200: list[CodeOut], **ERRORS}, operation_id="items_at")
 def items_at(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     ref: str,
     date: dt.date | None = None,
     level: str | None = None,
@@ -446,7 +447,7 @@ def items_at(
     operation_id="classifier_item_get",
 )
 def item_get(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     ref: str,
     code: str,
     date: dt.date | None = None,
@@ -467,7 +468,7 @@ def item_get(
 
 @router.get("/{ref}/changes", response={200: ChangesOut, **ERRORS}, operation_id="changes_between")
 def changes_between(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     ref: str,
     from_: str = Query(..., alias="from", description="A date or a version slug."),
     to: str = Query(..., description="A date or a version slug."),
@@ -518,7 +519,7 @@ def changes_between(
     operation_id="correspond",
 )
 def correspond(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     ref: str,
     code: str,
     target: str,
@@ -631,7 +632,7 @@ def _chain_text(hops: list[dict[str, Any]]) -> str:
 @router.get(
     "/{ref}/amendments", response={200: list[AmendmentOut], **ERRORS}, operation_id="amendment_list"
 )
-def amendment_list(request: HttpRequest, ref: str) -> Any:
+def amendment_list(request: AuthenticatedRequest, ref: str) -> Any:
     """Amendments of a version in the order they came into force, with the codes each changed."""
     version = selectors.version_resolve(ref=ref)
     return [
@@ -655,7 +656,7 @@ def amendment_list(request: HttpRequest, ref: str) -> Any:
 
 @router.get("/{ref}/publish", response={200: None, **ERRORS}, operation_id="version_publish")
 def version_publish(
-    request: HttpRequest, ref: str, format: str = "pdf", language: str = "ru"
+    request: AuthenticatedRequest, ref: str, format: str = "pdf", language: str = "ru"
 ) -> Any:
     """The version as a document: a print-ready PDF (title page, introduction, structure by
     level with explanatory notes, alphabetical index, correspondence annexes, changes against
@@ -670,7 +671,7 @@ def version_publish(
 
 @router.get("/{ref}/export", response={200: None, **ERRORS}, operation_id="version_export")
 def version_export(
-    request: HttpRequest, ref: str, format: str = "csv", date: dt.date | None = None
+    request: AuthenticatedRequest, ref: str, format: str = "csv", date: dt.date | None = None
 ) -> Any:
     """A whole version as CSV, XLSX or JSON (the import format: code, level, parent, name_xx)."""
     version = selectors.version_resolve(ref=ref, on=date)
@@ -683,7 +684,7 @@ def version_export(
 @router.get(
     "/{ref}/tables", response={200: list[TableOut], **ERRORS}, operation_id="version_tables"
 )
-def version_tables(request: HttpRequest, ref: str, date: dt.date | None = None) -> Any:
+def version_tables(request: AuthenticatedRequest, ref: str, date: dt.date | None = None) -> Any:
     """Correspondence tables from or to a version."""
     version = selectors.version_resolve(ref=ref, on=date)
     return [

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from katalog.api.auth import api_auth
+from katalog.api.auth import AuthenticatedRequest, api_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, history_page
 from katalog.api.schemas import (
@@ -141,13 +141,15 @@ class DocumentOut(Schema):
     url: str
 
 
-def request_body(request: HttpRequest, response: HttpResponse, request_id: int) -> dict[str, Any]:
+def request_body(
+    request: AuthenticatedRequest, response: HttpResponse, request_id: int
+) -> dict[str, Any]:
     found = selectors.request_get(request_id, reader=request.auth)
     with_etag(response, found.row_version)
     return selectors.request_detail(found)
 
 
-def visible_request(request: HttpRequest, request_id: int) -> CodificationRequest:
+def visible_request(request: AuthenticatedRequest, request_id: int) -> CodificationRequest:
     return selectors.request_get(request_id, reader=request.auth)
 
 
@@ -159,7 +161,7 @@ def visible_request(request: HttpRequest, request_id: int) -> CodificationReques
     summary="Codification requests, newest first (filters: state, priority, bureau)",
 )
 def request_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     state: str = "",
     priority: str = "",
     bureau: str = "",
@@ -183,7 +185,9 @@ def request_list(
     openapi_extra=SENDS_ETAG,
     summary="Open a draft codification request for your bureau",
 )
-def request_create(request: HttpRequest, response: HttpResponse, payload: RequestIn) -> Any:
+def request_create(
+    request: AuthenticatedRequest, response: HttpResponse, payload: RequestIn
+) -> Any:
     created = services.request_create(actor=request.auth, **payload.dict())
     response["Location"] = f"{request.path.rstrip('/')}/{created.pk}"
     return Status(201, request_body(request, response, created.pk))
@@ -197,7 +201,7 @@ def request_create(request: HttpRequest, response: HttpResponse, payload: Reques
     openapi_extra=SENDS_ETAG,
     summary="One request with its lines, decisions and history",
 )
-def request_detail(request: HttpRequest, response: HttpResponse, request_id: int) -> Any:
+def request_detail(request: AuthenticatedRequest, response: HttpResponse, request_id: int) -> Any:
     return request_body(request, response, visible_request(request, request_id).pk)
 
 
@@ -210,7 +214,7 @@ def request_detail(request: HttpRequest, response: HttpResponse, request_id: int
     summary="What happened to a request, oldest first (from the audit log)",
 )
 def request_history(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     request_id: int,
     after: str | None = Query(None, max_length=200),
@@ -233,7 +237,7 @@ def request_history(
     summary="Add a proposed item to a draft (If-Match: the request's ETag)",
 )
 def request_line_add(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     request_id: int,
     payload: LineIn,
@@ -260,7 +264,7 @@ def request_line_add(
     summary="Change a line of a draft (If-Match: the line's ETag, its row_version)",
 )
 def request_line_update(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     request_id: int,
     position: int,
@@ -288,7 +292,7 @@ def request_line_update(
     summary="Decide a screened line: register, assign a new number, or reject (If-Match: line ETag)",
 )
 def request_line_decide(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     request_id: int,
     position: int,
@@ -319,7 +323,7 @@ def request_line_decide(
     summary="Attach a drawing or specification to a request (or to one line with `line`)",
 )
 def request_document_add(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     request_id: int,
     file: File[UploadedFile],
     title: Form[str] = "",
@@ -342,7 +346,7 @@ def request_document_add(
     summary="Move the request on: submit, screen, decide, return, approve, publish or reject",
 )
 def request_transition(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     request_id: int,
     transition: Literal["submit", "screen", "decide", "return", "approve", "publish", "reject"],

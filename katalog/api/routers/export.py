@@ -8,7 +8,7 @@ from pathlib import Path
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
 from ninja import Router
 
-from katalog.api.auth import read_auth
+from katalog.api.auth import ReaderRequest, read_auth
 from katalog.api.schemas import READ_PROBLEMS, responses
 from katalog.transfer.exporters import (
     FORMATS,
@@ -33,7 +33,7 @@ def _search_params(request: HttpRequest) -> dict[str, str | list[str]]:
     response=responses({200: None}, (401, *READ_PROBLEMS)),
     summary="Export items (format=csv|xlsx|jsonl, plus search parameters; none: all)",
 )
-def export_items(request: HttpRequest, format: str = "csv"):
+def export_items(request: ReaderRequest, format: str = "csv"):
     fmt = check_format(format)
     reader = request.auth
     ids = export_item_ids(_search_params(request), reader=reader)

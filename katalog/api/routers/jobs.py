@@ -6,12 +6,12 @@ import json
 from datetime import datetime
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from katalog.api.auth import api_auth
+from katalog.api.auth import AuthenticatedRequest, api_auth
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
 from katalog.api.schemas import PAGINATED, READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.core.errors import ValidationFailed
@@ -74,7 +74,7 @@ def _params(text: str) -> dict[str, Any]:
     summary="Submit a job (multipart: kind, file, params)",
 )
 def submit(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     kind: Form[str],
     params: Form[str] = "{}",
     file: File[UploadedFile] = None,
@@ -97,7 +97,7 @@ def submit(
     summary="My jobs, newest first",
 )
 def list_jobs(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     after: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
@@ -114,7 +114,7 @@ def list_jobs(
     auth=api_auth,
     summary="A job: state, progress, counts",
 )
-def get_job(request: HttpRequest, job_id: int) -> Job:
+def get_job(request: AuthenticatedRequest, job_id: int) -> Job:
     return job_get(job_id, actor=request.auth)
 
 
@@ -124,7 +124,7 @@ def get_job(request: HttpRequest, job_id: int) -> Job:
     auth=api_auth,
     summary="Cancel a queued job",
 )
-def cancel(request: HttpRequest, job_id: int) -> Job:
+def cancel(request: AuthenticatedRequest, job_id: int) -> Job:
     return job_cancel(actor=request.auth, job=job_get(job_id, actor=request.auth))
 
 
@@ -141,7 +141,7 @@ def _download(job: Job, which: str, name: str, content_type: str) -> FileRespons
     auth=api_auth,
     summary="The error report (CSV: line, column, code, message)",
 )
-def errors(request: HttpRequest, job_id: int) -> FileResponse:
+def errors(request: AuthenticatedRequest, job_id: int) -> FileResponse:
     job = job_get(job_id, actor=request.auth)
     return _download(job, "errors", f"job-{job.pk}-errors.csv", "text/csv; charset=utf-8")
 
@@ -152,7 +152,7 @@ def errors(request: HttpRequest, job_id: int) -> FileResponse:
     auth=api_auth,
     summary="The result file",
 )
-def result(request: HttpRequest, job_id: int) -> FileResponse:
+def result(request: AuthenticatedRequest, job_id: int) -> FileResponse:
     from katalog.transfer.exporters import FORMATS
 
     job = job_get(job_id, actor=request.auth)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Header, Query, Router, Schema
 from ninja.responses import Status
 
-from katalog.api.auth import api_auth, read_auth
+from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, history_page
 from katalog.api.routers.reference_data import page_cursor
@@ -122,7 +122,7 @@ def manufacturer_body(m: Manufacturer, lang: str, reader: Any) -> dict[str, Any]
     summary="Manufacturers in code order; `q` is a prefix of the code or of a word of the name",
 )
 def manufacturer_list_get(
-    request: HttpRequest,
+    request: ReaderRequest,
     response: HttpResponse,
     q: str | None = Query(None, max_length=100),
     country: str | None = Query(None, min_length=2, max_length=2),
@@ -163,7 +163,7 @@ def manufacturer_list_get(
     summary="One manufacturer with its count of items and its activity codes",
 )
 def manufacturer_detail(
-    request: HttpRequest, response: HttpResponse, code: str, lang: str | None = None
+    request: ReaderRequest, response: HttpResponse, code: str, lang: str | None = None
 ) -> Any:
     m = manufacturer_get(code, reader=request.auth)
     with_etag(response, m.row_version)
@@ -179,7 +179,7 @@ def manufacturer_detail(
     summary="Register a manufacturer under its country's bureau",
 )
 def manufacturer_create(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     payload: ManufacturerCreateIn,
     lang: str | None = None,
@@ -209,7 +209,7 @@ def manufacturer_create(
     summary="Change names, address, status, parent or replacement of a manufacturer",
 )
 def manufacturer_patch(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     code: str,
     payload: ManufacturerUpdateIn,
@@ -237,7 +237,7 @@ def manufacturer_patch(
     summary="What happened to a manufacturer record, oldest first (from the audit log)",
 )
 def manufacturer_history_get(
-    request: HttpRequest,
+    request: ReaderRequest,
     response: HttpResponse,
     code: str,
     after: str | None = Query(None, max_length=200),

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
+from katalog.api.auth import AuthenticatedRequest
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor, next_link
 from katalog.api.schemas import PAGINATED, language, responses
 from katalog.core.i18n import pick_text
@@ -179,7 +180,7 @@ def class_titles(codes: list[str], lang: str) -> list[dict[str, str]]:
     summary="Item names in code order; `q` is a prefix of the code or of a word of the name",
 )
 def item_name_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     response: HttpResponse,
     q: str | None = Query(None, max_length=100),
     after: str | None = Query(None, max_length=200),
@@ -201,7 +202,7 @@ def item_name_list(
     operation_id="item_name_get",
     summary="An item name with definition, synonyms, related names, classes and its guide",
 )
-def item_name_get(request: HttpRequest, code: str, lang: str | None = None) -> Any:
+def item_name_get(request: AuthenticatedRequest, code: str, lang: str | None = None) -> Any:
     name = names.item_name_get(code)
     lang_code = language(request, lang)
     return {
@@ -226,7 +227,7 @@ def item_name_get(request: HttpRequest, code: str, lang: str | None = None) -> A
     operation_id="guide_get",
     summary="An identification guide with its characteristics, reply tables and units",
 )
-def guide_get(request: HttpRequest, code: str, lang: str | None = None) -> Any:
+def guide_get(request: AuthenticatedRequest, code: str, lang: str | None = None) -> Any:
     return guide_out(names.guide_get(code), language(request, lang))
 
 
@@ -236,7 +237,7 @@ def guide_get(request: HttpRequest, code: str, lang: str | None = None) -> Any:
     operation_id="supply_group_list",
     summary="Current supply groups",
 )
-def supply_group_list(request: HttpRequest, lang: str | None = None) -> Any:
+def supply_group_list(request: AuthenticatedRequest, lang: str | None = None) -> Any:
     lang_code = language(request, lang)
     return [
         {"code": g.code, "title": pick_text(g.titles, lang_code)}
@@ -251,7 +252,7 @@ def supply_group_list(request: HttpRequest, lang: str | None = None) -> Any:
     summary="Current supply classes, of one group if asked, with the item names allowed in each",
 )
 def supply_class_list(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     group: str | None = Query(None, min_length=2, max_length=2),
     lang: str | None = None,
 ) -> Any:
@@ -275,7 +276,7 @@ def supply_class_list(
     operation_id="code_table_get",
     summary="A code table (e.g. ITEM_STATUS) with the meaning of each code",
 )
-def code_table_get(request: HttpRequest, name: str, lang: str | None = None) -> Any:
+def code_table_get(request: AuthenticatedRequest, name: str, lang: str | None = None) -> Any:
     table = refdata.code_table_get(name)
     lang_code = language(request, lang)
     return {

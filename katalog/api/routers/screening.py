@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from katalog.api.auth import api_auth, read_auth
+from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
 from katalog.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.catalog.selectors import item_get
 from katalog.jobs.services import job_submit
@@ -97,7 +96,7 @@ class DecisionOut(Schema):
     response=responses({200: ScreeningOut}, (401, *READ_PROBLEMS)),
     summary="Screen one described item for duplicates",
 )
-def screen_one(request: HttpRequest, body: ScreeningIn) -> dict:
+def screen_one(request: ReaderRequest, body: ScreeningIn) -> dict:
     query = ScreeningInput(
         references=tuple(ReferenceInput(**r.dict()) for r in body.references),
         item_name_code=body.item_name_code,
@@ -116,7 +115,10 @@ def screen_one(request: HttpRequest, body: ScreeningIn) -> dict:
     summary="Screen a parts list (a background job)",
 )
 def screen_batch(
-    request: HttpRequest, file: File[UploadedFile], locale: Form[str] = "", lang: Form[str] = ""
+    request: AuthenticatedRequest,
+    file: File[UploadedFile],
+    locale: Form[str] = "",
+    lang: Form[str] = "",
 ) -> Status:
     params = {
         "locale": locale or lang or request.LANGUAGE_CODE,
@@ -144,7 +146,7 @@ def screen_batch(
     auth=api_auth,
     summary="Record a decision on a candidate",
 )
-def record_decision(request: HttpRequest, body: ScreeningDecisionIn) -> Status:
+def record_decision(request: AuthenticatedRequest, body: ScreeningDecisionIn) -> Status:
     item = item_get(body.catalogue_number, reader=request.auth)
     decision = screening_decision_record(
         actor=request.auth, item=item, verdict=body.verdict, decision=body.decision,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from katalog.api.auth import read_auth
+from katalog.api.auth import ReaderRequest, read_auth
 from katalog.api.errors import Problem
 from katalog.search.selectors import search, search_query_from_params
 
@@ -59,7 +58,7 @@ class SearchOut(Schema):
     summary="Search items by catalogue number, reference, manufacturer code or words, with facets",
 )
 def search_items(
-    request: HttpRequest,
+    request: ReaderRequest,
     q: str = "",
     supply_class: list[str] = Query(
         [], alias="class", description="supply class, e.g. 5310 (repeatable)"

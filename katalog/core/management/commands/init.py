@@ -119,13 +119,13 @@ class Command(KatalogCommand):
 
     @staticmethod
     def load_demo_catalogue() -> dict:
-        from katalog.catalog.demo import load_demo_catalogue
+        from katalog.synthetic.demo import load_demo_catalogue
 
         return load_demo_catalogue()
 
     @staticmethod
     def load_public_sample() -> dict:
-        from katalog.catalog.demo_public import load_public_sample
+        from katalog.synthetic.demo_public import load_public_sample
 
         return load_public_sample()
 
