@@ -160,6 +160,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Uploads (import files, parts lists, request documents) up to this size; other bodies (JSON,
 # forms) up to KATALOG_REQUEST_MAX_BYTES in memory. Job files are removed after this many days.
 UPLOAD_MAX_BYTES = int(env_str("KATALOG_UPLOAD_MAX_BYTES", str(200 * 1024 * 1024)))
+# An XLSX is a ZIP archive: what it may expand to when read, and how much more than its size.
+XLSX_MAX_EXPANDED_BYTES = int(env_str("KATALOG_XLSX_MAX_EXPANDED_BYTES", str(1024 * 1024 * 1024)))
+XLSX_MAX_RATIO = int(env_str("KATALOG_XLSX_MAX_RATIO", "100"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env_str("KATALOG_REQUEST_MAX_BYTES", str(10 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger files are spooled to disk
 JOB_FILE_RETENTION_DAYS = int(env_str("KATALOG_JOB_RETENTION_DAYS", "30"))
