@@ -86,9 +86,8 @@ class RequestLimitsMiddleware:
         limit = upload_limit()
         if declared_length(request) > limit:
             return too_large(request, limit)
-        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-            "QUERY_STRING", ""
-        ):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query:
             # No text of the catalogue holds a NUL, and PostgreSQL refuses one in any text.
             return refusal(
                 request,
