@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 from katalog.core.text import code_key, is_separator
 
 _CONFUSABLE_TO_DIGIT = str.maketrans({"O": "0", "I": "1"})
@@ -72,3 +74,62 @@ def confusable_key(raw: str) -> str:
 def zero_key(raw: str) -> str:
     """Only the leading-zero fold (used to explain which fold made two numbers meet)."""
     return _fold(raw, confusables=False, zeros=True)
+
+
+# --- transliteration -------------------------------------------------------------------------
+# Cyrillic drawing numbers are typed in Latin by several systems: GOST 7.79 (Х→X, Ц→CZ, Щ→SHH,
+# Й→J), ICAO/passport (Х→KH, Ц→TS, Щ→SHCH, Ю→IU, Я→IA, Й→I), BGN/PCGN (Х→KH, Ц→TS, Й→Y, Ю→YU)
+# and informal ones (Х→H, Ц→C, Щ→SCH). The transliteration key spells the Cyrillic side in one
+# system and folds the spellings of every system to one token per Cyrillic letter, so that all
+# of them meet. It is weaker evidence and is only compared between a number written in Cyrillic
+# and one written in Latin (see `has_cyrillic`); digits and digit groups stay as they are.
+
+_CYRILLIC_TO_LATIN = {
+    "А": "A", "Б": "B", "В": "V", "Г": "G", "Д": "D", "Е": "E", "Ё": "YO", "Ж": "ZH", "З": "Z",
+    "И": "I", "Й": "Y", "К": "K", "Л": "L", "М": "M", "Н": "N", "О": "O", "П": "P", "Р": "R",
+    "С": "S", "Т": "T", "У": "U", "Ф": "F", "Х": "KH", "Ц": "TS", "Ч": "CH", "Ш": "SH",
+    "Щ": "SHCH", "Ъ": "", "Ы": "Y", "Ь": "", "Э": "E", "Ю": "YU", "Я": "YA", "І": "I", "Ї": "YI",
+    "Є": "YE", "Ў": "U", "Ғ": "G", "Қ": "K", "Ң": "N", "Ө": "O", "Ұ": "U", "Ү": "U", "Һ": "H",
+    "Ә": "A", "Ҳ": "H", "Ҷ": "J", "Ӣ": "I", "Ӯ": "U", "Ҙ": "Z", "Ҡ": "K",
+}  # fmt: skip
+# Latin spellings of one Cyrillic letter -> one lower-case token (upper-case letters stay).
+_LATIN_FOLDS = (
+    (re.compile("SHCH|SHH|SCH"), "q"),
+    (re.compile("SH"), "w"),
+    (re.compile("ZH"), "j"),
+    (re.compile("KH|X|H"), "h"),
+    (re.compile("CH"), "x"),
+    (re.compile("TS|TZ|CZ|C"), "c"),
+    (re.compile("YU|IU|JU"), "u"),
+    (re.compile("YA|IA|JA"), "a"),
+    (re.compile("YO|JO"), "o"),
+    (re.compile("YE|JE"), "E"),
+    (re.compile("Y|J|I"), "i"),
+)
+
+
+def has_cyrillic(raw: str) -> bool:
+    return any("CYRILLIC" in unicodedata.name(ch, "") for ch in raw if ch.isalpha())
+
+
+def _latin_fold(group: str) -> str:
+    for pattern, token in _LATIN_FOLDS:
+        group = pattern.sub(token, group)
+    return group
+
+
+def translit_key(raw: str) -> str:
+    """The transliteration key (see above): `УШГИ.235412.034` and `USHGI.235412.034` share it."""
+    parts: list[str] = []
+    previous_ends_with_digit = False
+    for group in re.split(r"[^\w]|_", unicodedata.normalize("NFKC", raw).upper()):
+        latin = "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in group)
+        latin = code_key(latin) if latin.isascii() else code_key(anyascii(latin).upper())
+        if not latin:
+            continue
+        folded = _latin_fold(latin)
+        if previous_ends_with_digit and folded[0].isdigit():
+            parts.append(".")  # keep digit groups apart, as the folded key does
+        parts.append(folded)
+        previous_ends_with_digit = folded[-1].isdigit()
+    return "".join(parts)

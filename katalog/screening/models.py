@@ -53,6 +53,10 @@ class ReferenceScreeningKey(models.Model):
         related_name="screening_key",
     )
     folded_key = models.CharField(_("folded key"), max_length=64, db_index=True)
+    # `keys.translit_key`: Cyrillic numbers typed in Latin by any of the usual systems meet here.
+    translit_key = models.CharField(
+        _("transliteration key"), max_length=64, db_index=True, blank=True, default=""
+    )
 
     class Meta:
         verbose_name = _("reference screening key")

@@ -106,7 +106,7 @@ VARIANTS: dict[str, tuple[Variant, str]] = {
     "lookalike": (_lookalike, Verdict.DUPLICATE),
     "leading_zeros": (_leading_zeros, Verdict.REVIEW),
     "confusable": (_confusable, Verdict.REVIEW),
-    "transliterated": (_transliterated, Verdict.REVIEW),
+    "transliterated": (_transliterated, Verdict.DUPLICATE),  # same manufacturer: strong
     "other_manufacturer": (lambda number, rng: number, Verdict.REVIEW),
     "sibling": (_sibling, Verdict.NO_DUPLICATE),
     "unrelated": (_unrelated, Verdict.NO_DUPLICATE),

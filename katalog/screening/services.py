@@ -37,10 +37,17 @@ from katalog.catalog.rules import SUPPLY_CLASS_RE
 from katalog.catalog.visibility import read_scope, visible_item_ids
 from katalog.core.errors import FieldError, PermissionDenied, ValidationFailed
 from katalog.core.i18n import pick_text
-from katalog.core.text import ascii_code_key, code_key, word_key
+from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.names.values import parse_reply
-from katalog.screening.keys import confusable_key, folded_key, zero_key
+from katalog.screening.cells import parse_reference_cell
+from katalog.screening.keys import (
+    confusable_key,
+    folded_key,
+    has_cyrillic,
+    translit_key,
+    zero_key,
+)
 from katalog.screening.models import (
     Decision,
     ReferenceScreeningKey,
@@ -57,7 +64,8 @@ TEXT_SIMILARITY = 90  # rapidfuzz ratio at which two text replies are the same
 # Weights of evidence that matched: (same manufacturer, manufacturer not given, other manufacturer).
 REFERENCE_WEIGHTS = {
     "reference_same_manufacturer": (0.9, 0.7, 0.55),
-    "reference_transliterated": (0.65, 0.5, 0.4),
+    # A Cyrillic number typed in Latin by the same maker is as strong as the number itself.
+    "reference_transliterated": (0.88, 0.6, 0.5),
     "reference_confusable": (0.6, 0.45, 0.35),
     "reference_leading_zeros": (0.6, 0.45, 0.35),
 }
@@ -153,9 +161,13 @@ class _Ref:
     key: str
     ascii_key: str
     folded: str
+    translit: str
     manufacturer: Manufacturer | None
     manufacturer_code: str
     manufacturer_name: str
+    raw: str = ""  # the cell as given, before its prefix and manufacturer were taken off
+    # the registry manufacturer a given name matched (by normalised name, across scripts)
+    manufacturer_by_name: Manufacturer | None = None
 
 
 @dataclass
@@ -276,20 +288,29 @@ def prepare(query: ScreeningInput, lookups: Lookups) -> _Prepared:
 
 
 def _prepare_reference(ref: ReferenceInput, lookups: Lookups) -> _Ref:
-    number = ref.number.strip()
+    cell = parse_reference_cell(ref.number)
+    number = cell.number
     code = ref.manufacturer_code.strip().upper()
+    name = ref.manufacturer_name.strip()
+    if not code and not name and cell.manufacturer:
+        code = cell.manufacturer.upper()
     manufacturer = lookups.manufacturers.get(code) if code else None
     if code and code not in lookups.manufacturers:
         lookups.load_manufacturers([code])
         manufacturer = lookups.manufacturers.get(code)
+    if code and manufacturer is None and not name and (len(code) > 5 or not code.isalnum()):
+        # a code column holding a name (`Самарский завод крепежа`): read it as the name
+        code, name = "", ref.manufacturer_code.strip() or cell.manufacturer
     return _Ref(
         number=number,
         key=code_key(number),
         ascii_key=ascii_code_key(number),
         folded=folded_key(number),
+        translit=translit_key(number),
         manufacturer=manufacturer,
         manufacturer_code=code,
-        manufacturer_name=ref.manufacturer_name.strip(),
+        manufacturer_name=name,
+        raw=ref.number,
     )
 
 
@@ -341,6 +362,7 @@ def fetch_reference_rows(prepared: list[_Prepared]) -> list[_RefRow]:
     keys = {r.key for r in refs if r.key}
     ascii_keys = {r.ascii_key for r in refs if r.ascii_key}
     folded = {r.folded for r in refs if r.folded}
+    translit = {r.translit for r in refs if r.translit}
     found: dict[int, _RefRow] = {}
     if keys:
         for row in _limited(Reference.objects.filter(key__in=keys), "key").values(*REF_FIELDS):
@@ -353,6 +375,13 @@ def fetch_reference_rows(prepared: list[_Prepared]) -> list[_RefRow]:
             found[row["id"]] = _RefRow(**row)
     if folded:
         rows = _limited(ReferenceScreeningKey.objects.filter(folded_key__in=folded), "folded_key")
+        ids = [i for i in rows.values_list("reference_id", flat=True) if i not in found]
+        for row in Reference.objects.filter(pk__in=ids).values(*REF_FIELDS):
+            found[row["id"]] = _RefRow(**row)
+    if translit:
+        rows = _limited(
+            ReferenceScreeningKey.objects.filter(translit_key__in=translit), "translit_key"
+        )
         ids = [i for i in rows.values_list("reference_id", flat=True) if i not in found]
         for row in Reference.objects.filter(pk__in=ids).values(*REF_FIELDS):
             found[row["id"]] = _RefRow(**row)
@@ -381,20 +410,35 @@ def _manufacturer_relation(ref: _Ref, manufacturer: Manufacturer) -> int:
     if ref.manufacturer is not None:
         return 0 if ref.manufacturer.pk == manufacturer.pk else 2
     if ref.manufacturer_name:
-        wanted = word_key(ref.manufacturer_name)
-        best = max(
-            (fuzz.ratio(wanted, word_key(n)) for n in manufacturer.names.values()), default=0
-        )
-        return 0 if best >= MANUFACTURER_NAME_SIMILARITY else 2
+        return 0 if manufacturer_name_matches(ref.manufacturer_name, manufacturer) else 2
     if ref.manufacturer_code:
         return 2  # a code we do not know is not this manufacturer's code
     return 1
+
+
+def manufacturer_name_matches(given: str, manufacturer: Manufacturer) -> bool:
+    """A name as written matches one of the registry's names, in any script: both sides are
+    compared as written and transliterated to Latin (`Самарский завод крепежа` meets
+    `Samarskiy zavod krepezha`)."""
+    wanted = {word_key(given), ascii_word_key(given)}
+    names = [n for n in manufacturer.names.values() if n]
+    best = max(
+        (fuzz.ratio(w, k) for n in names for k in (word_key(n), ascii_word_key(n)) for w in wanted),
+        default=0,
+    )
+    return best >= MANUFACTURER_NAME_SIMILARITY
 
 
 def _match_kind(ref: _Ref, row: _RefRow) -> str | None:
     if row.key == ref.key:
         return "reference_same_manufacturer"
     if row.ascii_key == ref.ascii_key:
+        return "reference_transliterated"
+    if (
+        ref.translit
+        and has_cyrillic(row.number) != has_cyrillic(ref.number)
+        and translit_key(row.number) == ref.translit
+    ):
         return "reference_transliterated"
     if folded_key(row.number) == ref.folded:
         if confusable_key(row.number) == confusable_key(ref.number):
@@ -421,7 +465,11 @@ def _reference_evidence(ref: _Ref, row: _RefRow, manufacturer: Manufacturer) -> 
         "manufacturer": manufacturer.code,
         "manufacturer_given": ref.manufacturer_code or ref.manufacturer_name,
         "same_manufacturer": relation == 0,
+        "cell": ref.raw,
     }
+    if ref.manufacturer_name and not ref.manufacturer_code:
+        data["manufacturer_name"] = ref.manufacturer_name
+        data["manufacturer_by_name"] = relation == 0
     return Evidence(
         kind, "match", weight, _reference_detail(kind, relation, row.number, manufacturer), data
     )
@@ -766,6 +814,7 @@ def screen_prepared(
     folded_of = {row.id: folded_key(row.number) for row in rows}
     for row in rows:
         rows_by_key["f:" + folded_of[row.id]].append(row)
+        rows_by_key["t:" + translit_key(row.number)].append(row)
     per_query: list[dict[int, list[_RefRow]]] = []
     extra_ids: list[list[int]] = []
     for p in prepared:
@@ -773,7 +822,7 @@ def screen_prepared(
         for ref in p.refs:
             for row in {
                 id(r): r
-                for k in (ref.key, "a:" + ref.ascii_key, "f:" + ref.folded)
+                for k in (ref.key, "a:" + ref.ascii_key, "f:" + ref.folded, "t:" + ref.translit)
                 for r in rows_by_key.get(k, [])
             }.values():
                 hits[row.item_id].append(row)
@@ -948,9 +997,20 @@ def screening_decision_record(
 def screening_key_refresh(reference: Reference) -> ReferenceScreeningKey:
     """Store (or correct) the folded key of one reference."""
     row, _created = ReferenceScreeningKey.objects.update_or_create(
-        reference=reference, defaults={"folded_key": folded_key(reference.number)[:64]}
+        reference=reference, defaults=screening_key_fields(reference.number)
     )
     return row
+
+
+def screening_key_fields(number: str) -> dict[str, str]:
+    """The stored screening keys of one reference number."""
+    return {"folded_key": folded_key(number)[:64], "translit_key": translit_key(number)[:64]}
+
+
+def screening_keys_store(rows: Iterable[tuple[int, str]]) -> None:
+    """Store (or correct) the keys of (reference id, number) pairs in bulk: the hook of the bulk
+    write paths (imports, the demo generator), in their transaction."""
+    _store_keys(list(rows))
 
 
 def screening_keys_catch_up(*, limit: int = CATCH_UP_LIMIT) -> int:
@@ -977,9 +1037,11 @@ def screening_keys_catch_up(*, limit: int = CATCH_UP_LIMIT) -> int:
 
 def _store_keys(rows: list[tuple[int, str]]) -> None:
     ReferenceScreeningKey.objects.bulk_create(
-        [ReferenceScreeningKey(reference_id=pk, folded_key=folded_key(n)[:64]) for pk, n in rows],
+        [ReferenceScreeningKey(reference_id=pk, **screening_key_fields(n)) for pk, n in rows],
         batch_size=5000,
-        ignore_conflicts=True,
+        update_conflicts=True,
+        unique_fields=["reference"],
+        update_fields=["folded_key", "translit_key"],
     )
 
 
@@ -991,7 +1053,8 @@ def screening_keys_backfill(*, batch_size: int = 5000, on_progress: Any = None) 
     added, after = 0, 0
     while True:
         batch = list(
-            Reference.objects.filter(pk__gt=after, screening_key__isnull=True)
+            Reference.objects.filter(pk__gt=after)
+            .filter(Q(screening_key__isnull=True) | Q(screening_key__translit_key=""))
             .order_by("pk")
             .values_list("pk", "number")[:batch_size]
         )

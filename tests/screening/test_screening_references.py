@@ -76,12 +76,15 @@ def test_screening_o_and_i_confusions_are_weaker_evidence(catalogue) -> None:
     assert by_reference("MS-OO36").candidates == []
 
 
-def test_screening_transliterated_cyrillic_number_is_weaker_evidence(catalogue) -> None:
+def test_screening_transliterated_cyrillic_number_is_strong_of_the_same_maker(catalogue) -> None:
     result = by_reference("ZHZIK-305", name="10101")
     top = result.candidates[0]
     assert top.item_id == catalogue.cyrillic.pk
     assert kinds(top)[0] == "reference_transliterated"
-    assert top.verdict == "review"
+    assert top.verdict == "duplicate"
+    other = by_reference("ZHZIK-305", "A200F", name="10101").candidates[0]
+    assert other.item_id == catalogue.cyrillic.pk
+    assert other.verdict == "review"
     assert by_reference("ZHZIK-306").candidates == []
 
 
