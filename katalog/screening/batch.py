@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from katalog.core.errors import ValidationFailed
 from katalog.core.tables import CsvWriter
+from katalog.screening.models import NOT_SCREENED
 from katalog.screening.services import (
     Lookups,
     ReferenceInput,
@@ -63,6 +64,7 @@ class BatchSummary:
     duplicate: int = 0
     review: int = 0
     no_duplicate: int = 0
+    not_screened: int = 0
     rejected: int = 0
 
     def as_dict(self) -> dict[str, int]:
@@ -149,6 +151,10 @@ def _result_rows(
         query.item_name_code,
         result.verdict,
     ]
+    if result.verdict == NOT_SCREENED:
+        reason = _("nothing to screen: give a reference number or key characteristics")
+        yield [*head, 0, "", "", "", "", result.verdict, reason]
+        return
     if not result.candidates:
         yield [*head, 0, "", "", "", "", result.verdict, _("no candidate found")]
         return

@@ -13,6 +13,11 @@ class Verdict(models.TextChoices):
     DUPLICATE = "duplicate", _("duplicate")
 
 
+# The verdict of a line that gives nothing to compare (no reference, no key characteristic):
+# never "no duplicate", which would reassure falsely. No decision is ever taken on it.
+NOT_SCREENED = "not_screened"
+
+
 class Decision(models.TextChoices):
     DUPLICATE = "duplicate", _("duplicate")
     NOT_DUPLICATE = "not_duplicate", _("not a duplicate")

@@ -49,6 +49,7 @@ from katalog.screening.keys import (
     zero_key,
 )
 from katalog.screening.models import (
+    NOT_SCREENED,
     Decision,
     ReferenceScreeningKey,
     ScreeningDecision,
@@ -80,6 +81,8 @@ ITEM_NAME_PENALTY = 0.3
 SUPPLY_CLASS_PENALTY = 0.15
 CHARACTERISTIC_PENALTY = 0.35
 CANCELLED_FACTOR = 0.95  # a cancelled item ranks just below its replacement
+# Reference evidence strong enough that conflicting key characteristics make a case for review.
+STRONG_REFERENCE_KINDS = frozenset({"reference_same_manufacturer", "reference_transliterated"})
 CATCH_UP_LIMIT = 10_000  # folded keys added per screening call at most (see catch-up)
 
 
@@ -705,6 +708,12 @@ def _evaluate(
     evidence.append(_class_evidence(p, item))
     evidence.extend(_characteristic_evidence(p, loaded.values.get(item.pk, {})))
     score = score_of(evidence)
+    conflict = _strong_match_with_conflict(ref_evidence, evidence)
+    if conflict is not None:
+        # The same number of the same maker with other key values: either the candidate's data
+        # or the request is wrong, or the number names another item; a person must look.
+        evidence.insert(0, conflict)
+        score = round(min(max(score, bounds[0]), bounds[1] - 0.0001), 4)
     if item.status in CANCELLED_STATUSES:
         evidence.append(_cancelled_evidence(item))
         score = round(score * CANCELLED_FACTOR, 4)
@@ -717,6 +726,29 @@ def _evaluate(
         verdict=verdict_for(score, *bounds),
         evidence=evidence,
     )
+
+
+def _strong_match_with_conflict(
+    ref_evidence: list[Evidence], evidence: list[Evidence]
+) -> Evidence | None:
+    strong = [
+        e
+        for e in ref_evidence
+        if e.kind in STRONG_REFERENCE_KINDS and e.data.get("same_manufacturer")
+    ]
+    conflicts = [e for e in evidence if e.kind == "characteristic" and e.outcome == "conflict"]
+    if not strong or not conflicts:
+        return None
+    data = {
+        "number": strong[0].data["candidate_number"],
+        "manufacturer": strong[0].data["manufacturer"],
+        "conflicts": [e.data["code"] for e in conflicts],
+    }
+    detail = _(
+        "Same reference number %(number)s of the same manufacturer %(mfr)s, but key "
+        "characteristics conflict: %(codes)s"
+    ) % {"number": data["number"], "mfr": data["manufacturer"], "codes": ", ".join(data["conflicts"])}
+    return Evidence("reference_conflict", "conflict", 0.0, detail, data)
 
 
 def _cancelled_evidence(item: Item) -> Evidence:
@@ -874,6 +906,9 @@ def _result(
     bounds: tuple[float, float],
     limit: int,
 ) -> ScreeningResult:
+    if not p.refs and not _given_keys(p):
+        # only a name (or values that are not key characteristics): nothing to compare
+        return ScreeningResult(verdict=NOT_SCREENED, candidates=[], lower=bounds[0], upper=bounds[1])
     excluded = set(p.query.exclude_item_ids)
     candidates = []
     for item_id in dict.fromkeys([*hits, *extra]):

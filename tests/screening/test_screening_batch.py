@@ -29,6 +29,7 @@ ROWS = [
     ["", "", "10101", "5310", "10 mm", "STL", "3"],  # line 6: characteristics only
     ["QQ-1", "", "99999", "", "", "", ""],  # line 7: unknown item name
     ["АБВГ.123456.001-03", "A100F", "", "", "", "", ""],  # line 8: no duplicate
+    ["", "", "10101", "5310", "", "", "5"],  # line 9: a name alone, nothing to screen
 ]
 
 
@@ -65,16 +66,23 @@ def check(summary, rows, rejects) -> None:
         (7, "item_name", "UNKNOWN_ITEM_NAME"),
     }
     verdicts = {int(r["line"]): r["line_verdict"] for r in rows}
-    assert verdicts == {2: "duplicate", 3: "review", 6: "review", 8: "no_duplicate"}
+    assert verdicts == {
+        2: "duplicate",
+        3: "review",
+        6: "review",
+        8: "no_duplicate",
+        9: "not_screened",
+    }
     first = next(r for r in rows if r["line"] == "2" and r["rank"] == "1")
     assert first["catalogue_number"]
     assert "АБВГ.123456.001-01" in first["reasons"]
     assert all(int(r["rank"]) <= 3 for r in rows)
     assert summary.as_dict() == {
-        "lines": 7,
+        "lines": 8,
         "duplicate": 1,
         "review": 2,
         "no_duplicate": 1,
+        "not_screened": 1,
         "rejected": 3,
     }
 
@@ -95,7 +103,10 @@ def test_screening_cli_file(catalogue, tmp_path) -> None:
     source = write_csv(tmp_path / "parts.csv")
     result, errors, out = tmp_path / "result.csv", tmp_path / "errors.csv", io.StringIO()
     call_command("screen", str(source), "-o", str(result), "--errors", str(errors), stdout=out)
-    assert "lines: 7, duplicate: 1, review: 2, no duplicate: 1, rejected: 3" in out.getvalue()
+    assert (
+        "lines: 8, duplicate: 1, review: 2, no duplicate: 1, not screened: 1, rejected: 3"
+        in out.getvalue()
+    )
     error_lines = [r["line"] for r in csv.DictReader(errors.open(encoding="utf-8"))]
     assert error_lines == ["4", "5", "7"]
     assert {r["line"] for r in csv.DictReader(result.open(encoding="utf-8"))} == {
@@ -103,6 +114,7 @@ def test_screening_cli_file(catalogue, tmp_path) -> None:
         "3",
         "6",
         "8",
+        "9",
     }
 
 

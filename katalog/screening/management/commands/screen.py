@@ -117,7 +117,8 @@ class Command(KatalogCommand):
             )
         report = _(
             "lines: %(lines)d, duplicate: %(duplicate)d, review: %(review)d, "
-            "no duplicate: %(no_duplicate)d, rejected: %(rejected)d"
+            "no duplicate: %(no_duplicate)d, not screened: %(not_screened)d, "
+            "rejected: %(rejected)d"
         )
         # The summary goes where it does not mix with the result CSV.
         (self.stdout if options["output"] else self.stderr).write(report % summary.as_dict())
