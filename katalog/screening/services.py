@@ -747,7 +747,11 @@ def _strong_match_with_conflict(
     detail = _(
         "Same reference number %(number)s of the same manufacturer %(mfr)s, but key "
         "characteristics conflict: %(codes)s"
-    ) % {"number": data["number"], "mfr": data["manufacturer"], "codes": ", ".join(data["conflicts"])}
+    ) % {
+        "number": data["number"],
+        "mfr": data["manufacturer"],
+        "codes": ", ".join(data["conflicts"]),
+    }
     return Evidence("reference_conflict", "conflict", 0.0, detail, data)
 
 
@@ -908,7 +912,9 @@ def _result(
 ) -> ScreeningResult:
     if not p.refs and not _given_keys(p):
         # only a name (or values that are not key characteristics): nothing to compare
-        return ScreeningResult(verdict=NOT_SCREENED, candidates=[], lower=bounds[0], upper=bounds[1])
+        return ScreeningResult(
+            verdict=NOT_SCREENED, candidates=[], lower=bounds[0], upper=bounds[1]
+        )
     excluded = set(p.query.exclude_item_ids)
     candidates = []
     for item_id in dict.fromkeys([*hits, *extra]):
@@ -1048,7 +1054,15 @@ def screening_keys_store(rows: Iterable[tuple[int, str]]) -> None:
     _store_keys(list(rows))
 
 
-def screening_keys_catch_up(*, limit: int = CATCH_UP_LIMIT) -> int:
+def references_written_keys(sender: Any, rows: list[tuple[int, str]] | None, **_kw: Any) -> None:
+    """Receiver of `catalog.signals.references_written`: keys of the references just written."""
+    if rows is None:
+        screening_keys_catch_up(limit=None)
+    else:
+        _store_keys(rows)
+
+
+def screening_keys_catch_up(*, limit: int | None = CATCH_UP_LIMIT) -> int:
     """Add the folded keys of references newer than the newest that has one.
 
     References get ever larger ids, so this is two index look-ups when nothing is new. Screening
@@ -1061,6 +1075,8 @@ def screening_keys_catch_up(*, limit: int = CATCH_UP_LIMIT) -> int:
         .values_list("reference_id", flat=True)
         .first()
     )
+    if limit is None:  # after a bulk write: every newer reference, in keyset batches
+        return screening_keys_backfill(after=newest or 0)
     rows = list(
         Reference.objects.filter(pk__gt=newest or 0)
         .order_by("pk")
@@ -1080,12 +1096,14 @@ def _store_keys(rows: list[tuple[int, str]]) -> None:
     )
 
 
-def screening_keys_backfill(*, batch_size: int = 5000, on_progress: Any = None) -> int:
+def screening_keys_backfill(
+    *, batch_size: int = 5000, on_progress: Any = None, after: int = 0
+) -> int:
     """Add the folded key of every reference that has none, in keyset-ordered batches.
 
     Run after bulk loads (imports, the demo catalogue) that write references directly.
     """
-    added, after = 0, 0
+    added = 0
     while True:
         batch = list(
             Reference.objects.filter(pk__gt=after)

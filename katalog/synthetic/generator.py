@@ -26,6 +26,7 @@ from katalog.catalog.services import (
 )
 from katalog.core.actors import SYSTEM_MIGRATION
 from katalog.core.text import ascii_code_key, code_key
+from katalog.screening.services import screening_keys_catch_up
 from katalog.synthetic import writers
 from katalog.synthetic.manufacturers import ManufacturerSet, manufacturer_names, plan_manufacturers
 from katalog.synthetic.references import ReferenceMaker
@@ -334,6 +335,7 @@ def generate_catalogue(
             with transaction.atomic():
                 number_chunk(chunk)
                 write_chunk(chunk, tables, makers, first_id, texts, dates)
+                screening_keys_catch_up(limit=None)  # screenable the moment it is loaded
                 # One entry per chunk: a synthetic catalogue of millions of items is recorded
                 # by the range it was generated in, not item by item.
                 audit_record(

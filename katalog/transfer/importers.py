@@ -56,6 +56,7 @@ from katalog.catalog.services import (
     raise_serial_floor,
 )
 from katalog.catalog.services.numbers import check_loaded_serial, serial_counters
+from katalog.catalog.signals import references_written
 from katalog.core.actors import is_system
 from katalog.core.errors import KatalogError, RowError, ValidationFailed
 from katalog.core.tables import CsvWriter
@@ -1076,6 +1077,8 @@ class ReferenceImporter(BaseImporter):
             ],
             unique_fields=["item", "manufacturer", "number"],
         )  # fmt: skip
+        if new:
+            references_written.send(Reference, rows=None)  # derived keys in the same transaction
         report.created += len(new)
 
 

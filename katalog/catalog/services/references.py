@@ -14,6 +14,7 @@ from katalog.catalog import authority
 from katalog.catalog.models import Item, ItemAction, Manufacturer, Reference
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
+from katalog.catalog.signals import references_written
 from katalog.core.actors import Actor
 from katalog.core.errors import Conflict, NotFound
 from katalog.core.text import ascii_code_key, code_key
@@ -94,6 +95,7 @@ def reference_add(
         justification=justification,
         bureau=bureau,
     )
+    references_written.send(Reference, rows=[(reference.pk, reference.number)])
     item_save_state(item)
     item_audit(
         actor=actor,
