@@ -82,7 +82,10 @@ def run_wrk(port: int, paths: list[str], seconds: int) -> tuple[float, str]:
         ).stdout
     finally:
         os.unlink(script.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if found is None:
+        raise RuntimeError(f"wrk printed no request rate: {out}")
+    rps = float(found.group(1))
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     latency = re.search(r"Latency\s+(\S+)", out)
     mean = latency.group(1) if latency else "?"

@@ -397,6 +397,8 @@ def _splits_and_merges(
         "source", "target"
     )
     for row in rows:
+        if row.source is None or row.target is None:
+            continue  # excluded by the query; says so to the type checker
         a, b = (row.target, row.source) if reverse else (row.source, row.target)
         forward.setdefault(a.code, set()).add(b.code)
         backward.setdefault(b.code, set()).add(a.code)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.db import models, transaction
 
+from katalog.core.fields import stored_field
+
 
 def read_csv(path: Path) -> Iterator[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -38,9 +40,9 @@ def upsert(
     contain NULL (a class without a start date), which never conflicts in SQL. Re-running with
     the same data writes nothing. Meant for reference tables (thousands of rows), not bulk data.
     """
-    attnames = [model._meta.get_field(f).attname for f in unique_fields]
-    update_attnames = [model._meta.get_field(f).attname for f in update_fields]
-    existing = {tuple(getattr(o, a) for a in attnames): o for o in model.objects.all()}
+    attnames = [stored_field(model, f).attname for f in unique_fields]
+    update_attnames = [stored_field(model, f).attname for f in update_fields]
+    existing = {tuple(getattr(o, a) for a in attnames): o for o in model._default_manager.all()}
     to_create, to_update = [], []
     for obj in rows:
         current = existing.get(tuple(getattr(obj, a) for a in attnames))
@@ -50,9 +52,9 @@ def upsert(
             for a in update_attnames:
                 setattr(current, a, getattr(obj, a))
             to_update.append(current)
-    model.objects.bulk_create(to_create, batch_size=batch_size)
+    model._default_manager.bulk_create(to_create, batch_size=batch_size)
     if to_update and update_fields:
-        model.objects.bulk_update(to_update, update_fields, batch_size=batch_size)
+        model._default_manager.bulk_update(to_update, update_fields, batch_size=batch_size)
     return len(to_create) + len(to_update)
 
 

@@ -403,7 +403,7 @@ def _add_same_manufacturer_rows(
         return
     condition = Q()
     for r in crowded:
-        condition |= Q(manufacturer_id=r.manufacturer.pk, key=r.key)
+        condition |= Q(manufacturer=r.manufacturer, key=r.key)
     for row in Reference.objects.filter(condition).values(*REF_FIELDS):
         found[row["id"]] = _RefRow(**row)
 
@@ -679,8 +679,8 @@ def _best_reference_evidence(
     """Per query reference, the strongest evidence among this item's references."""
     evidence = []
     for ref in p.refs:
-        found = [_reference_evidence(ref, row, makers[row.manufacturer_id]) for row in rows]
-        found = [e for e in found if e is not None]
+        weighed = (_reference_evidence(ref, row, makers[row.manufacturer_id]) for row in rows)
+        found = [e for e in weighed if e is not None]
         if found:
             evidence.append(max(found, key=lambda e: e.weight))
     return evidence

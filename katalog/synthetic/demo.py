@@ -261,7 +261,7 @@ def build_items(rng: random.Random, makers: list[DemoManufacturer], count: int) 
     names = {
         n.code: n for n in ItemName.objects.select_related("guide").prefetch_related("classes")
     }
-    characteristics = defaultdict(dict)
+    characteristics: dict[str, dict[str, Characteristic]] = defaultdict(dict)
     for c in Characteristic.objects.select_related("guide", "reply_table"):
         characteristics[c.guide.code][c.code] = c
     bureaus = {b.country_id: b for b in Bureau.objects.filter(country_id__in=MEMBER_STATES)}

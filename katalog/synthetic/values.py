@@ -41,7 +41,7 @@ class ReplyMaker:
         for code, raw in raw_replies.items():
             characteristic = name.characteristics.get(code)
             parsed = self.parse(characteristic, raw) if characteristic else None
-            if parsed is not None:
+            if characteristic is not None and parsed is not None:
                 values.append((characteristic.pk, parsed))
         return values, size_of(tag)
 

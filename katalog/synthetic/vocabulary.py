@@ -78,7 +78,7 @@ def load_names() -> tuple[dict[str, list[NameInfo]], NameInfo]:
     for name in (
         ItemName.objects.select_related("guide").prefetch_related("classes").order_by("code")
     ):
-        guide = name.guide.code if name.guide_id else ""
+        guide = name.guide.code if name.guide else ""
         info = NameInfo(name, guide, characteristics.get(guide, {}))
         if name.code == NO_APPROVED_NAME_CODE:
             no_name = info

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
+from katalog.core.fields import stored_field
 from katalog.transfer.bulk import default_columns
 
 
@@ -38,9 +39,9 @@ class TableWriter:
 
     def __init__(self, model: type[Model], fields: Sequence[str]) -> None:
         self.table = model._meta.db_table
-        given = [model._meta.get_field(name) for name in fields]
+        given = [stored_field(model, name) for name in fields]
         rest, self.extra = default_columns(model, given)
-        self.columns = [f.column for f in given + rest]
+        self.columns = [str(f.column) for f in given + rest]
         self.count = 0
 
     def write(self, rows: Iterable[tuple]) -> None:

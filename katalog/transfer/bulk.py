@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Model
 from django.utils import timezone
+
+from katalog.core.fields import column, stored_field
 
 BATCH_SIZE = 2000
 
@@ -43,7 +45,7 @@ def bulk_insert(
         rows = _mapping_rows(fields, objects)  # type: ignore[arg-type]
     else:
         convert = [_converter(f) for f in fields]
-        rows = [[value(obj) for value in convert] for obj in objects]
+        rows = [[value(obj) for value in convert] for obj in cast("Sequence[Model]", objects)]
     _insert_rows(model, fields, rows, _on_conflict(model, unique_fields, update_fields))
 
 
@@ -60,7 +62,7 @@ def bulk_insert_values(
     row to merge and convert."""
     if not values:
         return
-    chosen = [model._meta.get_field(name) for name in given]
+    chosen = [stored_field(model, name) for name in given]
     rest, extra = default_columns(model, chosen)
     rows = [row + extra for row in values]
     _insert_rows(model, chosen + rest, rows, _on_conflict(model, unique_fields, update_fields))
@@ -89,7 +91,7 @@ def _insert_rows(
 ) -> None:
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(f.column) for f in fields)
+    names = ", ".join(quote(cast(str, f.column)) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy_insert(cursor, table, names, rows, conflict)
@@ -147,7 +149,9 @@ def _mapping_rows(
     return rows
 
 
-def _copy_insert(cursor: Any, table: str, names: str, rows: list[list[Any]], conflict: str) -> None:
+def _copy_insert(
+    cursor: Any, table: str, names: str, rows: Sequence[Sequence[Any]], conflict: str
+) -> None:
     """Importers pass only rows they did not find, so a direct COPY nearly always succeeds; the
     staging table's second pass over every row cost as much as the COPY. Rows that must update,
     or a conflict (a row written meanwhile by someone else), take the staged way."""
@@ -162,14 +166,14 @@ def _copy_insert(cursor: Any, table: str, names: str, rows: list[list[Any]], con
     _staged_insert(cursor, table, names, rows, conflict)
 
 
-def _copy(cursor: Any, table: str, names: str, rows: list[list[Any]]) -> None:
+def _copy(cursor: Any, table: str, names: str, rows: Sequence[Sequence[Any]]) -> None:
     with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
 
 
 def _staged_insert(
-    cursor: Any, table: str, names: str, rows: list[list[Any]], conflict: str
+    cursor: Any, table: str, names: str, rows: Sequence[Sequence[Any]], conflict: str
 ) -> None:
     staging = connection.ops.quote_name(f"load_{table.strip(chr(34))}")
     # A session temp table with the target's columns (no constraints), emptied at each commit.
@@ -188,11 +192,10 @@ def _on_conflict(
     if not unique_fields:
         return ""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(f).column) for f in unique_fields)
+    columns = ", ".join(quote(column(model, f)) for f in unique_fields)
     if not update_fields:
         return f" ON CONFLICT ({columns}) DO NOTHING"
     sets = ", ".join(
-        f"{quote(c)} = EXCLUDED.{quote(c)}"
-        for c in (model._meta.get_field(f).column for f in update_fields)
+        f"{quote(c)} = EXCLUDED.{quote(c)}" for c in (column(model, f) for f in update_fields)
     )
     return f" ON CONFLICT ({columns}) DO UPDATE SET {sets}"

@@ -65,7 +65,7 @@ def all_item_ids() -> Iterator[int]:
 
 
 def _is_query(params: Mapping[str, Any] | None) -> bool:
-    return bool(params) and any(
+    return params is not None and any(
         v not in ("", None, []) for k, v in params.items() if k not in PAGING_PARAMS
     )
 

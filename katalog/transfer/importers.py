@@ -22,7 +22,7 @@ import datetime as dt
 import hashlib
 import queue
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -59,6 +59,7 @@ from katalog.catalog.services.numbers import check_loaded_serial, serial_counter
 from katalog.catalog.signals import references_written
 from katalog.core.actors import is_system
 from katalog.core.errors import KatalogError, RowError, ValidationFailed
+from katalog.core.fields import column
 from katalog.core.tables import CsvWriter
 from katalog.core.text import ascii_code_key, code_key
 from katalog.names.models import NO_APPROVED_NAME_CODE, Characteristic, ItemName
@@ -320,7 +321,7 @@ def run_import(
     rows = read_rows(path)  # first: it reports a missing file
     checkpoint = _checkpoint(importer, path)
     done_line = checkpoint.last_line if checkpoint else 0
-    if done_line:
+    if checkpoint and done_line:
         report.resumed_after_line = done_line
         for name in COUNTED:
             setattr(report, name, checkpoint.counts.get(name, 0))
@@ -352,7 +353,7 @@ ValidatedBatch = tuple[int, Batch, list[tuple[int, Any]], list[RowError]]
 
 def _validated_batches(
     importer: BaseImporter, batches: Iterable[Batch], done_line: int
-) -> Iterator[ValidatedBatch]:
+) -> Generator[ValidatedBatch, None, None]:
     """Per batch: its size, its rows not committed by an earlier run, their records and their
     rejections."""
     for batch in batches:
@@ -384,7 +385,7 @@ def _validate_batch(
     return records, rejected
 
 
-def read_ahead(items: Iterator[T]) -> Iterator[T]:
+def read_ahead(items: Iterator[T]) -> Generator[T, None, None]:
     """`items`, produced one ahead in a second thread. Reading and validating a batch is
     Python work and writing the one before it is mostly waiting for the database, so the two
     overlap. The producer must not use the database (its connection would be another one)."""
@@ -500,8 +501,8 @@ def rows_matching(
     if not values:
         return []
     meta = model._meta
-    names = ", ".join(meta.get_field(c).column for c in columns)
-    head = f"SELECT {names} FROM {meta.db_table} WHERE {meta.get_field(field).column}"
+    names = ", ".join(column(model, c) for c in columns)
+    head = f"SELECT {names} FROM {meta.db_table} WHERE {column(model, field)}"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"{head} = ANY(%s)", [values])
@@ -1116,7 +1117,7 @@ class ItemRowsImporter(BaseImporter):
 
     def prepare(self, batch) -> None:
         query = items_by_niin(_batch_niins(batch), "bureau_id", *self.item_fields)
-        self.items = {niin: rest for niin, _bureau, *rest in query}
+        self.items = {niin: tuple(rest) for niin, _bureau, *rest in query}
         self.assigning = {rest[0]: bureau for _niin, bureau, *rest in query}
         self.niin_by_id = {rest[0]: niin for niin, _bureau, *rest in query}
         self.registered = registered_items(self.actor, list(self.assigning))

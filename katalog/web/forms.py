@@ -96,7 +96,7 @@ class LineForm(forms.Form):
                 label=_("Manufacturer code %(n)s") % {"n": n}, max_length=5, required=n == 1
             )
         self.characteristics = (
-            list(item_name.guide.characteristics.all()) if item_name.guide_id else []
+            list(item_name.guide.characteristics.all()) if item_name.guide else []
         )
         for c in self.characteristics:
             self._add_reply_field(c, reply_codes.get(c.pk, []))

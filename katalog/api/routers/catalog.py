@@ -518,7 +518,7 @@ def reference_lookup(
             "manufacturer": manufacturer_ref(r.manufacturer, lang_code),
             "catalogue_number": r.item.catalogue_number,
             "item_status": r.item.status,
-            "replaced_by": r.item.replaced_by.catalogue_number if r.item.replaced_by_id else None,
+            "replaced_by": r.item.replaced_by.catalogue_number if r.item.replaced_by else None,
         }
         for r in selectors.reference_hits(number, manufacturer, reader=request.auth)
     ]

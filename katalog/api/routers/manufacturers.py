@@ -97,8 +97,8 @@ def manufacturer_body(m: Manufacturer, lang: str, reader: Any) -> dict[str, Any]
         "country": m.country_id,
         "status": m.status,
         "bureau": m.bureau.key,
-        "parent": m.parent.code if m.parent_id else None,
-        "replaced_by": m.replaced_by.code if m.replaced_by_id else None,
+        "parent": m.parent.code if m.parent else None,
+        "replaced_by": m.replaced_by.code if m.replaced_by else None,
         "version": m.row_version,
         "items_count": manufacturer_items_count(m, reader=reader),
         "activities": [

@@ -117,7 +117,7 @@ def name_summary(name: ItemName, lang: str) -> dict[str, Any]:
         "code": name.code,
         "kind": name.kind,
         "name": pick_text(name.names, lang),
-        "guide": name.guide.code if name.guide_id else None,
+        "guide": name.guide.code if name.guide else None,
     }
 
 

@@ -250,7 +250,7 @@ def item_reinstate(
     before = {
         "status": item.status,
         "cancellation_reason": item.cancellation_reason,
-        "replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None,
+        "replaced_by": item.replaced_by.catalogue_number if item.replaced_by else None,
     }
     item_save_state(
         item,

@@ -78,8 +78,8 @@ def manufacturer_fields(m: Manufacturer) -> dict[str, Any]:
         "address": m.address,
         "country": m.country_id,
         "status": m.status,
-        "parent": m.parent.code if m.parent_id else None,
-        "replaced_by": m.replaced_by.code if m.replaced_by_id else None,
+        "parent": m.parent.code if m.parent else None,
+        "replaced_by": m.replaced_by.code if m.replaced_by else None,
     }
 
 

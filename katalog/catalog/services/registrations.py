@@ -47,9 +47,7 @@ def registration_add(
             _("%(item)s is cancelled; register on its replacement")
             % {"item": item.catalogue_number},
             code="ITEM_CANCELLED",
-            data={
-                "replaced_by": item.replaced_by.catalogue_number if item.replaced_by_id else None
-            },
+            data={"replaced_by": item.replaced_by.catalogue_number if item.replaced_by else None},
         )
     effective_from = effective_from or timezone.localdate()
     if Registration.objects.filter(item=item, bureau=bureau, effective_to__isnull=True).exists():

@@ -224,7 +224,7 @@ def _line_form(item_name_code: str, data: Any = None) -> LineForm:
     item_name = names.item_name_get(item_name_code)
     language = prefs.language()
     classes = [(c.class_code, c.class_code) for c in item_name.classes.all()] or [("", "—")]
-    characteristics = item_name.guide.characteristics.all() if item_name.guide_id else []
+    characteristics = item_name.guide.characteristics.all() if item_name.guide else []
     reply_codes = {c.pk: names.reply_choices(c) for c in characteristics if c.reply_table_id}
     return LineForm(
         data, item_name=item_name, classes=classes, language=language, reply_codes=reply_codes

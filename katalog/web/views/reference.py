@@ -74,7 +74,7 @@ def item_name_list(request: HttpRequest) -> HttpResponse:
 @shows_refusals
 def item_name_detail(request: HttpRequest, code: str) -> HttpResponse:
     item_name = names.item_name_get(code)
-    characteristics = list(item_name.guide.characteristics.all()) if item_name.guide_id else []
+    characteristics = list(item_name.guide.characteristics.all()) if item_name.guide else []
     context = {
         "item_name": item_name,
         "characteristics": characteristics,
