@@ -1,0 +1,17 @@
+"""Layout rules that keep pages readable on a narrow screen."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_catalogue_number_never_breaks_at_its_hyphens(client, nut):
+    page = client.get(f"/items/{nut.catalogue_number}/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert f'<span class="nsn">{nut.catalogue_number}</span>' in page
+    with open(finders.find("web/katalog.css"), encoding="utf-8") as css:
+        rule = re.search(r"\.nsn\s*\{([^}]*)\}", css.read())
+    assert rule
+    assert "white-space:nowrap" in rule.group(1).replace(" ", "")
