@@ -15,3 +15,12 @@ def test_a_catalogue_number_never_breaks_at_its_hyphens(client, nut):
         rule = re.search(r"\.nsn\s*\{([^}]*)\}", css.read())
     assert rule
     assert "white-space:nowrap" in rule.group(1).replace(" ", "")
+
+
+def test_the_search_filters_fold_behind_a_button(client):
+    page = client.get("/search/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    fold = re.search(r"<details[^>]*data-fold-narrow[^>]*>(.*?)</details>", page, re.S)
+    assert fold
+    assert "<summary>" in fold.group(1)
+    assert 'name="char"' in fold.group(1)
+    assert 'class="search-box"' in page
