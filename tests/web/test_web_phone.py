@@ -24,3 +24,10 @@ def test_the_search_filters_fold_behind_a_button(client):
     assert "<summary>" in fold.group(1)
     assert 'name="char"' in fold.group(1)
     assert 'class="search-box"' in page
+
+
+def test_every_facet_applies_when_ticked(client, nut):
+    page = client.get("/search/", {"q": "гайка"}, HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    boxes = re.findall(r'<input type="checkbox"[^>]*>', page)
+    assert boxes
+    assert all("data-autosubmit" in box for box in boxes)
