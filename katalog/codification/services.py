@@ -381,6 +381,12 @@ def request_document_add(
     require_same_bureau(actor, request)
     if line is not None and line.request_id != request.pk:
         raise RuleViolation(_("The line belongs to another request"), code="LINE_OF_OTHER_REQUEST")
+    # A published or rejected request is a closed record: its evidence no longer changes.
+    if request.state in (RequestState.PUBLISHED, RequestState.REJECTED):
+        raise Conflict(
+            _("Documents cannot be attached to a request that is published or rejected"),
+            code="REQUEST_CLOSED",
+        )
     document = RequestDocument.objects.create(
         request=request,
         line=line,

@@ -12,3 +12,8 @@ document.addEventListener("click", (event) => {
     window.history.back();
   }
 });
+// A block marked data-fold-narrow starts folded on a narrow screen, so that what it holds
+// (the search filters) does not come before the results; without scripts it stays open.
+for (const fold of document.querySelectorAll("details[data-fold-narrow]")) {
+  if (window.matchMedia("(max-width: 800px)").matches) fold.open = false;
+}
