@@ -25,7 +25,7 @@ from katalog.accounts.models import Bureau
 from katalog.accounts.rights import Permission
 from katalog.audit.services import audit_record
 from katalog.catalog import services as catalog
-from katalog.catalog.models import CANCELLED_STATUSES, Item, Manufacturer
+from katalog.catalog.models import CANCELLED_STATUSES, Item, Manufacturer, Registration
 from katalog.catalog.selectors import manufacturer_for_field
 from katalog.codification.models import (
     CodificationRequest,
@@ -531,6 +531,17 @@ def check_decision(
                 _("%(item)s is cancelled; register on its replacement")
                 % {"item": item.catalogue_number},
                 code="ITEM_CANCELLED",
+            )
+        # Caught here, not at publish: a decision whose effect is already true would make the
+        # whole request unpublishable.
+        if Registration.objects.filter(
+            item=item, bureau_id=line.request.bureau_id, effective_to__isnull=True
+        ).exists():
+            raise Conflict(
+                _("Your nation is already registered as user of %(item)s: nothing to register")
+                % {"item": item.catalogue_number},
+                code="ALREADY_REGISTERED",
+                errors=[FieldError("item", "ALREADY_REGISTERED", _("already registered"))],
             )
     if decision == LineDecision.REJECT and reject_reason not in LineRejectReason.values:
         raise ValidationFailed(

@@ -211,3 +211,18 @@ def test_a_review_verdict_needs_and_records_the_justification_of_either_decision
         "duplicate",
         "same_item",
     )
+
+
+@pytest.mark.django_db
+def test_registering_a_nation_already_registered_is_refused_when_decided(people, maker):
+    known = existing_item_with(maker, "АБВГ.303.001", bureau_key="RU")
+    request = screened(people)
+    line = request.lines.get()
+    with pytest.raises(Conflict) as refused:
+        services.request_line_decide(
+            actor=people["decider"], line=line, decision="register", item=known
+        )
+    assert refused.value.code == "ALREADY_REGISTERED"
+    assert refused.value.errors[0].field == "item"
+    line.refresh_from_db()
+    assert line.decision in ("", None)

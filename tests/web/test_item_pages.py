@@ -26,3 +26,15 @@ def test_invalid_number_on_the_page_says_which_part(client):
     response = client.get("/", {"q": "6730-LS-CRE-EN"})
     assert response.status_code == 422
     assert "INVALID_CATALOGUE_NUMBER" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("word", ["гайка", "nut", "bearing"])
+def test_a_word_in_the_home_box_goes_to_the_search_results(client, word):
+    make_item()
+    response = client.get("/", {"q": word}, HTTP_ACCEPT_LANGUAGE="ru")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/search/?q=")
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="ru")
+    assert page.status_code == 200
+    assert "ITEM_NOT_FOUND" not in page.content.decode()

@@ -217,6 +217,10 @@ def test_workflow_buttons_and_four_eyes_refusal(client, author, second, planted)
     client.post(f"/requests/{request.pk}/decide/", {"row_version": request.row_version})
     request.refresh_from_db()
     assert request.state == "decided"
+    # The author is not offered the Approve button that could only refuse.
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert f"/requests/{request.pk}/approve/" not in page
+    assert f"/requests/{request.pk}/return/" in page
     refused = client.post(
         f"/requests/{request.pk}/approve/",
         {"row_version": request.row_version},
@@ -227,6 +231,8 @@ def test_workflow_buttons_and_four_eyes_refusal(client, author, second, planted)
     request.refresh_from_db()
     assert request.state == "decided"
     client.force_login(second)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert f"/requests/{request.pk}/approve/" in page
     approved = client.post(f"/requests/{request.pk}/approve/", {"row_version": request.row_version})
     assert approved.status_code == 302
     request.refresh_from_db()

@@ -7,22 +7,27 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from katalog.accounts.selectors import bureau_names
 from katalog.catalog import selectors
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
-from katalog.core.errors import KatalogError, PermissionDenied
+from katalog.core.errors import KatalogError, NotFound, PermissionDenied
 from katalog.web import display, prefs
 from katalog.web.errors import shows_refusals
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """The lookup box: one match opens the item, several are listed, none is explained."""
+    """The search box: a number opens its item (several are listed); anything the lookup does
+    not know, a word above all, goes on to the search results."""
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query, "results": [], "error": None}
     if query:
         try:
             details = item_lookup(query, prefs.language(), reader=request.user)
+        except NotFound:
+            return redirect(f"{reverse('web:search')}?{urlencode({'q': query})}")
         except KatalogError as exc:
             context["error"] = exc
             return render(request, "web/home.html", context, status=exc.status)

@@ -134,6 +134,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "transitions": [
             (name, name in NEEDS_REASON, STEP_LABELS.get(name, name))
             for name in allowed_transitions(record.state)
+            if name != "approve" or request.user.pk not in services.request_participants(record)
         ],
         "log": selectors.request_transitions(record),
         "expert": prefs.is_expert(request),
