@@ -140,7 +140,7 @@ def test_registration_on_a_cancelled_item_is_refused_at_decision(people, maker):
 
 @pytest.mark.django_db
 def test_a_failure_on_the_second_line_leaves_nothing_of_the_first(people, maker):
-    already_ours = existing_item_with(maker, "QQ-1", bureau_key="RU")
+    already_ours = existing_item_with(maker, "QQ-1", bureau_key="KZ")
     request = screened(people, line_args("NEW-1"), line_args("NEW-2"))
     first, second = request.lines.order_by("position")
     services.request_line_decide(
@@ -149,7 +149,6 @@ def test_a_failure_on_the_second_line_leaves_nothing_of_the_first(people, maker)
         decision="assign",
         justification="characteristics_differ",
     )
-    # RU is already a user of this item: registering it again fails at publication.
     services.request_line_decide(
         actor=people["decider"],
         line=second,
@@ -158,6 +157,8 @@ def test_a_failure_on_the_second_line_leaves_nothing_of_the_first(people, maker)
         justification="same_item",
     )
     request = approve(people, request)
+    # RU became a user of the item after the decision: registering it again fails at publication.
+    catalog.registration_add(actor=SYSTEM_INIT, item=already_ours, bureau=bureau("RU"))
     items, refs, regs = (
         Item.objects.count(),
         Reference.objects.count(),
