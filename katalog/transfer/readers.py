@@ -1,11 +1,13 @@
-"""Streaming readers for import files: CSV (any delimiter; UTF-8 with or without BOM, or
-Windows-1251), XLSX and JSON Lines. Each yields (line number, row dict) and never loads the
+"""Streaming readers for import files: CSV (any delimiter) and JSON Lines in UTF-8, UTF-16,
+Windows-1251 or a declared encoding, and XLSX. Each yields (line number, row dict) and never loads the
 whole file."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,18 +21,96 @@ DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
 
 
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (BOM or not) if the start of the file decodes as UTF-8, else Windows-1251."""
-    head = path.open("rb").read(SNIFF_BYTES)
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Bytes that never occur in text: C0 controls other than tab, line feed, form feed and
+# carriage return.
+BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+CYRILLIC = range(0x0400, 0x0530)
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _not_text() -> ValidationFailed:
+    return ValidationFailed(
+        _("The file is not a text file (CSV or JSON Lines) nor an XLSX workbook"),
+        code="NOT_TEXT",
+    )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 without a BOM: text in Latin or Cyrillic has a NUL in every other byte of one
+    parity and (almost) none in the other."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return None
+    if even.count(0) > 0.3 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    return None
+
+
+def _mixes_scripts(text: str) -> bool:
+    """True when a word mixes Latin and Cyrillic letters, the mark of a Latin-1 (or other
+    single-byte) file read as Windows-1251 (`GRÖßE` read as `GRЦЯE`)."""
+    for word in LETTERS.findall(text):
+        cyrillic = sum(ord(c) in CYRILLIC for c in word)
+        if 0 < cyrillic < len(word) and any(c.isascii() for c in word):
+            return True
+    return False
+
+
+def _check_encoding(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise ValidationFailed(
+            _("Unknown encoding %(encoding)r") % {"encoding": name}, code="UNKNOWN_ENCODING"
+        ) from None
+
+
+def detect_encoding(path: Path, declared: str | None = None) -> str:
+    """The encoding of a text file, said honestly: the one declared, else a BOM, else UTF-16
+    recognised by its NUL bytes, else UTF-8 if the bytes are valid UTF-8, else Windows-1251
+    only when the bytes read as Russian text. A binary file, or one in no encoding we can
+    tell, is refused with one message."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if declared:
+        return _check_encoding(declared)
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return encoding
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return utf16
+    if any(b in BINARY_BYTES for b in head):
+        raise _not_text()
     try:
         head.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still UTF-8.
-        if exc.start < len(head) - 4:
-            return "cp1251"
-    return "utf-8"
+        if len(head) == SNIFF_BYTES and exc.reason == "unexpected end of data":
+            return "utf-8"
+    try:
+        text = head.decode("cp1251")
+    except UnicodeDecodeError:
+        text = ""
+    if text and not _mixes_scripts(text):
+        return "cp1251"
+    raise ValidationFailed(
+        _(
+            "The encoding of the file could not be recognised (it is neither UTF-8, UTF-16 "
+            "nor Windows-1251); give its encoding, for example latin-1"
+        ),
+        code="UNKNOWN_ENCODING",
+    )
 
 
 def detect_delimiter(sample: str) -> str:
@@ -44,9 +124,8 @@ def _normalise_header(name: str | None) -> str:
     return (name or "").strip().lstrip("\ufeff").lower().replace(" ", "_")
 
 
-def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    encoding = detect_encoding(path)
-    with path.open(encoding=encoding, newline="") as handle:
+def read_csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
         delimiter = detect_delimiter(handle.read(SNIFF_BYTES))
         handle.seek(0)
         reader = csv.reader(handle, delimiter=delimiter)
@@ -113,8 +192,8 @@ def read_xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         workbook.close()
 
 
-def read_jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig") as handle:
+def read_jsonl_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(encoding=encoding, errors="replace") as handle:
         for line, text in enumerate(handle, start=1):
             if not text.strip():
                 continue
@@ -135,8 +214,9 @@ def read_jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             )
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of any supported file, chosen by extension."""
+def read_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of any supported file, chosen by extension; `encoding` overrides the detected
+    encoding of a text file."""
     if not path.exists():
         raise ValidationFailed(
             _("File not found: %(path)s") % {"path": path}, code="FILE_NOT_FOUND"
@@ -144,9 +224,17 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return read_xlsx_rows(path)
+    if _is_zip(path):
+        raise _not_text()
+    detected = detect_encoding(path, encoding)
     if suffix in {".jsonl", ".ndjson"}:
-        return read_jsonl_rows(path)
-    return read_csv_rows(path)
+        return read_jsonl_rows(path, detected)
+    return read_csv_rows(path, detected)
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
 
 
 def count_rows(path: Path | None) -> int | None:
