@@ -1,6 +1,6 @@
 """Streaming readers for import files: CSV (any delimiter) and JSON Lines in UTF-8, UTF-16,
-Windows-1251 or a declared encoding, and XLSX. Each yields (line number, row dict) and never loads the
-whole file."""
+Windows-1251 or a declared encoding, and XLSX. Each yields (line number, row dict) and never
+loads the whole file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import csv
 import json
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -19,6 +19,14 @@ from katalog.core.errors import ValidationFailed
 
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
+# A cell longer than this is no value of any field (the longest text limit is far below it):
+# its row is refused, the others load.
+CELL_MAX = 100_000
+# What the CSV reader accepts in one field before it gives up on the whole file; far above
+# CELL_MAX so that a huge cell costs its row only.
+csv.field_size_limit(max(csv.field_size_limit(), 256 * 1024 * 1024))
+# Characters the decoder puts for bytes that are not text in the file's encoding.
+UNDECODABLE = "\ufffd"
 
 
 BOMS = (
@@ -74,11 +82,12 @@ def _check_encoding(name: str) -> str:
         ) from None
 
 
-def detect_encoding(path: Path, declared: str | None = None) -> str:
+def detect_encoding(path: Path, declared: str | None = None, *, json: bool = False) -> str:
     """The encoding of a text file, said honestly: the one declared, else a BOM, else UTF-16
     recognised by its NUL bytes, else UTF-8 if the bytes are valid UTF-8, else Windows-1251
     only when the bytes read as Russian text. A binary file, or one in no encoding we can
-    tell, is refused with one message."""
+    tell, is refused with one message. JSON is UTF-8 by definition: there a row that is not
+    is refused on its own (`json`)."""
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if declared:
@@ -96,7 +105,8 @@ def detect_encoding(path: Path, declared: str | None = None) -> str:
         return "utf-8"
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still UTF-8.
-        if len(head) == SNIFF_BYTES and exc.reason == "unexpected end of data":
+        cut = len(head) == SNIFF_BYTES and exc.reason == "unexpected end of data"
+        if cut or json:
             return "utf-8"
     try:
         text = head.decode("cp1251")
@@ -133,7 +143,21 @@ def read_csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, st
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
+            refusal = _cell_refusal(row, encoding)
+            if refusal:
+                yield reader.line_num, {"__error__": refusal}
+                continue
             yield reader.line_num, dict(zip(header, (c.strip() for c in row), strict=False))
+
+
+def _cell_refusal(cells: Iterable[str], encoding: str) -> str | None:
+    """Why a row of decoded cells cannot be read, or None."""
+    for cell in cells:
+        if len(cell) > CELL_MAX:
+            return _("a cell is longer than %(max)d characters") % {"max": CELL_MAX}
+        if UNDECODABLE in cell:
+            return _("the row is not valid %(encoding)s text") % {"encoding": encoding}
+    return None
 
 
 # Below this size a well-compressed workbook is no risk, whatever its ratio.
@@ -197,21 +221,30 @@ def read_jsonl_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, 
         for line, text in enumerate(handle, start=1):
             if not text.strip():
                 continue
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield line, {"__error__": _("not valid JSON: %(error)s") % {"error": exc.msg}}
-                continue
-            if not isinstance(data, dict):
-                yield line, {"__error__": _("each line must be a JSON object")}
-                continue
-            yield (
-                line,
-                {
-                    _normalise_header(k): "" if v is None else str(v).strip()
-                    for k, v in data.items()
-                },
-            )
+            yield line, _json_row(text, encoding)
+
+
+def _json_row(text: str, encoding: str) -> dict[str, str]:
+    """One JSON Lines row as cells, or {"__error__": why} when it cannot be one."""
+    if len(text) > CELL_MAX * 10:
+        return {
+            "__error__": _("the line is longer than %(max)d characters") % {"max": CELL_MAX * 10}
+        }
+    if UNDECODABLE in text:
+        return {"__error__": _("the row is not valid %(encoding)s text") % {"encoding": encoding}}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return {"__error__": _("not valid JSON: %(error)s") % {"error": exc.msg}}
+    except RecursionError:
+        return {"__error__": _("each line must be a JSON object of plain values")}
+    if not isinstance(data, dict):
+        return {"__error__": _("each line must be a JSON object")}
+    if any(isinstance(v, dict | list) for v in data.values()):
+        return {"__error__": _("each line must be a JSON object of plain values")}
+    cells = {_normalise_header(k): "" if v is None else str(v).strip() for k, v in data.items()}
+    refusal = _cell_refusal(cells.values(), encoding)
+    return {"__error__": refusal} if refusal else cells
 
 
 def read_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
@@ -226,8 +259,9 @@ def read_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
         return read_xlsx_rows(path)
     if _is_zip(path):
         raise _not_text()
-    detected = detect_encoding(path, encoding)
-    if suffix in {".jsonl", ".ndjson"}:
+    is_json = suffix in {".jsonl", ".ndjson"}
+    detected = detect_encoding(path, encoding, json=is_json)
+    if is_json:
         return read_jsonl_rows(path, detected)
     return read_csv_rows(path, detected)
 
