@@ -6,7 +6,34 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-DEFAULT_DATA_DIR = Path.cwd() / "var"
+PROJECT_NAME_LINE = 'name = "katalog"'
+
+
+def checkout_root(start: Path | None = None) -> Path | None:
+    """The katalog checkout the directory `start` (the current one) lies in, if any."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        project = folder / "pyproject.toml"
+        if project.is_file() and PROJECT_NAME_LINE in project.read_text(errors="replace"):
+            return folder
+    return None
+
+
+def data_dir() -> Path:
+    """Where katalog keeps its database and files: `KATALOG_DATA_DIR`, else `var/` of the
+    checkout the command runs in, else the user's data directory of the platform."""
+    explicit = os.environ.get("KATALOG_DATA_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    root = checkout_root()
+    if root is not None:
+        return root / "var"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("katalog", appauthor=False))
+
+
+DEFAULT_DATA_DIR = data_dir()
 
 
 def env_str(name: str, default: str) -> str:
@@ -28,8 +55,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def default_database_url() -> str:
-    data_dir = Path(os.environ.get("KATALOG_DATA_DIR", DEFAULT_DATA_DIR))
-    return f"sqlite:///{data_dir / 'katalog.sqlite3'}"
+    return f"sqlite:///{DEFAULT_DATA_DIR / 'katalog.sqlite3'}"
 
 
 def database_from_url(url: str) -> dict:
@@ -38,8 +64,8 @@ def database_from_url(url: str) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         # sqlite:///relative/file or sqlite:////absolute/file, as SQLAlchemy spells them.
+        # The folder is made by `katalog init` (katalog.cli), never by merely reading settings.
         path = unquote(parts.path)[1:]
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path,

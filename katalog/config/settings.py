@@ -9,6 +9,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from katalog.config.env import (
+    DEFAULT_DATA_DIR,
     database_from_url,
     default_database_url,
     env_bool,
@@ -144,13 +145,15 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
+# Where the database (SQLite), job files, media and static files live by default.
+DATA_DIR = DEFAULT_DATA_DIR
+
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("KATALOG_STATIC_ROOT", str(Path.cwd() / "var" / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = Path(env_str("KATALOG_STATIC_ROOT", str(DEFAULT_DATA_DIR / "static")))
 
 # Uploaded files (documents attached to codification requests).
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(env_str("KATALOG_MEDIA_ROOT", str(Path.cwd() / "var" / "media")))
+MEDIA_ROOT = Path(env_str("KATALOG_MEDIA_ROOT", str(DEFAULT_DATA_DIR / "media")))
 
 # Days from submission to the due date of a codification request, per priority.
 CODIFICATION_DUE_DAYS = {"routine": 30, "accelerated": 10, "emergency": 2}

@@ -1,17 +1,17 @@
-"""Where job files live: `KATALOG_JOBS_DIR`, by default `var/jobs` under the working directory."""
+"""Where job files live: `KATALOG_JOBS_DIR`, by default `jobs/` in the data directory."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from django.conf import settings
+
 
 def jobs_dir() -> Path:
     # Read on each call: the web process and the worker must agree, and tests point it elsewhere.
-    root = os.environ.get("KATALOG_JOBS_DIR") or str(
-        Path(os.environ.get("KATALOG_DATA_DIR", Path.cwd() / "var")) / "jobs"
-    )
-    return Path(root)
+    root = os.environ.get("KATALOG_JOBS_DIR")
+    return Path(root) if root else Path(settings.DATA_DIR) / "jobs"
 
 
 def job_dir(job_id: int) -> Path:

@@ -313,12 +313,13 @@ def run_import(
     on_reject: Callable[[RowError], None] | None = None,
     batch_size: int = BATCH_SIZE,
     source: str = "",
+    encoding: str | None = None,
 ) -> ImportReport:
     """Import a file in batches; a run of a file stopped half-way resumes after its last
     committed batch and ends with the same data and counts as an uninterrupted run."""
     source = source or path.name
     report = ImportReport(kind=importer.kind, dry_run=importer.dry_run)
-    rows = read_rows(path)  # first: it reports a missing file
+    rows = read_rows(path, encoding)  # first: it reports a missing file
     checkpoint = _checkpoint(importer, path)
     done_line = checkpoint.last_line if checkpoint else 0
     if checkpoint and done_line:
@@ -1474,8 +1475,10 @@ def import_file(
     on_reject: Callable[[RowError], None] | None = None,
     batch_size: int = BATCH_SIZE,
     source: str = "",
+    encoding: str | None = None,
 ) -> ImportReport:
-    """Import one file of `kind` (one of IMPORTERS), acting for `actor`."""
+    """Import one file of `kind` (one of IMPORTERS), acting for `actor`; `encoding` overrides
+    the detected encoding of a text file."""
     if kind not in IMPORTERS:
         raise ValidationFailed(
             _("Unknown import kind %(kind)r") % {"kind": kind}, code="UNKNOWN_IMPORT_KIND"
@@ -1489,4 +1492,5 @@ def import_file(
         on_reject=on_reject,
         batch_size=batch_size,
         source=source,
+        encoding=encoding,
     )

@@ -31,6 +31,7 @@ def _import_runner(kind: str):
             dry_run=bool(ctx.params.get("dry_run", False)), progress=advance,
             error_file=ctx.error_path, on_reject=rejected,
             batch_size=max(1, int(ctx.params.get("batch_size", BATCH_SIZE))),
+            encoding=ctx.params.get("encoding") or None,
         )  # fmt: skip
         ctx.job.error_count = report.rejected
         return report.as_dict()

@@ -1,13 +1,15 @@
-"""Streaming readers for import files: CSV (any delimiter; UTF-8 with or without BOM, or
-Windows-1251), XLSX and JSON Lines. Each yields (line number, row dict) and never loads the
-whole file."""
+"""Streaming readers for import files: CSV (any delimiter) and JSON Lines in UTF-8, UTF-16,
+Windows-1251 or a declared encoding, and XLSX. Each yields (line number, row dict) and never
+loads the whole file."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
+import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -17,20 +19,108 @@ from katalog.core.errors import ValidationFailed
 
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
+# A cell longer than this is no value of any field (the longest text limit is far below it):
+# its row is refused, the others load.
+CELL_MAX = 100_000
+# What the CSV reader accepts in one field before it gives up on the whole file; far above
+# CELL_MAX so that a huge cell costs its row only.
+csv.field_size_limit(max(csv.field_size_limit(), 256 * 1024 * 1024))
+# Characters the decoder puts for bytes that are not text in the file's encoding.
+UNDECODABLE = "\ufffd"
 
 
-def detect_encoding(path: Path) -> str:
-    """UTF-8 (BOM or not) if the start of the file decodes as UTF-8, else Windows-1251."""
-    head = path.open("rb").read(SNIFF_BYTES)
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Bytes that never occur in text: C0 controls other than tab, line feed, form feed and
+# carriage return.
+BINARY_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
+CYRILLIC = range(0x0400, 0x0530)
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _not_text() -> ValidationFailed:
+    return ValidationFailed(
+        _("The file is not a text file (CSV or JSON Lines) nor an XLSX workbook"),
+        code="NOT_TEXT",
+    )
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 without a BOM: text in Latin or Cyrillic has a NUL in every other byte of one
+    parity and (almost) none in the other."""
+    even, odd = head[0::2], head[1::2]
+    if len(head) < 4:
+        return None
+    if even.count(0) > 0.3 * len(even) and odd.count(0) == 0:
+        return "utf-16-be"
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) == 0:
+        return "utf-16-le"
+    return None
+
+
+def _mixes_scripts(text: str) -> bool:
+    """True when a word mixes Latin and Cyrillic letters, the mark of a Latin-1 (or other
+    single-byte) file read as Windows-1251 (`GRÖßE` read as `GRЦЯE`)."""
+    for word in LETTERS.findall(text):
+        cyrillic = sum(ord(c) in CYRILLIC for c in word)
+        if 0 < cyrillic < len(word) and any(c.isascii() for c in word):
+            return True
+    return False
+
+
+def _check_encoding(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise ValidationFailed(
+            _("Unknown encoding %(encoding)r") % {"encoding": name}, code="UNKNOWN_ENCODING"
+        ) from None
+
+
+def detect_encoding(path: Path, declared: str | None = None, *, json: bool = False) -> str:
+    """The encoding of a text file, said honestly: the one declared, else a BOM, else UTF-16
+    recognised by its NUL bytes, else UTF-8 if the bytes are valid UTF-8, else Windows-1251
+    only when the bytes read as Russian text. A binary file, or one in no encoding we can
+    tell, is refused with one message. JSON is UTF-8 by definition: there a row that is not
+    is refused on its own (`json`)."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if declared:
+        return _check_encoding(declared)
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return encoding
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return utf16
+    if any(b in BINARY_BYTES for b in head):
+        raise _not_text()
     try:
         head.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still UTF-8.
-        if exc.start < len(head) - 4:
-            return "cp1251"
-    return "utf-8"
+        cut = len(head) == SNIFF_BYTES and exc.reason == "unexpected end of data"
+        if cut or json:
+            return "utf-8"
+    try:
+        text = head.decode("cp1251")
+    except UnicodeDecodeError:
+        text = ""
+    if text and not _mixes_scripts(text):
+        return "cp1251"
+    raise ValidationFailed(
+        _(
+            "The encoding of the file could not be recognised (it is neither UTF-8, UTF-16 "
+            "nor Windows-1251); give its encoding, for example latin-1"
+        ),
+        code="UNKNOWN_ENCODING",
+    )
 
 
 def detect_delimiter(sample: str) -> str:
@@ -44,9 +134,8 @@ def _normalise_header(name: str | None) -> str:
     return (name or "").strip().lstrip("\ufeff").lower().replace(" ", "_")
 
 
-def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    encoding = detect_encoding(path)
-    with path.open(encoding=encoding, newline="") as handle:
+def read_csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
         delimiter = detect_delimiter(handle.read(SNIFF_BYTES))
         handle.seek(0)
         reader = csv.reader(handle, delimiter=delimiter)
@@ -54,7 +143,21 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
+            refusal = _cell_refusal(row, encoding)
+            if refusal:
+                yield reader.line_num, {"__error__": refusal}
+                continue
             yield reader.line_num, dict(zip(header, (c.strip() for c in row), strict=False))
+
+
+def _cell_refusal(cells: Iterable[str], encoding: str) -> str | None:
+    """Why a row of decoded cells cannot be read, or None."""
+    for cell in cells:
+        if len(cell) > CELL_MAX:
+            return _("a cell is longer than %(max)d characters") % {"max": CELL_MAX}
+        if UNDECODABLE in cell:
+            return _("the row is not valid %(encoding)s text") % {"encoding": encoding}
+    return None
 
 
 # Below this size a well-compressed workbook is no risk, whatever its ratio.
@@ -113,30 +216,40 @@ def read_xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         workbook.close()
 
 
-def read_jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    with path.open(encoding="utf-8-sig") as handle:
+def read_jsonl_rows(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, str]]]:
+    with path.open(encoding=encoding, errors="replace") as handle:
         for line, text in enumerate(handle, start=1):
             if not text.strip():
                 continue
-            try:
-                data = json.loads(text)
-            except json.JSONDecodeError as exc:
-                yield line, {"__error__": _("not valid JSON: %(error)s") % {"error": exc.msg}}
-                continue
-            if not isinstance(data, dict):
-                yield line, {"__error__": _("each line must be a JSON object")}
-                continue
-            yield (
-                line,
-                {
-                    _normalise_header(k): "" if v is None else str(v).strip()
-                    for k, v in data.items()
-                },
-            )
+            yield line, _json_row(text, encoding)
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """Rows of any supported file, chosen by extension."""
+def _json_row(text: str, encoding: str) -> dict[str, str]:
+    """One JSON Lines row as cells, or {"__error__": why} when it cannot be one."""
+    if len(text) > CELL_MAX * 10:
+        return {
+            "__error__": _("the line is longer than %(max)d characters") % {"max": CELL_MAX * 10}
+        }
+    if UNDECODABLE in text:
+        return {"__error__": _("the row is not valid %(encoding)s text") % {"encoding": encoding}}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return {"__error__": _("not valid JSON: %(error)s") % {"error": exc.msg}}
+    except RecursionError:
+        return {"__error__": _("each line must be a JSON object of plain values")}
+    if not isinstance(data, dict):
+        return {"__error__": _("each line must be a JSON object")}
+    if any(isinstance(v, dict | list) for v in data.values()):
+        return {"__error__": _("each line must be a JSON object of plain values")}
+    cells = {_normalise_header(k): "" if v is None else str(v).strip() for k, v in data.items()}
+    refusal = _cell_refusal(cells.values(), encoding)
+    return {"__error__": refusal} if refusal else cells
+
+
+def read_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of any supported file, chosen by extension; `encoding` overrides the detected
+    encoding of a text file."""
     if not path.exists():
         raise ValidationFailed(
             _("File not found: %(path)s") % {"path": path}, code="FILE_NOT_FOUND"
@@ -144,9 +257,18 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return read_xlsx_rows(path)
-    if suffix in {".jsonl", ".ndjson"}:
-        return read_jsonl_rows(path)
-    return read_csv_rows(path)
+    if _is_zip(path):
+        raise _not_text()
+    is_json = suffix in {".jsonl", ".ndjson"}
+    detected = detect_encoding(path, encoding, json=is_json)
+    if is_json:
+        return read_jsonl_rows(path, detected)
+    return read_csv_rows(path, detected)
+
+
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
 
 
 def count_rows(path: Path | None) -> int | None:

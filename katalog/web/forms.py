@@ -225,6 +225,20 @@ class ImportForm(forms.Form):
             ("fail", _("reject them")),
         ],
     )
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV or JSON Lines file"),
+        required=False,
+        choices=[
+            ("", _("detect automatically")),
+            ("utf-8", "UTF-8"),
+            ("utf-16", "UTF-16"),
+            ("cp1251", "Windows-1251"),
+            ("cp1252", "Windows-1252"),
+            ("latin-1", "ISO-8859-1 (Latin-1)"),
+            ("koi8-r", "KOI8-R"),
+            ("cp866", "CP866 (DOS)"),
+        ],
+    )
     dry_run = forms.BooleanField(label=_("Dry run: check only, change nothing"), required=False)
 
     def __init__(self, *args, kinds: list[str], **kwargs) -> None:

@@ -45,7 +45,8 @@ def job_import(request: HttpRequest) -> HttpResponse:
         upload = data["file"]
         job = services.job_submit(
             actor=request.user, kind=data["kind"],
-            params={"on_existing": data["on_existing"], "dry_run": data["dry_run"]},
+            params={"on_existing": data["on_existing"], "dry_run": data["dry_run"],
+                    "encoding": data["encoding"]},
             upload=upload, filename=upload.name,
         )  # fmt: skip
         messages.success(request, _("Import queued as job %(id)s.") % {"id": job.pk})

@@ -28,6 +28,10 @@ class Command(KatalogCommand):
             "--dry-run", action="store_true", help="report what would change, change nothing"
         )
         parser.add_argument("--errors", type=Path, help="write every rejected row to this CSV file")
+        parser.add_argument(
+            "--encoding",
+            help="encoding of a CSV or JSON Lines file (default: detected; e.g. latin-1)",
+        )
         parser.add_argument("--progress", action="store_true", help="show a progress bar")
         parser.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help="rows per transaction"
@@ -55,6 +59,7 @@ class Command(KatalogCommand):
                 error_file=options["errors"],
                 progress=lambda n: bar.advance(task, n),
                 batch_size=max(1, options["batch_size"]),
+                encoding=options["encoding"],
             )
         if report.resumed_after_line:
             self.stderr.write(
