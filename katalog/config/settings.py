@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "katalog.search",
     "katalog.screening",
     "katalog.codification",
+    "katalog.exchange",
     "katalog.api",
     "katalog.web",
 ]
