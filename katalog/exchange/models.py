@@ -30,3 +30,27 @@ class Node(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutboxEvent(models.Model):
+    """One committed change of shared data, signed by the node where it was made. `seq`
+    counts each origin's events without gaps; a peer applies them in that order."""
+
+    origin = models.CharField(_("origin"), max_length=40)
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    at = models.DateTimeField(_("time"))
+    author = models.CharField(_("author"), max_length=150)
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=40)
+    object_key = models.CharField(max_length=80)
+    state_json = models.TextField()
+    signature = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["origin", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "seq"], name="outbox_origin_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin}#{self.seq}"
