@@ -3,7 +3,7 @@ commits with the change it describes or not at all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,15 @@ from katalog.core.actors import Actor, actor_name, current_interface
 
 SUBJECT_BATCH = 5_000
 MAX_REASON = 2_000
+
+# Called with each new entry inside the change's transaction: apps above the audit log (the
+# exchange's outbox) record their part of the change atomically with it.
+_recorded_listeners: list[Callable[[AuditEntry, Actor], None]] = []
+
+
+def audit_listener_add(listener: Callable[[AuditEntry, Actor], None]) -> None:
+    if listener not in _recorded_listeners:
+        _recorded_listeners.append(listener)
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,8 @@ def audit_record(
     )
     _write_subjects(entry, subject_rows)
     _set_head_hash(own_hash)
+    for listener in _recorded_listeners:
+        listener(entry, actor)
     return entry
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "katalog.search",
     "katalog.screening",
     "katalog.codification",
+    "katalog.exchange",
     "katalog.api",
     "katalog.web",
 ]
