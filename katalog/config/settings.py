@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "katalog.search",
     "katalog.screening",
     "katalog.codification",
+    "katalog.quality",
     "katalog.api",
     "katalog.web",
 ]

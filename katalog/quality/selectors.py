@@ -1,0 +1,41 @@
+"""Reading an item's quality, explained rule by rule in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from katalog.quality.models import ItemQuality
+from katalog.quality.rules import RULES
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    code: str
+    passed: bool
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class QualityView:
+    score: int
+    rules: list[RuleResult]
+
+
+def item_quality(item_id: int) -> QualityView | None:
+    """The stored score of an item (None until it has been scored)."""
+    row = ItemQuality.objects.filter(item_id=item_id).first()
+    if row is None:
+        return None
+    failed = set(row.failed)
+    rules = [
+        RuleResult(
+            code=code,
+            passed=code not in failed,
+            message=str(RULES[code].message),
+            fix="" if code not in failed else str(RULES[code].fix),
+        )
+        for code in row.checked
+        if code in RULES
+    ]
+    return QualityView(score=row.score, rules=rules)
