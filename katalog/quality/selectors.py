@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from katalog.quality.models import ItemQuality
 from katalog.quality.rules import RULES
@@ -24,7 +25,27 @@ class QualityView:
 
 def item_quality(item_id: int) -> QualityView | None:
     """The stored score of an item (None until it has been scored)."""
-    row = ItemQuality.objects.filter(item_id=item_id).first()
+    return _view(ItemQuality.objects.filter(item_id=item_id).first())
+
+
+def item_quality_by_niin(niin: str) -> QualityView | None:
+    return _view(ItemQuality.objects.filter(item__niin=niin).first())
+
+
+def quality_fields(view: QualityView | None) -> dict[str, Any] | None:
+    """The item representation's `quality` part."""
+    if view is None:
+        return None
+    return {
+        "score": view.score,
+        "rules": [
+            {"code": r.code, "passed": r.passed, "message": r.message, "fix": r.fix or None}
+            for r in view.rules
+        ],
+    }
+
+
+def _view(row: ItemQuality | None) -> QualityView | None:
     if row is None:
         return None
     failed = set(row.failed)
