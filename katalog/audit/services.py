@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from katalog.audit import chain
+from katalog.audit import chain, listeners
 from katalog.audit.models import AuditChainHead, AuditEntry, AuditSubject, ConsumerPosition
 from katalog.core.actors import Actor, actor_name, current_interface
 
@@ -109,6 +109,7 @@ def audit_record(
     _set_head_hash(own_hash)
     for listener in _recorded_listeners:
         listener(entry, actor)
+    listeners.note((t, k) for t, k, _ in subject_rows)
     return entry
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "katalog.screening",
     "katalog.codification",
     "katalog.exchange",
+    "katalog.quality",
     "katalog.api",
     "katalog.web",
 ]

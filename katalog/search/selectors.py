@@ -99,12 +99,15 @@ class SearchQuery:
     limit: int = DEFAULT_LIMIT
     sort: str = "relevance"  # or number, class, status; "-" before a name sorts descending
     locale: str = "en"  # how numbers in characteristic filters are written (decimal comma for ru)
+    quality_below: int | None = None  # items whose stored quality score is below this
 
     def to_params(self, *, after: str | None = None) -> list[tuple[str, str]]:
         """The URL query string pairs of this search (for links to the next page or export)."""
         pairs: list[tuple[str, str]] = [("q", self.q)] if self.q else []
         for name, values in PARAM_FIELDS.items():
             pairs += [(name, v) for v in getattr(self, values)]
+        if self.quality_below is not None:
+            pairs.append(("quality_below", str(self.quality_below)))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
         if self.limit != DEFAULT_LIMIT:
@@ -170,7 +173,16 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
             message, code="INVALID_SORT", errors=[FieldError("sort", "INVALID_SORT", message)]
         )
     fields = {attr: _values(params, name) for name, attr in PARAM_FIELDS.items()}
+    below = _single(params, "quality_below").strip()
+    if below and not (below.isdigit() and 0 <= int(below) <= 100):
+        message = _("quality_below must be a whole number from 0 to 100")
+        raise ValidationFailed(
+            message,
+            code="INVALID_QUALITY",
+            errors=[FieldError("quality_below", "INVALID_QUALITY", message)],
+        )
     return SearchQuery(
+        quality_below=int(below) if below else None,
         q=_single(params, "q").strip(),
         after=_single(params, "after").strip() or None,
         limit=int(limit_text),
@@ -398,6 +410,10 @@ def _filtered_items(query: SearchQuery, reader: Any) -> tuple[QuerySet[Item], li
         classes=query.classes, groups=query.groups, statuses=query.statuses, bureaus=query.bureaus,
         countries=query.countries, users=query.users, names=query.names, chars=chars,
     )  # fmt: skip
+    if query.quality_below is not None:
+        # The stored scores (of the quality app) are reached through the item's reverse
+        # relation; an item not scored yet is not known to be below anything.
+        condition &= Q(quality__score__lt=query.quality_below)
     items = Item.objects.filter(condition)
     if not scope.sees_all:
         items = items.filter(item_visible_q(scope))

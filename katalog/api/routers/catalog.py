@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import translation
 from ninja import Header, Query, Router
 from ninja.responses import Status
 
@@ -54,6 +55,7 @@ from katalog.catalog import selectors, services
 from katalog.catalog.authority import actor_bureau
 from katalog.catalog.models import Item, ManagementData, Reference, Registration
 from katalog.core.i18n import pick_text
+from katalog.quality.selectors import item_quality_by_niin, quality_fields
 
 router = Router(tags=["catalogue"])
 
@@ -68,11 +70,19 @@ def item_response(
     request: AuthenticatedRequest, response: HttpResponse, item: Item, lang: str | None
 ) -> dict[str, Any]:
     """The item as stored now and as the caller may see it, with its version as the ETag."""
-    detail, version = selectors.item_detail_by_number(
-        item.niin, language(request, lang), reader=request.auth
-    )
+    lang = language(request, lang)
+    detail, version = selectors.item_detail_by_number(item.niin, lang, reader=request.auth)
     with_etag(response, version)
-    return {**detail, "version": version}
+    return {**detail, "version": version, "quality": quality_of(detail, lang)}
+
+
+def quality_of(detail: dict[str, Any], lang: str) -> dict[str, Any] | None:
+    """The rules' messages in the item's language. A restricted reader sees only number, name
+    and status: no quality either."""
+    if detail.get("restricted"):
+        return None
+    with translation.override(lang):
+        return quality_fields(item_quality_by_niin(detail["niin"]))
 
 
 def summary(item: Item, lang: str) -> dict[str, Any]:
@@ -251,14 +261,14 @@ def item_get(
     item's version for `If-Match` on later changes. A restricted item shows a reader outside
     its assigning bureau and registered users only its number, name and status.
     """
-    detail, version = selectors.item_detail_by_number(
-        number, language(request, lang), reader=request.auth
-    )
+    lang = language(request, lang)
+    detail, version = selectors.item_detail_by_number(number, lang, reader=request.auth)
     with_etag(response, version)
     # The busiest call of the API: the body is rendered without a second validation against
     # `ItemOut` (a quarter of the request's time); `item_detail` builds exactly that shape,
     # which the API tests check against the schema.
-    return rendered(request, response, {**detail, "version": version})
+    body = {**detail, "version": version, "quality": quality_of(detail, lang)}
+    return rendered(request, response, body)
 
 
 @router.patch(

@@ -75,6 +75,7 @@ def search_items(
     sort: str = Query(
         "relevance", description="relevance, number, class, status; '-' for descending"
     ),
+    quality_below: int | None = Query(None, description="items whose quality score is below this"),
     after: str | None = Query(None, description="next_cursor of the previous page"),
     limit: int = Query(50, description="hits per page, 1 to 200"),
     lang: str | None = None,

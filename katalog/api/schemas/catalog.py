@@ -75,6 +75,18 @@ class ManagementOut(Schema):
     notes: str | None
 
 
+class QualityRuleOut(Schema):
+    code: str
+    passed: bool
+    message: str
+    fix: str | None = Field(None, description="How to make the item pass (for a failed rule)")
+
+
+class QualityOut(Schema):
+    score: int = Field(description="0 to 100: the share of the rules' weights the item passes")
+    rules: list[QualityRuleOut]
+
+
 class ItemOut(Schema):
     catalogue_number: str
     niin: str
@@ -101,6 +113,9 @@ class ItemOut(Schema):
     characteristics: list[CharacteristicOut]
     registrations: list[RegistrationOut]
     management: list[ManagementOut]
+    quality: QualityOut | None = Field(
+        None, description="The item's data quality, rule by rule (none until it is scored)"
+    )
 
 
 class ItemSummaryOut(Schema):

@@ -14,6 +14,7 @@ from katalog.accounts.selectors import bureau_names
 from katalog.catalog import selectors
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
 from katalog.core.errors import KatalogError, NotFound, PermissionDenied
+from katalog.quality.selectors import item_quality
 from katalog.web import display, prefs
 from katalog.web.errors import shows_refusals
 
@@ -75,5 +76,6 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
         "expert": prefs.is_expert(request),
         "unit_system": system,
         "history": _history(item, request.user),
+        "quality": None if detail["restricted"] else item_quality(item.pk),
     }
     return render(request, "web/item_detail.html", context)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class QualityConfig(AppConfig):
+    name = "katalog.quality"
+    label = "quality"
+
+    def ready(self) -> None:
+        from katalog.audit.listeners import listen
+        from katalog.quality.services import rescore_touched
+
+        # Scores are current as soon as the change that affects them is committed.
+        listen(rescore_touched)

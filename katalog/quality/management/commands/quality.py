@@ -1,0 +1,25 @@
+"""`katalog quality rescore`: score every item; `katalog quality follow`: apply the changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from katalog.core.management.base import KatalogCommand
+from katalog.quality.services import follow_changes, rescore_all
+
+
+class Command(KatalogCommand):
+    help = "Compute the quality scores of the items."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("action", choices=["rescore", "follow"])
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "rescore":
+            count = rescore_all()
+            self.stdout.write(_("%(count)d items scored") % {"count": count})
+        else:
+            count = follow_changes()
+            self.stdout.write(_("%(count)d changes applied") % {"count": count})

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class QualityRule(models.Model):
+    """A named quality rule with its weight; global (no bureau) or a bureau's own setting."""
+
+    code = models.CharField(_("rule"), max_length=40)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=10)
+    active = models.BooleanField(_("active"), default=True)
+    bureau = models.ForeignKey(
+        "accounts.Bureau", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "bureau"], name="quality_rule_code_bureau"),
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=models.Q(bureau__isnull=True),
+                name="quality_rule_code_global",
+            ),
+        ]
+        verbose_name = _("quality rule")
+        verbose_name_plural = _("quality rules")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.weight})"
+
+
+class ItemQuality(models.Model):
+    """The stored score of an item and the rules it failed, as last computed."""
+
+    item = models.OneToOneField(
+        "catalog.Item", on_delete=models.CASCADE, primary_key=True, related_name="quality"
+    )
+    score = models.PositiveSmallIntegerField(_("quality score"), db_index=True)
+    failed = models.JSONField(_("failed rules"), default=list)
+    checked = models.JSONField(_("checked rules"), default=list)
+    rules_version = models.PositiveIntegerField(default=1)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("item quality")
+        verbose_name_plural = _("item quality")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.score}"

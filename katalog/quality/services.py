@@ -1,0 +1,139 @@
+"""Computing and storing quality scores: for changed items, after imports, and in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import transaction
+from django.db.models import Q
+
+from katalog.audit.selectors import entries_after
+from katalog.audit.services import position_get, position_set
+from katalog.catalog.models import Item, Reference
+from katalog.quality.models import ItemQuality, QualityRule
+from katalog.quality.rules import RULES
+
+BATCH = 2_000
+FOLLOWER = "quality"
+ITEM = "item"
+MANUFACTURER = "manufacturer"
+
+
+def effective_weights(bureau_id: int | None) -> dict[str, int]:
+    """The active rules and weights for a bureau's items: its own settings over the global ones."""
+    weights: dict[str, int] = {}
+    active: dict[str, bool] = {}
+    rows = QualityRule.objects.filter(bureau__isnull=True).values_list("code", "weight", "active")
+    for code, weight, is_active in rows:
+        weights[code], active[code] = weight, is_active
+    if bureau_id is not None:
+        own = QualityRule.objects.filter(bureau_id=bureau_id).values_list(
+            "code", "weight", "active"
+        )
+        for code, weight, is_active in own:
+            weights[code], active[code] = weight, is_active
+    return {c: w for c, w in weights.items() if active[c] and c in RULES and w > 0}
+
+
+def rules_version() -> int:
+    versions = QualityRule.objects.values_list("version", flat=True)
+    return sum(versions) or 1
+
+
+def score_of(failed: Iterable[str], weights: dict[str, int]) -> int:
+    total = sum(weights.values())
+    if not total:
+        return 100
+    lost = sum(weights[c] for c in failed if c in weights)
+    return round(100 * (total - lost) / total)
+
+
+def rescore(ids: Sequence[int]) -> int:
+    """Recompute and store the scores of the given items; returns how many were stored."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    by_bureau: dict[int, list[int]] = {}
+    for pk, bureau_id in Item.objects.filter(pk__in=ids).values_list("pk", "bureau_id"):
+        by_bureau.setdefault(bureau_id, []).append(pk)
+    version = rules_version()
+    rows: list[ItemQuality] = []
+    for bureau_id, group in by_bureau.items():
+        weights = effective_weights(bureau_id)
+        failing = {code: RULES[code].evaluate(group) for code in weights}
+        checked = sorted(weights)
+        for pk in group:
+            failed = [code for code in checked if pk in failing[code]]
+            rows.append(
+                ItemQuality(
+                    item_id=pk,
+                    score=score_of(failed, weights),
+                    failed=failed,
+                    checked=checked,
+                    rules_version=version,
+                )
+            )
+    with transaction.atomic():
+        ItemQuality.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["item"],
+            update_fields=["score", "failed", "checked", "rules_version", "computed_at"],
+        )
+    return len(rows)
+
+
+def rescore_all(batch: int = BATCH) -> int:
+    """Score every item in keyset batches (flat memory whatever the catalogue's size)."""
+    last, done = 0, 0
+    while True:
+        ids = list(
+            Item.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return done
+        done += rescore(ids)
+        last = ids[-1]
+
+
+def follow_changes(limit: int = 1_000) -> int:
+    """Rescore the items named by the change stream since the last run; returns entries read."""
+    seq = position_get(FOLLOWER)
+    read = 0
+    while True:
+        entries = entries_after(seq, limit=limit)
+        if not entries:
+            return read
+        niins = {
+            s.object_key for e in entries for s in e.subjects.all() if s.object_type == ITEM
+        } | {e.object_key for e in entries if e.object_type == ITEM}
+        ids = list(Item.objects.filter(niin__in=niins).values_list("pk", flat=True))
+        for start in range(0, len(ids), BATCH):
+            rescore(ids[start : start + BATCH])
+        seq = entries[-1].seq
+        position_set(FOLLOWER, seq)
+        read += len(entries)
+
+
+def rescore_touched(touched: set[tuple[str, str]]) -> int:
+    """Rescore the items a committed change touched, and those citing a changed manufacturer."""
+    niins = [key for kind, key in touched if kind == ITEM]
+    makers = [key for kind, key in touched if kind == MANUFACTURER]
+    done = 0
+    for start in range(0, len(niins), BATCH):
+        chunk = niins[start : start + BATCH]
+        # An item whose replacement changed may pass or fail "replacement active" now.
+        affected = Item.objects.filter(Q(niin__in=chunk) | Q(replaced_by__niin__in=chunk))
+        done += rescore(list(affected.values_list("pk", flat=True)))
+    if makers:
+        citing = (
+            Reference.objects.filter(manufacturer__code__in=makers)
+            .values_list("item_id", flat=True)
+            .distinct()
+            .order_by("item_id")
+        )
+        last = 0
+        while ids := list(citing.filter(item_id__gt=last)[:BATCH]):
+            done += rescore(ids)
+            last = ids[-1]
+    return done
