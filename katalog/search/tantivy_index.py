@@ -301,7 +301,7 @@ def facet_counts(terms: Sequence[Sequence[str]]) -> tuple[dict[str, dict[str, in
         facet: {str(b["key"]): int(b["doc_count"]) for b in result[facet]["buckets"]}
         for facet in FACET_FIELDS
     }
-    total = searcher.search(query, 0, count=True).count
+    total = searcher.search(query, 1, count=True).count  # a limit of 0 panics
     return counts, int(total or 0)
 
 
