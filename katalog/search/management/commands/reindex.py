@@ -8,7 +8,7 @@ from typing import Any
 from katalog.catalog.models import Item
 from katalog.core.management.base import KatalogCommand
 from katalog.search import tantivy_index
-from katalog.search.backends import ensure_search_schema, rebuild_search_index
+from katalog.search.backends import ensure_search_schema, is_postgres, rebuild_search_index
 
 
 class Command(KatalogCommand):
@@ -22,9 +22,12 @@ class Command(KatalogCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ensure_search_schema()
-        rebuild_search_index()
-        self.stdout.write("database search index rebuilt")
+        # PostgreSQL's generated column and GIN indexes follow every write by themselves; only
+        # SQLite's external-content FTS5 tables are rebuilt from the catalogue.
+        if not is_postgres():
+            ensure_search_schema()
+            rebuild_search_index()
+            self.stdout.write("database search index rebuilt")
         if options["database_only"]:
             return
         total = Item.objects.count()
