@@ -50,6 +50,13 @@ def _public_read(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_search_index(settings, tmp_path_factory):
+    """Tests search through the database unless they build a tantivy index themselves (never
+    one left in the data directory of the checkout)."""
+    settings.SEARCH_INDEX_DIR = str(tmp_path_factory.mktemp("search-index") / "index")
+
+
+@pytest.fixture(autouse=True)
 def _english_messages():
     """Tests read messages in the English source language; a page request leaves its language
     active on the thread, so every test starts from English again. Language behaviour itself

@@ -31,6 +31,8 @@ CSRF_TRUSTED_ORIGINS = env_list("KATALOG_CSRF_TRUSTED_ORIGINS", [])
 DATABASE_URL = env_str("KATALOG_DATABASE_URL", default_database_url())
 DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The tantivy search index's directory; empty: `search-index` in the data directory.
+SEARCH_INDEX_DIR = env_str("KATALOG_SEARCH_INDEX_DIR", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 def _ensure_search_schema(sender, using="default", **kwargs):
@@ -26,3 +26,13 @@ class SearchConfig(AppConfig):
         post_migrate.connect(
             _ensure_search_schema, sender=catalogue, dispatch_uid="search_ensure_schema"
         )
+        # The tantivy index follows every saved or deleted item and reference, when the
+        # transaction commits (the catalogue services are the one write path).
+        from katalog.search.tantivy_index import follow_writes
+
+        for model_name in ("Item", "Reference"):
+            model = catalogue.get_model(model_name)
+            for kind, signal in (("save", post_save), ("delete", post_delete)):
+                signal.connect(
+                    follow_writes, sender=model, dispatch_uid=f"search_index_{model_name}_{kind}"
+                )

@@ -52,8 +52,9 @@ from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
 from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
-from katalog.search import backends
+from katalog.search import backends, tantivy_index
 from katalog.search.filters import WORD_RE, filter_condition, parse_characteristic_filter
+from katalog.search.stemming import stem
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -63,6 +64,10 @@ FACET_CAP = 1_000
 # thousands of items in a national catalogue: ranking them all would cost seconds, and a
 # reader narrows such a query with the facets anyway, which brings it under the window.
 RANK_WINDOW = 1_000
+# With the tantivy index, a word query matching at most this many items is ranked by the index
+# over all its matches (and checked against the database by id); more fall back to the
+# database's ranking of its first matches, while the facets still count all of them.
+INDEX_TEXT_CAP = 5_000
 UNRANKED = 1e12
 WINDOW_FETCH = max(RANK_WINDOW, FACET_CAP + 1)
 FACET_TOP = 20
@@ -220,6 +225,8 @@ class Interpretation:
     tiers: list[Tier] = field(default_factory=list)
     explained: dict[str, Any] = field(default_factory=dict)
     reference_keys: set[str] = field(default_factory=set)
+    # The words the tantivy index matched, when it answered the word tier.
+    index_terms: list[list[str]] | None = None
 
 
 def _catalogue_number(q: str) -> rules.CatalogueNumber | None:
@@ -254,13 +261,14 @@ def _romanisation_variant(token: str) -> str:
 
 
 def _word_terms(q: str) -> list[list[str]]:
-    """Per word of the query: its word key, its Latin transliteration and, for Latin words, the
-    spelling the stored transliteration would have (all as word-only spellings)."""
+    """Per word of the query: its word key, its Snowball stem (word forms: «насосы» finds
+    «насос»), its Latin transliteration and, for Latin words, the spelling the stored
+    transliteration would have (all as word-only spellings)."""
     terms = []
     for token in WORD_RE.findall(word_key(q)):
         variants = [token]
         latin = " ".join(WORD_RE.findall(ascii_word_key(token)))
-        for variant in (latin, _romanisation_variant(latin)):
+        for variant in (stem(token), latin, _romanisation_variant(latin)):
             if variant and variant not in variants:
                 variants.append(variant)
         terms.append(variants)
@@ -299,10 +307,20 @@ def _fuzzy_scores(key: str) -> tuple[dict[int, float], set[str]]:
     return scores, keys
 
 
+def _fuzzy_candidates(key: str, max_edits: int) -> list[tuple[int, str]]:
+    """`(item id, key)` near `key`: from the tantivy index's fuzzy term query when there is one,
+    else from the database's trigram index."""
+    found = tantivy_index.fuzzy_candidates(key, max_edits, backends.FUZZY_CANDIDATES)
+    if found is not None:
+        return found
+    rows = backends.fuzzy_reference_candidates(key, max_edits=max_edits)
+    return [(item_id, candidate) for _ref, item_id, candidate in rows]
+
+
 def _fuzzy_band(key: str, max_edits: int) -> tuple[dict[int, float], set[str]]:
     scores: dict[int, float] = {}
     keys: set[str] = set()
-    for _ref, item_id, candidate in backends.fuzzy_reference_candidates(key, max_edits=max_edits):
+    for item_id, candidate in _fuzzy_candidates(key, max_edits):
         if Levenshtein.distance(key, candidate, score_cutoff=max_edits) > max_edits:
             continue
         score = -Levenshtein.normalized_similarity(key, candidate)
@@ -336,9 +354,22 @@ def interpret(q: str) -> Interpretation:
         terms = _word_terms(q)
         if terms:
             explained["words"] = terms
-            sql, params = backends.text_match_sql(terms)
-            result.tiers.append(Tier(7, TIER_TEXT, Q(pk__in=RawSQL(sql, params)), terms=terms))
+            result.tiers.append(_text_tier(result, terms))
     return result
+
+
+def _text_tier(result: Interpretation, terms: list[list[str]]) -> Tier:
+    """The word tier: ranked by the tantivy index over all matches when it has one and they are
+    few enough to name by id, else by the database's full-text index."""
+    matches = tantivy_index.text_matches(terms, INDEX_TEXT_CAP)
+    if matches is not None:
+        result.index_terms = terms
+        scores, count = matches
+        if count <= INDEX_TEXT_CAP:
+            negated = {pk: -score for pk, score in scores.items()}
+            return Tier(7, TIER_TEXT, Q(pk__in=sorted(negated)), scores=negated, empty=not count)
+    sql, params = backends.text_match_sql(terms)
+    return Tier(7, TIER_TEXT, Q(pk__in=RawSQL(sql, params)), terms=terms)
 
 
 def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
@@ -683,16 +714,48 @@ def _facet_labels(counts: dict[str, list[tuple[Any, int]]], lang: str) -> dict[s
     }
 
 
+def _index_facet_counts(
+    base: QuerySet[Item], reading: Interpretation
+) -> tuple[dict[str, list[tuple[Any, int]]], int] | None:
+    """Exact counts of the item facets over all matches, by the tantivy index's terms
+    aggregations, when the index answered a words-only query without filters the reader is not
+    subject to (it knows nothing of release rules and characteristic filters)."""
+    live = _live(reading.tiers)
+    if reading.index_terms is None or base.query.where:
+        return None
+    if any(tier.matched_by != TIER_TEXT for tier in live):
+        return None
+    found = tantivy_index.facet_counts(reading.index_terms)
+    if found is None:
+        return None
+    tallies, total = found
+    groups: dict[str, int] = {}
+    for cls, count in tallies["class"].items():
+        groups[cls[:2]] = groups.get(cls[:2], 0) + count
+    tallies = {**tallies, "group": groups}
+    return {
+        name: sorted(tally.items(), key=lambda row: (-row[1], row[0]))
+        for name, tally in tallies.items()
+    }, total
+
+
 def _facets(
-    base: QuerySet[Item], tiers: list[Tier], lang: str
+    base: QuerySet[Item], reading: Interpretation, lang: str
 ) -> tuple[dict[str, list[dict[str, Any]]], int, bool]:
-    counts, total = _facet_counts(base, tiers)
+    counts, total = _facet_counts(base, reading.tiers)
+    exact = total <= FACET_CAP
+    total = min(total, FACET_CAP)
+    indexed = _index_facet_counts(base, reading)
+    if indexed is not None:
+        index_counts, total = indexed
+        counts.update(index_counts)
+        exact = True
     labels = _facet_labels(counts, lang)
     facets = {
         name: _facet_rows(counts[name], labels[name], code_fallback=name in ("country", "user"))
         for name in _FACET_NAMES
     }
-    return facets, min(total, FACET_CAP), total <= FACET_CAP
+    return facets, total, exact
 
 
 # --- hits -------------------------------------------------------------------------------------
@@ -776,7 +839,7 @@ def search(query: SearchQuery, *, lang: str, reader: Any) -> SearchPage:
         if query.sort == "relevance"
         else _matched_by(base, reading.tiers, [pk for _t, pk in rows])
     )
-    facets, total, exact = _facets(base, reading.tiers, lang)
+    facets, total, exact = _facets(base, reading, lang)
     interpretation = {
         "q": query.q,
         **reading.explained,

@@ -1,0 +1,333 @@
+"""A derived tantivy index beside the database: item words, reference keys and facet columns.
+
+The database stays the source of truth. The index holds one document per item: its search text
+as words (prefix matches) and as Snowball stems (word forms), its reference keys as raw terms
+(fuzzy part-number lookup), and its class, status, bureau and item name code as fast fields
+(exact facet counts over all matches by terms aggregation). It lives in its own directory
+(`SEARCH_INDEX_DIR`, by default `search-index` in the data directory); search uses it only
+when that directory holds an index, and otherwise the database's own full-text indexes.
+
+It follows the database through the catalogue's writes: every saved or deleted item or
+reference marks its item, and when the transaction commits those items are read back from the
+database and written again (`follow_writes`). `katalog search --reindex` rebuilds it in bulk.
+Hits are always checked against the database before they are shown (release rules, filters).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from katalog.core.text import word_key
+from katalog.search.filters import WORD_RE
+from katalog.search.stemming import stem
+
+try:  # search works without the index (and without the package) through the database
+    import tantivy
+except ImportError:  # pragma: no cover
+    tantivy = None
+
+log = logging.getLogger(__name__)
+
+# Words shorter than this match whole words only (as in the database backends).
+MIN_PREFIX = 3
+WRITER_HEAP = 64 * 1024 * 1024
+BATCH = 5_000
+FACET_FIELDS = {"class": "cls", "status": "status", "bureau": "bureau", "name": "name"}
+# Terms aggregations return the most frequent buckets; more than any facet lists (FACET_TOP).
+FACET_BUCKETS = 1_000
+
+_lock = threading.Lock()
+_opened: dict[str, tantivy.Index] = {}
+_pending = threading.local()
+
+
+def index_dir() -> Path:
+    configured = getattr(settings, "SEARCH_INDEX_DIR", "")
+    if configured:
+        return Path(configured)
+    data_dir = getattr(settings, "DATA_DIR", None) or os.environ.get(
+        "KATALOG_DATA_DIR", Path.cwd() / "var"
+    )
+    return Path(data_dir) / "search-index"
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("words", stored=False, tokenizer_name="default")
+    builder.add_text_field("stems", stored=False, tokenizer_name="default")
+    builder.add_text_field("keys", stored=True, tokenizer_name="raw")
+    for field in FACET_FIELDS.values():
+        builder.add_text_field(field, stored=False, tokenizer_name="raw", fast=True)
+    return builder.build()
+
+
+SCHEMA = _schema() if tantivy is not None else None
+
+
+def present() -> bool:
+    return tantivy is not None and (index_dir() / "meta.json").is_file()
+
+
+def _open() -> tantivy.Index | None:
+    """The index of this process (readers see new commits after `reload`), or None."""
+    path = index_dir()
+    if not present():
+        return None
+    with _lock:
+        index = _opened.get(str(path))
+        if index is None:
+            index = _opened[str(path)] = tantivy.Index(SCHEMA, path=str(path))
+    return index
+
+
+def _forget(path: Path) -> None:
+    with _lock:
+        _opened.pop(str(path), None)
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    id: int
+    search_text: str
+    supply_class: str
+    status: str
+    bureau: str
+    name: str
+    keys: tuple[str, ...]
+
+
+def stems_of(text: str) -> str:
+    return " ".join(stem(word) for word in WORD_RE.findall(word_key(text)))
+
+
+def _document(row: ItemRow) -> tantivy.Document:
+    words = word_key(row.search_text)
+    doc = tantivy.Document(
+        id=row.id,
+        words=words,
+        stems=stems_of(words),
+        cls=row.supply_class,
+        status=row.status,
+        bureau=row.bureau,
+        name=row.name,
+    )
+    for key in row.keys:
+        doc.add_text("keys", key)
+    return doc
+
+
+def item_rows(ids: Sequence[int] | None = None, batch: int = BATCH) -> Iterator[list[ItemRow]]:
+    """The index's view of items (all, or those of `ids`), `batch` at a time by id."""
+    from katalog.catalog.models import Item, Reference
+
+    after = 0
+    while True:
+        items = Item.objects.filter(id__gt=after).order_by("id")
+        if ids is not None:
+            items = items.filter(id__in=ids)
+        chunk = list(
+            items.values_list(
+                "id", "search_text", "supply_class", "status", "bureau__key", "item_name__code"
+            )[:batch]
+        )
+        if not chunk:
+            return
+        keys: dict[int, list[str]] = {}
+        refs = Reference.objects.filter(item_id__in=[row[0] for row in chunk])
+        for item_id, key, ascii_key in refs.values_list("item_id", "key", "ascii_key"):
+            keys.setdefault(item_id, []).extend(k for k in (key, ascii_key) if k)
+        yield [
+            ItemRow(
+                pk, text or "", cls, status, bureau, name, tuple(dict.fromkeys(keys.get(pk, [])))
+            )
+            for pk, text, cls, status, bureau, name in chunk
+        ]
+        after = chunk[-1][0]
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Build the index from the database into a new directory, then put it in place; the number
+    of items indexed. Searches keep using the old index (or the database) until it is done."""
+    target = index_dir()
+    building = target.with_name(target.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(parents=True)
+    index = tantivy.Index(SCHEMA, path=str(building))
+    writer = index.writer(WRITER_HEAP)
+    count = 0
+    for rows in item_rows():
+        for row in rows:
+            writer.add_document(_document(row))
+        count += len(rows)
+        if progress is not None:
+            progress(count)
+    writer.commit()
+    writer.wait_merging_threads()
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    building.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    _forget(target)
+    return count
+
+
+def update_items(ids: Iterable[int]) -> None:
+    """Write these items again as the database holds them now (deleted ones leave the index)."""
+    index = _open()
+    ids = sorted(set(ids))
+    if index is None or not ids:
+        return
+    writer = index.writer(WRITER_HEAP // 4, 1)
+    try:
+        for pk in ids:
+            writer.delete_documents_by_term("id", pk)
+        for rows in item_rows(ids):
+            for row in rows:
+                writer.add_document(_document(row))
+        writer.commit()
+    except BaseException:
+        writer.rollback()
+        raise
+    finally:
+        writer.wait_merging_threads()
+
+
+# --- following the catalogue's writes ---------------------------------------------------------
+
+
+def mark_item(item_id: int | None) -> None:
+    """Note that this item changed; it is written to the index when the transaction commits."""
+    if item_id is None or not present():
+        return
+    pending: set[int] = getattr(_pending, "ids", None) or set()
+    pending.add(int(item_id))
+    _pending.ids = pending
+    transaction.on_commit(_flush)
+
+
+def _flush() -> None:
+    ids, _pending.ids = getattr(_pending, "ids", None) or set(), set()
+    if not ids:
+        return
+    try:
+        update_items(ids)
+    except ValueError:
+        # Another process holds the index's writer: the index is behind until the next write
+        # of these items or a reindex; search still checks every hit against the database.
+        log.warning("search index not updated for %d items", len(ids), exc_info=True)
+
+
+def follow_writes(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Signal receiver for saved and deleted items and references."""
+    mark_item(instance.pk if sender.__name__ == "Item" else instance.item_id)
+
+
+# --- queries ----------------------------------------------------------------------------------
+
+
+def _searcher() -> tantivy.Searcher | None:
+    index = _open()
+    if index is None:
+        return None
+    index.reload()
+    return index.searcher()
+
+
+def _word_query(variants: Sequence[str]) -> tantivy.Query:
+    """One query word: any spelling as a word (or word prefix), or its stem as a stem."""
+    should: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for variant in variants:
+        for token in WORD_RE.findall(word_key(variant)):
+            if len(token) >= MIN_PREFIX:
+                should.append(
+                    (tantivy.Occur.Should, tantivy.Query.regex_query(SCHEMA, "words", token + ".*"))
+                )
+            else:
+                should.append(
+                    (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "words", token))
+                )
+            should.append(
+                (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "stems", stem(token)))
+            )
+    return tantivy.Query.boolean_query(should)
+
+
+def text_query(terms: Sequence[Sequence[str]]) -> tantivy.Query:
+    """Items having every query word (any of its spellings or word forms)."""
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, _word_query(variants)) for variants in terms]
+    )
+
+
+def text_matches(terms: Sequence[Sequence[str]], limit: int) -> tuple[dict[int, float], int] | None:
+    """Up to `limit` matching item ids with their relevance (higher is better) and the number of
+    all matches; None without an index."""
+    searcher = _searcher()
+    if searcher is None:
+        return None
+    result = searcher.search(text_query(terms), limit, count=True)
+    scores = {int(searcher.doc(address)["id"][0]): float(score) for score, address in result.hits}
+    return scores, int(result.count or 0)
+
+
+def facet_counts(terms: Sequence[Sequence[str]]) -> tuple[dict[str, dict[str, int]], int] | None:
+    """Per facet (class, status, bureau, name), counts over all matches, and their number."""
+    searcher = _searcher()
+    if searcher is None:
+        return None
+    query = text_query(terms)
+    aggregations = {
+        facet: {"terms": {"field": field, "size": FACET_BUCKETS}}
+        for facet, field in FACET_FIELDS.items()
+    }
+    result = searcher.aggregate(query, aggregations)
+    counts = {
+        facet: {str(b["key"]): int(b["doc_count"]) for b in result[facet]["buckets"]}
+        for facet in FACET_FIELDS
+    }
+    total = searcher.search(query, 1, count=True).count  # a limit of 0 panics
+    return counts, int(total or 0)
+
+
+def fuzzy_candidates(key: str, max_edits: int, limit: int) -> list[tuple[int, str]] | None:
+    """`(item id, key)` of the items having a reference key within `max_edits` edits of `key`
+    (not yet re-ranked), or None without an index."""
+    searcher = _searcher()
+    if searcher is None:
+        return None
+    query = tantivy.Query.fuzzy_term_query(
+        SCHEMA, "keys", key, distance=max_edits, transposition_cost_one=False
+    )
+    found = []
+    for _score, address in searcher.search(query, limit, count=False).hits:
+        doc = searcher.doc(address)
+        found += [(int(doc["id"][0]), k) for k in doc.get_all("keys")]
+    return found
+
+
+__all__ = [
+    "facet_counts",
+    "follow_writes",
+    "fuzzy_candidates",
+    "index_dir",
+    "present",
+    "rebuild",
+    "text_matches",
+    "update_items",
+]

@@ -1,0 +1,105 @@
+"""The tantivy index as search backend: the same results shape and counts as the database's,
+kept in step with the catalogue's writes, rebuilt by `katalog reindex`."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from katalog.catalog import services
+from katalog.core.actors import SYSTEM_INIT
+from katalog.search import tantivy_index
+from katalog.search.selectors import SearchQuery, search
+
+pytestmark = pytest.mark.django_db
+
+
+def _numbers(q: str, **filters) -> list[str]:
+    page = search(SearchQuery(q=q, limit=50, **filters), lang="en", reader=SYSTEM_INIT)
+    return [hit["catalogue_number"] for hit in page.hits]
+
+
+def test_reindex_builds_the_index_of_every_item(catalogue):
+    assert not tantivy_index.present()
+    out = StringIO()
+    call_command("reindex", stdout=out)
+    assert tantivy_index.present()
+    assert f"search index of {len(catalogue.items)} items" in out.getvalue()
+    matches = tantivy_index.text_matches([["гайка"]], 50)
+    assert matches is not None
+    nuts = {catalogue[label].pk for label in ("nut_m10", "nut_locking", "nut_kz", "nut_kz_02")}
+    assert nuts <= set(matches[0])
+
+
+def test_word_forms_through_the_index(catalogue):
+    call_command("reindex", stdout=StringIO())
+    singular = _numbers("гайка")
+    assert singular
+    assert _numbers("гайки") == singular
+    assert catalogue["bearing"].catalogue_number in _numbers("bearings")
+
+
+def test_fuzzy_reference_with_one_typo_through_the_index(catalogue):
+    call_command("reindex", stdout=StringIO())
+    page = search(SearchQuery(q="MS21042-L9"), lang="en", reader=SYSTEM_INIT)
+    assert page.hits[0]["matched_by"] == "reference_fuzzy"
+    numbers = [hit["catalogue_number"] for hit in page.hits]
+    assert catalogue["nut_m10"].catalogue_number in numbers
+    assert catalogue["nut_locking"].catalogue_number in numbers
+    # The index answers, not the database: a key only the index holds is found.
+    assert tantivy_index.fuzzy_candidates("MS21042L9", 1, 10)
+
+
+@pytest.mark.parametrize("q", ["гайка", "nut", "hexagon", "bolt"])
+def test_facet_counts_equal_between_backends(catalogue, q):
+    by_database = search(SearchQuery(q=q), lang="en", reader=SYSTEM_INIT)
+    call_command("reindex", stdout=StringIO())
+    by_index = search(SearchQuery(q=q), lang="en", reader=SYSTEM_INIT)
+    assert by_database.hits, q
+    assert by_index.facets == by_database.facets
+    assert by_index.total == by_database.total
+    assert by_index.total_is_exact
+    assert by_database.total_is_exact
+    assert {h["catalogue_number"] for h in by_index.hits} == {
+        h["catalogue_number"] for h in by_database.hits
+    }
+    assert list(by_index.hits[0]) == list(by_database.hits[0])
+
+
+def test_index_follows_a_write_when_it_commits(catalogue, django_capture_on_commit_callbacks):
+    call_command("reindex", stdout=StringIO())
+    item = catalogue["washer"]
+    assert tantivy_index.fuzzy_candidates("ZX9000417", 0, 10) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reference_add(
+            actor=SYSTEM_INIT,
+            item=item,
+            manufacturer=catalogue.makers["A001F"],
+            number="ZX-9000-417",
+        )
+    assert (item.pk, "ZX9000417") in tantivy_index.fuzzy_candidates("ZX9000417", 0, 10)
+    page = search(SearchQuery(q="ZX9000418"), lang="en", reader=SYSTEM_INIT)
+    assert [h["catalogue_number"] for h in page.hits] == [item.catalogue_number]
+
+
+def test_a_write_never_committed_leaves_the_index_alone(catalogue):
+    call_command("reindex", stdout=StringIO())
+    services.reference_add(
+        actor=SYSTEM_INIT,
+        item=catalogue["washer"],
+        manufacturer=catalogue.makers["A001F"],
+        number="ZX-9000-417",
+    )  # the test's transaction never commits
+    assert tantivy_index.fuzzy_candidates("ZX9000417", 0, 10) == []
+
+
+def test_release_rules_and_filters_still_apply_through_the_index(catalogue):
+    call_command("reindex", stdout=StringIO())
+    only_kz = _numbers("гайка", bureaus=("KZ",))
+    assert only_kz
+    assert set(only_kz) <= {
+        catalogue["nut_kz"].catalogue_number,
+        catalogue["nut_kz_02"].catalogue_number,
+    }
