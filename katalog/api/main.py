@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 
 from katalog.api.auth import ANONYMOUS_SCHEME
 from katalog.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers, problem_response
-from katalog.api.renderers import UnicodeJSONRenderer
+from katalog.api.renderers import ObjectBodyParser, UnicodeJSONRenderer
 from katalog.api.schemas import ETAG_MARKER, PAGINATED_MARKER
 
 
@@ -141,6 +141,7 @@ api = KatalogAPI(
         "`application/problem+json` with a stable `code`."
     ),
     renderer=UnicodeJSONRenderer(),
+    parser=ObjectBodyParser(),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",

@@ -1,4 +1,5 @@
-"""How the API writes JSON: scripts as they are, no \\uXXXX escapes."""
+"""How the API reads and writes JSON: bodies are objects; scripts as they are, no \\uXXXX
+escapes."""
 
 from __future__ import annotations
 
@@ -6,8 +7,12 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
+
+from katalog.core.errors import ValidationFailed
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -24,3 +29,16 @@ def rendered(request: HttpRequest, response: HttpResponse, data: Any) -> HttpRes
         request, data, response_status=response.status_code
     )
     return response
+
+
+class ObjectBodyParser(Parser):
+    """Request bodies are JSON objects: every operation's body is a schema of named fields,
+    so `true`, `[]` or `"x"` is refused as a validation error rather than read as no fields."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValidationFailed(
+                _("The request body must be a JSON object"), code="BODY_NOT_AN_OBJECT"
+            )
+        return data
