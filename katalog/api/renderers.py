@@ -7,12 +7,9 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
-
-from katalog.core.errors import ValidationFailed
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -33,12 +30,11 @@ def rendered(request: HttpRequest, response: HttpResponse, data: Any) -> HttpRes
 
 class ObjectBodyParser(Parser):
     """Request bodies are JSON objects: every operation's body is a schema of named fields,
-    so `true`, `[]` or `"x"` is refused as a validation error rather than read as no fields."""
+    so `true`, `[]` or `"x"` is refused as a body that cannot be read (400 MALFORMED_BODY, as
+    for broken JSON) rather than read as no fields at all."""
 
     def parse_body(self, request: HttpRequest) -> Any:
         data = super().parse_body(request)
         if not isinstance(data, dict):
-            raise ValidationFailed(
-                _("The request body must be a JSON object"), code="BODY_NOT_AN_OBJECT"
-            )
+            raise ValueError("the request body is not a JSON object")
         return data

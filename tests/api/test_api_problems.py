@@ -48,7 +48,7 @@ def test_a_body_that_is_not_an_object_is_refused(ru_api, body):
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {ru_api.token}",
     )
-    assert_problem(response, 422, "BODY_NOT_AN_OBJECT")
+    assert_problem(response, 400, "MALFORMED_BODY")
     assert not CodificationRequest.objects.exists()
 
 
