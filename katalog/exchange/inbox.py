@@ -55,6 +55,9 @@ ROW_ACTIONS = frozenset(
     }
 )
 CREATING_ACTIONS = frozenset({ItemAction.CREATED, ItemAction.IMPORTED})
+# Events applied in one transaction: large enough that commits and the followers' work per
+# commit do not dominate, small enough that a transaction stays short.
+APPLY_RUN = 500
 
 
 @dataclass
@@ -125,8 +128,10 @@ def events_receive(payloads: Iterable[Any], *, transport: str) -> ReceiveReport:
     report = ReceiveReport()
     peers = _peers()
     local = next((n for n in peers.values() if n.is_local), None)
-    for payload in payloads:
-        _receive_one(payload, peers, local, transport, report)
+    # Kept in one transaction (a savepoint each): one commit per delivery, not per event.
+    with transaction.atomic():
+        for payload in payloads:
+            _receive_one(payload, peers, local, transport, report)
     for origin in sorted(report.origins):
         drained = origin_drain(origin, peers[origin], transport)
         report.applied += drained.applied
@@ -190,42 +195,57 @@ def origin_drain(origin: str, node: Node, transport: str) -> ReceiveReport:
     """Apply the waiting events of one origin in order, as long as the next one is here."""
     report = ReceiveReport()
     while True:
-        position = _position(origin)
-        following = PendingEvent.objects.filter(origin=origin, seq=position.applied_seq + 1).first()
-        if following is None:
+        applied, problems = _apply_run(origin, node, transport)
+        if not applied and not problems:
             # Waiting events at or below the position were applied by a concurrent drain.
+            position = _position(origin)
             PendingEvent.objects.filter(origin=origin, seq__lte=position.applied_seq).delete()
             return report
-        applied = _apply_pending(following, node, transport)
-        if applied:
-            report.applied += 1
-        else:
-            report.problems += 1
+        report.applied += applied
+        report.problems += problems
 
 
-def _apply_pending(pending: PendingEvent, node: Node, transport: str) -> bool:
-    payload = json.loads(pending.payload_json)
+def _apply_run(origin: str, node: Node, transport: str) -> tuple[int, int]:
+    """Apply the next consecutive waiting events of an origin (up to APPLY_RUN) in one
+    transaction with the position they advance: a node killed meanwhile keeps all or none of
+    them, and followers (search, quality) take the run's objects as one set."""
+    applied = problems = 0
     with transaction.atomic(), acting_through(Interface.EXCHANGE):
-        locked = PeerPosition.objects.select_for_update().get(origin=pending.origin)
-        if locked.applied_seq + 1 != pending.seq:
-            return True  # another process applied it meanwhile
-        ok = True
-        try:
-            with transaction.atomic():
-                _apply(payload, node)
-        except _Refused as refused:
-            _problem(payload, refused.kind, transport, refused.detail, refused.local)
-            ok = False
-        except KatalogError as error:
-            _problem(payload, ProblemKind.REFERENCE_DATA_MISSING, transport, str(error))
-            ok = False
-        _log_keep(payload)
-        locked.applied_seq = pending.seq
-        locked.last_event_at = dt.datetime.fromisoformat(payload["at"])
-        locked.transport = transport
-        locked.save()
-        pending.delete()
-    return ok
+        locked = PeerPosition.objects.select_for_update().get(origin=origin)
+        following = list(
+            PendingEvent.objects.filter(
+                origin=origin, seq__gt=locked.applied_seq, seq__lte=locked.applied_seq + APPLY_RUN
+            ).order_by("seq")
+        )
+        for pending in following:
+            if pending.seq != locked.applied_seq + 1:
+                break  # a gap: the rest waits
+            payload = json.loads(pending.payload_json)
+            if _apply_one(payload, node, transport):
+                applied += 1
+            else:
+                problems += 1
+            _log_keep(payload)
+            locked.applied_seq = pending.seq
+            locked.last_event_at = dt.datetime.fromisoformat(payload["at"])
+        if applied or problems:
+            locked.transport = transport
+            locked.save()
+            PendingEvent.objects.filter(origin=origin, seq__lte=locked.applied_seq).delete()
+    return applied, problems
+
+
+def _apply_one(payload: dict[str, Any], node: Node, transport: str) -> bool:
+    try:
+        with transaction.atomic():
+            _apply(payload, node)
+    except _Refused as refused:
+        _problem(payload, refused.kind, transport, refused.detail, refused.local)
+        return False
+    except KatalogError as error:
+        _problem(payload, ProblemKind.REFERENCE_DATA_MISSING, transport, str(error))
+        return False
+    return True
 
 
 def _log_keep(payload: dict[str, Any]) -> None:

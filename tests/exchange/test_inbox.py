@@ -25,6 +25,7 @@ from katalog.exchange.models import (
 )
 from katalog.exchange.outbox import canonical_bytes, item_event_state
 from katalog.exchange.selectors import exchange_status
+from katalog.screening.models import ReferenceScreeningKey
 from katalog.exchange.services import node_add
 from tests.factories import ManufacturerFactory, bureau, make_item
 
@@ -86,6 +87,8 @@ def test_an_item_of_the_peer_arrives_as_it_was_sent():
     assert (report.applied, report.problems) == (1, 0)
     assert replica.item_states([niin])[niin] == state["item"]
     assert PeerPosition.objects.get(origin="ru-main").applied_seq == 1
+    # Screenable at once: the received reference has its folded screening key.
+    assert ReferenceScreeningKey.objects.filter(reference__item__niin=niin).count() == 1
     # Kept in this node's log for relaying, under its origin, and not re-emitted as ours.
     assert list(OutboxEvent.objects.values_list("origin", "seq")) == [("ru-main", 1)]
 

@@ -100,8 +100,7 @@ def item_replica_apply(
     if (created or identification) and "characteristics" in state:
         _characteristics_set(item, state["characteristics"])
     if "references" in state:
-        for code, manufacturer in (manufacturers or {}).items():
-            _manufacturer_known(code, manufacturer, bureaus)
+        _manufacturers_known(manufacturers or {}, bureaus)
         rows_of = None if identification else origin_bureau
         _references_set(item, rows_of, state["references"], bureaus)
         users_before = _has_users(item)
@@ -150,11 +149,15 @@ def _identification_set(item: Item, state: dict[str, Any], bureaus: _Bureaus) ->
 
 def _characteristics_set(item: Item, values: list[dict[str, Any]]) -> None:
     CharacteristicValue.objects.filter(item=item).delete()
+    known = {
+        (c.guide.code, c.code): c
+        for c in Characteristic.objects.select_related("guide").filter(
+            guide__code__in={v["guide"] for v in values}, code__in={v["code"] for v in values}
+        )
+    }
     rows = []
     for value in values:
-        characteristic = Characteristic.objects.filter(
-            guide__code=value["guide"], code=value["code"]
-        ).first()
+        characteristic = known.get((value["guide"], value["code"]))
         if characteristic is None:
             raise _missing("characteristic", f"{value['guide']}/{value['code']}")
         rows.append(
@@ -174,13 +177,15 @@ def _characteristics_set(item: Item, values: list[dict[str, Any]]) -> None:
     CharacteristicValue.objects.bulk_create(rows)
 
 
-def _manufacturer_known(code: str, state: dict[str, Any], bureaus: _Bureaus) -> None:
-    """A manufacturer an item's reference names, created from the state the sender sent with
-    the item when it is not here yet; its own bureau's states correct it later."""
-    if not Manufacturer.objects.filter(code=code).exists():
-        manufacturer = Manufacturer(code=code)
-        _manufacturer_fields_set(manufacturer, state, bureaus)
-        manufacturer.save()
+def _manufacturers_known(states: dict[str, dict[str, Any]], bureaus: _Bureaus) -> None:
+    """The manufacturers an item's references name, created from the states the sender sent
+    with the item where they are not here yet; their own bureaus' states correct them later."""
+    here = set(Manufacturer.objects.filter(code__in=states).values_list("code", flat=True))
+    for code, state in states.items():
+        if code not in here:
+            manufacturer = Manufacturer(code=code)
+            _manufacturer_fields_set(manufacturer, state, bureaus)
+            manufacturer.save()
 
 
 def _rows_kept(
@@ -209,7 +214,7 @@ def _references_set(
         if manufacturer is None:
             raise _missing("manufacturer", row["manufacturer"])
         made.append(
-            Reference.objects.create(
+            Reference(
                 item=item,
                 manufacturer=manufacturer,
                 number=row["number"],
@@ -225,6 +230,7 @@ def _references_set(
             )
         )
     if made:
+        Reference.objects.bulk_create(made)
         references_written.send(Reference, rows=[(ref.pk, ref.number) for ref in made])
 
 
