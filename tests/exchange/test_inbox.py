@@ -25,8 +25,8 @@ from katalog.exchange.models import (
 )
 from katalog.exchange.outbox import canonical_bytes, item_event_state
 from katalog.exchange.selectors import exchange_status
-from katalog.screening.models import ReferenceScreeningKey
 from katalog.exchange.services import node_add
+from katalog.screening.models import ReferenceScreeningKey
 from tests.factories import ManufacturerFactory, bureau, make_item
 
 pytestmark = pytest.mark.django_db
