@@ -52,7 +52,8 @@ def _invalid(text: str, message: str, part: str = "number") -> ValidationFailed:
 
 
 def _split_groups(text: str) -> list[str]:
-    groups, current = [], []
+    groups: list[str] = []
+    current: list[str] = []
     for ch in text:
         if is_separator(ch):
             if current:
@@ -67,6 +68,7 @@ def _split_groups(text: str) -> list[str]:
 
 def _check_grouped_parts(text: str, groups: list[str]) -> None:
     """When the number is written in groups, name the first group that is not all digits."""
+    layout: tuple[tuple[str, int], ...]
     if len(groups) == 4:
         layout = NUMBER_GROUPS
     elif len(groups) == 3 and len(groups[0]) == 2:

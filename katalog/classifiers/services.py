@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import F
@@ -84,7 +84,8 @@ def check_version_dates(
                 FieldError("valid_to", E.VERSION_DATES_REVERSED, "Must not be before valid_from.")
             ],
         )
-    for other in classification.versions.exclude(pk=exclude_pk):
+    # exclude(pk=None) excludes nothing; the stubs reject None as a lookup value.
+    for other in classification.versions.exclude(pk=exclude_pk):  # type: ignore[misc]
         if dates_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
             until = other.valid_to.isoformat() if other.valid_to else "open end"
             raise RuleViolation(
@@ -310,6 +311,7 @@ def correspondence_table_import(
     source_flag, target_flag = flag_columns(list(records[0][1]) if records else [])
     errors: list[RowError] = []
     rows: list[LinkRow] = []
+    column: str | None  # a code's column, then a flag's (absent from the file: None)
     for line, rec in records:
         values = list(rec.values())
         a, b = ([*values, "", ""])[:2]
@@ -317,7 +319,7 @@ def correspondence_table_import(
             if code and code not in ids:
                 msg = f"{code} is not a code of {(src if column == 'source' else tgt).slug}."
                 errors.append(RowError(line, column, E.ROW_CODE_UNKNOWN, msg, rec))
-        flags = {}
+        flags: dict[str, bool | None] = {}
         for column, key in ((source_flag, "source_partial"), (target_flag, "target_partial")):
             if column is not None:
                 flags[key] = parse_flag(rec.get(column, ""))
@@ -326,7 +328,14 @@ def correspondence_table_import(
                     errors.append(RowError(line, column, E.FLAG_INVALID, msg, rec))
         basis = LinkBasis.FLAG if flags else LinkBasis.FAN_OUT
         rows.append(
-            LinkRow(src_ids.get(a), tgt_ids.get(b), rec.get("notes", ""), basis=basis, **flags)
+            LinkRow(
+                src_ids.get(a),
+                tgt_ids.get(b),
+                rec.get("notes", ""),
+                source_partial=flags.get("source_partial"),
+                target_partial=flags.get("target_partial"),
+                basis=basis,
+            )
         )
     if errors:
         raise ValidationFailed(
@@ -505,6 +514,7 @@ def amendment_apply(
     errors: list[FieldError] = []
     changes: list[AmendmentChange] = []
     items = {i.code: i for i in Item.objects.filter(version=version).select_related("level")}
+    code: AddedCode | RenamedCode | ClosedCode
     for code in added or []:
         changes += _amend_add(version, amendment, code, items, recorded, errors)
     for code in renamed or []:
@@ -589,7 +599,7 @@ def _new_item(
 
 def _parent_of(
     code: str, parent: str, level: str, items: dict[str, Item], on: dt.date, errors: list
-) -> Item | bool | None:
+) -> Item | Literal[False] | None:
     """The parent item for a new code, or False after recording why there is none."""
     if level not in LEVEL_NAMES:
         errors.append(FieldError(code, E.LEVEL_UNKNOWN, f"Unknown level {level!r}."))
@@ -860,7 +870,7 @@ def variant_import(
             errors.append(RowError(line, "name", E.TITLE_EMPTY, "No title in any language.", rec))
         else:
             seen[code] = line
-            rows.append((code, parent, int(level), names_))
+            rows.append((code, parent, level, names_))
     if errors:
         raise ValidationFailed(
             f"{filename}: {len(errors)} row(s) rejected; nothing was imported.",
@@ -879,7 +889,7 @@ def variant_import(
         ids[code] = VariantItem.objects.create(
             variant=variant,
             code=code,
-            level=level,
+            level=int(level),
             parent=ids.get(parent),
             names=names_,
             position=n,

@@ -11,8 +11,8 @@ any of its lines (four eyes). Superuser status changes none of this.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -579,7 +579,8 @@ def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) 
         subject, decision = item, "duplicate"
     else:
         candidate = best_candidate_id(line)
-        subject, decision = Item.objects.filter(pk=candidate).first(), "not_duplicate"
+        subject = Item.objects.filter(pk=candidate).first() if candidate is not None else None
+        decision = "not_duplicate"
     if subject is None:
         return
     screening_decision_record(
@@ -721,8 +722,10 @@ def request_publish(
 
 def publish_line(actor: Any, request: CodificationRequest, line: RequestLine) -> Item | None:
     if line.decision == LineDecision.REGISTER:
-        catalog.registration_add(actor=actor, item=line.decision_item, bureau=request.bureau)
-        return line.decision_item
+        # `request_line_decide` gives every registration its item.
+        item = cast(Item, line.decision_item)
+        catalog.registration_add(actor=actor, item=item, bureau=request.bureau)
+        return item
     if line.decision == LineDecision.ASSIGN:
         return publish_new_item(actor, request, line)
     return None
@@ -765,7 +768,7 @@ def request_participants(request: CodificationRequest) -> set[int]:
     return {pk for pk in people if pk is not None}
 
 
-TRANSITION_SERVICES = {
+TRANSITION_SERVICES: dict[str, Callable[..., CodificationRequest]] = {
     "submit": request_submit,
     "screen": request_screen,
     "decide": request_decide,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,9 +58,15 @@ class JobContext:
         self.input_path: Path | None = job_file(job.input_file) if job.input_file else None
         self.output_path: Path = job_dir(job.pk) / "result"
         self.error_path: Path = job_dir(job.pk) / "errors.csv"
-        self._errors = None
-        self._writer = None
+        self._errors: IO[str] | None = None
+        self._writer: CsvWriter | None = None
         self._saved_at = 0.0
+
+    def uploaded(self) -> Path:
+        """The input file of a kind registered with `needs_file` (its submission required one)."""
+        if self.input_path is None:
+            raise RuntimeError(f"job {self.job.pk} of kind {self.job.kind} has no input file")
+        return self.input_path
 
     def progress(self, done: int, total: int | None = None) -> None:
         """Cheap per row: the job row is written at most about once a second. It is also the

@@ -47,7 +47,7 @@ def _parse_coded(characteristic: Characteristic, raw: str) -> dict[str, Any]:
     if code is None:
         raise ValidationFailed(
             _("%(value)r is not a code of reply table %(table)s")
-            % {"value": raw, "table": characteristic.reply_table.code},
+            % {"value": raw, "table": getattr(characteristic.reply_table, "code", "")},
             code="REPLY_CODE_UNKNOWN",
         )
     return {"code": code}

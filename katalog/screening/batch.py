@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,6 +29,9 @@ from katalog.screening.services import (
     screen_prepared,
 )
 from katalog.transfer.readers import read_rows
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 CHUNK_SIZE = 500
 CANDIDATES_PER_LINE = 3
@@ -85,7 +88,7 @@ def _column_of(row: dict[str, str], names: tuple[str, ...]) -> str:
 def query_from_row(row: dict[str, str], locale: str) -> ScreeningInput:
     """A screening query from one row; unknown extra columns are not characteristics."""
     number = _first(row, REFERENCE_COLUMNS)
-    references = ()
+    references: tuple[ReferenceInput, ...] = ()
     if number:
         references = (
             ReferenceInput(
@@ -173,7 +176,7 @@ def _result_rows(
 
 def screen_file(
     path: Path | str,
-    out_stream: IO[str],
+    out_stream: SupportsWrite[str],
     *,
     locale: str = "en",
     lang: str | None = None,
@@ -192,7 +195,7 @@ def screen_file(
 
 def _screen_file(
     path: Path,
-    out: IO[str],
+    out: SupportsWrite[str],
     locale: str,
     on_progress: Progress | None,
     on_reject: Reject | None,

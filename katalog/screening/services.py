@@ -998,7 +998,10 @@ def screening_decision_record(
         )
     elif justification == ScreeningJustification.OTHER and not note.strip():
         errors.append(FieldError("note", "NOTE_REQUIRED", _("say why in the note")))
-    elif decision in Decision.values and justification not in FITTING_JUSTIFICATIONS[decision]:
+    elif (
+        decision in Decision.values
+        and justification not in FITTING_JUSTIFICATIONS[Decision(decision)]
+    ):
         errors.append(
             FieldError("justification", "JUSTIFICATION_MISMATCH", _("does not fit the decision"))
         )

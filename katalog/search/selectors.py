@@ -32,7 +32,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -164,7 +164,7 @@ def _single(params: Mapping[str, str | list[str]], name: str, default: str = "")
 def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQuery:
     """The search of a URL query string (a QueryDict's `.lists()` as a dict, or plain values)."""
     if hasattr(params, "lists"):
-        params = dict(params.lists())  # type: ignore[union-attr]
+        params = dict(params.lists())
     limit_text = _single(params, "limit", str(DEFAULT_LIMIT)).strip() or str(DEFAULT_LIMIT)
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
         message = _("limit must be a whole number from 1 to %(max)d") % {"max": MAX_LIMIT}
@@ -475,7 +475,10 @@ def _tier_rows(
 
 
 def _text_tier_rows(
-    tier: Tier, exists: tuple[str, list] | None, after: tuple[float, int] | None, limit: int
+    tier: Tier,
+    exists: tuple[str, Sequence[Any]] | None,
+    after: tuple[float, int] | None,
+    limit: int,
 ) -> list[tuple[float, int]]:
     """Word matches: the first `RANK_WINDOW` matches (by id) ranked by text relevance, then any
     further matches in id order, scored `UNRANKED` so the keyset order stays (score, id)."""
@@ -501,7 +504,7 @@ def _text_tier_rows(
 
 def _relevance_page(
     base: QuerySet[Item], tiers: list[Tier], cursor: dict[str, Any] | None, limit: int
-) -> tuple[list[tuple[Tier, int]], dict[str, Any] | None]:
+) -> tuple[list[tuple[Tier | None, int]], dict[str, Any] | None]:
     """A page of `(tier, id)` in relevance order and the cursor of its last row if more follow."""
     found: list[tuple[Tier, float, int]] = []
     earlier = Q()
@@ -537,7 +540,7 @@ def _matched(base: QuerySet[Item], tiers: list[Tier]) -> QuerySet[Item]:
 def _first_ids_sql(base: QuerySet[Item], tiers: list[Tier], limit: int) -> tuple[str, list] | None:
     """SQL of the ids of the first `limit` matches by id (None when nothing can match): a union
     of each tier's first `limit`, so every part walks an index in id order and stops early."""
-    parts: list[tuple[str, list]] = []
+    parts: list[tuple[str, Sequence[Any]]] = []
     for tier in _live(tiers):
         known = tier.first_ids
         if known is not None and (len(known) >= limit or len(known) < WINDOW_FETCH):
@@ -572,6 +575,8 @@ def _sorted_page(
     matched: QuerySet[Item], sort: str, cursor: dict[str, Any] | None, limit: int
 ) -> tuple[list[int], dict[str, Any] | None]:
     column = SORTS[sort.lstrip("-")]
+    if column is None:  # relevance has no column: `_relevance_page` ranks it
+        raise ValueError(sort)
     descending = sort.startswith("-")
     rows = matched.order_by(f"-{column}" if descending else column, "id")
     if cursor is not None:

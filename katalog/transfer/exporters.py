@@ -173,7 +173,9 @@ def export_items(
     check_format(fmt)
     rows = _counted(item_rows(export_item_ids(params, reader=reader), reader=reader), progress)
     if fmt == "xlsx":
-        return write_xlsx(rows, Path(out))
+        if not isinstance(out, Path):  # the command line asks for a file first
+            raise TypeError("an XLSX export is written to a path, not to a text stream")
+        return write_xlsx(rows, out)
     chunks = csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)
     if isinstance(out, Path):
         with out.open("w", encoding="utf-8", newline="") as handle:

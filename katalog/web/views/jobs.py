@@ -87,13 +87,13 @@ def _download(which: str, name: str, job: Any) -> FileResponse:
 
 @login_required
 @shows_refusals
-def job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_errors(request: HttpRequest, job_id: int) -> FileResponse:
     job = selectors.job_get(job_id, actor=request.user)
     return _download("errors", f"job-{job.pk}-errors.csv", job)
 
 
 @login_required
 @shows_refusals
-def job_result(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_result(request: HttpRequest, job_id: int) -> FileResponse:
     job = selectors.job_get(job_id, actor=request.user)
     return _download("result", job.result_name or f"job-{job.pk}-result", job)
