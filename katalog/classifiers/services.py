@@ -1,6 +1,6 @@
 """Changes to classification data: importing versions and tables, manufacturers' activities.
 
-Services take keyword-only arguments and an `actor` (None for system loads), run in a
+Services take keyword-only arguments and an `actor` (`init` for shipped data), run in a
 transaction, raise domain errors and return what they changed.
 """
 
@@ -53,6 +53,7 @@ from katalog.classifiers.rules import (
     level_rank,
     parse_flag,
 )
+from katalog.core.actors import SYSTEM_INIT, Actor
 from katalog.core.errors import Conflict, FieldError, RowError, RuleViolation, ValidationFailed
 from katalog.core.text import ascii_word_key
 
@@ -166,7 +167,7 @@ def version_import(
     content: bytes,
     filename: str,
     status: str = VersionStatus.PUBLISHED,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> Version:
     """Import a new version from CSV or XLSX (columns code, level, parent, name_<lang>...,
     notes_<lang>...). Rejects the whole file if any row is bad: parents must exist, a parent's
@@ -300,7 +301,7 @@ def correspondence_table_import(
     filename: str,
     kind: str = TableKind.OFFICIAL,
     notes: dict[str, str] | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> CorrespondenceTable:
     """Import a correspondence table (columns: source code, target code, optional notes).
     Every code must exist in its version; an empty side means "no counterpart"."""
@@ -371,7 +372,7 @@ def manufacturer_activities_set(
     secondary: list[str] | None = None,
     version: str | None = None,
     on: dt.date | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> list[ManufacturerActivity]:
     """Replace a manufacturer's activities with a primary and secondary codes.
 
@@ -438,7 +439,7 @@ def version_history_set(
     note: dict[str, str] | None = None,
     legal_base: dict[str, str] | None = None,
     introduction: dict[str, str] | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> Version:
     """Say what is known of a version's content over time ("as published on DATE")."""
     version.history = History(history)
@@ -490,7 +491,7 @@ def amendment_apply(
     closed: list[ClosedCode] | None = None,
     renamed: list[RenamedCode] | None = None,
     notes: dict[str, str] | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> Amendment:
     """Record an amendment: the codes it adds, closes and renames from `in_force_from`.
 
@@ -777,7 +778,7 @@ def _by_language(rec: dict[str, str], prefix: str) -> dict[str, str]:
 
 @transaction.atomic
 def amendments_import(
-    *, version: str, content: bytes, filename: str, actor: Any = None
+    *, version: str, content: bytes, filename: str, actor: Actor = SYSTEM_INIT
 ) -> list[Amendment]:
     """Record every amendment of a file (CSV or XLSX, see `amendments_from_records`)."""
     target = selectors.version_get(slug=version)
@@ -824,7 +825,7 @@ def variant_import(
     filename: str,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> Variant:
     """Import a variant of a version: its own groups at level 1 and, below them, codes of the
     version (columns code, parent, level, name_<lang>; the version's titles are used for its

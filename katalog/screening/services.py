@@ -35,6 +35,7 @@ from katalog.catalog.models import (
 )
 from katalog.catalog.rules import SUPPLY_CLASS_RE
 from katalog.catalog.visibility import read_scope, visible_item_ids
+from katalog.core.actors import Actor, person_of
 from katalog.core.errors import FieldError, PermissionDenied, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
@@ -969,7 +970,7 @@ FITTING_JUSTIFICATIONS = {
 @transaction.atomic
 def screening_decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     verdict: str,
     decision: str,
@@ -979,7 +980,8 @@ def screening_decision_record(
 ) -> ScreeningDecision:
     """Record a person's decision on a candidate of a "review" verdict, or the override of a
     "duplicate" verdict, with the justification code."""
-    if getattr(actor, "pk", None) is None or not getattr(actor, "is_authenticated", False):
+    person = person_of(actor)
+    if person is None or not person.is_authenticated:
         raise PermissionDenied(
             _("Only a signed-in person can decide on a screening candidate"),
             code="DECISION_NEEDS_PERSON",
@@ -1016,7 +1018,7 @@ def screening_decision_record(
         decision=decision,
         justification=justification,
         note=note,
-        actor=actor,
+        actor=person,
         bureau=getattr(actor, "bureau", None),
     )
     audit_record(

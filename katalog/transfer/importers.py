@@ -57,7 +57,7 @@ from katalog.catalog.services import (
 )
 from katalog.catalog.services.numbers import check_loaded_serial, serial_counters
 from katalog.catalog.signals import references_written
-from katalog.core.actors import is_system
+from katalog.core.actors import Actor, is_system
 from katalog.core.errors import KatalogError, RowError, ValidationFailed
 from katalog.core.fields import column
 from katalog.core.tables import CsvWriter
@@ -203,13 +203,13 @@ class ImportActor:
     an interstate centre administrator migrating a catalogue. Everyone else writes as a
     cataloguer of their bureau."""
 
-    actor: Any
+    actor: Actor
     bureau_id: int | None
     bureau_key: str
     unbounded: bool
 
     @classmethod
-    def of(cls, actor: Any) -> ImportActor:
+    def of(cls, actor: Actor) -> ImportActor:
         unbounded = is_system(actor) or rights.has_permission(actor, rights.Permission.MIGRATE)
         if not unbounded:
             rights.acting_bureau(actor, rights.Permission.CATALOGUE)
@@ -1467,7 +1467,7 @@ def import_file(
     kind: str,
     path: Path,
     *,
-    actor: Any,
+    actor: Actor,
     policy: Policy = Policy.SKIP,
     dry_run: bool = False,
     error_file: Path | None = None,
