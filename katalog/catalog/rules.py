@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.text import is_separator
 
@@ -45,8 +46,8 @@ class CatalogueNumber:
 def _invalid(text: str, message: str, part: str = "number") -> ValidationFailed:
     return ValidationFailed(
         _("Invalid catalogue number %(text)r: %(reason)s") % {"text": text, "reason": message},
-        code="INVALID_CATALOGUE_NUMBER",
-        errors=[FieldError(field=part, code="INVALID_CATALOGUE_NUMBER", message=message)],
+        code=E.INVALID_CATALOGUE_NUMBER,
+        errors=[FieldError(field=part, code=E.INVALID_CATALOGUE_NUMBER, message=message)],
         data={"part": part},
     )
 
