@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from katalog.core.errors import PermissionDenied, ValidationFailed
 from katalog.core.tables import CsvWriter
+from katalog.jobs.errors import JobErrorCode as E
 from katalog.jobs.models import Job
 from katalog.jobs.storage import job_dir, job_file
 
@@ -46,7 +47,7 @@ def job_kind(
 def runner_for(kind: str) -> Runner:
     if kind not in RUNNERS:
         raise ValidationFailed(
-            _("Unknown job kind %(kind)r") % {"kind": kind}, code="UNKNOWN_JOB_KIND"
+            _("Unknown job kind %(kind)r") % {"kind": kind}, code=E.UNKNOWN_JOB_KIND
         )
     return RUNNERS[kind]
 
@@ -68,7 +69,7 @@ class JobContext:
     def actor(self) -> User:
         """The person the job acts for (`job_execute` runs no job without one)."""
         if self.job.actor is None:
-            raise PermissionDenied(_("The job has no person it acts for"), code="PERSON_REQUIRED")
+            raise PermissionDenied(_("The job has no person it acts for"), code=E.PERSON_REQUIRED)
         return self.job.actor
 
     def uploaded(self) -> Path:

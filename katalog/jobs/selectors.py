@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from katalog.core.actors import Actor
 from katalog.core.errors import Gone, NotFound
+from katalog.jobs.errors import JobErrorCode as E
 from katalog.jobs.models import Job
 from katalog.jobs.storage import job_file
 
@@ -23,7 +24,7 @@ def job_get(job_id: Any, *, actor: Actor) -> Job:
     try:
         return _visible(actor).get(pk=int(job_id))
     except (Job.DoesNotExist, TypeError, ValueError):
-        raise NotFound(_("No job %(id)s") % {"id": job_id}, code="JOB_NOT_FOUND") from None
+        raise NotFound(_("No job %(id)s") % {"id": job_id}, code=E.JOB_NOT_FOUND) from None
 
 
 def job_list(*, actor: Actor, before: int | None = None, limit: int = 50) -> list[Job]:
@@ -41,10 +42,10 @@ def job_file_path(job: Job, which: str) -> Path:
         raise Gone(
             _("The files of job %(id)s were removed after %(days)d days")
             % {"id": job.pk, "days": settings.JOB_FILE_RETENTION_DAYS},
-            code="JOB_FILES_REMOVED",
+            code=E.JOB_FILES_REMOVED,
         )
     relative = job.error_file if which == "errors" else job.result_file
     path = job_file(relative) if relative else None
     if path is None or not path.exists():
-        raise NotFound(_("Job %(id)s has no such file") % {"id": job.pk}, code="JOB_FILE_NOT_FOUND")
+        raise NotFound(_("Job %(id)s has no such file") % {"id": job.pk}, code=E.JOB_FILE_NOT_FOUND)
     return path
