@@ -53,6 +53,7 @@ from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
 from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
 from katalog.search import backends, tantivy_index
+from katalog.search.errors import SearchErrorCode as E
 from katalog.search.filters import WORD_RE, filter_condition, parse_characteristic_filter
 from katalog.search.stemming import stem
 
@@ -169,13 +170,13 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
         message = _("limit must be a whole number from 1 to %(max)d") % {"max": MAX_LIMIT}
         raise ValidationFailed(
-            message, code="INVALID_LIMIT", errors=[FieldError("limit", "INVALID_LIMIT", message)]
+            message, code=E.INVALID_LIMIT, errors=[FieldError("limit", E.INVALID_LIMIT, message)]
         )
     sort = _single(params, "sort", "relevance").strip() or "relevance"
     if sort.lstrip("-") not in SORTS or sort == "-relevance":
         message = _("sort must be one of %(sorts)s") % {"sorts": ", ".join(SORTS)}
         raise ValidationFailed(
-            message, code="INVALID_SORT", errors=[FieldError("sort", "INVALID_SORT", message)]
+            message, code=E.INVALID_SORT, errors=[FieldError("sort", E.INVALID_SORT, message)]
         )
     fields = {attr: _values(params, name) for name, attr in PARAM_FIELDS.items()}
     below = _single(params, "quality_below").strip()
@@ -183,8 +184,8 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
         message = _("quality_below must be a whole number from 0 to 100")
         raise ValidationFailed(
             message,
-            code="INVALID_QUALITY",
-            errors=[FieldError("quality_below", "INVALID_QUALITY", message)],
+            code=E.INVALID_QUALITY,
+            errors=[FieldError("quality_below", E.INVALID_QUALITY, message)],
         )
     return SearchQuery(
         quality_below=int(below) if below else None,
@@ -424,7 +425,7 @@ def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
     if not valid:
         message = _("The cursor does not belong to this search; start again from the first page")
         raise ValidationFailed(
-            message, code="INVALID_CURSOR", errors=[FieldError("after", "INVALID_CURSOR", message)]
+            message, code=E.INVALID_CURSOR, errors=[FieldError("after", E.INVALID_CURSOR, message)]
         )
     return data
 
