@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from katalog.core.errors import ValidationFailed
 from katalog.core.tables import CsvWriter
+from katalog.screening.errors import ScreeningErrorCode as E
 from katalog.screening.models import NOT_SCREENED
 from katalog.screening.services import (
     Lookups,
@@ -219,7 +220,7 @@ def _screen_file(
         for line, row in chunk:
             summary.lines += 1
             if "__error__" in row:
-                reject(line, "", "ROW_UNREADABLE", row["__error__"])
+                reject(line, "", E.ROW_UNREADABLE, row["__error__"])
                 continue
             try:
                 query = _unknown_guide_columns(query_from_row(row, locale), lookups)
@@ -245,5 +246,5 @@ def _screen_file(
         message = _("Only %(max)d lines are screened at once; the rest was not screened") % {
             "max": MAX_LINES
         }
-        reject(beyond[0], "", "TOO_MANY_LINES", message)
+        reject(beyond[0], "", E.TOO_MANY_LINES, message)
     return summary
