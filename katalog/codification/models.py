@@ -195,7 +195,7 @@ class RequestDocument(models.Model):
         verbose_name_plural = _("request documents")
 
     def __str__(self) -> str:
-        return self.title or self.file.name
+        return self.title or self.file.name or ""
 
 
 class RequestAction(models.TextChoices):

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from katalog.codification.errors import CodificationErrorCode as E
 from katalog.codification.models import CodificationRequest, RequestLine, RequestTransition
 from katalog.codification.workflow import allowed_transitions
 from katalog.core.actors import is_system
@@ -32,7 +33,7 @@ def request_get(request_id: int, *, reader: Any) -> CodificationRequest:
     bureau = reader_bureau_key(reader)
     if request is None or (bureau is not None and request.bureau.key != bureau):
         raise NotFound(
-            _("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND"
+            _("No codification request %(id)s") % {"id": request_id}, code=E.REQUEST_NOT_FOUND
         )
     return request
 
@@ -46,7 +47,7 @@ def request_line_get(request: CodificationRequest, position: int) -> RequestLine
     if line is None:
         raise NotFound(
             _("Request %(id)s has no line %(position)s") % {"id": request.pk, "position": position},
-            code="REQUEST_LINE_NOT_FOUND",
+            code=E.REQUEST_LINE_NOT_FOUND,
         )
     return line
 

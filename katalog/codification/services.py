@@ -11,8 +11,8 @@ any of its lines (four eyes). Superuser status changes none of this.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -38,6 +38,7 @@ from katalog.codification.models import (
     RequestTransition,
 )
 from katalog.codification.workflow import transition_target
+from katalog.core.actors import Actor, person_of
 from katalog.core.errors import (
     Conflict,
     FieldError,
@@ -57,12 +58,12 @@ OVERRIDE_REFERENCE_JUSTIFICATION = "6"
 # --- checks -----------------------------------------------------------------------------------
 
 
-def acting_bureau(actor: Any, permission: Permission = Permission.CATALOGUE) -> Bureau:
+def acting_bureau(actor: Actor, permission: Permission = Permission.CATALOGUE) -> Bureau:
     return rights.acting_bureau(actor, permission)
 
 
 def require_same_bureau(
-    actor: Any, request: CodificationRequest, *, permission: Permission = Permission.CATALOGUE
+    actor: Actor, request: CodificationRequest, *, permission: Permission = Permission.CATALOGUE
 ) -> None:
     """Members of the request's bureau holding the permission act on it."""
     bureau = acting_bureau(actor, permission)
@@ -150,7 +151,7 @@ def check_priority(priority: str) -> str:
 
 def record_transition(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     name: str,
     from_state: str,
@@ -175,7 +176,7 @@ def record_transition(
         name=name,
         from_state=from_state,
         to_state=request.state,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=person_of(actor),
         reason=reason,
         data=data or {},
     )
@@ -184,7 +185,7 @@ def record_transition(
 @transaction.atomic
 def request_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str = "",
     project_code: str = "",
     contract_number: str = "",
@@ -208,7 +209,7 @@ def request_create(
             if main_contractor_code
             else None
         ),
-        author=actor if getattr(actor, "pk", None) else None,
+        author=person_of(actor),
     )
     record_transition(actor=actor, request=request, name="create", from_state="")
     return request
@@ -294,7 +295,7 @@ def line_fields(
 @transaction.atomic
 def request_line_add(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     item_name_code: str,
     supply_class: str,
@@ -325,7 +326,7 @@ def request_line_add(
     return line
 
 
-def line_audit(actor: Any, line: RequestLine, action: str, **changes: Any) -> None:
+def line_audit(actor: Actor, line: RequestLine, action: str, **changes: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -338,7 +339,7 @@ def line_audit(actor: Any, line: RequestLine, action: str, **changes: Any) -> No
 @transaction.atomic
 def request_line_update(
     *,
-    actor: Any,
+    actor: Actor,
     line: RequestLine,
     item_name_code: str | None = None,
     supply_class: str | None = None,
@@ -371,7 +372,7 @@ def request_line_update(
 @transaction.atomic
 def request_document_add(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     upload: Any,
     title: str = "",
@@ -392,7 +393,7 @@ def request_document_add(
         line=line,
         title=title or getattr(upload, "name", ""),
         file=upload,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=person_of(actor),
     )
     audit_record(
         actor=actor,
@@ -408,7 +409,7 @@ def request_document_add(
 
 
 def begin(
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     name: str,
     expected_version: int | None,
@@ -422,7 +423,7 @@ def begin(
 
 
 def finish(
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     name: str,
     target: str,
@@ -455,7 +456,7 @@ def require_reason(reason: str) -> str:
 @transaction.atomic
 def request_submit(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -486,7 +487,7 @@ def screening_input(line: RequestLine) -> Any:
 @transaction.atomic
 def request_screen(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -565,7 +566,7 @@ def check_decision(
         )
 
 
-def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) -> None:
+def record_screening_decision(actor: Actor, line: RequestLine, item: Item | None) -> None:
     """A decision against a 'review' or 'duplicate' verdict is recorded with the screening."""
     if (
         line.verdict not in ("review", "duplicate")
@@ -579,7 +580,8 @@ def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) 
         subject, decision = item, "duplicate"
     else:
         candidate = best_candidate_id(line)
-        subject, decision = Item.objects.filter(pk=candidate).first(), "not_duplicate"
+        subject = Item.objects.filter(pk=candidate).first() if candidate is not None else None
+        decision = "not_duplicate"
     if subject is None:
         return
     screening_decision_record(
@@ -596,7 +598,7 @@ def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) 
 @transaction.atomic
 def request_line_decide(
     *,
-    actor: Any,
+    actor: Actor,
     line: RequestLine,
     decision: str,
     item: Item | None = None,
@@ -622,7 +624,7 @@ def request_line_decide(
     line.reject_reason = reject_reason if decision == LineDecision.REJECT else ""
     line.justification = justification
     line.note = note
-    line.decided_by = actor if getattr(actor, "pk", None) else None
+    line.decided_by = person_of(actor)
     bump(line, "decision", "decision_item", "reject_reason", "justification", "note", "decided_by")
     touch_request(line.request)
     record_screening_decision(actor, line, item)
@@ -640,7 +642,7 @@ def request_line_decide(
 @transaction.atomic
 def request_decide(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -659,7 +661,7 @@ def request_decide(
 
 @transaction.atomic
 def request_return(
-    *, actor: Any, request: CodificationRequest, reason: str, expected_version: int | None = None
+    *, actor: Actor, request: CodificationRequest, reason: str, expected_version: int | None = None
 ) -> CodificationRequest:
     """Send decisions back for another look (the reason is required)."""
     reason = require_reason(reason)
@@ -670,7 +672,7 @@ def request_return(
 @transaction.atomic
 def request_approve(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -689,7 +691,7 @@ def request_approve(
 
 @transaction.atomic
 def request_reject(
-    *, actor: Any, request: CodificationRequest, reason: str, expected_version: int | None = None
+    *, actor: Actor, request: CodificationRequest, reason: str, expected_version: int | None = None
 ) -> CodificationRequest:
     """Refuse the whole request (the reason is required); nothing reaches the catalogue."""
     reason = require_reason(reason)
@@ -700,7 +702,7 @@ def request_reject(
 @transaction.atomic
 def request_publish(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -719,16 +721,18 @@ def request_publish(
     return finish(actor, request, "publish", target, reason=reason, data={"items": results})
 
 
-def publish_line(actor: Any, request: CodificationRequest, line: RequestLine) -> Item | None:
+def publish_line(actor: Actor, request: CodificationRequest, line: RequestLine) -> Item | None:
     if line.decision == LineDecision.REGISTER:
-        catalog.registration_add(actor=actor, item=line.decision_item, bureau=request.bureau)
-        return line.decision_item
+        # `request_line_decide` gives every registration its item.
+        item = cast(Item, line.decision_item)
+        catalog.registration_add(actor=actor, item=item, bureau=request.bureau)
+        return item
     if line.decision == LineDecision.ASSIGN:
         return publish_new_item(actor, request, line)
     return None
 
 
-def publish_new_item(actor: Any, request: CodificationRequest, line: RequestLine) -> Item:
+def publish_new_item(actor: Actor, request: CodificationRequest, line: RequestLine) -> Item:
     item = catalog.item_create(
         actor=actor,
         bureau=request.bureau,
@@ -765,7 +769,7 @@ def request_participants(request: CodificationRequest) -> set[int]:
     return {pk for pk in people if pk is not None}
 
 
-TRANSITION_SERVICES = {
+TRANSITION_SERVICES: dict[str, Callable[..., CodificationRequest]] = {
     "submit": request_submit,
     "screen": request_screen,
     "decide": request_decide,
@@ -778,7 +782,7 @@ TRANSITION_SERVICES = {
 
 def request_transition(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     name: str,
     expected_version: int | None = None,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from katalog.codification.errors import CodificationErrorCode as E
 from katalog.codification.models import RequestState as S
 from katalog.core.errors import Conflict
 
@@ -47,7 +48,7 @@ def transition_target(name: str, state: str) -> str:
     if transition is None or state not in transition.sources:
         raise Conflict(
             _("A request in state %(state)s cannot be %(name)s") % {"state": state, "name": name},
-            code="ILLEGAL_TRANSITION",
+            code=E.ILLEGAL_TRANSITION,
             data={"state": state, "transition": name, "allowed": allowed_transitions(state)},
         )
     return transition.target

@@ -18,6 +18,7 @@ from katalog.core.tables import csv_lines
 from katalog.core.tables import write_xlsx as write_workbook
 from katalog.names.models import ItemName
 from katalog.search.selectors import search_item_ids, search_query_from_params
+from katalog.transfer.errors import TransferErrorCode as E
 
 PAGE = 2000
 FORMATS = {
@@ -42,7 +43,7 @@ PAGING_PARAMS = {"format", "after", "limit", "cursor", "sort"}
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValidationFailed(
-            _("Unknown export format %(f)r") % {"f": fmt}, code="UNKNOWN_EXPORT_FORMAT"
+            _("Unknown export format %(f)r") % {"f": fmt}, code=E.UNKNOWN_EXPORT_FORMAT
         )
     return fmt
 
@@ -173,7 +174,9 @@ def export_items(
     check_format(fmt)
     rows = _counted(item_rows(export_item_ids(params, reader=reader), reader=reader), progress)
     if fmt == "xlsx":
-        return write_xlsx(rows, Path(out))
+        if not isinstance(out, Path):  # the command line asks for a file first
+            raise TypeError("an XLSX export is written to a path, not to a text stream")
+        return write_xlsx(rows, out)
     chunks = csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)
     if isinstance(out, Path):
         with out.open("w", encoding="utf-8", newline="") as handle:

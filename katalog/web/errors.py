@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -58,11 +59,11 @@ def refusal_response(request: HttpRequest, exc: errors.KatalogError) -> HttpResp
     return response
 
 
-def shows_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def shows_refusals(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Render any domain error raised by the view as a friendly message with its status."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except errors.KatalogError as exc:

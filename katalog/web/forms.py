@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +20,9 @@ from katalog.core import units
 from katalog.core.i18n import pick_text
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.screening.models import ScreeningJustification
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PreferencesForm(forms.Form):
@@ -47,8 +53,14 @@ class RequestFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("any")), *RequestState.choices]
-        self.fields["priority"].choices = [("", _("any")), *RequestPriority.choices]
+        cast(forms.ChoiceField, self.fields["state"]).choices = [
+            ("", _("any")),
+            *RequestState.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["priority"]).choices = [
+            ("", _("any")),
+            *RequestPriority.choices,
+        ]
 
 
 def reply_field_name(characteristic: Characteristic) -> str:
@@ -87,7 +99,7 @@ class LineForm(forms.Form):
         self.item_name_record = item_name
         self.language = language
         self.fields["item_name"].initial = item_name.code
-        self.fields["supply_class"].choices = classes
+        cast(forms.ChoiceField, self.fields["supply_class"]).choices = classes
         for n in range(1, REFERENCE_ROWS + 1):
             self.fields[f"ref_number_{n}"] = forms.CharField(
                 label=_("Reference number %(n)s") % {"n": n}, max_length=32, required=n == 1
@@ -104,6 +116,7 @@ class LineForm(forms.Form):
     def _add_reply_field(self, c: Characteristic, codes: list[tuple[str, dict]]) -> None:
         label = pick_text(c.names, self.language) or c.code
         name = reply_field_name(c)
+        choices: Sequence[tuple[str, StrOrPromise]]
         if c.reply_type == ReplyType.CODED:
             choices = [("", "—")] + [
                 (code, f"{pick_text(m, self.language)} ({code})") for code, m in codes
@@ -243,7 +256,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, kinds: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, k.removeprefix("import-")) for k in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (k, k.removeprefix("import-")) for k in kinds
+        ]
 
 
 class ExportForm(forms.Form):

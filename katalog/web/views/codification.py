@@ -39,6 +39,7 @@ from katalog.screening.services import (
 from katalog.web import prefs
 from katalog.web.errors import is_htmx, refusal_text, shows_refusals
 from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
+from katalog.web.requests import SignedInRequest
 
 # Reject and return need a reason.
 NEEDS_REASON = frozenset({"return", "reject"})
@@ -79,7 +80,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_refusals
-def request_new(request: HttpRequest) -> HttpResponse:
+def request_new(request: SignedInRequest) -> HttpResponse:
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -175,7 +176,7 @@ def _decision_form(line: dict) -> DecisionForm:
 @login_required
 @require_POST
 @shows_refusals
-def request_transition(request: HttpRequest, request_id: int, name: str) -> HttpResponse:
+def request_transition(request: SignedInRequest, request_id: int, name: str) -> HttpResponse:
     record = _visible(request, request_id)
     services.request_transition(
         actor=request.user,
@@ -191,7 +192,7 @@ def request_transition(request: HttpRequest, request_id: int, name: str) -> Http
 @login_required
 @require_POST
 @shows_refusals
-def line_decide(request: HttpRequest, request_id: int, position: int) -> HttpResponse:
+def line_decide(request: SignedInRequest, request_id: int, position: int) -> HttpResponse:
     record = _visible(request, request_id)
     line = selectors.request_line_get(record, position)
     form = DecisionForm(request.POST, prefix=f"line{position}")
@@ -234,7 +235,7 @@ def _line_form(item_name_code: str, data: Any = None) -> LineForm:
 
 @login_required
 @shows_refusals
-def line_new(request: HttpRequest, request_id: int) -> HttpResponse:
+def line_new(request: SignedInRequest, request_id: int) -> HttpResponse:
     record = _visible(request, request_id)
     item_name_code = (request.POST.get("item_name") or request.GET.get("item_name") or "").strip()
     if not item_name_code:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,6 +15,7 @@ from katalog.jobs import selectors, services
 from katalog.jobs.registry import RUNNERS
 from katalog.web.errors import shows_refusals
 from katalog.web.forms import ExportForm, ImportForm
+from katalog.web.requests import SignedInRequest
 
 EXPORT_KIND = "export-items"
 
@@ -24,7 +25,7 @@ def _import_kinds() -> list[str]:
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: SignedInRequest) -> HttpResponse:
     before = request.GET.get("before", "")
     jobs = selectors.job_list(actor=request.user, before=int(before) if before.isdigit() else None)
     context = {
@@ -38,7 +39,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_refusals
-def job_import(request: HttpRequest) -> HttpResponse:
+def job_import(request: SignedInRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, kinds=_import_kinds())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -56,7 +57,7 @@ def job_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_refusals
-def job_export(request: HttpRequest) -> HttpResponse:
+def job_export(request: SignedInRequest) -> HttpResponse:
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         params = {"format": form.cleaned_data["format"]}
@@ -70,7 +71,7 @@ def job_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_refusals
-def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
     job = selectors.job_get(job_id, actor=request.user)
     context = {"job": job, "finished": services.is_finished(job)}
     template = (
@@ -87,13 +88,13 @@ def _download(which: str, name: str, job: Any) -> FileResponse:
 
 @login_required
 @shows_refusals
-def job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_errors(request: SignedInRequest, job_id: int) -> FileResponse:
     job = selectors.job_get(job_id, actor=request.user)
     return _download("errors", f"job-{job.pk}-errors.csv", job)
 
 
 @login_required
 @shows_refusals
-def job_result(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_result(request: SignedInRequest, job_id: int) -> FileResponse:
     job = selectors.job_get(job_id, actor=request.user)
     return _download("result", job.result_name or f"job-{job.pk}-result", job)
