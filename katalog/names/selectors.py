@@ -124,3 +124,15 @@ def reply_choices(characteristic: Characteristic) -> list[tuple[str, Any]]:
         return []
     codes = ReplyCode.objects.filter(table_id=characteristic.reply_table_id).order_by("code")
     return list(codes.values_list("code", "meanings"))
+
+
+def reply_meanings(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], dict[str, str]]:
+    """(reply table id, code) → the code's meanings per language, for the coded replies of one
+    page, read in one query."""
+    if not pairs:
+        return {}
+    tables = {table for table, _code in pairs}
+    codes = {code for _table, code in pairs}
+    rows = ReplyCode.objects.filter(table_id__in=tables, code__in=codes)
+    found = rows.values_list("table_id", "code", "meanings")
+    return {(table, code): meanings for table, code, meanings in found if (table, code) in pairs}

@@ -17,6 +17,7 @@ from katalog.core import units
 from katalog.core.i18n import pick_text
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.screening.models import ScreeningJustification
+from katalog.web import display
 
 
 class PreferencesForm(forms.Form):
@@ -243,7 +244,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, kinds: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, k.removeprefix("import-")) for k in kinds]
+        self.fields["kind"].choices = [(k, display.import_content_text(k)) for k in kinds]
 
 
 class ExportForm(forms.Form):
