@@ -3,6 +3,7 @@ qualifiers in words, prices with the separators of the reader's language."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -143,3 +144,18 @@ def job_summary(counts: dict[str, Any] | None) -> list[tuple[str, Any]]:
             continue
         shown.append((str(label), value))
     return shown
+
+
+_NUMBER_AND_UNIT = re.compile(r"(?P<number>.*\d)\s+(?P<unit>[A-Z0-9]{2,3})")
+
+
+def typed_reply_text(raw: str, *, locale: str) -> str:
+    """A reply as the form stored it ("10 MMT") with the unit's symbol ("10 мм")."""
+    found = _NUMBER_AND_UNIT.fullmatch(raw.strip())
+    if found is None:
+        return raw
+    try:
+        symbol = units.unit_symbol(found["unit"], locale=locale)
+    except (ValidationFailed, KeyError):
+        return raw
+    return f"{found['number']} {symbol}"

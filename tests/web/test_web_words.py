@@ -262,3 +262,45 @@ def test_classifier_level_is_named_in_the_readers_language(client, language):
     assert word in html
     if language != "ru":
         assert ": класс" not in html
+
+
+def test_request_lines_name_characteristics_and_replies_in_words(client):
+    author = UserFactory(username="ru-author3", bureau=bureau("RU"))
+    record = codification.request_create(actor=author, title="Гайки")
+    codification.request_line_add(
+        actor=author, request=record, item_name_code="10101", supply_class="5310",
+        references=[], characteristics={"THDD": "12,5 MMT", "MATL": "STL"}, locale="ru",
+    )  # fmt: skip
+    client.force_login(author)
+    html = page(client, f"/requests/{record.pk}/", "ru", mode="plain")
+    replies = html.split('id="line-h-1"')[1].split("</section>")[0]
+    assert "номинальный диаметр резьбы = 12,5 мм" in replies
+    assert "материал = сталь" in replies
+    assert "THDD" not in replies
+    assert "MMT" not in replies
+    assert "STL" not in replies
+
+
+def test_item_name_page_writes_units_as_symbols_and_classes_with_titles(client):
+    html = page(client, "/item-names/10101/", "ru", mode="plain")
+    assert "MMT" not in html
+    assert " · мм" in html
+    assert "Гайки и шайбы" in html
+
+
+def test_manufacturer_page_names_the_bureau_that_recorded_it(client, nut):
+    html = page(client, "/manufacturers/A777F/", "ru", mode="plain")
+    recorded = html.split("</dl>")[0].rsplit("<dt>", 1)[1]
+    assert "Национальный орган по каталогизации Российской Федерации" in recorded
+
+
+def test_search_page_names_statuses_and_users_without_their_codes(client, described_nut):
+    html = page(client, "/search/", "ru", q="АВС-77")
+    facets = html.split('class="facets"')[1].split("</aside>")[0]
+    labels = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<label[^>]*>(.*?)<span", facets)]
+    assert "действующий" in labels
+    assert "Национальный орган по каталогизации Республики Армения" in labels
+    assert not [label for label in labels if re.match(r"(0|QA|YU|RU|AM) ", label)]
+    assert "5310 Гайки и шайбы" in labels  # classes keep their codes, which people use
+    hits = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "<td>действующий</td>" in hits

@@ -68,6 +68,24 @@ def job_summary(counts: dict | None) -> list[tuple[str, object]]:
     return summary(counts)
 
 
+@register.filter
+def unit_symbol(code: str) -> str:
+    """A Rec 20 unit code as the symbol readers write (мм, mm)."""
+    from katalog.core import units
+    from katalog.core.errors import ValidationFailed
+
+    try:
+        return units.unit_symbol(code, locale=get_language() or "en")
+    except (ValidationFailed, KeyError, ValueError):
+        return code
+
+
+@register.filter
+def get(values: dict | None, key: str) -> object:
+    """`values[key]`, or nothing."""
+    return (values or {}).get(key)
+
+
 @register.simple_tag
 def coded(table: str, code: str | None, expert: bool = False) -> SafeString:
     """A coded value: the code (meaning on hover) in expert mode, the meaning in plain mode."""
