@@ -304,3 +304,14 @@ def test_search_page_names_statuses_and_users_without_their_codes(client, descri
     assert "5310 Гайки и шайбы" in labels  # classes keep their codes, which people use
     hits = html.split("<tbody>")[1].split("</tbody>")[0]
     assert "<td>действующий</td>" in hits
+
+
+@pytest.mark.parametrize("language", ["ru", "en", "uz"])
+def test_a_refusal_gives_its_reason_without_its_code(client, language):
+    response = client.get("/items/5310-57-999-9999/", HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert response.status_code == 404
+    assert "5310-57-999-9999" in text
+    assert "ITEM_NOT_FOUND" not in text
+    assert "ITEM_NOT_FOUND" in html  # in the markup, for programs and tests
