@@ -270,6 +270,16 @@ class ItemAction(models.TextChoices):
     RECEIVED = "received", _("received from another installation")
 
 
+class ImportAction(models.TextChoices):
+    """A batch of rows of one kind loaded by an import job (the importers' `<kind>_imported`)."""
+
+    ITEMS = "items_imported", _("items loaded from a file")
+    REFERENCES = "references_imported", _("references loaded from a file")
+    CHARACTERISTICS = "characteristics_imported", _("characteristics loaded from a file")
+    REGISTRATIONS = "registrations_imported", _("user registrations loaded from a file")
+    MANAGEMENT = "management_imported", _("management data loaded from a file")
+
+
 class ManufacturerAction(models.TextChoices):
     """What happened to a manufacturer record, as recorded in the audit log."""
 

@@ -38,10 +38,11 @@ def refusal_title(exc: errors.KatalogError) -> str:
 
 
 def refusal_text(exc: errors.KatalogError) -> str:
-    """The full sentence for the messages area: kind of refusal, reason, field details."""
+    """The full sentence for the messages area: kind of refusal, reason, field details. The
+    error's code is an identifier for programs: it goes in the markup, not in the sentence."""
     parts = [f"{refusal_title(exc)}: {exc.message}"]
     parts += [f"{e.field}: {e.message}" for e in exc.errors if e.message not in exc.message]
-    return " ".join(parts) + f" [{exc.code}]"
+    return " ".join(parts)
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -49,7 +50,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def refusal_response(request: HttpRequest, exc: errors.KatalogError) -> HttpResponse:
-    messages.error(request, refusal_text(exc))
+    messages.error(request, refusal_text(exc), extra_tags=f"refusal {exc.code}")
     template = "web/_messages.html" if is_htmx(request) else "web/refusal.html"
     response = render(request, template, {"error": exc}, status=exc.status)
     if is_htmx(request):

@@ -20,6 +20,7 @@ from katalog.core import units
 from katalog.core.i18n import pick_text
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.screening.models import ScreeningJustification
+from katalog.web import display
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -257,7 +258,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, kinds: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
-            (k, k.removeprefix("import-")) for k in kinds
+            (k, display.import_content_text(k)) for k in kinds
         ]
 
 

@@ -26,6 +26,7 @@ from katalog.codification.models import (
 )
 from katalog.codification.workflow import allowed_transitions
 from katalog.core.errors import KatalogError, ValidationFailed
+from katalog.core.i18n import pick_text
 from katalog.names import selectors as names
 from katalog.names.values import parse_reply
 from katalog.screening.models import ScreeningJustification
@@ -36,7 +37,7 @@ from katalog.screening.services import (
     screen,
     screen_many,
 )
-from katalog.web import prefs
+from katalog.web import display, prefs
 from katalog.web.errors import is_htmx, refusal_text, shows_refusals
 from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
 from katalog.web.requests import SignedInRequest
@@ -125,6 +126,7 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         previews = _previews(list(lines), request.user)
         for line in detail["lines"]:
             line["preview"] = previews.get(line["position"])
+    _replies_in_words(detail["lines"], expert=prefs.is_expert(request))
     for line in detail["lines"]:
         line["labels"] = _decision_labels(line)
         if record.state == RequestState.SCREENED:
@@ -141,6 +143,34 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
         "expert": prefs.is_expert(request),
     }
     return render(request, "web/request_detail.html", context)
+
+
+def _replies_in_words(lines: list[dict], *, expert: bool) -> None:
+    """Each line's replies as (characteristic, reply): the codes to an expert; to everyone
+    else the characteristic's name and a coded reply's meaning in the reader's language."""
+    language = prefs.language()
+    found = {} if expert else names.characteristics_of_names({line["item_name"] for line in lines})
+    coded = {
+        (c.reply_table_id, line["characteristics"][code])
+        for line in lines
+        for code in line["characteristics"]
+        if (c := found.get((line["item_name"], code))) and c.reply_table_id
+    }
+    meanings = names.reply_meanings(coded)
+    for line in lines:
+        shown = []
+        for code, raw in line["characteristics"].items():
+            characteristic = found.get((line["item_name"], code))
+            if characteristic is None:
+                shown.append((code, raw))
+                continue
+            meaning = meanings.get((characteristic.reply_table_id, raw))
+            reply = display.reply_text(
+                display.typed_reply_text(str(raw), locale=language), meanings=meaning,
+                locale=language,
+            )  # fmt: skip
+            shown.append((pick_text(characteristic.names, language) or code, reply))
+        line["replies"] = shown
 
 
 def _label(choices: Any, value: str | None) -> str:

@@ -3,16 +3,21 @@ polling) and download the error report or the result file."""
 
 from __future__ import annotations
 
-from typing import Any
+import csv
+import io
+from collections.abc import Iterator
+from typing import IO, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from katalog.jobs import selectors, services
 from katalog.jobs.registry import RUNNERS
+from katalog.web import display
 from katalog.web.errors import shows_refusals
 from katalog.web.forms import ExportForm, ImportForm
 from katalog.web.requests import SignedInRequest
@@ -88,9 +93,30 @@ def _download(which: str, name: str, job: Any) -> FileResponse:
 
 @login_required
 @shows_refusals
-def job_errors(request: SignedInRequest, job_id: int) -> FileResponse:
+def job_errors(request: SignedInRequest, job_id: int) -> HttpResponse:
+    """The error report with its column headings in the reader's language (the file keeps
+    them in English, for programs that read it)."""
     job = selectors.job_get(job_id, actor=request.user)
-    return _download("errors", f"job-{job.pk}-errors.csv", job)
+    report = selectors.job_file_path(job, "errors").open("rb")
+    response = StreamingHttpResponse(
+        _report_lines(report, _headings()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"job-{job.pk}-errors.csv")
+    return response
+
+
+def _headings() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([str(heading) for heading in display.ERROR_REPORT_HEADER])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _report_lines(report: IO[bytes], headings: bytes) -> Iterator[bytes]:
+    """The report's lines as stored, the first (the English headings) replaced."""
+    with report:
+        report.readline()
+        yield headings
+        yield from report
 
 
 @login_required

@@ -98,6 +98,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return render(request, "web/search.html", context, status=exc.status)
     for hit in page.hits:
         hit["matched_by_label"] = MATCHED_BY.get(hit["matched_by"], hit["matched_by"])
+    readings = page.interpretation.get("readings", [])
+    context["readings"] = [str(MATCHED_BY.get(r, r)) for r in dict.fromkeys(readings)]
     context.update(
         page=page,
         facet_groups=_facet_groups(query, page.facets),
