@@ -220,7 +220,7 @@ def test_an_empty_catalogue_draws_charts_that_say_so(client, db):
         "chart-buckets", "chart-rules", "chart-groups", "chart-bureaus", "chart-trend"
     }  # fmt: skip
     assert bars(found["chart-groups"]) == []
-    assert "No item has been scored yet" in client.get("/quality/").content.decode()
+    assert "No item has been scored yet." in client.get("/quality/").content.decode()
 
 
 def test_an_unknown_score_filter_is_a_clear_error(client, db):

@@ -167,7 +167,7 @@ def _average_bar(label: str, average: float, count: int, url: str) -> Bar:
 def _quality_charts(found: QualitySummary, bureau: str | None) -> list[Any]:
     worklist = reverse("web:quality")
     base = {"bureau": bureau or ALL_BUREAUS}  # the work list's default would be the own bureau
-    empty = _("No item has been scored yet")
+    empty = _("No item has been scored yet.")
     averages = _("Mean score out of 100, with the number of scored items; each bar opens them.")
     return [
         bar_chart(
