@@ -220,7 +220,8 @@ def test_an_empty_catalogue_draws_charts_that_say_so(client, db):
         "chart-buckets", "chart-rules", "chart-groups", "chart-bureaus", "chart-trend"
     }  # fmt: skip
     assert bars(found["chart-groups"]) == []
-    assert "No item has been scored yet." in client.get("/quality/").content.decode()
+    html = client.get("/quality/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "No item has been scored yet." in html
 
 
 def test_an_unknown_score_filter_is_a_clear_error(client, db):
@@ -232,3 +233,10 @@ def test_an_unknown_score_filter_is_a_clear_error(client, db):
     answer = client.get("/api/v1/search?codified=2026-13")
     assert (answer.status_code, answer.json()["code"]) == (422, "INVALID_MONTH")
     assert client.get("/search/?codified=2026-13").status_code == 422
+
+
+def test_the_dashboard_reads_in_the_readers_language(client, scored):
+    html = client.get("/quality/", HTTP_ACCEPT_LANGUAGE="uz").content.decode()
+    svg = charts(html)["chart-rules"]
+    assert svg.find("{http://www.w3.org/2000/svg}title").text == "Eng koʻp bajarilmagan qoidalar"
+    assert "Ish roʻyxati" in html
