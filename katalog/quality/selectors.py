@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Avg, Count, F, Q, QuerySet, TextField
-from django.db.models.functions import Cast, Substr, TruncMonth
+from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from katalog.accounts.models import Bureau
-from katalog.catalog.summary_selectors import month_key, month_start
+from katalog.catalog.summary_selectors import in_month, last_months
 from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.i18n import pick_text
 from katalog.quality.models import ItemQuality
@@ -130,25 +130,21 @@ def scored_items(*, reader: Any, bureau: str | None = None) -> QuerySet[ItemQual
     return rows
 
 
-def _buckets(rows: QuerySet[ItemQuality]) -> list[Bucket]:
-    """All ten buckets in one query (conditional counts, no row reaches Python)."""
-    counts = rows.aggregate(
-        **{
-            f"b{low}": Count("pk", filter=Q(score__gte=low, score__lte=high))
-            for low, high in BUCKETS
-        }
-    )
-    return [Bucket(low, high, counts[f"b{low}"]) for low, high in BUCKETS]
-
-
-def _rule_failures(rows: QuerySet[ItemQuality]) -> list[RuleFailures]:
-    """How many items fail each rule, most failed first. The failed codes are a JSON list; its
+def _figure_aggregates() -> dict[str, Any]:
+    """The count and mean, all ten bands and every rule's failures: one pass over the scores
+    (conditional aggregates, no row reaches Python). The failed codes are a JSON list; its
     text holds each code in quotes, which both databases search without a JSON operator."""
-    text = rows.annotate(failed_text=Cast("failed", TextField()))
-    counts = text.aggregate(
-        **{code: Count("pk", filter=Q(failed_text__contains=f'"{code}"')) for code in RULES}
-    )
-    failures = [RuleFailures(code, str(RULES[code].message), counts[code]) for code in RULES]
+    aggregates: dict[str, Any] = {"n": Count("pk"), "mean": Avg("score")}
+    for low, high in BUCKETS:
+        aggregates[f"b{low}"] = Count("pk", filter=Q(score__gte=low, score__lte=high))
+    for code in RULES:
+        aggregates[f"r_{code}"] = Count("pk", filter=Q(failed_text__contains=f'"{code}"'))
+    return aggregates
+
+
+def _rule_failures(found: dict[str, Any]) -> list[RuleFailures]:
+    """How many items fail each rule, most failed first."""
+    failures = [RuleFailures(code, str(RULES[code].message), found[f"r_{code}"]) for code in RULES]
     return sorted(failures, key=lambda r: (-r.failed, r.code))
 
 
@@ -186,15 +182,25 @@ def _bureau_averages(rows: QuerySet[ItemQuality], language: str | None) -> list[
     )
 
 
-def _month_averages(rows: QuerySet[ItemQuality], today: dt.date) -> list[Average]:
-    """By month of codification of the items (the scores are kept current, not dated), the
-    last months oldest first; months without items are left out."""
-    first = month_start(today, MONTHS_SHOWN - 1)
-    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    recent = rows.filter(item__created_at__gte=since)
-    found = _averages(recent, TruncMonth("item__created_at"))
-    months = [(month_key(month), n, mean) for month, n, mean in found]
-    return [Average(key, key, n, mean) for key, n, mean in sorted(months)]
+def _month_aggregates(keys: list[str]) -> dict[str, Any]:
+    """Count and mean of each month of codification (the scores are kept current, not dated),
+    as conditional aggregates of the same pass: comparisons of the stored date-time, where
+    truncating every row to its month costs a function call per row (seconds on SQLite)."""
+    aggregates: dict[str, Any] = {}
+    for i, key in enumerate(keys):
+        month = in_month(key, "item__created_at")
+        aggregates[f"n{i}"] = Count("pk", filter=month)
+        aggregates[f"a{i}"] = Avg("score", filter=month)
+    return aggregates
+
+
+def _month_averages(found: dict[str, Any], keys: list[str]) -> list[Average]:
+    """The last months oldest first; months without scored items are left out."""
+    return [
+        Average(key, key, found[f"n{i}"], round(float(found[f"a{i}"]), 1))
+        for i, key in enumerate(keys)
+        if found[f"n{i}"]
+    ]
 
 
 def quality_summary(
@@ -204,19 +210,23 @@ def quality_summary(
     language: str | None = None,
     today: dt.date | None = None,
 ) -> QualitySummary:
-    """The figures of the quality dashboard, each one aggregate query over the stored scores."""
+    """The figures of the quality dashboard in three aggregate queries over the stored scores:
+    one pass for the bands, rules and months, one `GROUP BY` each for groups and bureaus."""
     rows = scored_items(reader=reader, bureau=bureau)
-    totals = rows.aggregate(n=Count("pk"), mean=Avg("score"))
-    mean = totals["mean"]
+    months = last_months(today or timezone.localdate(), MONTHS_SHOWN)
+    found = rows.annotate(failed_text=Cast("failed", TextField())).aggregate(
+        **_figure_aggregates(), **_month_aggregates(months)
+    )
+    mean = found["mean"]
     return QualitySummary(
         bureau=bureau.upper() if bureau else None,
-        scored=totals["n"],
+        scored=found["n"],
         average=None if mean is None else round(float(mean), 1),
-        buckets=_buckets(rows),
-        rules=_rule_failures(rows),
+        buckets=[Bucket(low, high, found[f"b{low}"]) for low, high in BUCKETS],
+        rules=_rule_failures(found),
         groups=_group_averages(rows, language),
         bureaus=_bureau_averages(rows, language),
-        months=_month_averages(rows, today or timezone.localdate()),
+        months=_month_averages(found, months),
     )
 
 

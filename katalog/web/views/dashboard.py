@@ -18,9 +18,8 @@ from django.utils.translation import ngettext
 from katalog.accounts.models import BureauKind
 from katalog.accounts.selectors import bureau_names
 from katalog.catalog.summary_selectors import (
-    item_counts_by_bureau,
+    item_counts,
     item_counts_by_month,
-    item_counts_by_status,
     newest_items,
 )
 from katalog.catalog.visibility import read_scope
@@ -54,8 +53,8 @@ def _items_label(count: int) -> str:
 
 
 def _catalogue_charts(reader: Any, language: str) -> list[Any]:
-    statuses = item_counts_by_status(reader=reader, language=language)
-    bureaus = item_counts_by_bureau(reader=reader, language=language)
+    counts = item_counts(reader=reader, language=language)
+    statuses, bureaus = counts.statuses, counts.bureaus
     months = item_counts_by_month(reader=reader)
     empty = _("No items yet")
     return [
