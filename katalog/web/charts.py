@@ -84,9 +84,11 @@ def bar_chart(
     """A horizontal bar chart as an `<svg>` element to put in a page (or serve on its own).
 
     `chart_id` must be unique on the page: the title, description and hatching are referred to
-    by ids made from it. An empty chart still says what it would count.
+    by ids made from it. An empty chart still says what it would count (`empty`). `maximum`
+    is the value of a full-length bar (100 for scores, so means compare with the scale);
+    without it the longest bar fills the width.
     """
-    top = max((bar.value for bar in bars), default=0)
+    top = maximum or max((bar.value for bar in bars), default=0)
     scale = (WIDTH - NUMBER_ROOM) / top if top else 0
     height = PAD * 2 + max(len(bars), 1) * ROW
     ident = escape(chart_id)
