@@ -209,3 +209,12 @@ def test_the_dashboard_is_counted_in_a_fixed_number_of_queries(client, catalogue
     with CaptureQueriesContext(connection) as after:
         client.get("/")
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("ru", "Предметы снабжения по статусу"), ("hy", "Մատակարարման առարկաներն ըստ կարգավիճակի")],
+)
+def test_the_charts_read_in_the_readers_language(client, catalogue, language, title):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert charts(html)["chart-status"].find(f"{SVG}title").text == title
