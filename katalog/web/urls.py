@@ -1,6 +1,15 @@
 from django.urls import path
 
-from katalog.web.views import account, catalog, codification, exchange, jobs, reference, search
+from katalog.web.views import (
+    account,
+    catalog,
+    codification,
+    dashboard,
+    exchange,
+    jobs,
+    reference,
+    search,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -41,6 +50,7 @@ urlpatterns = [
         name="request-transition",
     ),
     path("search/", search.search_page, name="search"),
+    path("quality/", dashboard.quality_page, name="quality"),
     path("jobs/", jobs.job_list, name="job-list"),
     path("jobs/import/", jobs.job_import, name="job-import"),
     path("jobs/export/", jobs.job_export, name="job-export"),
