@@ -1,10 +1,14 @@
 """The workflow of a codification request as one explicit table of transitions.
 
     draft ──submit──▶ submitted ──screen──▶ screened ──decide──▶ decided ──approve──▶ approved
-                                                ▲                   │                   │
-                                                └──────return───────┘                publish
-                                                                                        ▼
-    submitted / screened / decided ──reject──▶ rejected                             published
+                                              ▲  ▲                  │                   │
+                                              │  └──────return──────┘                publish
+                                              │                                         ▼
+                                              └──────────────reopen─── approved     published
+    submitted / screened / decided ──reject──▶ rejected
+
+`reopen` is the way out of an approved request that cannot be published (a decision whose effect
+became true meanwhile, an item cancelled since): it goes back to decision with the reason said.
 
 Decisions take effect at *publish*: approval is the second person's check, publishing is the
 one transaction that writes the catalogue.
@@ -36,6 +40,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("return", frozenset({S.DECIDED}), S.SCREENED),
         Transition("approve", frozenset({S.DECIDED}), S.APPROVED),
         Transition("publish", frozenset({S.APPROVED}), S.PUBLISHED),
+        Transition("reopen", frozenset({S.APPROVED}), S.SCREENED),
         Transition("reject", frozenset({S.SUBMITTED, S.SCREENED, S.DECIDED}), S.REJECTED),
     )
 }

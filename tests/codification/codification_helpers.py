@@ -44,6 +44,7 @@ ACTOR_OF = {
     "return": "approver",
     "approve": "approver",
     "publish": "approver",
+    "reopen": "approver",
     "reject": "approver",
 }
 
@@ -54,6 +55,7 @@ STEP = {
     "return": services.request_return,
     "approve": services.request_approve,
     "publish": services.request_publish,
+    "reopen": services.request_reopen,
     "reject": services.request_reject,
 }
 
