@@ -1,6 +1,6 @@
 from django.urls import path
 
-from katalog.web.views import account, catalog, codification, jobs, reference, search
+from katalog.web.views import account, catalog, codification, jobs, reference, screening, search
 
 app_name = "web"
 urlpatterns = [
@@ -41,6 +41,7 @@ urlpatterns = [
         name="request-transition",
     ),
     path("search/", search.search_page, name="search"),
+    path("screening/list/", screening.screen_list, name="screen-list"),
     path("jobs/", jobs.job_list, name="job-list"),
     path("jobs/import/", jobs.job_import, name="job-import"),
     path("jobs/export/", jobs.job_export, name="job-export"),
