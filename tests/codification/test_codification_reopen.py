@@ -4,37 +4,20 @@ kept in its history and the audit log; and every text typed into a request has a
 import pytest
 
 from katalog.audit.models import AuditEntry
-from katalog.catalog import services as catalog
 from katalog.catalog.models import Registration
 from katalog.codification import services
 from katalog.codification.models import RequestState, RequestTransition
 from katalog.codification.workflow import TRANSITIONS
-from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import Conflict, PermissionDenied, ValidationFailed
-from tests.codification.codification_helpers import drive, line_args, new_draft
-from tests.factories import bureau, make_item
+from tests.codification.codification_helpers import (
+    approved_registration,
+    drive,
+    line_args,
+    new_draft,
+)
+from tests.factories import bureau
 
 pytestmark = pytest.mark.django_db
-
-
-def approved_registration(people, maker):
-    """An approved request whose one line registers the RU bureau as user of a KZ item; the
-    registration is then made another way, so publishing can only fail."""
-    item = make_item("KZ")
-    catalog.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number="АБВГ.303.001")
-    request = drive(people, new_draft(people["author"], line_args()), RequestState.SCREENED)
-    services.request_line_decide(
-        actor=people["decider"],
-        line=request.lines.get(),
-        decision="register",
-        item=item,
-        justification="same_item",
-    )
-    services.request_decide(actor=people["decider"], request=request)
-    services.request_approve(actor=people["approver"], request=request)
-    catalog.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("RU"))
-    request.refresh_from_db()
-    return request, item
 
 
 def test_a_failed_publish_says_which_line_and_the_way_out(people, maker):
