@@ -50,8 +50,11 @@ def transition_target(name: str, state: str) -> str:
     """The state a transition leads to from `state`; Conflict ILLEGAL_TRANSITION if none."""
     transition = TRANSITIONS.get(name)
     if transition is None or state not in transition.sources:
+        # Said with the state's name in the reader's language: the codes are for the data.
+        label = S(state).label if state in S.values else state
         raise Conflict(
-            _("A request in state %(state)s cannot be %(name)s") % {"state": state, "name": name},
+            _("The request is now “%(state)s”: this step is not possible in that state")
+            % {"state": label},
             code="ILLEGAL_TRANSITION",
             data={"state": state, "transition": name, "allowed": allowed_transitions(state)},
         )

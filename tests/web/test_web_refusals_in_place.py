@@ -248,3 +248,80 @@ def test_the_refusal_page_says_not_done_not_rejected(client, author, language, t
     assert response.status_code == 404
     assert title_of(text) == f"{title} · katalog"
     assert "Отклонено" not in text
+
+
+def test_a_decision_on_a_line_changed_meanwhile_can_be_sent_again(
+    client, author, decider, approver
+):
+    request = screened(author)
+    line = request.lines.get()
+    read_version = line.row_version
+    services.request_line_decide(actor=approver, line=line, decision="assign",
+                                 justification="not_acceptable_replacement")  # fmt: skip
+    client.force_login(decider)
+    typed = {
+        "line1-decision": "reject",
+        "line1-reject_reason": "insufficient_data",
+        "line1-note": "No drawing attached",
+        "line1-row_version": read_version,
+    }
+    response = client.post(
+        f"/requests/{request.pk}/lines/1/decide/", typed, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    text = unescape(response.content.decode())
+    line.refresh_from_db()
+    assert response.status_code == 412, (read_version, line.row_version, line.decision)
+    assert "Someone changed this line meanwhile" in text
+    assert "No drawing attached</textarea>" in text
+    line.refresh_from_db()
+    assert line.decision == "assign", (read_version, line.row_version, line.decision)
+    current = re.search(r'name="line1-row_version" value="(\d+)"', text).group(1)
+    assert int(current) == line.row_version
+    again = client.post(
+        f"/requests/{request.pk}/lines/1/decide/",
+        {**typed, "line1-row_version": current},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert again.status_code == 302
+    line.refresh_from_db()
+    assert (line.decision, line.note) == ("reject", "No drawing attached")
+
+
+def test_a_failed_publish_reads_in_russian_without_codes_in_the_sentence(
+    client, author, decider, approver, kz_item
+):
+    request = unpublishable(author, decider, approver, kz_item)
+    client.force_login(approver)
+    response = client.post(
+        f"/requests/{request.pk}/publish/",
+        {"row_version": request.row_version},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    text = unescape(response.content.decode())
+    assert response.status_code == 409
+    failed = re.search(
+        r'<div class="refusal" role="alert" id="publish-failed".*?</div>', text, re.S
+    )
+    words = failed.group(0)
+    assert "Опубликовать не удалось" in words
+    assert "Строку 1 нельзя опубликовать" in words
+    assert "ALREADY_REGISTERED" not in re.sub(r"<[^>]+>", "", words)
+    assert "Вернуть к принятию решения" in text
+    assert "Отклонено" not in text
+
+
+def test_a_step_no_longer_possible_is_said_with_the_state_in_words(
+    client, author, decider, approver, kz_item
+):
+    request = unpublishable(author, decider, approver, kz_item)
+    version = request.row_version
+    services.request_reopen(actor=approver, request=request, reason="wrong decision")
+    client.force_login(approver)
+    # A second tab still showing the approved request sends publish.
+    response = client.post(
+        f"/requests/{request.pk}/publish/", {"row_version": version + 1}, HTTP_ACCEPT_LANGUAGE="ru"
+    )
+    text = unescape(response.content.decode())
+    assert response.status_code == 409
+    assert "Заявка сейчас в состоянии «проверена на дублирование»" in text
+    assert "publish" not in re.sub(r"<[^>]+>", "", text).split("История")[0].lower()

@@ -28,7 +28,7 @@ from katalog.codification.models import (
     RequestLine,
     RequestState,
 )
-from katalog.core.errors import KatalogError
+from katalog.core.errors import KatalogError, PreconditionFailed
 from katalog.names import selectors as names
 from katalog.names.values import parse_reply
 from katalog.screening.models import ScreeningJustification
@@ -232,12 +232,36 @@ def line_decide(request: HttpRequest, request_id: int, position: int) -> HttpRes
     try:
         _decide(request, line, form.cleaned_data)
     except KatalogError as exc:
-        status = put_on_form(form, exc, lambda name: name)
+        if isinstance(exc, PreconditionFailed):
+            form, status = _rebound_to_current(request, record, position), exc.status
+        else:
+            status = put_on_form(form, exc, lambda name: name)
         record.refresh_from_db()
         context = _detail_context(request, record, bound={position: form})
         return render(request, "web/request_detail.html", context, status=status)
     messages.success(request, _("Decision recorded for line %(n)s.") % {"n": position})
     return redirect("web:request-detail", request_id=record.pk)
+
+
+def _rebound_to_current(
+    request: HttpRequest, record: CodificationRequest, position: int
+) -> DecisionForm:
+    """Someone changed the line meanwhile: the decision as typed, now against the line as it is,
+    so that the person checks the page and sends it again knowingly."""
+    current = selectors.request_line_get(record, position)
+    data = request.POST.copy()
+    data[f"line{position}-row_version"] = str(current.row_version)
+    form = DecisionForm(data, prefix=f"line{position}")
+    form.is_valid()
+    form.refusal_code = "VERSION_STALE"
+    form.add_error(
+        None,
+        _(
+            "Someone changed this line meanwhile; the page shows it as it is now. Check it, "
+            "then send your decision again."
+        ),
+    )
+    return form
 
 
 def _decide(request: HttpRequest, line: RequestLine, data: dict[str, Any]) -> None:
