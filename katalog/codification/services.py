@@ -850,6 +850,16 @@ STEPS_NEEDING_A_REASON = frozenset({"return", "reopen", "reject"})
 STEP_PERMISSION = {"approve": Permission.APPROVE}
 
 
+def may_open_request(actor: Any) -> bool:
+    """Whether the person may open a request (a cataloguer of a bureau), so that the pages offer
+    it only to them."""
+    try:
+        acting_bureau(actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def request_steps_for(actor: Any, request: CodificationRequest) -> list[str]:
     """The steps this person may take on the request now: the workflow's steps from its state,
     less those their bureau, role or the four-eyes rule would refuse (so none is offered that

@@ -325,3 +325,18 @@ def test_a_step_no_longer_possible_is_said_with_the_state_in_words(
     assert response.status_code == 409
     assert "Заявка сейчас в состоянии «проверена на дублирование»" in text
     assert "publish" not in re.sub(r"<[^>]+>", "", text).split("История")[0].lower()
+
+
+def test_a_reader_is_offered_neither_a_new_request_nor_a_new_line(client, author):
+    draft = services.request_create(actor=author)
+    client.force_login(UserFactory(username="ru-reader", bureau=bureau("RU"), roles=["viewer"]))
+    queue = client.get("/requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "/requests/new/" not in queue
+    page = client.get(f"/requests/{draft.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/requests/{draft.pk}/lines/new/" not in page
+    assert f"/requests/{draft.pk}/submit/" not in page
+    client.force_login(author)
+    queue = client.get("/requests/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "/requests/new/" in queue
+    page = client.get(f"/requests/{draft.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"/requests/{draft.pk}/lines/new/" in page

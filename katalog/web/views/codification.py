@@ -75,7 +75,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
     page = selectors.request_list(
         reader=request.user, state=state, priority=priority, after=request.GET.get("after") or None
     )
-    context = {"filters": filters, "page": page, "bureau": bureau}
+    context = {
+        "filters": filters,
+        "page": page,
+        "bureau": bureau,
+        "may_open": services.may_open_request(request.user),
+    }
     return render(request, "web/request_list.html", context)
 
 
@@ -150,6 +155,8 @@ def _detail_context(
             for name in steps
         ],
         "step": step,
+        # Lines are added to a draft by those who may hand it in.
+        "may_add_lines": record.state == RequestState.DRAFT and "submit" in steps,
         "reason_max": services.REASON_MAX,
         "log": _log(record),
         "expert": prefs.is_expert(request),
