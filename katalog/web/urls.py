@@ -8,6 +8,7 @@ from katalog.web.views import (
     exchange,
     jobs,
     reference,
+    screening,
     search,
 )
 
@@ -51,6 +52,7 @@ urlpatterns = [
     ),
     path("search/", search.search_page, name="search"),
     path("quality/", dashboard.quality_page, name="quality"),
+    path("screening/list/", screening.screen_list, name="screen-list"),
     path("jobs/", jobs.job_list, name="job-list"),
     path("jobs/import/", jobs.job_import, name="job-import"),
     path("jobs/export/", jobs.job_export, name="job-export"),

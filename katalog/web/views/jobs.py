@@ -15,10 +15,11 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from katalog.core.errors import KatalogError
 from katalog.jobs import selectors, services
 from katalog.jobs.registry import RUNNERS
 from katalog.web import display
-from katalog.web.errors import shows_refusals
+from katalog.web.errors import put_on_form, shows_refusals
 from katalog.web.forms import ExportForm, ImportForm
 from katalog.web.requests import SignedInRequest
 
@@ -46,32 +47,42 @@ def job_list(request: SignedInRequest) -> HttpResponse:
 @shows_refusals
 def job_import(request: SignedInRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, kinds=_import_kinds())
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
-        job = services.job_submit(
-            actor=request.user, kind=data["kind"],
-            params={"on_existing": data["on_existing"], "dry_run": data["dry_run"],
-                    "encoding": data["encoding"]},
-            upload=upload, filename=upload.name,
-        )  # fmt: skip
-        messages.success(request, _("Import queued as job %(id)s.") % {"id": job.pk})
-        return redirect("web:job-detail", job_id=job.pk)
-    return render(request, "web/job_import.html", {"form": form})
+        try:
+            job = services.job_submit(
+                actor=request.user, kind=data["kind"],
+                params={"on_existing": data["on_existing"], "dry_run": data["dry_run"],
+                        "encoding": data["encoding"]},
+                upload=upload, filename=upload.name,
+            )  # fmt: skip
+        except KatalogError as exc:  # shown on the form, the choices made kept
+            status = put_on_form(form, exc, lambda name: name)
+        else:
+            messages.success(request, _("Import queued as job %(id)s.") % {"id": job.pk})
+            return redirect("web:job-detail", job_id=job.pk)
+    return render(request, "web/job_import.html", {"form": form}, status=status)
 
 
 @login_required
 @shows_refusals
 def job_export(request: SignedInRequest) -> HttpResponse:
     form = ExportForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         params = {"format": form.cleaned_data["format"]}
         if form.cleaned_data["q"]:
             params["q"] = form.cleaned_data["q"]
-        job = services.job_submit(actor=request.user, kind=EXPORT_KIND, params=params)
-        messages.success(request, _("Export queued as job %(id)s.") % {"id": job.pk})
-        return redirect("web:job-detail", job_id=job.pk)
-    return render(request, "web/job_export.html", {"form": form})
+        try:
+            job = services.job_submit(actor=request.user, kind=EXPORT_KIND, params=params)
+        except KatalogError as exc:  # shown on the form, the choices made kept
+            status = put_on_form(form, exc, lambda name: name)
+        else:
+            messages.success(request, _("Export queued as job %(id)s.") % {"id": job.pk})
+            return redirect("web:job-detail", job_id=job.pk)
+    return render(request, "web/job_export.html", {"form": form}, status=status)
 
 
 @login_required
