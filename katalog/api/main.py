@@ -152,6 +152,7 @@ from katalog.api.routers import accounts as _accounts  # noqa: E402
 from katalog.api.routers import catalog as _catalog  # noqa: E402
 from katalog.api.routers import classifiers as _classifiers  # noqa: E402
 from katalog.api.routers import codification as _codification  # noqa: E402
+from katalog.api.routers import exchange as _exchange  # noqa: E402
 from katalog.api.routers import jobs as _jobs  # noqa: E402
 from katalog.api.routers import manufacturers as _manufacturers  # noqa: E402
 from katalog.api.routers import reference_data as _reference_data  # noqa: E402
@@ -167,4 +168,5 @@ api.add_router("/search", _search.router)
 api.add_router("/screening", _screening.router)
 api.add_router("/requests", _codification.router)
 api.add_router("/jobs", _jobs.router)
+api.add_router("/exchange", _exchange.router)
 api.add_router("/export", "katalog.api.routers.export.router")
