@@ -6,28 +6,41 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 from nacl.signing import SigningKey
 
+from katalog.catalog import replica, services
+from katalog.catalog.models import Manufacturer
+from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR
 from katalog.core.errors import ValidationFailed
-from katalog.exchange import keys
+from katalog.exchange import feed, keys
 from katalog.exchange.nats_transport import (
+    MSG_ID,
     Broker,
     BrokerUnavailable,
     Layout,
     StreamRef,
     last_published_seq,
+    outbox_publish,
+    payload_encode,
     payloads_publish,
     stream_pull,
     stream_setup,
 )
 from katalog.exchange.outbox import canonical_bytes
+from katalog.exchange.selectors import exchange_status
+from katalog.exchange.services import node_add
+from tests.factories import ManufacturerFactory
 
 from .natsservers import NatsServer, free_port, unavailable, wait_until
+
+RU_KEY = SigningKey.generate()
 
 
 @dataclass
@@ -283,3 +296,127 @@ def test_a_bureau_on_a_leaf_node_reads_the_centres_stream_across_domains(hub_and
     assert (report.messages, report.own) == (5, 2)
     bureau.close()
     centre.close()
+
+
+# End to end: this node's outbox to its stream, and a peer's stream to this node's inbox.
+
+
+@pytest.fixture
+def kz_node(tmp_path, monkeypatch):
+    """This installation is Kazakhstan's bureau; Russia's node is a registered peer."""
+    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+    call_command("node", "init", "--bureau", "KZ", "--name", "kz-main")
+    node_add(
+        actor=SYSTEM_OPERATOR,
+        name="ru-main",
+        bureau_key="RU",
+        public_key=keys.public_key_text(RU_KEY.verify_key),
+    )
+
+
+def kz_manufacturer(code: str, name: str):
+    return services.manufacturer_create(
+        actor=SYSTEM_INIT, code=code, names={"en": name}, country="KZ"
+    )
+
+
+def command(*args: str) -> str:
+    out = StringIO()
+    call_command("exchange_nats", *args, stdout=out)
+    return out.getvalue().strip()
+
+
+@pytest.mark.django_db
+def test_the_outbox_goes_to_the_nodes_stream_as_it_is_and_only_what_the_stream_lacks(
+    kz_node, broker, layout
+):
+    maker = kz_manufacturer("K001Q", "First")
+    kz_manufacturer("K002Q", "Second")
+    stream = layout.stream("kz-main")
+    subject = layout.subject("kz-main")
+    setup = command("setup")
+    published = command("publish")
+    again = command("publish")
+    services.manufacturer_update(
+        actor=SYSTEM_INIT,
+        manufacturer=maker,
+        expected_version=None,
+        changes={"names": {"en": "1st"}},
+    )
+    one_more = command("publish")
+    outbox = feed.events_after("kz-main", 0, 1000)
+    assert setup == f"Stream {stream} created for subject {subject}"
+    assert published == (
+        f"2 events published to {stream}, 0 of them there already; "
+        "the stream holds this node's events up to 2"
+    )
+    assert again.startswith(f"0 events published to {stream}")
+    assert one_more.startswith(f"1 events published to {stream}")
+    assert [event["seq"] for event in outbox] == [1, 2, 3]
+    assert stream_payloads(broker, layout, "kz-main") == outbox
+
+
+@pytest.mark.django_db
+def test_publishing_resumes_after_the_last_event_the_stream_holds(kz_node, broker, layout):
+    for number in range(1, 5):
+        kz_manufacturer(f"K00{number}Q", f"Maker {number}")
+    outbox = feed.events_after("kz-main", 0, 1000)
+    stream_setup(broker, layout, "kz-main")
+    # Published by an earlier run that stopped before it could say so.
+    payloads_publish(broker, layout, "kz-main", outbox[:2])
+    report = outbox_publish(broker, layout)
+    assert (report.published, report.duplicates, report.last_seq) == (2, 0, 4)
+    assert stream_payloads(broker, layout, "kz-main") == outbox
+
+
+def ru_manufacturer_event(seq: int, code: str) -> dict:
+    state = {"manufacturer": replica.manufacturer_state(ManufacturerFactory.build(code=code))}
+    fields = {
+        "origin": "ru-main",
+        "seq": seq,
+        "at": timezone.now().isoformat(),
+        "author": "ivanov",
+        "action": "manufacturer_created",
+        "object_type": "manufacturer",
+        "object_key": code,
+        "state": state,
+    }
+    return {**fields, "signature": keys.sign(canonical_bytes(fields), RU_KEY)}
+
+
+@pytest.mark.django_db
+def test_a_peers_stream_is_applied_in_order_through_the_inbox_and_acknowledged(
+    kz_node, broker, layout
+):
+    first, second, third = (ru_manufacturer_event(n, f"A10{n}F") for n in (1, 2, 3))
+    stream_setup(broker, layout, "ru-main")
+    payloads_publish(broker, layout, "ru-main", [first])
+    # The stream of the peer holds what its node published, in any order it arrived.
+    broker.run(
+        broker.js().publish(
+            layout.subject("ru-main"), payload_encode(third), headers={MSG_ID: "ru-main:3"}
+        )
+    )
+    early = command("pull", "--from", "ru-main")
+    waited = set(Manufacturer.objects.values_list("code", flat=True))
+    broker.run(
+        broker.js().publish(
+            layout.subject("ru-main"), payload_encode(second), headers={MSG_ID: "ru-main:2"}
+        )
+    )
+    late = command("pull", "--from", "ru-main")
+    status = {row.origin: row for row in exchange_status()}["ru-main"]
+    stream = layout.stream("ru-main")
+    assert early == (
+        f"2 messages read from {stream}, 0 of them this node's own; "
+        "1 applied, 0 already here, 1 waiting, 0 problems"
+    )
+    assert "A101F" in waited
+    assert "A103F" not in waited
+    assert late == (
+        f"1 messages read from {stream}, 0 of them this node's own; "
+        "2 applied, 0 already here, 0 waiting, 0 problems"
+    )
+    assert {"A101F", "A102F", "A103F"} <= set(Manufacturer.objects.values_list("code", flat=True))
+    assert (status.applied_seq, status.transport) == (3, "nats")
+    assert command("pull", "--from", "ru-main").startswith(f"0 messages read from {stream}")
