@@ -19,7 +19,7 @@ from katalog.catalog import replica, services
 from katalog.catalog.models import Manufacturer
 from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR
 from katalog.core.errors import ValidationFailed
-from katalog.exchange import feed, keys
+from katalog.exchange import feed, keys, nats_transport
 from katalog.exchange.nats_transport import (
     MSG_ID,
     Broker,
@@ -186,6 +186,26 @@ def test_a_combined_stream_gives_its_reader_the_others_events_and_only_acknowled
     assert sorted(everything, key=lambda e: (e["origin"], e["seq"])) == centre + bureau
 
 
+def test_a_batch_is_acknowledged_only_once_the_inbox_took_it(broker, layout, monkeypatch):
+    monkeypatch.setattr(nats_transport, "ACK_WAIT", 1.0)
+    events = signed_events(SigningKey.generate(), "kz-main", range(1, 4))
+    stream_setup(broker, layout, "kz-main")
+    payloads_publish(broker, layout, "kz-main", events)
+
+    def failing(payloads):
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError):
+        stream_pull(broker, layout, reader="ru-main", source=StreamRef("kz-main"), receive=failing)
+    inbox = Inbox()
+    # The next run waits for the batch the failed one fetched but never acknowledged.
+    report = stream_pull(
+        broker, layout, reader="ru-main", source=StreamRef("kz-main"), receive=inbox
+    )
+    assert inbox.payloads == events
+    assert report.messages == 3
+
+
 def test_setting_up_again_adds_new_sources_and_keeps_the_old_ones(broker, layout):
     first = stream_setup(broker, layout, "centre", [StreamRef("kz-main")])
     second = stream_setup(broker, layout, "centre", [StreamRef("ru-main"), StreamRef("kz-main")])
@@ -268,7 +288,10 @@ def test_the_centre_sources_a_bureau_on_a_leaf_node_and_catches_up_after_the_lin
     hub.start()
 
     centre = Broker(hub.url, domain="centre")
-    caught_up = wait_until(lambda: stream_messages(centre, layout.stream("centre")) == 8)
+    # The leaf retries its hub every second, and the source its stream every few seconds.
+    caught_up = wait_until(
+        lambda: stream_messages(centre, layout.stream("centre")) == 8, timeout=60
+    )
     held = stream_payloads(centre, layout, "centre")
     assert (cut_off.published, cut_off.last_seq) == (5, 8)
     assert caught_up, centre.run(centre.js().stream_info(layout.stream("centre"))).sources
