@@ -202,6 +202,9 @@ class Broker:
         try:
             if not self.nc.is_closed:
                 self.run(self.nc.drain())
+        except (nats.errors.Error, OSError):
+            # The server went away: what was acknowledged is acknowledged, nothing to flush.
+            logger.warning("NATS: connection to %s closed without draining", self.url)
         finally:
             self._loop.close()
 
@@ -226,7 +229,8 @@ def _call(broker: Broker, coroutine: Coroutine[Any, Any, T]) -> T:
         return broker.run(coroutine)
     except nats.js.errors.APIError as exc:
         raise refused(exc) from exc
-    except (nats.errors.NoRespondersError, nats.errors.TimeoutError) as exc:
+    except (nats.errors.Error, OSError) as exc:
+        # No responders, a timeout, a connection lost for good: the broker is not there.
         raise broker.unavailable() from exc
 
 
