@@ -76,7 +76,9 @@ def request_node(*, name: str, stamp: str, signature: str, method: str, path_que
 
 
 def _get(peer: Node, path: str, query: dict[str, Any]) -> Any:
-    path_query = f"/api/v1/exchange/{path}?{urllib.parse.urlencode(query)}"
+    # As the server reads it back (`get_full_path`): no "?" without a query.
+    encoded = urllib.parse.urlencode(query)
+    path_query = f"/api/v1/exchange/{path}" + (f"?{encoded}" if encoded else "")
     # The peer's address is an http(s) URL the operator registered (a URLField), never input.
     request = urllib.request.Request(  # noqa: S310
         peer.url.rstrip("/") + path_query, headers=signed_headers("GET", path_query)

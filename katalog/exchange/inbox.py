@@ -170,7 +170,9 @@ def _receive_one(
                 transport=transport,
             )
     except IntegrityError:
+        # Kept already by an earlier delivery that stopped before applying it: apply now.
         report.duplicates += 1
+        report.origins.add(origin)
         return
     PeerPosition.objects.filter(origin=origin, received_seq__lt=payload["seq"]).update(
         received_seq=payload["seq"]
@@ -265,13 +267,13 @@ def _apply_item(payload: dict[str, Any], origin: Bureau) -> None:
     action = payload["action"]
     if local is None and action in CREATING_ACTIONS:
         holder = _code_holder(state["niin"], dt.date.fromisoformat(payload["at"][:10]))
-        if holder is None or holder.pk != origin.pk:
+        if holder is None or not _may_keep(origin, holder):
             raise _Refused(
                 ProblemKind.ALLOCATION_NOT_HELD,
                 f"{state['niin'][:2]}: {holder.key if holder else '—'}, not {origin.key}",
             )
     assigner = local.bureau.key if local else state["bureau"]
-    identification = assigner == origin.key
+    identification = _may_keep(origin, assigner)
     if not identification and action not in ROW_ACTIONS:
         raise _Refused(
             ProblemKind.NOT_ASSIGNING_BUREAU,
@@ -292,14 +294,25 @@ def _local_item(niin: str) -> dict[str, Any] | None:
     return replica.item_states([niin]).get(niin)
 
 
+def _may_keep(origin: Bureau, owner: Bureau | str) -> bool:
+    """An item is kept by the node of its assigning bureau, a manufacturer by the node of the
+    bureau that registered it. A bureau with no node of its own in this exchange (an external
+    source, a nation not yet connected) has its data kept by whichever node records it; the
+    last state received stands."""
+    key = owner if isinstance(owner, str) else owner.key
+    if key == origin.key:
+        return True
+    return not Node.objects.filter(bureau__key=key).exists()
+
+
 def _apply_manufacturer(payload: dict[str, Any], origin: Bureau) -> None:
     state = payload["state"]["manufacturer"]
     local = Manufacturer.objects.select_related("bureau").filter(code=state["code"]).first()
-    owner = local.bureau.key if local else state["bureau"]
-    if owner != origin.key or state["bureau"] != origin.key:
+    owner = local.bureau if local else Bureau.objects.filter(key=state["bureau"]).first()
+    if owner is None or not _may_keep(origin, owner) or not _may_keep(origin, state["bureau"]):
         raise _Refused(
             ProblemKind.NOT_OWNER,
-            f"{state['code']}: {owner}, not {origin.key}",
+            f"{state['code']}: {owner.key if owner else state['bureau']}, not {origin.key}",
             local=replica.manufacturer_state(local) if local else None,
         )
     catalog_replica.manufacturer_replica_apply(

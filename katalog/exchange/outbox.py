@@ -55,16 +55,27 @@ def canonical_bytes(fields: dict[str, Any]) -> bytes:
     return chain.canonical_json(fields).encode("utf-8")
 
 
-def item_event_state(state: dict[str, Any]) -> dict[str, Any]:
+def _reference_makers(state: dict[str, Any]) -> set[str]:
+    return {ref["manufacturer"] for ref in state.get("references", [])}
+
+
+def item_event_state(
+    state: dict[str, Any], makers: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """An item's event: its state and the states of the manufacturers its references name,
     so a receiver that has not met a manufacturer yet can apply the item."""
-    codes = sorted({ref["manufacturer"] for ref in state.get("references", [])})
-    return {"item": state, "manufacturers": replica.manufacturer_states(codes)}
+    codes = sorted(_reference_makers(state))
+    if makers is None:
+        makers = replica.manufacturer_states(codes)
+    return {"item": state, "manufacturers": {code: makers[code] for code in codes}}
 
 
 def object_states(object_type: str, keys_: list[str]) -> dict[str, dict[str, Any]]:
     if object_type == ITEM:
-        return {k: item_event_state(s) for k, s in replica.item_states(keys_).items()}
+        items = replica.item_states(keys_)
+        codes = set().union(*(_reference_makers(s) for s in items.values()))
+        makers = replica.manufacturer_states(codes)
+        return {k: item_event_state(s, makers) for k, s in items.items()}
     return {k: {"manufacturer": s} for k, s in replica.manufacturer_states(keys_).items()}
 
 
@@ -123,22 +134,38 @@ def events_emit(touched: Iterable[tuple[str, str]], *, action: str, author: str,
     return made
 
 
+def _keys_in_order(model: Any, key: str, condition: dict[str, Any]) -> Iterable[list[str]]:
+    after = ""
+    while True:
+        page = list(
+            model.objects.filter(**condition, **{f"{key}__gt": after})
+            .order_by(key)
+            .values_list(key, flat=True)[:EVENT_BATCH]
+        )
+        if not page:
+            return
+        yield page
+        after = page[-1]
+
+
+# Items before the items they replace, so a receiver links each replacement as it applies it:
+# first the items that replace nothing, then those replaced by them, then the longer chains.
+ITEM_ORDER = (
+    {"replaced_by__isnull": True},
+    {"replaced_by__isnull": False, "replaced_by__replaced_by__isnull": True},
+    {"replaced_by__replaced_by__isnull": False},
+)
+
+
 def full_catalogue_emit(*, author: str, at: Any) -> int:
     """One `snapshot` event per manufacturer and item this node holds: what a node sends to
     a new peer as its first full catalogue. Receivers take from it what the sender owns."""
+    passes = [(Manufacturer, MANUFACTURER, "code", {})]
+    passes += [(Item, ITEM, "niin", condition) for condition in ITEM_ORDER]
     made = 0
-    for model, object_type, key in ((Manufacturer, MANUFACTURER, "code"), (Item, ITEM, "niin")):
-        after = ""
-        while True:
-            page = list(
-                model.objects.filter(**{f"{key}__gt": after})
-                .order_by(key)
-                .values_list(key, flat=True)[:EVENT_BATCH]
-            )
-            if not page:
-                break
+    for model, object_type, key, condition in passes:
+        for page in _keys_in_order(model, key, condition):
             made += events_emit(
                 [(object_type, k) for k in page], action=SNAPSHOT, author=author, at=at
             )
-            after = page[-1]
     return made

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +16,13 @@ from katalog.catalog.models import Item
 from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR
 from katalog.exchange import keys
 from katalog.exchange.inbox import events_receive
-from katalog.exchange.models import ExchangeProblem, OutboxEvent, PeerPosition, ProblemKind
+from katalog.exchange.models import (
+    ExchangeProblem,
+    OutboxEvent,
+    PeerPosition,
+    PendingEvent,
+    ProblemKind,
+)
 from katalog.exchange.outbox import canonical_bytes, item_event_state
 from katalog.exchange.selectors import exchange_status
 from katalog.exchange.services import node_add
@@ -174,3 +181,17 @@ def test_a_manufacturer_of_another_bureau_is_not_changed_by_a_peer():
     assert report.problems == 1
     maker.refresh_from_db()
     assert maker.names["en"] != "Taken"
+
+
+def test_events_kept_by_a_delivery_that_stopped_are_applied_by_the_next():
+    state = state_made_elsewhere(ru_item_with_reference)
+    first, second = signed(1, "created", state), signed(2, "snapshot", state)
+    # As a process killed after keeping the events and before applying them leaves them.
+    PeerPosition.objects.create(origin="ru-main")
+    for event in (first, second):
+        PendingEvent.objects.create(
+            origin="ru-main", seq=event["seq"], payload_json=json.dumps(event)
+        )
+    report = events_receive([first, second], transport="file")
+    assert (report.applied, report.waiting) == (2, 0)
+    assert Item.objects.filter(niin=state["item"]["niin"]).exists()

@@ -86,8 +86,9 @@ def item_replica_apply(
     manufacturers: dict[str, dict[str, Any]] | None = None,
     reason: str = "",
 ) -> Item:
-    """Apply a received item state: the identification when `identification` (or the item is
-    new here), and always the rows of `origin_bureau`."""
+    """Apply a received item state. From the assigning bureau (`identification`) the whole item:
+    it may record other nations' references and registrations too. From another nation (or
+    for an item new here) its own rows, and the identification only if the item is new."""
     _require_exchange(actor)
     bureaus = _Bureaus()
     item = Item.objects.select_for_update().filter(niin=state["niin"]).first()
@@ -101,11 +102,12 @@ def item_replica_apply(
     if "references" in state:
         for code, manufacturer in (manufacturers or {}).items():
             _manufacturer_known(code, manufacturer, bureaus)
-        _references_set(item, origin_bureau, state["references"], bureaus)
+        rows_of = None if identification else origin_bureau
+        _references_set(item, rows_of, state["references"], bureaus)
         users_before = _has_users(item)
-        _registrations_set(item, origin_bureau, state["registrations"])
+        _registrations_set(item, rows_of, state["registrations"], bureaus)
         _status_follow_users(item, users_before)
-        _management_set(item, origin_bureau, state["management"])
+        _management_set(item, rows_of, state["management"], bureaus)
     item.row_version += 1
     item.save()
     item_audit(
@@ -181,11 +183,23 @@ def _manufacturer_known(code: str, state: dict[str, Any], bureaus: _Bureaus) -> 
         manufacturer.save()
 
 
+def _rows_kept(
+    model: Any, item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Remove the item's rows the sender answers for (all, or its nation's) and give back the
+    received rows to write in their place."""
+    existing = model.objects.filter(item=item)
+    if rows_of is None:
+        existing.delete()
+        return rows
+    existing.filter(bureau=rows_of).delete()
+    return [row for row in rows if row["bureau"] == rows_of.key]
+
+
 def _references_set(
-    item: Item, origin: Bureau, rows: list[dict[str, Any]], bureaus: _Bureaus
+    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: _Bureaus
 ) -> None:
-    Reference.objects.filter(item=item, bureau=origin).delete()
-    mine = [row for row in rows if row["bureau"] == origin.key]
+    mine = _rows_kept(Reference, item, rows_of, rows)
     by_code = {
         m.code: m for m in Manufacturer.objects.filter(code__in={r["manufacturer"] for r in mine})
     }
@@ -207,7 +221,7 @@ def _references_set(
                 format_code=row["format"],
                 source_code=row["source"],
                 justification=row["justification"],
-                bureau=origin,
+                bureau=bureaus[row["bureau"]],
             )
         )
     if made:
@@ -218,18 +232,18 @@ def _has_users(item: Item) -> bool:
     return Registration.objects.filter(item=item, effective_to__isnull=True).exists()
 
 
-def _registrations_set(item: Item, origin: Bureau, rows: list[dict[str, Any]]) -> None:
-    Registration.objects.filter(item=item, bureau=origin).delete()
+def _registrations_set(
+    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: _Bureaus
+) -> None:
     Registration.objects.bulk_create(
         [
             Registration(
                 item=item,
-                bureau=origin,
+                bureau=bureaus[row["bureau"]],
                 effective_from=dt.date.fromisoformat(row["from"]),
                 effective_to=dt.date.fromisoformat(row["to"]) if row["to"] else None,
             )
-            for row in rows
-            if row["bureau"] == origin.key
+            for row in _rows_kept(Registration, item, rows_of, rows)
         ]
     )
 
@@ -244,15 +258,14 @@ def _status_follow_users(item: Item, users_before: bool) -> None:
         item.status = ItemStatus.INACTIVE
 
 
-def _management_set(item: Item, origin: Bureau, rows: list[dict[str, Any]]) -> None:
+def _management_set(
+    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: _Bureaus
+) -> None:
     # Only released rows travel: a row the nation no longer releases disappears elsewhere.
-    ManagementData.objects.filter(item=item, bureau=origin).delete()
-    for row in rows:
-        if row["bureau"] != origin.key:
-            continue
+    for row in _rows_kept(ManagementData, item, rows_of, rows):
         ManagementData.objects.create(
             item=item,
-            bureau=origin,
+            bureau=bureaus[row["bureau"]],
             unit_of_issue=row["unit_of_issue"],
             price=Decimal(row["price"]) if row["price"] is not None else None,
             currency_id=_known(Currency, row["currency"], "currency"),
