@@ -197,6 +197,13 @@ SERIAL_GAP_MAX = int(env_str("KATALOG_SERIAL_GAP_MAX", "100000"))
 SCREENING_LOWER_THRESHOLD = float(env_str("KATALOG_SCREENING_LOWER", "0.55"))
 SCREENING_UPPER_THRESHOLD = float(env_str("KATALOG_SCREENING_UPPER", "0.85"))
 
+# The NATS JetStream transport of the exchange: the server this node talks to, the JetStream
+# domain of that server (a leaf node's own domain; empty for a server without one) and the first
+# token of the subjects and stream names (separate prefixes let several exchanges share a server).
+NATS_URL = env_str("KATALOG_NATS_URL", "nats://127.0.0.1:4222")
+NATS_DOMAIN = env_str("KATALOG_NATS_DOMAIN", "")
+NATS_PREFIX = env_str("KATALOG_NATS_PREFIX", "katalog")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
