@@ -160,7 +160,7 @@ ITEM_ORDER = (
 def full_catalogue_emit(*, author: str, at: Any) -> int:
     """One `snapshot` event per manufacturer and item this node holds: what a node sends to
     a new peer as its first full catalogue. Receivers take from it what the sender owns."""
-    passes = [(Manufacturer, MANUFACTURER, "code", {})]
+    passes: list[tuple[Any, str, str, dict[str, Any]]] = [(Manufacturer, MANUFACTURER, "code", {})]
     passes += [(Item, ITEM, "niin", condition) for condition in ITEM_ORDER]
     made = 0
     for model, object_type, key, condition in passes:

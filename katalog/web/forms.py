@@ -212,6 +212,8 @@ def combine_reply(c: Characteristic, raw: str, unit: str) -> str:
 
 
 class DecisionForm(forms.Form):
+    # The stable code of a refusal shown on the form, for the page's markup (see put_on_form).
+    refusal_code = ""
     decision = forms.ChoiceField(label=_("Decision"), choices=LineDecision.choices)
     item = forms.CharField(
         label=_("Existing item (catalogue number)"), max_length=20, required=False

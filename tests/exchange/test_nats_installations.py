@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 
 def _seq(published: str) -> int:
-    """The last sequence number in `exchange_nats publish`'s report."""
+    """The last sequence number in `exchange nats-publish`'s report."""
     return int(published.strip().rsplit(" ", 1)[-1])
 
 
@@ -51,16 +51,16 @@ def test_a_bureau_on_a_leaf_node_and_the_centre_converge_through_a_cut(tmp_path,
         centre.run("node", "init", "--bureau", "MC", "--name", "centre")
         bureau.run("node", "show", "--public-key", str(tmp_path / "ru.pub"))
         centre.run("node", "add", "ru-main", "--bureau", "RU", "--key", str(tmp_path / "ru.pub"))
-        bureau.run("exchange_nats", "setup")
-        set_up = centre.run("exchange_nats", "setup", "--source", "ru-main@ru").stdout
+        bureau.run("exchange", "nats-setup")
+        set_up = centre.run("exchange", "nats-setup", "--source", "ru-main@ru").stdout
         assert f"Now sources stream {layout.stream('ru-main')} of node ru-main" in set_up
 
         # The first full catalogue.
         bureau.run("exchange", "snapshot")
-        first = _seq(bureau.run("exchange_nats", "publish").stdout)
+        first = _seq(bureau.run("exchange", "nats-publish").stdout)
         assert first >= 60
         assert wait_until(lambda: _held(hub.url, layout, "centre") == first, timeout=60)
-        pulled = centre.run("exchange_nats", "pull").stdout
+        pulled = centre.run("exchange", "nats-pull").stdout
         assert f"{first} applied, 0 already here, 0 waiting, 0 problems" in pulled
         assert centre.digest() == bureau.digest()
 
@@ -71,14 +71,14 @@ def test_a_bureau_on_a_leaf_node_and_the_centre_converge_through_a_cut(tmp_path,
             "import", "items", str(ROOT / "examples" / "items-with-errors.csv"),
             "--actor", "ivanova", ok=False,
         )  # fmt: skip
-        later = _seq(bureau.run("exchange_nats", "publish").stdout)
+        later = _seq(bureau.run("exchange", "nats-publish").stdout)
         assert later > first
         assert centre.digest() != bureau.digest()
 
         # Back again, the centre's stream catches up by itself and the centre applies the rest.
         hub.start()
         assert wait_until(lambda: _held(hub.url, layout, "centre") == later, timeout=90)
-        pulled = centre.run("exchange_nats", "pull").stdout
+        pulled = centre.run("exchange", "nats-pull").stdout
         assert f"{later - first} applied, 0 already here, 0 waiting, 0 problems" in pulled
         assert centre.digest() == bureau.digest()
         status = centre.run("exchange", "status").stdout

@@ -245,7 +245,7 @@ def test_a_server_that_does_not_answer_is_a_clear_error(tmp_path, monkeypatch):
     call_command("node", "init", "--bureau", "KZ", "--name", "kz-main")
     url = f"nats://127.0.0.1:{free_port()}"
     with pytest.raises(CommandError, match="NATS_UNREACHABLE") as raised:
-        call_command("exchange_nats", "setup", "--server", url)
+        call_command("exchange", "nats-setup", "--server", url)
     assert raised.value.returncode == 7
 
 
@@ -343,9 +343,9 @@ def kz_manufacturer(code: str, name: str):
     )
 
 
-def command(*args: str) -> str:
+def command(action: str, *args: str) -> str:
     out = StringIO()
-    call_command("exchange_nats", *args, stdout=out)
+    call_command("exchange", f"nats-{action}", *args, stdout=out)
     return out.getvalue().strip()
 
 

@@ -24,7 +24,6 @@ from katalog.codification.models import (
     CodificationRequest,
     LineDecision,
     LineRejectReason,
-    RequestAction,
     RequestLine,
     RequestState,
 )
@@ -168,17 +167,16 @@ def _detail_context(
 
 def _log(record: CodificationRequest) -> list[Any]:
     """The request's steps, each with its name in words."""
-    log = list(selectors.request_transitions(record))
-    for entry in log:
-        entry.label = _label(RequestAction, f"request_{entry.name}") or entry.name
-    return log
+    return list(selectors.request_transitions(record))
 
 
 def _replies_in_words(lines: list[dict], *, expert: bool) -> None:
     """Each line's replies as (characteristic, reply): the codes to an expert; to everyone
     else the characteristic's name and a coded reply's meaning in the reader's language."""
     language = prefs.language()
-    found = {} if expert else names.characteristics_of_names({line["item_name"] for line in lines})
+    found: dict[Any, Any] = (
+        {} if expert else names.characteristics_of_names({line["item_name"] for line in lines})
+    )
     coded = {
         (c.reply_table_id, line["characteristics"][code])
         for line in lines
@@ -248,7 +246,12 @@ def request_transition(request: SignedInRequest, request_id: int, name: str) -> 
         )
     except KatalogError as exc:
         record.refresh_from_db()
-        step = {"name": name, "refusal": refusal_words(exc), "code": exc.code, "reason": reason}
+        step: dict[str, Any] = {
+            "name": name,
+            "refusal": refusal_words(exc),
+            "code": exc.code,
+            "reason": reason,
+        }
         if exc.data.get("publish_failed"):
             step.update(publish_failed=True, line=exc.data.get("line"), why=exc.message)
         context = _detail_context(request, record, step=step)
@@ -302,7 +305,7 @@ def _rebound_to_current(
     return form
 
 
-def _decide(request: HttpRequest, line: RequestLine, data: dict[str, Any]) -> None:
+def _decide(request: SignedInRequest, line: RequestLine, data: dict[str, Any]) -> None:
     wanted = data["decision"] == "register" and data["item"]
     item = item_for_field(data["item"], "item", reader=request.user) if wanted else None
     services.request_line_decide(

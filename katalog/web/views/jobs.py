@@ -104,7 +104,7 @@ def _download(which: str, name: str, job: Any) -> FileResponse:
 
 @login_required
 @shows_refusals
-def job_errors(request: SignedInRequest, job_id: int) -> HttpResponse:
+def job_errors(request: SignedInRequest, job_id: int) -> StreamingHttpResponse:
     """The error report with its column headings in the reader's language (the file keeps
     them in English, for programs that read it)."""
     job = selectors.job_get(job_id, actor=request.user)

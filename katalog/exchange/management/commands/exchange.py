@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from katalog.core.management.base import KatalogCommand
-from katalog.exchange import feed, http, packages
+from katalog.exchange import feed, http, nats_cli, packages
 from katalog.exchange.inbox import ReceiveReport
 from katalog.exchange.outbox import full_catalogue_emit
 from katalog.exchange.selectors import exchange_status, local_node, problem_list
@@ -37,8 +37,12 @@ class Command(KatalogCommand):
             "snapshot", help=_("send the whole shared catalogue as events (a first exchange)")
         )
         actions.add_parser("problems", help=_("list the events that were not applied"))
+        nats_cli.parsers_add(actions)  # nats-setup, nats-publish, nats-pull
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"].startswith(nats_cli.PREFIX):
+            nats_cli.handle(options["action"], options, self.stdout)
+            return
         getattr(self, "_" + options["action"])(options)
 
     def _export(self, options: dict[str, Any]) -> None:
