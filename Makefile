@@ -70,11 +70,11 @@ browser:
 
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || echo "wrk not installed: the HTTP figure uses the Python client"
-	KATALOG_DATABASE_URL="sqlite:///var/bench.sqlite3" $(BIN)/katalog bench --items $${ITEMS:-1000000}
+	KATALOG_DATABASE_URL="sqlite:///var/bench.sqlite3" $(BIN)/katalog bench --items $${ITEMS:-1000000} --exchange-items $${EXCHANGE_ITEMS:-20000}
 
 bench-large: $(VENV)/.installed
 	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null 2>&1 || echo "wrk not installed: the HTTP figure uses the Python client"
-	KATALOG_DATABASE_URL="$${KATALOG_BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/katalog_bench}" $(BIN)/katalog bench --large --items $${ITEMS:-10000000}
+	KATALOG_DATABASE_URL="$${KATALOG_BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/katalog_bench}" $(BIN)/katalog bench --large --items $${ITEMS:-10000000} --exchange-items $${EXCHANGE_ITEMS:-1000000}
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

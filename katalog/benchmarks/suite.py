@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from katalog.accounts.models import Bureau
-from katalog.benchmarks import classifiers, imports, lookups, serving
+from katalog.benchmarks import classifiers, exchange, imports, lookups, serving
 from katalog.benchmarks.machine import machine_facts
 from katalog.benchmarks.report import NOT_AVAILABLE, Figure, render
 from katalog.catalog.models import Item, Manufacturer, Reference
@@ -31,6 +31,7 @@ class SuiteOptions:
     http_seconds: int = 10
     screening_sample: int = 200
     large: bool = False
+    exchange_items: int = 20_000
     out_dir: Path = Path("bench/results")
 
 
@@ -103,6 +104,11 @@ def measure_import(rows: int, seed: int, notes: list[str]) -> list[Figure]:
         return imports.import_figures(rows, Path(work), seed, notes)
 
 
+def measure_exchange(items: int, seed: int) -> list[Figure]:
+    with tempfile.TemporaryDirectory(prefix="katalog-bench-exchange-") as work:
+        return exchange.exchange_figures(items, Path(work), seed)
+
+
 def guarded(section: str, measure: Callable[[], list[Figure]]) -> list[Figure]:
     """A section that breaks is reported as broken in the table; the other sections still run."""
     try:
@@ -128,6 +134,7 @@ def run_suite(
         ("HTTP API", lambda: serving.http_figures(options.http_seconds, options.seed)),
         ("screening", lambda: screening_figures(options.screening_sample, options.seed)),
         ("classifiers", lambda: classifiers.classifier_figures(options.samples, options.seed)),
+        ("exchange", lambda: measure_exchange(options.exchange_items, options.seed)),
     ]
     path = (
         options.out_dir

@@ -60,6 +60,8 @@ def test_bench_run_writes_every_section(tmp_path):
         "1",
         "--screening-sample",
         "20",
+        "--exchange-items",
+        "60",
         "--out",
         str(tmp_path / "results"),
     ]
@@ -95,8 +97,11 @@ def test_bench_run_writes_every_section(tmp_path):
         "| classifiers | whole version as JSON, 2,899 codes: GET /api/klass/v1/versions/{id}",
         "| classifiers | one composed correspondence NACE Rev.2.1 → ISIC Rev.5",
         "| classifiers | whole composed table NACE Rev.2.1 → ISIC Rev.5",
+        "| exchange | first full catalogue of a bureau (60 items): snapshot + package",
+        "| exchange | events applied per second from a package of",
     ):
         assert figure in text, figure
+    assert "digests equal afterwards: yes" in text
     assert "raw executemany of the same rows" in text
     assert "plain SQL index lookup" in text
     assert (

@@ -71,6 +71,10 @@ class Command(KatalogCommand):
         parser.add_argument(
             "--large", action="store_true", help="label the run as the large benchmark"
         )
+        parser.add_argument(
+            "--exchange-items", type=int, default=20_000,
+            help="items of the bureau whose first full catalogue the exchange figures send",
+        )  # fmt: skip
         parser.add_argument("--out", type=Path, default=Path("bench/results"))
         parser.add_argument(
             "--any-database",
@@ -96,6 +100,7 @@ class Command(KatalogCommand):
             http_seconds=options["http_seconds"],
             screening_sample=options["screening_sample"],
             large=options["large"],
+            exchange_items=options["exchange_items"],
             out_dir=options["out"],
         )
         columns = (
