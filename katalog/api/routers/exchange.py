@@ -18,23 +18,23 @@ router = Router(tags=["exchange"])
 NODE_PROBLEMS = (401, 422)
 
 
-class FeedQuery(Schema):
+class ExchangeFeedQuery(Schema):
     origin: str = Field(max_length=40, description="The node whose events are wanted")
     after: int = Field(0, ge=0, description="The last sequence number the caller holds")
     limit: int = Field(feed.FEED_PAGE_MAX, ge=1, le=feed.FEED_PAGE_MAX)
 
 
-class FeedOut(Schema):
+class ExchangeFeedOut(Schema):
     origin: str
     events: list[dict] = Field(description="Signed events in sequence order")
     last_seq: int = Field(description="The origin's last sequence number held here")
 
 
-class OriginsOut(Schema):
+class ExchangeOriginsOut(Schema):
     origins: dict[str, int] = Field(description="Each origin held here with its last sequence")
 
 
-class PeerStatusOut(Schema):
+class ExchangePeerOut(Schema):
     origin: str
     bureau: str
     url: str
@@ -48,20 +48,20 @@ class PeerStatusOut(Schema):
     problems: int
 
 
-class StatusOut(Schema):
+class ExchangeStatusOut(Schema):
     node: str
     bureau: str
     last_seq: int
-    peers: list[PeerStatusOut]
+    peers: list[ExchangePeerOut]
 
 
 @router.get(
     "/feed",
     auth=node_auth,
-    response=responses({200: FeedOut}, NODE_PROBLEMS),
+    response=responses({200: ExchangeFeedOut}, NODE_PROBLEMS),
     summary="Events of one origin after a sequence number (node to node)",
 )
-def exchange_feed(request: HttpRequest, query: Query[FeedQuery]) -> dict[str, Any]:
+def exchange_feed(request: HttpRequest, query: Query[ExchangeFeedQuery]) -> dict[str, Any]:
     return {
         "origin": query.origin,
         "events": feed.events_after(query.origin, query.after, query.limit),
@@ -72,7 +72,7 @@ def exchange_feed(request: HttpRequest, query: Query[FeedQuery]) -> dict[str, An
 @router.get(
     "/origins",
     auth=node_auth,
-    response=responses({200: OriginsOut}, NODE_PROBLEMS),
+    response=responses({200: ExchangeOriginsOut}, NODE_PROBLEMS),
     summary="The origins whose events this node holds (node to node)",
 )
 def exchange_origins(request: HttpRequest) -> dict[str, Any]:
@@ -82,7 +82,7 @@ def exchange_origins(request: HttpRequest) -> dict[str, Any]:
 @router.get(
     "/status",
     auth=api_auth,
-    response=responses({200: StatusOut}, (401, 404)),
+    response=responses({200: ExchangeStatusOut}, (401, 404)),
     summary="Where this node stands with each peer",
 )
 def exchange_status_get(request: AuthenticatedRequest) -> dict[str, Any]:
