@@ -8,6 +8,7 @@ the refusal in the messages area and answers with the error's own status (403, 4
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from typing import Any
 
@@ -70,3 +71,10 @@ def shows_refusals(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
             return refusal_response(request, exc)
 
     return wrapper
+
+
+class WebErrorCode(StrEnum):
+    """Stable error codes of the pages' own form checks (shown with the refusal), never reused."""
+
+    INVALID = "INVALID"
+    INVALID_DECISION_FORM = "INVALID_DECISION_FORM"

@@ -37,7 +37,7 @@ from katalog.screening.services import (
     screen_many,
 )
 from katalog.web import prefs
-from katalog.web.errors import is_htmx, refusal_text, shows_refusals
+from katalog.web.errors import WebErrorCode, is_htmx, refusal_text, shows_refusals
 from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
 from katalog.web.requests import SignedInRequest
 
@@ -198,7 +198,7 @@ def line_decide(request: SignedInRequest, request_id: int, position: int) -> Htt
     form = DecisionForm(request.POST, prefix=f"line{position}")
     if not form.is_valid():
         raise ValidationFailed(
-            _("The decision form is not complete"), code="INVALID_DECISION_FORM",
+            _("The decision form is not complete"), code=WebErrorCode.INVALID_DECISION_FORM,
             errors=_bound_errors(form),
         )  # fmt: skip
     data = form.cleaned_data
@@ -216,7 +216,9 @@ def line_decide(request: SignedInRequest, request_id: int, position: int) -> Htt
 def _bound_errors(form: Any) -> list:
     from katalog.core.errors import FieldError
 
-    return [FieldError(name, "INVALID", " ".join(errs)) for name, errs in form.errors.items()]
+    return [
+        FieldError(name, WebErrorCode.INVALID, " ".join(errs)) for name, errs in form.errors.items()
+    ]
 
 
 # --- the guide-driven line form ----------------------------------------------------------------
