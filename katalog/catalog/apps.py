@@ -7,7 +7,8 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from katalog.audit.labels import register_actions
-        from katalog.catalog.models import ItemAction, ManufacturerAction
+        from katalog.catalog.models import ImportAction, ItemAction, ManufacturerAction
 
         register_actions(ItemAction)
+        register_actions(ImportAction)
         register_actions(ManufacturerAction)

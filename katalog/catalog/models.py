@@ -267,6 +267,17 @@ class ItemAction(models.TextChoices):
     REFERENCE_REMOVED = "reference_removed", _("reference removed")
     IMPORTED = "imported", _("loaded from a file")
     UPDATED_BY_IMPORT = "updated_by_import", _("changed by a file import")
+    RECEIVED = "received", _("received from another installation")
+
+
+class ImportAction(models.TextChoices):
+    """A batch of rows of one kind loaded by an import job (the importers' `<kind>_imported`)."""
+
+    ITEMS = "items_imported", _("items loaded from a file")
+    REFERENCES = "references_imported", _("references loaded from a file")
+    CHARACTERISTICS = "characteristics_imported", _("characteristics loaded from a file")
+    REGISTRATIONS = "registrations_imported", _("user registrations loaded from a file")
+    MANAGEMENT = "management_imported", _("management data loaded from a file")
 
 
 class ManufacturerAction(models.TextChoices):
@@ -275,3 +286,4 @@ class ManufacturerAction(models.TextChoices):
     CREATED = "manufacturer_created", _("manufacturer registered")
     CHANGED = "manufacturer_changed", _("manufacturer changed")
     IMPORTED = "manufacturers_imported", _("manufacturers loaded from a file")
+    RECEIVED = "manufacturer_received", _("manufacturer received from another installation")

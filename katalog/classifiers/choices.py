@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VersionStatus(models.TextChoices):
@@ -35,6 +36,16 @@ LEVEL_NAMES = {
     "class": {"en": "class", "ru": "класс"},
     "subclass": {"en": "subclass", "ru": "подкласс"},
     "type": {"en": "type", "ru": "вид"},
+}
+# The level names a page shows, in every interface language (LEVEL_NAMES are stored data).
+LEVEL_LABELS = {
+    "section": pgettext_lazy("classifier level", "section"),
+    "subsection": pgettext_lazy("classifier level", "subsection"),
+    "division": pgettext_lazy("classifier level", "division"),
+    "group": pgettext_lazy("classifier level", "group"),
+    "class": pgettext_lazy("classifier level", "class"),
+    "subclass": pgettext_lazy("classifier level", "subclass"),
+    "type": pgettext_lazy("classifier level", "type"),
 }
 
 

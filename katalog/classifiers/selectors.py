@@ -55,7 +55,9 @@ def classification_get(*, slug: str) -> Classification:
         return classification_list().get(slug=slug)
     except Classification.DoesNotExist:
         raise NotFound(
-            f"No classification {slug!r}.", code=E.CLASSIFICATION_NOT_FOUND, data={"slug": slug}
+            _("No classification '%(slug)s'.") % {"slug": slug},
+            code=E.CLASSIFICATION_NOT_FOUND,
+            data={"slug": slug},
         ) from None
 
 
@@ -69,7 +71,9 @@ def version_get(*, slug: str) -> Version:
         return version_list().get(slug=slug)
     except Version.DoesNotExist:
         raise NotFound(
-            f"No classification version {slug!r}.", code=E.VERSION_NOT_FOUND, data={"slug": slug}
+            _("No classification version '%(slug)s'.") % {"slug": slug},
+            code=E.VERSION_NOT_FOUND,
+            data={"slug": slug},
         ) from None
 
 
@@ -78,7 +82,8 @@ def version_at(*, classification: Classification, on: dt.date) -> Version:
     version = version_list(classification=classification).published().valid_at(on).first()
     if version is None:
         raise NotFound(
-            f"{classification.slug} has no version valid at {on.isoformat()}.",
+            _("%(classification)s has no version valid at %(date)s.")
+            % {"classification": classification.slug, "date": on.isoformat()},
             code=E.NO_VERSION_AT_DATE,
             data={"classification": classification.slug, "date": on.isoformat()},
         )
@@ -98,7 +103,9 @@ def version_resolve(*, ref: str, on: dt.date | None = None) -> Version:
     if Classification.objects.filter(slug=ref).exists():
         return version_at(classification=classification_get(slug=ref), on=on or today())
     raise NotFound(
-        f"No classification or version {ref!r}.", code=E.VERSION_NOT_FOUND, data={"slug": ref}
+        _("No classification or version '%(slug)s'.") % {"slug": ref},
+        code=E.VERSION_NOT_FOUND,
+        data={"slug": ref},
     )
 
 
@@ -107,8 +114,13 @@ def check_date_in(*, version: Version, on: dt.date) -> None:
     if not version.is_valid_at(on):
         until = version.valid_to.isoformat() if version.valid_to else "…"
         raise RuleViolation(
-            f"{version.slug} is valid from {version.valid_from.isoformat()} to {until}, "
-            f"not on {on.isoformat()}.",
+            _("%(version)s is valid from %(start)s to %(end)s, not on %(date)s.")
+            % {
+                "version": version.slug,
+                "start": version.valid_from.isoformat(),
+                "end": until,
+                "date": on.isoformat(),
+            },
             code=E.DATE_OUTSIDE_VERSION,
             data={
                 "version": version.slug,
@@ -125,8 +137,11 @@ def check_history_known(*, version: Version, on: dt.date) -> None:
     known = version.known_from
     if known is not None and on < known:
         raise RuleViolation(
-            f"{version.slug} is known as published on {known.isoformat()}; what was in force "
-            f"on {on.isoformat()} is not recorded (no amendments before that date are).",
+            _(
+                "%(version)s is known as published on %(known)s; what was in force on %(date)s "
+                "is not recorded (no amendments before that date are)."
+            )
+            % {"version": version.slug, "known": known.isoformat(), "date": on.isoformat()},
             code=E.HISTORY_UNKNOWN,
             data={"version": version.slug, "date": on.isoformat(), "known_from": known.isoformat()},
         )
@@ -270,7 +285,7 @@ def item_get(*, version: Version, code: str) -> Item:
         )
     except Item.DoesNotExist:
         raise NotFound(
-            f"{version.slug} has no code {code!r}.",
+            _("%(version)s has no code '%(code)s'.") % {"version": version.slug, "code": code},
             code=E.CODE_NOT_FOUND,
             data={"version": version.slug, "code": code},
         ) from None
@@ -326,7 +341,7 @@ def item_descendant_ids(*, items: list[int]) -> set[int]:
 
 
 def finding_list(*, version: Version | None = None) -> QuerySet[ValidationFinding]:
-    qs = ValidationFinding.objects.select_related("version", "table")
+    qs = ValidationFinding.objects.select_related("version", "table", "table__target")
     return qs.filter(version=version) if version else qs
 
 
@@ -510,7 +525,8 @@ def correspondence_route(*, source: Version, target: Version) -> list[Step]:
             tie += 1
             heapq.heappush(queue, (cost + extra, tie, step.to_version_id, [*route, step]))
     raise NotFound(
-        f"No correspondence tables lead from {source.slug} to {target.slug}.",
+        _("No correspondence tables lead from %(source)s to %(target)s.")
+        % {"source": source.slug, "target": target.slug},
         code=E.NO_CORRESPONDENCE_PATH,
         data={"source": source.slug, "target": target.slug},
     )
@@ -634,7 +650,8 @@ def national_classifier_get(*, country_code: str) -> Classification:
     )
     if row is None:
         raise NotFound(
-            f"No national classifier is set for country {country_code!r}.",
+            _("No national classifier is set for country '%(country)s'.")
+            % {"country": country_code},
             code=E.NO_NATIONAL_CLASSIFIER,
             data={"country": country_code},
         )
@@ -704,7 +721,9 @@ def table_get(*, slug: str) -> CorrespondenceTable:
         return CorrespondenceTable.objects.select_related("source", "target").get(slug=slug)
     except CorrespondenceTable.DoesNotExist:
         raise NotFound(
-            f"No correspondence table {slug!r}.", code=E.TABLE_NOT_FOUND, data={"slug": slug}
+            _("No correspondence table '%(slug)s'.") % {"slug": slug},
+            code=E.TABLE_NOT_FOUND,
+            data={"slug": slug},
         ) from None
 
 
@@ -748,7 +767,9 @@ def family_get_by_id(*, pk: int) -> ClassificationFamily:
         return family_list().get(pk=pk)
     except ClassificationFamily.DoesNotExist:
         raise NotFound(
-            f"No classification family {pk}.", code=E.FAMILY_NOT_FOUND, data={"id": pk}
+            _("No classification family %(id)s.") % {"id": pk},
+            code=E.FAMILY_NOT_FOUND,
+            data={"id": pk},
         ) from None
 
 

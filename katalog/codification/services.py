@@ -6,6 +6,14 @@ check), is refused with a stable code when illegal, and is recorded in `RequestT
 in the audit log. Requests belong to the bureau that processes them; only its cataloguers act on
 them, and approval needs an approver of that bureau who neither wrote the request nor decided
 any of its lines (four eyes). Superuser status changes none of this.
+
+Text limits. Every free text a person types into a request is limited here, for the API, the
+pages and the command line alike (docs/limits.md); a longer text is refused with ValidationFailed
+`TEXT_TOO_LONG` on its field, naming the limit, and nothing is stored:
+
+    title 200 · project code 20 · contract number 60 · name as proposed 200 ·
+    characteristic reply 200 · locale 8 · decision note 2,000 · reason of a step 2,000 ·
+    document title 200
 """
 
 from __future__ import annotations
@@ -37,17 +45,28 @@ from katalog.codification.models import (
     RequestState,
     RequestTransition,
 )
-from katalog.codification.workflow import transition_target
+from katalog.codification.workflow import allowed_transitions, transition_target
 from katalog.core.actors import Actor, person_of
 from katalog.core.errors import (
     Conflict,
     FieldError,
+    KatalogError,
     PermissionDenied,
     PreconditionFailed,
     RuleViolation,
     ValidationFailed,
 )
 from katalog.core.text import code_key
+
+TITLE_MAX = 200
+PROJECT_CODE_MAX = 20
+CONTRACT_NUMBER_MAX = 60
+NAME_TEXT_MAX = 200
+REPLY_MAX = 200
+LOCALE_MAX = 8
+NOTE_MAX = 2_000
+REASON_MAX = 2_000
+DOCUMENT_TITLE_MAX = 200
 
 DEFAULT_DUE_DAYS = {"routine": 30, "accelerated": 10, "emergency": 2}
 # Reference justification (RNJC) recorded when a new number keeps a reference that screening
@@ -136,6 +155,23 @@ def due_date_for(priority: str, start: dt.date) -> dt.date:
     )
 
 
+def limited(field: str, value: str, limit: int) -> str:
+    """The text as typed, or ValidationFailed TEXT_TOO_LONG naming the limit (nothing stored)."""
+    value = value or ""
+    if len(value) > limit:
+        message = _("At most %(max)d characters are kept here; this text has %(length)d") % {
+            "max": limit,
+            "length": len(value),
+        }
+        raise ValidationFailed(
+            message,
+            code="TEXT_TOO_LONG",
+            errors=[FieldError(field, "TEXT_TOO_LONG", message)],
+            data={"field": field, "max": limit, "length": len(value)},
+        )
+    return value
+
+
 def check_priority(priority: str) -> str:
     if priority not in RequestPriority.values:
         raise ValidationFailed(
@@ -197,9 +233,9 @@ def request_create(
     bureau = acting_bureau(actor)
     request = CodificationRequest.objects.create(
         bureau=bureau,
-        title=title.strip(),
-        project_code=project_code.strip(),
-        contract_number=contract_number.strip(),
+        title=limited("title", title.strip(), TITLE_MAX),
+        project_code=limited("project_code", project_code.strip(), PROJECT_CODE_MAX),
+        contract_number=limited("contract_number", contract_number.strip(), CONTRACT_NUMBER_MAX),
         priority=check_priority(priority),
         manufacturer=manufacturer_by_code(manufacturer_code, "manufacturer_code")
         if manufacturer_code
@@ -235,6 +271,14 @@ def clean_references(references: Iterable[Mapping[str, Any]]) -> list[dict[str, 
     return cleaned
 
 
+def limit_error(field: str, value: str, limit: int) -> FieldError:
+    try:
+        limited(field, value, limit)
+    except ValidationFailed as exc:
+        return exc.errors[0]
+    raise AssertionError(field)  # only called for a text over its limit
+
+
 def clean_characteristics(
     item_name_code: str, replies: Mapping[str, str], locale: str
 ) -> dict[str, str]:
@@ -248,6 +292,9 @@ def clean_characteristics(
     errors: list[FieldError] = []
     cleaned: dict[str, str] = {}
     for code, raw in replies.items():
+        if len(str(raw)) > REPLY_MAX:
+            errors.append(limit_error(f"characteristics.{code}", str(raw), REPLY_MAX))
+            continue
         characteristic = by_code.get(code)
         if characteristic is None:
             errors.append(
@@ -285,10 +332,10 @@ def line_fields(
     return {
         "item_name": item_name,
         "supply_class": supply_class,
-        "name_text": name_text.strip(),
+        "name_text": limited("name_text", name_text.strip(), NAME_TEXT_MAX),
         "references": clean_references(references),
         "characteristics": clean_characteristics(item_name_code, characteristics or {}, locale),
-        "locale": locale,
+        "locale": limited("locale", locale, LOCALE_MAX),
     }
 
 
@@ -380,6 +427,7 @@ def request_document_add(
 ) -> RequestDocument:
     """Attach a file (kept under MEDIA_ROOT) to a request or one of its lines."""
     require_same_bureau(actor, request)
+    title = limited("title", title or getattr(upload, "name", ""), DOCUMENT_TITLE_MAX)
     if line is not None and line.request_id != request.pk:
         raise RuleViolation(_("The line belongs to another request"), code="LINE_OF_OTHER_REQUEST")
     # A published or rejected request is a closed record: its evidence no longer changes.
@@ -391,7 +439,7 @@ def request_document_add(
     document = RequestDocument.objects.create(
         request=request,
         line=line,
-        title=title or getattr(upload, "name", ""),
+        title=title,
         file=upload,
         uploaded_by=person_of(actor),
     )
@@ -432,6 +480,7 @@ def finish(
     data: dict[str, Any] | None = None,
     **changes: Any,
 ) -> CodificationRequest:
+    reason = limited("reason", reason or "", REASON_MAX)
     from_state = request.state
     request.state = target
     for field, value in changes.items():
@@ -450,7 +499,7 @@ def require_reason(reason: str) -> str:
             code="REASON_REQUIRED",
             errors=[FieldError("reason", "REASON_REQUIRED", _("required"))],
         )
-    return reason.strip()
+    return limited("reason", reason.strip(), REASON_MAX)
 
 
 @transaction.atomic
@@ -618,6 +667,7 @@ def request_line_decide(
             code="ILLEGAL_TRANSITION",
             data={"state": line.request.state, "transition": "decide_line"},
         )
+    note = limited("note", note or "", NOTE_MAX)
     check_decision(line, decision, item, reject_reason, justification)
     line.decision = decision
     line.decision_item = item if decision == LineDecision.REGISTER else None
@@ -670,6 +720,21 @@ def request_return(
 
 
 @transaction.atomic
+def request_reopen(
+    *, actor: Actor, request: CodificationRequest, reason: str, expected_version: int | None = None
+) -> CodificationRequest:
+    """Return an approved request to decision (the reason is required and kept in its history):
+    the way out when publishing it fails, or when a decision must change before it is published.
+    The lines keep their decisions to be changed one by one; closing the decisions and the
+    approval start again, so four eyes check what is finally published."""
+    reason = require_reason(reason)
+    request, target = begin(actor, request, "reopen", expected_version)
+    return finish(
+        actor, request, "reopen", target, reason=reason, decided_by=None, approved_by=None
+    )
+
+
+@transaction.atomic
 def request_approve(
     *,
     actor: Actor,
@@ -713,7 +778,12 @@ def request_publish(
     request, target = begin(actor, request, "publish", expected_version)
     results = {}
     for line in request.lines.select_related("item_name", "decision_item").order_by("position"):
-        item = publish_line(actor, request, line)
+        try:
+            item = publish_line(actor, request, line)
+        except KatalogError as exc:
+            # Nothing is written; the request stays approved and `reopen` is its way out.
+            exc.data.update(publish_failed=True, line=line.position, way_out="reopen")
+            raise
         if item is not None:
             line.result_item = item
             bump(line, "result_item")
@@ -776,8 +846,40 @@ TRANSITION_SERVICES: dict[str, Callable[..., CodificationRequest]] = {
     "return": request_return,
     "approve": request_approve,
     "publish": request_publish,
+    "reopen": request_reopen,
     "reject": request_reject,
 }
+# The steps that need a reason said by the person taking them.
+STEPS_NEEDING_A_REASON = frozenset({"return", "reopen", "reject"})
+STEP_PERMISSION = {"approve": Permission.APPROVE}
+
+
+def may_open_request(actor: Actor) -> bool:
+    """Whether the person may open a request (a cataloguer of a bureau), so that the pages offer
+    it only to them."""
+    try:
+        acting_bureau(actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def request_steps_for(actor: Actor, request: CodificationRequest) -> list[str]:
+    """The steps this person may take on the request now: the workflow's steps from its state,
+    less those their bureau, role or the four-eyes rule would refuse (so none is offered that
+    can only be refused)."""
+    steps = []
+    for name in allowed_transitions(request.state):
+        try:
+            require_same_bureau(
+                actor, request, permission=STEP_PERMISSION.get(name, Permission.CATALOGUE)
+            )
+        except PermissionDenied:
+            continue
+        if name == "approve" and actor.pk in request_participants(request):
+            continue
+        steps.append(name)
+    return steps
 
 
 def request_transition(

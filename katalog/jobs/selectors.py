@@ -49,3 +49,12 @@ def job_file_path(job: Job, which: str) -> Path:
     if path is None or not path.exists():
         raise NotFound(_("Job %(id)s has no such file") % {"id": job.pk}, code=E.JOB_FILE_NOT_FOUND)
     return path
+
+
+IMPORT_PREFIX = "import-"
+
+
+def recent_imports(*, actor: Actor, limit: int = 5) -> list[Job]:
+    """The user's last imports, newest first, with their counts of rejected rows."""
+    jobs = _visible(actor).filter(kind__startswith=IMPORT_PREFIX).order_by("-id")
+    return list(jobs[: max(1, min(limit, 50))])

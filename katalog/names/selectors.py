@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from katalog.core.errors import NotFound
@@ -125,3 +125,25 @@ def reply_choices(characteristic: Characteristic) -> list[tuple[str, Any]]:
         return []
     codes = ReplyCode.objects.filter(table_id=characteristic.reply_table_id).order_by("code")
     return list(codes.values_list("code", "meanings"))
+
+
+def reply_meanings(pairs: set[tuple[int, str]]) -> dict[tuple[int, str], dict[str, str]]:
+    """(reply table id, code) → the code's meanings per language, for the coded replies of one
+    page, read in one query."""
+    if not pairs:
+        return {}
+    tables = {table for table, _code in pairs}
+    codes = {code for _table, code in pairs}
+    rows = ReplyCode.objects.filter(table_id__in=tables, code__in=codes)
+    found = rows.values_list("table_id", "code", "meanings")
+    return {(table, code): meanings for table, code, meanings in found if (table, code) in pairs}
+
+
+def characteristics_of_names(item_name_codes: set[str]) -> dict[tuple[str, str], Characteristic]:
+    """(item name code, characteristic code) → the characteristic of the name's guide, for the
+    item names of one page, read in one query."""
+    if not item_name_codes:
+        return {}
+    rows = Characteristic.objects.filter(guide__item_names__code__in=item_name_codes)
+    rows = rows.annotate(item_name_code=F("guide__item_names__code"))
+    return {(c.item_name_code, c.code): c for c in rows}

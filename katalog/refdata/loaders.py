@@ -135,11 +135,24 @@ def load_code_tables() -> int:
     )
 
 
+def _title_translations(name: str) -> dict[str, dict[str, str]]:
+    """katalog's own translations of the current supply group or class titles, by code: the
+    source publishes English only (see NOTICE); a language missing here falls back to English."""
+    return {r["code"]: by_language(r, "title") for r in read_csv(_path(name))}
+
+
+def _titles(english: str, translated: dict[str, str] | None, current: bool) -> dict[str, str]:
+    # A translation renders today's title: a retired period keeps its own English title.
+    return {**texts(en=english), **(translated or {})} if current else texts(en=english)
+
+
 def load_supply_classification() -> tuple[int, int]:
+    group_titles = _title_translations("fsc_group_titles.csv")
+    class_titles = _title_translations("fsc_class_titles.csv")
     groups = [
         SupplyGroup(
             code=r["fsg"],
-            titles=texts(en=r["name"]),
+            titles=_titles(r["name"], group_titles.get(r["fsg"]), not r["end_date"]),
             notes=texts(en=r["notes"]),
             valid_from=iso_date(r["start_date"]),
             valid_to=iso_date(r["end_date"]),
@@ -150,7 +163,9 @@ def load_supply_classification() -> tuple[int, int]:
         SupplyClass(
             code=r["fsc"],
             group_code=r["fsg"],
-            titles=texts(en=r["full_name"] or r["name"]),
+            titles=_titles(
+                r["full_name"] or r["name"], class_titles.get(r["fsc"]), not r["end_date"]
+            ),
             short_titles=texts(en=r["name"]),
             includes=texts(en=r["includes"]),
             excludes=texts(en=r["excludes"]),

@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 
 from katalog.core.errors import NotFound
 from katalog.refdata.errors import RefdataErrorCode as E
-from katalog.refdata.models import CodeTable, CodeValue, SupplyClass, SupplyGroup, UnitOfMeasure
+from katalog.refdata.models import (
+    CodeTable,
+    CodeValue,
+    Currency,
+    SupplyClass,
+    SupplyGroup,
+    UnitOfMeasure,
+)
 
 
 def current(rows: QuerySet, on: dt.date | None = None) -> QuerySet:
@@ -72,3 +79,8 @@ def code_table_values(table: CodeTable) -> list[CodeValue]:
 def unit_find(code: str) -> UnitOfMeasure | None:
     """The unit of measure with this Rec 20 code, None if there is none."""
     return UnitOfMeasure.objects.filter(code=code).first() if code else None
+
+
+def currency_names() -> dict[str, dict[str, str]]:
+    """Every currency's names by its ISO 4217 code (under two hundred rows)."""
+    return dict(Currency.objects.values_list("alpha3", "names"))

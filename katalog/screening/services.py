@@ -968,6 +968,21 @@ FITTING_JUSTIFICATIONS = {
 }
 
 
+# Limits of the texts of a decision (docs/limits.md).
+DECISION_NOTE_MAX = 2_000
+DECISION_SUBJECT_MAX = 200
+
+
+def _over_limit(field_name: str, value: str, limit: int) -> list[FieldError]:
+    if len(value or "") <= limit:
+        return []
+    message = _("At most %(max)d characters are kept here; this text has %(length)d") % {
+        "max": limit,
+        "length": len(value),
+    }
+    return [FieldError(field_name, "TEXT_TOO_LONG", message)]
+
+
 @transaction.atomic
 def screening_decision_record(
     *,
@@ -1008,6 +1023,8 @@ def screening_decision_record(
         errors.append(
             FieldError("justification", E.JUSTIFICATION_MISMATCH, _("does not fit the decision"))
         )
+    errors += _over_limit("note", note, DECISION_NOTE_MAX)
+    errors += _over_limit("subject", subject, DECISION_SUBJECT_MAX)
     if errors:
         raise ValidationFailed(
             _("The decision cannot be recorded"), code=E.DECISION_INVALID, errors=errors

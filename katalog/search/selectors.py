@@ -47,6 +47,7 @@ from katalog.accounts.models import Bureau
 from katalog.catalog import rules
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.catalog.selectors import code_meaning
+from katalog.catalog.summary_selectors import month_bounds
 from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.i18n import pick_text
@@ -106,6 +107,8 @@ class SearchQuery:
     sort: str = "relevance"  # or number, class, status; "-" before a name sorts descending
     locale: str = "en"  # how numbers in characteristic filters are written (decimal comma for ru)
     quality_below: int | None = None  # items whose stored quality score is below this
+    quality_from: int | None = None  # items whose stored quality score is at least this
+    codified: str | None = None  # items given their number in this month, "YYYY-MM"
 
     def to_params(self, *, after: str | None = None) -> list[tuple[str, str]]:
         """The URL query string pairs of this search (for links to the next page or export)."""
@@ -114,6 +117,10 @@ class SearchQuery:
             pairs += [(name, v) for v in getattr(self, values)]
         if self.quality_below is not None:
             pairs.append(("quality_below", str(self.quality_below)))
+        if self.quality_from is not None:
+            pairs.append(("quality_from", str(self.quality_from)))
+        if self.codified:
+            pairs.append(("codified", self.codified))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
         if self.limit != DEFAULT_LIMIT:
@@ -179,16 +186,10 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
             message, code=E.INVALID_SORT, errors=[FieldError("sort", E.INVALID_SORT, message)]
         )
     fields = {attr: _values(params, name) for name, attr in PARAM_FIELDS.items()}
-    below = _single(params, "quality_below").strip()
-    if below and not (below.isdigit() and 0 <= int(below) <= 100):
-        message = _("quality_below must be a whole number from 0 to 100")
-        raise ValidationFailed(
-            message,
-            code=E.INVALID_QUALITY,
-            errors=[FieldError("quality_below", E.INVALID_QUALITY, message)],
-        )
     return SearchQuery(
-        quality_below=int(below) if below else None,
+        quality_below=_score_param(params, "quality_below"),
+        quality_from=_score_param(params, "quality_from"),
+        codified=_month_param(params),
         q=_single(params, "q").strip(),
         after=_single(params, "after").strip() or None,
         limit=int(limit_text),
@@ -196,6 +197,30 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
         locale=_single(params, "lang", "en") or "en",
         **fields,
     )
+
+
+def _score_param(params: Mapping[str, str | list[str]], name: str) -> int | None:
+    text = _single(params, name).strip()
+    if text and not (text.isdigit() and 0 <= int(text) <= 100):
+        message = (
+            _("quality_below must be a whole number from 0 to 100")
+            if name == "quality_below"
+            else _("quality_from must be a whole number from 0 to 100")
+        )
+        raise ValidationFailed(
+            message, code=E.INVALID_QUALITY, errors=[FieldError(name, E.INVALID_QUALITY, message)]
+        )
+    return int(text) if text else None
+
+
+def _month_param(params: Mapping[str, str | list[str]]) -> str | None:
+    text = _single(params, "codified").strip()
+    if text and month_bounds(text) is None:
+        message = _("codified must be a month written as YYYY-MM, e.g. 2026-03")
+        raise ValidationFailed(
+            message, code="INVALID_MONTH", errors=[FieldError("codified", "INVALID_MONTH", message)]
+        )
+    return text or None
 
 
 # --- what the query means ---------------------------------------------------------------------
@@ -446,6 +471,11 @@ def _filtered_items(query: SearchQuery, reader: Any) -> tuple[QuerySet[Item], li
         # The stored scores (of the quality app) are reached through the item's reverse
         # relation; an item not scored yet is not known to be below anything.
         condition &= Q(quality__score__lt=query.quality_below)
+    if query.quality_from is not None:
+        condition &= Q(quality__score__gte=query.quality_from)
+    if query.codified:
+        start, end = month_bounds(query.codified) or (None, None)
+        condition &= Q(created_at__gte=start, created_at__lt=end)
     items = Item.objects.filter(condition)
     if not scope.sees_all:
         items = items.filter(item_visible_q(scope))

@@ -35,6 +35,7 @@ ITEM_COLUMNS = [
     "status",
     "replaced_by",
     "bureau",
+    "quality_score",
 ]
 # Parameters that only shape a page of results, not which items match.
 PAGING_PARAMS = {"format", "after", "limit", "cursor", "sort"}
@@ -94,6 +95,9 @@ ROW_FIELDS = (
     "replaced_by__niin",
     "replaced_by__supply_class",
     "bureau__key",
+    # The stored score of the quality app, through the item's reverse relation (an item not
+    # scored yet has none): read as a value, so this layer imports nothing of that app.
+    "quality__score",
 )
 
 
@@ -104,10 +108,10 @@ def _number(nsc: str, niin: str) -> str:
 def _row(values: tuple, item_names: dict[int, tuple[str, str]], full: bool) -> list[str]:
     """One export row; of an item the reader may not see in full, only the number, the name
     and the status (and what follows from the number)."""
-    _pk, nsc, niin, name_id, name_text, tiic, status, r_niin, r_nsc, bureau = values
+    _pk, nsc, niin, name_id, name_text, tiic, status, r_niin, r_nsc, bureau, score = values
     inc, approved_name = item_names[name_id]
     if not full:
-        name_text, tiic = "", ""
+        name_text, tiic, score = "", "", None
     replaced = _number(r_nsc, r_niin) if r_niin else ""
     return [
         _number(nsc, niin),
@@ -118,6 +122,7 @@ def _row(values: tuple, item_names: dict[int, tuple[str, str]], full: bool) -> l
         status,
         replaced,
         bureau,
+        "" if score is None else str(score),
     ]
 
 

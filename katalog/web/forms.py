@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from katalog.accounts.models import User
+from katalog.codification import services as codification
 from katalog.codification.models import (
     LineDecision,
     LineRejectReason,
@@ -20,6 +21,7 @@ from katalog.core import units
 from katalog.core.i18n import pick_text
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.screening.models import ScreeningJustification
+from katalog.web import display
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -40,9 +42,13 @@ REFERENCE_ROWS = 3
 
 
 class RequestForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    project_code = forms.CharField(label=_("Project code"), max_length=20, required=False)
-    contract_number = forms.CharField(label=_("Contract number"), max_length=60, required=False)
+    title = forms.CharField(label=_("Title"), max_length=codification.TITLE_MAX, required=False)
+    project_code = forms.CharField(
+        label=_("Project code"), max_length=codification.PROJECT_CODE_MAX, required=False
+    )
+    contract_number = forms.CharField(
+        label=_("Contract number"), max_length=codification.CONTRACT_NUMBER_MAX, required=False
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=RequestPriority.choices)
     manufacturer_code = forms.CharField(label=_("Manufacturer code"), max_length=5, required=False)
 
@@ -83,7 +89,9 @@ class LineForm(forms.Form):
     item_name = forms.CharField(widget=forms.HiddenInput)
     supply_class = forms.ChoiceField(label=_("Supply class"))
     name_text = forms.CharField(
-        label=_("Name as proposed (optional)"), max_length=200, required=False
+        label=_("Name as proposed (optional)"),
+        max_length=codification.NAME_TEXT_MAX,
+        required=False,
     )
 
     def __init__(
@@ -127,7 +135,7 @@ class LineForm(forms.Form):
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=c.required)
         else:
             self.fields[name] = forms.CharField(
-                label=label, max_length=200, required=c.required, localize=True
+                label=label, max_length=codification.REPLY_MAX, required=c.required, localize=True
             )
         if c.reply_type in (ReplyType.NUMERIC, ReplyType.RANGE) and c.canonical_unit:
             self.fields[unit_field_name(c)] = forms.ChoiceField(
@@ -204,6 +212,7 @@ def combine_reply(c: Characteristic, raw: str, unit: str) -> str:
 
 
 class DecisionForm(forms.Form):
+    refusal_code = ""  # the code of a refusal shown on the form (see web.errors.put_on_form)
     decision = forms.ChoiceField(label=_("Decision"), choices=LineDecision.choices)
     item = forms.CharField(
         label=_("Existing item (catalogue number)"), max_length=20, required=False
@@ -219,7 +228,10 @@ class DecisionForm(forms.Form):
         choices=[("", "—"), *ScreeningJustification.choices],
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=codification.NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     row_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -257,7 +269,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, kinds: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["kind"]).choices = [
-            (k, k.removeprefix("import-")) for k in kinds
+            (k, display.import_content_text(k)) for k in kinds
         ]
 
 

@@ -56,7 +56,7 @@ def test_upload_with_bad_rows_gives_a_downloadable_error_report(client, member):
     ).content.decode()
     assert "hx-trigger" not in page
     assert f"/jobs/{job.pk}/errors/" in page
-    report = client.get(f"/jobs/{job.pk}/errors/")
+    report = client.get(f"/jobs/{job.pk}/errors/", HTTP_ACCEPT_LANGUAGE="en")
     body = b"".join(report.streaming_content).decode()
     assert report.status_code == 200
     assert "attachment" in report["Content-Disposition"]

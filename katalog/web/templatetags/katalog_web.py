@@ -35,6 +35,57 @@ def loc_text(values: dict[str, str] | None) -> str:
     return pick(values, get_language()).text
 
 
+@register.filter
+def actor(name: str | None) -> str:
+    """Who acted, as the audit log names them: a system actor in words."""
+    from katalog.audit.labels import actor_label
+
+    return actor_label(name)
+
+
+@register.filter
+def step(name: str) -> str:
+    """A step of a request's workflow (`submit`, `approve`, …) in the reader's language: the
+    words its audit entry (`request_<step>`) is shown with."""
+    from katalog.audit.labels import action_label
+
+    return action_label(f"request_{name}")
+
+
+@register.filter
+def job_kind(kind: str) -> str:
+    """A job's kind in words."""
+    from katalog.web.display import job_kind_text
+
+    return job_kind_text(kind)
+
+
+@register.filter
+def job_summary(counts: dict | None) -> list[tuple[str, object]]:
+    """The counts of a job's summary as (words, number)."""
+    from katalog.web.display import job_summary as summary
+
+    return summary(counts)
+
+
+@register.filter
+def unit_symbol(code: str) -> str:
+    """A Rec 20 unit code as the symbol readers write (мм, mm)."""
+    from katalog.core import units
+    from katalog.core.errors import ValidationFailed
+
+    try:
+        return units.unit_symbol(code, locale=get_language() or "en")
+    except (ValidationFailed, KeyError, ValueError):
+        return code
+
+
+@register.filter
+def get(values: dict | None, key: str) -> object:
+    """`values[key]`, or nothing."""
+    return (values or {}).get(key)
+
+
 @register.simple_tag
 def coded(table: str, code: str | None, expert: bool = False) -> SafeString:
     """A coded value: the code (meaning on hover) in expert mode, the meaning in plain mode."""

@@ -14,14 +14,18 @@ from katalog.accounts.selectors import bureau_names
 from katalog.catalog import selectors
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
 from katalog.core.errors import KatalogError, NotFound, PermissionDenied
+from katalog.names import selectors as names_selectors
 from katalog.quality.selectors import item_quality
+from katalog.refdata import selectors as refdata_selectors
 from katalog.web import display, prefs
 from katalog.web.errors import shows_refusals
+from katalog.web.views.dashboard import home_dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The search box: a number opens its item (several are listed); anything the lookup does
-    not know, a word above all, goes on to the search results."""
+    not know, a word above all, goes on to the search results. Without a query the page shows
+    the catalogue at a glance."""
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query, "results": [], "error": None}
     if query:
@@ -35,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if len(details) == 1:
             return redirect("web:item-detail", number=details[0]["catalogue_number"])
         context["results"] = details
+    else:
+        context["dashboard"] = home_dashboard(request)
     return render(request, "web/home.html", context)
 
 
@@ -55,27 +61,60 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
     item = item_get(number, reader=request.user)
     language = prefs.language()
     detail = item_detail(item, language, reader=request.user)
+    expert = prefs.is_expert(request)
     system = prefs.unit_system(request)
-    # The multilingual dicts, so the page can mark names shown in a fallback language.
-    names = {v.characteristic.code: v.characteristic.names for v in item.characteristics.all()}
+    _characteristics_in_words(item, detail, system=system, language=language, expert=expert)
     makers = {r.manufacturer.code: r.manufacturer.names for r in item.references.all()}
-    for value in detail["characteristics"]:
-        value["shown"] = display.characteristic_text(value, system=system, locale=language)
-        value["names"] = names.get(value["code"], {})
     for reference in detail["references"]:
         reference["manufacturer"]["names"] = makers.get(reference["manufacturer"]["code"], {})
-    bureaus = bureau_names()
-    for registration in detail["registrations"]:  # dates, so the page writes them its way
-        registration["bureau_names"] = bureaus.get(registration["bureau"], {})
-        for name in ("effective_from", "effective_to"):
-            if registration[name]:
-                registration[name] = dt.date.fromisoformat(registration[name])
+    _bureaus_and_prices(detail, language=language)
     context = {
         "item": detail,
         "record": item,
-        "expert": prefs.is_expert(request),
+        "expert": expert,
         "unit_system": system,
         "history": _history(item, request.user),
         "quality": None if detail["restricted"] else item_quality(item.pk),
     }
     return render(request, "web/item_detail.html", context)
+
+
+def _characteristics_in_words(
+    item: Any, detail: dict, *, system: str, language: str, expert: bool
+) -> None:
+    """Each value as the reader wants it: in their units, and (outside expert mode) a coded
+    reply as its meaning, a qualifier and yes/no as words."""
+    # The multilingual dicts, so the page can mark names shown in a fallback language.
+    chars = {v.characteristic.code: v.characteristic for v in item.characteristics.all()}
+    coded = {
+        (chars[v["code"]].reply_table_id, v["reply"])
+        for v in detail["characteristics"]
+        if v["code"] in chars and chars[v["code"]].reply_table_id and v["reply"]
+    }
+    meanings = {} if expert else names_selectors.reply_meanings(coded)
+    for value in detail["characteristics"]:
+        characteristic = chars.get(value["code"])
+        shown = display.characteristic_text(value, system=system, locale=language)
+        if not expert:
+            table = characteristic.reply_table_id if characteristic else None
+            found = meanings.get((table, value["reply"])) if table else None
+            shown = display.reply_text(shown, meanings=found, locale=language)
+        value["shown"] = shown
+        value["qualifier_shown"] = display.qualifier_text(value["qualifier"], expert=expert)
+        value["names"] = characteristic.names if characteristic else {}
+
+
+def _bureaus_and_prices(detail: dict, *, language: str) -> None:
+    """Bureaus by their names, dates as dates, prices written the reader's way."""
+    bureaus = bureau_names()
+    detail["bureau"]["names"] = bureaus.get(detail["bureau"]["key"], {})
+    for registration in detail["registrations"]:  # dates, so the page writes them its way
+        registration["bureau_names"] = bureaus.get(registration["bureau"], {})
+        for name in ("effective_from", "effective_to"):
+            if registration[name]:
+                registration[name] = dt.date.fromisoformat(registration[name])
+    currencies = refdata_selectors.currency_names() if detail["management"] else {}
+    for row in detail["management"]:
+        row["bureau_names"] = bureaus.get(row["bureau"], {})
+        row["price_shown"] = display.price_text(row["price"], locale=language)
+        row["currency_names"] = currencies.get(row["currency"] or "", {})

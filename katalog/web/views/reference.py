@@ -75,10 +75,12 @@ def item_name_list(request: HttpRequest) -> HttpResponse:
 def item_name_detail(request: HttpRequest, code: str) -> HttpResponse:
     item_name = names.item_name_get(code)
     characteristics = list(item_name.guide.characteristics.all()) if item_name.guide else []
+    class_codes = names.item_name_class_codes(item_name)
     context = {
         "item_name": item_name,
         "characteristics": characteristics,
-        "class_codes": names.item_name_class_codes(item_name),
+        "class_codes": class_codes,
+        "class_titles": refdata.supply_class_titles(class_codes),
         "expert": prefs.is_expert(request),
     }
     return render(request, "web/item_name_detail.html", context)
