@@ -23,6 +23,7 @@ from ninja.utils import check_csrf
 
 from katalog.accounts.models import TokenScope, User
 from katalog.accounts.tokens import token_for_secret
+from katalog.api.errors import ApiErrorCode as E
 from katalog.catalog.visibility import public_read_allowed
 from katalog.core.errors import PermissionDenied
 
@@ -55,7 +56,7 @@ class TokenAuth(HttpBearer):
         if record is None:
             return None
         if self.writes and record.scope == TokenScope.READ:
-            raise PermissionDenied(_("This token may only read"), code="TOKEN_READ_ONLY")
+            raise PermissionDenied(_("This token may only read"), code=E.TOKEN_READ_ONLY)
         return record.user
 
 
@@ -75,7 +76,7 @@ class CsrfSessionAuth(SessionAuth):
         if check_csrf(request) is not None:
             raise PermissionDenied(
                 _("The CSRF token is missing or wrong; reload the page and try again."),
-                code="CSRF_FAILED",
+                code=E.CSRF_FAILED,
             )
         return key
 

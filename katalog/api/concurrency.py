@@ -9,6 +9,7 @@ import re
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from katalog.api.errors import ApiErrorCode as E
 from katalog.core.errors import FieldError, PreconditionRequired, ValidationFailed
 
 _VERSION_RE = re.compile(r'^\s*(?:W/)?"?(\d{1,18})"?\s*$')
@@ -24,14 +25,14 @@ def expected_version(request: HttpRequest) -> int:
     if header is None or not header.strip():
         raise PreconditionRequired(
             _("Send the ETag you read in an If-Match header to change this record."),
-            code="IF_MATCH_REQUIRED",
+            code=E.IF_MATCH_REQUIRED,
         )
     match = _VERSION_RE.match(header.split(",")[0])
     if match is None:
         raise ValidationFailed(
             _("If-Match %(value)r is not an ETag of this API") % {"value": header},
-            code="INVALID_IF_MATCH",
-            errors=[FieldError("If-Match", "INVALID_IF_MATCH", _('expected W/"<version>"'))],
+            code=E.INVALID_IF_MATCH,
+            errors=[FieldError("If-Match", E.INVALID_IF_MATCH, _('expected W/"<version>"'))],
         )
     return int(match.group(1))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
@@ -187,3 +188,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
             title=_("Internal error"),
             detail=_("Something went wrong on the server; the error has been logged."),
         )
+
+
+class ApiErrorCode(StrEnum):
+    """Stable error codes of the API itself (sessions, tokens, cursors, preconditions): clients
+    act on them, so a code is never renamed nor reused for a new meaning."""
+
+    CSRF_FAILED = "CSRF_FAILED"
+    IF_MATCH_REQUIRED = "IF_MATCH_REQUIRED"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    INVALID_IF_MATCH = "INVALID_IF_MATCH"
+    TOKEN_READ_ONLY = "TOKEN_READ_ONLY"

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 
+from katalog.api.errors import ApiErrorCode as E
 from katalog.core.errors import FieldError, ValidationFailed
 
 DEFAULT_LIMIT = 50
@@ -44,8 +45,8 @@ def decode_cursor(
     ):
         raise ValidationFailed(
             _("The cursor %(cursor)r is not one this API gave out") % {"cursor": cursor[:40]},
-            code="INVALID_CURSOR",
-            errors=[FieldError("after", "INVALID_CURSOR", _("use the `next` value of a page"))],
+            code=E.INVALID_CURSOR,
+            errors=[FieldError("after", E.INVALID_CURSOR, _("use the `next` value of a page"))],
         )
     return key
 

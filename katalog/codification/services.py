@@ -721,7 +721,7 @@ def request_return(
 
 @transaction.atomic
 def request_reopen(
-    *, actor: Any, request: CodificationRequest, reason: str, expected_version: int | None = None
+    *, actor: Actor, request: CodificationRequest, reason: str, expected_version: int | None = None
 ) -> CodificationRequest:
     """Return an approved request to decision (the reason is required and kept in its history):
     the way out when publishing it fails, or when a decision must change before it is published.
@@ -854,7 +854,7 @@ STEPS_NEEDING_A_REASON = frozenset({"return", "reopen", "reject"})
 STEP_PERMISSION = {"approve": Permission.APPROVE}
 
 
-def may_open_request(actor: Any) -> bool:
+def may_open_request(actor: Actor) -> bool:
     """Whether the person may open a request (a cataloguer of a bureau), so that the pages offer
     it only to them."""
     try:
@@ -864,7 +864,7 @@ def may_open_request(actor: Any) -> bool:
     return True
 
 
-def request_steps_for(actor: Any, request: CodificationRequest) -> list[str]:
+def request_steps_for(actor: Actor, request: CodificationRequest) -> list[str]:
     """The steps this person may take on the request now: the workflow's steps from its state,
     less those their bureau, role or the four-eyes rule would refuse (so none is offered that
     can only be refused)."""

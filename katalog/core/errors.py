@@ -6,6 +6,7 @@ Every error has a stable UPPER_SNAKE `code`; a code is never reused for a new me
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -119,3 +120,11 @@ class RowError:
     code: str
     message: str
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+class CoreErrorCode(StrEnum):
+    """Stable error codes of the command line's own checks (who acts): scripts act on them, so a
+    code is never renamed nor reused for a new meaning."""
+
+    ACTOR_REQUIRED = "ACTOR_REQUIRED"
+    USER_NOT_FOUND = "USER_NOT_FOUND"

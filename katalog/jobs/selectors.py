@@ -54,7 +54,7 @@ def job_file_path(job: Job, which: str) -> Path:
 IMPORT_PREFIX = "import-"
 
 
-def recent_imports(*, actor: Any, limit: int = 5) -> list[Job]:
+def recent_imports(*, actor: Actor, limit: int = 5) -> list[Job]:
     """The user's last imports, newest first, with their counts of rejected rows."""
     jobs = _visible(actor).filter(kind__startswith=IMPORT_PREFIX).order_by("-id")
     return list(jobs[: max(1, min(limit, 50))])

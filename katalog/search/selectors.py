@@ -218,7 +218,7 @@ def _month_param(params: Mapping[str, str | list[str]]) -> str | None:
     if text and month_bounds(text) is None:
         message = _("codified must be a month written as YYYY-MM, e.g. 2026-03")
         raise ValidationFailed(
-            message, code="INVALID_MONTH", errors=[FieldError("codified", "INVALID_MONTH", message)]
+            message, code=E.INVALID_MONTH, errors=[FieldError("codified", E.INVALID_MONTH, message)]
         )
     return text or None
 

@@ -13,6 +13,7 @@ rejected only by the reject step.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from typing import Any
 
@@ -103,3 +104,10 @@ def shows_refusals(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpR
             return refusal_response(request, exc)
 
     return wrapper
+
+
+class WebErrorCode(StrEnum):
+    """Stable error codes of the pages' own checks (shown with the refusal), never reused."""
+
+    LIST_TOO_LONG = "LIST_TOO_LONG"
+    TEXT_TOO_LONG = "TEXT_TOO_LONG"

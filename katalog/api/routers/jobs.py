@@ -15,6 +15,7 @@ from katalog.api.auth import AuthenticatedRequest, api_auth
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
 from katalog.api.schemas import PAGINATED, READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.core.errors import ValidationFailed
+from katalog.jobs.errors import JobErrorCode
 from katalog.jobs.models import Job
 from katalog.jobs.selectors import job_file_path, job_get, job_list
 from katalog.jobs.services import job_cancel, job_submit
@@ -63,7 +64,7 @@ def _params(text: str) -> dict[str, Any]:
     except json.JSONDecodeError:
         params = None
     if not isinstance(params, dict):
-        raise ValidationFailed(_("params must be a JSON object"), code="INVALID_PARAMS")
+        raise ValidationFailed(_("params must be a JSON object"), code=JobErrorCode.INVALID_PARAMS)
     return params
 
 

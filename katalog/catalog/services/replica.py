@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau
 from katalog.audit.services import audit_record
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import (
     CharacteristicValue,
     Item,
@@ -50,7 +51,7 @@ def _require_exchange(actor: Actor) -> None:
     if actor is not SYSTEM_EXCHANGE:
         raise PermissionDenied(
             _("Only the exchange applies states received from other installations"),
-            code="EXCHANGE_ONLY",
+            code=E.EXCHANGE_ONLY,
         )
 
 
@@ -58,7 +59,7 @@ def _missing(what: str, key: str) -> RuleViolation:
     return RuleViolation(
         _("The received state names %(what)s %(key)s, which this installation does not know")
         % {"what": what, "key": key},
-        code="REFERENCE_DATA_MISSING",
+        code=E.REFERENCE_DATA_MISSING,
         data={"what": what, "key": key},
     )
 

@@ -4,15 +4,18 @@ and messages speak the language of the user's shell."""
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from katalog.core.actors import SYSTEM_OPERATOR, Interface, acting_through
-from katalog.core.errors import KatalogError, NotFound, ValidationFailed
+from katalog.core.actors import SYSTEM_OPERATOR, Actor, Interface, acting_through
+from katalog.core.errors import CoreErrorCode, KatalogError, NotFound, ValidationFailed
+
+if TYPE_CHECKING:
+    from katalog.accounts.models import User
 
 ACTOR_ENV = "KATALOG_ACTOR"
 
@@ -58,22 +61,25 @@ class KatalogCommand(BaseCommand):
         )
 
     @staticmethod
-    def acting_user(options: dict[str, Any]) -> Any:
+    def acting_user(options: dict[str, Any]) -> User:
         """The person a changing command acts for."""
         from katalog.accounts.models import User
 
         name = (options.get("actor") or "").strip()
         if not name:
             raise ValidationFailed(
-                _("Say who acts: --actor USERNAME (or set KATALOG_ACTOR)"), code="ACTOR_REQUIRED"
+                _("Say who acts: --actor USERNAME (or set KATALOG_ACTOR)"),
+                code=CoreErrorCode.ACTOR_REQUIRED,
             )
         user = User.objects.filter(username=name, is_active=True).select_related("bureau").first()
         if user is None:
-            raise NotFound(_("No active user %(name)s") % {"name": name}, code="USER_NOT_FOUND")
+            raise NotFound(
+                _("No active user %(name)s") % {"name": name}, code=CoreErrorCode.USER_NOT_FOUND
+            )
         return user
 
     @classmethod
-    def reading_user(cls, options: dict[str, Any]) -> Any:
+    def reading_user(cls, options: dict[str, Any]) -> Actor:
         """Who a reading command reads as: the named person, else the operator."""
         if (options.get("actor") or "").strip():
             return cls.acting_user(options)

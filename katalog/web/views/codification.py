@@ -67,7 +67,7 @@ def _version(request: HttpRequest) -> int | None:
 
 
 @login_required
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: SignedInRequest) -> HttpResponse:
     filters = RequestFilterForm(request.GET or None)
     state = priority = ""
     if filters.is_valid():
@@ -113,13 +113,13 @@ def _previews(lines: list[RequestLine], reader: Any) -> dict[int, dict | None]:
 
 @login_required
 @shows_refusals
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_detail(request: SignedInRequest, request_id: int) -> HttpResponse:
     record = _visible(request, request_id)
     return render(request, "web/request_detail.html", _detail_context(request, record))
 
 
 def _detail_context(
-    request: HttpRequest,
+    request: SignedInRequest,
     record: CodificationRequest,
     *,
     bound: dict[int, DecisionForm] | None = None,
@@ -191,7 +191,8 @@ def _replies_in_words(lines: list[dict], *, expert: bool) -> None:
             if characteristic is None:
                 shown.append((code, raw))
                 continue
-            meaning = meanings.get((characteristic.reply_table_id, raw))
+            table = characteristic.reply_table_id
+            meaning = meanings.get((table, raw)) if table is not None else None
             reply = display.reply_text(
                 display.typed_reply_text(str(raw), locale=language), meanings=meaning,
                 locale=language,

@@ -123,7 +123,7 @@ def home_dashboard(request: HttpRequest) -> dict[str, Any] | None:
     return {
         "charts": _catalogue_charts(reader, language),
         "queue": _queue_chart(reader) if has_bureau else None,
-        "imports": recent_imports(actor=reader) if signed_in else [],
+        "imports": recent_imports(actor=reader) if reader.is_authenticated else [],
         "newest": newest_items(reader=reader, language=language),
     }
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.screening.services import ReferenceInput, ScreeningInput, ScreeningResult, screen_many
 from katalog.web import prefs
+from katalog.web.errors import WebErrorCode
 
 LIST_MAX = 500
 LINE_MAX = 80
@@ -55,8 +56,8 @@ def list_lines(text: str) -> list[str]:
         }
         raise ValidationFailed(
             message,
-            code="LIST_TOO_LONG",
-            errors=[FieldError("numbers", "LIST_TOO_LONG", message)],
+            code=WebErrorCode.LIST_TOO_LONG,
+            errors=[FieldError("numbers", WebErrorCode.LIST_TOO_LONG, message)],
             data={"max": LIST_MAX, "length": len(lines)},
         )
     return lines

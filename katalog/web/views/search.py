@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from katalog.core.errors import FieldError, KatalogError, ValidationFailed
 from katalog.search.selectors import PARAM_FIELDS, SearchQuery, search, search_query_from_params
+from katalog.web.errors import WebErrorCode
 from katalog.web.views.screening import pasted_list
 
 Q_MAX = 10_000
@@ -99,8 +100,8 @@ def check_query_length(q: str) -> None:
         }
         raise ValidationFailed(
             message,
-            code="TEXT_TOO_LONG",
-            errors=[FieldError("q", "TEXT_TOO_LONG", message)],
+            code=WebErrorCode.TEXT_TOO_LONG,
+            errors=[FieldError("q", WebErrorCode.TEXT_TOO_LONG, message)],
             data={"field": "q", "max": Q_MAX, "length": len(q)},
         )
 
