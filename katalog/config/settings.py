@@ -33,6 +33,8 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The tantivy search index's directory; empty: `search-index` in the data directory.
 SEARCH_INDEX_DIR = env_str("KATALOG_SEARCH_INDEX_DIR", "")
+# How often the worker pulls the new events of every peer with an address (0: never).
+EXCHANGE_PULL_SECONDS = float(env_str("KATALOG_EXCHANGE_PULL_SECONDS", "60"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from katalog.web.views import account, catalog, codification, dashboard, jobs, reference, search
+from katalog.web.views import (
+    account,
+    catalog,
+    codification,
+    dashboard,
+    exchange,
+    jobs,
+    reference,
+    search,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -48,4 +57,5 @@ urlpatterns = [
     path("jobs/<int:job_id>/", jobs.job_detail, name="job-detail"),
     path("jobs/<int:job_id>/errors/", jobs.job_errors, name="job-errors"),
     path("jobs/<int:job_id>/result/", jobs.job_result, name="job-result"),
+    path("exchange/", exchange.exchange_status_page, name="exchange-status"),
 ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_release_rules_and_audit'),
-        ('quality', '0001_rules_and_scores'),
+        ("catalog", "0004_release_rules_and_audit"),
+        ("quality", "0001_rules_and_scores"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='itemquality',
-            index=models.Index(fields=['score', 'item'], name='itemquality_score_item_idx'),
+            model_name="itemquality",
+            index=models.Index(fields=["score", "item"], name="itemquality_score_item_idx"),
         ),
     ]
