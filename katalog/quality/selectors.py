@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from katalog.accounts.models import Bureau
-from katalog.catalog.summary_selectors import in_month, last_months
+from katalog.catalog.summary_selectors import in_month, item_name_text, last_months
 from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.i18n import pick_text
 from katalog.quality.models import ItemQuality
@@ -249,7 +249,7 @@ def worst_items(
     return [
         {
             "catalogue_number": row.item.catalogue_number,
-            "item_name": pick_text(row.item.item_name.names, language) or row.item.name_text,
+            "item_name": item_name_text(row.item, language),
             "score": row.score,
             "failed": [
                 {"code": code, "message": str(RULES[code].message)}
