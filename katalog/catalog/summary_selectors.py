@@ -40,7 +40,7 @@ def visible_items(reader: Any) -> QuerySet[Item]:
     """The items the reader sees in full (what the search lists and counts for them)."""
     scope = read_scope(reader)
     items = Item.objects.all()
-    return items if scope.sees_all else items.filter(item_visible_q(scope))
+    return items if scope.sees_all else items.filter(item_visible_q(scope, as_set=True))
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def scored_items(*, reader: Any, bureau: str | None = None) -> QuerySet[ItemQual
     scope = read_scope(reader)
     rows = ItemQuality.objects.all()
     if not scope.sees_all:
-        rows = rows.filter(item_visible_q(scope, prefix="item__"))
+        rows = rows.filter(item_visible_q(scope, prefix="item__", as_set=True))
     if bureau:
         rows = rows.filter(item__bureau__key=bureau.upper())
     return rows
