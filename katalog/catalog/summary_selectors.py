@@ -21,6 +21,7 @@ from katalog.catalog.models import Item
 from katalog.catalog.selectors import code_meaning
 from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.i18n import pick_text
+from katalog.names.models import NO_APPROVED_NAME_CODE
 
 MONTHS_SHOWN = 12
 NEWEST_SHOWN = 10
@@ -39,7 +40,7 @@ def visible_items(reader: Any) -> QuerySet[Item]:
     """The items the reader sees in full (what the search lists and counts for them)."""
     scope = read_scope(reader)
     items = Item.objects.all()
-    return items if scope.sees_all else items.filter(item_visible_q(scope))
+    return items if scope.sees_all else items.filter(item_visible_q(scope, as_set=True))
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,14 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime] | None:
     return timezone.make_aware(start), timezone.make_aware(end)
 
 
+def item_name_text(item: Item, language: str | None) -> str:
+    """The approved name in the language asked; the name as received for an item without one
+    (as the search hits show it)."""
+    if item.item_name.code == NO_APPROVED_NAME_CODE and item.name_text:
+        return item.name_text
+    return pick_text(item.item_name.names, language) or item.name_text
+
+
 def newest_items(
     *, reader: Any, language: str | None = None, limit: int = NEWEST_SHOWN
 ) -> list[dict[str, Any]]:
@@ -136,7 +145,7 @@ def newest_items(
     return [
         {
             "catalogue_number": item.catalogue_number,
-            "item_name": pick_text(item.item_name.names, language) or item.name_text,
+            "item_name": item_name_text(item, language),
             "status": code_meaning("ITEM_STATUS", item.status, language) or item.status,
             "created_at": item.created_at,
         }

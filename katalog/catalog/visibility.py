@@ -120,9 +120,13 @@ def visible_detail(detail: dict[str, Any], scope: ReadScope) -> dict[str, Any]:
 # --- querysets ------------------------------------------------------------------------------
 
 
-def item_visible_q(scope: ReadScope, prefix: str = "") -> Q:
+def item_visible_q(scope: ReadScope, prefix: str = "", *, as_set: bool = False) -> Q:
     """Items the reader sees in full, as a filter on an Item queryset (or, with `prefix`, on
-    a queryset related to items, e.g. `item__` on references)."""
+    a queryset related to items, e.g. `item__` on references).
+
+    The bureau's registrations are tested per row (`EXISTS`), cheap for a query that stops
+    after a page; `as_set` reads them once as a set (`IN`), which a query reading every visible
+    item (a count, an aggregate) does in less than half the time on PostgreSQL."""
     if scope.sees_all:
         return Q()
     public = Q(**{f"{prefix}release": ReleaseLevel.PUBLIC})
@@ -130,12 +134,12 @@ def item_visible_q(scope: ReadScope, prefix: str = "") -> Q:
         return public
     from katalog.catalog.models import Registration
 
-    registered = Registration.objects.filter(
-        item_id=OuterRef(f"{prefix}pk" if prefix else "pk"),
-        bureau_id=scope.bureau_id,
-        effective_to__isnull=True,
-    )
-    return public | Q(**{f"{prefix}bureau_id": scope.bureau_id}) | Q(Exists(registered))
+    current = Registration.objects.filter(bureau_id=scope.bureau_id, effective_to__isnull=True)
+    if as_set:
+        registered = Q(**{f"{prefix}pk__in": current.values("item_id")})
+    else:
+        registered = Q(Exists(current.filter(item_id=OuterRef(f"{prefix}pk" if prefix else "pk"))))
+    return public | Q(**{f"{prefix}bureau_id": scope.bureau_id}) | registered
 
 
 def visible_item_ids(scope: ReadScope, ids: Iterable[int]) -> set[int]:

@@ -11,7 +11,7 @@ from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from katalog.accounts.models import Bureau
-from katalog.catalog.summary_selectors import in_month, last_months
+from katalog.catalog.summary_selectors import in_month, item_name_text, last_months
 from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.i18n import pick_text
 from katalog.quality.models import ItemQuality
@@ -124,7 +124,7 @@ def scored_items(*, reader: Any, bureau: str | None = None) -> QuerySet[ItemQual
     scope = read_scope(reader)
     rows = ItemQuality.objects.all()
     if not scope.sees_all:
-        rows = rows.filter(item_visible_q(scope, prefix="item__"))
+        rows = rows.filter(item_visible_q(scope, prefix="item__", as_set=True))
     if bureau:
         rows = rows.filter(item__bureau__key=bureau.upper())
     return rows
@@ -249,7 +249,7 @@ def worst_items(
     return [
         {
             "catalogue_number": row.item.catalogue_number,
-            "item_name": pick_text(row.item.item_name.names, language) or row.item.name_text,
+            "item_name": item_name_text(row.item, language),
             "score": row.score,
             "failed": [
                 {"code": code, "message": str(RULES[code].message)}

@@ -11,11 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 560
-LABEL_CHARACTERS = 80  # what fits the width at the labels' size; the full label is in <title>
+# Widths of a letter at the labels' size (12px sans-serif), a capital and any other, generous
+# enough that a label judged to fit does; a longer one is shortened, whole in its <title>.
+CAPITAL_WIDTH = 8.4
+LETTER_WIDTH = 6.8
 ROW = 38  # one bar: its label line and the bar below it
 LABEL_BASELINE = 13
 BAR_TOP = 18
@@ -37,7 +41,10 @@ class Bar:
 
 
 def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    """A whole number as is, a mean with one decimal written the reader's way (95,3 in ru)."""
+    if float(value).is_integer():
+        return str(int(value))
+    return formats.number_format(value, decimal_pos=1)
 
 
 def _bar(index: int, bar: Bar, scale: float, chart_id: str) -> str:
@@ -66,10 +73,16 @@ def _bar(index: int, bar: Bar, scale: float, chart_id: str) -> str:
     return body
 
 
+def _width(text: str) -> float:
+    return sum(CAPITAL_WIDTH if ch.isupper() else LETTER_WIDTH for ch in text)
+
+
 def _short(label: str) -> str:
-    if len(label) <= LABEL_CHARACTERS:
+    if _width(label) <= WIDTH:
         return label
-    return label[: LABEL_CHARACTERS - 1].rstrip() + "…"
+    while label and _width(label + "…") > WIDTH:
+        label = label[:-1]
+    return label.rstrip() + "…"
 
 
 def bar_chart(

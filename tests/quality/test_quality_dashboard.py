@@ -240,3 +240,11 @@ def test_the_dashboard_reads_in_the_readers_language(client, scored):
     svg = charts(html)["chart-rules"]
     assert svg.find("{http://www.w3.org/2000/svg}title").text == "Eng koʻp bajarilmagan qoidalar"
     assert "Ish roʻyxati" in html
+
+
+def test_a_registered_user_nation_counts_the_scores_of_the_restricted_item_it_uses(client, scored):
+    restricted = next(item for item, _s, _f in scored if item.release == "restricted")
+    assert restricted.bureau.key == "RU"
+    services.registration_add(actor=SYSTEM_INIT, item=restricted, bureau=bureau("KZ"))
+    client.force_login(UserFactory(username="kz-user", bureau=bureau("KZ"), roles=["viewer"]))
+    assert client.get("/api/v1/quality/summary?bureau=RU").json()["scored"] == 6

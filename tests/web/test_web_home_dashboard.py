@@ -218,3 +218,18 @@ def test_the_dashboard_is_counted_in_a_fixed_number_of_queries(client, catalogue
 def test_the_charts_read_in_the_readers_language(client, catalogue, language, title):
     html = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert charts(html)["chart-status"].find(f"{SVG}title").text == title
+
+
+def test_a_registered_user_nation_counts_the_restricted_item_it_uses(client, catalogue):
+    from katalog.catalog import services
+    from katalog.core.actors import SYSTEM_INIT
+
+    restricted = catalogue[5]
+    services.registration_add(actor=SYSTEM_INIT, item=restricted, bureau=bureau("KZ"))
+    client.force_login(
+        UserFactory(username="kz-user-nation", bureau=bureau("KZ"), roles=["viewer"])
+    )
+    found = charts(client.get("/").content.decode())
+    assert counted(found["chart-bureau"]) == {"RU": 4, "KZ": 2}  # 3 without the registration
+    for _label, number, href in bars(found["chart-bureau"]):
+        assert search_total(client, href) == number, href

@@ -45,6 +45,11 @@ def _month_label(key: str) -> str:
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
+def _chart(**options: Any) -> dict[str, Any]:
+    """A chart and its title, which the page also shows as the figure's caption."""
+    return {"title": options["title"], "svg": bar_chart(**options)}
+
+
 def _items_label(count: int) -> str:
     return ngettext("%(n)d item", "%(n)d items", count) % {"n": count}
 
@@ -52,27 +57,27 @@ def _items_label(count: int) -> str:
 # --- the home page ------------------------------------------------------------------------------
 
 
-def _catalogue_charts(reader: Any, language: str) -> list[Any]:
+def _catalogue_charts(reader: Any, language: str) -> list[dict[str, Any]]:
     counts = item_counts(reader=reader, language=language)
     statuses, bureaus = counts.statuses, counts.bureaus
     months = item_counts_by_month(reader=reader)
     empty = _("No items yet")
     return [
-        bar_chart(
+        _chart(
             chart_id="chart-status",
             title=_("Items by status"),
             description=_("How many items of supply have each status; each bar opens them."),
             bars=[Bar(c.label, c.count, _search_url(status=c.value)) for c in statuses],
             empty=empty,
         ),
-        bar_chart(
+        _chart(
             chart_id="chart-bureau",
             title=_("Items by assigning bureau"),
             description=_("How many items each bureau assigned; each bar opens them."),
             bars=[Bar(c.label, c.count, _search_url(bureau=c.value)) for c in bureaus],
             empty=empty,
         ),
-        bar_chart(
+        _chart(
             chart_id="chart-month",
             title=_("Codifications per month"),
             description=_("Items given their catalogue number in each of the last twelve months."),
@@ -84,7 +89,7 @@ def _catalogue_charts(reader: Any, language: str) -> list[Any]:
     ]
 
 
-def _queue_chart(reader: Any) -> Any:
+def _queue_chart(reader: Any) -> dict[str, Any]:
     stages = request_queue(reader=reader)
     url = reverse("web:request-list")
     bars = [
@@ -99,7 +104,7 @@ def _queue_chart(reader: Any) -> Any:
         )
         for s in stages
     ]
-    return bar_chart(
+    return _chart(
         chart_id="chart-queue",
         title=_("Requests of your bureau by stage"),
         description=_(
@@ -163,13 +168,13 @@ def _average_bar(label: str, average: float, count: int, url: str) -> Bar:
     return Bar(label, average, url, note=_items_label(count))
 
 
-def _quality_charts(found: QualitySummary, bureau: str | None) -> list[Any]:
+def _quality_charts(found: QualitySummary, bureau: str | None) -> list[dict[str, Any]]:
     worklist = reverse("web:quality")
     base = {"bureau": bureau or ALL_BUREAUS}  # the work list's default would be the own bureau
     empty = _("No item has been scored yet.")
     averages = _("Mean score out of 100, with the number of scored items; each bar opens them.")
     return [
-        bar_chart(
+        _chart(
             chart_id="chart-buckets",
             title=_("Items by quality score"),
             description=_("How many scored items fall in each band of ten points."),
@@ -178,7 +183,7 @@ def _quality_charts(found: QualitySummary, bureau: str | None) -> list[Any]:
                 for b in found.buckets
             ],
         ),
-        bar_chart(
+        _chart(
             chart_id="chart-rules",
             title=_("Rules failed most"),
             description=_("How many items fail each rule; each bar opens the work list."),
@@ -188,7 +193,7 @@ def _quality_charts(found: QualitySummary, bureau: str | None) -> list[Any]:
             ],
             empty=empty,
         ),
-        bar_chart(
+        _chart(
             chart_id="chart-groups",
             title=_("Quality by supply group"),
             description=averages,
@@ -201,7 +206,7 @@ def _quality_charts(found: QualitySummary, bureau: str | None) -> list[Any]:
             empty=empty,
             maximum=100,
         ),
-        bar_chart(
+        _chart(
             chart_id="chart-bureaus",
             title=_("Quality by assigning bureau"),
             description=averages,
@@ -212,7 +217,7 @@ def _quality_charts(found: QualitySummary, bureau: str | None) -> list[Any]:
             empty=empty,
             maximum=100,
         ),
-        bar_chart(
+        _chart(
             chart_id="chart-trend",
             title=_("Quality by month of codification"),
             description=_(
