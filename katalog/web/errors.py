@@ -73,9 +73,14 @@ def put_on_form(form: Any, exc: errors.KatalogError, field_for: Callable[[str], 
         if name and name in form.fields:
             form.add_error(name, error.message)
             placed.add(error.field)
-    if not placed or not isinstance(exc, errors.ValidationFailed):
+    # A value typed into a field that names nothing known is an input to correct, like an
+    # invalid one: the page itself was found.
+    about_input = isinstance(exc, errors.ValidationFailed) or (
+        isinstance(exc, errors.NotFound) and bool(placed)
+    )
+    if not placed or not about_input:
         form.add_error(None, refusal_words(exc, placed=frozenset(placed)))
-    return 200 if isinstance(exc, errors.ValidationFailed) else exc.status
+    return 200 if isinstance(exc, errors.ValidationFailed) else 422 if about_input else exc.status
 
 
 def is_htmx(request: HttpRequest) -> bool:

@@ -165,8 +165,9 @@ def test_an_incomplete_decision_form_is_shown_again_with_its_errors(client, auth
         HTTP_ACCEPT_LANGUAGE="en",
     )
     text = unescape(response.content.decode())
-    assert response.status_code == 422
+    assert response.status_code == 200  # a form to correct, as Django answers an invalid one
     assert "my note</textarea>" in text
+    assert 'id="id_line1-decision_error"' in text
     assert title_of(text).startswith(f"Request {request.pk}")
 
 
@@ -180,7 +181,8 @@ def test_a_refused_step_keeps_the_reason_typed_and_names_the_limit(client, autho
         HTTP_ACCEPT_LANGUAGE="en",
     )
     text = unescape(response.content.decode())
-    assert response.status_code == 422
+    assert response.status_code == 200  # a reason to correct, on the page as typed
+    assert 'data-refusal-code="TEXT_TOO_LONG"' in text
     assert f'value="{reason}"' in text
     assert "At most 2,000 characters" in text or "At most 2000 characters" in text
     request.refresh_from_db()
@@ -340,3 +342,25 @@ def test_a_reader_is_offered_neither_a_new_request_nor_a_new_line(client, author
     assert "/requests/new/" in queue
     page = client.get(f"/requests/{draft.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f"/requests/{draft.pk}/lines/new/" in page
+
+
+def test_an_unknown_catalogue_number_in_a_decision_is_shown_on_its_field(client, author, decider):
+    request = screened(author)
+    line = request.lines.get()
+    client.force_login(decider)
+    response = client.post(
+        f"/requests/{request.pk}/lines/1/decide/",
+        {
+            "line1-decision": "register",
+            "line1-item": "5310-99-999-9999",
+            "line1-justification": "same_item",
+            "line1-row_version": line.row_version,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    text = unescape(response.content.decode())
+    assert response.status_code == 200  # a form to correct, as Django answers an invalid one
+    assert 'id="id_line1-item_error"' in text
+    assert 'value="5310-99-999-9999"' in text
+    line.refresh_from_db()
+    assert line.decision == ""

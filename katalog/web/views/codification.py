@@ -27,7 +27,7 @@ from katalog.codification.models import (
     RequestLine,
     RequestState,
 )
-from katalog.core.errors import KatalogError, PreconditionFailed
+from katalog.core.errors import KatalogError, PreconditionFailed, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.names import selectors as names
 from katalog.names.values import parse_reply
@@ -256,7 +256,9 @@ def request_transition(request: SignedInRequest, request_id: int, name: str) -> 
         if exc.data.get("publish_failed"):
             step.update(publish_failed=True, line=exc.data.get("line"), why=exc.message)
         context = _detail_context(request, record, step=step)
-        return render(request, "web/request_detail.html", context, status=exc.status)
+        # A reason to correct is a form to correct (200, as for an invalid form).
+        status = 200 if isinstance(exc, ValidationFailed) else exc.status
+        return render(request, "web/request_detail.html", context, status=status)
     messages.success(request, _("Done: %(step)s.") % {"step": STEP_LABELS.get(name, name)})
     return redirect("web:request-detail", request_id=record.pk)
 
@@ -270,7 +272,7 @@ def line_decide(request: SignedInRequest, request_id: int, position: int) -> Htt
     form = DecisionForm(request.POST, prefix=f"line{position}")
     if not form.is_valid():
         context = _detail_context(request, record, bound={position: form})
-        return render(request, "web/request_detail.html", context, status=422)
+        return render(request, "web/request_detail.html", context)
     try:
         _decide(request, line, form.cleaned_data)
     except KatalogError as exc:

@@ -105,11 +105,9 @@ def screen_list(request: HttpRequest) -> HttpResponse:
         "line_max": LINE_MAX,
         "expert": prefs.is_expert(request),
     }
-    status = 200
     if request.method == "POST" and request.POST.get("screen"):
         try:
             context["rows"] = _rows(list_lines(numbers), request.user)
-        except ValidationFailed as exc:
+        except ValidationFailed as exc:  # a list to correct, shown as typed
             context["error"] = exc
-            status = exc.status
-    return render(request, "web/screen_list.html", context, status=status)
+    return render(request, "web/screen_list.html", context)
