@@ -315,3 +315,18 @@ def test_a_refusal_gives_its_reason_without_its_code(client, language):
     assert "5310-57-999-9999" in text
     assert "ITEM_NOT_FOUND" not in text
     assert "ITEM_NOT_FOUND" in html  # in the markup, for programs and tests
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("kk", "Армения Республикасының каталогтау жөніндегі ұлттық органы"),
+        ("uz", "Armaniston Respublikasi milliy kataloglashtirish organi"),
+        ("hy", "Հայաստանի Հանրապետության կատալոգավորման ազգային մարմին"),
+    ],
+)
+def test_bureaus_are_named_in_the_readers_language(client, described_nut, language, name):
+    html = page(client, f"/items/{described_nut.catalogue_number}/", language, mode="plain")
+    management = section(html, "mgmt")
+    assert name in management
+    assert 'class="lang-badge"' not in management.split("</td>")[0]
