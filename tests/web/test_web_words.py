@@ -330,3 +330,16 @@ def test_bureaus_are_named_in_the_readers_language(client, described_nut, langua
     management = section(html, "mgmt")
     assert name in management
     assert 'class="lang-badge"' not in management.split("</td>")[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "reply"),
+    [("uz", "material", "poʻlat"), ("kk", "материал", "болат"), ("hy", "նյութ", "պողպատ")],
+)
+def test_characteristics_and_replies_are_named_in_the_readers_language(
+    client, described_nut, language, name, reply
+):
+    html = page(client, f"/items/{described_nut.catalogue_number}/", language, mode="plain")
+    values = section(html, "chars")
+    assert f"<td>{name}</td><td>{reply}</td>" in values
+    assert 'class="lang-badge"' not in values
