@@ -513,7 +513,7 @@ def correspondence_route(*, source: Version, target: Version) -> list[Step]:
     done: set[int] = set()
     tie = 0
     while queue:
-        cost, _, version_id, route = heapq.heappop(queue)
+        cost, _tie, version_id, route = heapq.heappop(queue)
         if version_id == target.pk:
             return route
         if version_id in done:
