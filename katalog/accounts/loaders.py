@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 
 from katalog.accounts.models import Bureau, BureauCode
 from katalog.core.loading import data_path, iso_date, read_csv, texts, upsert
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
 
 
 @transaction.atomic
@@ -18,7 +23,7 @@ def load_bureaus() -> int:
             kind=r["kind"],
             country_id=r["country"] or None,
             user_code=r["user_code"],
-            names=texts(en=r["name_en"], ru=r["name_ru"]),
+            names=texts(**{lang: r.get(f"name_{lang}", "") for lang in _languages()}),
             manufacturer_code_patterns=[p for p in r["manufacturer_code_patterns"].split("|") if p],
         )
         for r in read_csv(data_path(__file__, "bureaus.csv"))

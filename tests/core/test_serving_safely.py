@@ -39,9 +39,14 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_a_server_does_not_start_without_a_secret_key(tmp_path):
     db = f"sqlite:///{tmp_path / 'k.sqlite3'}"
-    refused = run_python("import katalog.config.wsgi", KATALOG_DATABASE_URL=db)
+    # The message speaks the installation's language: English here, Russian by default.
+    refused = run_python(
+        "import katalog.config.wsgi", KATALOG_DATABASE_URL=db, KATALOG_LANGUAGE="en"
+    )
     assert refused.returncode != 0
     assert "KATALOG_SECRET_KEY is not set" in refused.stderr
+    in_russian = run_python("import katalog.config.wsgi", KATALOG_DATABASE_URL=db)
+    assert "KATALOG_SECRET_KEY не задан" in in_russian.stderr
     served = run_python(
         "import katalog.config.wsgi", KATALOG_DATABASE_URL=db, KATALOG_SECRET_KEY="k" * 50
     )

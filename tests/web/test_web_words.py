@@ -14,7 +14,7 @@ from katalog.codification import services as codification
 from katalog.core.actors import SYSTEM_INIT
 from katalog.jobs.models import Job
 from katalog.jobs.services import job_execute
-from tests.factories import UserFactory, bureau
+from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -315,3 +315,66 @@ def test_a_refusal_gives_its_reason_without_its_code(client, language):
     assert "5310-57-999-9999" in text
     assert "ITEM_NOT_FOUND" not in text
     assert "ITEM_NOT_FOUND" in html  # in the markup, for programs and tests
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("kk", "Армения Республикасының каталогтау жөніндегі ұлттық органы"),
+        ("uz", "Armaniston Respublikasi milliy kataloglashtirish organi"),
+        ("hy", "Հայաստանի Հանրապետության կատալոգավորման ազգային մարմին"),
+    ],
+)
+def test_bureaus_are_named_in_the_readers_language(client, described_nut, language, name):
+    html = page(client, f"/items/{described_nut.catalogue_number}/", language, mode="plain")
+    management = section(html, "mgmt")
+    assert name in management
+    assert 'class="lang-badge"' not in management.split("</td>")[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "name", "reply"),
+    [("uz", "material", "poʻlat"), ("kk", "материал", "болат"), ("hy", "նյութ", "պողպատ")],
+)
+def test_characteristics_and_replies_are_named_in_the_readers_language(
+    client, described_nut, language, name, reply
+):
+    html = page(client, f"/items/{described_nut.catalogue_number}/", language, mode="plain")
+    values = section(html, "chars")
+    assert f"<td>{name}</td><td>{reply}</td>" in values
+    assert 'class="lang-badge"' not in values
+
+
+def test_a_class_title_in_another_language_is_marked_on_the_item_page(client, nut):
+    html = page(client, f"/items/{nut.catalogue_number}/", "kk")
+    supply_class = section(html, "ident").split("</dd>")[1]
+    assert "Гайки и шайбы" in supply_class  # no Kazakh title yet: Russian, the first fallback
+    assert 'class="lang-badge"' in supply_class
+
+
+def test_the_plain_item_page_does_not_grow_with_references_and_users(client, cataloguer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cataloguer)
+    counts = []
+    for references, users in ((1, 1), (6, 6)):
+        item = make_item()
+        for n in range(references):
+            maker = ManufacturerFactory()
+            services.reference_add(
+                actor=SYSTEM_INIT, item=item, manufacturer=maker, number=f"Q-{n}"
+            )
+        services.characteristic_set(actor=SYSTEM_INIT, item=item, code="MATL", raw="STL")
+        for key in ("RU", "KZ", "AM", "BY", "KG", "TJ")[:users]:
+            services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau(key))
+            services.management_set(
+                actor=SYSTEM_INIT, item=item, bureau=bureau(key), unit_of_issue="EA",
+                price="1", currency="RUB", released=True,
+            )  # fmt: skip
+        url = f"/items/{item.catalogue_number}/?mode=plain"
+        client.get(url, HTTP_ACCEPT_LANGUAGE="ru")  # fills the process's caches
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url, HTTP_ACCEPT_LANGUAGE="ru")
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1], counts

@@ -68,6 +68,9 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
     for reference in detail["references"]:
         reference["manufacturer"]["names"] = makers.get(reference["manufacturer"]["code"], {})
     _bureaus_and_prices(detail, language=language)
+    # The multilingual title, so the page marks a title shown in a fallback language.
+    code = detail["supply_class"]["code"]
+    detail["supply_class"]["titles"] = refdata_selectors.supply_class_titles([code]).get(code, {})
     context = {
         "item": detail,
         "record": item,
