@@ -79,7 +79,8 @@ class CandidateView:
     verdict_label: str
     state: str
     state_label: str
-    explanation: list[str]
+    explanation: list[str]  # the sentences of the evidence that counted
+    evidence: list[dict[str, Any]]  # every piece with its codes, parameters and sentence
     decided_by: str
     decided_at: Any
     justification: str
@@ -102,9 +103,19 @@ def candidate_views(rows: list[DuplicateCandidate], *, reader: Any) -> list[Cand
 
 def _view(row: DuplicateCandidate, full: set[int]) -> CandidateView:
     if row.item_id in full and row.candidate_id in full:
-        explanation = explanation_texts(row.explanation)
+        records = list(row.explanation)
     else:
-        explanation = [evidence_text({"kind": "release", "outcome": "match", "data": {}})]
+        records = [{"kind": "release", "outcome": "match", "weight": 0.0, "data": {}}]
+    evidence = [
+        {
+            "kind": r.get("kind", ""),
+            "outcome": r.get("outcome", ""),
+            "weight": r.get("weight", 0.0),
+            "data": r.get("data") or {},
+            "text": evidence_text(r),
+        }
+        for r in records
+    ]
     return CandidateView(
         id=row.pk,
         item=row.item.catalogue_number,
@@ -116,7 +127,8 @@ def _view(row: DuplicateCandidate, full: set[int]) -> CandidateView:
         verdict_label=verdict_label(row.verdict),
         state=row.state,
         state_label=str(CandidateState(row.state).label),
-        explanation=explanation,
+        explanation=explanation_texts(records),
+        evidence=evidence,
         decided_by=row.decided_by.username if row.decided_by else "",
         decided_at=row.decided_at,
         justification=row.justification,

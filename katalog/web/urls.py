@@ -1,6 +1,15 @@
 from django.urls import path
 
-from katalog.web.views import account, catalog, codification, exchange, jobs, reference, search
+from katalog.web.views import (
+    account,
+    catalog,
+    codification,
+    exchange,
+    jobs,
+    reference,
+    screening,
+    search,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -39,6 +48,12 @@ urlpatterns = [
         "requests/<int:request_id>/<str:name>/",
         codification.request_transition,
         name="request-transition",
+    ),
+    path("screening/candidates/", screening.candidate_list, name="screening-candidates"),
+    path(
+        "screening/candidates/<int:candidate_id>/decide/",
+        screening.candidate_decide_page,
+        name="screening-candidate-decide",
     ),
     path("search/", search.search_page, name="search"),
     path("jobs/", jobs.job_list, name="job-list"),
