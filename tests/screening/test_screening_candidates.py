@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.test import Client
 from django.utils import translation
 
+from katalog.accounts.tokens import token_create
 from katalog.audit.models import AuditEntry
 from katalog.catalog import services
-from katalog.core.actors import SYSTEM_EXCHANGE, SYSTEM_INIT
+from katalog.core.actors import SYSTEM_EXCHANGE, SYSTEM_INIT, SYSTEM_OPERATOR
 from katalog.core.errors import Conflict, PermissionDenied, ValidationFailed
 from katalog.screening.candidates import (
     candidate_decide,
@@ -184,3 +188,58 @@ def test_the_queue_reads_in_the_readers_language(maker, centre_person):
     assert (view.candidate, view.candidate_bureau) == (ru.catalogue_number, "RU")
     assert view.verdict_label == "вероятный дубликат существующего предмета снабжения"
     assert view.explanation[0] == f"То же обозначение {NUMBER} того же изготовителя A100F"
+
+
+def _api(token):
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def test_the_api_lists_the_queue_and_records_a_decision(maker, centre_person):
+    ru = nut("RU", maker, **VALUES)
+    kz = nut("KZ", maker, **VALUES)
+    cross_nation_screen(actor=SYSTEM_EXCHANGE, item=kz)
+    token = token_create(actor=SYSTEM_OPERATOR, user=centre_person, name="queue")[1]
+    body = Client().get("/api/v1/screening/candidates", **_api(token)).json()
+    (listed,) = body["items"]
+    assert body["next"] is None
+    assert (listed["item"], listed["item_bureau"]) == (kz.catalogue_number, "KZ")
+    assert (listed["candidate"], listed["candidate_bureau"]) == (ru.catalogue_number, "RU")
+    assert (listed["verdict"], listed["state"]) == ("duplicate", "open")
+    assert (
+        listed["explanation"][0] == f"Same reference number {NUMBER} of the same manufacturer A100F"
+    )
+    assert listed["evidence"][0]["kind"] == "reference_same_manufacturer"
+    answer = Client().post(
+        f"/api/v1/screening/candidates/{listed['id']}/decide",
+        data=json.dumps({"decision": "confirm", "justification": "One nut, two numbers"}),
+        content_type="application/json",
+        **_api(token),
+    )
+    assert answer.status_code == 200
+    decided = answer.json()
+    assert (decided["state"], decided["decided_by"], decided["justification"]) == (
+        "confirmed",
+        "centre-reviewer",
+        "One nut, two numbers",
+    )
+    after = Client().get("/api/v1/screening/candidates", **_api(token)).json()
+    assert after["items"] == []
+
+
+def test_the_api_refuses_the_queue_to_a_nation(maker):
+    nut("RU", maker, **VALUES)
+    cross_nation_screen(actor=SYSTEM_EXCHANGE, item=nut("KZ", maker, **VALUES))
+    national = UserFactory(username="kz-cataloguer", bureau=bureau("KZ"))
+    token = token_create(actor=SYSTEM_OPERATOR, user=national, name="queue")[1]
+    response = Client().get("/api/v1/screening/candidates", **_api(token))
+    assert response.status_code == 403
+    assert response.json()["code"] == "CENTRE_ONLY"
+    candidate = DuplicateCandidate.objects.get()
+    refused = Client().post(
+        f"/api/v1/screening/candidates/{candidate.pk}/decide",
+        data=json.dumps({"decision": "confirm", "justification": "same"}),
+        content_type="application/json",
+        **_api(token),
+    )
+    assert refused.status_code == 403
+    assert DuplicateCandidate.objects.get().state == CandidateState.OPEN
