@@ -60,6 +60,8 @@ def test_the_evidence_reads_in_the_readers_language(client, pair, centre_person)
     assert f"То же обозначение {NUMBER} того же изготовителя A300F" in page
     assert "вероятный дубликат существующего предмета снабжения" in page
     assert "Same reference number" not in page
+    assert "Возможные дубликаты разных государств" in page
+    assert "(орган по каталогизации KZ)" in page
 
 
 def test_a_decision_records_who_and_why_and_leaves_the_queue(client, pair, centre_person):
