@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from katalog.accounts.tokens import token_create
@@ -243,3 +245,23 @@ def test_the_api_refuses_the_queue_to_a_nation(maker):
     )
     assert refused.status_code == 403
     assert DuplicateCandidate.objects.get().state == CandidateState.OPEN
+
+
+def _queue_queries(reader) -> int:
+    def read():
+        candidate_views(duplicate_candidate_list(reader=reader).rows, reader=reader)
+
+    read()
+    with CaptureQueriesContext(connection) as captured:
+        read()
+    return len(captured.captured_queries)
+
+
+def test_reading_the_queue_does_not_grow_with_its_candidates(maker, centre_person):
+    nut("RU", maker, **VALUES)
+    cross_nation_screen(actor=SYSTEM_EXCHANGE, item=nut("KZ", maker, **VALUES))
+    one = _queue_queries(centre_person)
+    for bureau_key in ("AM", "BY", "KG"):
+        cross_nation_screen(actor=SYSTEM_EXCHANGE, item=nut(bureau_key, maker, **VALUES))
+    assert DuplicateCandidate.objects.count() >= 4
+    assert _queue_queries(centre_person) == one
