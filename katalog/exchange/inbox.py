@@ -23,7 +23,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from katalog.accounts.models import Bureau
+from katalog.accounts.models import Bureau, BureauKind
 from katalog.audit import chain
 from katalog.catalog import replica
 from katalog.catalog.models import Item, ItemAction, Manufacturer
@@ -40,6 +40,7 @@ from katalog.exchange.models import (
     ProblemKind,
 )
 from katalog.exchange.outbox import ITEM, MANUFACTURER, canonical_bytes
+from katalog.screening.candidates import cross_nation_screen
 
 EVENT_KEYS = ("origin", "seq", "at", "author", "action", "object_type", "object_key", "state")
 
@@ -300,7 +301,7 @@ def _apply_item(payload: dict[str, Any], origin: Bureau) -> None:
             f"{state['niin']}: {assigner}, not {origin.key}",
             local=_local_item(state["niin"]),
         )
-    catalog_replica.item_replica_apply(
+    item = catalog_replica.item_replica_apply(
         actor=SYSTEM_EXCHANGE,
         state=state,
         origin_bureau=origin,
@@ -308,6 +309,13 @@ def _apply_item(payload: dict[str, Any], origin: Bureau) -> None:
         manufacturers=payload["state"].get("manufacturers") or {},
         reason=_reason(payload),
     )
+    if _at_centre():
+        # The centre screens across nations as their items arrive (duplicate candidates).
+        cross_nation_screen(actor=SYSTEM_EXCHANGE, item=item)
+
+
+def _at_centre() -> bool:
+    return Node.objects.filter(is_local=True, bureau__kind=BureauKind.CENTRE).exists()
 
 
 def _local_item(niin: str) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 
@@ -98,3 +99,69 @@ class ScreeningDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.decision} ({self.justification})"
+
+
+class CandidateState(models.TextChoices):
+    OPEN = "open", _("open")
+    CONFIRMED = "confirmed", _("confirmed as a duplicate")
+    DISMISSED = "dismissed", _("dismissed")
+
+
+# Only what a person must look at is kept in the centre's queue.
+CANDIDATE_VERDICTS = [
+    (Verdict.DUPLICATE.value, Verdict.DUPLICATE.label),
+    (Verdict.REVIEW.value, Verdict.REVIEW.label),
+]
+
+
+class DuplicateCandidate(models.Model):
+    """Two items of different assigning bureaus that the centre's screening found may be one
+    item codified twice: the score, the verdict and the evidence as codes and parameters (so
+    that it reads in each reader's language), then a person's decision.
+
+    A pair is kept once whichever of the two was screened (the unique pair in either order);
+    `item` is the one whose screening found the pair last.
+    """
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    verdict = models.CharField(_("verdict of screening"), max_length=16, choices=CANDIDATE_VERDICTS)
+    explanation = models.JSONField(_("explanation"), default=list, blank=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=CandidateState.choices, default=CandidateState.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    created_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("screened at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                Least("item", "candidate"),
+                Greatest("item", "candidate"),
+                name="duplicatecandidate_pair_unique",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(item=models.F("candidate")),
+                name="duplicatecandidate_two_items",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "score"], name="duplicatecandidate_state_idx"),
+            models.Index(fields=["candidate"], name="duplicatecandidate_cand_idx"),
+        ]
+        verbose_name = _("duplicate candidate")
+        verbose_name_plural = _("duplicate candidates")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} ~ {self.candidate_id}: {self.verdict} ({self.state})"

@@ -106,6 +106,9 @@ class ScreeningInput:
     characteristics: Mapping[str, str] = field(default_factory=dict)
     locale: str = "en"
     exclude_item_ids: tuple[int, ...] = ()
+    # Values already in the catalogue's parsed form (an item screened against the others):
+    # taken as they are, so a reply entered in one locale is not parsed again in another.
+    parsed_characteristics: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -335,6 +338,9 @@ def _parse_values(
                 _("Characteristic %(code)s is not in the guide of the item name") % {"code": code},
             )
         values[code] = parse_reply(characteristic, str(raw), locale=query.locale)
+    for code, parsed in query.parsed_characteristics.items():
+        if code in guide:
+            values[code] = dict(parsed)
     return values
 
 

@@ -279,3 +279,20 @@ class ExportForm(forms.Form):
         label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX"), ("jsonl", "JSON lines")]
     )
     q = forms.CharField(label=_("Only items matching (search text, optional)"), required=False)
+
+
+# --- duplicate candidates across nations --------------------------------------------------------
+
+
+class CandidateDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("confirm", _("Confirm: one item codified twice")),
+            ("dismiss", _("Dismiss: not the same item")),
+        ],
+    )
+    justification = forms.CharField(
+        label=_("Justification"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -2,6 +2,7 @@ from django.urls import path
 
 from katalog.web.views import (
     account,
+    candidates,
     catalog,
     codification,
     dashboard,
@@ -49,6 +50,12 @@ urlpatterns = [
         "requests/<int:request_id>/<str:name>/",
         codification.request_transition,
         name="request-transition",
+    ),
+    path("screening/candidates/", candidates.candidate_list, name="screening-candidates"),
+    path(
+        "screening/candidates/<int:candidate_id>/decide/",
+        candidates.candidate_decide_page,
+        name="screening-candidate-decide",
     ),
     path("search/", search.search_page, name="search"),
     path("quality/", dashboard.quality_page, name="quality"),

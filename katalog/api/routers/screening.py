@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
@@ -12,6 +12,13 @@ from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read
 from katalog.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.catalog.selectors import item_get
 from katalog.jobs.services import job_submit
+from katalog.screening.candidates import candidate_decide
+from katalog.screening.selectors import (
+    CandidateView,
+    candidate_views,
+    duplicate_candidate_get,
+    duplicate_candidate_list,
+)
 from katalog.screening.services import (
     ReferenceInput,
     ScreeningInput,
@@ -157,3 +164,89 @@ def record_decision(request: AuthenticatedRequest, body: ScreeningDecisionIn) ->
         "decision": decision.decision, "justification": decision.justification,
         "note": decision.note, "subject": decision.subject,
     })  # fmt: skip
+
+
+# --- duplicate candidates across nations (the centre's queue) ---------------------------------
+
+
+class CandidateEvidenceOut(Schema):
+    kind: str
+    outcome: str
+    weight: float
+    data: dict[str, Any]
+    text: str = Field(description="The evidence in the language of the request")
+
+
+class DuplicateCandidateOut(Schema):
+    id: int
+    item: str = Field(description="Catalogue number of the item whose screening found the pair")
+    item_bureau: str
+    candidate: str = Field(description="Catalogue number of the item of the other bureau")
+    candidate_bureau: str
+    score: float
+    verdict: str = Field(description="duplicate or review")
+    verdict_label: str
+    state: str = Field(description="open, confirmed or dismissed")
+    state_label: str
+    explanation: list[str]
+    evidence: list[CandidateEvidenceOut]
+    decided_by: str | None
+    decided_at: str | None
+    justification: str
+
+
+class DuplicateCandidatePageOut(Schema):
+    items: list[DuplicateCandidateOut]
+    next: int | None = Field(description="Pass as `after` for the next page; null on the last.")
+
+
+class CandidateDecisionIn(Schema):
+    decision: str = Field(description="confirm (one item codified twice) or dismiss")
+    justification: str
+
+
+def _candidate_out(view: CandidateView) -> dict[str, Any]:
+    return {
+        **{k: getattr(view, k) for k in DuplicateCandidateOut.model_fields if hasattr(view, k)},
+        "decided_by": view.decided_by or None,
+        "decided_at": view.decided_at.isoformat() if view.decided_at else None,
+    }
+
+
+@router.get(
+    "/candidates",
+    auth=api_auth,
+    response=responses({200: DuplicateCandidatePageOut}, (401, 403, 422)),
+    operation_id="duplicate_candidate_list",
+    summary="Duplicate candidates across nations at the centre, in the order found",
+)
+def candidate_list(
+    request: AuthenticatedRequest,
+    state: str = "open",
+    after: int | None = None,
+    limit: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    page = duplicate_candidate_list(reader=request.auth, state=state, after=after, limit=limit)
+    views = candidate_views(page.rows, reader=request.auth)
+    return {"items": [_candidate_out(v) for v in views], "next": page.next_after}
+
+
+@router.post(
+    "/candidates/{int:candidate_id}/decide",
+    auth=api_auth,
+    response=responses({200: DuplicateCandidateOut}, WRITE_PROBLEMS),
+    operation_id="candidate_decide",
+    summary="Confirm or dismiss a duplicate candidate, saying why",
+)
+def candidate_decide_one(
+    request: AuthenticatedRequest, candidate_id: int, body: CandidateDecisionIn
+) -> dict[str, Any]:
+    candidate = duplicate_candidate_get(candidate_id, reader=request.auth)
+    decided = candidate_decide(
+        actor=request.auth,
+        candidate=candidate,
+        decision=body.decision,
+        justification=body.justification,
+    )
+    (view,) = candidate_views([decided], reader=request.auth)
+    return _candidate_out(view)
