@@ -35,6 +35,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SEARCH_INDEX_DIR = env_str("KATALOG_SEARCH_INDEX_DIR", "")
 # How often the worker pulls the new events of every peer with an address (0: never).
 EXCHANGE_PULL_SECONDS = float(env_str("KATALOG_EXCHANGE_PULL_SECONDS", "60"))
+# Events applied in one transaction: enough that commits and the followers' work per commit do
+# not dominate, few enough that a transaction stays short.
+EXCHANGE_APPLY_RUN = int(env_str("KATALOG_EXCHANGE_APPLY_RUN", "500"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

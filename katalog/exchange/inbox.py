@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -56,9 +57,6 @@ ROW_ACTIONS = frozenset(
     }
 )
 CREATING_ACTIONS = frozenset({ItemAction.CREATED, ItemAction.IMPORTED})
-# Events applied in one transaction: large enough that commits and the followers' work per
-# commit do not dominate, small enough that a transaction stays short.
-APPLY_RUN = 500
 
 
 @dataclass
@@ -207,7 +205,7 @@ def origin_drain(origin: str, node: Node, transport: str) -> ReceiveReport:
 
 
 def _apply_run(origin: str, node: Node, transport: str) -> tuple[int, int]:
-    """Apply the next consecutive waiting events of an origin (up to APPLY_RUN) in one
+    """Apply the next consecutive waiting events of an origin (up to EXCHANGE_APPLY_RUN) in one
     transaction with the position they advance: a node killed meanwhile keeps all or none of
     them, and followers (search, quality) take the run's objects as one set."""
     applied = problems = 0
@@ -215,7 +213,9 @@ def _apply_run(origin: str, node: Node, transport: str) -> tuple[int, int]:
         locked = PeerPosition.objects.select_for_update().get(origin=origin)
         following = list(
             PendingEvent.objects.filter(
-                origin=origin, seq__gt=locked.applied_seq, seq__lte=locked.applied_seq + APPLY_RUN
+                origin=origin,
+                seq__gt=locked.applied_seq,
+                seq__lte=locked.applied_seq + settings.EXCHANGE_APPLY_RUN,
             ).order_by("seq")
         )
         for pending in following:
