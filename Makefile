@@ -32,17 +32,18 @@ run: $(VENV)/.installed var/secret-key
 init: $(VENV)/.installed
 	$(BIN)/katalog init --demo
 
-# The checks that keep the codebase one shape (docs/architecture.md): lint and format, the apps'
-# one-way dependencies, migrations in step with the models, the committed API document.
+# The checks that keep the codebase one shape (docs/architecture.md): lint and format, types, the
+# apps' one-way dependencies, migrations in step with the models, the committed API document.
 lint: $(VENV)/.installed-test
 	@echo "== lint"
 	$(BIN)/ruff check katalog tests
 	$(BIN)/ruff format --check katalog tests
+	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/katalog makemigrations --check --dry-run
 	$(BIN)/katalog openapi --check docs/openapi.json
 
-# Types with django-stubs: not yet clean everywhere, so not yet a step of `make test`.
+# Types with django-stubs alone (also a step of `make lint`).
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 

@@ -25,10 +25,11 @@ HELP = frozenset({"help", "--help", "-h"})
 # katalog's own commands as `katalog --help` lists them; a command of a katalog app missing
 # here is listed under "other".
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("catalogue", ("lookup", "search", "generate")),
+    ("catalogue", ("lookup", "search", "generate", "quality", "reindex")),
     ("screening", ("screen", "screening_keys")),
     ("import/export", ("import", "export")),
     ("classifiers", ("classifier",)),
+    ("exchange", ("node", "exchange")),
     (
         "administration",
         ("init", "status", "serve", "worker", "user", "token", "audit", "bench", "openapi",
@@ -74,6 +75,10 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         execute_from_command_line(args)
+    except BrokenPipeError:
+        # The reader of the output went away (`katalog exchange problems | head`): stop quietly.
+        sys.stderr.close()
+        os._exit(0)
     except (OperationalError, ProgrammingError) as exc:
         # A database made but never migrated: "no such table" (SQLite), "does not exist"
         # (PostgreSQL).

@@ -22,7 +22,7 @@ class BureauAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = [
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("katalog", {"fields": ["bureau", "unit_system", "expert_mode"]}),
     ]
     list_display = ["username", "bureau", "is_staff"]
@@ -49,10 +49,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "name", "prefix"]
     actions = ["revoke"]
 
-    def get_fields(self, request: Any, obj: ApiToken | None = None) -> list[str]:
+    def get_fields(self, request: Any, obj: ApiToken | None = None) -> tuple[str, ...]:
         if obj is None:
-            return ["user", "name", "expires_at"]
-        return ["user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
+            return ("user", "name", "expires_at")
+        return ("user", "name", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at")
 
     def get_readonly_fields(self, request: Any, obj: ApiToken | None = None) -> list[str]:
         return [] if obj is None else ["user", "prefix", "created_at", "last_used_at"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import transaction
 
@@ -33,7 +35,7 @@ def load_bureaus() -> int:
         BureauCode(
             code=r["code"],
             bureau_id=by_key[r["bureau"]],
-            valid_from=iso_date(r["valid_from"]),
+            valid_from=dt.date.fromisoformat(r["valid_from"]),
             valid_to=iso_date(r["valid_to"]),
         )
         for r in read_csv(data_path(__file__, "bureau_codes.csv"))

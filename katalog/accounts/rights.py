@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
+from katalog.accounts.errors import AccountsErrorCode as E
 from katalog.accounts.models import CENTRE_ROLES, Bureau, BureauKind, Role, RoleGrant
 from katalog.core.actors import Actor, SystemActor, is_system
 from katalog.core.errors import AuthenticationRequired, PermissionDenied
@@ -125,7 +126,7 @@ def require_permission(actor: Actor, permission: Permission) -> None:
         raise PermissionDenied(
             _("Your roles do not allow you to %(action)s")
             % {"action": permission_label(permission)},
-            code="MISSING_ROLE",
+            code=E.MISSING_ROLE,
             data={"permission": str(permission)},
         )
 
@@ -136,7 +137,7 @@ def acting_bureau(actor: Actor, permission: Permission = Permission.CATALOGUE) -
     bureau = getattr(actor, "bureau", None)
     if bureau is None:
         raise PermissionDenied(
-            _("You are not a member of any cataloguing bureau"), code="NO_BUREAU"
+            _("You are not a member of any cataloguing bureau"), code=E.NO_BUREAU
         )
     return bureau
 

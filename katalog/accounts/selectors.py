@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from katalog.accounts.errors import AccountsErrorCode as E
 from katalog.accounts.models import Bureau, BureauCode
 from katalog.core.errors import NotFound, RuleViolation
 
@@ -18,7 +19,7 @@ def bureau_by_key(key: str) -> Bureau:
     text = (key or "").strip().upper()
     bureau = Bureau.objects.filter(Q(key=text) | Q(user_code=text)).order_by("key").first()
     if bureau is None:
-        raise NotFound(_("Unknown bureau %(key)s") % {"key": key}, code="BUREAU_NOT_FOUND")
+        raise NotFound(_("Unknown bureau %(key)s") % {"key": key}, code=E.BUREAU_NOT_FOUND)
     return bureau
 
 
@@ -37,7 +38,7 @@ def bureau_code_holder(code: str, on: dt.date | None = None) -> Bureau:
     if latest:
         return latest.bureau
     raise RuleViolation(
-        _("No bureau holds the bureau code %(code)s") % {"code": code}, code="BUREAU_CODE_UNKNOWN"
+        _("No bureau holds the bureau code %(code)s") % {"code": code}, code=E.BUREAU_CODE_UNKNOWN
     )
 
 
@@ -48,7 +49,7 @@ def current_code_of(bureau: Bureau, on: dt.date | None = None) -> str:
     if row is None:
         raise RuleViolation(
             _("Bureau %(key)s holds no valid bureau code") % {"key": bureau.key},
-            code="BUREAU_HAS_NO_CODE",
+            code=E.BUREAU_HAS_NO_CODE,
         )
     return row.code
 
@@ -70,7 +71,7 @@ def user_history(
         and (rights.is_operator(reader) or getattr(reader, "bureau_id", None) == user.bureau_id)
     )
     if not (own or administers):
-        raise NotFound(_("No user %(name)s") % {"name": username}, code="USER_NOT_FOUND")
+        raise NotFound(_("No user %(name)s") % {"name": username}, code=E.USER_NOT_FOUND)
     rows = object_history("user", username)
     if after is not None:
         rows = rows.filter(seq__gt=after)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from katalog.accounts import rights
+from katalog.accounts.errors import AccountsErrorCode as E
 from katalog.accounts.models import Bureau, Role, RoleGrant, TokenScope, User
 from katalog.audit.services import audit_record
 from katalog.core.actors import Actor, actor_name
@@ -35,7 +36,7 @@ def require_rights_over(actor: Actor, bureau: Bureau | None) -> None:
         raise PermissionDenied(
             _("Rights in bureau %(bureau)s are managed by its own administrator")
             % {"bureau": bureau.key if bureau else "—"},
-            code="NOT_OWN_BUREAU",
+            code=E.NOT_OWN_BUREAU,
         )
 
 
@@ -47,8 +48,8 @@ def check_password(password: str, user: User) -> None:
         messages = [str(m) for m in exc.messages]
         raise ValidationFailed(
             " ".join(messages),
-            code="WEAK_PASSWORD",
-            errors=[FieldError("password", "WEAK_PASSWORD", m) for m in messages],
+            code=E.WEAK_PASSWORD,
+            errors=[FieldError("password", E.WEAK_PASSWORD, m) for m in messages],
         ) from None
 
 
@@ -60,15 +61,15 @@ def check_role(role: str, bureau: Bureau) -> Role:
     if role not in Role.values:
         raise ValidationFailed(
             _("Unknown role %(role)r") % {"role": role},
-            code="UNKNOWN_ROLE",
-            errors=[FieldError("role", "UNKNOWN_ROLE", ", ".join(Role.values))],
+            code=E.UNKNOWN_ROLE,
+            errors=[FieldError("role", E.UNKNOWN_ROLE, ", ".join(Role.values))],
         )
     if not rights.role_fits_bureau(role, bureau):
         raise ValidationFailed(
             _("The role %(role)s exists only in the interstate centre")
             % {"role": Role(role).label},
-            code="ROLE_NOT_FOR_BUREAU",
-            errors=[FieldError("role", "ROLE_NOT_FOR_BUREAU", str(Role(role).label))],
+            code=E.ROLE_NOT_FOR_BUREAU,
+            errors=[FieldError("role", E.ROLE_NOT_FOR_BUREAU, str(Role(role).label))],
         )
     return Role(role)
 
@@ -89,11 +90,11 @@ def user_create(
     if not username or len(username) > USERNAME_MAX:
         raise ValidationFailed(
             _("A user name has 1 to %(max)d characters") % {"max": USERNAME_MAX},
-            code="INVALID_USERNAME",
-            errors=[FieldError("username", "INVALID_USERNAME", _("1 to 150 characters"))],
+            code=E.INVALID_USERNAME,
+            errors=[FieldError("username", E.INVALID_USERNAME, _("1 to 150 characters"))],
         )
     if User.objects.filter(username=username).exists():
-        raise Conflict(_("User %(name)s already exists") % {"name": username}, code="USER_EXISTS")
+        raise Conflict(_("User %(name)s already exists") % {"name": username}, code=E.USER_EXISTS)
     user = User(username=username, bureau=bureau, email=email)
     check_password(password, user)
     user.set_password(password)
@@ -118,7 +119,7 @@ def role_grant(*, actor: Actor, user: User, role: str) -> RoleGrant:
     if bureau is None:
         raise ValidationFailed(
             _("%(user)s is not a member of any bureau") % {"user": user.username},
-            code="USER_WITHOUT_BUREAU",
+            code=E.USER_WITHOUT_BUREAU,
         )
     checked = check_role(role, bureau)
     existing = RoleGrant.objects.active().filter(user=user, bureau=bureau, role=checked).first()
@@ -146,7 +147,7 @@ def role_revoke(*, actor: Actor, user: User, role: str) -> RoleGrant:
     if grant is None:
         raise Conflict(
             _("%(user)s does not hold the role %(role)s") % {"user": user.username, "role": role},
-            code="ROLE_NOT_HELD",
+            code=E.ROLE_NOT_HELD,
         )
     grant.revoked_at, grant.revoked_by = timezone.now(), actor_name(actor)
     grant.save(update_fields=["revoked_at", "revoked_by"])
@@ -200,7 +201,7 @@ def user_set_operator(*, actor: Actor, user: User, operator: bool) -> User:
     installation's operator at the console may; it gives no right on catalogue data."""
     if not rights.is_operator(actor):
         raise PermissionDenied(
-            _("Operators are named by an operator of the installation"), code="OPERATOR_ONLY"
+            _("Operators are named by an operator of the installation"), code=E.OPERATOR_ONLY
         )
     user.is_staff = user.is_superuser = operator
     user.save(update_fields=["is_staff", "is_superuser"])
@@ -218,10 +219,10 @@ def user_set_operator(*, actor: Actor, user: User, operator: bool) -> User:
 def preferences_set(*, actor: Actor, user: User, unit_system: str, expert_mode: bool) -> User:
     """A person's display preferences (only their own)."""
     if getattr(actor, "pk", None) != user.pk:
-        raise PermissionDenied(_("Only you change your preferences"), code="NOT_OWN_ACCOUNT")
+        raise PermissionDenied(_("Only you change your preferences"), code=E.NOT_OWN_ACCOUNT)
     if unit_system not in User.UnitSystem.values:
         raise ValidationFailed(
-            _("Unknown unit system %(value)r") % {"value": unit_system}, code="UNKNOWN_UNIT_SYSTEM"
+            _("Unknown unit system %(value)r") % {"value": unit_system}, code=E.UNKNOWN_UNIT_SYSTEM
         )
     user.unit_system, user.expert_mode = unit_system, expert_mode
     user.save(update_fields=["unit_system", "expert_mode"])
@@ -242,8 +243,8 @@ def check_scope(scope: str) -> TokenScope:
     if scope not in TokenScope.values:
         raise ValidationFailed(
             _("Unknown token scope %(scope)r") % {"scope": scope},
-            code="UNKNOWN_TOKEN_SCOPE",
-            errors=[FieldError("scope", "UNKNOWN_TOKEN_SCOPE", ", ".join(TokenScope.values))],
+            code=E.UNKNOWN_TOKEN_SCOPE,
+            errors=[FieldError("scope", E.UNKNOWN_TOKEN_SCOPE, ", ".join(TokenScope.values))],
         )
     return TokenScope(scope)
 
@@ -253,5 +254,5 @@ def token_expiry(days: int | None) -> dt.datetime | None:
     if days is None:
         days = DEFAULT_TOKEN_DAYS
     if days < 0:
-        raise ValidationFailed(_("The expiry date is in the past"), code="TOKEN_EXPIRY_PAST")
+        raise ValidationFailed(_("The expiry date is in the past"), code=E.TOKEN_EXPIRY_PAST)
     return timezone.now() + dt.timedelta(days=days) if days else None

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from katalog.accounts.errors import AccountsErrorCode as E
 from katalog.accounts.models import ApiToken, TokenScope, User
 from katalog.accounts.services import check_scope, require_token_authority, token_expiry
 from katalog.audit.services import audit_record
@@ -45,9 +46,9 @@ def token_create(
         expires_at = token_expiry(None)
     name = name.strip()
     if not name:
-        raise ValidationFailed(_("A token needs a name"), code="TOKEN_NAME_REQUIRED")
+        raise ValidationFailed(_("A token needs a name"), code=E.TOKEN_NAME_REQUIRED)
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationFailed(_("The expiry date is in the past"), code="TOKEN_EXPIRY_PAST")
+        raise ValidationFailed(_("The expiry date is in the past"), code=E.TOKEN_EXPIRY_PAST)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken.objects.create(
         user=user,
@@ -94,7 +95,7 @@ def token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
 def token_get(token_id: int) -> ApiToken:
     record = ApiToken.objects.filter(pk=token_id).select_related("user").first()
     if record is None:
-        raise NotFound(_("No API token %(id)s") % {"id": token_id}, code="TOKEN_NOT_FOUND")
+        raise NotFound(_("No API token %(id)s") % {"id": token_id}, code=E.TOKEN_NOT_FOUND)
     return record
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from katalog.accounts.models import TokenScope, User
@@ -101,6 +101,28 @@ class AnonymousReader:
         return AnonymousUser()
 
 
+class NodeSignatureAuth(APIKeyHeader):
+    """Another installation reading this one's exchange feed: a request signed with its node
+    key (see `katalog.exchange.http`). `request.auth` is then the peer's `Node`."""
+
+    openapi_name = "node_signature"
+    param_name = "X-Katalog-Signature"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        from katalog.exchange.http import request_node
+
+        if not key:
+            return None
+        return request_node(
+            name=request.headers.get("X-Katalog-Node", ""),
+            stamp=request.headers.get("X-Katalog-Time", ""),
+            signature=key,
+            method=request.method or "GET",
+            path_query=request.get_full_path(),
+        )
+
+
 ANONYMOUS_SCHEME = AnonymousReader.__name__
+node_auth = NodeSignatureAuth()
 api_auth = [TokenAuth(writes=True), CsrfSessionAuth()]
 read_auth = [TokenAuth(writes=False), CsrfSessionAuth(), AnonymousReader()]

@@ -16,7 +16,7 @@ from ninja import NinjaAPI
 
 from katalog.api.auth import ANONYMOUS_SCHEME
 from katalog.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers, problem_response
-from katalog.api.renderers import UnicodeJSONRenderer
+from katalog.api.renderers import ObjectBodyParser, UnicodeJSONRenderer
 from katalog.api.schemas import ETAG_MARKER, PAGINATED_MARKER
 
 
@@ -141,6 +141,7 @@ api = KatalogAPI(
         "`application/problem+json` with a stable `code`."
     ),
     renderer=UnicodeJSONRenderer(),
+    parser=ObjectBodyParser(),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
@@ -152,8 +153,10 @@ from katalog.api.routers import accounts as _accounts  # noqa: E402
 from katalog.api.routers import catalog as _catalog  # noqa: E402
 from katalog.api.routers import classifiers as _classifiers  # noqa: E402
 from katalog.api.routers import codification as _codification  # noqa: E402
+from katalog.api.routers import exchange as _exchange  # noqa: E402
 from katalog.api.routers import jobs as _jobs  # noqa: E402
 from katalog.api.routers import manufacturers as _manufacturers  # noqa: E402
+from katalog.api.routers import quality as _quality  # noqa: E402
 from katalog.api.routers import reference_data as _reference_data  # noqa: E402
 from katalog.api.routers import screening as _screening  # noqa: E402
 from katalog.api.routers import search as _search  # noqa: E402
@@ -167,4 +170,6 @@ api.add_router("/search", _search.router)
 api.add_router("/screening", _screening.router)
 api.add_router("/requests", _codification.router)
 api.add_router("/jobs", _jobs.router)
+api.add_router("/exchange", _exchange.router)
+api.add_router("/quality", _quality.router)
 api.add_router("/export", "katalog.api.routers.export.router")

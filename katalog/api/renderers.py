@@ -1,4 +1,5 @@
-"""How the API writes JSON: scripts as they are, no \\uXXXX escapes."""
+"""How the API reads and writes JSON: bodies are objects; scripts as they are, no \\uXXXX
+escapes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 
@@ -24,3 +26,15 @@ def rendered(request: HttpRequest, response: HttpResponse, data: Any) -> HttpRes
         request, data, response_status=response.status_code
     )
     return response
+
+
+class ObjectBodyParser(Parser):
+    """Request bodies are JSON objects: every operation's body is a schema of named fields,
+    so `true`, `[]` or `"x"` is refused as a body that cannot be read (400 MALFORMED_BODY, as
+    for broken JSON) rather than read as no fields at all."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the request body is not a JSON object")
+        return data

@@ -10,9 +10,10 @@ import logging
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 Touched = set[tuple[str, str]]
-Listener = Callable[[Touched], None]
+Listener = Callable[[Touched], object]  # what a listener returns is not used
 
 _listeners: list[Listener] = []
 _PENDING = "_katalog_touched"
@@ -24,7 +25,7 @@ def listen(listener: Listener) -> None:
         _listeners.append(listener)
 
 
-def _registered(connection: object) -> bool:
+def _registered(connection: BaseDatabaseWrapper) -> bool:
     """Whether this transaction's callback is still queued (a rollback discards it)."""
     return any(getattr(item[1], "_katalog_touched", False) for item in connection.run_on_commit)
 
@@ -40,7 +41,7 @@ def note(touched: Iterable[tuple[str, str]]) -> None:
         setattr(connection, _PENDING, pending)
 
         def deliver() -> None:
-            done = getattr(connection, _PENDING, set())
+            done: Touched = getattr(connection, _PENDING, set())
             setattr(connection, _PENDING, None)
             for listener in list(_listeners):
                 try:

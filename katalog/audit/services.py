@@ -81,7 +81,7 @@ def audit_record(
     seq, prev_hash = _next_seq()
     at = timezone.now()
     changes_json = chain.canonical_json(changes or {})
-    fields = {
+    fields: dict[str, Any] = {
         "seq": seq,
         "at": at,
         "actor_name": actor_name(actor)[:150],

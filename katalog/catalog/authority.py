@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from katalog.accounts import rights
 from katalog.accounts.models import Bureau
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import Item, Registration
 from katalog.core.actors import Actor, is_system
 from katalog.core.errors import PermissionDenied
@@ -50,7 +51,7 @@ def require_identification_authority(actor: Actor, item: Item) -> None:
         raise PermissionDenied(
             _("Only the assigning bureau may change the identification of %(item)s")
             % {"item": item.catalogue_number},
-            code="NOT_ASSIGNING_BUREAU",
+            code=E.NOT_ASSIGNING_BUREAU,
         )
 
 
@@ -63,7 +64,7 @@ def require_user_authority(actor: Actor, item: Item) -> None:
         raise PermissionDenied(
             _("Your bureau is not registered as user of %(item)s")
             % {"item": item.catalogue_number},
-            code="NOT_REGISTERED_USER",
+            code=E.NOT_REGISTERED_USER,
         )
 
 
@@ -77,7 +78,7 @@ def require_own_data(actor: Actor, item: Item, bureau: Bureau) -> None:
         raise PermissionDenied(
             _("Only bureau %(bureau)s may change its own data on %(item)s")
             % {"bureau": bureau.key, "item": item.catalogue_number},
-            code="NOT_OWN_DATA",
+            code=E.NOT_OWN_DATA,
         )
 
 
@@ -95,5 +96,5 @@ def require_management_authority(actor: Actor, item: Item, bureau: Bureau) -> No
         raise PermissionDenied(
             _("Bureau %(bureau)s is not registered as user of %(item)s")
             % {"bureau": bureau.key, "item": item.catalogue_number},
-            code="NOT_REGISTERED_USER",
+            code=E.NOT_REGISTERED_USER,
         )

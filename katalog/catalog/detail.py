@@ -14,6 +14,7 @@ item's own row, as JSON arrays of the same columns in the same order.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -102,6 +103,7 @@ def _detail(column: str, key: Any, language: str | None) -> tuple[dict[str, Any]
         version = row[9]
         detail = _item_part(row[:ITEM_COLUMNS], language)
         detail["use_instead"] = _use_instead(cursor, row) if row[8] else None
+        related: list[Sequence[Sequence[Any]]]
         if in_one_row:
             related = [_decoded(cell) for cell in row[ITEM_COLUMNS:]]
         else:
@@ -170,7 +172,7 @@ def _use_instead(cursor: Any, row: tuple) -> str | None:
     return found
 
 
-def _reference(row: tuple, language: str | None) -> dict[str, Any]:
+def _reference(row: Sequence[Any], language: str | None) -> dict[str, Any]:
     number, code, names, country, category, variation, availability = row
     return {
         "number": number,
@@ -181,7 +183,7 @@ def _reference(row: tuple, language: str | None) -> dict[str, Any]:
     }
 
 
-def _value(row: tuple, language: str | None) -> dict[str, Any]:
+def _value(row: Sequence[Any], language: str | None) -> dict[str, Any]:
     code, names, reply_code, reply_table, raw, unit, value, value_max, canonical, qualifier = row
     return {
         "code": code,
@@ -200,7 +202,7 @@ def _float(number: Any) -> float | None:
     return None if number is None else float(number)
 
 
-def _registration(row: tuple) -> dict[str, Any]:
+def _registration(row: Sequence[Any]) -> dict[str, Any]:
     user_code, key, effective_from, effective_to = row
     return {
         "user_code": user_code,
@@ -211,7 +213,7 @@ def _registration(row: tuple) -> dict[str, Any]:
     }
 
 
-def _management(row: tuple) -> dict[str, Any]:
+def _management(row: Sequence[Any]) -> dict[str, Any]:
     user_code, unit_of_issue, price, currency, notes, bureau_key, released = row
     return {
         "user_code": user_code,

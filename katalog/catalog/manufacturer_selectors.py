@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from katalog.audit.selectors import object_history
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.catalog.selectors import history_entry, manufacturer_by_code
 from katalog.catalog.visibility import item_visible_q, read_scope
@@ -46,7 +47,7 @@ def manufacturer_get(code: str, *, reader: Any) -> Manufacturer:
     found = manufacturer_by_code(code)
     if found is None:
         raise NotFound(
-            _("No manufacturer with code %(code)s") % {"code": code}, code="MANUFACTURER_NOT_FOUND"
+            _("No manufacturer with code %(code)s") % {"code": code}, code=E.MANUFACTURER_NOT_FOUND
         )
     return found
 

@@ -267,6 +267,7 @@ class ItemAction(models.TextChoices):
     REFERENCE_REMOVED = "reference_removed", _("reference removed")
     IMPORTED = "imported", _("loaded from a file")
     UPDATED_BY_IMPORT = "updated_by_import", _("changed by a file import")
+    RECEIVED = "received", _("received from another installation")
 
 
 class ImportAction(models.TextChoices):
@@ -285,3 +286,4 @@ class ManufacturerAction(models.TextChoices):
     CREATED = "manufacturer_created", _("manufacturer registered")
     CHANGED = "manufacturer_changed", _("manufacturer changed")
     IMPORTED = "manufacturers_imported", _("manufacturers loaded from a file")
+    RECEIVED = "manufacturer_received", _("manufacturer received from another installation")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.text import is_separator
 
@@ -45,14 +46,15 @@ class CatalogueNumber:
 def _invalid(text: str, message: str, part: str = "number") -> ValidationFailed:
     return ValidationFailed(
         _("Invalid catalogue number %(text)r: %(reason)s") % {"text": text, "reason": message},
-        code="INVALID_CATALOGUE_NUMBER",
-        errors=[FieldError(field=part, code="INVALID_CATALOGUE_NUMBER", message=message)],
+        code=E.INVALID_CATALOGUE_NUMBER,
+        errors=[FieldError(field=part, code=E.INVALID_CATALOGUE_NUMBER, message=message)],
         data={"part": part},
     )
 
 
 def _split_groups(text: str) -> list[str]:
-    groups, current = [], []
+    groups: list[str] = []
+    current: list[str] = []
     for ch in text:
         if is_separator(ch):
             if current:
@@ -67,6 +69,7 @@ def _split_groups(text: str) -> list[str]:
 
 def _check_grouped_parts(text: str, groups: list[str]) -> None:
     """When the number is written in groups, name the first group that is not all digits."""
+    layout: tuple[tuple[str, int], ...]
     if len(groups) == 4:
         layout = NUMBER_GROUPS
     elif len(groups) == 3 and len(groups[0]) == 2:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from katalog.audit.selectors import history_entry as audit_history_entry
 from katalog.audit.selectors import object_history
 from katalog.catalog import detail, rules
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import (
     CharacteristicValue,
     Item,
@@ -56,7 +57,7 @@ def item_queryset() -> QuerySet[Item]:
 def _item_not_found(formatted_number: str) -> NotFound:
     return NotFound(
         _("No item with catalogue number %(number)s") % {"number": formatted_number},
-        code="ITEM_NOT_FOUND",
+        code=E.ITEM_NOT_FOUND,
     )
 
 
@@ -86,8 +87,8 @@ def item_for_field(number: str, field: str, *, reader: Any) -> Item:
     except NotFound as missing:
         raise ValidationFailed(
             missing.message,
-            code="UNKNOWN_ITEM",
-            errors=[FieldError(field, "UNKNOWN_ITEM", missing.message)],
+            code=E.UNKNOWN_ITEM,
+            errors=[FieldError(field, E.UNKNOWN_ITEM, missing.message)],
         ) from None
 
 
@@ -123,7 +124,7 @@ def require_full_view(item: Item, *, reader: Any) -> ReadScope:
         raise PermissionDenied(
             _("%(item)s is released only to its assigning bureau and its registered users")
             % {"item": item.catalogue_number},
-            code="ITEM_RESTRICTED",
+            code=E.ITEM_RESTRICTED,
         )
     return scope
 
@@ -186,7 +187,7 @@ def item_lookup(text: str, language: str | None = None, *, reader: Any) -> list[
     if not details:
         raise NotFound(
             _("No item with catalogue number or reference %(text)r") % {"text": text},
-            code="ITEM_NOT_FOUND",
+            code=E.ITEM_NOT_FOUND,
         )
     return details
 
@@ -244,7 +245,7 @@ def item_management(item: Item, bureau_id: int, *, reader: Any) -> ManagementDat
         raise NotFound(
             _("No management data of this bureau for %(item)s that you may read")
             % {"item": item.catalogue_number},
-            code="MANAGEMENT_NOT_FOUND",
+            code=E.MANAGEMENT_NOT_FOUND,
         )
     return row
 
@@ -309,8 +310,8 @@ def manufacturer_for_field(code: str, field: str = "manufacturer") -> Manufactur
     if found is None:
         raise ValidationFailed(
             _("Unknown manufacturer code %(code)s") % {"code": code},
-            code="UNKNOWN_MANUFACTURER",
-            errors=[FieldError(field, "UNKNOWN_MANUFACTURER", _("unknown manufacturer code"))],
+            code=E.UNKNOWN_MANUFACTURER,
+            errors=[FieldError(field, E.UNKNOWN_MANUFACTURER, _("unknown manufacturer code"))],
         )
     return found
 

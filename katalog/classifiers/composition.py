@@ -202,7 +202,7 @@ def clear_cache() -> None:
 
 def version_index(version: Version) -> VersionIndex:
     key = ("version", version.pk, version.row_version, version.created_at)
-    return _cached(key, lambda: _build_version_index(version.pk))  # type: ignore[no-any-return]
+    return _cached(key, lambda: _build_version_index(version.pk))
 
 
 def _build_version_index(version_id: int) -> VersionIndex:
@@ -224,7 +224,7 @@ def _build_version_index(version_id: int) -> VersionIndex:
 
 def table_index(table: CorrespondenceTable, reverse: bool) -> TableIndex:
     key = ("table", table.pk, table.created_at, reverse)
-    return _cached(key, lambda: _build_table_index(table, reverse))  # type: ignore[no-any-return]
+    return _cached(key, lambda: _build_table_index(table, reverse))
 
 
 def _build_table_index(table: CorrespondenceTable, reverse: bool) -> TableIndex:

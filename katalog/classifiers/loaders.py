@@ -17,7 +17,7 @@ import itertools
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -51,6 +51,9 @@ from katalog.classifiers.services import (
     version_history_set,
 )
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 Pairs = list[LinkRow]
 
@@ -59,7 +62,7 @@ def manifest() -> dict[str, Any]:
     return json.loads((DATA_DIR / "manifest.json").read_text(encoding="utf-8"))
 
 
-def load_shipped_classifiers(*, stdout: IO[str] | None = None) -> dict[str, Any]:
+def load_shipped_classifiers(*, stdout: SupportsWrite[str] | None = None) -> dict[str, Any]:
     """Load every shipped classification, version, table and the harmonised version.
 
     Returns {"created": {...counts}, "findings": [...]}; the findings are those recorded when
@@ -89,7 +92,7 @@ def load_shipped_classifiers(*, stdout: IO[str] | None = None) -> dict[str, Any]
     return {"created": counts, "findings": findings}
 
 
-def _say(stdout: IO[str] | None, text: str) -> None:
+def _say(stdout: SupportsWrite[str] | None, text: str) -> None:
     if stdout is not None:
         stdout.write(text + "\n")
 
@@ -118,7 +121,9 @@ def _finding_dict(f: ValidationFinding) -> dict[str, Any]:
     }
 
 
-def _load_version(spec: dict[str, Any], counts: dict[str, int], stdout: IO[str] | None) -> None:
+def _load_version(
+    spec: dict[str, Any], counts: dict[str, int], stdout: SupportsWrite[str] | None
+) -> None:
     existing = Version.objects.filter(slug=spec["slug"]).first()
     if existing is not None:
         # Loaded before the manifest said what is known of its history: say it now.
@@ -179,7 +184,9 @@ def _new_version(spec: dict[str, Any], *, source: str) -> Version:
     )
 
 
-def _load_table(spec: dict[str, Any], counts: dict[str, int], stdout: IO[str] | None) -> None:
+def _load_table(
+    spec: dict[str, Any], counts: dict[str, int], stdout: SupportsWrite[str] | None
+) -> None:
     if CorrespondenceTable.objects.filter(slug=spec["slug"]).exists():
         return
     source = Version.objects.get(slug=spec["source"])
@@ -313,7 +320,9 @@ def _composed_pairs(route: list[str]) -> Pairs:
     return pairs
 
 
-def _load_harmonised(spec: dict[str, Any], counts: dict[str, int], stdout: IO[str] | None) -> None:
+def _load_harmonised(
+    spec: dict[str, Any], counts: dict[str, int], stdout: SupportsWrite[str] | None
+) -> None:
     """The interstate harmonised version: NACE Rev.2's codes (section to class), English titles
     from NACE Rev.2 and Russian titles from the national versions built on it."""
     _title_cache.clear()

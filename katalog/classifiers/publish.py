@@ -75,7 +75,7 @@ def render_pdf(content: dict[str, Any]) -> bytes:
     import typst  # imported here: only publishing needs the compiler
 
     try:
-        return typst.compile(  # type: ignore[no-any-return]
+        return typst.compile(
             str(TEMPLATE),
             font_paths=[str(FONTS)],
             ignore_system_fonts=True,

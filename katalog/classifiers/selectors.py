@@ -32,6 +32,7 @@ from katalog.classifiers.models import (
     Variant,
     VariantItem,
     Version,
+    VersionQuerySet,
 )
 from katalog.core.errors import NotFound, RuleViolation
 from katalog.core.i18n import pick_text
@@ -60,7 +61,7 @@ def classification_get(*, slug: str) -> Classification:
         ) from None
 
 
-def version_list(*, classification: Classification | None = None) -> QuerySet[Version]:
+def version_list(*, classification: Classification | None = None) -> VersionQuerySet:
     qs = Version.objects.select_related("classification")
     return qs.filter(classification=classification) if classification else qs
 

@@ -1,6 +1,6 @@
 """Changes to classification data: importing versions and tables, manufacturers' activities.
 
-Services take keyword-only arguments and an `actor` (None for system loads), run in a
+Services take keyword-only arguments and an `actor` (`init` for shipped data), run in a
 transaction, raise domain errors and return what they changed.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import F
@@ -53,6 +53,7 @@ from katalog.classifiers.rules import (
     level_rank,
     parse_flag,
 )
+from katalog.core.actors import SYSTEM_INIT, Actor
 from katalog.core.errors import Conflict, FieldError, RowError, RuleViolation, ValidationFailed
 from katalog.core.text import ascii_word_key
 
@@ -84,7 +85,8 @@ def check_version_dates(
                 FieldError("valid_to", E.VERSION_DATES_REVERSED, "Must not be before valid_from.")
             ],
         )
-    for other in classification.versions.exclude(pk=exclude_pk):
+    # exclude(pk=None) excludes nothing; the stubs reject None as a lookup value.
+    for other in classification.versions.exclude(pk=exclude_pk):  # type: ignore[misc]
         if dates_overlap(valid_from, valid_to, other.valid_from, other.valid_to):
             until = other.valid_to.isoformat() if other.valid_to else "open end"
             raise RuleViolation(
@@ -165,7 +167,7 @@ def version_import(
     content: bytes,
     filename: str,
     status: str = VersionStatus.PUBLISHED,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> Version:
     """Import a new version from CSV or XLSX (columns code, level, parent, name_<lang>...,
     notes_<lang>...). Rejects the whole file if any row is bad: parents must exist, a parent's
@@ -299,7 +301,7 @@ def correspondence_table_import(
     filename: str,
     kind: str = TableKind.OFFICIAL,
     notes: dict[str, str] | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> CorrespondenceTable:
     """Import a correspondence table (columns: source code, target code, optional notes).
     Every code must exist in its version; an empty side means "no counterpart"."""
@@ -310,6 +312,7 @@ def correspondence_table_import(
     source_flag, target_flag = flag_columns(list(records[0][1]) if records else [])
     errors: list[RowError] = []
     rows: list[LinkRow] = []
+    column: str | None  # a code's column, then a flag's (absent from the file: None)
     for line, rec in records:
         values = list(rec.values())
         a, b = ([*values, "", ""])[:2]
@@ -317,7 +320,7 @@ def correspondence_table_import(
             if code and code not in ids:
                 msg = f"{code} is not a code of {(src if column == 'source' else tgt).slug}."
                 errors.append(RowError(line, column, E.ROW_CODE_UNKNOWN, msg, rec))
-        flags = {}
+        flags: dict[str, bool | None] = {}
         for column, key in ((source_flag, "source_partial"), (target_flag, "target_partial")):
             if column is not None:
                 flags[key] = parse_flag(rec.get(column, ""))
@@ -326,7 +329,14 @@ def correspondence_table_import(
                     errors.append(RowError(line, column, E.FLAG_INVALID, msg, rec))
         basis = LinkBasis.FLAG if flags else LinkBasis.FAN_OUT
         rows.append(
-            LinkRow(src_ids.get(a), tgt_ids.get(b), rec.get("notes", ""), basis=basis, **flags)
+            LinkRow(
+                src_ids.get(a),
+                tgt_ids.get(b),
+                rec.get("notes", ""),
+                source_partial=flags.get("source_partial"),
+                target_partial=flags.get("target_partial"),
+                basis=basis,
+            )
         )
     if errors:
         raise ValidationFailed(
@@ -362,7 +372,7 @@ def manufacturer_activities_set(
     secondary: list[str] | None = None,
     version: str | None = None,
     on: dt.date | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> list[ManufacturerActivity]:
     """Replace a manufacturer's activities with a primary and secondary codes.
 
@@ -429,7 +439,7 @@ def version_history_set(
     note: dict[str, str] | None = None,
     legal_base: dict[str, str] | None = None,
     introduction: dict[str, str] | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> Version:
     """Say what is known of a version's content over time ("as published on DATE")."""
     version.history = History(history)
@@ -481,7 +491,7 @@ def amendment_apply(
     closed: list[ClosedCode] | None = None,
     renamed: list[RenamedCode] | None = None,
     notes: dict[str, str] | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> Amendment:
     """Record an amendment: the codes it adds, closes and renames from `in_force_from`.
 
@@ -505,6 +515,7 @@ def amendment_apply(
     errors: list[FieldError] = []
     changes: list[AmendmentChange] = []
     items = {i.code: i for i in Item.objects.filter(version=version).select_related("level")}
+    code: AddedCode | RenamedCode | ClosedCode
     for code in added or []:
         changes += _amend_add(version, amendment, code, items, recorded, errors)
     for code in renamed or []:
@@ -589,7 +600,7 @@ def _new_item(
 
 def _parent_of(
     code: str, parent: str, level: str, items: dict[str, Item], on: dt.date, errors: list
-) -> Item | bool | None:
+) -> Item | Literal[False] | None:
     """The parent item for a new code, or False after recording why there is none."""
     if level not in LEVEL_NAMES:
         errors.append(FieldError(code, E.LEVEL_UNKNOWN, f"Unknown level {level!r}."))
@@ -767,7 +778,7 @@ def _by_language(rec: dict[str, str], prefix: str) -> dict[str, str]:
 
 @transaction.atomic
 def amendments_import(
-    *, version: str, content: bytes, filename: str, actor: Any = None
+    *, version: str, content: bytes, filename: str, actor: Actor = SYSTEM_INIT
 ) -> list[Amendment]:
     """Record every amendment of a file (CSV or XLSX, see `amendments_from_records`)."""
     target = selectors.version_get(slug=version)
@@ -814,7 +825,7 @@ def variant_import(
     filename: str,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
-    actor: Any = None,
+    actor: Actor = SYSTEM_INIT,
 ) -> Variant:
     """Import a variant of a version: its own groups at level 1 and, below them, codes of the
     version (columns code, parent, level, name_<lang>; the version's titles are used for its
@@ -860,7 +871,7 @@ def variant_import(
             errors.append(RowError(line, "name", E.TITLE_EMPTY, "No title in any language.", rec))
         else:
             seen[code] = line
-            rows.append((code, parent, int(level), names_))
+            rows.append((code, parent, level, names_))
     if errors:
         raise ValidationFailed(
             f"{filename}: {len(errors)} row(s) rejected; nothing was imported.",
@@ -879,7 +890,7 @@ def variant_import(
         ids[code] = VariantItem.objects.create(
             variant=variant,
             code=code,
-            level=level,
+            level=int(level),
             parent=ids.get(parent),
             names=names_,
             position=n,

@@ -195,7 +195,7 @@ class RequestDocument(models.Model):
         verbose_name_plural = _("request documents")
 
     def __str__(self) -> str:
-        return self.title or self.file.name
+        return self.title or self.file.name or ""
 
 
 class RequestAction(models.TextChoices):
@@ -207,6 +207,7 @@ class RequestAction(models.TextChoices):
     DECIDED = "request_decide", _("decisions closed")
     RETURNED = "request_return", _("returned for another look")
     APPROVED = "request_approve", _("approved")
+    REOPENED = "request_reopen", _("returned to decision")
     PUBLISHED = "request_publish", _("published to the catalogue")
     REJECTED = "request_reject", _("rejected")
     LINE_ADDED = "request_line_added", _("line added")

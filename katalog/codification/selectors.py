@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from katalog.codification.models import CodificationRequest, RequestLine, RequestTransition
+from katalog.codification.errors import CodificationErrorCode as E
+from katalog.codification.models import (
+    CodificationRequest,
+    RequestLine,
+    RequestState,
+    RequestTransition,
+)
 from katalog.codification.workflow import allowed_transitions
 from katalog.core.actors import is_system
 from katalog.core.errors import NotFound
@@ -32,7 +40,7 @@ def request_get(request_id: int, *, reader: Any) -> CodificationRequest:
     bureau = reader_bureau_key(reader)
     if request is None or (bureau is not None and request.bureau.key != bureau):
         raise NotFound(
-            _("No codification request %(id)s") % {"id": request_id}, code="REQUEST_NOT_FOUND"
+            _("No codification request %(id)s") % {"id": request_id}, code=E.REQUEST_NOT_FOUND
         )
     return request
 
@@ -46,7 +54,7 @@ def request_line_get(request: CodificationRequest, position: int) -> RequestLine
     if line is None:
         raise NotFound(
             _("Request %(id)s has no line %(position)s") % {"id": request.pk, "position": position},
-            code="REQUEST_LINE_NOT_FOUND",
+            code=E.REQUEST_LINE_NOT_FOUND,
         )
     return line
 
@@ -168,3 +176,43 @@ def request_history(
         rows = rows.filter(seq__gt=after)
     scope = read_scope(reader)
     return [history_entry(e, scope) for e in rows[:limit]]
+
+
+OPEN_STATES = (
+    RequestState.DRAFT,
+    RequestState.SUBMITTED,
+    RequestState.SCREENED,
+    RequestState.DECIDED,
+    RequestState.APPROVED,
+)
+
+
+@dataclass(frozen=True)
+class QueueStage:
+    """The open requests of one stage of the workflow, and how many are past their due date."""
+
+    state: str
+    label: str
+    count: int
+    overdue: int
+
+
+def request_queue(*, reader: Any, today: dt.date | None = None) -> list[QueueStage]:
+    """The reader's bureau's open requests by stage, in workflow order (one `GROUP BY`); a
+    request is overdue once the due date its priority gave it at submission has passed."""
+    today = today or timezone.localdate()
+    bureau = reader_bureau_key(reader)
+    rows = CodificationRequest.objects.filter(state__in=OPEN_STATES)
+    if bureau is not None:
+        rows = rows.filter(bureau__key=bureau)
+    counts = {
+        state: (total, late)
+        for state, total, late in rows.order_by()
+        .values_list("state")
+        .annotate(total=Count("id"), late=Count("id", filter=Q(due_date__lt=today)))
+        .order_by()
+    }
+    return [
+        QueueStage(state, str(RequestState(state).label), *counts.get(state, (0, 0)))
+        for state in OPEN_STATES
+    ]

@@ -6,13 +6,21 @@ check), is refused with a stable code when illegal, and is recorded in `RequestT
 in the audit log. Requests belong to the bureau that processes them; only its cataloguers act on
 them, and approval needs an approver of that bureau who neither wrote the request nor decided
 any of its lines (four eyes). Superuser status changes none of this.
+
+Text limits. Every free text a person types into a request is limited here, for the API, the
+pages and the command line alike (docs/limits.md); a longer text is refused with ValidationFailed
+`TEXT_TOO_LONG` on its field, naming the limit, and nothing is stored:
+
+    title 200 · project code 20 · contract number 60 · name as proposed 200 ·
+    characteristic reply 200 · locale 8 · decision note 2,000 · reason of a step 2,000 ·
+    document title 200
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -37,16 +45,28 @@ from katalog.codification.models import (
     RequestState,
     RequestTransition,
 )
-from katalog.codification.workflow import transition_target
+from katalog.codification.workflow import allowed_transitions, transition_target
+from katalog.core.actors import Actor, person_of
 from katalog.core.errors import (
     Conflict,
     FieldError,
+    KatalogError,
     PermissionDenied,
     PreconditionFailed,
     RuleViolation,
     ValidationFailed,
 )
 from katalog.core.text import code_key
+
+TITLE_MAX = 200
+PROJECT_CODE_MAX = 20
+CONTRACT_NUMBER_MAX = 60
+NAME_TEXT_MAX = 200
+REPLY_MAX = 200
+LOCALE_MAX = 8
+NOTE_MAX = 2_000
+REASON_MAX = 2_000
+DOCUMENT_TITLE_MAX = 200
 
 DEFAULT_DUE_DAYS = {"routine": 30, "accelerated": 10, "emergency": 2}
 # Reference justification (RNJC) recorded when a new number keeps a reference that screening
@@ -57,12 +77,12 @@ OVERRIDE_REFERENCE_JUSTIFICATION = "6"
 # --- checks -----------------------------------------------------------------------------------
 
 
-def acting_bureau(actor: Any, permission: Permission = Permission.CATALOGUE) -> Bureau:
+def acting_bureau(actor: Actor, permission: Permission = Permission.CATALOGUE) -> Bureau:
     return rights.acting_bureau(actor, permission)
 
 
 def require_same_bureau(
-    actor: Any, request: CodificationRequest, *, permission: Permission = Permission.CATALOGUE
+    actor: Actor, request: CodificationRequest, *, permission: Permission = Permission.CATALOGUE
 ) -> None:
     """Members of the request's bureau holding the permission act on it."""
     bureau = acting_bureau(actor, permission)
@@ -135,6 +155,23 @@ def due_date_for(priority: str, start: dt.date) -> dt.date:
     )
 
 
+def limited(field: str, value: str, limit: int) -> str:
+    """The text as typed, or ValidationFailed TEXT_TOO_LONG naming the limit (nothing stored)."""
+    value = value or ""
+    if len(value) > limit:
+        message = _("At most %(max)d characters are kept here; this text has %(length)d") % {
+            "max": limit,
+            "length": len(value),
+        }
+        raise ValidationFailed(
+            message,
+            code="TEXT_TOO_LONG",
+            errors=[FieldError(field, "TEXT_TOO_LONG", message)],
+            data={"field": field, "max": limit, "length": len(value)},
+        )
+    return value
+
+
 def check_priority(priority: str) -> str:
     if priority not in RequestPriority.values:
         raise ValidationFailed(
@@ -150,7 +187,7 @@ def check_priority(priority: str) -> str:
 
 def record_transition(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     name: str,
     from_state: str,
@@ -175,7 +212,7 @@ def record_transition(
         name=name,
         from_state=from_state,
         to_state=request.state,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=person_of(actor),
         reason=reason,
         data=data or {},
     )
@@ -184,7 +221,7 @@ def record_transition(
 @transaction.atomic
 def request_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str = "",
     project_code: str = "",
     contract_number: str = "",
@@ -196,9 +233,9 @@ def request_create(
     bureau = acting_bureau(actor)
     request = CodificationRequest.objects.create(
         bureau=bureau,
-        title=title.strip(),
-        project_code=project_code.strip(),
-        contract_number=contract_number.strip(),
+        title=limited("title", title.strip(), TITLE_MAX),
+        project_code=limited("project_code", project_code.strip(), PROJECT_CODE_MAX),
+        contract_number=limited("contract_number", contract_number.strip(), CONTRACT_NUMBER_MAX),
         priority=check_priority(priority),
         manufacturer=manufacturer_by_code(manufacturer_code, "manufacturer_code")
         if manufacturer_code
@@ -208,7 +245,7 @@ def request_create(
             if main_contractor_code
             else None
         ),
-        author=actor if getattr(actor, "pk", None) else None,
+        author=person_of(actor),
     )
     record_transition(actor=actor, request=request, name="create", from_state="")
     return request
@@ -234,6 +271,14 @@ def clean_references(references: Iterable[Mapping[str, Any]]) -> list[dict[str, 
     return cleaned
 
 
+def limit_error(field: str, value: str, limit: int) -> FieldError:
+    try:
+        limited(field, value, limit)
+    except ValidationFailed as exc:
+        return exc.errors[0]
+    raise AssertionError(field)  # only called for a text over its limit
+
+
 def clean_characteristics(
     item_name_code: str, replies: Mapping[str, str], locale: str
 ) -> dict[str, str]:
@@ -247,6 +292,9 @@ def clean_characteristics(
     errors: list[FieldError] = []
     cleaned: dict[str, str] = {}
     for code, raw in replies.items():
+        if len(str(raw)) > REPLY_MAX:
+            errors.append(limit_error(f"characteristics.{code}", str(raw), REPLY_MAX))
+            continue
         characteristic = by_code.get(code)
         if characteristic is None:
             errors.append(
@@ -284,17 +332,17 @@ def line_fields(
     return {
         "item_name": item_name,
         "supply_class": supply_class,
-        "name_text": name_text.strip(),
+        "name_text": limited("name_text", name_text.strip(), NAME_TEXT_MAX),
         "references": clean_references(references),
         "characteristics": clean_characteristics(item_name_code, characteristics or {}, locale),
-        "locale": locale,
+        "locale": limited("locale", locale, LOCALE_MAX),
     }
 
 
 @transaction.atomic
 def request_line_add(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     item_name_code: str,
     supply_class: str,
@@ -325,7 +373,7 @@ def request_line_add(
     return line
 
 
-def line_audit(actor: Any, line: RequestLine, action: str, **changes: Any) -> None:
+def line_audit(actor: Actor, line: RequestLine, action: str, **changes: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -338,7 +386,7 @@ def line_audit(actor: Any, line: RequestLine, action: str, **changes: Any) -> No
 @transaction.atomic
 def request_line_update(
     *,
-    actor: Any,
+    actor: Actor,
     line: RequestLine,
     item_name_code: str | None = None,
     supply_class: str | None = None,
@@ -371,7 +419,7 @@ def request_line_update(
 @transaction.atomic
 def request_document_add(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     upload: Any,
     title: str = "",
@@ -379,6 +427,7 @@ def request_document_add(
 ) -> RequestDocument:
     """Attach a file (kept under MEDIA_ROOT) to a request or one of its lines."""
     require_same_bureau(actor, request)
+    title = limited("title", title or getattr(upload, "name", ""), DOCUMENT_TITLE_MAX)
     if line is not None and line.request_id != request.pk:
         raise RuleViolation(_("The line belongs to another request"), code="LINE_OF_OTHER_REQUEST")
     # A published or rejected request is a closed record: its evidence no longer changes.
@@ -390,9 +439,9 @@ def request_document_add(
     document = RequestDocument.objects.create(
         request=request,
         line=line,
-        title=title or getattr(upload, "name", ""),
+        title=title,
         file=upload,
-        uploaded_by=actor if getattr(actor, "pk", None) else None,
+        uploaded_by=person_of(actor),
     )
     audit_record(
         actor=actor,
@@ -408,7 +457,7 @@ def request_document_add(
 
 
 def begin(
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     name: str,
     expected_version: int | None,
@@ -422,7 +471,7 @@ def begin(
 
 
 def finish(
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     name: str,
     target: str,
@@ -431,6 +480,7 @@ def finish(
     data: dict[str, Any] | None = None,
     **changes: Any,
 ) -> CodificationRequest:
+    reason = limited("reason", reason or "", REASON_MAX)
     from_state = request.state
     request.state = target
     for field, value in changes.items():
@@ -449,13 +499,13 @@ def require_reason(reason: str) -> str:
             code="REASON_REQUIRED",
             errors=[FieldError("reason", "REASON_REQUIRED", _("required"))],
         )
-    return reason.strip()
+    return limited("reason", reason.strip(), REASON_MAX)
 
 
 @transaction.atomic
 def request_submit(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -486,7 +536,7 @@ def screening_input(line: RequestLine) -> Any:
 @transaction.atomic
 def request_screen(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -565,7 +615,7 @@ def check_decision(
         )
 
 
-def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) -> None:
+def record_screening_decision(actor: Actor, line: RequestLine, item: Item | None) -> None:
     """A decision against a 'review' or 'duplicate' verdict is recorded with the screening."""
     if (
         line.verdict not in ("review", "duplicate")
@@ -579,7 +629,8 @@ def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) 
         subject, decision = item, "duplicate"
     else:
         candidate = best_candidate_id(line)
-        subject, decision = Item.objects.filter(pk=candidate).first(), "not_duplicate"
+        subject = Item.objects.filter(pk=candidate).first() if candidate is not None else None
+        decision = "not_duplicate"
     if subject is None:
         return
     screening_decision_record(
@@ -596,7 +647,7 @@ def record_screening_decision(actor: Any, line: RequestLine, item: Item | None) 
 @transaction.atomic
 def request_line_decide(
     *,
-    actor: Any,
+    actor: Actor,
     line: RequestLine,
     decision: str,
     item: Item | None = None,
@@ -616,13 +667,14 @@ def request_line_decide(
             code="ILLEGAL_TRANSITION",
             data={"state": line.request.state, "transition": "decide_line"},
         )
+    note = limited("note", note or "", NOTE_MAX)
     check_decision(line, decision, item, reject_reason, justification)
     line.decision = decision
     line.decision_item = item if decision == LineDecision.REGISTER else None
     line.reject_reason = reject_reason if decision == LineDecision.REJECT else ""
     line.justification = justification
     line.note = note
-    line.decided_by = actor if getattr(actor, "pk", None) else None
+    line.decided_by = person_of(actor)
     bump(line, "decision", "decision_item", "reject_reason", "justification", "note", "decided_by")
     touch_request(line.request)
     record_screening_decision(actor, line, item)
@@ -640,7 +692,7 @@ def request_line_decide(
 @transaction.atomic
 def request_decide(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -659,7 +711,7 @@ def request_decide(
 
 @transaction.atomic
 def request_return(
-    *, actor: Any, request: CodificationRequest, reason: str, expected_version: int | None = None
+    *, actor: Actor, request: CodificationRequest, reason: str, expected_version: int | None = None
 ) -> CodificationRequest:
     """Send decisions back for another look (the reason is required)."""
     reason = require_reason(reason)
@@ -668,9 +720,24 @@ def request_return(
 
 
 @transaction.atomic
+def request_reopen(
+    *, actor: Any, request: CodificationRequest, reason: str, expected_version: int | None = None
+) -> CodificationRequest:
+    """Return an approved request to decision (the reason is required and kept in its history):
+    the way out when publishing it fails, or when a decision must change before it is published.
+    The lines keep their decisions to be changed one by one; closing the decisions and the
+    approval start again, so four eyes check what is finally published."""
+    reason = require_reason(reason)
+    request, target = begin(actor, request, "reopen", expected_version)
+    return finish(
+        actor, request, "reopen", target, reason=reason, decided_by=None, approved_by=None
+    )
+
+
+@transaction.atomic
 def request_approve(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -689,7 +756,7 @@ def request_approve(
 
 @transaction.atomic
 def request_reject(
-    *, actor: Any, request: CodificationRequest, reason: str, expected_version: int | None = None
+    *, actor: Actor, request: CodificationRequest, reason: str, expected_version: int | None = None
 ) -> CodificationRequest:
     """Refuse the whole request (the reason is required); nothing reaches the catalogue."""
     reason = require_reason(reason)
@@ -700,7 +767,7 @@ def request_reject(
 @transaction.atomic
 def request_publish(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     expected_version: int | None = None,
     reason: str = "",
@@ -711,7 +778,12 @@ def request_publish(
     request, target = begin(actor, request, "publish", expected_version)
     results = {}
     for line in request.lines.select_related("item_name", "decision_item").order_by("position"):
-        item = publish_line(actor, request, line)
+        try:
+            item = publish_line(actor, request, line)
+        except KatalogError as exc:
+            # Nothing is written; the request stays approved and `reopen` is its way out.
+            exc.data.update(publish_failed=True, line=line.position, way_out="reopen")
+            raise
         if item is not None:
             line.result_item = item
             bump(line, "result_item")
@@ -719,16 +791,18 @@ def request_publish(
     return finish(actor, request, "publish", target, reason=reason, data={"items": results})
 
 
-def publish_line(actor: Any, request: CodificationRequest, line: RequestLine) -> Item | None:
+def publish_line(actor: Actor, request: CodificationRequest, line: RequestLine) -> Item | None:
     if line.decision == LineDecision.REGISTER:
-        catalog.registration_add(actor=actor, item=line.decision_item, bureau=request.bureau)
-        return line.decision_item
+        # `request_line_decide` gives every registration its item.
+        item = cast(Item, line.decision_item)
+        catalog.registration_add(actor=actor, item=item, bureau=request.bureau)
+        return item
     if line.decision == LineDecision.ASSIGN:
         return publish_new_item(actor, request, line)
     return None
 
 
-def publish_new_item(actor: Any, request: CodificationRequest, line: RequestLine) -> Item:
+def publish_new_item(actor: Actor, request: CodificationRequest, line: RequestLine) -> Item:
     item = catalog.item_create(
         actor=actor,
         bureau=request.bureau,
@@ -765,20 +839,52 @@ def request_participants(request: CodificationRequest) -> set[int]:
     return {pk for pk in people if pk is not None}
 
 
-TRANSITION_SERVICES = {
+TRANSITION_SERVICES: dict[str, Callable[..., CodificationRequest]] = {
     "submit": request_submit,
     "screen": request_screen,
     "decide": request_decide,
     "return": request_return,
     "approve": request_approve,
     "publish": request_publish,
+    "reopen": request_reopen,
     "reject": request_reject,
 }
+# The steps that need a reason said by the person taking them.
+STEPS_NEEDING_A_REASON = frozenset({"return", "reopen", "reject"})
+STEP_PERMISSION = {"approve": Permission.APPROVE}
+
+
+def may_open_request(actor: Any) -> bool:
+    """Whether the person may open a request (a cataloguer of a bureau), so that the pages offer
+    it only to them."""
+    try:
+        acting_bureau(actor)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def request_steps_for(actor: Any, request: CodificationRequest) -> list[str]:
+    """The steps this person may take on the request now: the workflow's steps from its state,
+    less those their bureau, role or the four-eyes rule would refuse (so none is offered that
+    can only be refused)."""
+    steps = []
+    for name in allowed_transitions(request.state):
+        try:
+            require_same_bureau(
+                actor, request, permission=STEP_PERMISSION.get(name, Permission.CATALOGUE)
+            )
+        except PermissionDenied:
+            continue
+        if name == "approve" and actor.pk in request_participants(request):
+            continue
+        steps.append(name)
+    return steps
 
 
 def request_transition(
     *,
-    actor: Any,
+    actor: Actor,
     request: CodificationRequest,
     name: str,
     expected_version: int | None = None,

@@ -1,10 +1,14 @@
 """The workflow of a codification request as one explicit table of transitions.
 
     draft ──submit──▶ submitted ──screen──▶ screened ──decide──▶ decided ──approve──▶ approved
-                                                ▲                   │                   │
-                                                └──────return───────┘                publish
-                                                                                        ▼
-    submitted / screened / decided ──reject──▶ rejected                             published
+                                              ▲  ▲                  │                   │
+                                              │  └──────return──────┘                publish
+                                              │                                         ▼
+                                              └──────────────reopen─── approved     published
+    submitted / screened / decided ──reject──▶ rejected
+
+`reopen` is the way out of an approved request that cannot be published (a decision whose effect
+became true meanwhile, an item cancelled since): it goes back to decision with the reason said.
 
 Decisions take effect at *publish*: approval is the second person's check, publishing is the
 one transaction that writes the catalogue.
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from katalog.codification.errors import CodificationErrorCode as E
 from katalog.codification.models import RequestState as S
 from katalog.core.errors import Conflict
 
@@ -36,6 +41,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("return", frozenset({S.DECIDED}), S.SCREENED),
         Transition("approve", frozenset({S.DECIDED}), S.APPROVED),
         Transition("publish", frozenset({S.APPROVED}), S.PUBLISHED),
+        Transition("reopen", frozenset({S.APPROVED}), S.SCREENED),
         Transition("reject", frozenset({S.SUBMITTED, S.SCREENED, S.DECIDED}), S.REJECTED),
     )
 }
@@ -45,9 +51,12 @@ def transition_target(name: str, state: str) -> str:
     """The state a transition leads to from `state`; Conflict ILLEGAL_TRANSITION if none."""
     transition = TRANSITIONS.get(name)
     if transition is None or state not in transition.sources:
+        # Said with the state's name in the reader's language: the codes are for the data.
+        label = S(state).label if state in S.values else state
         raise Conflict(
-            _("A request in state %(state)s cannot be %(name)s") % {"state": state, "name": name},
-            code="ILLEGAL_TRANSITION",
+            _("The request is now “%(state)s”: this step is not possible in that state")
+            % {"state": label},
+            code=E.ILLEGAL_TRANSITION,
             data={"state": state, "transition": name, "allowed": allowed_transitions(state)},
         )
     return transition.target

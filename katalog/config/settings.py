@@ -33,6 +33,8 @@ DATABASES = {"default": database_from_url(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The tantivy search index's directory; empty: `search-index` in the data directory.
 SEARCH_INDEX_DIR = env_str("KATALOG_SEARCH_INDEX_DIR", "")
+# How often the worker pulls the new events of every peer with an address (0: never).
+EXCHANGE_PULL_SECONDS = float(env_str("KATALOG_EXCHANGE_PULL_SECONDS", "60"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -194,6 +196,13 @@ SERIAL_GAP_MAX = int(env_str("KATALOG_SERIAL_GAP_MAX", "100000"))
 # Duplicate screening thresholds: below LOWER is "no duplicate", above UPPER is "duplicate".
 SCREENING_LOWER_THRESHOLD = float(env_str("KATALOG_SCREENING_LOWER", "0.55"))
 SCREENING_UPPER_THRESHOLD = float(env_str("KATALOG_SCREENING_UPPER", "0.85"))
+
+# The NATS JetStream transport of the exchange: the server this node talks to, the JetStream
+# domain of that server (a leaf node's own domain; empty for a server without one) and the first
+# token of the subjects and stream names (separate prefixes let several exchanges share a server).
+NATS_URL = env_str("KATALOG_NATS_URL", "nats://127.0.0.1:4222")
+NATS_DOMAIN = env_str("KATALOG_NATS_DOMAIN", "")
+NATS_PREFIX = env_str("KATALOG_NATS_PREFIX", "katalog")
 
 LOGGING = {
     "version": 1,

@@ -62,6 +62,14 @@ def is_system(actor: object) -> bool:
     return isinstance(actor, SystemActor)
 
 
+def person_of(actor: Actor) -> User | None:
+    """The person behind `actor`, for the columns that name one: None for a system actor (and
+    for a visitor who is not signed in)."""
+    if isinstance(actor, SystemActor) or not getattr(actor, "pk", None):
+        return None
+    return actor
+
+
 def actor_name(actor: object) -> str:
     """The name kept in the audit log: a username or `system:<name>`."""
     name = getattr(actor, "username", "") or ""

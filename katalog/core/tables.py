@@ -11,7 +11,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # makes spreadsheet programs read a CSV file as UTF-8
@@ -30,7 +33,7 @@ def safe_row(values: Iterable[Any]) -> list[str]:
 class CsvWriter:
     """csv.writer with every cell made safe; `dialect` options as for csv.writer."""
 
-    def __init__(self, handle: IO[str], **options: Any) -> None:
+    def __init__(self, handle: SupportsWrite[str], **options: Any) -> None:
         self._writer = csv.writer(handle, **options)
 
     def writerow(self, values: Iterable[Any]) -> Any:
@@ -52,7 +55,7 @@ def csv_lines(
     header: Sequence[str], rows: Iterable[Iterable[Any]], *, bom: bool = True
 ) -> Iterator[str]:
     """A CSV file as text chunks, one per row (for streaming responses)."""
-    writer = CsvWriter(_Line())  # type: ignore[arg-type]
+    writer = CsvWriter(_Line())
     yield (BOM if bom else "") + writer.writerow(header)
     for row in rows:
         yield writer.writerow(row)

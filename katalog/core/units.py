@@ -608,7 +608,7 @@ def _range_sides(text: str, locale: str) -> tuple[str, str] | None:
         raise _fail(RANGE_INVALID, gettext_noop("'%(value)s' is not a range"), value=text)
     whole = _lex(text, locale)
     single = whole is not None and not whole[1].startswith("-")
-    if single and not any(c.isdigit() for c in whole[1]):
+    if single and whole is not None and not any(c.isdigit() for c in whole[1]):
         return None  # a single value, e.g. "12 mm" or "1-1/2 in"
     for i, ch in enumerate(text):
         if ch != "-" or not text[:i].strip():

@@ -54,3 +54,85 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin}#{self.seq}"
+
+
+class PeerPosition(models.Model):
+    """How far this node has applied the events of one origin: every event up to
+    `applied_seq` is applied (or recorded as a problem); later ones wait for the gap."""
+
+    origin = models.CharField(_("origin"), max_length=40, primary_key=True)
+    applied_seq = models.PositiveBigIntegerField(_("last applied"), default=0)
+    received_seq = models.PositiveBigIntegerField(_("last received"), default=0)
+    last_event_at = models.DateTimeField(_("time of the last applied event"), null=True)
+    received_at = models.DateTimeField(_("last received at"), null=True)
+    transport = models.CharField(_("transport"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["origin"]
+
+    def __str__(self) -> str:
+        return f"{self.origin}@{self.applied_seq}"
+
+
+class PendingEvent(models.Model):
+    """A verified event that arrived after a gap in its origin's sequence: it waits here
+    until the events before it are applied."""
+
+    origin = models.CharField(_("origin"), max_length=40)
+    seq = models.PositiveBigIntegerField(_("sequence"))
+    payload_json = models.TextField()
+    transport = models.CharField(max_length=10, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["origin", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["origin", "seq"], name="pending_origin_seq_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin}#{self.seq}"
+
+
+class ProblemKind(models.TextChoices):
+    SIGNATURE_INVALID = "SIGNATURE_INVALID", _("the signature does not verify")
+    ORIGIN_UNKNOWN = "ORIGIN_UNKNOWN", _("the event comes from a node that is not registered")
+    NOT_ASSIGNING_BUREAU = (
+        "NOT_ASSIGNING_BUREAU",
+        _("only the assigning bureau changes an item's identification"),
+    )
+    ALLOCATION_NOT_HELD = (
+        "ALLOCATION_NOT_HELD",
+        _("only the holder of a bureau code allocates numbers under it"),
+    )
+    NOT_OWNER = "NOT_OWNER", _("only the bureau that registered a manufacturer changes it")
+    REFERENCE_DATA_MISSING = (
+        "REFERENCE_DATA_MISSING",
+        _("the event names reference data this installation does not have"),
+    )
+    MALFORMED = "MALFORMED", _("the event is not a well-formed exchange event")
+
+
+class ExchangeProblem(models.Model):
+    """An event this node did not apply, kept for a person to look at with the rule it broke
+    and the local state at that moment. Never silently dropped."""
+
+    origin = models.CharField(_("origin"), max_length=40)
+    seq = models.PositiveBigIntegerField(_("sequence"), null=True)
+    kind = models.CharField(_("rule"), max_length=30, choices=ProblemKind.choices)
+    detail = models.TextField(_("detail"), blank=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_key = models.CharField(_("object"), max_length=80, blank=True)
+    event_json = models.TextField()
+    local_json = models.TextField(blank=True)
+    transport = models.CharField(_("transport"), max_length=10, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("exchange problem")
+        verbose_name_plural = _("exchange problems")
+
+    def __str__(self) -> str:
+        return f"{self.origin}#{self.seq} {self.kind}"

@@ -9,15 +9,19 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from katalog.core.errors import ValidationFailed
+from katalog.core.errors import PermissionDenied, ValidationFailed
 from katalog.core.tables import CsvWriter
+from katalog.jobs.errors import JobErrorCode as E
 from katalog.jobs.models import Job
 from katalog.jobs.storage import job_dir, job_file
+
+if TYPE_CHECKING:
+    from katalog.accounts.models import User
 
 Runner = Callable[["JobContext"], dict]
 RUNNERS: dict[str, Runner] = {}
@@ -43,7 +47,7 @@ def job_kind(
 def runner_for(kind: str) -> Runner:
     if kind not in RUNNERS:
         raise ValidationFailed(
-            _("Unknown job kind %(kind)r") % {"kind": kind}, code="UNKNOWN_JOB_KIND"
+            _("Unknown job kind %(kind)r") % {"kind": kind}, code=E.UNKNOWN_JOB_KIND
         )
     return RUNNERS[kind]
 
@@ -53,14 +57,26 @@ class JobContext:
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.actor = job.actor
         self.params: dict[str, Any] = dict(job.params or {})
         self.input_path: Path | None = job_file(job.input_file) if job.input_file else None
         self.output_path: Path = job_dir(job.pk) / "result"
         self.error_path: Path = job_dir(job.pk) / "errors.csv"
-        self._errors = None
-        self._writer = None
+        self._errors: IO[str] | None = None
+        self._writer: CsvWriter | None = None
         self._saved_at = 0.0
+
+    @property
+    def actor(self) -> User:
+        """The person the job acts for (`job_execute` runs no job without one)."""
+        if self.job.actor is None:
+            raise PermissionDenied(_("The job has no person it acts for"), code=E.PERSON_REQUIRED)
+        return self.job.actor
+
+    def uploaded(self) -> Path:
+        """The input file of a kind registered with `needs_file` (its submission required one)."""
+        if self.input_path is None:
+            raise RuntimeError(f"job {self.job.pk} of kind {self.job.kind} has no input file")
+        return self.input_path
 
     def progress(self, done: int, total: int | None = None) -> None:
         """Cheap per row: the job row is written at most about once a second. It is also the

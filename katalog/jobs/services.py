@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import shutil
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -17,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from katalog.accounts import rights
 from katalog.accounts.rights import Permission
-from katalog.core.actors import Interface, acting_through
+from katalog.core.actors import Actor, Interface, acting_through, person_of
 from katalog.core.errors import Conflict, KatalogError, PermissionDenied, ValidationFailed
+from katalog.jobs.errors import JobErrorCode as E
 from katalog.jobs.models import FINISHED_STATES, Job, JobState
 from katalog.jobs.registry import JobContext, runner_for
 from katalog.jobs.storage import job_dir, jobs_dir
@@ -47,7 +47,7 @@ def _store_upload(job: Job, upload: File, filename: str) -> str:
 @transaction.atomic
 def job_submit(
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     params: dict | None = None,
     upload: File | None = None,
@@ -60,14 +60,14 @@ def job_submit(
     permission = Permission.CATALOGUE if getattr(runner, "writes", False) else Permission.READ
     if not (getattr(runner, "writes", False) and rights.has_permission(actor, Permission.MIGRATE)):
         rights.require_permission(actor, permission)
-    if not getattr(actor, "pk", None):
-        raise PermissionDenied(_("Jobs are started by a signed-in person"), code="PERSON_REQUIRED")
+    if (person := person_of(actor)) is None:
+        raise PermissionDenied(_("Jobs are started by a signed-in person"), code=E.PERSON_REQUIRED)
     if getattr(runner, "needs_file", False) and upload is None:
-        raise ValidationFailed(_("This kind of job needs a file"), code="FILE_REQUIRED")
+        raise ValidationFailed(_("This kind of job needs a file"), code=E.FILE_REQUIRED)
     if params is not None and not isinstance(params, dict):
-        raise ValidationFailed(_("Parameters must be a JSON object"), code="INVALID_PARAMS")
+        raise ValidationFailed(_("Parameters must be a JSON object"), code=E.INVALID_PARAMS)
     job = Job.objects.create(
-        kind=kind, actor=actor,
+        kind=kind, actor=person,
         bureau_id=getattr(actor, "bureau_id", None), params=params or {},
         input_name=(filename or getattr(upload, "name", "") or "")[:255],
     )  # fmt: skip
@@ -79,15 +79,15 @@ def job_submit(
 
 
 @transaction.atomic
-def job_cancel(*, actor: Any, job: Job) -> Job:
+def job_cancel(*, actor: Actor, job: Job) -> Job:
     """Cancel a job that has not started yet (only its own person may)."""
     if job.actor_id is None or job.actor_id != getattr(actor, "pk", None):
-        raise PermissionDenied(_("Only who started a job may cancel it"), code="NOT_OWN_JOB")
+        raise PermissionDenied(_("Only who started a job may cancel it"), code=E.NOT_OWN_JOB)
     changed = Job.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
         state=JobState.CANCELLED, finished_at=timezone.now(), row_version=F("row_version") + 1
     )
     if not changed:
-        raise Conflict(_("Only a queued job can be cancelled"), code="JOB_NOT_QUEUED")
+        raise Conflict(_("Only a queued job can be cancelled"), code=E.JOB_NOT_QUEUED)
     job.refresh_from_db()
     return job
 
@@ -145,7 +145,7 @@ def job_execute(job_id: int) -> Job:
     interface = Interface.IMPORT if getattr(runner, "writes", False) else Interface.JOB
     try:
         if job.actor is None:
-            raise PermissionDenied(_("The job has no person it acts for"), code="PERSON_REQUIRED")
+            raise PermissionDenied(_("The job has no person it acts for"), code=E.PERSON_REQUIRED)
         with acting_through(interface):
             summary = runner(ctx) or {}
         state, message = JobState.SUCCEEDED, ""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from katalog.core.errors import NotFound
 from katalog.core.paging import Page, keyset_page
 from katalog.core.text import search_terms
+from katalog.names.errors import NamesErrorCode as E
 from katalog.names.models import (
     Characteristic,
     IdentificationGuide,
@@ -46,7 +47,7 @@ def item_name_get(code: str) -> ItemName:
     )
     if found is None:
         raise NotFound(
-            _("No item name with code %(code)s") % {"code": code}, code="ITEM_NAME_NOT_FOUND"
+            _("No item name with code %(code)s") % {"code": code}, code=E.ITEM_NAME_NOT_FOUND
         )
     return found
 
@@ -88,7 +89,7 @@ def guide_get(code: str) -> IdentificationGuide:
     found = IdentificationGuide.objects.filter(code=code.strip()).first()
     if found is None:
         raise NotFound(
-            _("No identification guide %(code)s") % {"code": code}, code="GUIDE_NOT_FOUND"
+            _("No identification guide %(code)s") % {"code": code}, code=E.GUIDE_NOT_FOUND
         )
     return found
 
@@ -113,7 +114,7 @@ def guide_characteristic(item_name_code: str, code: str) -> Characteristic:
         raise NotFound(
             _("Characteristic %(code)s is not in the guide of item name %(name)s")
             % {"code": code, "name": item_name_code},
-            code="UNKNOWN_CHARACTERISTIC",
+            code=E.UNKNOWN_CHARACTERISTIC,
         )
     return found
 

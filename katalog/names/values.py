@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from katalog.core import units
 from katalog.core.errors import FieldError, ValidationFailed
+from katalog.names.errors import NamesErrorCode as E
 from katalog.names.models import Characteristic, ReplyCode, ReplyType
 
 QUALIFIERS = {"nom": "NOM", "nominal": "NOM", "min": "MIN", "max": "MAX", "≥": "MIN", "≤": "MAX"}
@@ -47,8 +48,8 @@ def _parse_coded(characteristic: Characteristic, raw: str) -> dict[str, Any]:
     if code is None:
         raise ValidationFailed(
             _("%(value)r is not a code of reply table %(table)s")
-            % {"value": raw, "table": characteristic.reply_table.code},
-            code="REPLY_CODE_UNKNOWN",
+            % {"value": raw, "table": getattr(characteristic.reply_table, "code", "")},
+            code=E.REPLY_CODE_UNKNOWN,
         )
     return {"code": code}
 
@@ -85,7 +86,7 @@ def _parse_boolean(raw: str) -> dict[str, Any]:
     if folded in NO:
         return {"flag": False}
     raise ValidationFailed(
-        _("%(value)r is not yes or no") % {"value": raw}, code="REPLY_NOT_BOOLEAN"
+        _("%(value)r is not yes or no") % {"value": raw}, code=E.REPLY_NOT_BOOLEAN
     )
 
 
@@ -94,7 +95,7 @@ def parse_reply(characteristic: Characteristic, raw: str, *, locale: str = "en")
     raw = raw.strip()
     if not raw:
         raise _field_error(
-            characteristic, ValidationFailed(_("the reply is empty"), code="REPLY_EMPTY")
+            characteristic, ValidationFailed(_("the reply is empty"), code=E.REPLY_EMPTY)
         )
     fields: dict[str, Any] = {
         "raw": raw[:200], "qualifier": "", "unit_code": "", "value": None, "value_max": None,

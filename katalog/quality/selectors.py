@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Avg, Count, F, Q, QuerySet, TextField
+from django.db.models.functions import Cast, Substr
+from django.utils import timezone
+
+from katalog.accounts.models import Bureau
+from katalog.catalog.summary_selectors import in_month, last_months
+from katalog.catalog.visibility import item_visible_q, read_scope
+from katalog.core.i18n import pick_text
 from katalog.quality.models import ItemQuality
 from katalog.quality.rules import RULES
+from katalog.refdata.models import SupplyGroup
 
 
 @dataclass(frozen=True)
@@ -60,3 +70,192 @@ def _view(row: ItemQuality | None) -> QualityView | None:
         if code in RULES
     ]
     return QualityView(score=row.score, rules=rules)
+
+
+# --- the quality of a catalogue: aggregates for the dashboard and its API -----------------------
+
+BUCKET_WIDTH = 10
+BUCKETS = tuple(
+    (low, low + BUCKET_WIDTH - 1 if low < 90 else 100) for low in range(0, 100, BUCKET_WIDTH)
+)
+WORST_SHOWN = 25
+MONTHS_SHOWN = 12
+
+
+@dataclass(frozen=True)
+class Bucket:
+    low: int
+    high: int
+    count: int
+
+
+@dataclass(frozen=True)
+class RuleFailures:
+    code: str
+    message: str
+    failed: int
+
+
+@dataclass(frozen=True)
+class Average:
+    """The scored items of one supply group, bureau or month, and their mean score."""
+
+    value: str
+    label: str
+    count: int
+    average: float
+
+
+@dataclass(frozen=True)
+class QualitySummary:
+    bureau: str | None
+    scored: int
+    average: float | None
+    buckets: list[Bucket]
+    rules: list[RuleFailures]
+    groups: list[Average]
+    bureaus: list[Average]
+    months: list[Average]
+
+
+def scored_items(*, reader: Any, bureau: str | None = None) -> QuerySet[ItemQuality]:
+    """The stored scores of the items the reader sees in full (those the search lists), of one
+    assigning bureau (its key) or, without one, of the whole catalogue (the centre's view)."""
+    scope = read_scope(reader)
+    rows = ItemQuality.objects.all()
+    if not scope.sees_all:
+        rows = rows.filter(item_visible_q(scope, prefix="item__"))
+    if bureau:
+        rows = rows.filter(item__bureau__key=bureau.upper())
+    return rows
+
+
+def _figure_aggregates() -> dict[str, Any]:
+    """The count and mean, all ten bands and every rule's failures: one pass over the scores
+    (conditional aggregates, no row reaches Python). The failed codes are a JSON list; its
+    text holds each code in quotes, which both databases search without a JSON operator."""
+    aggregates: dict[str, Any] = {"n": Count("pk"), "mean": Avg("score")}
+    for low, high in BUCKETS:
+        aggregates[f"b{low}"] = Count("pk", filter=Q(score__gte=low, score__lte=high))
+    for code in RULES:
+        aggregates[f"r_{code}"] = Count("pk", filter=Q(failed_text__contains=f'"{code}"'))
+    return aggregates
+
+
+def _rule_failures(found: dict[str, Any]) -> list[RuleFailures]:
+    """How many items fail each rule, most failed first."""
+    failures = [RuleFailures(code, str(RULES[code].message), found[f"r_{code}"]) for code in RULES]
+    return sorted(failures, key=lambda r: (-r.failed, r.code))
+
+
+def _averages(rows: QuerySet[ItemQuality], key: Any) -> list[tuple[Any, int, float]]:
+    grouped = (
+        rows.order_by()
+        .annotate(key=key)
+        .values_list("key")
+        .annotate(n=Count("pk"), mean=Avg("score"))
+        .order_by()
+    )
+    return [(value, n, round(float(mean), 1)) for value, n, mean in grouped]
+
+
+def _group_averages(rows: QuerySet[ItemQuality], language: str | None) -> list[Average]:
+    found = _averages(rows, Substr("item__supply_class", 1, 2))
+    titles: dict[str, str] = {}
+    codes = [code for code, _n, _m in found]
+    for code, names in (
+        SupplyGroup.objects.filter(code__in=codes).order_by("code", "-valid_from")
+    ).values_list("code", "titles"):
+        titles.setdefault(code, pick_text(names, language))
+    return sorted(
+        (Average(code, titles.get(code) or code, n, mean) for code, n, mean in found),
+        key=lambda a: a.value,
+    )
+
+
+def _bureau_averages(rows: QuerySet[ItemQuality], language: str | None) -> list[Average]:
+    found = _averages(rows, F("item__bureau__key"))
+    names = dict(Bureau.objects.values_list("key", "names"))
+    return sorted(
+        (Average(key, pick_text(names.get(key), language) or key, n, m) for key, n, m in found),
+        key=lambda a: a.value,
+    )
+
+
+def _month_aggregates(keys: list[str]) -> dict[str, Any]:
+    """Count and mean of each month of codification (the scores are kept current, not dated),
+    as conditional aggregates of the same pass: comparisons of the stored date-time, where
+    truncating every row to its month costs a function call per row (seconds on SQLite)."""
+    aggregates: dict[str, Any] = {}
+    for i, key in enumerate(keys):
+        month = in_month(key, "item__created_at")
+        aggregates[f"n{i}"] = Count("pk", filter=month)
+        aggregates[f"a{i}"] = Avg("score", filter=month)
+    return aggregates
+
+
+def _month_averages(found: dict[str, Any], keys: list[str]) -> list[Average]:
+    """The last months oldest first; months without scored items are left out."""
+    return [
+        Average(key, key, found[f"n{i}"], round(float(found[f"a{i}"]), 1))
+        for i, key in enumerate(keys)
+        if found[f"n{i}"]
+    ]
+
+
+def quality_summary(
+    *,
+    reader: Any,
+    bureau: str | None = None,
+    language: str | None = None,
+    today: dt.date | None = None,
+) -> QualitySummary:
+    """The figures of the quality dashboard in three aggregate queries over the stored scores:
+    one pass for the bands, rules and months, one `GROUP BY` each for groups and bureaus."""
+    rows = scored_items(reader=reader, bureau=bureau)
+    months = last_months(today or timezone.localdate(), MONTHS_SHOWN)
+    found = rows.annotate(failed_text=Cast("failed", TextField())).aggregate(
+        **_figure_aggregates(), **_month_aggregates(months)
+    )
+    mean = found["mean"]
+    return QualitySummary(
+        bureau=bureau.upper() if bureau else None,
+        scored=found["n"],
+        average=None if mean is None else round(float(mean), 1),
+        buckets=[Bucket(low, high, found[f"b{low}"]) for low, high in BUCKETS],
+        rules=_rule_failures(found),
+        groups=_group_averages(rows, language),
+        bureaus=_bureau_averages(rows, language),
+        months=_month_averages(found, months),
+    )
+
+
+def worst_items(
+    *,
+    reader: Any,
+    bureau: str | None = None,
+    rule: str | None = None,
+    language: str | None = None,
+    limit: int = WORST_SHOWN,
+) -> list[dict[str, Any]]:
+    """The items with the lowest scores (a work list), with the rules each one fails; `rule`
+    keeps those failing that rule."""
+    rows = scored_items(reader=reader, bureau=bureau)
+    if rule:
+        rows = rows.annotate(failed_text=Cast("failed", TextField())).filter(
+            failed_text__contains=f'"{rule}"'
+        )
+    rows = rows.select_related("item__item_name").order_by("score", "item_id")
+    return [
+        {
+            "catalogue_number": row.item.catalogue_number,
+            "item_name": pick_text(row.item.item_name.names, language) or row.item.name_text,
+            "score": row.score,
+            "failed": [
+                {"code": code, "message": str(RULES[code].message)}
+                for code in row.failed
+                if code in RULES
+            ],
+        }
+        for row in rows[: max(1, min(limit, 200))]
+    ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from katalog.core.errors import NotFound
+from katalog.refdata.errors import RefdataErrorCode as E
 from katalog.refdata.models import (
     CodeTable,
     CodeValue,
@@ -35,7 +36,7 @@ def supply_group_get(code: str, *, on: dt.date | None = None) -> SupplyGroup:
     found = current(SupplyGroup.objects.filter(code=code.strip()), on).first()
     if found is None:
         raise NotFound(
-            _("No supply group %(code)s") % {"code": code}, code="SUPPLY_GROUP_NOT_FOUND"
+            _("No supply group %(code)s") % {"code": code}, code=E.SUPPLY_GROUP_NOT_FOUND
         )
     return found
 
@@ -52,7 +53,7 @@ def supply_class_get(code: str, *, on: dt.date | None = None) -> SupplyClass:
     found = current(SupplyClass.objects.filter(code=code.strip()), on).first()
     if found is None:
         raise NotFound(
-            _("No supply class %(code)s") % {"code": code}, code="SUPPLY_CLASS_NOT_FOUND"
+            _("No supply class %(code)s") % {"code": code}, code=E.SUPPLY_CLASS_NOT_FOUND
         )
     return found
 
@@ -67,7 +68,7 @@ def supply_class_titles(
 def code_table_get(name: str) -> CodeTable:
     found = CodeTable.objects.filter(key=name.strip().upper()).first()
     if found is None:
-        raise NotFound(_("No code table %(name)s") % {"name": name}, code="CODE_TABLE_NOT_FOUND")
+        raise NotFound(_("No code table %(name)s") % {"name": name}, code=E.CODE_TABLE_NOT_FOUND)
     return found
 
 

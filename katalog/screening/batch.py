@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from katalog.core.errors import ValidationFailed
 from katalog.core.tables import CsvWriter
+from katalog.screening.errors import ScreeningErrorCode as E
 from katalog.screening.models import NOT_SCREENED
 from katalog.screening.services import (
     Lookups,
@@ -29,6 +30,9 @@ from katalog.screening.services import (
     screen_prepared,
 )
 from katalog.transfer.readers import read_rows
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 CHUNK_SIZE = 500
 CANDIDATES_PER_LINE = 3
@@ -85,7 +89,7 @@ def _column_of(row: dict[str, str], names: tuple[str, ...]) -> str:
 def query_from_row(row: dict[str, str], locale: str) -> ScreeningInput:
     """A screening query from one row; unknown extra columns are not characteristics."""
     number = _first(row, REFERENCE_COLUMNS)
-    references = ()
+    references: tuple[ReferenceInput, ...] = ()
     if number:
         references = (
             ReferenceInput(
@@ -173,7 +177,7 @@ def _result_rows(
 
 def screen_file(
     path: Path | str,
-    out_stream: IO[str],
+    out_stream: SupportsWrite[str],
     *,
     locale: str = "en",
     lang: str | None = None,
@@ -192,7 +196,7 @@ def screen_file(
 
 def _screen_file(
     path: Path,
-    out: IO[str],
+    out: SupportsWrite[str],
     locale: str,
     on_progress: Progress | None,
     on_reject: Reject | None,
@@ -216,7 +220,7 @@ def _screen_file(
         for line, row in chunk:
             summary.lines += 1
             if "__error__" in row:
-                reject(line, "", "ROW_UNREADABLE", row["__error__"])
+                reject(line, "", E.ROW_UNREADABLE, row["__error__"])
                 continue
             try:
                 query = _unknown_guide_columns(query_from_row(row, locale), lookups)
@@ -242,5 +246,5 @@ def _screen_file(
         message = _("Only %(max)d lines are screened at once; the rest was not screened") % {
             "max": MAX_LINES
         }
-        reject(beyond[0], "", "TOO_MANY_LINES", message)
+        reject(beyond[0], "", E.TOO_MANY_LINES, message)
     return summary

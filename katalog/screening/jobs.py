@@ -15,7 +15,7 @@ def screening_job(ctx: JobContext) -> dict:
     locale = str(ctx.params.get("locale") or ctx.params.get("lang") or "en")
     with ctx.output_path.open("w", encoding="utf-8", newline="") as out:
         summary = screen_file(
-            ctx.input_path, out, locale=locale, lang=str(ctx.params.get("lang") or locale),
+            ctx.uploaded(), out, locale=locale, lang=str(ctx.params.get("lang") or locale),
             on_progress=lambda done, _total: ctx.progress(done, total), on_reject=ctx.reject,
             reader=ctx.actor,
         )  # fmt: skip

@@ -186,8 +186,8 @@ def _characteristic_cases(ref: Reference, rng: random.Random) -> list[dict[str, 
         .select_related("characteristic")
         .order_by("characteristic__position")
     )
-    given = {v.characteristic.code: _written(v) for v in values}
-    given = {code: raw for code, raw in given.items() if raw}
+    written = {v.characteristic.code: _written(v) for v in values}
+    given = {code: raw for code, raw in written.items() if raw}
     if not given:
         return []
     item = ref.item
@@ -227,7 +227,7 @@ def _predicted(case: dict[str, Any], result: Any) -> str:
     return top.verdict if top.item_id == case["item_id"] else Verdict.NO_DUPLICATE.value
 
 
-def _rates(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float | int]]:
+def _rates(pairs: list[tuple[str, str]]) -> dict[str, dict[str, float | int | None]]:
     report = {}
     for verdict in Verdict.values:
         true_pos = sum(1 for e, p in pairs if e == verdict and p == verdict)

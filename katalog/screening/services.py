@@ -35,12 +35,14 @@ from katalog.catalog.models import (
 )
 from katalog.catalog.rules import SUPPLY_CLASS_RE
 from katalog.catalog.visibility import read_scope, visible_item_ids
+from katalog.core.actors import Actor, person_of
 from katalog.core.errors import FieldError, PermissionDenied, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.names.values import parse_reply
 from katalog.screening.cells import parse_reference_cell
+from katalog.screening.errors import ScreeningErrorCode as E
 from katalog.screening.keys import (
     confusable_key,
     folded_key,
@@ -258,20 +260,20 @@ def prepare(query: ScreeningInput, lookups: Lookups) -> _Prepared:
     if not refs and not query.item_name_code.strip():
         raise _invalid(
             "reference_number",
-            "SCREENING_NOTHING_TO_COMPARE",
+            E.SCREENING_NOTHING_TO_COMPARE,
             _("Give a reference number or an item name"),
         )
     if query.supply_class.strip() and not SUPPLY_CLASS_RE.match(query.supply_class.strip()):
         raise _invalid(
             "supply_class",
-            "INVALID_SUPPLY_CLASS",
+            E.INVALID_SUPPLY_CLASS,
             _("Supply class %(code)r must be 4 digits") % {"code": query.supply_class},
         )
     item_name = lookups.item_name(query.item_name_code) if query.item_name_code.strip() else None
     if query.item_name_code.strip() and item_name is None:
         raise _invalid(
             "item_name",
-            "UNKNOWN_ITEM_NAME",
+            E.UNKNOWN_ITEM_NAME,
             _("Unknown item name %(name)r") % {"name": query.item_name_code},
         )
     guide = lookups.guide(item_name.guide_id) if item_name else {}
@@ -329,7 +331,7 @@ def _parse_values(
         if characteristic is None:
             raise _invalid(
                 code,
-                "UNKNOWN_CHARACTERISTIC",
+                E.UNKNOWN_CHARACTERISTIC,
                 _("Characteristic %(code)s is not in the guide of the item name") % {"code": code},
             )
         values[code] = parse_reply(characteristic, str(raw), locale=query.locale)
@@ -966,10 +968,25 @@ FITTING_JUSTIFICATIONS = {
 }
 
 
+# Limits of the texts of a decision (docs/limits.md).
+DECISION_NOTE_MAX = 2_000
+DECISION_SUBJECT_MAX = 200
+
+
+def _over_limit(field_name: str, value: str, limit: int) -> list[FieldError]:
+    if len(value or "") <= limit:
+        return []
+    message = _("At most %(max)d characters are kept here; this text has %(length)d") % {
+        "max": limit,
+        "length": len(value),
+    }
+    return [FieldError(field_name, "TEXT_TOO_LONG", message)]
+
+
 @transaction.atomic
 def screening_decision_record(
     *,
-    actor: Any,
+    actor: Actor,
     item: Item,
     verdict: str,
     decision: str,
@@ -979,32 +996,38 @@ def screening_decision_record(
 ) -> ScreeningDecision:
     """Record a person's decision on a candidate of a "review" verdict, or the override of a
     "duplicate" verdict, with the justification code."""
-    if getattr(actor, "pk", None) is None or not getattr(actor, "is_authenticated", False):
+    person = person_of(actor)
+    if person is None or not person.is_authenticated:
         raise PermissionDenied(
             _("Only a signed-in person can decide on a screening candidate"),
-            code="DECISION_NEEDS_PERSON",
+            code=E.DECISION_NEEDS_PERSON,
         )
     rights.acting_bureau(actor, rights.Permission.CATALOGUE)
     errors = []
     if verdict not in Verdict.values:
-        errors.append(FieldError("verdict", "INVALID_VERDICT", _("unknown verdict")))
+        errors.append(FieldError("verdict", E.INVALID_VERDICT, _("unknown verdict")))
     if decision not in Decision.values:
         errors.append(
-            FieldError("decision", "INVALID_DECISION", _("must be duplicate or not_duplicate"))
+            FieldError("decision", E.INVALID_DECISION, _("must be duplicate or not_duplicate"))
         )
     if justification not in ScreeningJustification.values:
         errors.append(
-            FieldError("justification", "INVALID_JUSTIFICATION", _("unknown justification code"))
+            FieldError("justification", E.INVALID_JUSTIFICATION, _("unknown justification code"))
         )
     elif justification == ScreeningJustification.OTHER and not note.strip():
-        errors.append(FieldError("note", "NOTE_REQUIRED", _("say why in the note")))
-    elif decision in Decision.values and justification not in FITTING_JUSTIFICATIONS[decision]:
+        errors.append(FieldError("note", E.NOTE_REQUIRED, _("say why in the note")))
+    elif (
+        decision in Decision.values
+        and justification not in FITTING_JUSTIFICATIONS[Decision(decision)]
+    ):
         errors.append(
-            FieldError("justification", "JUSTIFICATION_MISMATCH", _("does not fit the decision"))
+            FieldError("justification", E.JUSTIFICATION_MISMATCH, _("does not fit the decision"))
         )
+    errors += _over_limit("note", note, DECISION_NOTE_MAX)
+    errors += _over_limit("subject", subject, DECISION_SUBJECT_MAX)
     if errors:
         raise ValidationFailed(
-            _("The decision cannot be recorded"), code="DECISION_INVALID", errors=errors
+            _("The decision cannot be recorded"), code=E.DECISION_INVALID, errors=errors
         )
     recorded = ScreeningDecision.objects.create(
         item=item,
@@ -1013,7 +1036,7 @@ def screening_decision_record(
         decision=decision,
         justification=justification,
         note=note,
-        actor=actor,
+        actor=person,
         bureau=getattr(actor, "bureau", None),
     )
     audit_record(

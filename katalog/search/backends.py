@@ -20,6 +20,7 @@ back (rebuilding the index when a trigger was missing).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -166,7 +167,7 @@ def ranked_item_id() -> str:
 
 
 def _text_matches(
-    terms: Sequence[Sequence[str]], kept: tuple[str, list] | None
+    terms: Sequence[Sequence[str]], kept: tuple[str, Sequence[object]] | None
 ) -> tuple[str, list, str]:
     """FROM/WHERE of the items whose search text has every term (and pass `kept`), with its
     parameters and the expression naming the matched item's id."""
@@ -187,7 +188,7 @@ def _text_matches(
 
 def text_ranked_sql(
     terms: Sequence[Sequence[str]],
-    kept: tuple[str, list] | None,
+    kept: tuple[str, Sequence[object]] | None,
     after: tuple[float, int] | None,
     among: list[int] | None = None,
 ) -> tuple[str, list]:
@@ -218,7 +219,7 @@ def text_ranked_sql(
 
 
 def text_matches_by_id_sql(
-    terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, after_id: int
+    terms: Sequence[Sequence[str]], kept: tuple[str, Sequence[object]] | None, after_id: int
 ) -> tuple[str, list]:
     """SQL of the ids of matching items after `after_id`, in id order (both indexes yield
     matches in id order, so a LIMIT stops the walk early)."""
@@ -230,7 +231,7 @@ def text_matches_by_id_sql(
 
 
 def text_first_ids(
-    terms: Sequence[Sequence[str]], kept: tuple[str, list] | None, limit: int
+    terms: Sequence[Sequence[str]], kept: tuple[str, Sequence[object]] | None, limit: int
 ) -> list[int]:
     """The ids of the first `limit` matching items, by id."""
     sql, params = text_matches_by_id_sql(terms, kept, 0)
@@ -297,6 +298,7 @@ def fuzzy_reference_candidates(
     pieces = _segments(key, max_edits + 1) if max_edits is not None else []
     if pieces and any(len(piece) < GRAM for piece in pieces):
         pieces = []
+    params: list[Any]
     with default_connection.cursor() as cursor:
         if is_postgres():
             if pieces:

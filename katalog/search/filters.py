@@ -16,6 +16,7 @@ from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.text import word_key
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.names.values import parse_reply
+from katalog.search.errors import SearchErrorCode as E
 
 WORD_RE = re.compile(r"[^\W_]+")
 # Values converted to the canonical unit may differ from stored ones in the last bits.
@@ -43,7 +44,7 @@ def parse_characteristic_filter(text: str, *, locale: str = "en") -> Characteris
     match = CHAR_RE.match(text)
     if not match:
         raise _invalid_filter(
-            "char", "INVALID_CHARACTERISTIC_FILTER",
+            "char", E.INVALID_CHARACTERISTIC_FILTER,
             _("A characteristic filter is CODE:value, e.g. THDD:10..12mm, not %(text)r") % {"text": text},
         )  # fmt: skip
     code, raw = match.group(1).upper(), match.group(2)
@@ -53,7 +54,7 @@ def parse_characteristic_filter(text: str, *, locale: str = "en") -> Characteris
     if not characteristics:
         raise _invalid_filter(
             "char",
-            "UNKNOWN_CHARACTERISTIC",
+            E.UNKNOWN_CHARACTERISTIC,
             _("No guide has a characteristic %(code)s") % {"code": code},
         )
     first = characteristics[0]
@@ -97,7 +98,7 @@ def _coded_condition(characteristics: list[Characteristic], raw: str) -> tuple[Q
             continue
     if not codes:
         raise _invalid_filter(
-            "char", "REPLY_CODE_UNKNOWN",
+            "char", E.REPLY_CODE_UNKNOWN,
             _("%(value)r is not a reply of characteristic %(code)s") % {"value": raw, "code": characteristics[0].code},
         )  # fmt: skip
     return Q(code__in=sorted(codes)), {"codes": sorted(codes)}

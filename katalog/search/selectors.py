@@ -32,7 +32,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -47,12 +47,14 @@ from katalog.accounts.models import Bureau
 from katalog.catalog import rules
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.catalog.selectors import code_meaning
+from katalog.catalog.summary_selectors import month_bounds
 from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
 from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
 from katalog.search import backends, tantivy_index
+from katalog.search.errors import SearchErrorCode as E
 from katalog.search.filters import WORD_RE, filter_condition, parse_characteristic_filter
 from katalog.search.stemming import stem
 
@@ -105,6 +107,8 @@ class SearchQuery:
     sort: str = "relevance"  # or number, class, status; "-" before a name sorts descending
     locale: str = "en"  # how numbers in characteristic filters are written (decimal comma for ru)
     quality_below: int | None = None  # items whose stored quality score is below this
+    quality_from: int | None = None  # items whose stored quality score is at least this
+    codified: str | None = None  # items given their number in this month, "YYYY-MM"
 
     def to_params(self, *, after: str | None = None) -> list[tuple[str, str]]:
         """The URL query string pairs of this search (for links to the next page or export)."""
@@ -113,6 +117,10 @@ class SearchQuery:
             pairs += [(name, v) for v in getattr(self, values)]
         if self.quality_below is not None:
             pairs.append(("quality_below", str(self.quality_below)))
+        if self.quality_from is not None:
+            pairs.append(("quality_from", str(self.quality_from)))
+        if self.codified:
+            pairs.append(("codified", self.codified))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
         if self.limit != DEFAULT_LIMIT:
@@ -164,30 +172,24 @@ def _single(params: Mapping[str, str | list[str]], name: str, default: str = "")
 def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQuery:
     """The search of a URL query string (a QueryDict's `.lists()` as a dict, or plain values)."""
     if hasattr(params, "lists"):
-        params = dict(params.lists())  # type: ignore[union-attr]
+        params = dict(params.lists())
     limit_text = _single(params, "limit", str(DEFAULT_LIMIT)).strip() or str(DEFAULT_LIMIT)
     if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
         message = _("limit must be a whole number from 1 to %(max)d") % {"max": MAX_LIMIT}
         raise ValidationFailed(
-            message, code="INVALID_LIMIT", errors=[FieldError("limit", "INVALID_LIMIT", message)]
+            message, code=E.INVALID_LIMIT, errors=[FieldError("limit", E.INVALID_LIMIT, message)]
         )
     sort = _single(params, "sort", "relevance").strip() or "relevance"
     if sort.lstrip("-") not in SORTS or sort == "-relevance":
         message = _("sort must be one of %(sorts)s") % {"sorts": ", ".join(SORTS)}
         raise ValidationFailed(
-            message, code="INVALID_SORT", errors=[FieldError("sort", "INVALID_SORT", message)]
+            message, code=E.INVALID_SORT, errors=[FieldError("sort", E.INVALID_SORT, message)]
         )
     fields = {attr: _values(params, name) for name, attr in PARAM_FIELDS.items()}
-    below = _single(params, "quality_below").strip()
-    if below and not (below.isdigit() and 0 <= int(below) <= 100):
-        message = _("quality_below must be a whole number from 0 to 100")
-        raise ValidationFailed(
-            message,
-            code="INVALID_QUALITY",
-            errors=[FieldError("quality_below", "INVALID_QUALITY", message)],
-        )
     return SearchQuery(
-        quality_below=int(below) if below else None,
+        quality_below=_score_param(params, "quality_below"),
+        quality_from=_score_param(params, "quality_from"),
+        codified=_month_param(params),
         q=_single(params, "q").strip(),
         after=_single(params, "after").strip() or None,
         limit=int(limit_text),
@@ -195,6 +197,30 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
         locale=_single(params, "lang", "en") or "en",
         **fields,
     )
+
+
+def _score_param(params: Mapping[str, str | list[str]], name: str) -> int | None:
+    text = _single(params, name).strip()
+    if text and not (text.isdigit() and 0 <= int(text) <= 100):
+        message = (
+            _("quality_below must be a whole number from 0 to 100")
+            if name == "quality_below"
+            else _("quality_from must be a whole number from 0 to 100")
+        )
+        raise ValidationFailed(
+            message, code=E.INVALID_QUALITY, errors=[FieldError(name, E.INVALID_QUALITY, message)]
+        )
+    return int(text) if text else None
+
+
+def _month_param(params: Mapping[str, str | list[str]]) -> str | None:
+    text = _single(params, "codified").strip()
+    if text and month_bounds(text) is None:
+        message = _("codified must be a month written as YYYY-MM, e.g. 2026-03")
+        raise ValidationFailed(
+            message, code="INVALID_MONTH", errors=[FieldError("codified", "INVALID_MONTH", message)]
+        )
+    return text or None
 
 
 # --- what the query means ---------------------------------------------------------------------
@@ -424,7 +450,7 @@ def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
     if not valid:
         message = _("The cursor does not belong to this search; start again from the first page")
         raise ValidationFailed(
-            message, code="INVALID_CURSOR", errors=[FieldError("after", "INVALID_CURSOR", message)]
+            message, code=E.INVALID_CURSOR, errors=[FieldError("after", E.INVALID_CURSOR, message)]
         )
     return data
 
@@ -445,6 +471,11 @@ def _filtered_items(query: SearchQuery, reader: Any) -> tuple[QuerySet[Item], li
         # The stored scores (of the quality app) are reached through the item's reverse
         # relation; an item not scored yet is not known to be below anything.
         condition &= Q(quality__score__lt=query.quality_below)
+    if query.quality_from is not None:
+        condition &= Q(quality__score__gte=query.quality_from)
+    if query.codified:
+        start, end = month_bounds(query.codified) or (None, None)
+        condition &= Q(created_at__gte=start, created_at__lt=end)
     items = Item.objects.filter(condition)
     if not scope.sees_all:
         items = items.filter(item_visible_q(scope))
@@ -475,7 +506,10 @@ def _tier_rows(
 
 
 def _text_tier_rows(
-    tier: Tier, exists: tuple[str, list] | None, after: tuple[float, int] | None, limit: int
+    tier: Tier,
+    exists: tuple[str, Sequence[Any]] | None,
+    after: tuple[float, int] | None,
+    limit: int,
 ) -> list[tuple[float, int]]:
     """Word matches: the first `RANK_WINDOW` matches (by id) ranked by text relevance, then any
     further matches in id order, scored `UNRANKED` so the keyset order stays (score, id)."""
@@ -501,7 +535,7 @@ def _text_tier_rows(
 
 def _relevance_page(
     base: QuerySet[Item], tiers: list[Tier], cursor: dict[str, Any] | None, limit: int
-) -> tuple[list[tuple[Tier, int]], dict[str, Any] | None]:
+) -> tuple[list[tuple[Tier | None, int]], dict[str, Any] | None]:
     """A page of `(tier, id)` in relevance order and the cursor of its last row if more follow."""
     found: list[tuple[Tier, float, int]] = []
     earlier = Q()
@@ -537,7 +571,7 @@ def _matched(base: QuerySet[Item], tiers: list[Tier]) -> QuerySet[Item]:
 def _first_ids_sql(base: QuerySet[Item], tiers: list[Tier], limit: int) -> tuple[str, list] | None:
     """SQL of the ids of the first `limit` matches by id (None when nothing can match): a union
     of each tier's first `limit`, so every part walks an index in id order and stops early."""
-    parts: list[tuple[str, list]] = []
+    parts: list[tuple[str, Sequence[Any]]] = []
     for tier in _live(tiers):
         known = tier.first_ids
         if known is not None and (len(known) >= limit or len(known) < WINDOW_FETCH):
@@ -572,6 +606,8 @@ def _sorted_page(
     matched: QuerySet[Item], sort: str, cursor: dict[str, Any] | None, limit: int
 ) -> tuple[list[int], dict[str, Any] | None]:
     column = SORTS[sort.lstrip("-")]
+    if column is None:  # relevance has no column: `_relevance_page` ranks it
+        raise ValueError(sort)
     descending = sort.startswith("-")
     rows = matched.order_by(f"-{column}" if descending else column, "id")
     if cursor is not None:

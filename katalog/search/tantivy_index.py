@@ -34,7 +34,7 @@ from katalog.search.stemming import stem
 try:  # search works without the index (and without the package) through the database
     import tantivy
 except ImportError:  # pragma: no cover
-    tantivy = None
+    tantivy = None  # type: ignore[assignment]  # the module's name stands for its absence
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,10 @@ def index_dir() -> Path:
     configured = getattr(settings, "SEARCH_INDEX_DIR", "")
     if configured:
         return Path(configured)
-    data_dir = getattr(settings, "DATA_DIR", None) or os.environ.get(
-        "KATALOG_DATA_DIR", Path.cwd() / "var"
+    data_dir = (
+        getattr(settings, "DATA_DIR", None)
+        or os.environ.get("KATALOG_DATA_DIR")
+        or Path.cwd() / "var"
     )
     return Path(data_dir) / "search-index"
 
@@ -283,7 +285,8 @@ def text_matches(terms: Sequence[Sequence[str]], limit: int) -> tuple[dict[int, 
         return None
     result = searcher.search(text_query(terms), limit, count=True)
     scores = {int(searcher.doc(address)["id"][0]): float(score) for score, address in result.hits}
-    return scores, int(result.count or 0)
+    # SearchResult.count exists (tantivy 0.27) but its stub lists only `hits`.
+    return scores, int(result.count or 0)  # type: ignore[attr-defined]
 
 
 def facet_counts(terms: Sequence[Sequence[str]]) -> tuple[dict[str, dict[str, int]], int] | None:
@@ -301,7 +304,8 @@ def facet_counts(terms: Sequence[Sequence[str]]) -> tuple[dict[str, dict[str, in
         facet: {str(b["key"]): int(b["doc_count"]) for b in result[facet]["buckets"]}
         for facet in FACET_FIELDS
     }
-    total = searcher.search(query, 1, count=True).count  # a limit of 0 panics
+    # A limit of 0 panics; `count` is missing from the stub as above.
+    total = searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
     return counts, int(total or 0)
 
 

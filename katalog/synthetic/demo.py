@@ -275,6 +275,8 @@ def build_items(rng: random.Random, makers: list[DemoManufacturer], count: int) 
             supply_class=name.classes.all()[0].class_code, item_name=name, bureau=bureau,
             identification_type=rng.choice(["1", "1A", "1B"]), search_text=item_search_text("", name),
         )  # fmt: skip
+        if name.guide is None:
+            raise RuntimeError(f"the demonstration name {name.code} has no identification guide")
         replies, size_tag = replies_for(name.guide.code, rng)
         plan.items.append(item)
         by_country[maker.country].append(item)

@@ -365,6 +365,7 @@ def write_chunk(
     texts: ItemSearchTexts,
     dates,
 ) -> None:
+    registration_rows: list[tuple[int, int, dt.date]]
     item_rows, value_rows, reference_rows, registration_rows = [], [], [], []
     for item in chunk:
         item_id = first_id + item.ordinal

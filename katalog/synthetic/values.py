@@ -25,7 +25,7 @@ ParsedValue = tuple  # the VALUE_FIELDS in order
 class ReplyMaker:
     def __init__(self) -> None:
         self.parsed: dict[tuple[int, str], ParsedValue | None] = {}
-        self.codes: dict[int, list[str]] = {}
+        self.codes: dict[int | None, list[str]] = {}
 
     def replies(
         self, rng: random.Random, name: NameInfo

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from katalog.accounts.models import Bureau
 from katalog.accounts.selectors import current_code_of
@@ -91,9 +92,10 @@ def load_names() -> tuple[dict[str, list[NameInfo]], NameInfo]:
 
 def load_bureaus() -> tuple[list[BureauInfo], dict[str, BureauInfo]]:
     infos = {}
+    # Only bureaus of a member state: the country below is never None.
     for bureau in Bureau.objects.exclude(country=None).order_by("key"):
         infos[bureau.country_id] = BureauInfo(
-            bureau.pk, bureau.key, bureau.country_id, current_code_of(bureau),
+            bureau.pk, bureau.key, cast(str, bureau.country_id), current_code_of(bureau),
             tuple(bureau.manufacturer_code_patterns or ["*****"]),
         )  # fmt: skip
     items = [infos[c] for c in MEMBER_STATES if c in infos]

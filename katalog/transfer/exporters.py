@@ -18,6 +18,7 @@ from katalog.core.tables import csv_lines
 from katalog.core.tables import write_xlsx as write_workbook
 from katalog.names.models import ItemName
 from katalog.search.selectors import search_item_ids, search_query_from_params
+from katalog.transfer.errors import TransferErrorCode as E
 
 PAGE = 2000
 FORMATS = {
@@ -34,6 +35,7 @@ ITEM_COLUMNS = [
     "status",
     "replaced_by",
     "bureau",
+    "quality_score",
 ]
 # Parameters that only shape a page of results, not which items match.
 PAGING_PARAMS = {"format", "after", "limit", "cursor", "sort"}
@@ -42,7 +44,7 @@ PAGING_PARAMS = {"format", "after", "limit", "cursor", "sort"}
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValidationFailed(
-            _("Unknown export format %(f)r") % {"f": fmt}, code="UNKNOWN_EXPORT_FORMAT"
+            _("Unknown export format %(f)r") % {"f": fmt}, code=E.UNKNOWN_EXPORT_FORMAT
         )
     return fmt
 
@@ -93,6 +95,9 @@ ROW_FIELDS = (
     "replaced_by__niin",
     "replaced_by__supply_class",
     "bureau__key",
+    # The stored score of the quality app, through the item's reverse relation (an item not
+    # scored yet has none): read as a value, so this layer imports nothing of that app.
+    "quality__score",
 )
 
 
@@ -103,10 +108,10 @@ def _number(nsc: str, niin: str) -> str:
 def _row(values: tuple, item_names: dict[int, tuple[str, str]], full: bool) -> list[str]:
     """One export row; of an item the reader may not see in full, only the number, the name
     and the status (and what follows from the number)."""
-    _pk, nsc, niin, name_id, name_text, tiic, status, r_niin, r_nsc, bureau = values
+    _pk, nsc, niin, name_id, name_text, tiic, status, r_niin, r_nsc, bureau, score = values
     inc, approved_name = item_names[name_id]
     if not full:
-        name_text, tiic = "", ""
+        name_text, tiic, score = "", "", None
     replaced = _number(r_nsc, r_niin) if r_niin else ""
     return [
         _number(nsc, niin),
@@ -117,6 +122,7 @@ def _row(values: tuple, item_names: dict[int, tuple[str, str]], full: bool) -> l
         status,
         replaced,
         bureau,
+        "" if score is None else str(score),
     ]
 
 
@@ -173,7 +179,9 @@ def export_items(
     check_format(fmt)
     rows = _counted(item_rows(export_item_ids(params, reader=reader), reader=reader), progress)
     if fmt == "xlsx":
-        return write_xlsx(rows, Path(out))
+        if not isinstance(out, Path):  # the command line asks for a file first
+            raise TypeError("an XLSX export is written to a path, not to a text stream")
+        return write_xlsx(rows, out)
     chunks = csv_chunks(rows) if fmt == "csv" else jsonl_chunks(rows)
     if isinstance(out, Path):
         with out.open("w", encoding="utf-8", newline="") as handle:

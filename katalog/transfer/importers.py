@@ -57,7 +57,7 @@ from katalog.catalog.services import (
 )
 from katalog.catalog.services.numbers import check_loaded_serial, serial_counters
 from katalog.catalog.signals import references_written
-from katalog.core.actors import is_system
+from katalog.core.actors import Actor, is_system
 from katalog.core.errors import KatalogError, RowError, ValidationFailed
 from katalog.core.fields import column
 from katalog.core.tables import CsvWriter
@@ -66,6 +66,7 @@ from katalog.names.models import NO_APPROVED_NAME_CODE, Characteristic, ItemName
 from katalog.names.values import parse_reply
 from katalog.refdata.models import Country
 from katalog.transfer.bulk import bulk_insert, bulk_insert_values
+from katalog.transfer.errors import TransferErrorCode as E
 from katalog.transfer.models import ImportCheckpoint
 from katalog.transfer.readers import read_rows
 from katalog.transfer.seen import SeenLines
@@ -203,13 +204,13 @@ class ImportActor:
     an interstate centre administrator migrating a catalogue. Everyone else writes as a
     cataloguer of their bureau."""
 
-    actor: Any
+    actor: Actor
     bureau_id: int | None
     bureau_key: str
     unbounded: bool
 
     @classmethod
-    def of(cls, actor: Any) -> ImportActor:
+    def of(cls, actor: Actor) -> ImportActor:
         unbounded = is_system(actor) or rights.has_permission(actor, rights.Permission.MIGRATE)
         if not unbounded:
             rights.acting_bureau(actor, rights.Permission.CATALOGUE)
@@ -228,7 +229,7 @@ class ImportActor:
 def not_assigning(column: str, text: str) -> RowRejected:
     return RowRejected(
         column,
-        "NOT_ASSIGNING_BUREAU",
+        E.NOT_ASSIGNING_BUREAU,
         _("only the assigning bureau may change %(item)s") % {"item": text},
     )
 
@@ -375,7 +376,7 @@ def _validate_batch(
     for line, row in batch:
         try:
             if "__error__" in row:
-                raise RowRejected("", "INVALID_ROW", row["__error__"])
+                raise RowRejected("", E.INVALID_ROW, row["__error__"])
             records.append((line, importer.validate(line, row)))
         except RowRejected as exc:
             rejected.append(
@@ -586,7 +587,7 @@ class ItemImporter(BaseImporter):
     def validate(self, line: int, row: dict[str, str]) -> ItemRecord:
         column, text = pick(row, "catalogue_number", "nsn", "number")
         if not text:
-            raise RowRejected(column, "MISSING_VALUE", _("the catalogue number is missing"))
+            raise RowRejected(column, E.MISSING_VALUE, _("the catalogue number is missing"))
         try:
             number = rules.parse_catalogue_number(text)
         except ValidationFailed as exc:
@@ -596,26 +597,26 @@ class ItemImporter(BaseImporter):
         bureau_id = self.code_holders.get(number.bureau_code)
         if bureau_id is None:
             raise RowRejected(
-                column, "BUREAU_CODE_UNKNOWN",
+                column, E.BUREAU_CODE_UNKNOWN,
                 _("no bureau holds the bureau code %(code)s") % {"code": number.bureau_code},
             )  # fmt: skip
         self.check_number_authority(column, number, bureau_id)
         if number.niin in self.seen:
             raise RowRejected(
-                column, "DUPLICATE_IN_FILE",
+                column, E.DUPLICATE_IN_FILE,
                 _("catalogue number already given on line %(line)d") % {"line": self.seen[number.niin]},
             )  # fmt: skip
         name_code = row.get("item_name_code") or NO_APPROVED_NAME_CODE
         if name_code not in self.names:
             raise RowRejected(
                 "item_name_code",
-                "UNKNOWN_ITEM_NAME",
+                E.UNKNOWN_ITEM_NAME,
                 _("unknown item name code %(c)r") % {"c": name_code},
             )
         status = row.get("status") or ItemStatus.ACTIVE
         if status not in IMPORTABLE_STATUSES:
             raise RowRejected(
-                "status", "INVALID_STATUS", _("status %(s)r cannot be imported") % {"s": status}
+                "status", E.INVALID_STATUS, _("status %(s)r cannot be imported") % {"s": status}
             )
         name_text = pick(row, "name", "item_name")[1].removeprefix("DESC=")[:200]
         price_column, price_text = pick(row, "price", "unit_acquisition_value_usd")
@@ -625,7 +626,7 @@ class ItemImporter(BaseImporter):
         )
         currency = checked("currency", checks.currency, currency_text, self.tables.currencies)
         if price is not None and currency is None:
-            raise RowRejected("currency", "MISSING_VALUE", _("a price needs a currency"))
+            raise RowRejected("currency", E.MISSING_VALUE, _("a price needs a currency"))
         unit = checked(
             "unit_of_issue",
             checks.unit_of_issue,
@@ -669,7 +670,7 @@ class ItemImporter(BaseImporter):
         if not self.actor.may_write_for(holder_id):
             raise RowRejected(
                 column,
-                "NOT_ASSIGNING_BUREAU",
+                E.NOT_ASSIGNING_BUREAU,
                 _("numbers under bureau code %(code)s are issued only by the bureau that holds it")
                 % {"code": number.bureau_code},
             )
@@ -700,7 +701,7 @@ class ItemImporter(BaseImporter):
             elif self.policy == Policy.FAIL:
                 sink.add(
                     RowError(
-                        line, "catalogue_number", "ALREADY_EXISTS", _("the item already exists")
+                        line, "catalogue_number", E.ALREADY_EXISTS, _("the item already exists")
                     )
                 )
             else:
@@ -724,7 +725,7 @@ class ItemImporter(BaseImporter):
         if status in CANCELLED_STATUSES:
             return RowRejected(
                 "catalogue_number",
-                "ITEM_CANCELLED",
+                E.ITEM_CANCELLED,
                 _("the item is cancelled; reinstate it before changing it"),
             )
         return None
@@ -833,19 +834,19 @@ class ManufacturerImporter(BaseImporter):
         country = (row.get("country") or ("US" if "cage_code" in row else "")).upper()
         if country not in self.countries:
             raise RowRejected(
-                "country", "UNKNOWN_COUNTRY", _("unknown country %(c)r") % {"c": country}
+                "country", E.UNKNOWN_COUNTRY, _("unknown country %(c)r") % {"c": country}
             )
         bureau = self.bureaus.get(country)
         if bureau is None:
             raise RowRejected(
                 "country",
-                "NO_BUREAU_FOR_COUNTRY",
+                E.NO_BUREAU_FOR_COUNTRY,
                 _("no bureau for country %(c)s") % {"c": country},
             )
         if not self.actor.may_write_for(bureau.pk):
             raise RowRejected(
                 "country",
-                "NOT_MANUFACTURER_BUREAU",
+                E.NOT_MANUFACTURER_BUREAU,
                 _("manufacturers of %(country)s are registered by bureau %(bureau)s only")
                 % {"country": country, "bureau": bureau.key},
             )
@@ -855,7 +856,7 @@ class ManufacturerImporter(BaseImporter):
         if code in self.seen:
             raise RowRejected(
                 column,
-                "DUPLICATE_IN_FILE",
+                E.DUPLICATE_IN_FILE,
                 _("code already given on line %(line)d") % {"line": self.seen[code]},
             )
         names = {k.removeprefix("name_"): v for k, v in row.items() if k.startswith("name_") and v}
@@ -864,7 +865,7 @@ class ManufacturerImporter(BaseImporter):
         if row.get("name"):
             names.setdefault("en", row["name"])
         if not names:
-            raise RowRejected("name", "MISSING_VALUE", _("the manufacturer has no name"))
+            raise RowRejected("name", E.MISSING_VALUE, _("the manufacturer has no name"))
         self.seen[code] = line
         return ManufacturerRecord(
             code=code, names=names, country=country, address=row.get("address", ""),
@@ -886,14 +887,14 @@ class ManufacturerImporter(BaseImporter):
             if r.code not in existing or self.policy != Policy.UPDATE:
                 continue
             if countries[r.code] != r.country:
-                sink.add(RowError(line, "country", "MANUFACTURER_COUNTRY_FIXED",
+                sink.add(RowError(line, "country", E.MANUFACTURER_COUNTRY_FIXED,
                                   _("the country of a registered manufacturer does not change")))  # fmt: skip
             else:
                 changed.append(r)
         for line, r in records:
             if r.code in existing and self.policy == Policy.FAIL:
                 sink.add(
-                    RowError(line, "code", "ALREADY_EXISTS", _("the manufacturer already exists"))
+                    RowError(line, "code", E.ALREADY_EXISTS, _("the manufacturer already exists"))
                 )
         report.skipped += sum(
             1 for _l, r in records if r.code in existing and self.policy == Policy.SKIP
@@ -991,27 +992,27 @@ class ReferenceImporter(BaseImporter):
                 raise RowRejected(column, exc.code, exc.message) from None
         if niin not in self.items:
             raise RowRejected(
-                column, "ITEM_NOT_FOUND", _("no item with catalogue number %(n)s") % {"n": text}
+                column, E.ITEM_NOT_FOUND, _("no item with catalogue number %(n)s") % {"n": text}
             )
         mcol, mcode = pick(row, "manufacturer_code", "cage_code")
         if mcode.upper() not in self.manufacturers:
             raise RowRejected(
-                mcol, "MANUFACTURER_NOT_FOUND", _("unknown manufacturer code %(c)r") % {"c": mcode}
+                mcol, E.MANUFACTURER_NOT_FOUND, _("unknown manufacturer code %(c)r") % {"c": mcode}
             )
         rcol, number = pick(row, "reference_number", "part_number", "reference")
         number = number.strip()
         key = code_key(number)
         if not key:
-            raise RowRejected(rcol, "REFERENCE_EMPTY", _("the reference number is missing"))
+            raise RowRejected(rcol, E.REFERENCE_EMPTY, _("the reference number is missing"))
         if len(number) > 32:
-            raise RowRejected(rcol, "REFERENCE_TOO_LONG", _("longer than 32 characters"))
+            raise RowRejected(rcol, E.REFERENCE_TOO_LONG, _("longer than 32 characters"))
         item_id, assigning_id = self.items[niin]
         if not self.actor.unbounded and not (
             assigning_id == self.actor.bureau_id or item_id in self.registered
         ):
             raise RowRejected(
                 column,
-                "NOT_REGISTERED_USER",
+                E.NOT_REGISTERED_USER,
                 _("your bureau is not registered as user of %(item)s") % {"item": text},
             )
         # A reference is held for the bureau that adds it (a system load: the assigning one).
@@ -1020,7 +1021,7 @@ class ReferenceImporter(BaseImporter):
         if (item_id, mfr_id, number) in self.seen:
             raise RowRejected(
                 rcol,
-                "DUPLICATE_IN_FILE",
+                E.DUPLICATE_IN_FILE,
                 _("already given on line %(line)d")
                 % {"line": self.seen[(item_id, mfr_id, number)]},
             )
@@ -1059,7 +1060,7 @@ class ReferenceImporter(BaseImporter):
                     RowError(
                         line,
                         "reference_number",
-                        "REFERENCE_CONFLICT",
+                        E.REFERENCE_CONFLICT,
                         _("the same manufacturer and reference are already on another item"),
                     )
                 )
@@ -1135,7 +1136,7 @@ class ItemRowsImporter(BaseImporter):
             return
         raise RowRejected(
             column,
-            "NOT_OWN_DATA",
+            E.NOT_OWN_DATA,
             _(
                 "only the bureau itself or the assigning bureau may change this bureau's data on %(item)s"
             )
@@ -1149,14 +1150,14 @@ class ItemRowsImporter(BaseImporter):
     def item_of(self, row: dict[str, str]) -> tuple:
         column, text = pick(row, "catalogue_number", "nsn")
         if not text:
-            raise RowRejected(column, "MISSING_VALUE", _("the catalogue number is missing"))
+            raise RowRejected(column, E.MISSING_VALUE, _("the catalogue number is missing"))
         try:
             niin = rules.parse_catalogue_number(text).niin
         except ValidationFailed as exc:
             raise RowRejected(column, exc.code, exc.message) from None
         if niin not in self.items:
             raise RowRejected(
-                column, "ITEM_NOT_FOUND", _("no item with catalogue number %(n)s") % {"n": text}
+                column, E.ITEM_NOT_FOUND, _("no item with catalogue number %(n)s") % {"n": text}
             )
         return self.items[niin]
 
@@ -1165,7 +1166,7 @@ class ItemRowsImporter(BaseImporter):
         if key in self.seen:
             raise RowRejected(
                 column,
-                "DUPLICATE_IN_FILE",
+                E.DUPLICATE_IN_FILE,
                 _("already given on line %(line)d") % {"line": self.seen[key]},
             )
         self.seen[key] = line
@@ -1181,7 +1182,7 @@ class ItemRowsImporter(BaseImporter):
             elif self.policy == Policy.UPDATE:
                 changed.append(r)
             elif self.policy == Policy.FAIL:
-                sink.add(RowError(line, column, "ALREADY_EXISTS", _("the record already exists")))
+                sink.add(RowError(line, column, E.ALREADY_EXISTS, _("the record already exists")))
             else:
                 report.skipped += 1
         return new, changed
@@ -1199,9 +1200,9 @@ class BureauLookup:
     def get(self, row: dict[str, str]) -> int:
         column, text = pick(row, "bureau", "user_code", "nation")
         if not text:
-            raise RowRejected(column, "MISSING_VALUE", _("the bureau is missing"))
+            raise RowRejected(column, E.MISSING_VALUE, _("the bureau is missing"))
         if text.upper() not in self.by_name:
-            raise RowRejected(column, "UNKNOWN_BUREAU", _("unknown bureau %(b)r") % {"b": text})
+            raise RowRejected(column, E.UNKNOWN_BUREAU, _("unknown bureau %(b)r") % {"b": text})
         return self.by_name[text.upper()]
 
 
@@ -1212,7 +1213,7 @@ def parse_date(column: str, text: str) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise RowRejected(
-            column, "INVALID_DATE", _("%(value)r is not a date (YYYY-MM-DD)") % {"value": text}
+            column, E.INVALID_DATE, _("%(value)r is not a date (YYYY-MM-DD)") % {"value": text}
         ) from None
 
 
@@ -1253,12 +1254,12 @@ class CharacteristicValueImporter(ItemRowsImporter):
         if characteristic is None:
             raise RowRejected(
                 column,
-                "UNKNOWN_CHARACTERISTIC",
+                E.UNKNOWN_CHARACTERISTIC,
                 _("%(c)r is not in the guide of the item name") % {"c": code},
             )
         vcol, raw = pick(row, "value", "reply", "raw")
         if not raw:
-            raise RowRejected(vcol, "MISSING_VALUE", _("the value is missing"))
+            raise RowRejected(vcol, E.MISSING_VALUE, _("the value is missing"))
         try:
             fields = parse_reply(characteristic, raw, locale=row.get("locale") or "en")
         except ValidationFailed as exc:
@@ -1327,15 +1328,15 @@ class RegistrationImporter(ItemRowsImporter):
         if status in CANCELLED_STATUSES:
             raise RowRejected(
                 "catalogue_number",
-                "ITEM_CANCELLED",
+                E.ITEM_CANCELLED,
                 _("the item is cancelled; register on its replacement"),
             )
         start = parse_date("effective_from", row.get("effective_from", ""))
         if start is None:
-            raise RowRejected("effective_from", "MISSING_VALUE", _("the effective date is missing"))
+            raise RowRejected("effective_from", E.MISSING_VALUE, _("the effective date is missing"))
         end = parse_date("effective_to", row.get("effective_to", ""))
         if end is not None and end < start:
-            raise RowRejected("effective_to", "INVALID_DATE", _("ends before it starts"))
+            raise RowRejected("effective_to", E.INVALID_DATE, _("ends before it starts"))
         self.once((item_id, bureau_id, start), line, "effective_from")
         return RegistrationRecord(item_id, bureau_id, start, end, status == ItemStatus.INACTIVE)
 
@@ -1403,13 +1404,13 @@ class ManagementDataImporter(ItemRowsImporter):
             and not self.registered_user(item_id, bureau_id)
         ):
             raise RowRejected(
-                "bureau", "NOT_REGISTERED_USER",
+                "bureau", E.NOT_REGISTERED_USER,
                 _("the bureau is not registered as user of %(item)s") % {"item": self.niin_by_id[item_id]},
             )  # fmt: skip
         price = checked("price", checks.price, row.get("price", ""))
         currency = checked("currency", checks.currency, row.get("currency"), self.tables.currencies)
         if price is not None and not currency:
-            raise RowRejected("currency", "MISSING_VALUE", _("a price needs a currency"))
+            raise RowRejected("currency", E.MISSING_VALUE, _("a price needs a currency"))
         unit = checked(
             "unit_of_issue",
             checks.unit_of_issue,
@@ -1467,7 +1468,7 @@ def import_file(
     kind: str,
     path: Path,
     *,
-    actor: Any,
+    actor: Actor,
     policy: Policy = Policy.SKIP,
     dry_run: bool = False,
     error_file: Path | None = None,
@@ -1481,7 +1482,7 @@ def import_file(
     the detected encoding of a text file."""
     if kind not in IMPORTERS:
         raise ValidationFailed(
-            _("Unknown import kind %(kind)r") % {"kind": kind}, code="UNKNOWN_IMPORT_KIND"
+            _("Unknown import kind %(kind)r") % {"kind": kind}, code=E.UNKNOWN_IMPORT_KIND
         )
     importer = IMPORTERS[kind](policy=Policy(policy), dry_run=dry_run, actor=ImportActor.of(actor))
     return run_import(

@@ -26,7 +26,7 @@ def _import_runner(kind: str):
         # The import writes the error report itself: a job run again after its worker was
         # killed resumes the import, which keeps the report rows of the committed lines.
         report = import_file(
-            kind, ctx.input_path, actor=ctx.actor, source=ctx.job.input_name or ctx.input_path.name,
+            kind, ctx.uploaded(), actor=ctx.actor, source=ctx.job.input_name or ctx.uploaded().name,
             policy=Policy(ctx.params.get("on_existing", "skip")),
             dry_run=bool(ctx.params.get("dry_run", False)), progress=advance,
             error_file=ctx.error_path, on_reject=rejected,

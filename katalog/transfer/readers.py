@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from katalog.core.errors import ValidationFailed
+from katalog.transfer.errors import TransferErrorCode as E
 
 DELIMITERS = ",;\t|"
 SNIFF_BYTES = 64 * 1024
@@ -46,7 +47,7 @@ LETTERS = re.compile(r"[^\W\d_]+")
 def _not_text() -> ValidationFailed:
     return ValidationFailed(
         _("The file is not a text file (CSV or JSON Lines) nor an XLSX workbook"),
-        code="NOT_TEXT",
+        code=E.NOT_TEXT,
     )
 
 
@@ -78,7 +79,7 @@ def _check_encoding(name: str) -> str:
         return codecs.lookup(name).name
     except LookupError:
         raise ValidationFailed(
-            _("Unknown encoding %(encoding)r") % {"encoding": name}, code="UNKNOWN_ENCODING"
+            _("Unknown encoding %(encoding)r") % {"encoding": name}, code=E.UNKNOWN_ENCODING
         ) from None
 
 
@@ -119,7 +120,7 @@ def detect_encoding(path: Path, declared: str | None = None, *, json: bool = Fal
             "The encoding of the file could not be recognised (it is neither UTF-8, UTF-16 "
             "nor Windows-1251); give its encoding, for example latin-1"
         ),
-        code="UNKNOWN_ENCODING",
+        code=E.UNKNOWN_ENCODING,
     )
 
 
@@ -174,7 +175,7 @@ def xlsx_check(path: Path) -> None:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError):
         raise ValidationFailed(
-            _("The file is not an XLSX workbook (it is not a ZIP archive)"), code="NOT_XLSX"
+            _("The file is not an XLSX workbook (it is not a ZIP archive)"), code=E.NOT_XLSX
         ) from None
     expanded = sum(m.file_size for m in members)
     compressed = max(1, sum(m.compress_size for m in members))
@@ -192,7 +193,7 @@ def xlsx_check(path: Path) -> None:
                 "max": limit // (1024 * 1024),
                 "max_ratio": max_ratio,
             },
-            code="XLSX_TOO_LARGE",
+            code=E.XLSX_TOO_LARGE,
         )
 
 
@@ -252,7 +253,7 @@ def read_rows(path: Path, encoding: str | None = None) -> Iterator[tuple[int, di
     encoding of a text file."""
     if not path.exists():
         raise ValidationFailed(
-            _("File not found: %(path)s") % {"path": path}, code="FILE_NOT_FOUND"
+            _("File not found: %(path)s") % {"path": path}, code=E.FILE_NOT_FOUND
         )
     suffix = path.suffix.lower()
     if suffix == ".xlsx":

@@ -1,8 +1,13 @@
 """One mapping of domain errors to what a person sees on a page.
 
-Services raise `katalog.core.errors` exceptions; page views wear `@shows_refusals`, which puts
-the refusal in the messages area and answers with the error's own status (403, 404, 409, 412,
-422). htmx requests get only the messages partial, which the base layout swaps into place.
+Services raise `katalog.core.errors` exceptions. A view with a form catches them itself and
+shows the form again, as typed, with the refusal on it (`put_on_form`): field errors beside their
+fields, the rest above the form in words. Other page views wear `@shows_refusals`, which puts the
+refusal in the messages area and answers with the error's own status (403, 404, 409, 412, 422).
+htmx requests get only the messages partial, which the base layout swaps into place.
+
+A refusal says the action was not done, never that the request was "rejected": a request is
+rejected only by the reject step.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -28,11 +34,11 @@ def refusal_title(exc: errors.KatalogError) -> str:
     if isinstance(exc, errors.PreconditionFailed):
         return _("Changed by someone else meanwhile; reload the page and try again")
     if isinstance(exc, errors.Conflict):
-        return _("Conflict")
+        return _("Not done")
     if isinstance(exc, errors.ValidationFailed):
         return _("Please correct the input")
     if isinstance(exc, errors.RuleViolation):
-        return _("Refused by a cataloguing rule")
+        return _("Not done: a cataloguing rule does not allow it")
     return _("Cannot be done")
 
 
@@ -42,6 +48,33 @@ def refusal_text(exc: errors.KatalogError) -> str:
     parts = [f"{refusal_title(exc)}: {exc.message}"]
     parts += [f"{e.field}: {e.message}" for e in exc.errors if e.message not in exc.message]
     return " ".join(parts)
+
+
+def refusal_words(exc: errors.KatalogError, *, placed: frozenset[str] = frozenset()) -> str:
+    """The refusal as a sentence for the page, without codes: what kind, why, and the field
+    details not already shown beside their fields."""
+    parts = [f"{refusal_title(exc)}: {exc.message}"]
+    parts += [
+        e.message for e in exc.errors if e.field not in placed and e.message not in exc.message
+    ]
+    return " ".join(parts)
+
+
+def put_on_form(form: Any, exc: errors.KatalogError, field_for: Callable[[str], str | None]) -> int:
+    """Show a service's refusal on the bound form, which keeps what was typed: field errors
+    beside their fields, the rest above the form. Returns the status to answer with (an invalid
+    input is a form to correct, 200, as Django answers an invalid form)."""
+    # The stable code travels with the page as an attribute, for support and tools, not as words.
+    form.refusal_code = exc.code
+    placed: set[str] = set()
+    for error in exc.errors:
+        name = field_for(error.field)
+        if name and name in form.fields:
+            form.add_error(name, error.message)
+            placed.add(error.field)
+    if not placed or not isinstance(exc, errors.ValidationFailed):
+        form.add_error(None, refusal_words(exc, placed=frozenset(placed)))
+    return 200 if isinstance(exc, errors.ValidationFailed) else exc.status
 
 
 def is_htmx(request: HttpRequest) -> bool:
@@ -59,11 +92,11 @@ def refusal_response(request: HttpRequest, exc: errors.KatalogError) -> HttpResp
     return response
 
 
-def shows_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def shows_refusals(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Render any domain error raised by the view as a friendly message with its status."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except errors.KatalogError as exc:

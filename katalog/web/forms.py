@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from katalog.accounts.models import User
+from katalog.codification import services as codification
 from katalog.codification.models import (
     LineDecision,
     LineRejectReason,
@@ -18,6 +22,9 @@ from katalog.core.i18n import pick_text
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.screening.models import ScreeningJustification
 from katalog.web import display
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class PreferencesForm(forms.Form):
@@ -35,9 +42,13 @@ REFERENCE_ROWS = 3
 
 
 class RequestForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
-    project_code = forms.CharField(label=_("Project code"), max_length=20, required=False)
-    contract_number = forms.CharField(label=_("Contract number"), max_length=60, required=False)
+    title = forms.CharField(label=_("Title"), max_length=codification.TITLE_MAX, required=False)
+    project_code = forms.CharField(
+        label=_("Project code"), max_length=codification.PROJECT_CODE_MAX, required=False
+    )
+    contract_number = forms.CharField(
+        label=_("Contract number"), max_length=codification.CONTRACT_NUMBER_MAX, required=False
+    )
     priority = forms.ChoiceField(label=_("Priority"), choices=RequestPriority.choices)
     manufacturer_code = forms.CharField(label=_("Manufacturer code"), max_length=5, required=False)
 
@@ -48,8 +59,14 @@ class RequestFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["state"].choices = [("", _("any")), *RequestState.choices]
-        self.fields["priority"].choices = [("", _("any")), *RequestPriority.choices]
+        cast(forms.ChoiceField, self.fields["state"]).choices = [
+            ("", _("any")),
+            *RequestState.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["priority"]).choices = [
+            ("", _("any")),
+            *RequestPriority.choices,
+        ]
 
 
 def reply_field_name(characteristic: Characteristic) -> str:
@@ -72,7 +89,9 @@ class LineForm(forms.Form):
     item_name = forms.CharField(widget=forms.HiddenInput)
     supply_class = forms.ChoiceField(label=_("Supply class"))
     name_text = forms.CharField(
-        label=_("Name as proposed (optional)"), max_length=200, required=False
+        label=_("Name as proposed (optional)"),
+        max_length=codification.NAME_TEXT_MAX,
+        required=False,
     )
 
     def __init__(
@@ -88,7 +107,7 @@ class LineForm(forms.Form):
         self.item_name_record = item_name
         self.language = language
         self.fields["item_name"].initial = item_name.code
-        self.fields["supply_class"].choices = classes
+        cast(forms.ChoiceField, self.fields["supply_class"]).choices = classes
         for n in range(1, REFERENCE_ROWS + 1):
             self.fields[f"ref_number_{n}"] = forms.CharField(
                 label=_("Reference number %(n)s") % {"n": n}, max_length=32, required=n == 1
@@ -105,6 +124,7 @@ class LineForm(forms.Form):
     def _add_reply_field(self, c: Characteristic, codes: list[tuple[str, dict]]) -> None:
         label = pick_text(c.names, self.language) or c.code
         name = reply_field_name(c)
+        choices: Sequence[tuple[str, StrOrPromise]]
         if c.reply_type == ReplyType.CODED:
             choices = [("", "—")] + [
                 (code, f"{pick_text(m, self.language)} ({code})") for code, m in codes
@@ -115,7 +135,7 @@ class LineForm(forms.Form):
             self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=c.required)
         else:
             self.fields[name] = forms.CharField(
-                label=label, max_length=200, required=c.required, localize=True
+                label=label, max_length=codification.REPLY_MAX, required=c.required, localize=True
             )
         if c.reply_type in (ReplyType.NUMERIC, ReplyType.RANGE) and c.canonical_unit:
             self.fields[unit_field_name(c)] = forms.ChoiceField(
@@ -192,6 +212,8 @@ def combine_reply(c: Characteristic, raw: str, unit: str) -> str:
 
 
 class DecisionForm(forms.Form):
+    # The stable code of a refusal shown on the form, for the page's markup (see put_on_form).
+    refusal_code = ""
     decision = forms.ChoiceField(label=_("Decision"), choices=LineDecision.choices)
     item = forms.CharField(
         label=_("Existing item (catalogue number)"), max_length=20, required=False
@@ -207,7 +229,10 @@ class DecisionForm(forms.Form):
         choices=[("", "—"), *ScreeningJustification.choices],
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=codification.NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     row_version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -244,7 +269,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, kinds: list[str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k, display.import_content_text(k)) for k in kinds]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            (k, display.import_content_text(k)) for k in kinds
+        ]
 
 
 class ExportForm(forms.Form):

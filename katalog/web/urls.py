@@ -1,6 +1,16 @@
 from django.urls import path
 
-from katalog.web.views import account, catalog, codification, jobs, reference, search
+from katalog.web.views import (
+    account,
+    catalog,
+    codification,
+    dashboard,
+    exchange,
+    jobs,
+    reference,
+    screening,
+    search,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -41,10 +51,13 @@ urlpatterns = [
         name="request-transition",
     ),
     path("search/", search.search_page, name="search"),
+    path("quality/", dashboard.quality_page, name="quality"),
+    path("screening/list/", screening.screen_list, name="screen-list"),
     path("jobs/", jobs.job_list, name="job-list"),
     path("jobs/import/", jobs.job_import, name="job-import"),
     path("jobs/export/", jobs.job_export, name="job-export"),
     path("jobs/<int:job_id>/", jobs.job_detail, name="job-detail"),
     path("jobs/<int:job_id>/errors/", jobs.job_errors, name="job-errors"),
     path("jobs/<int:job_id>/result/", jobs.job_result, name="job-result"),
+    path("exchange/", exchange.exchange_status_page, name="exchange-status"),
 ]

@@ -38,6 +38,20 @@ def test_body_validation_is_422_with_fields(ru_api):
     assert {"body.payload.supply_class", "body.payload.item_name"} <= fields
 
 
+@pytest.mark.parametrize("body", ["true", "[]", '"a request"', "12"])
+def test_a_body_that_is_not_an_object_is_refused(ru_api, body):
+    from katalog.codification.models import CodificationRequest
+
+    response = ru_api.client.post(
+        "/api/v1/requests",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {ru_api.token}",
+    )
+    assert_problem(response, 400, "MALFORMED_BODY")
+    assert not CodificationRequest.objects.exists()
+
+
 def test_malformed_json_is_a_problem(ru_api):
     response = ru_api.client.post(
         "/api/v1/items",

@@ -28,6 +28,7 @@ CONFORMING_TAGS = {
     "export",
     "jobs",
     "manufacturers",
+    "quality",
     "reference data",
     "screening",
     "search",

@@ -3,8 +3,11 @@ the workflow to any state with the right person for each step."""
 
 from __future__ import annotations
 
+from katalog.catalog import services as catalog
 from katalog.codification import services
 from katalog.codification.models import CodificationRequest, RequestState
+from katalog.core.actors import SYSTEM_INIT
+from tests.factories import bureau, make_item
 
 
 def line_args(number: str = "АБВГ.303.001", maker_code: str = "A501F", **extra):
@@ -44,6 +47,7 @@ ACTOR_OF = {
     "return": "approver",
     "approve": "approver",
     "publish": "approver",
+    "reopen": "approver",
     "reject": "approver",
 }
 
@@ -54,6 +58,7 @@ STEP = {
     "return": services.request_return,
     "approve": services.request_approve,
     "publish": services.request_publish,
+    "reopen": services.request_reopen,
     "reject": services.request_reject,
 }
 
@@ -80,3 +85,23 @@ def drive(people, request, state: str) -> CodificationRequest:
     request.refresh_from_db()
     assert request.state == state
     return request
+
+
+def approved_registration(people, maker):
+    """An approved request whose one line registers the RU bureau as user of a KZ item; the
+    registration is then made another way, so publishing can only fail."""
+    item = make_item("KZ")
+    catalog.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number="АБВГ.303.001")
+    request = drive(people, new_draft(people["author"], line_args()), RequestState.SCREENED)
+    services.request_line_decide(
+        actor=people["decider"],
+        line=request.lines.get(),
+        decision="register",
+        item=item,
+        justification="same_item",
+    )
+    services.request_decide(actor=people["decider"], request=request)
+    services.request_approve(actor=people["approver"], request=request)
+    catalog.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("RU"))
+    request.refresh_from_db()
+    return request, item

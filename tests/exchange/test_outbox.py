@@ -35,7 +35,8 @@ def test_each_committed_change_is_one_signed_event_in_sequence():
         ("ru-main", 1, "A12BF"),
         ("ru-main", 2, "A12BF"),
     ]
-    assert json.loads(events[0].state_json)["after"]["names"] == {"en": "X"}
+    assert json.loads(events[0].state_json)["manufacturer"]["names"] == {"en": "X"}
+    assert json.loads(events[1].state_json)["manufacturer"]["names"] == {"en": "Y"}
     public = Node.objects.get(is_local=True).public_key
     for event in events:
         assert keys.signature_valid(canonical_bytes(event_fields(event)), event.signature, public)

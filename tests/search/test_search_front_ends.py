@@ -28,7 +28,8 @@ def test_search_api_returns_hits_facets_cursor_and_interpretation(client, catalo
     ]
     assert body["facets"]["class"][0]["value"] == "5310"
     assert body["facets"]["class"][0]["count"] == 1
-    assert body["interpretation"]["words"] == [["гайка", "gayka"]]
+    # The word, its Snowball stem and its Latin transliteration.
+    assert body["interpretation"]["words"] == [["гайка", "гайк", "gayka"]]
     assert body["next_cursor"] is None
     assert body["total"] == 1
 

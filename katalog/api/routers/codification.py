@@ -63,7 +63,7 @@ class LineDecisionIn(Schema):
     justification: str = Field(
         "", description="ScreeningJustification code, needed against a verdict"
     )
-    note: str = ""
+    note: str = Field("", description=f"At most {services.NOTE_MAX} characters")
 
 
 class RequestIn(Schema):
@@ -76,7 +76,12 @@ class RequestIn(Schema):
 
 
 class TransitionIn(Schema):
-    reason: str = ""
+    reason: str = Field(
+        "",
+        description=(
+            f"Why (required to return, reopen or reject); at most {services.REASON_MAX} characters"
+        ),
+    )
 
 
 class LineOut(Schema):
@@ -343,13 +348,19 @@ def request_document_add(
     response=responses({200: RequestOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="request_transition",
     openapi_extra=SENDS_ETAG,
-    summary="Move the request on: submit, screen, decide, return, approve, publish or reject",
+    summary=(
+        "Move the request on: submit, screen, decide, return, approve, publish, reopen (an "
+        "approved request back to decision, with a reason: the way out when publishing fails) "
+        "or reject"
+    ),
 )
 def request_transition(
     request: AuthenticatedRequest,
     response: HttpResponse,
     request_id: int,
-    transition: Literal["submit", "screen", "decide", "return", "approve", "publish", "reject"],
+    transition: Literal[
+        "submit", "screen", "decide", "return", "approve", "publish", "reopen", "reject"
+    ],
     payload: TransitionIn | None = None,
     if_match: str | None = Header(None, alias="If-Match"),
 ) -> Any:

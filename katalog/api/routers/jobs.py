@@ -77,14 +77,16 @@ def submit(
     request: AuthenticatedRequest,
     kind: Form[str],
     params: Form[str] = "{}",
-    file: File[UploadedFile] = None,
+    # django-ninja makes the schema from the annotation: `| None` would make the field nullable
+    # in the API document, while the default of None already makes it optional.
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Status:
     job = job_submit(
         actor=request.auth,
         kind=kind,
         params=_params(params),
         upload=file,
-        filename=file.name if file else "",
+        filename=(file.name or "") if file else "",
     )
     return Status(202, job)
 

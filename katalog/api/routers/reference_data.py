@@ -130,7 +130,7 @@ def unit_out(code: str, lang: str) -> dict[str, str] | None:
 
 def characteristic_out(c: Characteristic, lang: str) -> dict[str, Any]:
     table = None
-    if c.reply_table_id:
+    if c.reply_table is not None:  # no query when the characteristic has no table
         table = {
             "code": c.reply_table.code,
             "name": pick_text(c.reply_table.names, lang),
@@ -212,12 +212,12 @@ def item_name_get(request: AuthenticatedRequest, code: str, lang: str | None = N
         "names": name.names,
         "definition": pick_text(name.definitions, lang_code),
         "approved_name": name_summary(name.approved_name, lang_code)
-        if name.approved_name_id
+        if name.approved_name is not None
         else None,
         "synonyms": [name_summary(s, lang_code) for s in names.item_name_synonyms(name)],
         "related": [name_summary(r, lang_code) for r in names.item_name_related(name)],
         "supply_classes": class_titles(names.item_name_class_codes(name), lang_code),
-        "guide": guide_out(name.guide, lang_code) if name.guide_id else None,
+        "guide": guide_out(name.guide, lang_code) if name.guide is not None else None,
     }
 
 

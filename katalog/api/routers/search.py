@@ -76,6 +76,12 @@ def search_items(
         "relevance", description="relevance, number, class, status; '-' for descending"
     ),
     quality_below: int | None = Query(None, description="items whose quality score is below this"),
+    quality_from: int | None = Query(
+        None, description="items whose quality score is at least this"
+    ),
+    codified: str | None = Query(
+        None, description="items given their catalogue number in this month, YYYY-MM"
+    ),
     after: str | None = Query(None, description="next_cursor of the previous page"),
     limit: int = Query(50, description="hits per page, 1 to 200"),
     lang: str | None = None,

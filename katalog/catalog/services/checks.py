@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from katalog.catalog import rules
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.text import code_key
 
@@ -93,13 +94,13 @@ def supply_class(code: str, known: set[str]) -> str:
     if not rules.SUPPLY_CLASS_RE.match(code):
         raise invalid(
             "supply_class",
-            "INVALID_SUPPLY_CLASS",
+            E.INVALID_SUPPLY_CLASS,
             _("Supply class %(code)r must be 4 digits") % {"code": code},
         )
     if code not in known:
         raise invalid(
             "supply_class",
-            "UNKNOWN_SUPPLY_CLASS",
+            E.UNKNOWN_SUPPLY_CLASS,
             _("Unknown supply class %(code)s") % {"code": code},
         )
     return code
@@ -111,7 +112,7 @@ def currency(code: str | None, known: set[str]) -> str | None:
         return None
     if code not in known:
         raise invalid(
-            "currency", "UNKNOWN_CURRENCY", _("Unknown currency %(code)s") % {"code": code}
+            "currency", E.UNKNOWN_CURRENCY, _("Unknown currency %(code)s") % {"code": code}
         )
     return code
 
@@ -126,7 +127,7 @@ def unit_of_issue(text: str | None, known: set[str], terms: dict[str, str] | Non
     if code not in known:
         raise invalid(
             "unit_of_issue",
-            "UNKNOWN_UNIT_OF_ISSUE",
+            E.UNKNOWN_UNIT_OF_ISSUE,
             _("Unknown unit of issue %(code)r") % {"code": text},
         )
     return code
@@ -137,7 +138,7 @@ def identification_type(code: str | None, known: set[str]) -> str:
     if code not in known:
         raise invalid(
             "identification_type",
-            "UNKNOWN_IDENTIFICATION_TYPE",
+            E.UNKNOWN_IDENTIFICATION_TYPE,
             _("Unknown type of identification %(code)r") % {"code": code},
         )
     return code
@@ -148,7 +149,7 @@ def manufacturer_status(code: str | None, known: set[str]) -> str:
     if code not in known:
         raise invalid(
             "status",
-            "INVALID_MANUFACTURER_STATUS",
+            E.INVALID_MANUFACTURER_STATUS,
             _("Unknown manufacturer status %(status)r") % {"status": code},
         )
     return code
@@ -157,7 +158,7 @@ def manufacturer_status(code: str | None, known: set[str]) -> str:
 def country(code: str | None, known: set[str]) -> str:
     code = (code or "").strip().upper()
     if code not in known:
-        raise invalid("country", "UNKNOWN_COUNTRY", _("Unknown country %(code)r") % {"code": code})
+        raise invalid("country", E.UNKNOWN_COUNTRY, _("Unknown country %(code)r") % {"code": code})
     return code
 
 
@@ -173,12 +174,12 @@ def price(text: str | Decimal | None) -> Decimal | None:
         )
     except InvalidOperation:
         raise invalid(
-            "price", "INVALID_PRICE", _("%(value)r is not a price") % {"value": text}
+            "price", E.INVALID_PRICE, _("%(value)r is not a price") % {"value": text}
         ) from None
     if not value.is_finite() or value < 0:
-        raise invalid("price", "INVALID_PRICE", _("a price cannot be negative"))
+        raise invalid("price", E.INVALID_PRICE, _("a price cannot be negative"))
     if value > PRICE_MAX:
-        raise invalid("price", "INVALID_PRICE", _("the price is too large"))
+        raise invalid("price", E.INVALID_PRICE, _("the price is too large"))
     return value.quantize(Decimal("0.01"))
 
 
@@ -188,13 +189,13 @@ def text_limit(field_name: str, value: str, limit: int) -> str:
     if len(value) > limit:
         raise invalid(
             field_name,
-            "TEXT_TOO_LONG",
+            E.TEXT_TOO_LONG,
             _("%(field)s is longer than %(max)d characters") % {"field": field_name, "max": limit},
         )
     if "\x00" in value:
         raise invalid(
             field_name,
-            "INVALID_CHARACTER",
+            E.INVALID_CHARACTER,
             _("%(field)s contains a NUL character") % {"field": field_name},
         )
     return value
@@ -203,20 +204,20 @@ def text_limit(field_name: str, value: str, limit: int) -> str:
 def reference_number(number: str) -> str:
     number = (number or "").strip()
     if not number:
-        raise invalid("number", "REFERENCE_EMPTY", _("Reference number is empty"))
+        raise invalid("number", E.REFERENCE_EMPTY, _("Reference number is empty"))
     if len(number) > REFERENCE_MAX_LENGTH:
         raise invalid(
             "number",
-            "REFERENCE_TOO_LONG",
+            E.REFERENCE_TOO_LONG,
             _("Reference number %(number)r is longer than %(max)d characters")
             % {"number": number, "max": REFERENCE_MAX_LENGTH},
         )
     if "\x00" in number:
-        raise invalid("number", "INVALID_CHARACTER", _("number contains a NUL character"))
+        raise invalid("number", E.INVALID_CHARACTER, _("number contains a NUL character"))
     if not code_key(number):
         raise invalid(
             "number",
-            "REFERENCE_EMPTY",
+            E.REFERENCE_EMPTY,
             _("Reference number %(number)r has no letters or digits") % {"number": number},
         )
     return number
@@ -228,14 +229,14 @@ def manufacturer_code(code: str, patterns: list[str], bureau_key: str) -> str:
     if len(code) != 5 or not code.isascii() or not code.isalnum():
         raise invalid(
             "code",
-            "INVALID_MANUFACTURER_CODE",
+            E.INVALID_MANUFACTURER_CODE,
             _("Manufacturer code %(code)r must be 5 capital Latin letters or digits")
             % {"code": code},
         )
     if patterns and not rules.manufacturer_code_matches(code, patterns):
         raise invalid(
             "code",
-            "MANUFACTURER_CODE_PATTERN",
+            E.MANUFACTURER_CODE_PATTERN,
             _(
                 "Manufacturer code %(code)s does not follow the pattern %(patterns)s of bureau %(bureau)s"
             )

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from katalog.audit.services import Subject, audit_record
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import Item, ItemAction
 from katalog.core.actors import Actor
 from katalog.core.errors import PreconditionFailed
@@ -24,7 +25,7 @@ def check_version(version: int, expected: int | None, what: str) -> None:
         raise PreconditionFailed(
             _("%(what)s has changed since it was read (version %(now)d, not %(read)d)")
             % {"what": what, "now": version, "read": expected},
-            code="VERSION_STALE",
+            code=E.VERSION_STALE,
             data={"current_version": version},
         )
 

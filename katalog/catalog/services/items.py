@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from katalog.accounts.models import Bureau
 from katalog.accounts.selectors import current_code_of
 from katalog.catalog import authority
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import (
     CANCELLED_STATUSES,
     CharacteristicValue,
@@ -50,7 +51,7 @@ def item_name_get(code: str) -> ItemName:
     found = ItemName.objects.filter(code=code).select_related("guide").first()
     if found is None:
         raise checks.invalid(
-            "item_name", "UNKNOWN_ITEM_NAME", _("Unknown item name code %(code)s") % {"code": code}
+            "item_name", E.UNKNOWN_ITEM_NAME, _("Unknown item name code %(code)s") % {"code": code}
         )
     return found
 
@@ -59,7 +60,7 @@ def check_release(release: str) -> str:
     if release not in ReleaseLevel.values:
         raise checks.invalid(
             "release",
-            "UNKNOWN_RELEASE_LEVEL",
+            E.UNKNOWN_RELEASE_LEVEL,
             _("Unknown release level %(value)r") % {"value": release},
         )
     return release
@@ -70,7 +71,7 @@ def require_not_cancelled(item: Item) -> None:
         raise Conflict(
             _("%(item)s is cancelled; reinstate it before changing its identification")
             % {"item": item.catalogue_number},
-            code="ITEM_CANCELLED",
+            code=E.ITEM_CANCELLED,
         )
 
 
@@ -129,7 +130,7 @@ def item_create(
         raise PermissionDenied(
             _("Numbers of bureau %(bureau)s are issued only by its own members")
             % {"bureau": bureau.key},
-            code="NOT_ASSIGNING_BUREAU",
+            code=E.NOT_ASSIGNING_BUREAU,
         )
     check_supply_class(supply_class)
     item_name = item_name_get(item_name_code)
@@ -158,7 +159,7 @@ def item_create(
         raise Conflict(
             _("Catalogue number %(code)s-%(serial)07d is already taken")
             % {"code": bureau_code, "serial": serial},
-            code="NUMBER_TAKEN",
+            code=E.NUMBER_TAKEN,
         ) from None
     item_audit(
         actor=actor,
@@ -312,8 +313,8 @@ def characteristic_set(
         raise ValidationFailed(
             _("Characteristic %(code)s is not in the guide of item name %(name)s")
             % {"code": code, "name": item.item_name.code},
-            code="UNKNOWN_CHARACTERISTIC",
-            errors=[FieldError(code, "UNKNOWN_CHARACTERISTIC", _("not in the guide"))],
+            code=E.UNKNOWN_CHARACTERISTIC,
+            errors=[FieldError(code, E.UNKNOWN_CHARACTERISTIC, _("not in the guide"))],
         )
     fields = parse_reply(characteristic, raw, locale=locale)
     previous = CharacteristicValue.objects.filter(item=item, characteristic=characteristic).first()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from katalog.catalog import authority
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import (
     CANCELLED_STATUSES,
     Item,
@@ -41,10 +42,10 @@ def check_cancellation_reason(reason: str) -> str:
     if not CodeValue.objects.filter(table_id=CANCELLATION_REASON_TABLE, code=reason).exists():
         raise ValidationFailed(
             _("Unknown reason for cancellation %(reason)r") % {"reason": reason},
-            code="UNKNOWN_CANCELLATION_REASON",
+            code=E.UNKNOWN_CANCELLATION_REASON,
             errors=[
                 FieldError(
-                    "reason", "UNKNOWN_CANCELLATION_REASON", _("not a cancellation reason code")
+                    "reason", E.UNKNOWN_CANCELLATION_REASON, _("not a cancellation reason code")
                 )
             ],
         )
@@ -55,17 +56,17 @@ def check_cancellable(item: Item) -> None:
     if item.status in CANCELLED_STATUSES:
         raise Conflict(
             _("%(item)s is already cancelled") % {"item": item.catalogue_number},
-            code="ALREADY_CANCELLED",
+            code=E.ALREADY_CANCELLED,
         )
 
 
 def check_replacement(item: Item, replacement: Item) -> None:
     if replacement.pk == item.pk:
-        raise RuleViolation(_("An item cannot replace itself"), code="REPLACEMENT_IS_SAME_ITEM")
+        raise RuleViolation(_("An item cannot replace itself"), code=E.REPLACEMENT_IS_SAME_ITEM)
     if replacement.status in CANCELLED_STATUSES:
         raise RuleViolation(
             _("Replacement %(item)s is itself cancelled") % {"item": replacement.catalogue_number},
-            code="REPLACEMENT_CANCELLED",
+            code=E.REPLACEMENT_CANCELLED,
         )
 
 
@@ -130,7 +131,7 @@ def item_cancel(
     reason = check_cancellation_reason(reason)
     if reason == DUPLICATE_REASON:
         raise RuleViolation(
-            _("Cancel a duplicate by naming the item that is kept"), code="USE_CANCEL_DUPLICATE"
+            _("Cancel a duplicate by naming the item that is kept"), code=E.USE_CANCEL_DUPLICATE
         )
     status = ItemStatus.CANCELLED_REPLACED if replacement is not None else ItemStatus.CANCELLED
     return _cancel(
@@ -237,14 +238,14 @@ def item_reinstate(
     authority.require_identification_authority(actor, item)
     if item.status not in CANCELLED_STATUSES:
         raise Conflict(
-            _("%(item)s is not cancelled") % {"item": item.catalogue_number}, code="NOT_CANCELLED"
+            _("%(item)s is not cancelled") % {"item": item.catalogue_number}, code=E.NOT_CANCELLED
         )
     reason = checks.text_limit("reason", (reason or "").strip(), checks.REASON_MAX)
     if not reason:
         raise ValidationFailed(
             _("Say why the item is reinstated"),
-            code="REASON_REQUIRED",
-            errors=[FieldError("reason", "REASON_REQUIRED", _("required"))],
+            code=E.REASON_REQUIRED,
+            errors=[FieldError("reason", E.REASON_REQUIRED, _("required"))],
         )
     used = Registration.objects.filter(item=item, effective_to__isnull=True).exists()
     before = {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from katalog.accounts.models import Bureau
 from katalog.audit.services import audit_record
 from katalog.catalog.authority import actor_bureau, bypasses_authority
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import Manufacturer
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import check_version
@@ -33,9 +34,9 @@ def bureau_for_country(country: str | None) -> Bureau:
     if bureau is None:
         raise ValidationFailed(
             _("No cataloguing bureau for country %(country)s") % {"country": country or "—"},
-            code="NO_BUREAU_FOR_COUNTRY",
+            code=E.NO_BUREAU_FOR_COUNTRY,
             errors=[
-                FieldError("country", "NO_BUREAU_FOR_COUNTRY", _("no bureau for this country"))
+                FieldError("country", E.NO_BUREAU_FOR_COUNTRY, _("no bureau for this country"))
             ],
         )
     return bureau
@@ -49,14 +50,14 @@ def require_manufacturer_bureau(actor: Actor, bureau: Bureau) -> None:
         raise PermissionDenied(
             _("Only bureau %(bureau)s registers and maintains manufacturers of its country")
             % {"bureau": bureau.key},
-            code="NOT_MANUFACTURER_BUREAU",
+            code=E.NOT_MANUFACTURER_BUREAU,
         )
 
 
 def check_names(names: Mapping[str, str]) -> dict[str, str]:
     cleaned = {str(k): checks.text_limit("names", str(v), NAME_MAX) for k, v in names.items() if v}
     if not cleaned:
-        raise checks.invalid("names", "NAME_REQUIRED", _("A manufacturer needs a name"))
+        raise checks.invalid("names", E.NAME_REQUIRED, _("A manufacturer needs a name"))
     return cleaned
 
 
@@ -66,8 +67,8 @@ def check_status(status: str) -> str:
     if not CodeValue.objects.filter(table_id="MANUFACTURER_STATUS", code=status).exists():
         raise ValidationFailed(
             _("Unknown manufacturer status %(status)r") % {"status": status},
-            code="INVALID_MANUFACTURER_STATUS",
-            errors=[FieldError("status", "INVALID_MANUFACTURER_STATUS", _("unknown status"))],
+            code=E.INVALID_MANUFACTURER_STATUS,
+            errors=[FieldError("status", E.INVALID_MANUFACTURER_STATUS, _("unknown status"))],
         )
     return status
 
@@ -102,7 +103,7 @@ def manufacturer_create(
     if Manufacturer.objects.filter(code=code).exists():
         raise Conflict(
             _("Manufacturer code %(code)s already exists") % {"code": code},
-            code="MANUFACTURER_EXISTS",
+            code=E.MANUFACTURER_EXISTS,
         )
     names = check_names(names)
     manufacturer = Manufacturer.objects.create(
@@ -133,8 +134,8 @@ def _other_manufacturer(code: str | None, field: str, own: Manufacturer) -> Manu
     if other is None or other.pk == own.pk:
         raise ValidationFailed(
             _("Manufacturer code %(code)s is unknown or the manufacturer itself") % {"code": code},
-            code="UNKNOWN_MANUFACTURER",
-            errors=[FieldError(field, "UNKNOWN_MANUFACTURER", _("unknown manufacturer code"))],
+            code=E.UNKNOWN_MANUFACTURER,
+            errors=[FieldError(field, E.UNKNOWN_MANUFACTURER, _("unknown manufacturer code"))],
         )
     return other
 

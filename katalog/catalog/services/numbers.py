@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import SerialCounter
 from katalog.core.errors import RuleViolation
 
@@ -41,7 +42,7 @@ def allocate_serial_block(bureau_code: str, count: int) -> range:
     if last > MAX_SERIAL:
         raise RuleViolation(
             _("Bureau code %(code)s has no serials left") % {"code": bureau_code},
-            code="SERIALS_EXHAUSTED",
+            code=E.SERIALS_EXHAUSTED,
         )
     return range(last - count + 1, last + 1)
 
@@ -66,7 +67,7 @@ def check_loaded_serial(bureau_code: str, serial: int, counter: int, *, unbounde
             "%(code)s; numbers are issued in order"
         )
         % {"serial": serial, "last": counter, "code": bureau_code},
-        code="SERIAL_BEYOND_COUNTER",
+        code=E.SERIAL_BEYOND_COUNTER,
     )
 
 

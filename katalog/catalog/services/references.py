@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau
 from katalog.catalog import authority
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import Item, ItemAction, Manufacturer, Reference
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import item_audit, item_lock, item_save_state
@@ -72,14 +73,14 @@ def reference_add(
         raise Conflict(
             _("Reference %(number)s of %(mfr)s is already on %(other)s")
             % {"number": number, "mfr": manufacturer.code, "other": other.item.catalogue_number},
-            code="REFERENCE_CONFLICT",
+            code=E.REFERENCE_CONFLICT,
             data={"conflicting_item": other.item.catalogue_number},
         )
     if Reference.objects.filter(item=item, manufacturer=manufacturer, number=number).exists():
         raise Conflict(
             _("Reference %(number)s of %(mfr)s is already on this item")
             % {"number": number, "mfr": manufacturer.code},
-            code="REFERENCE_EXISTS",
+            code=E.REFERENCE_EXISTS,
         )
     reference = Reference.objects.create(
         item=item,
@@ -122,7 +123,7 @@ def reference_remove(
         raise NotFound(
             _("Item %(item)s has no reference %(id)s")
             % {"item": item.catalogue_number, "id": reference_id},
-            code="REFERENCE_NOT_FOUND",
+            code=E.REFERENCE_NOT_FOUND,
         )
     authority.require_own_data(actor, item, reference.bureau)
     before = reference_fields(reference)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau
 from katalog.catalog import authority
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import (
     CANCELLED_STATUSES,
     Item,
@@ -46,7 +47,7 @@ def registration_add(
         raise RuleViolation(
             _("%(item)s is cancelled; register on its replacement")
             % {"item": item.catalogue_number},
-            code="ITEM_CANCELLED",
+            code=E.ITEM_CANCELLED,
             data={"replaced_by": item.replaced_by.catalogue_number if item.replaced_by else None},
         )
     effective_from = effective_from or timezone.localdate()
@@ -54,7 +55,7 @@ def registration_add(
         raise Conflict(
             _("%(bureau)s is already registered as user of %(item)s")
             % {"bureau": bureau.user_code, "item": item.catalogue_number},
-            code="ALREADY_REGISTERED",
+            code=E.ALREADY_REGISTERED,
         )
     registration = registration_open(item, bureau, effective_from)
     after: dict[str, Any] = {
@@ -106,7 +107,7 @@ def registration_withdraw(
         raise NotFound(
             _("%(bureau)s is not registered as user of %(item)s")
             % {"bureau": bureau.user_code, "item": item.catalogue_number},
-            code="NOT_REGISTERED",
+            code=E.NOT_REGISTERED,
         )
     registration.effective_to = effective_to or timezone.localdate()
     registration.save(update_fields=["effective_to"])

@@ -19,11 +19,13 @@ from katalog.quality.selectors import item_quality
 from katalog.refdata import selectors as refdata_selectors
 from katalog.web import display, prefs
 from katalog.web.errors import shows_refusals
+from katalog.web.views.dashboard import home_dashboard
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The search box: a number opens its item (several are listed); anything the lookup does
-    not know, a word above all, goes on to the search results."""
+    not know, a word above all, goes on to the search results. Without a query the page shows
+    the catalogue at a glance."""
     query = request.GET.get("q", "").strip()
     context: dict = {"query": query, "results": [], "error": None}
     if query:
@@ -37,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if len(details) == 1:
             return redirect("web:item-detail", number=details[0]["catalogue_number"])
         context["results"] = details
+    else:
+        context["dashboard"] = home_dashboard(request)
     return render(request, "web/home.html", context)
 
 

@@ -1,7 +1,10 @@
 """Codification request pages over `katalog.codification.services`: the bureau's queue, a new
 request, the guide-driven line form with inline reply checks and a duplicate screening preview,
 the workflow buttons and per-line decisions. Refusals (bureau, four eyes, stale version, rules)
-come from the services and are shown by `@shows_refusals`."""
+come from the services. A refused form post shows its page again with what was typed and the
+refusal in place (the line's decision form, the step's reason, the new request and line forms);
+refusals of plain page reads are shown by `@shows_refusals`. Only the steps the person may take
+are offered (`services.request_steps_for`)."""
 
 from __future__ import annotations
 
@@ -24,8 +27,7 @@ from katalog.codification.models import (
     RequestLine,
     RequestState,
 )
-from katalog.codification.workflow import allowed_transitions
-from katalog.core.errors import KatalogError, ValidationFailed
+from katalog.core.errors import KatalogError, PreconditionFailed
 from katalog.core.i18n import pick_text
 from katalog.names import selectors as names
 from katalog.names.values import parse_reply
@@ -38,11 +40,10 @@ from katalog.screening.services import (
     screen_many,
 )
 from katalog.web import display, prefs
-from katalog.web.errors import is_htmx, refusal_text, shows_refusals
+from katalog.web.errors import is_htmx, put_on_form, refusal_words, shows_refusals
 from katalog.web.forms import DecisionForm, LineForm, RequestFilterForm, RequestForm, combine_reply
+from katalog.web.requests import SignedInRequest
 
-# Reject and return need a reason.
-NEEDS_REASON = frozenset({"return", "reject"})
 STEP_LABELS = {
     "submit": gettext_lazy("Submit"),
     "screen": gettext_lazy("Screen for duplicates"),
@@ -50,6 +51,7 @@ STEP_LABELS = {
     "return": gettext_lazy("Return for another look"),
     "approve": gettext_lazy("Approve"),
     "publish": gettext_lazy("Publish to the catalogue"),
+    "reopen": gettext_lazy("Return to decision"),
     "reject": gettext_lazy("Reject the request"),
 }
 PREVIEW_LINES = 20
@@ -74,35 +76,29 @@ def request_list(request: HttpRequest) -> HttpResponse:
     page = selectors.request_list(
         reader=request.user, state=state, priority=priority, after=request.GET.get("after") or None
     )
-    context = {"filters": filters, "page": page, "bureau": bureau}
+    context = {
+        "filters": filters,
+        "page": page,
+        "bureau": bureau,
+        "may_open": services.may_open_request(request.user),
+    }
     return render(request, "web/request_list.html", context)
 
 
 @login_required
 @shows_refusals
-def request_new(request: HttpRequest) -> HttpResponse:
+def request_new(request: SignedInRequest) -> HttpResponse:
     form = RequestForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             created = services.request_create(actor=request.user, **form.cleaned_data)
-        except ValidationFailed as exc:
-            _form_errors(form, exc, lambda name: name if name in form.fields else None)
+        except KatalogError as exc:
+            status = put_on_form(form, exc, lambda name: name)
         else:
             messages.success(request, _("Request %(id)s opened.") % {"id": created.pk})
             return redirect("web:request-detail", request_id=created.pk)
-    return render(request, "web/request_new.html", {"form": form})
-
-
-def _form_errors(form: Any, exc: ValidationFailed, field_for: Any) -> None:
-    """Put a service's field errors on the form fields; the rest on the form."""
-    placed = False
-    for error in exc.errors:
-        name = field_for(error.field)
-        if name:
-            form.add_error(name, error.message)
-            placed = True
-    if not placed:
-        form.add_error(None, refusal_text(exc))
+    return render(request, "web/request_new.html", {"form": form}, status=status)
 
 
 def _previews(lines: list[RequestLine], reader: Any) -> dict[int, dict | None]:
@@ -119,7 +115,22 @@ def _previews(lines: list[RequestLine], reader: Any) -> dict[int, dict | None]:
 @shows_refusals
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     record = _visible(request, request_id)
+    return render(request, "web/request_detail.html", _detail_context(request, record))
+
+
+def _detail_context(
+    request: HttpRequest,
+    record: CodificationRequest,
+    *,
+    bound: dict[int, DecisionForm] | None = None,
+    step: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The request page. `bound` holds a decision form as posted (with its refusal) in place of
+    the line's fresh one; `step` the refused step, its refusal and the reason as typed."""
     detail = selectors.request_detail(record)
+    steps = services.request_steps_for(request.user, record)
+    # Lines are decided by the bureau's cataloguers, as the screened request's steps are.
+    may_decide = "decide" in steps
     if record.state == RequestState.DRAFT:
         lines = record.lines.select_related("item_name").order_by("position")[:PREVIEW_LINES]
         previews = _previews(list(lines), request.user)
@@ -128,27 +139,44 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     _replies_in_words(detail["lines"], expert=prefs.is_expert(request))
     for line in detail["lines"]:
         line["labels"] = _decision_labels(line)
-        if record.state == RequestState.SCREENED:
-            line["form"] = _decision_form(line)
-    context = {
+        if record.state == RequestState.SCREENED and may_decide:
+            line["form"] = (bound or {}).get(line["position"]) or _decision_form(line)
+    step = {**(step or {}), "offered": (step or {}).get("name") in steps}
+    return {
         "record": record,
         "detail": detail,
         "transitions": [
-            (name, name in NEEDS_REASON, STEP_LABELS.get(name, name))
-            for name in allowed_transitions(record.state)
-            if name != "approve" or request.user.pk not in services.request_participants(record)
+            {
+                "name": name,
+                "needs_reason": name in services.STEPS_NEEDING_A_REASON,
+                "label": STEP_LABELS.get(name, name),
+                "refusal": step.get("refusal") if step.get("name") == name else "",
+                "reason": step.get("reason", "") if step.get("name") == name else "",
+                "code": step.get("code", "") if step.get("name") == name else "",
+            }
+            for name in steps
         ],
-        "log": selectors.request_transitions(record),
+        "step": step,
+        # Lines are added to a draft by those who may hand it in.
+        "may_add_lines": record.state == RequestState.DRAFT and "submit" in steps,
+        "reason_max": services.REASON_MAX,
+        "log": _log(record),
         "expert": prefs.is_expert(request),
     }
-    return render(request, "web/request_detail.html", context)
+
+
+def _log(record: CodificationRequest) -> list[Any]:
+    """The request's steps, each with its name in words."""
+    return list(selectors.request_transitions(record))
 
 
 def _replies_in_words(lines: list[dict], *, expert: bool) -> None:
     """Each line's replies as (characteristic, reply): the codes to an expert; to everyone
     else the characteristic's name and a coded reply's meaning in the reader's language."""
     language = prefs.language()
-    found = {} if expert else names.characteristics_of_names({line["item_name"] for line in lines})
+    found: dict[Any, Any] = (
+        {} if expert else names.characteristics_of_names({line["item_name"] for line in lines})
+    )
     coded = {
         (c.reply_table_id, line["characteristics"][code])
         for line in lines
@@ -205,32 +233,79 @@ def _decision_form(line: dict) -> DecisionForm:
 @login_required
 @require_POST
 @shows_refusals
-def request_transition(request: HttpRequest, request_id: int, name: str) -> HttpResponse:
+def request_transition(request: SignedInRequest, request_id: int, name: str) -> HttpResponse:
     record = _visible(request, request_id)
-    services.request_transition(
-        actor=request.user,
-        request=record,
-        name=name,
-        expected_version=_version(request),
-        reason=request.POST.get("reason", ""),
-    )
-    messages.success(request, _("Done: %(step)s.") % {"step": STEP_LABELS[name]})
+    reason = request.POST.get("reason", "")
+    try:
+        services.request_transition(
+            actor=request.user,
+            request=record,
+            name=name,
+            expected_version=_version(request),
+            reason=reason,
+        )
+    except KatalogError as exc:
+        record.refresh_from_db()
+        step: dict[str, Any] = {
+            "name": name,
+            "refusal": refusal_words(exc),
+            "code": exc.code,
+            "reason": reason,
+        }
+        if exc.data.get("publish_failed"):
+            step.update(publish_failed=True, line=exc.data.get("line"), why=exc.message)
+        context = _detail_context(request, record, step=step)
+        return render(request, "web/request_detail.html", context, status=exc.status)
+    messages.success(request, _("Done: %(step)s.") % {"step": STEP_LABELS.get(name, name)})
     return redirect("web:request-detail", request_id=record.pk)
 
 
 @login_required
 @require_POST
 @shows_refusals
-def line_decide(request: HttpRequest, request_id: int, position: int) -> HttpResponse:
+def line_decide(request: SignedInRequest, request_id: int, position: int) -> HttpResponse:
     record = _visible(request, request_id)
     line = selectors.request_line_get(record, position)
     form = DecisionForm(request.POST, prefix=f"line{position}")
     if not form.is_valid():
-        raise ValidationFailed(
-            _("The decision form is not complete"), code="INVALID_DECISION_FORM",
-            errors=_bound_errors(form),
-        )  # fmt: skip
-    data = form.cleaned_data
+        context = _detail_context(request, record, bound={position: form})
+        return render(request, "web/request_detail.html", context, status=422)
+    try:
+        _decide(request, line, form.cleaned_data)
+    except KatalogError as exc:
+        if isinstance(exc, PreconditionFailed):
+            form, status = _rebound_to_current(request, record, position), exc.status
+        else:
+            status = put_on_form(form, exc, lambda name: name)
+        record.refresh_from_db()
+        context = _detail_context(request, record, bound={position: form})
+        return render(request, "web/request_detail.html", context, status=status)
+    messages.success(request, _("Decision recorded for line %(n)s.") % {"n": position})
+    return redirect("web:request-detail", request_id=record.pk)
+
+
+def _rebound_to_current(
+    request: HttpRequest, record: CodificationRequest, position: int
+) -> DecisionForm:
+    """Someone changed the line meanwhile: the decision as typed, now against the line as it is,
+    so that the person checks the page and sends it again knowingly."""
+    current = selectors.request_line_get(record, position)
+    data = request.POST.copy()
+    data[f"line{position}-row_version"] = str(current.row_version)
+    form = DecisionForm(data, prefix=f"line{position}")
+    form.is_valid()
+    form.refusal_code = "VERSION_STALE"
+    form.add_error(
+        None,
+        _(
+            "Someone changed this line meanwhile; the page shows it as it is now. Check it, "
+            "then send your decision again."
+        ),
+    )
+    return form
+
+
+def _decide(request: SignedInRequest, line: RequestLine, data: dict[str, Any]) -> None:
     wanted = data["decision"] == "register" and data["item"]
     item = item_for_field(data["item"], "item", reader=request.user) if wanted else None
     services.request_line_decide(
@@ -238,14 +313,6 @@ def line_decide(request: HttpRequest, request_id: int, position: int) -> HttpRes
         reject_reason=data["reject_reason"], justification=data["justification"], note=data["note"],
         expected_version=data["row_version"],
     )  # fmt: skip
-    messages.success(request, _("Decision recorded for line %(n)s.") % {"n": position})
-    return redirect("web:request-detail", request_id=record.pk)
-
-
-def _bound_errors(form: Any) -> list:
-    from katalog.core.errors import FieldError
-
-    return [FieldError(name, "INVALID", " ".join(errs)) for name, errs in form.errors.items()]
 
 
 # --- the guide-driven line form ----------------------------------------------------------------
@@ -264,7 +331,7 @@ def _line_form(item_name_code: str, data: Any = None) -> LineForm:
 
 @login_required
 @shows_refusals
-def line_new(request: HttpRequest, request_id: int) -> HttpResponse:
+def line_new(request: SignedInRequest, request_id: int) -> HttpResponse:
     record = _visible(request, request_id)
     item_name_code = (request.POST.get("item_name") or request.GET.get("item_name") or "").strip()
     if not item_name_code:
@@ -272,6 +339,7 @@ def line_new(request: HttpRequest, request_id: int) -> HttpResponse:
         context = {"record": record, "names": names.item_name_list(q=q), "q": q}
         return render(request, "web/line_choose_name.html", context)
     form = _line_form(item_name_code, request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.request_line_add(
@@ -280,12 +348,14 @@ def line_new(request: HttpRequest, request_id: int) -> HttpResponse:
                 references=form.references(), characteristics=form.replies(), locale=prefs.language(),
                 expected_version=_version(request),
             )  # fmt: skip
-        except ValidationFailed as exc:
-            _form_errors(form, exc, form.field_for_error)
+        except KatalogError as exc:
+            status = put_on_form(form, exc, form.field_for_error)
+            record.refresh_from_db()
         else:
             messages.success(request, _("Line added. Screening results are shown below."))
             return redirect("web:request-detail", request_id=record.pk)
-    return render(request, "web/line_form.html", {"record": record, "form": form})
+    context = {"record": record, "form": form}
+    return render(request, "web/line_form.html", context, status=status)
 
 
 @login_required

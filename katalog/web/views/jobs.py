@@ -10,16 +10,18 @@ from typing import IO, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from katalog.core.errors import KatalogError
 from katalog.jobs import selectors, services
 from katalog.jobs.registry import RUNNERS
 from katalog.web import display
-from katalog.web.errors import shows_refusals
+from katalog.web.errors import put_on_form, shows_refusals
 from katalog.web.forms import ExportForm, ImportForm
+from katalog.web.requests import SignedInRequest
 
 EXPORT_KIND = "export-items"
 
@@ -29,7 +31,7 @@ def _import_kinds() -> list[str]:
 
 
 @login_required
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: SignedInRequest) -> HttpResponse:
     before = request.GET.get("before", "")
     jobs = selectors.job_list(actor=request.user, before=int(before) if before.isdigit() else None)
     context = {
@@ -43,39 +45,49 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @shows_refusals
-def job_import(request: HttpRequest) -> HttpResponse:
+def job_import(request: SignedInRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, kinds=_import_kinds())
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         upload = data["file"]
-        job = services.job_submit(
-            actor=request.user, kind=data["kind"],
-            params={"on_existing": data["on_existing"], "dry_run": data["dry_run"],
-                    "encoding": data["encoding"]},
-            upload=upload, filename=upload.name,
-        )  # fmt: skip
-        messages.success(request, _("Import queued as job %(id)s.") % {"id": job.pk})
-        return redirect("web:job-detail", job_id=job.pk)
-    return render(request, "web/job_import.html", {"form": form})
+        try:
+            job = services.job_submit(
+                actor=request.user, kind=data["kind"],
+                params={"on_existing": data["on_existing"], "dry_run": data["dry_run"],
+                        "encoding": data["encoding"]},
+                upload=upload, filename=upload.name,
+            )  # fmt: skip
+        except KatalogError as exc:  # shown on the form, the choices made kept
+            status = put_on_form(form, exc, lambda name: name)
+        else:
+            messages.success(request, _("Import queued as job %(id)s.") % {"id": job.pk})
+            return redirect("web:job-detail", job_id=job.pk)
+    return render(request, "web/job_import.html", {"form": form}, status=status)
 
 
 @login_required
 @shows_refusals
-def job_export(request: HttpRequest) -> HttpResponse:
+def job_export(request: SignedInRequest) -> HttpResponse:
     form = ExportForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         params = {"format": form.cleaned_data["format"]}
         if form.cleaned_data["q"]:
             params["q"] = form.cleaned_data["q"]
-        job = services.job_submit(actor=request.user, kind=EXPORT_KIND, params=params)
-        messages.success(request, _("Export queued as job %(id)s.") % {"id": job.pk})
-        return redirect("web:job-detail", job_id=job.pk)
-    return render(request, "web/job_export.html", {"form": form})
+        try:
+            job = services.job_submit(actor=request.user, kind=EXPORT_KIND, params=params)
+        except KatalogError as exc:  # shown on the form, the choices made kept
+            status = put_on_form(form, exc, lambda name: name)
+        else:
+            messages.success(request, _("Export queued as job %(id)s.") % {"id": job.pk})
+            return redirect("web:job-detail", job_id=job.pk)
+    return render(request, "web/job_export.html", {"form": form}, status=status)
 
 
 @login_required
 @shows_refusals
-def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
     job = selectors.job_get(job_id, actor=request.user)
     context = {"job": job, "finished": services.is_finished(job)}
     template = (
@@ -92,7 +104,7 @@ def _download(which: str, name: str, job: Any) -> FileResponse:
 
 @login_required
 @shows_refusals
-def job_errors(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_errors(request: SignedInRequest, job_id: int) -> StreamingHttpResponse:
     """The error report with its column headings in the reader's language (the file keeps
     them in English, for programs that read it)."""
     job = selectors.job_get(job_id, actor=request.user)
@@ -120,6 +132,6 @@ def _report_lines(report: IO[bytes], headings: bytes) -> Iterator[bytes]:
 
 @login_required
 @shows_refusals
-def job_result(request: HttpRequest, job_id: int) -> HttpResponse:
+def job_result(request: SignedInRequest, job_id: int) -> FileResponse:
     job = selectors.job_get(job_id, actor=request.user)
     return _download("result", job.result_name or f"job-{job.pk}-result", job)

@@ -1,4 +1,9 @@
-"""The search page: the one box, facets, results with keyset paging; the URL holds the query."""
+"""The search page: the one box, facets, results with keyset paging; the URL holds the query.
+
+The box takes at most Q_MAX characters (docs/limits.md). A longer query is sent by POST (the
+page's script switches the form when the text is long, so no address is too long for the
+server), and a pasted list of part numbers is offered to the parts-list screening instead of
+being searched as one text."""
 
 from __future__ import annotations
 
@@ -7,11 +12,18 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
-from katalog.core.errors import KatalogError
+from katalog.core.errors import FieldError, KatalogError, ValidationFailed
 from katalog.search.selectors import PARAM_FIELDS, SearchQuery, search, search_query_from_params
+from katalog.web.views.screening import pasted_list
+
+Q_MAX = 10_000
+# Longer texts go by POST: a search address stays well under the server's 4 KB request line.
+POST_WHEN_LONGER = 1_500
 
 FACET_TITLES = {
     "group": _("Supply group"),
@@ -79,17 +91,45 @@ def _sort_links(query: SearchQuery) -> list[dict[str, Any]]:
     return links
 
 
+def check_query_length(q: str) -> None:
+    if len(q) > Q_MAX:
+        message = gettext("At most %(max)d characters are kept here; this text has %(length)d") % {
+            "max": Q_MAX,
+            "length": len(q),
+        }
+        raise ValidationFailed(
+            message,
+            code="TEXT_TOO_LONG",
+            errors=[FieldError("q", "TEXT_TOO_LONG", message)],
+            data={"field": "q", "max": Q_MAX, "length": len(q)},
+        )
+
+
+# Searching changes nothing, so a search sent by POST needs no CSRF token (the form is shared by
+# people who have no session yet).
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
 def search_page(request: HttpRequest) -> HttpResponse:
     lang = get_language() or "en"
-    params = dict(request.GET.lists())
+    params = dict((request.POST if request.method == "POST" else request.GET).lists())
+    params.pop("csrfmiddlewaretoken", None)
     params.setdefault("lang", [lang])
+    q = " ".join(params.get("q", [])).strip()
+    listed = pasted_list(q)
     context: dict[str, Any] = {
-        "query": SearchQuery(q=" ".join(params.get("q", [])).strip()),
+        "query": SearchQuery(q=q),
         "page": None,
         "error": None,
         "chars": [*params.get("char", []), ""],  # shown again, so a wrong condition can be fixed
+        "pasted": "\n".join(listed),
+        "pasted_count": len(listed),
+        "post_when_longer": POST_WHEN_LONGER,
+        "q_max": Q_MAX,
     }
+    if listed:  # a list searched as one text finds nothing: the page offers the screening
+        return render(request, "web/search.html", context)
     try:
+        check_query_length(q)
         query = search_query_from_params(params)
         context["query"] = query
         page = search(query, lang=lang, reader=request.user)

@@ -11,6 +11,7 @@ from django.core.management.base import CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from katalog.accounts.errors import AccountsErrorCode as E
 from katalog.accounts.models import ApiToken, TokenScope, User
 from katalog.accounts.services import token_expiry
 from katalog.accounts.tokens import token_create, token_get, token_revoke
@@ -22,7 +23,7 @@ from katalog.core.management.base import KatalogCommand
 def user_get(username: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        raise NotFound(_("No user %(name)s") % {"name": username}, code="USER_NOT_FOUND")
+        raise NotFound(_("No user %(name)s") % {"name": username}, code=E.USER_NOT_FOUND)
     return user
 
 

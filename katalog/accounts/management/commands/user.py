@@ -14,9 +14,10 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 
 from katalog.accounts import services
+from katalog.accounts.errors import AccountsErrorCode as E
 from katalog.accounts.models import Role, RoleGrant, User
 from katalog.accounts.selectors import bureau_by_key
-from katalog.core.actors import SYSTEM_OPERATOR
+from katalog.core.actors import SYSTEM_OPERATOR, Actor
 from katalog.core.errors import NotFound
 from katalog.core.management.base import KatalogCommand
 
@@ -24,7 +25,7 @@ from katalog.core.management.base import KatalogCommand
 def user_get(username: str) -> User:
     user = User.objects.filter(username=username).select_related("bureau").first()
     if user is None:
-        raise NotFound(_("No user %(name)s") % {"name": username}, code="USER_NOT_FOUND")
+        raise NotFound(_("No user %(name)s") % {"name": username}, code=E.USER_NOT_FOUND)
     return user
 
 
@@ -60,7 +61,7 @@ class Command(KatalogCommand):
             # Only when named: at the console the operator acts, whatever KATALOG_ACTOR says.
             self.add_actor_argument(sub, from_environment=False)
 
-    def actor(self, options: dict[str, Any]) -> Any:
+    def actor(self, options: dict[str, Any]) -> Actor:
         """The named administrator, or the operator at the console."""
         return self.acting_user(options) if options.get("actor") else SYSTEM_OPERATOR
 

@@ -16,7 +16,7 @@ from katalog.classifiers import selectors, services
 from katalog.classifiers.files import render
 from katalog.classifiers.loaders import load_shipped_classifiers
 from katalog.classifiers.publish import publish
-from katalog.core.actors import SYSTEM_OPERATOR
+from katalog.core.actors import SYSTEM_OPERATOR, Actor
 from katalog.core.errors import KatalogError
 from katalog.core.i18n import pick_text
 from katalog.core.management.base import KatalogCommand
@@ -117,7 +117,7 @@ class Command(KatalogCommand):
             details = "".join(f"\n  {e.field}: {e.code}: {e.message}" for e in exc.errors)
             raise CommandError(f"{exc.code}: {exc}{details}", returncode=exc.exit_code) from exc
 
-    def _actor(self) -> Any:
+    def _actor(self) -> Actor:
         """Who imports or amends: the person named with --actor, else the operator (who holds
         the database)."""
         if (self.options.get("actor") or "").strip():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -13,12 +14,14 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from katalog.core.management.base import KatalogCommand
+from katalog.core.periodic import Periodic, periodic_tasks
 from katalog.jobs.services import job_files_expire, job_requeue_stale
 
 # A running job writes its progress at least every few seconds (each import batch): ten
 # minutes without it means its worker is gone.
 STALE_AFTER_SECONDS = 600.0
 HOUSEKEEPING_SECONDS = 3600.0
+log = logging.getLogger(__name__)
 
 
 class Command(KatalogCommand):
@@ -42,6 +45,8 @@ class Command(KatalogCommand):
         self.expire_files()
         if not options["batch"]:
             start_housekeeping(self.expire_files)
+            for task in periodic_tasks():
+                start_periodic(task)
         outcome = job_requeue_stale(stale_after=dt.timedelta(seconds=options["requeue_after"]))
         for job_id in outcome["requeued"]:
             self.stdout.write(_("job %(id)d lost its worker: queued again") % {"id": job_id})
@@ -73,3 +78,23 @@ def start_housekeeping(task: Callable[[], None]) -> None:
                 connection.close()
 
     threading.Thread(target=loop, name="job-housekeeping", daemon=True).start()
+
+
+def start_periodic(task: Periodic) -> None:
+    """Run a registered task every `task.seconds()` (0: not now; asked again a minute later),
+    in a thread with its own connection; a failure is logged and the next round goes on."""
+
+    def loop() -> None:
+        while True:
+            seconds = task.seconds()
+            time.sleep(seconds if seconds > 0 else 60.0)
+            if seconds <= 0:
+                continue
+            try:
+                task.run()
+            except Exception:  # the worker's queue must go on whatever a round met
+                log.exception("periodic task %s failed", task.name)
+            finally:
+                connection.close()
+
+    threading.Thread(target=loop, name=f"periodic-{task.name}", daemon=True).start()

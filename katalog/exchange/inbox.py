@@ -1,0 +1,340 @@
+"""Receiving events from other nodes, by whatever transport they came: verify, order per
+origin, apply what the origin may change and keep the rest as problems for a person.
+
+- An event is accepted only from a registered node whose key verifies its signature.
+- Each origin's events are applied in sequence order, each once: a duplicate changes nothing;
+  an event after a gap waits (`PendingEvent`) until the gap is filled.
+- Authority decides, as in the NCS: the assigning bureau alone changes an item's identification,
+  only the holder of a bureau code creates numbers under it, each nation its own rows; the
+  bureau that registered a manufacturer alone changes it. An authentic event that breaks a rule
+  is recorded as an `ExchangeProblem` and its origin's sequence moves on past it.
+- Each event is applied in a transaction of its own with the position it advances, so a node
+  killed while applying starts again where it stopped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from katalog.accounts.models import Bureau
+from katalog.audit import chain
+from katalog.catalog import replica
+from katalog.catalog.models import Item, ItemAction, Manufacturer
+from katalog.catalog.services import replica as catalog_replica
+from katalog.core.actors import SYSTEM_EXCHANGE, Interface, acting_through
+from katalog.core.errors import KatalogError
+from katalog.exchange import keys
+from katalog.exchange.models import (
+    ExchangeProblem,
+    Node,
+    OutboxEvent,
+    PeerPosition,
+    PendingEvent,
+    ProblemKind,
+)
+from katalog.exchange.outbox import ITEM, MANUFACTURER, canonical_bytes
+
+EVENT_KEYS = ("origin", "seq", "at", "author", "action", "object_type", "object_key", "state")
+
+# Item actions that change only the sending nation's own rows of an item.
+ROW_ACTIONS = frozenset(
+    {
+        ItemAction.REFERENCE_ADDED,
+        ItemAction.REFERENCE_REMOVED,
+        ItemAction.REGISTRATION_ADDED,
+        ItemAction.REGISTRATION_WITHDRAWN,
+        ItemAction.MANAGEMENT_SET,
+        "snapshot",
+    }
+)
+CREATING_ACTIONS = frozenset({ItemAction.CREATED, ItemAction.IMPORTED})
+# Events applied in one transaction: large enough that commits and the followers' work per
+# commit do not dominate, small enough that a transaction stays short.
+APPLY_RUN = 500
+
+
+@dataclass
+class ReceiveReport:
+    applied: int = 0
+    duplicates: int = 0
+    waiting: int = 0
+    problems: int = 0
+    origins: set[str] = field(default_factory=set)
+
+    def add(self, other: ReceiveReport) -> None:
+        """Add a later report's counts; `waiting` is the later report's (a state, not a sum)."""
+        self.applied += other.applied
+        self.duplicates += other.duplicates
+        self.waiting = other.waiting
+        self.problems += other.problems
+        self.origins |= other.origins
+
+
+class _Refused(Exception):
+    def __init__(self, kind: ProblemKind, detail: str = "", local: Any = None) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.local = local
+
+
+def _fields(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: payload[key] for key in EVENT_KEYS}
+
+
+def _well_formed(payload: Any) -> bool:
+    if not isinstance(payload, dict) or not all(k in payload for k in (*EVENT_KEYS, "signature")):
+        return False
+    return (
+        isinstance(payload["origin"], str)
+        and isinstance(payload["seq"], int)
+        and payload["seq"] > 0
+        and isinstance(payload["state"], dict)
+        and payload["object_type"] in (ITEM, MANUFACTURER)
+    )
+
+
+def _problem(
+    payload: Any, kind: ProblemKind, transport: str, detail: str = "", local: Any = None
+) -> None:
+    good = isinstance(payload, dict)
+    ExchangeProblem.objects.create(
+        origin=str(payload.get("origin", ""))[:40] if good else "",
+        seq=payload.get("seq") if good and isinstance(payload.get("seq"), int) else None,
+        kind=kind,
+        detail=detail[:2000],
+        object_type=str(payload.get("object_type", ""))[:40] if good else "",
+        object_key=str(payload.get("object_key", ""))[:80] if good else "",
+        event_json=chain.canonical_json(payload)[:1_000_000],
+        local_json=chain.canonical_json(local) if local is not None else "",
+        transport=transport,
+    )
+
+
+def _peers() -> dict[str, Node]:
+    return {n.name: n for n in Node.objects.select_related("bureau")}
+
+
+def events_receive(payloads: Iterable[Any], *, transport: str) -> ReceiveReport:
+    """Take events from a transport: keep each verified new one, then apply every origin's
+    events as far as its sequence has no gap."""
+    report = ReceiveReport()
+    peers = _peers()
+    local = next((n for n in peers.values() if n.is_local), None)
+    # Kept in one transaction (a savepoint each): one commit per delivery, not per event.
+    with transaction.atomic():
+        for payload in payloads:
+            _receive_one(payload, peers, local, transport, report)
+    for origin in sorted(report.origins):
+        drained = origin_drain(origin, peers[origin], transport)
+        report.applied += drained.applied
+        report.problems += drained.problems
+    report.waiting = PendingEvent.objects.filter(origin__in=report.origins).count()
+    return report
+
+
+def _receive_one(
+    payload: Any, peers: dict[str, Node], local: Node | None, transport: str, report: ReceiveReport
+) -> None:
+    if not _well_formed(payload):
+        _problem(payload, ProblemKind.MALFORMED, transport)
+        report.problems += 1
+        return
+    origin = payload["origin"]
+    node = peers.get(origin)
+    if local is not None and origin == local.name:
+        report.duplicates += 1  # our own events, come back through a relay
+        return
+    if node is None:
+        _problem(payload, ProblemKind.ORIGIN_UNKNOWN, transport, origin)
+        report.problems += 1
+        return
+    if not keys.signature_valid(
+        canonical_bytes(_fields(payload)), str(payload["signature"]), node.public_key
+    ):
+        _problem(payload, ProblemKind.SIGNATURE_INVALID, transport, origin)
+        report.problems += 1
+        return
+    position = _position(origin)
+    if payload["seq"] <= position.applied_seq:
+        report.duplicates += 1
+        return
+    try:
+        with transaction.atomic():
+            PendingEvent.objects.create(
+                origin=origin,
+                seq=payload["seq"],
+                payload_json=chain.canonical_json(payload),
+                transport=transport,
+            )
+    except IntegrityError:
+        # Kept already by an earlier delivery that stopped before applying it: apply now.
+        report.duplicates += 1
+        report.origins.add(origin)
+        return
+    PeerPosition.objects.filter(origin=origin, received_seq__lt=payload["seq"]).update(
+        received_seq=payload["seq"]
+    )
+    PeerPosition.objects.filter(origin=origin).update(received_at=timezone.now())
+    report.origins.add(origin)
+
+
+def _position(origin: str) -> PeerPosition:
+    position, _ = PeerPosition.objects.get_or_create(origin=origin)
+    return position
+
+
+def origin_drain(origin: str, node: Node, transport: str) -> ReceiveReport:
+    """Apply the waiting events of one origin in order, as long as the next one is here."""
+    report = ReceiveReport()
+    while True:
+        applied, problems = _apply_run(origin, node, transport)
+        if not applied and not problems:
+            # Waiting events at or below the position were applied by a concurrent drain.
+            position = _position(origin)
+            PendingEvent.objects.filter(origin=origin, seq__lte=position.applied_seq).delete()
+            return report
+        report.applied += applied
+        report.problems += problems
+
+
+def _apply_run(origin: str, node: Node, transport: str) -> tuple[int, int]:
+    """Apply the next consecutive waiting events of an origin (up to APPLY_RUN) in one
+    transaction with the position they advance: a node killed meanwhile keeps all or none of
+    them, and followers (search, quality) take the run's objects as one set."""
+    applied = problems = 0
+    with transaction.atomic(), acting_through(Interface.EXCHANGE):
+        locked = PeerPosition.objects.select_for_update().get(origin=origin)
+        following = list(
+            PendingEvent.objects.filter(
+                origin=origin, seq__gt=locked.applied_seq, seq__lte=locked.applied_seq + APPLY_RUN
+            ).order_by("seq")
+        )
+        for pending in following:
+            if pending.seq != locked.applied_seq + 1:
+                break  # a gap: the rest waits
+            payload = json.loads(pending.payload_json)
+            if _apply_one(payload, node, transport):
+                applied += 1
+            else:
+                problems += 1
+            _log_keep(payload)
+            locked.applied_seq = pending.seq
+            locked.last_event_at = dt.datetime.fromisoformat(payload["at"])
+        if applied or problems:
+            locked.transport = transport
+            locked.save()
+            PendingEvent.objects.filter(origin=origin, seq__lte=locked.applied_seq).delete()
+    return applied, problems
+
+
+def _apply_one(payload: dict[str, Any], node: Node, transport: str) -> bool:
+    try:
+        with transaction.atomic():
+            _apply(payload, node)
+    except _Refused as refused:
+        _problem(payload, refused.kind, transport, refused.detail, refused.local)
+        return False
+    except KatalogError as error:
+        _problem(payload, ProblemKind.REFERENCE_DATA_MISSING, transport, str(error))
+        return False
+    return True
+
+
+def _log_keep(payload: dict[str, Any]) -> None:
+    """Keep the origin's signed event in this node's log, so peers can read it from here
+    (the centre relays the bureaus' events to each other)."""
+    OutboxEvent.objects.get_or_create(
+        origin=payload["origin"],
+        seq=payload["seq"],
+        defaults={
+            "at": dt.datetime.fromisoformat(payload["at"]),
+            "author": payload["author"],
+            "action": payload["action"],
+            "object_type": payload["object_type"],
+            "object_key": payload["object_key"],
+            "state_json": chain.canonical_json(payload["state"]),
+            "signature": payload["signature"],
+        },
+    )
+
+
+def _reason(payload: dict[str, Any]) -> str:
+    return f"{payload['origin']}#{payload['seq']} {payload['author']}"
+
+
+def _apply(payload: dict[str, Any], node: Node) -> None:
+    if payload["object_type"] == ITEM:
+        _apply_item(payload, node.bureau)
+    else:
+        _apply_manufacturer(payload, node.bureau)
+
+
+def _code_holder(niin: str, on: dt.date) -> Bureau | None:
+    return Bureau.objects.holding_code_at(niin[:2], on).first()
+
+
+def _apply_item(payload: dict[str, Any], origin: Bureau) -> None:
+    state = payload["state"]["item"]
+    local = Item.objects.select_related("bureau").filter(niin=state["niin"]).first()
+    action = payload["action"]
+    if local is None and action in CREATING_ACTIONS:
+        holder = _code_holder(state["niin"], dt.date.fromisoformat(payload["at"][:10]))
+        if holder is None or not _may_keep(origin, holder):
+            raise _Refused(
+                ProblemKind.ALLOCATION_NOT_HELD,
+                f"{state['niin'][:2]}: {holder.key if holder else '—'}, not {origin.key}",
+            )
+    assigner = local.bureau.key if local else state["bureau"]
+    identification = _may_keep(origin, assigner)
+    if not identification and action not in ROW_ACTIONS:
+        raise _Refused(
+            ProblemKind.NOT_ASSIGNING_BUREAU,
+            f"{state['niin']}: {assigner}, not {origin.key}",
+            local=_local_item(state["niin"]),
+        )
+    catalog_replica.item_replica_apply(
+        actor=SYSTEM_EXCHANGE,
+        state=state,
+        origin_bureau=origin,
+        identification=identification,
+        manufacturers=payload["state"].get("manufacturers") or {},
+        reason=_reason(payload),
+    )
+
+
+def _local_item(niin: str) -> dict[str, Any] | None:
+    return replica.item_states([niin]).get(niin)
+
+
+def _may_keep(origin: Bureau, owner: Bureau | str) -> bool:
+    """An item is kept by the node of its assigning bureau, a manufacturer by the node of the
+    bureau that registered it. A bureau with no node of its own in this exchange (an external
+    source, a nation not yet connected) has its data kept by whichever node records it; the
+    last state received stands."""
+    key = owner if isinstance(owner, str) else owner.key
+    if key == origin.key:
+        return True
+    return not Node.objects.filter(bureau__key=key).exists()
+
+
+def _apply_manufacturer(payload: dict[str, Any], origin: Bureau) -> None:
+    state = payload["state"]["manufacturer"]
+    local = Manufacturer.objects.select_related("bureau").filter(code=state["code"]).first()
+    owner = local.bureau if local else Bureau.objects.filter(key=state["bureau"]).first()
+    if owner is None or not _may_keep(origin, owner) or not _may_keep(origin, state["bureau"]):
+        raise _Refused(
+            ProblemKind.NOT_OWNER,
+            f"{state['code']}: {owner.key if owner else state['bureau']}, not {origin.key}",
+            local=replica.manufacturer_state(local) if local else None,
+        )
+    catalog_replica.manufacturer_replica_apply(
+        actor=SYSTEM_EXCHANGE, state=state, reason=_reason(payload)
+    )
