@@ -60,11 +60,10 @@ def explanation_texts(records: list[Record]) -> list[str]:
     return [t for t in texts if t]
 
 
-def _reference(_outcome: str, data: Mapping[str, Any], record: Record) -> str:
-    kind = record["kind"]
-    # 0 the same manufacturer, 1 none given, 2 another one (as `services` weighs them)
-    relation = 0 if data.get("same_manufacturer") else 2 if data.get("manufacturer_given") else 1
-    params = {"number": data["candidate_number"], "mfr": data["manufacturer"]}
+def reference_text(kind: str, relation: int, number: str, mfr: str) -> str:
+    """How a reference matched, in words: the screening's own sentence and the stored one's.
+    `relation`: 0 the same manufacturer, 1 none given, 2 another one."""
+    params = {"number": number, "mfr": mfr}
     whose = {
         0: _("of the same manufacturer %(mfr)s"),
         1: _("of manufacturer %(mfr)s (no manufacturer given)"),
@@ -82,6 +81,12 @@ def _reference(_outcome: str, data: Mapping[str, Any], record: Record) -> str:
         ),
     }[kind] % params
     return f"{how} {whose}"
+
+
+def _reference(_outcome: str, data: Mapping[str, Any], record: Record) -> str:
+    # 0 the same manufacturer, 1 none given, 2 another one (as `services` weighs them)
+    relation = 0 if data.get("same_manufacturer") else 2 if data.get("manufacturer_given") else 1
+    return reference_text(record["kind"], relation, data["candidate_number"], data["manufacturer"])
 
 
 def _no_reference(_outcome: str, _data: Mapping[str, Any], _record: Record) -> str:

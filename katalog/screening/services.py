@@ -43,6 +43,7 @@ from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.names.values import parse_reply
 from katalog.screening.cells import parse_reference_cell
 from katalog.screening.errors import ScreeningErrorCode as E
+from katalog.screening.explain import reference_text
 from katalog.screening.keys import (
     confusable_key,
     folded_key,
@@ -482,29 +483,8 @@ def _reference_evidence(ref: _Ref, row: _RefRow, manufacturer: Manufacturer) -> 
         data["manufacturer_name"] = ref.manufacturer_name
         data["manufacturer_by_name"] = relation == 0
     return Evidence(
-        kind, "match", weight, _reference_detail(kind, relation, row.number, manufacturer), data
+        kind, "match", weight, reference_text(kind, relation, row.number, manufacturer.code), data
     )
-
-
-def _reference_detail(kind: str, relation: int, number: str, manufacturer: Manufacturer) -> str:
-    params = {"number": number, "mfr": manufacturer.code}
-    whose = {
-        0: _("of the same manufacturer %(mfr)s"),
-        1: _("of manufacturer %(mfr)s (no manufacturer given)"),
-        2: _("of another manufacturer, %(mfr)s"),
-    }[relation] % params
-    how = {
-        "reference_same_manufacturer": _("Same reference number %(number)s"),
-        "reference_other_manufacturer": _("Same reference number %(number)s"),
-        "reference_transliterated": _("Reference number %(number)s matches once transliterated"),
-        "reference_confusable": _(
-            "Reference number %(number)s matches when O/0 and I/1 are not told apart"
-        ),
-        "reference_leading_zeros": _(
-            "Reference number %(number)s matches when leading zeros are ignored"
-        ),
-    }[kind] % params
-    return f"{how} {whose}"
 
 
 # --- step 2: characteristics -----------------------------------------------------------------
