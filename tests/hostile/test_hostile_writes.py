@@ -101,6 +101,7 @@ def path_values(path: str, world: World) -> dict[str, str]:
         "position": "1",
         "transition": "submit",
         "job_id": str(world.job_id),
+        "candidate_id": "1",
     }
 
 
