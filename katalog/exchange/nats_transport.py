@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -165,12 +166,19 @@ async def _log_error(exc: Exception) -> None:
 
 
 class Broker:
-    """A connection to one NATS server, used from synchronous code."""
+    """A connection to one NATS server, used from synchronous code.
+
+    The client's event loop runs in a thread of its own, so the broker works the same whether
+    or not the calling thread already runs an event loop (a server's, a browser driver's)."""
 
     def __init__(self, url: str = "", *, domain: str | None = None) -> None:
         self.url = url or settings.NATS_URL
         self.domain = settings.NATS_DOMAIN if domain is None else domain
         self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="nats-client", daemon=True
+        )
+        self._thread.start()
         try:
             self.nc: Client = self.run(
                 nats.connect(
@@ -182,7 +190,7 @@ class Broker:
                 )
             )
         except (OSError, nats.errors.Error) as exc:
-            self._loop.close()
+            self._stop()
             raise self.unavailable() from exc
 
     def unavailable(self) -> BrokerUnavailable:
@@ -191,7 +199,12 @@ class Broker:
         )
 
     def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return self._loop.run_until_complete(coroutine)
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+
+    def _stop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=30)
+        self._loop.close()
 
     def js(self, domain: str | None = None) -> JetStreamContext:
         """JetStream in `domain`, by default the domain of the server connected to."""
@@ -206,7 +219,7 @@ class Broker:
             # The server went away: what was acknowledged is acknowledged, nothing to flush.
             logger.warning("NATS: connection to %s closed without draining", self.url)
         finally:
-            self._loop.close()
+            self._stop()
 
     def __enter__(self) -> Broker:
         return self

@@ -4,6 +4,7 @@ cut off from the centre and catching up."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from io import StringIO
@@ -120,6 +121,20 @@ def broker(layout):
         if info.config.name.startswith(mine):
             broker.run(broker.js().delete_stream(info.config.name))
     broker.close()
+
+
+def test_the_broker_works_from_a_thread_that_already_runs_an_event_loop(layout):
+    """As under a server or a browser driver that runs its own loop in the calling thread."""
+
+    async def inside_a_running_loop() -> dict:
+        broker = _connect(settings.NATS_URL)
+        try:
+            info = broker.run(broker.js().account_info())
+        finally:
+            broker.close()
+        return {"streams": info.streams}
+
+    assert asyncio.run(inside_a_running_loop())["streams"] >= 0
 
 
 # A node's stream on one server.
