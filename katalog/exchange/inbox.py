@@ -68,12 +68,50 @@ class ReceiveReport:
     origins: set[str] = field(default_factory=set)
 
     def add(self, other: ReceiveReport) -> None:
-        """Add a later report's counts; `waiting` is the later report's (a state, not a sum)."""
+        """Add a later report's counts; `waiting` is a state, not a sum: counted again over
+        the origins of both."""
         self.applied += other.applied
         self.duplicates += other.duplicates
-        self.waiting = other.waiting
         self.problems += other.problems
         self.origins |= other.origins
+        self.waiting = waiting_count(self.origins)
+
+
+def waiting_count(origins: Iterable[str]) -> int:
+    """Events of these origins kept until the gap before them is filled."""
+    return PendingEvent.objects.filter(origin__in=list(origins)).count()
+
+
+@dataclass(frozen=True)
+class _Exchange:
+    """What this node knows of the exchange for one delivery, read once: the registered
+    nodes, whether this one is the centre, and which bureaus have a node of their own."""
+
+    peers: dict[str, Node]
+    local: Node | None
+    at_centre: bool
+    bureaus_with_node: frozenset[str]
+    bureaus: catalog_replica.Bureaus
+
+    @classmethod
+    def read(cls) -> _Exchange:
+        peers = {n.name: n for n in Node.objects.select_related("bureau")}
+        local = next((n for n in peers.values() if n.is_local), None)
+        return cls(
+            peers=peers,
+            local=local,
+            at_centre=local is not None and local.bureau.kind == BureauKind.CENTRE,
+            bureaus_with_node=frozenset(n.bureau.key for n in peers.values()),
+            bureaus=catalog_replica.Bureaus(),
+        )
+
+    def may_keep(self, origin: Bureau, owner: Bureau | str) -> bool:
+        """An item is kept by the node of its assigning bureau, a manufacturer by the node of
+        the bureau that registered it. A bureau with no node of its own in this exchange (an
+        external source, a nation not yet connected) has its data kept by whichever node
+        records it; the last state received stands."""
+        key = owner if isinstance(owner, str) else owner.key
+        return key == origin.key or key not in self.bureaus_with_node
 
 
 class _Refused(Exception):
@@ -117,37 +155,31 @@ def _problem(
     )
 
 
-def _peers() -> dict[str, Node]:
-    return {n.name: n for n in Node.objects.select_related("bureau")}
-
-
 def events_receive(payloads: Iterable[Any], *, transport: str) -> ReceiveReport:
     """Take events from a transport: keep each verified new one, then apply every origin's
     events as far as its sequence has no gap."""
     report = ReceiveReport()
-    peers = _peers()
-    local = next((n for n in peers.values() if n.is_local), None)
+    exchange = _Exchange.read()
     # Kept in one transaction (a savepoint each): one commit per delivery, not per event.
     with transaction.atomic():
         for payload in payloads:
-            _receive_one(payload, peers, local, transport, report)
+            _receive_one(payload, exchange, transport, report)
     for origin in sorted(report.origins):
-        drained = origin_drain(origin, peers[origin], transport)
+        drained = origin_drain(origin, exchange, transport)
         report.applied += drained.applied
         report.problems += drained.problems
-    report.waiting = PendingEvent.objects.filter(origin__in=report.origins).count()
+    report.waiting = waiting_count(report.origins)
     return report
 
 
-def _receive_one(
-    payload: Any, peers: dict[str, Node], local: Node | None, transport: str, report: ReceiveReport
-) -> None:
+def _receive_one(payload: Any, exchange: _Exchange, transport: str, report: ReceiveReport) -> None:
     if not _well_formed(payload):
         _problem(payload, ProblemKind.MALFORMED, transport)
         report.problems += 1
         return
     origin = payload["origin"]
-    node = peers.get(origin)
+    node = exchange.peers.get(origin)
+    local = exchange.local
     if local is not None and origin == local.name:
         report.duplicates += 1  # our own events, come back through a relay
         return
@@ -190,11 +222,11 @@ def _position(origin: str) -> PeerPosition:
     return position
 
 
-def origin_drain(origin: str, node: Node, transport: str) -> ReceiveReport:
+def origin_drain(origin: str, exchange: _Exchange, transport: str) -> ReceiveReport:
     """Apply the waiting events of one origin in order, as long as the next one is here."""
     report = ReceiveReport()
     while True:
-        applied, problems = _apply_run(origin, node, transport)
+        applied, problems = _apply_run(origin, exchange, transport)
         if not applied and not problems:
             # Waiting events at or below the position were applied by a concurrent drain.
             position = _position(origin)
@@ -204,7 +236,7 @@ def origin_drain(origin: str, node: Node, transport: str) -> ReceiveReport:
         report.problems += problems
 
 
-def _apply_run(origin: str, node: Node, transport: str) -> tuple[int, int]:
+def _apply_run(origin: str, exchange: _Exchange, transport: str) -> tuple[int, int]:
     """Apply the next consecutive waiting events of an origin (up to EXCHANGE_APPLY_RUN) in one
     transaction with the position they advance: a node killed meanwhile keeps all or none of
     them, and followers (search, quality) take the run's objects as one set."""
@@ -222,7 +254,7 @@ def _apply_run(origin: str, node: Node, transport: str) -> tuple[int, int]:
             if pending.seq != locked.applied_seq + 1:
                 break  # a gap: the rest waits
             payload = json.loads(pending.payload_json)
-            if _apply_one(payload, node, transport):
+            if _apply_one(payload, exchange, transport):
                 applied += 1
             else:
                 problems += 1
@@ -236,10 +268,10 @@ def _apply_run(origin: str, node: Node, transport: str) -> tuple[int, int]:
     return applied, problems
 
 
-def _apply_one(payload: dict[str, Any], node: Node, transport: str) -> bool:
+def _apply_one(payload: dict[str, Any], exchange: _Exchange, transport: str) -> bool:
     try:
         with transaction.atomic():
-            _apply(payload, node)
+            _apply(payload, exchange)
     except _Refused as refused:
         _problem(payload, refused.kind, transport, refused.detail, refused.local)
         return False
@@ -271,30 +303,31 @@ def _reason(payload: dict[str, Any]) -> str:
     return f"{payload['origin']}#{payload['seq']} {payload['author']}"
 
 
-def _apply(payload: dict[str, Any], node: Node) -> None:
+def _apply(payload: dict[str, Any], exchange: _Exchange) -> None:
+    origin = exchange.peers[payload["origin"]].bureau
     if payload["object_type"] == ITEM:
-        _apply_item(payload, node.bureau)
+        _apply_item(payload, origin, exchange)
     else:
-        _apply_manufacturer(payload, node.bureau)
+        _apply_manufacturer(payload, origin, exchange)
 
 
 def _code_holder(niin: str, on: dt.date) -> Bureau | None:
     return Bureau.objects.holding_code_at(niin[:2], on).first()
 
 
-def _apply_item(payload: dict[str, Any], origin: Bureau) -> None:
+def _apply_item(payload: dict[str, Any], origin: Bureau, exchange: _Exchange) -> None:
     state = payload["state"]["item"]
     local = Item.objects.select_related("bureau").filter(niin=state["niin"]).first()
     action = payload["action"]
     if local is None and action in CREATING_ACTIONS:
         holder = _code_holder(state["niin"], dt.date.fromisoformat(payload["at"][:10]))
-        if holder is None or not _may_keep(origin, holder):
+        if holder is None or not exchange.may_keep(origin, holder):
             raise _Refused(
                 ProblemKind.ALLOCATION_NOT_HELD,
                 f"{state['niin'][:2]}: {holder.key if holder else '—'}, not {origin.key}",
             )
     assigner = local.bureau.key if local else state["bureau"]
-    identification = _may_keep(origin, assigner)
+    identification = exchange.may_keep(origin, assigner)
     if not identification and action not in ROW_ACTIONS:
         raise _Refused(
             ProblemKind.NOT_ASSIGNING_BUREAU,
@@ -308,41 +341,31 @@ def _apply_item(payload: dict[str, Any], origin: Bureau) -> None:
         identification=identification,
         manufacturers=payload["state"].get("manufacturers") or {},
         reason=_reason(payload),
+        bureaus=exchange.bureaus,
     )
-    if _at_centre():
+    if exchange.at_centre:
         # The centre screens across nations as their items arrive (duplicate candidates).
         cross_nation_screen(actor=SYSTEM_EXCHANGE, item=item)
-
-
-def _at_centre() -> bool:
-    return Node.objects.filter(is_local=True, bureau__kind=BureauKind.CENTRE).exists()
 
 
 def _local_item(niin: str) -> dict[str, Any] | None:
     return replica.item_states([niin]).get(niin)
 
 
-def _may_keep(origin: Bureau, owner: Bureau | str) -> bool:
-    """An item is kept by the node of its assigning bureau, a manufacturer by the node of the
-    bureau that registered it. A bureau with no node of its own in this exchange (an external
-    source, a nation not yet connected) has its data kept by whichever node records it; the
-    last state received stands."""
-    key = owner if isinstance(owner, str) else owner.key
-    if key == origin.key:
-        return True
-    return not Node.objects.filter(bureau__key=key).exists()
-
-
-def _apply_manufacturer(payload: dict[str, Any], origin: Bureau) -> None:
+def _apply_manufacturer(payload: dict[str, Any], origin: Bureau, exchange: _Exchange) -> None:
     state = payload["state"]["manufacturer"]
     local = Manufacturer.objects.select_related("bureau").filter(code=state["code"]).first()
     owner = local.bureau if local else Bureau.objects.filter(key=state["bureau"]).first()
-    if owner is None or not _may_keep(origin, owner) or not _may_keep(origin, state["bureau"]):
+    if (
+        owner is None
+        or not exchange.may_keep(origin, owner)
+        or not exchange.may_keep(origin, state["bureau"])
+    ):
         raise _Refused(
             ProblemKind.NOT_OWNER,
             f"{state['code']}: {owner.key if owner else state['bureau']}, not {origin.key}",
             local=replica.manufacturer_state(local) if local else None,
         )
     catalog_replica.manufacturer_replica_apply(
-        actor=SYSTEM_EXCHANGE, state=state, reason=_reason(payload)
+        actor=SYSTEM_EXCHANGE, state=state, reason=_reason(payload), bureaus=exchange.bureaus
     )

@@ -7,6 +7,7 @@ import base64
 import os
 from pathlib import Path
 
+from django.conf import settings
 from nacl.exceptions import BadSignatureError
 from nacl.signing import SigningKey, VerifyKey
 
@@ -16,7 +17,7 @@ KEY_FILE = "node.key"
 
 
 def key_directory() -> Path:
-    return Path(os.environ.get("KATALOG_DATA_DIR", Path.cwd() / "var")) / "exchange"
+    return Path(settings.DATA_DIR) / "exchange"
 
 
 def signing_key_write(key: SigningKey) -> Path:

@@ -13,8 +13,13 @@ from katalog.exchange.errors import ExchangeError
 from katalog.exchange.models import ExchangeProblem, Node, PeerPosition, PendingEvent
 
 
+def local_node_or_none() -> Node | None:
+    """This installation's own node, None before `katalog node init`."""
+    return Node.objects.filter(is_local=True).select_related("bureau").first()
+
+
 def local_node() -> Node:
-    node = Node.objects.filter(is_local=True).select_related("bureau").first()
+    node = local_node_or_none()
     if node is None:
         raise NotFound(
             _("This installation has no node identity yet: run katalog node init"),

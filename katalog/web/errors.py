@@ -43,17 +43,10 @@ def refusal_title(exc: errors.KatalogError) -> str:
     return _("Cannot be done")
 
 
-def refusal_text(exc: errors.KatalogError) -> str:
-    """The full sentence for the messages area: kind of refusal, reason, field details. The
-    error's code is an identifier for programs: it goes in the markup, not in the sentence."""
-    parts = [f"{refusal_title(exc)}: {exc.message}"]
-    parts += [f"{e.field}: {e.message}" for e in exc.errors if e.message not in exc.message]
-    return " ".join(parts)
-
-
 def refusal_words(exc: errors.KatalogError, *, placed: frozenset[str] = frozenset()) -> str:
-    """The refusal as a sentence for the page, without codes: what kind, why, and the field
-    details not already shown beside their fields."""
+    """The refusal as a sentence for the page: what kind, why, and the field details not
+    already shown beside their fields. The error's code and field names are identifiers for
+    programs: they go in the markup, not in the sentence."""
     parts = [f"{refusal_title(exc)}: {exc.message}"]
     parts += [
         e.message for e in exc.errors if e.field not in placed and e.message not in exc.message
@@ -88,7 +81,7 @@ def is_htmx(request: HttpRequest) -> bool:
 
 
 def refusal_response(request: HttpRequest, exc: errors.KatalogError) -> HttpResponse:
-    messages.error(request, refusal_text(exc), extra_tags=f"refusal {exc.code}")
+    messages.error(request, refusal_words(exc), extra_tags=f"refusal {exc.code}")
     template = "web/_messages.html" if is_htmx(request) else "web/refusal.html"
     response = render(request, template, {"error": exc}, status=exc.status)
     if is_htmx(request):

@@ -55,6 +55,21 @@ def page(browser, live_server, transactional_db) -> Iterator[object]:
 
 
 @pytest.fixture
+def ru_approver(transactional_db):
+    """Makes approvers of the RU bureau (who may also catalogue), who log in with PASSWORD;
+    four eyes keep them apart."""
+    from katalog.accounts.models import User
+    from tests.factories import bureau, grant_role
+
+    def _person(username: str) -> User:
+        user = User.objects.create_user(username, password=PASSWORD, bureau=bureau("RU"))
+        grant_role(user, "approver")
+        return user
+
+    return _person
+
+
+@pytest.fixture
 def log_in():
     """Log a user in through the login form, as a person would."""
 

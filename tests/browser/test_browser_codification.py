@@ -6,21 +6,11 @@ import re
 
 import pytest
 
-from katalog.accounts.models import User
 from katalog.catalog import services as catalog
 from katalog.codification import services
 from katalog.codification.models import CodificationRequest
 from katalog.core.actors import SYSTEM_INIT
-from tests.factories import ManufacturerFactory, bureau, grant_role, make_item
-
-PASSWORD = "browser-test-pass"
-
-
-def person(username: str) -> User:
-    """An approver of the RU bureau (who may also catalogue); four eyes keep them apart."""
-    user = User.objects.create_user(username, password=PASSWORD, bureau=bureau("RU"))
-    grant_role(user, "approver")
-    return user
+from tests.factories import ManufacturerFactory, make_item
 
 
 @pytest.fixture
@@ -33,8 +23,10 @@ def planted(transactional_db):
     return item
 
 
-def test_codify_through_the_guide_form_and_see_the_planted_duplicate(page, log_in, planted):
-    person("ru-author")
+def test_codify_through_the_guide_form_and_see_the_planted_duplicate(
+    page, log_in, planted, ru_approver
+):
+    ru_approver("ru-author")
     log_in(page, "ru-author")
     page.goto("/requests/")
     page.get_by_role("link", name="New request").click()
@@ -70,8 +62,8 @@ def test_codify_through_the_guide_form_and_see_the_planted_duplicate(page, log_i
     assert request.lines.get().characteristics == {"THDD": "12 MMT", "MATL": "SST"}
 
 
-def test_a_second_person_approves_and_the_author_is_refused(page, log_in, planted):
-    author, approver = person("ru-author"), person("ru-approver")
+def test_a_second_person_approves_and_the_author_is_refused(page, log_in, planted, ru_approver):
+    author, approver = ru_approver("ru-author"), ru_approver("ru-approver")
     request = services.request_create(actor=author, title="Nuts")
     services.request_line_add(
         actor=author,

@@ -6,25 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from katalog.accounts.models import User
 from katalog.catalog import services as catalog
 from katalog.codification import services
 from katalog.codification.models import RequestState
 from katalog.core.actors import SYSTEM_INIT
-from tests.factories import ManufacturerFactory, bureau, grant_role, make_item
-
-PASSWORD = "browser-test-pass"
-
-
-def person(username: str) -> User:
-    user = User.objects.create_user(username, password=PASSWORD, bureau=bureau("RU"))
-    grant_role(user, "approver")
-    return user
+from tests.factories import ManufacturerFactory, bureau, make_item
 
 
 @pytest.fixture
-def unpublishable(transactional_db):
-    author, decider, approver = person("ru-author"), person("ru-decider"), person("ru-approver")
+def unpublishable(ru_approver):
+    author, decider = ru_approver("ru-author"), ru_approver("ru-decider")
+    approver = ru_approver("ru-approver")
     maker = ManufacturerFactory(code="A501F")
     item = make_item("KZ")
     catalog.reference_add(actor=SYSTEM_INIT, item=item, manufacturer=maker, number="АБВГ.303.001")

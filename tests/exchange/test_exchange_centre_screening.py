@@ -51,9 +51,9 @@ def kz_event(maker):
 
 
 def test_at_the_centre_a_nations_item_with_anothers_reference_becomes_a_candidate(
-    tmp_path, monkeypatch, maker
+    settings, tmp_path, monkeypatch, maker
 ):
-    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+    settings.DATA_DIR = tmp_path
     call_command("node", "init", "--bureau", "MC", "--name", "centre")
     _peer("kz-main", "KZ", KZ_KEY)
     ru = with_reference("RU", maker)
@@ -76,8 +76,8 @@ def test_at_the_centre_a_nations_item_with_anothers_reference_becomes_a_candidat
     assert not ExchangeProblem.objects.exists()
 
 
-def test_a_national_node_keeps_no_queue_of_candidates(tmp_path, monkeypatch, maker):
-    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+def test_a_national_node_keeps_no_queue_of_candidates(settings, tmp_path, monkeypatch, maker):
+    settings.DATA_DIR = tmp_path
     call_command("node", "init", "--bureau", "RU", "--name", "ru-main")
     _peer("kz-main", "KZ", KZ_KEY)
     with_reference("RU", maker)

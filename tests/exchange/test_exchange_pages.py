@@ -23,8 +23,8 @@ PEER = SigningKey.generate()
 
 
 @pytest.fixture
-def centre(tmp_path, monkeypatch):
-    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+def centre(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
     call_command("node", "init", "--bureau", "MC", "--name", "centre")
     node_add(
         actor=SYSTEM_OPERATOR,

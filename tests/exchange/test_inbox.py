@@ -35,9 +35,9 @@ RU_KEY = SigningKey.generate()
 
 
 @pytest.fixture(autouse=True)
-def _nodes(tmp_path, monkeypatch):
+def _nodes(settings, tmp_path, monkeypatch):
     """This installation is Kazakhstan's bureau; Russia's node is a registered peer."""
-    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+    settings.DATA_DIR = tmp_path
     call_command("node", "init", "--bureau", "KZ", "--name", "kz-main")
     node_add(
         actor=SYSTEM_OPERATOR,

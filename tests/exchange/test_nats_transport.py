@@ -262,8 +262,8 @@ def test_a_prefix_or_a_source_that_is_no_name_is_refused():
 
 
 @pytest.mark.django_db
-def test_a_server_that_does_not_answer_is_a_clear_error(tmp_path, monkeypatch):
-    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+def test_a_server_that_does_not_answer_is_a_clear_error(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
     call_command("node", "init", "--bureau", "KZ", "--name", "kz-main")
     url = f"nats://127.0.0.1:{free_port()}"
     with pytest.raises(CommandError, match="NATS_UNREACHABLE") as raised:
@@ -347,9 +347,9 @@ def test_a_bureau_on_a_leaf_node_reads_the_centres_stream_across_domains(hub_and
 
 
 @pytest.fixture
-def kz_node(tmp_path, monkeypatch):
+def kz_node(settings, tmp_path, monkeypatch):
     """This installation is Kazakhstan's bureau; Russia's node is a registered peer."""
-    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+    settings.DATA_DIR = tmp_path
     call_command("node", "init", "--bureau", "KZ", "--name", "kz-main")
     node_add(
         actor=SYSTEM_OPERATOR,

@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+def _data_dir(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
 
 
 def test_init_creates_a_key_pair_whose_private_half_only_the_owner_reads(tmp_path, capsys):

@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _node(tmp_path, monkeypatch):
-    monkeypatch.setenv("KATALOG_DATA_DIR", str(tmp_path))
+def _node(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
     call_command("node", "init", "--bureau", "RU", "--name", "ru-main")
 
 

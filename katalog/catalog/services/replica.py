@@ -64,8 +64,8 @@ def _missing(what: str, key: str) -> RuleViolation:
     )
 
 
-class _Bureaus:
-    """Bureaus by key, read once per application."""
+class Bureaus:
+    """Bureaus by key, read once: a receiving node passes one for a whole delivery."""
 
     def __init__(self) -> None:
         self.known = {b.key: b for b in Bureau.objects.all()}
@@ -86,12 +86,13 @@ def item_replica_apply(
     identification: bool,
     manufacturers: dict[str, dict[str, Any]] | None = None,
     reason: str = "",
+    bureaus: Bureaus | None = None,
 ) -> Item:
     """Apply a received item state. From the assigning bureau (`identification`) the whole item:
     it may record other nations' references and registrations too. From another nation (or
     for an item new here) its own rows, and the identification only if the item is new."""
     _require_exchange(actor)
-    bureaus = _Bureaus()
+    bureaus = bureaus or Bureaus()
     item = Item.objects.select_for_update().filter(niin=state["niin"]).first()
     created = item is None
     if item is None:
@@ -120,7 +121,7 @@ def item_replica_apply(
     return item
 
 
-def _item_new(state: dict[str, Any], bureaus: _Bureaus) -> Item:
+def _item_new(state: dict[str, Any], bureaus: Bureaus) -> Item:
     niin = state["niin"]
     item = Item(niin=niin, bureau_code=niin[:2], serial=int(niin[2:]))
     _identification_set(item, state, bureaus)
@@ -130,7 +131,7 @@ def _item_new(state: dict[str, Any], bureaus: _Bureaus) -> Item:
     return item
 
 
-def _identification_set(item: Item, state: dict[str, Any], bureaus: _Bureaus) -> None:
+def _identification_set(item: Item, state: dict[str, Any], bureaus: Bureaus) -> None:
     item_name = item_name_get(state["item_name"])
     item.supply_class = state["supply_class"]
     item.item_name = item_name
@@ -178,7 +179,7 @@ def _characteristics_set(item: Item, values: list[dict[str, Any]]) -> None:
     CharacteristicValue.objects.bulk_create(rows)
 
 
-def _manufacturers_known(states: dict[str, dict[str, Any]], bureaus: _Bureaus) -> None:
+def _manufacturers_known(states: dict[str, dict[str, Any]], bureaus: Bureaus) -> None:
     """The manufacturers an item's references name, created from the states the sender sent
     with the item where they are not here yet; their own bureaus' states correct them later."""
     here = set(Manufacturer.objects.filter(code__in=states).values_list("code", flat=True))
@@ -203,7 +204,7 @@ def _rows_kept(
 
 
 def _references_set(
-    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: _Bureaus
+    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: Bureaus
 ) -> None:
     mine = _rows_kept(Reference, item, rows_of, rows)
     by_code = {
@@ -240,7 +241,7 @@ def _has_users(item: Item) -> bool:
 
 
 def _registrations_set(
-    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: _Bureaus
+    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: Bureaus
 ) -> None:
     Registration.objects.bulk_create(
         [
@@ -266,7 +267,7 @@ def _status_follow_users(item: Item, users_before: bool) -> None:
 
 
 def _management_set(
-    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: _Bureaus
+    item: Item, rows_of: Bureau | None, rows: list[dict[str, Any]], bureaus: Bureaus
 ) -> None:
     # Only released rows travel: a row the nation no longer releases disappears elsewhere.
     for row in _rows_kept(ManagementData, item, rows_of, rows):
@@ -283,7 +284,7 @@ def _management_set(
 
 @transaction.atomic
 def manufacturer_replica_apply(
-    *, actor: Actor, state: dict[str, Any], reason: str = ""
+    *, actor: Actor, state: dict[str, Any], reason: str = "", bureaus: Bureaus | None = None
 ) -> Manufacturer:
     """Apply a manufacturer's state received from the bureau that registered it."""
     _require_exchange(actor)
@@ -292,7 +293,7 @@ def manufacturer_replica_apply(
         manufacturer = Manufacturer(code=state["code"])
     else:
         manufacturer.row_version += 1
-    _manufacturer_fields_set(manufacturer, state, _Bureaus())
+    _manufacturer_fields_set(manufacturer, state, bureaus or Bureaus())
     manufacturer.save()
     audit_record(
         actor=actor,
@@ -306,7 +307,7 @@ def manufacturer_replica_apply(
 
 
 def _manufacturer_fields_set(
-    manufacturer: Manufacturer, state: dict[str, Any], bureaus: _Bureaus
+    manufacturer: Manufacturer, state: dict[str, Any], bureaus: Bureaus
 ) -> None:
     manufacturer.names = state["names"]
     manufacturer.address = state["address"]

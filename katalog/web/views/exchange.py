@@ -8,13 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from katalog.exchange import feed
-from katalog.exchange.models import Node
-from katalog.exchange.selectors import exchange_status, problem_list
+from katalog.exchange.selectors import exchange_status, local_node_or_none, problem_list
 
 
 @login_required
 def exchange_status_page(request: HttpRequest) -> HttpResponse:
-    node = Node.objects.filter(is_local=True).select_related("bureau").first()
+    node = local_node_or_none()
     context = {
         "node": node,
         "last_seq": feed.origins().get(node.name, 0) if node else 0,
