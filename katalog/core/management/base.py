@@ -4,6 +4,7 @@ and messages speak the language of the user's shell."""
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from katalog.core.actors import SYSTEM_OPERATOR, Actor, Interface, acting_through
 from katalog.core.errors import CoreErrorCode, KatalogError, NotFound, ValidationFailed
+from katalog.core.progress import Shown, progress_shown
 
 if TYPE_CHECKING:
     from katalog.accounts.models import User
@@ -58,6 +60,22 @@ class KatalogCommand(BaseCommand):
             help=_("the user name of the person acting (default: $KATALOG_ACTOR)")
             if from_environment
             else _("the user name of the administrator acting (default: the operator)"),
+        )
+
+    @staticmethod
+    def add_progress_argument(parser: Any) -> None:
+        parser.add_argument(
+            "--no-progress",
+            action="store_true",
+            help=_("do not show how far the command is (a bar on a terminal, lines otherwise)"),
+        )
+
+    def progress(
+        self, options: dict[str, Any], description: str, total: int | None = None
+    ) -> AbstractContextManager[Shown]:
+        """How far this long command is, on standard error (see `katalog.core.progress`)."""
+        return progress_shown(
+            self.stderr, description, total, enabled=not options.get("no_progress")
         )
 
     @staticmethod

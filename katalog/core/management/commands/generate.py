@@ -7,14 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from katalog.core.management.base import KatalogCommand
 from katalog.synthetic.generator import generate_catalogue, generate_import_files
@@ -34,27 +26,19 @@ class Command(KatalogCommand):
         )
         parser.add_argument("--format", choices=["db", "csv"], default="db")
         parser.add_argument("--out", type=Path, help="directory for the csv files")
-        parser.add_argument("--no-progress", action="store_true")
+        self.add_progress_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["items"] < 1:
             raise CommandError("--items must be at least 1")
         if options["format"] == "csv" and not options["out"]:
             raise CommandError("--format csv needs --out DIR")
-        columns = (
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-        )
-        with Progress(*columns, disable=options["no_progress"], transient=True) as bar:
-            task = bar.add_task("generating items", total=options["items"])
+        with self.progress(options, "generating items", options["items"]) as shown:
             common = {
                 "items": options["items"],
                 "seed": options["seed"],
                 "manufacturers": options["manufacturers"],
-                "progress": lambda n: bar.advance(task, n),
+                "progress": shown.advance,
             }
             if options["format"] == "csv":
                 report = generate_import_files(out_dir=options["out"], **common)

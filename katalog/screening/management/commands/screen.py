@@ -15,6 +15,7 @@ from katalog.core.management.base import KatalogCommand
 from katalog.core.tables import CsvWriter
 from katalog.screening.batch import screen_file
 from katalog.screening.services import ReferenceInput, ScreeningInput, ScreeningResult, screen
+from katalog.transfer.readers import count_rows
 
 
 def parse_values(pairs: list[str]) -> dict[str, str]:
@@ -64,6 +65,7 @@ class Command(KatalogCommand):
         parser.add_argument("--limit", type=int, default=5)
         parser.add_argument("--json", action="store_true", help="print the API's JSON")
         self.add_actor_argument(parser)
+        self.add_progress_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["lang"]):
@@ -107,14 +109,17 @@ class Command(KatalogCommand):
             out = (
                 files.enter_context(_open(options["output"])) if options["output"] else self.stdout
             )
-            summary = screen_file(
-                options["file"],
-                out,
-                locale=options["locale"] or options["lang"],
-                lang=options["lang"],
-                on_reject=on_reject,
-                reader=self.reading_user(options),
-            )
+            total = None if options["no_progress"] else count_rows(Path(options["file"]))
+            with self.progress(options, "screening lines", total) as shown:
+                summary = screen_file(
+                    options["file"],
+                    out,
+                    locale=options["locale"] or options["lang"],
+                    lang=options["lang"],
+                    on_progress=lambda done, _total: shown.reached(done),
+                    on_reject=on_reject,
+                    reader=self.reading_user(options),
+                )
         report = _(
             "lines: %(lines)d, duplicate: %(duplicate)d, review: %(review)d, "
             "no duplicate: %(no_duplicate)d, not screened: %(not_screened)d, "

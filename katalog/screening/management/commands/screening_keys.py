@@ -13,7 +13,11 @@ class Command(KatalogCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch-size", type=int, default=5000)
+        self.add_progress_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        added = screening_keys_backfill(batch_size=options["batch_size"])
+        with self.progress(options, "adding screening keys") as shown:
+            added = screening_keys_backfill(
+                batch_size=options["batch_size"], on_progress=shown.reached
+            )
         self.stdout.write(f"screening keys added: {added}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from katalog.catalog.models import Item
@@ -20,6 +19,7 @@ class Command(KatalogCommand):
             action="store_true",
             help="rebuild only the database's own full-text indexes",
         )
+        self.add_progress_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         # PostgreSQL's generated column and GIN indexes follow every write by themselves; only
@@ -31,14 +31,6 @@ class Command(KatalogCommand):
         if options["database_only"]:
             return
         total = Item.objects.count()
-        interactive = sys.stdout.isatty()
-
-        def progress(done: int) -> None:
-            if interactive:
-                self.stdout.write(f"\r{done}/{total}", ending="")
-                self.stdout.flush()
-
-        count = tantivy_index.rebuild(progress)
-        if interactive:
-            self.stdout.write("")
+        with self.progress(options, "indexing items", total) as shown:
+            count = tantivy_index.rebuild(shown.reached)
         self.stdout.write(f"search index of {count} items in {tantivy_index.index_dir()}")

@@ -45,6 +45,7 @@ class Command(KatalogCommand):
             help="another search parameter as in the search URL (repeatable)",
         )
         self.add_actor_argument(parser)
+        self.add_progress_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         output: Path | None = options["output"]
@@ -52,10 +53,11 @@ class Command(KatalogCommand):
         fmt = options["format"] or (suffix if suffix in FORMATS else "csv")
         params = search_params(options["q"], options["param"])
         reader = self.reading_user(options)
-        if output is None:
-            if fmt == "xlsx":
-                raise CommandError("XLSX needs an output file (-o items.xlsx)")
-            export_items(sys.stdout, reader=reader, fmt=fmt, params=params)
-            return
-        count = export_items(output, reader=reader, fmt=fmt, params=params)
-        self.stderr.write(f"{count} items written to {output}")
+        if output is None and fmt == "xlsx":
+            raise CommandError("XLSX needs an output file (-o items.xlsx)")
+        with self.progress(options, "exporting items") as shown:
+            count = export_items(
+                output or sys.stdout, reader=reader, fmt=fmt, params=params, progress=shown.reached
+            )
+        if output is not None:
+            self.stderr.write(f"{count} items written to {output}")

@@ -5,10 +5,9 @@ file is imported again."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
-
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from katalog.core.management.base import KatalogCommand
 from katalog.transfer.importers import BATCH_SIZE, IMPORTERS, Policy, import_file
@@ -32,7 +31,9 @@ class Command(KatalogCommand):
             "--encoding",
             help="encoding of a CSV or JSON Lines file (default: detected; e.g. latin-1)",
         )
-        parser.add_argument("--progress", action="store_true", help="show a progress bar")
+        self.add_progress_argument(parser)
+        # Progress is shown by default now; the old switch is still accepted.
+        parser.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
         parser.add_argument(
             "--batch-size", type=int, default=BATCH_SIZE, help="rows per transaction"
         )
@@ -40,16 +41,8 @@ class Command(KatalogCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = self.acting_user(options)
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            disable=not options["progress"],
-            transient=True,
-        ) as bar:
-            total = count_rows(options["file"]) if options["progress"] else None
-            task = bar.add_task(f"importing {options['kind']}", total=total)
+        total = None if options["no_progress"] else count_rows(options["file"])
+        with self.progress(options, f"importing {options['kind']}", total) as shown:
             report = import_file(
                 options["kind"],
                 options["file"],
@@ -57,7 +50,7 @@ class Command(KatalogCommand):
                 policy=Policy(options["on_existing"]),
                 dry_run=options["dry_run"],
                 error_file=options["errors"],
-                progress=lambda n: bar.advance(task, n),
+                progress=shown.advance,
                 batch_size=max(1, options["batch_size"]),
                 encoding=options["encoding"],
             )
