@@ -17,6 +17,7 @@ one transaction that writes the catalogue.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from django.utils.translation import gettext as _
 
@@ -24,10 +25,16 @@ from katalog.codification.errors import CodificationErrorCode as E
 from katalog.codification.models import RequestState as S
 from katalog.core.errors import Conflict
 
+# The names of the steps, as a type for the front ends' schemas (the API takes a step by its
+# name in the path); the table below has exactly these.
+TransitionName = Literal[
+    "submit", "screen", "decide", "return", "approve", "publish", "reopen", "reject"
+]
+
 
 @dataclass(frozen=True)
 class Transition:
-    name: str
+    name: TransitionName
     sources: frozenset[str]
     target: str
 

@@ -1,13 +1,15 @@
 """An approved request that cannot be published has a way out: back to decision, with the reason
 kept in its history and the audit log; and every text typed into a request has a limit."""
 
+from typing import get_args
+
 import pytest
 
 from katalog.audit.models import AuditEntry
 from katalog.catalog.models import Registration
 from katalog.codification import services
 from katalog.codification.models import RequestState, RequestTransition
-from katalog.codification.workflow import TRANSITIONS
+from katalog.codification.workflow import TRANSITIONS, TransitionName
 from katalog.core.errors import Conflict, PermissionDenied, ValidationFailed
 from tests.codification.codification_helpers import (
     approved_registration,
@@ -100,6 +102,10 @@ def test_another_bureau_cannot_return_a_request_to_decision(people, maker, outsi
 
 def test_every_step_of_the_workflow_has_its_service():
     assert set(services.TRANSITION_SERVICES) == set(TRANSITIONS)
+
+
+def test_the_steps_the_front_ends_take_by_name_are_the_workflow_steps():
+    assert list(get_args(TransitionName)) == list(TRANSITIONS)
 
 
 def test_the_steps_offered_leave_out_what_would_be_refused(people, maker, approver):

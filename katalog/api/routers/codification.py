@@ -25,6 +25,7 @@ from katalog.api.schemas.catalog import EventPage
 from katalog.catalog.selectors import item_for_field
 from katalog.codification import selectors, services
 from katalog.codification.models import CodificationRequest
+from katalog.codification.workflow import TransitionName
 
 router = Router(tags=["codification"])
 
@@ -358,9 +359,7 @@ def request_transition(
     request: AuthenticatedRequest,
     response: HttpResponse,
     request_id: int,
-    transition: Literal[
-        "submit", "screen", "decide", "return", "approve", "publish", "reopen", "reject"
-    ],
+    transition: TransitionName,
     payload: TransitionIn | None = None,
     if_match: str | None = Header(None, alias="If-Match"),
 ) -> Any:

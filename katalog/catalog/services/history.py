@@ -18,16 +18,19 @@ from katalog.core.errors import PreconditionFailed
 ITEM = "item"
 
 
-def check_version(version: int, expected: int | None, what: str) -> None:
-    """The one stale-version check: refuse with 412 VERSION_STALE when the record moved on
-    since the caller read it (`expected` None: the caller does not say, e.g. a system load)."""
-    if expected is not None and version != expected:
-        raise PreconditionFailed(
-            _("%(what)s has changed since it was read (version %(now)d, not %(read)d)")
-            % {"what": what, "now": version, "read": expected},
-            code=E.VERSION_STALE,
-            data={"current_version": version},
-        )
+def check_version(version: int, expected: int | None, what: str = "") -> None:
+    """The one stale-version check, for every app: refuse with 412 VERSION_STALE when the
+    record moved on since the caller read it (`expected` None: the caller does not say, e.g. a
+    system load). The message names the record by `what` (a catalogue number, a manufacturer's
+    code); without it, it says "the record"."""
+    if expected is None or version == expected:
+        return
+    message = (
+        _("%(what)s has changed since it was read (version %(now)d, not %(read)d)")
+        if what
+        else _("The record has changed since it was read (version %(now)d, not %(read)d)")
+    ) % {"what": what, "now": version, "read": expected}
+    raise PreconditionFailed(message, code=E.VERSION_STALE, data={"current_version": version})
 
 
 def item_lock(item: Item, expected_version: int | None) -> Item:

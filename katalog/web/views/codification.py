@@ -4,7 +4,7 @@ the workflow buttons and per-line decisions. Refusals (bureau, four eyes, stale 
 come from the services. A refused form post shows its page again with what was typed and the
 refusal in place (the line's decision form, the step's reason, the new request and line forms);
 refusals of plain page reads are shown by `@shows_refusals`. Only the steps the person may take
-are offered (`services.request_steps_for`)."""
+are offered, and lines to add or decide only to who may (`services.request_offer`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from katalog.catalog.errors import CatalogErrorCode
 from katalog.catalog.selectors import item_for_field
 from katalog.codification import selectors, services
 from katalog.codification.models import (
@@ -128,9 +129,8 @@ def _detail_context(
     """The request page. `bound` holds a decision form as posted (with its refusal) in place of
     the line's fresh one; `step` the refused step, its refusal and the reason as typed."""
     detail = selectors.request_detail(record)
-    steps = services.request_steps_for(request.user, record)
-    # Lines are decided by the bureau's cataloguers, as the screened request's steps are.
-    may_decide = "decide" in steps
+    offer = services.request_offer(request.user, record)
+    steps = offer.steps
     if record.state == RequestState.DRAFT:
         lines = record.lines.select_related("item_name").order_by("position")[:PREVIEW_LINES]
         previews = _previews(list(lines), request.user)
@@ -139,7 +139,7 @@ def _detail_context(
     _replies_in_words(detail["lines"], expert=prefs.is_expert(request))
     for line in detail["lines"]:
         line["labels"] = _decision_labels(line)
-        if record.state == RequestState.SCREENED and may_decide:
+        if offer.may_decide_lines:
             line["form"] = (bound or {}).get(line["position"]) or _decision_form(line)
     step = {**(step or {}), "offered": (step or {}).get("name") in steps}
     return {
@@ -157,8 +157,7 @@ def _detail_context(
             for name in steps
         ],
         "step": step,
-        # Lines are added to a draft by those who may hand it in.
-        "may_add_lines": record.state == RequestState.DRAFT and "submit" in steps,
+        "may_add_lines": offer.may_change_lines,
         "reason_max": services.REASON_MAX,
         "log": _log(record),
         "expert": prefs.is_expert(request),
@@ -297,7 +296,7 @@ def _rebound_to_current(
     data[f"line{position}-row_version"] = str(current.row_version)
     form = DecisionForm(data, prefix=f"line{position}")
     form.is_valid()
-    form.refusal_code = "VERSION_STALE"
+    form.refusal_code = CatalogErrorCode.VERSION_STALE
     form.add_error(
         None,
         _(
