@@ -17,11 +17,13 @@ from katalog.core.text import word_key
 from katalog.names.models import Characteristic, ItemName, ReplyType
 from katalog.names.values import parse_reply
 from katalog.search.errors import SearchErrorCode as E
+from katalog.search.stemming import stem
 
 WORD_RE = re.compile(r"[^\W_]+")
 # Values converted to the canonical unit may differ from stored ones in the last bits.
 RELATIVE_SLACK = 1e-9
 CHAR_RE = re.compile(r"^\s*([A-Za-z0-9]{4})\s*[:=]\s*(.+?)\s*$", re.S)
+NAMED_RE = re.compile(r"^\s*([^:=\d]+?)\s*[:=]\s*(.+?)\s*$", re.S)
 
 
 def _invalid_filter(field: str, code: str, message: str) -> ValidationFailed:
@@ -39,15 +41,34 @@ class CharacteristicFilter:
 
 
 def parse_characteristic_filter(text: str, *, locale: str = "en") -> CharacteristicFilter:
-    """`THDD:10..12mm`, `THDD:1/2 in`, `MATL:steel`, `MATL:STL`: the condition on an item's
-    characteristic values. Numeric conditions compare in the characteristic's canonical unit."""
+    """`THDD:10..12mm`, `THDD:1/2 in`, `MATL:steel`, `MATL:STL`, or the characteristic by its
+    name in any interface language: `диаметр резьбы 10-12 мм`, `material: steel`. The condition
+    on an item's characteristic values; numeric conditions compare in the canonical unit."""
     match = CHAR_RE.match(text)
-    if not match:
-        raise _invalid_filter(
-            "char", E.INVALID_CHARACTERISTIC_FILTER,
-            _("A characteristic filter is CODE:value, e.g. THDD:10..12mm, not %(text)r") % {"text": text},
-        )  # fmt: skip
-    code, raw = match.group(1).upper(), match.group(2)
+    if match:
+        return _filter_of(match.group(1).upper(), match.group(2), locale)
+    codes, raw = _named_filter(text)
+    # Several guides may call different characteristics alike («материал» of a nut and of a
+    # seal): the ones the value fits stay; more than one left is a question back.
+    fitting, refusals = [], []
+    for code in codes:
+        try:
+            fitting.append(_filter_of(code, raw, locale))
+        except ValidationFailed as refused:
+            refusals.append(refused)
+    if len(fitting) == 1:
+        return fitting[0]
+    if not fitting:
+        raise refusals[0]
+    raise _invalid_filter(
+        "char",
+        E.AMBIGUOUS_CHARACTERISTIC,
+        _("%(name)r names several characteristics (%(codes)s): give one of the codes")
+        % {"name": text.strip(), "codes": ", ".join(f.code for f in fitting)},
+    )
+
+
+def _filter_of(code: str, raw: str, locale: str) -> CharacteristicFilter:
     characteristics = list(
         Characteristic.objects.filter(code=code).select_related("reply_table").order_by("id")
     )
@@ -71,6 +92,68 @@ def parse_characteristic_filter(text: str, *, locale: str = "en") -> Characteris
         values, item=OuterRef("pk"), characteristic__code=code
     )
     return CharacteristicFilter(code, raw, Q(Exists(rows)), {"code": code, **explained})
+
+
+def _named_filter(text: str) -> tuple[list[str], str]:
+    """The candidate codes and the value of a filter that names its characteristic in words.
+    With a colon the name is what precedes it; without one, the longest run of leading words
+    that names a characteristic, ending before the first number (`от 10 до 12 мм` keeps `от`)."""
+    named = NAMED_RE.match(text)
+    if named:
+        codes = _codes_named(named.group(1).split())
+        if not codes:
+            raise _unknown_name(named.group(1))
+        return codes, named.group(2)
+    words = text.split()
+    first_number = next((i for i, w in enumerate(words) if any(c.isdigit() for c in w)), None)
+    longest = len(words) - 1 if first_number is None else first_number
+    for size in range(longest, 0, -1):
+        codes = _codes_named(words[:size])
+        if codes:
+            return codes, " ".join(words[size:])
+    if longest < 1:
+        raise _invalid_filter(
+            "char", E.INVALID_CHARACTERISTIC_FILTER,
+            _("A characteristic filter is CODE:value, e.g. THDD:10..12mm, not %(text)r") % {"text": text},
+        )  # fmt: skip
+    raise _unknown_name(" ".join(words[:longest]))
+
+
+def _unknown_name(name: str) -> ValidationFailed:
+    return _invalid_filter(
+        "char",
+        E.UNKNOWN_CHARACTERISTIC,
+        _("No characteristic is called %(name)r: give its name or code, e.g. THDD:10..12mm")
+        % {"name": name.strip()},
+    )
+
+
+def _codes_named(words: list[str]) -> list[str]:
+    """The codes of the characteristics whose name, in any language, has each of `words` as the
+    beginning of one of its words (word forms meet by their stems: «диаметра»); those named by
+    exactly these words when there are such. A lone word may be the code itself."""
+    wanted = [stem(word_key(w)) for w in words]
+    exact: set[str] = set()
+    loose: set[str] = set()
+    for code, names in Characteristic.objects.values_list("code", "names").distinct():
+        if len(words) == 1 and words[0].upper() == code:
+            return [code]
+        for name in (names or {}).values():
+            name_words = word_key(str(name)).split()
+            if _words_begin(wanted, name_words):
+                (exact if len(name_words) == len(wanted) else loose).add(code)
+    return sorted(exact or loose)
+
+
+def _words_begin(wanted: list[str], name_words: list[str]) -> bool:
+    """Each wanted word begins a different word of the name."""
+    free = list(name_words)
+    for word in wanted:
+        hit = next((w for w in free if w.startswith(word)), None)
+        if hit is None:
+            return False
+        free.remove(hit)
+    return True
 
 
 def _numeric_condition(characteristic: Characteristic, raw: str, locale: str) -> tuple[Q, dict]:

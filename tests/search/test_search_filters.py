@@ -98,8 +98,38 @@ def test_search_characteristic_coded_reply_by_meaning_or_code(catalogue):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
+    ("char", "lang"),
+    [("диаметр резьбы 10-12 мм", "ru"), ("номинального диаметра резьбы от 10 до 12 мм", "ru"),
+     ("thread diameter: 10..12 mm", "en"), ("бұранданың диаметрі 10..12 мм", "kk"),
+     ("rezbaning diametri 1,0..1,2 cm", "uz"), ("THDD 10..12mm", "en")],
+)  # fmt: skip
+def test_search_characteristic_by_its_name_in_the_readers_language(catalogue, char, lang):
+    page = _run({"name": "nut", "char": char, "lang": lang})
+    assert _labels(catalogue, page) == {"nut_m10", "nut_kz"}
+    assert page.interpretation["characteristics"][0]["code"] == "THDD"
+
+
+@pytest.mark.django_db
+def test_a_name_two_guides_share_is_settled_by_the_value_that_fits(catalogue):
+    # MATL of fasteners and ELAS of seals are both «материал»; steel is a reply of MATL only.
+    by_name = _run({"char": "материал: сталь", "lang": "ru"})
+    assert _labels(catalogue, by_name) == _labels(catalogue, _run({"char": "MATL:STL"}))
+
+
+@pytest.mark.django_db
+def test_a_name_that_fits_several_characteristics_asks_for_the_code(catalogue):
+    with pytest.raises(ValidationFailed) as raised:
+        _run({"char": "диаметр 10 мм", "lang": "ru"})
+    assert raised.value.code == "AMBIGUOUS_CHARACTERISTIC"
+    assert "THDD" in raised.value.message
+    assert "OUTD" in raised.value.message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
     ("char", "code"),
-    [("THDD 10", "INVALID_CHARACTERISTIC_FILTER"), ("ZZZZ:1", "UNKNOWN_CHARACTERISTIC"),
+    [("10 mm", "INVALID_CHARACTERISTIC_FILTER"), ("ZZZZ:1", "UNKNOWN_CHARACTERISTIC"),
+     ("colour of the moon 10", "UNKNOWN_CHARACTERISTIC"), ("диаметр 10 мм", "AMBIGUOUS_CHARACTERISTIC"),
      ("MATL:cheese", "REPLY_CODE_UNKNOWN"), ("THDD:10 kg", "UNIT_WRONG_QUANTITY")],
 )  # fmt: skip
 def test_search_bad_characteristic_filter_is_explained(catalogue, char, code):

@@ -70,7 +70,11 @@ def search_items(
     user: list[str] = Query([], description="registered user nation (user code or bureau key)"),
     name: list[str] = Query([], description="item name: 5-digit code or words"),
     char: list[str] = Query(
-        [], description="characteristic condition, e.g. THDD:10..12mm or MATL:steel"
+        [],
+        description=(
+            "characteristic condition, by code or by name: THDD:10..12mm, MATL:steel, "
+            "thread diameter 10..12 mm"
+        ),
     ),
     sort: str = Query(
         "relevance", description="relevance, number, class, status; '-' for descending"
