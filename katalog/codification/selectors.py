@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from katalog.codification.errors import CodificationErrorCode as E
 from katalog.codification.models import (
     CodificationRequest,
+    RequestDocument,
     RequestLine,
     RequestState,
     RequestTransition,
@@ -148,6 +149,9 @@ def request_detail(request: CodificationRequest) -> dict[str, Any]:
         "approved_by": request.approved_by.username if request.approved_by else None,
         "allowed_transitions": allowed_transitions(request.state),
         "lines": [line_detail(line) for line in lines],
+        "documents": [
+            document_summary(d) for d in request.documents.select_related("line").order_by("id")
+        ],
         "transitions": [
             {
                 "name": t.name,
@@ -216,3 +220,26 @@ def request_queue(*, reader: Any, today: dt.date | None = None) -> list[QueueSta
         QueueStage(state, str(RequestState(state).label), *counts.get(state, (0, 0)))
         for state in OPEN_STATES
     ]
+
+
+def document_summary(document: RequestDocument) -> dict[str, Any]:
+    """A document of a request as the API lists it, with the address it is read from."""
+    return {
+        "id": document.pk,
+        "title": document.title,
+        "line": document.line.position if document.line else None,
+        "uploaded_at": document.uploaded_at.isoformat(),
+        "url": f"/api/v1/requests/{document.request_id}/documents/{document.pk}",
+    }
+
+
+def request_document_get(request: CodificationRequest, document_id: int) -> RequestDocument:
+    """A document of a request the reader was allowed to see (`request_get` decided that)."""
+    document = request.documents.filter(pk=document_id).first()
+    if document is None:
+        raise NotFound(
+            _("Request %(request)d has no document %(document)d")
+            % {"request": request.pk, "document": document_id},
+            code=E.DOCUMENT_NOT_FOUND,
+        )
+    return document

@@ -39,6 +39,11 @@ urlpatterns = [
     path("requests/<int:request_id>/", codification.request_detail, name="request-detail"),
     path("requests/<int:request_id>/lines/new/", codification.line_new, name="line-new"),
     path(
+        "requests/<int:request_id>/documents/<int:document_id>/",
+        codification.request_document,
+        name="request-document",
+    ),
+    path(
         "requests/<int:request_id>/lines/preview/", codification.line_preview, name="line-preview"
     ),
     path(

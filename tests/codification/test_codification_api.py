@@ -173,3 +173,15 @@ def test_documents_are_attached_and_stored_under_media_root(callers, maker, sett
     document = CodificationRequest.objects.get().documents.get()
     assert (document.title, document.line.position) == ("Drawing", 1)
     assert (tmp_path / document.file.name).read_bytes() == b"%PDF-1.4 drawing"
+    # The address the API gives is where the document is read, by those who see the request.
+    url = answer.json()["url"]
+    assert url == f"{created['Location']}/documents/{document.pk}"
+    listed = author.get(created["Location"]).json()["documents"]
+    assert [(d["title"], d["line"], d["url"]) for d in listed] == [("Drawing", 1, url)]
+    read = author.get(url)
+    assert read.status_code == 200
+    assert read["Content-Type"] == "application/pdf"
+    assert "attachment" in read["Content-Disposition"]
+    assert b"".join(read.streaming_content) == b"%PDF-1.4 drawing"
+    assert callers["outsider"].get(url).status_code == 404
+    assert author.get(f"{url}9").json()["code"] == "DOCUMENT_NOT_FOUND"

@@ -322,3 +322,25 @@ def test_unknown_manufacturer_on_the_request_form_is_shown_on_its_field(client, 
     assert response.status_code == 200
     assert 'id="id_manufacturer_code_error"' in response.content.decode()
     assert not CodificationRequest.objects.exists()
+
+
+def test_the_request_page_lists_its_documents_and_each_opens(client, author, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    request = draft(author)
+    upload = SimpleUploadedFile("spec.txt", b"ST RK 1234", content_type="text/plain")
+    document = services.request_document_add(
+        actor=author, request=request, upload=upload, title="Specification"
+    )
+    client.force_login(author)
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    link = f'href="/requests/{request.pk}/documents/{document.pk}/"'
+    assert link in page
+    assert ">Specification</a>" in page
+    opened = client.get(f"/requests/{request.pk}/documents/{document.pk}/")
+    assert opened.status_code == 200
+    assert b"".join(opened.streaming_content) == b"ST RK 1234"
+    assert "attachment" in opened["Content-Disposition"]
+    client.force_login(UserFactory(username="kz-reader", bureau=bureau("KZ")))
+    assert client.get(f"/requests/{request.pk}/documents/{document.pk}/").status_code == 404

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -26,6 +26,7 @@ from katalog.catalog.selectors import item_for_field
 from katalog.codification import selectors, services
 from katalog.codification.models import CodificationRequest
 from katalog.codification.workflow import TransitionName
+from katalog.core.downloads import file_download
 
 router = Router(tags=["codification"])
 
@@ -133,6 +134,7 @@ class RequestOut(RequestSummaryOut):
     approved_by: str | None
     allowed_transitions: list[str]
     lines: list[LineOut]
+    documents: list[DocumentOut]
     transitions: list[TransitionOut]
 
 
@@ -144,7 +146,9 @@ class RequestPageOut(Schema):
 class DocumentOut(Schema):
     id: int
     title: str
-    url: str
+    line: int | None = Field(description="The line the document belongs to; null: the request")
+    uploaded_at: str
+    url: str = Field(description="Where the document is read (GET, same authentication)")
 
 
 def request_body(
@@ -340,7 +344,21 @@ def request_document_add(
     document = services.request_document_add(
         actor=request.auth, request=found, upload=file, title=title, line=target
     )
-    return Status(201, {"id": document.pk, "title": document.title, "url": document.file.url})
+    return Status(201, selectors.document_summary(document))
+
+
+@router.get(
+    "/{int:request_id}/documents/{int:document_id}",
+    auth=api_auth,
+    response=responses({200: None}, READ_PROBLEMS),
+    operation_id="request_document_get",
+    summary="Read a document attached to a request (the file as uploaded)",
+)
+def request_document_get(
+    request: AuthenticatedRequest, request_id: int, document_id: int
+) -> FileResponse:
+    document = selectors.request_document_get(visible_request(request, request_id), document_id)
+    return file_download(document.file)
 
 
 @router.post(

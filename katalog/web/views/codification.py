@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +28,7 @@ from katalog.codification.models import (
     RequestLine,
     RequestState,
 )
+from katalog.core.downloads import file_download
 from katalog.core.errors import KatalogError, PreconditionFailed, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.names import selectors as names
@@ -117,6 +118,13 @@ def _previews(lines: list[RequestLine], reader: Any) -> dict[int, dict | None]:
 def request_detail(request: SignedInRequest, request_id: int) -> HttpResponse:
     record = _visible(request, request_id)
     return render(request, "web/request_detail.html", _detail_context(request, record))
+
+
+@login_required
+@shows_refusals
+def request_document(request: SignedInRequest, request_id: int, document_id: int) -> FileResponse:
+    document = selectors.request_document_get(_visible(request, request_id), document_id)
+    return file_download(document.file)
 
 
 def _detail_context(
