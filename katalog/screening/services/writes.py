@@ -51,7 +51,7 @@ def _over_limit(field_name: str, value: str, limit: int) -> list[FieldError]:
         "max": limit,
         "length": len(value),
     }
-    return [FieldError(field_name, "TEXT_TOO_LONG", message)]
+    return [FieldError(field_name, E.TEXT_TOO_LONG, message)]
 
 
 @transaction.atomic
