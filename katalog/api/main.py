@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from katalog.api.auth import ANONYMOUS_SCHEME
-from katalog.api.errors import PROBLEM_CONTENT_TYPE, install_error_handlers, problem_response
+from katalog.api.errors import (
+    PROBLEM_CONTENT_TYPE,
+    ApiErrorCode,
+    install_error_handlers,
+    problem_response,
+)
 from katalog.api.renderers import ObjectBodyParser, UnicodeJSONRenderer
 from katalog.api.schemas import ETAG_MARKER, PAGINATED_MARKER
 
@@ -24,7 +29,7 @@ def _unknown_route(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
     return problem_response(
         request,
         status=404,
-        code="ROUTE_NOT_FOUND",
+        code=ApiErrorCode.ROUTE_NOT_FOUND,
         title=_("Not found"),
         detail=_("There is no endpoint at %(path)s") % {"path": request.path},
     )
@@ -43,7 +48,7 @@ def _problem_for_not_allowed(view: Any) -> Any:
             problem = problem_response(
                 request,
                 status=405,
-                code="METHOD_NOT_ALLOWED",
+                code=ApiErrorCode.METHOD_NOT_ALLOWED,
                 title=_("Method not allowed"),
                 detail=_("%(method)s is not allowed here; use %(allowed)s")
                 % {"method": request.method, "allowed": response["Allow"]},

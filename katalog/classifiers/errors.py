@@ -29,6 +29,7 @@ class ClassifierErrorCode(StrEnum):
     VERSION_EXISTS = "VERSION_EXISTS"
     # Correspondence import
     ROW_CODE_UNKNOWN = "ROW_CODE_UNKNOWN"
+    NO_CODE_IDENTITY = "NO_CODE_IDENTITY"
     FLAG_INVALID = "LINK_FLAG_INVALID"
     TABLE_EXISTS = "TABLE_EXISTS"
     # Dates and history

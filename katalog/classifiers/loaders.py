@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 
 from katalog.classifiers.choices import LEVEL_ORDER, History, LinkBasis, TableKind, TableMethod
+from katalog.classifiers.errors import ClassifierErrorCode as E
 from katalog.classifiers.files import item_rows, read_records
 from katalog.classifiers.models import (
     Classification,
@@ -231,7 +232,7 @@ def _file_pairs(table: CorrespondenceTable, filename: str) -> Pairs:
                 table=table,
                 source_file=filename,
                 line=line,
-                code="ROW_CODE_UNKNOWN",
+                code=E.ROW_CODE_UNKNOWN,
                 item_code=missing[0],
                 message=f"{missing[0]} is not a code of the version.",
                 action="skipped",
@@ -285,7 +286,7 @@ def _no_identity(table: CorrespondenceTable, item: Item, action: str) -> None:
         version=table.source,
         source_file="",
         line=None,
-        code="NO_CODE_IDENTITY",
+        code=E.NO_CODE_IDENTITY,
         item_code=item.code,
         message=f"{table.source.slug} {item.code} has no same-meaning code in {table.target.slug}.",
         action=action,

@@ -21,6 +21,7 @@ from katalog.audit.services import audit_record
 from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item
 from katalog.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
 from katalog.names.models import Characteristic
+from katalog.screening.errors import ScreeningErrorCode as E
 from katalog.screening.explain import evidence_record
 from katalog.screening.models import CandidateState, DuplicateCandidate, Verdict
 from katalog.screening.selectors import require_centre
@@ -168,7 +169,7 @@ def candidate_decide(
     if getattr(actor, "pk", None) is None or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(
             _("Only a signed-in person can decide on a screening candidate"),
-            code="DECISION_NEEDS_PERSON",
+            code=E.DECISION_NEEDS_PERSON,
         )
     require_centre(actor, rights.Permission.READ)
     _check_decision(decision, justification)
@@ -179,7 +180,7 @@ def candidate_decide(
     )
     if row.state != CandidateState.OPEN:
         raise Conflict(
-            _("This duplicate candidate has been decided already"), code="CANDIDATE_DECIDED"
+            _("This duplicate candidate has been decided already"), code=E.CANDIDATE_DECIDED
         )
     row.state = DECISIONS[decision]
     row.decided_by = actor
@@ -204,12 +205,12 @@ def candidate_decide(
 def _check_decision(decision: str, justification: str) -> None:
     errors = []
     if decision not in DECISIONS:
-        errors.append(FieldError("decision", "INVALID_DECISION", _("must be confirm or dismiss")))
+        errors.append(FieldError("decision", E.INVALID_DECISION, _("must be confirm or dismiss")))
     if not justification.strip():
         errors.append(
-            FieldError("justification", "JUSTIFICATION_REQUIRED", _("say why you decided so"))
+            FieldError("justification", E.JUSTIFICATION_REQUIRED, _("say why you decided so"))
         )
     if errors:
         raise ValidationFailed(
-            _("The decision cannot be recorded"), code="DECISION_INVALID", errors=errors
+            _("The decision cannot be recorded"), code=E.DECISION_INVALID, errors=errors
         )

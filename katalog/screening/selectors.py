@@ -13,6 +13,7 @@ from katalog.catalog.visibility import read_scope, visible_item_ids
 from katalog.core.actors import is_system
 from katalog.core.errors import NotFound, PermissionDenied, ValidationFailed
 from katalog.core.paging import Page, keyset_page
+from katalog.screening.errors import ScreeningErrorCode as E
 from katalog.screening.explain import evidence_text, explanation_texts
 from katalog.screening.models import CandidateState, DuplicateCandidate, Verdict
 
@@ -31,7 +32,7 @@ def require_centre(actor: Any, permission: rights.Permission) -> None:
     ):
         raise PermissionDenied(
             _("Only the interstate centre works on duplicate candidates across nations"),
-            code="CENTRE_ONLY",
+            code=E.CENTRE_ONLY,
         )
 
 
@@ -46,7 +47,7 @@ def duplicate_candidate_list(
     if state:
         if state not in CandidateState.values:
             raise ValidationFailed(
-                _("Unknown state %(state)r") % {"state": state}, code="INVALID_STATE"
+                _("Unknown state %(state)r") % {"state": state}, code=E.INVALID_STATE
             )
         rows = rows.filter(state=state)
     return keyset_page(rows, "id", after=after, limit=max(1, min(limit, 200)))
@@ -60,7 +61,7 @@ def duplicate_candidate_get(candidate_id: int, *, reader: Any) -> DuplicateCandi
         .first()
     )
     if row is None:
-        raise NotFound(_("No such duplicate candidate"), code="CANDIDATE_NOT_FOUND")
+        raise NotFound(_("No such duplicate candidate"), code=E.CANDIDATE_NOT_FOUND)
     return row
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from katalog.api.errors import problem_response
+from katalog.api.errors import ApiErrorCode, problem_response
 from katalog.api.klass import params
 from katalog.api.klass import resources as res
 from katalog.classifiers import selectors
@@ -46,7 +46,7 @@ def klass_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
             response = problem_response(
                 request,
                 status=405,
-                code="METHOD_NOT_ALLOWED",
+                code=ApiErrorCode.METHOD_NOT_ALLOWED,
                 title=_("Method not allowed"),
                 detail=_("%(method)s is not allowed here; use %(allowed)s")
                 % {"method": request.method, "allowed": "GET"},
@@ -794,5 +794,6 @@ def sections(request: HttpRequest) -> HttpResponse:
 @klass_view
 def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
     raise NotFound(
-        _("There is no endpoint at %(path)s") % {"path": request.path}, code="ROUTE_NOT_FOUND"
+        _("There is no endpoint at %(path)s") % {"path": request.path},
+        code=ApiErrorCode.ROUTE_NOT_FOUND,
     )

@@ -1,0 +1,184 @@
+"""Finding the candidate items of described items, for many at once (a chunk of a parts list
+costs a few queries, not a few per line).
+
+Step 1 meets the query references by normalised key, transliterated key and the
+screening-owned folded and transliterated keys (indexed look-ups, at most LOOKUP_PER_KEY
+references per key). Step 2, for what references do not settle, finds items of the same or a
+related name by their key characteristic values (indexed by characteristic and value, at most
+CHARACTERISTIC_CANDIDATES items, then re-ranked by scoring). `load_candidates` then reads the
+found items with what scoring compares."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
+
+from katalog.catalog.models import CharacteristicValue, Item, Manufacturer, Reference
+from katalog.names.models import Characteristic, ReplyType
+from katalog.screening.models import ReferenceScreeningKey
+from katalog.screening.services.preparing import Prepared, PreparedReference
+from katalog.screening.services.tolerance import tolerance_window
+
+LOOKUP_PER_KEY = 50  # references fetched per key; a key shared by more items is not identifying
+CHARACTERISTIC_CANDIDATES = 200  # items fetched by characteristic before re-ranking
+
+
+@dataclass
+class ReferenceRow:
+    """A catalogue reference that met a query reference (the fields of REF_FIELDS)."""
+
+    id: int
+    item_id: int
+    manufacturer_id: int
+    number: str
+    key: str
+    ascii_key: str
+
+
+REF_FIELDS = ("id", "item_id", "manufacturer_id", "number", "key", "ascii_key")
+
+
+def _limited(rows: Any, partition: str) -> Any:
+    """At most LOOKUP_PER_KEY rows per value of `partition` (one query for a whole chunk)."""
+    return rows.annotate(
+        rank=Window(RowNumber(), partition_by=[F(partition)], order_by=F("pk").asc())
+    ).filter(rank__lte=LOOKUP_PER_KEY)
+
+
+def fetch_reference_rows(prepared: list[Prepared]) -> list[ReferenceRow]:
+    """Every reference that meets a query reference by key, transliterated key or folded key."""
+    refs = [r for p in prepared for r in p.refs]
+    keys = {r.key for r in refs if r.key}
+    ascii_keys = {r.ascii_key for r in refs if r.ascii_key}
+    folded = {r.folded for r in refs if r.folded}
+    translit = {r.translit for r in refs if r.translit}
+    found: dict[int, ReferenceRow] = {}
+    if keys:
+        for row in _limited(Reference.objects.filter(key__in=keys), "key").values(*REF_FIELDS):
+            found[row["id"]] = ReferenceRow(**row)
+        _add_same_manufacturer_rows(refs, keys, found)
+    if ascii_keys:
+        for row in _limited(Reference.objects.filter(ascii_key__in=ascii_keys), "ascii_key").values(
+            *REF_FIELDS
+        ):
+            found[row["id"]] = ReferenceRow(**row)
+    if folded:
+        rows = _limited(ReferenceScreeningKey.objects.filter(folded_key__in=folded), "folded_key")
+        ids = [i for i in rows.values_list("reference_id", flat=True) if i not in found]
+        for row in Reference.objects.filter(pk__in=ids).values(*REF_FIELDS):
+            found[row["id"]] = ReferenceRow(**row)
+    if translit:
+        rows = _limited(
+            ReferenceScreeningKey.objects.filter(translit_key__in=translit), "translit_key"
+        )
+        ids = [i for i in rows.values_list("reference_id", flat=True) if i not in found]
+        for row in Reference.objects.filter(pk__in=ids).values(*REF_FIELDS):
+            found[row["id"]] = ReferenceRow(**row)
+    return list(found.values())
+
+
+def _add_same_manufacturer_rows(
+    refs: list[PreparedReference], keys: set[str], found: dict[int, ReferenceRow]
+) -> None:
+    """A key shared by many references may have hidden the one of the query's manufacturer."""
+    per_key: dict[str, int] = defaultdict(int)
+    for row in found.values():
+        per_key[row.key] += 1
+    crowded = [r for r in refs if r.manufacturer and per_key.get(r.key, 0) >= LOOKUP_PER_KEY]
+    if not crowded:
+        return
+    condition = Q()
+    for r in crowded:
+        condition |= Q(manufacturer=r.manufacturer, key=r.key)
+    for row in Reference.objects.filter(condition).values(*REF_FIELDS):
+        found[row["id"]] = ReferenceRow(**row)
+
+
+def _name_ids(p: Prepared) -> set[int]:
+    return {p.item_name.pk, *p.related_name_ids} if p.item_name else set()
+
+
+def characteristic_candidates(p: Prepared) -> list[int]:
+    """Items of the same or a related name found by key values, for re-ranking.
+
+    The first given numeric (else coded) key value drives the look-up through the (characteristic,
+    value) index; every other given key value removes items that hold a conflicting value, probed
+    per item through the (item, characteristic) unique index. Unknown values never remove an item.
+    """
+    if p.item_name is None or not p.values:
+        return []
+    names = _name_ids(p)
+    conditions = [c for c in (_value_condition(p, k) for k in given_keys(p)) if c]
+    if not conditions:
+        return []
+    driving_ids, driving, _known = conditions[0]
+    rows = CharacteristicValue.objects.filter(
+        driving, characteristic_id__in=driving_ids, item__item_name_id__in=names
+    )
+    if p.query.supply_class:
+        rows = rows.filter(item__supply_class=p.query.supply_class)
+    for ids, condition, known in conditions[1:]:
+        conflicting = CharacteristicValue.objects.filter(
+            known, item_id=OuterRef("item_id"), characteristic_id__in=ids
+        ).exclude(condition)
+        rows = rows.exclude(Exists(conflicting))
+    # (item, characteristic) is unique and an item has one guide: no item comes twice.
+    return list(rows.values_list("item_id", flat=True)[:CHARACTERISTIC_CANDIDATES])
+
+
+def given_keys(p: Prepared) -> list[Characteristic]:
+    """Given key characteristics, numeric ones first (their ranges are the most selective)."""
+    given = [c for c in p.key_characteristics if c.code in p.values]
+    return sorted(given, key=lambda c: p.values[c.code].get("value") is None)
+
+
+def _value_condition(p: Prepared, characteristic: Characteristic) -> tuple[list[int], Q, Q] | None:
+    """Ids of the characteristic with this code in the guides of the names, the condition a
+    stored value meets when it matches the given one, and when a stored value is known."""
+    fields = p.values[characteristic.code]
+    if fields.get("value") is not None and characteristic.reply_type == ReplyType.NUMERIC:
+        low, high = tolerance_window(fields["value"], characteristic.tolerance)
+        condition, known = Q(value__gte=low, value__lte=high), Q(value__isnull=False)
+    elif fields.get("code"):
+        condition, known = Q(code=fields["code"]), ~Q(code="")
+    else:
+        return None
+    return p.same_code_ids[characteristic.code], condition, known
+
+
+@dataclass
+class Loaded:
+    """The candidate items with what scoring compares: their key characteristic values (by
+    item, then code) and the manufacturers of the references that met."""
+
+    items: dict[int, Item]
+    values: dict[int, dict[str, CharacteristicValue]]
+    makers: dict[int, Manufacturer]
+
+
+def load_candidates(item_ids: set[int], maker_ids: set[int]) -> Loaded:
+    """The found items and the items that replace them, their key values and these makers."""
+    items = {
+        i.pk: i
+        for i in Item.objects.filter(pk__in=item_ids).select_related("item_name", "replaced_by")
+    }
+    replacements = {i.replaced_by_id for i in items.values() if i.replaced_by_id} - set(items)
+    if replacements:
+        items.update(
+            {
+                i.pk: i
+                for i in Item.objects.filter(pk__in=replacements).select_related(
+                    "item_name", "replaced_by"
+                )
+            }
+        )
+    values: dict[int, dict[str, CharacteristicValue]] = defaultdict(dict)
+    rows = CharacteristicValue.objects.filter(item_id__in=list(items), characteristic__is_key=True)
+    for value in rows.select_related("characteristic"):
+        values[value.item_id][value.characteristic.code] = value
+    makers = {m.pk: m for m in Manufacturer.objects.filter(pk__in=maker_ids)}
+    return Loaded(items=items, values=values, makers=makers)
