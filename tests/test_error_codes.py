@@ -26,13 +26,6 @@ REPOSITORY = PACKAGE.parent
 # the WSGI entry point, which builds the served application and refuses without a secret key.
 NOT_IMPORTED = ("katalog.config.wsgi",)
 
-# TEMPORARY: codification is being converted to enum members in a change of its own, made at
-# the same time as this guard. Empty this set when that change is merged.
-_BEING_CONVERTED = {
-    "katalog/codification/",
-    "katalog/web/views/codification.py",
-}
-
 
 def _all_modules() -> Iterator[str]:
     for module in pkgutil.walk_packages(katalog.__path__, "katalog."):
@@ -125,13 +118,6 @@ def literal_codes(source: str, error_names: frozenset[str]) -> list[tuple[int, s
     return sorted(found)
 
 
-def _being_converted(path: str) -> bool:
-    return any(
-        path.startswith(entry) if entry.endswith("/") else path == entry
-        for entry in _BEING_CONVERTED
-    )
-
-
 def _offences(error_names: frozenset[str]) -> dict[str, list[str]]:
     """Per katalog file (relative to the repository), its literal codes as `file:line what`."""
     offences: dict[str, list[str]] = {}
@@ -145,21 +131,10 @@ def _offences(error_names: frozenset[str]) -> dict[str, list[str]]:
 
 def test_error_codes_are_enum_members() -> None:
     offences = _offences(error_class_names())
-    listed = [o for path, lines in offences.items() if not _being_converted(path) for o in lines]
+    listed = [o for lines in offences.values() for o in lines]
     assert not listed, "Error codes written as string literals (use the app's enum):\n" + (
         "\n".join(listed)
     )
-
-
-def test_being_converted_lists_only_what_is_left_to_convert() -> None:
-    """Once a path of _BEING_CONVERTED has no literal codes left, it leaves the set."""
-    offences = _offences(error_class_names())
-    done = [
-        entry
-        for entry in sorted(_BEING_CONVERTED)
-        if not any(_being_converted(path) and path.startswith(entry) for path in offences)
-    ]
-    assert not done, f"No literal codes left in {done}: remove them from _BEING_CONVERTED"
 
 
 def test_the_error_classes_are_found_across_apps() -> None:
