@@ -3,8 +3,9 @@
 A code is a stable identifier that clients, pages and scripts act on; written as a literal at
 the place it is raised it escapes the app's `…ErrorCode` enum, where codes are listed, kept
 unique and never renamed. This guard parses every module of katalog and fails, naming file and
-line, where a domain error (`KatalogError` or any subclass) is given `code="…"`, or where a
-page's refusal is set as `.refusal_code = "…"`.
+line, where a domain error (`KatalogError` or any subclass), a field or row error or an API
+problem is given its code as a literal, or where a page's refusal is set as
+`.refusal_code = "…"`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ REPOSITORY = PACKAGE.parent
 # Modules not imported to find the error classes: the migrations (no code of the domain) and
 # the WSGI entry point, which builds the served application and refuses without a secret key.
 NOT_IMPORTED = ("katalog.config.wsgi",)
+
+# Callables that take a code besides the error classes, with the position of the code when
+# it is given positionally (None: only by keyword).
+CODE_TAKERS: dict[str, int | None] = {"FieldError": 1, "RowError": 2, "problem_response": None}
 
 
 def _all_modules() -> Iterator[str]:
@@ -88,9 +93,12 @@ def _code_literal(node: ast.AST, error_names: frozenset[str], aliases: dict[str,
     if not isinstance(node, ast.Call):
         return ""
     name = _called_name(node, aliases)
-    if name not in error_names:
+    if name not in error_names and name not in CODE_TAKERS:
         return ""
     literal = any(k.arg == "code" and _has_string(k.value) for k in node.keywords)
+    position = CODE_TAKERS.get(name)
+    if position is not None and len(node.args) > position:
+        literal = literal or _has_string(node.args[position])
     return f"{name}(code=<literal>)" if literal else ""
 
 
@@ -157,6 +165,9 @@ def f(form, flag):
     raise NotFound("gone", code=E.CANDIDATE_NOT_FOUND)
     form.refusal_code = exc.code
     Unrelated("x", code="NOT_AN_ERROR")
+    errors = [FieldError("title", "TEXT_TOO_LONG", "long"), FieldError("title", E.X, "m")]
+    RowError(3, "price", "INVALID_PRICE", "negative")
+    return problem_response(request, status=500, code="INTERNAL_ERROR", title="", detail="")
 """
 
 
@@ -167,4 +178,7 @@ def test_the_guard_finds_literal_codes() -> None:
         (8, "ValidationFailed(code=<literal>)"),
         (9, "Conflict(code=<literal>)"),
         (10, ".refusal_code = <literal>"),
+        (14, "FieldError(code=<literal>)"),
+        (15, "RowError(code=<literal>)"),
+        (16, "problem_response(code=<literal>)"),
     ]

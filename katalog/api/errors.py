@@ -99,7 +99,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return problem_response(
             request,
             status=422,
-            code="VALIDATION_FAILED",
+            code=ApiErrorCode.VALIDATION_FAILED,
             title="Invalid input",
             detail="The request has invalid fields.",
             errors=errors,
@@ -110,7 +110,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response = problem_response(
             request,
             status=401,
-            code="NOT_AUTHENTICATED",
+            code=ApiErrorCode.NOT_AUTHENTICATED,
             title=_("Authentication required"),
             detail=_("Send a valid, unexpired API token as `Authorization: Bearer …`, or log in."),
         )
@@ -122,7 +122,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return problem_response(
             request,
             status=403,
-            code="PERMISSION_DENIED",
+            code=ApiErrorCode.PERMISSION_DENIED,
             title=_("Permission denied"),
             detail=str(exc.message),
         )
@@ -144,7 +144,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return problem_response(
             request,
             status=404,
-            code="NOT_FOUND",
+            code=ApiErrorCode.NOT_FOUND,
             title=_("Not found"),
             detail=str(exc) or _("Not found"),
         )
@@ -154,7 +154,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return problem_response(
             request,
             status=409,
-            code="CONFLICT",
+            code=ApiErrorCode.CONFLICT,
             title=_("Conflict"),
             detail=_("The change conflicts with data already stored."),
         )
@@ -165,7 +165,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return problem_response(
             request,
             status=422,
-            code="VALIDATION_FAILED",
+            code=ApiErrorCode.VALIDATION_FAILED,
             title=_("Invalid input"),
             detail=_("A value is too long or out of range."),
         )
@@ -184,7 +184,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return problem_response(
             request,
             status=500,
-            code="INTERNAL_ERROR",
+            code=ApiErrorCode.INTERNAL_ERROR,
             title=_("Internal error"),
             detail=_("Something went wrong on the server; the error has been logged."),
         )
@@ -194,10 +194,16 @@ class ApiErrorCode(StrEnum):
     """Stable error codes of the API itself (sessions, tokens, cursors, preconditions): clients
     act on them, so a code is never renamed nor reused for a new meaning."""
 
+    CONFLICT = "CONFLICT"
     CSRF_FAILED = "CSRF_FAILED"
     IF_MATCH_REQUIRED = "IF_MATCH_REQUIRED"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
     INVALID_CURSOR = "INVALID_CURSOR"
     INVALID_IF_MATCH = "INVALID_IF_MATCH"
     METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
+    NOT_FOUND = "NOT_FOUND"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
     ROUTE_NOT_FOUND = "ROUTE_NOT_FOUND"
     TOKEN_READ_ONLY = "TOKEN_READ_ONLY"
+    VALIDATION_FAILED = "VALIDATION_FAILED"
