@@ -11,7 +11,8 @@ from typing import Any
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from katalog.core.management.base import KatalogCommand
-from katalog.transfer.importers import BATCH_SIZE, IMPORTERS, Policy, import_file
+from katalog.transfer.importers.base import BATCH_SIZE, Policy
+from katalog.transfer.importers.kinds import IMPORTERS, import_file
 from katalog.transfer.readers import count_rows
 
 SHOWN_ERRORS = 20
