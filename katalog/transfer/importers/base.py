@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from katalog.accounts import rights
 from katalog.audit.services import Subject
+from katalog.catalog import rules
+from katalog.catalog.services import checks
 from katalog.core.actors import Actor, is_system
 from katalog.core.errors import KatalogError, ValidationFailed
 from katalog.transfer.errors import TransferErrorCode as E
@@ -55,7 +58,34 @@ def checked(column: str, rule: Callable[..., T], *args: Any) -> T:
         raise RowRejected(column, exc.code, exc.message) from None
 
 
-# --- the run loop ---------------------------------------------------------------------------
+def catalogue_number(column: str, text: str) -> rules.CatalogueNumber:
+    """The catalogue number of a cell, by the catalogue's own parser."""
+    return checked(column, rules.parse_catalogue_number, text)
+
+
+def checked_price(
+    price_column: str, price_text: str, currency_text: str | None, tables: checks.CodeTables
+) -> tuple[Decimal | None, str | None]:
+    """A price and its currency by the catalogue's rules. That a price needs a currency is a
+    rule of the files only: a single write takes the two as one field of a form."""
+    price = checked(price_column, checks.price, price_text)
+    currency = checked("currency", checks.currency, currency_text, tables.currencies)
+    if price is not None and currency is None:
+        raise RowRejected("currency", E.MISSING_VALUE, _("a price needs a currency"))
+    return price, currency
+
+
+def checked_unit_of_issue(row: dict[str, str], tables: checks.CodeTables) -> str:
+    return checked(
+        "unit_of_issue",
+        checks.unit_of_issue,
+        row.get("unit_of_issue", ""),
+        tables.units_of_issue,
+        tables.unit_of_issue_terms,
+    )
+
+
+# --- who an import acts for -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)

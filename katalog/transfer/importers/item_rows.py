@@ -18,6 +18,7 @@ from katalog.transfer.importers.base import (
     ImportActor,
     Policy,
     RowRejected,
+    catalogue_number,
     not_assigning,
     pick,
 )
@@ -78,10 +79,7 @@ class ItemRowsImporter(BaseImporter):
         column, text = pick(row, "catalogue_number", "nsn")
         if not text:
             raise RowRejected(column, E.MISSING_VALUE, _("the catalogue number is missing"))
-        try:
-            niin = rules.parse_catalogue_number(text).niin
-        except ValidationFailed as exc:
-            raise RowRejected(column, exc.code, exc.message) from None
+        niin = catalogue_number(column, text).niin
         if niin not in self.items:
             raise RowRejected(
                 column, E.ITEM_NOT_FOUND, _("no item with catalogue number %(n)s") % {"n": text}

@@ -14,7 +14,7 @@ from katalog.catalog import rules
 from katalog.catalog.models import CANCELLED_STATUSES, Item, ItemStatus, ManagementData
 from katalog.catalog.services import ItemSearchTexts, checks, raise_serial_floor
 from katalog.catalog.services.numbers import check_loaded_serial, serial_counters
-from katalog.core.errors import KatalogError, RowError, ValidationFailed
+from katalog.core.errors import KatalogError, RowError
 from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
 from katalog.transfer.bulk import bulk_insert, bulk_insert_values
 from katalog.transfer.errors import TransferErrorCode as E
@@ -24,7 +24,10 @@ from katalog.transfer.importers.base import (
     ImportActor,
     Policy,
     RowRejected,
+    catalogue_number,
     checked,
+    checked_price,
+    checked_unit_of_issue,
     not_assigning,
     pick,
 )
@@ -93,10 +96,7 @@ class ItemImporter(BaseImporter):
         column, text = pick(row, "catalogue_number", "nsn", "number")
         if not text:
             raise RowRejected(column, E.MISSING_VALUE, _("the catalogue number is missing"))
-        try:
-            number = rules.parse_catalogue_number(text)
-        except ValidationFailed as exc:
-            raise RowRejected(column, exc.code, exc.message) from None
+        number = catalogue_number(column, text)
         supply_class = number.supply_class or pick(row, "supply_class", "fsc")[1]
         checked("supply_class", checks.supply_class, supply_class, self.tables.supply_classes)
         bureau_id = self.code_holders.get(number.bureau_code)
@@ -123,22 +123,14 @@ class ItemImporter(BaseImporter):
             raise RowRejected(
                 "status", E.INVALID_STATUS, _("status %(s)r cannot be imported") % {"s": status}
             )
-        name_text = pick(row, "name", "item_name")[1].removeprefix("DESC=")[:200]
+        # Cut to the catalogue's limit rather than refused: FLIS descriptions run longer.
+        name_text = pick(row, "name", "item_name")[1].removeprefix("DESC=")[: checks.NAME_TEXT_MAX]
         price_column, price_text = pick(row, "price", "unit_acquisition_value_usd")
-        price = checked(price_column, checks.price, price_text)
         currency_text = row.get("currency") or (
             "USD" if row.get("unit_acquisition_value_usd") else ""
         )
-        currency = checked("currency", checks.currency, currency_text, self.tables.currencies)
-        if price is not None and currency is None:
-            raise RowRejected("currency", E.MISSING_VALUE, _("a price needs a currency"))
-        unit = checked(
-            "unit_of_issue",
-            checks.unit_of_issue,
-            row.get("unit_of_issue", ""),
-            self.tables.units_of_issue,
-            self.tables.unit_of_issue_terms,
-        )
+        price, currency = checked_price(price_column, price_text, currency_text, self.tables)
+        unit = checked_unit_of_issue(row, self.tables)
         identification = checked(
             "identification_type",
             checks.identification_type,

@@ -11,7 +11,14 @@ from katalog.catalog.models import ManagementData, Registration
 from katalog.catalog.services import checks
 from katalog.transfer.bulk import bulk_insert
 from katalog.transfer.errors import TransferErrorCode as E
-from katalog.transfer.importers.base import ImportActor, Policy, RowRejected, checked
+from katalog.transfer.importers.base import (
+    ImportActor,
+    Policy,
+    RowRejected,
+    checked,
+    checked_price,
+    checked_unit_of_issue,
+)
 from katalog.transfer.importers.item_rows import BureauLookup, ItemRowsImporter
 from katalog.transfer.importers.report import ErrorSink, ImportReport
 
@@ -50,17 +57,10 @@ class ManagementDataImporter(ItemRowsImporter):
                 "bureau", E.NOT_REGISTERED_USER,
                 _("the bureau is not registered as user of %(item)s") % {"item": self.niin_by_id[item_id]},
             )  # fmt: skip
-        price = checked("price", checks.price, row.get("price", ""))
-        currency = checked("currency", checks.currency, row.get("currency"), self.tables.currencies)
-        if price is not None and not currency:
-            raise RowRejected("currency", E.MISSING_VALUE, _("a price needs a currency"))
-        unit = checked(
-            "unit_of_issue",
-            checks.unit_of_issue,
-            row.get("unit_of_issue", ""),
-            self.tables.units_of_issue,
-            self.tables.unit_of_issue_terms,
+        price, currency = checked_price(
+            "price", row.get("price", ""), row.get("currency"), self.tables
         )
+        unit = checked_unit_of_issue(row, self.tables)
         notes = checked("notes", checks.text_limit, "notes", row.get("notes", ""), checks.NOTES_MAX)
         released = (row.get("released") or "").strip().lower() in {"1", "true", "yes", "да"}
         self.once((item_id, bureau_id), line, "bureau")

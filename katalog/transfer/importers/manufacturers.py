@@ -10,7 +10,6 @@ from katalog.accounts.models import Bureau
 from katalog.catalog.models import Manufacturer
 from katalog.catalog.services import checks, manufacturer_search_text
 from katalog.core.errors import RowError
-from katalog.refdata.models import Country
 from katalog.transfer.bulk import bulk_insert
 from katalog.transfer.errors import TransferErrorCode as E
 from katalog.transfer.importers.base import (
@@ -44,8 +43,7 @@ class ManufacturerImporter(BaseImporter):
 
     def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
         super().__init__(policy=policy, dry_run=dry_run, actor=actor)
-        self.countries = set(Country.objects.values_list("alpha2", flat=True))
-        self.statuses = checks.CodeTables.load().manufacturer_statuses
+        self.tables = checks.CodeTables.load()
         self.bureaus = {
             b.country_id: b for b in Bureau.objects.exclude(country=None).order_by("-kind")
         }
@@ -54,11 +52,8 @@ class ManufacturerImporter(BaseImporter):
     def validate(self, line: int, row: dict[str, str]) -> ManufacturerRecord:
         column, code = pick(row, "code", "cage_code", "manufacturer_code")
         code = code.upper()
-        country = (row.get("country") or ("US" if "cage_code" in row else "")).upper()
-        if country not in self.countries:
-            raise RowRejected(
-                "country", E.UNKNOWN_COUNTRY, _("unknown country %(c)r") % {"c": country}
-            )
+        country_text = row.get("country") or ("US" if "cage_code" in row else "")
+        country = checked("country", checks.country, country_text, self.tables.countries)
         bureau = self.bureaus.get(country)
         if bureau is None:
             raise RowRejected(
@@ -92,7 +87,8 @@ class ManufacturerImporter(BaseImporter):
         self.seen[code] = line
         return ManufacturerRecord(
             code=code, names=names, country=country, address=row.get("address", ""),
-            status=checked("status", checks.manufacturer_status, row.get("status"), self.statuses),
+            status=checked("status", checks.manufacturer_status, row.get("status"),
+                           self.tables.manufacturer_statuses),
             bureau_id=bureau.pk,
             parent_code=row.get("parent_code", "").upper(),
         )  # fmt: skip

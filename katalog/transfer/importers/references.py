@@ -9,12 +9,21 @@ from django.utils.translation import gettext as _
 
 from katalog.catalog import rules
 from katalog.catalog.models import Manufacturer, Reference
+from katalog.catalog.services import checks
 from katalog.catalog.signals import references_written
 from katalog.core.errors import RowError, ValidationFailed
 from katalog.core.text import ascii_code_key, code_key
 from katalog.transfer.bulk import bulk_insert
 from katalog.transfer.errors import TransferErrorCode as E
-from katalog.transfer.importers.base import BaseImporter, ImportActor, Policy, RowRejected, pick
+from katalog.transfer.importers.base import (
+    BaseImporter,
+    ImportActor,
+    Policy,
+    RowRejected,
+    catalogue_number,
+    checked,
+    pick,
+)
 from katalog.transfer.importers.lookups import items_by_niin, registered_items, rows_matching
 from katalog.transfer.importers.report import ErrorSink, ImportReport
 from katalog.transfer.seen import SeenLines
@@ -35,7 +44,8 @@ REFERENCE_CODE_COLUMNS = {
     "document_availability": ("dac", "document_availability"), "format_code": ("rnfc", "format_code"),
     "source_code": ("rnsc", "source_code"), "justification": ("rnjc", "justification"),
 }  # fmt: skip
-REFERENCE_DEFAULTS = {"category": "3", "variation": "2", "document_availability": "9"}
+# A code the row leaves empty takes the catalogue's default (category 3, variation 2, …).
+REFERENCE_DEFAULTS = {f: Reference._meta.get_field(f).get_default() for f in REFERENCE_CODE_COLUMNS}
 
 
 class ReferenceImporter(BaseImporter):
@@ -70,10 +80,7 @@ class ReferenceImporter(BaseImporter):
         column, text = pick(row, "catalogue_number", "nsn")
         niin = self.niin_of.get(text)
         if niin is None:
-            try:
-                niin = rules.parse_catalogue_number(text).niin
-            except ValidationFailed as exc:
-                raise RowRejected(column, exc.code, exc.message) from None
+            niin = catalogue_number(column, text).niin
         if niin not in self.items:
             raise RowRejected(
                 column, E.ITEM_NOT_FOUND, _("no item with catalogue number %(n)s") % {"n": text}
@@ -84,12 +91,8 @@ class ReferenceImporter(BaseImporter):
                 mcol, E.MANUFACTURER_NOT_FOUND, _("unknown manufacturer code %(c)r") % {"c": mcode}
             )
         rcol, number = pick(row, "reference_number", "part_number", "reference")
-        number = number.strip()
+        number = checked(rcol, checks.reference_number, number)
         key = code_key(number)
-        if not key:
-            raise RowRejected(rcol, E.REFERENCE_EMPTY, _("the reference number is missing"))
-        if len(number) > 32:
-            raise RowRejected(rcol, E.REFERENCE_TOO_LONG, _("longer than 32 characters"))
         item_id, assigning_id = self.items[niin]
         if not self.actor.unbounded and not (
             assigning_id == self.actor.bureau_id or item_id in self.registered
@@ -111,7 +114,7 @@ class ReferenceImporter(BaseImporter):
             )
         self.seen[(item_id, mfr_id, number)] = line
         codes = {
-            f: pick(row, *cols)[1].upper()[:1] or REFERENCE_DEFAULTS.get(f, "")
+            f: pick(row, *cols)[1].upper()[:1] or REFERENCE_DEFAULTS[f]
             for f, cols in REFERENCE_CODE_COLUMNS.items()
         }
         return ReferenceRecord(item_id, bureau_id, mfr_id, number, key, codes)
