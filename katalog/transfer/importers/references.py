@@ -45,7 +45,11 @@ REFERENCE_CODE_COLUMNS = {
     "source_code": ("rnsc", "source_code"), "justification": ("rnjc", "justification"),
 }  # fmt: skip
 # A code the row leaves empty takes the catalogue's default (category 3, variation 2, …).
-REFERENCE_DEFAULTS = {f: Reference._meta.get_field(f).get_default() for f in REFERENCE_CODE_COLUMNS}
+REFERENCE_DEFAULTS = {
+    f.name: f.get_default()
+    for f in Reference._meta.concrete_fields
+    if f.name in REFERENCE_CODE_COLUMNS
+}
 
 
 class ReferenceImporter(BaseImporter):
