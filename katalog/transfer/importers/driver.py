@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import F
@@ -20,11 +20,13 @@ from katalog.audit.services import audit_record
 from katalog.catalog.models import Item
 from katalog.core.errors import KatalogError, RowError
 from katalog.transfer.errors import TransferErrorCode as E
-from katalog.transfer.importers.base import BATCH_SIZE, BaseImporter, RowRejected, T
+from katalog.transfer.importers.base import BATCH_SIZE, BaseImporter, RowRejected
 from katalog.transfer.importers.lookups import SQLITE_PARAMETERS
 from katalog.transfer.importers.report import COUNTED, ErrorSink, ImportReport
 from katalog.transfer.models import ImportCheckpoint
 from katalog.transfer.readers import read_rows
+
+T = TypeVar("T")
 
 
 def batched(
