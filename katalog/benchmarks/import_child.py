@@ -30,7 +30,7 @@ def main(kind: str, path: str) -> None:
 
     django.setup()
     from katalog.core.actors import SYSTEM_MIGRATION
-    from katalog.transfer.importers import import_file
+    from katalog.transfer.importers.kinds import import_file
 
     started = time.perf_counter()
     report = import_file(kind, Path(path), actor=SYSTEM_MIGRATION)

@@ -28,7 +28,8 @@ from katalog.core.text import ascii_code_key, code_key
 from katalog.names.models import ItemName
 from katalog.synthetic import writers
 from katalog.synthetic.generator import generate_import_files
-from katalog.transfer.importers import ItemImporter, import_file
+from katalog.transfer.importers.items import ItemImporter
+from katalog.transfer.importers.kinds import import_file
 
 SECTION = "import"
 RSS_GOAL_MIB = 500

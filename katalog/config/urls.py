@@ -9,6 +9,6 @@ urlpatterns = [
     path("api/klass/v1/", include("katalog.api.klass.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("classifiers/", include("katalog.classifiers.urls")),
+    path("classifiers/", include("katalog.web.classifier_urls")),
     path("", include("katalog.web.urls")),
 ]

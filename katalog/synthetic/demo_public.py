@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from katalog.core.actors import SYSTEM_INIT
 from katalog.core.loading import data_path
-from katalog.transfer.importers import import_file
+from katalog.transfer.importers.kinds import import_file
 
 
 def load_public_sample() -> dict:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from katalog.core.errors import RowError
 from katalog.jobs.registry import JobContext, job_kind
 from katalog.transfer.exporters import check_format, export_items
-from katalog.transfer.importers import BATCH_SIZE, IMPORTERS, Policy, import_file
+from katalog.transfer.importers.base import BATCH_SIZE, Policy
+from katalog.transfer.importers.kinds import IMPORTERS, import_file
 from katalog.transfer.readers import count_rows
 
 

@@ -9,7 +9,7 @@ from katalog.core.actors import SYSTEM_INIT
 from katalog.screening.keys import folded_key, translit_key
 from katalog.screening.models import ReferenceScreeningKey
 from katalog.synthetic.generator import generate_catalogue
-from katalog.transfer.importers import import_file
+from katalog.transfer.importers.kinds import import_file
 from tests.factories import ManufacturerFactory, make_item
 
 

@@ -25,7 +25,7 @@ from katalog.core.text import ascii_code_key, code_key
 from katalog.names.values import parse_reply
 from katalog.synthetic.generator import generate_catalogue, generate_import_files
 from katalog.synthetic.vocabulary import current_classes
-from katalog.transfer.importers import import_file
+from katalog.transfer.importers.kinds import import_file
 
 VALUE_FIELDS = ("raw", "qualifier", "unit_code", "value", "value_max", "code", "text", "flag")
 

@@ -13,7 +13,8 @@ from katalog.catalog import services
 from katalog.catalog.models import Item, ManagementData, Manufacturer, Registration, SerialCounter
 from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import PermissionDenied
-from katalog.transfer.importers import Policy, import_file
+from katalog.transfer.importers.base import Policy
+from katalog.transfer.importers.kinds import import_file
 from tests.factories import ManufacturerFactory, UserFactory, bureau, history_of, make_item
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.utils import translation
 from katalog.catalog.models import Item, ManagementData, Manufacturer, Reference
 from katalog.core.actors import SYSTEM_INIT
 from katalog.core.loading import data_path
-from katalog.transfer.importers import Policy, import_file
+from katalog.transfer.importers.base import Policy
+from katalog.transfer.importers.kinds import import_file
 
 LESO = data_path(
     __import__("katalog.synthetic.demo_public").synthetic.demo_public.__file__, "leso_nsn_items.csv"
@@ -205,7 +206,7 @@ def test_items_validated_ahead_keep_line_order_language_and_counts(tmp_path):
 
 
 def test_read_ahead_hands_over_the_producers_failure_and_stops_it():
-    from katalog.transfer.importers import read_ahead
+    from katalog.transfer.importers.driver import read_ahead
 
     produced = []
 
@@ -237,7 +238,7 @@ def test_read_ahead_hands_over_the_producers_failure_and_stops_it():
 def test_a_failed_write_stops_the_read_ahead_thread(tmp_path, monkeypatch):
     import threading
 
-    from katalog.transfer.importers import ItemImporter
+    from katalog.transfer.importers.items import ItemImporter
 
     def broken_write(self, records, sink, report):
         raise RuntimeError("disk full")

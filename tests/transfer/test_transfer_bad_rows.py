@@ -8,7 +8,7 @@ import pytest
 
 from katalog.catalog.models import Item
 from katalog.core.actors import SYSTEM_INIT
-from katalog.transfer.importers import import_file
+from katalog.transfer.importers.kinds import import_file
 
 HEADER = "catalogue_number,item_name_code,name,price,currency,unit_of_issue,status\n"
 

@@ -9,7 +9,7 @@ import pytest
 from katalog.catalog.models import Item
 from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import ValidationFailed
-from katalog.transfer.importers import import_file
+from katalog.transfer.importers.kinds import import_file
 
 TEXT = "catalogue_number,item_name_code,name\n5310-57-000-7101,10101,{name}\n"
 

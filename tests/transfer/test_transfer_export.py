@@ -16,7 +16,7 @@ from katalog.catalog.models import Item
 from katalog.core.actors import SYSTEM_INIT
 from katalog.transfer import exporters
 from katalog.transfer.exporters import ITEM_COLUMNS, export_items
-from katalog.transfer.importers import import_file
+from katalog.transfer.importers.kinds import import_file
 
 
 def load_items(tmp_path: Path, count: int, name=lambda i: f"ГАЙКА {i}") -> None:

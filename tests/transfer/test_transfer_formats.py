@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from katalog.catalog.models import Item
 from katalog.core.actors import SYSTEM_INIT
-from katalog.transfer.importers import import_file
+from katalog.transfer.importers.kinds import import_file
 
 ROWS = [
     ("5310-57-000-7001", "10101", "ГАЙКА М12"),

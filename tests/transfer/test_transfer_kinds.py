@@ -15,7 +15,8 @@ from katalog.catalog.models import (
     Registration,
 )
 from katalog.core.actors import SYSTEM_INIT
-from katalog.transfer.importers import Policy, import_file
+from katalog.transfer.importers.base import Policy
+from katalog.transfer.importers.kinds import import_file
 from tests.factories import bureau, make_item
 
 

@@ -13,7 +13,7 @@ from katalog.catalog.models import Item
 from katalog.core.errors import ValidationFailed
 from katalog.jobs.models import JobState
 from katalog.jobs.services import job_execute, job_submit
-from katalog.transfer.importers import import_file
+from katalog.transfer.importers.kinds import import_file
 from katalog.transfer.readers import xlsx_check
 from tests.factories import UserFactory, bureau
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from katalog.core.management.base import KatalogCommand
-from katalog.transfer.importers import BATCH_SIZE, IMPORTERS, Policy, import_file
+from katalog.transfer.importers.base import BATCH_SIZE, Policy
+from katalog.transfer.importers.kinds import IMPORTERS, import_file
 from katalog.transfer.readers import count_rows
 
 SHOWN_ERRORS = 20

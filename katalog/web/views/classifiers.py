@@ -1,4 +1,5 @@
-"""Server-rendered pages: classifications → versions → tree, code detail, search, lookups.
+"""Pages of the classification server: classifications → versions → tree, code detail, search,
+correspondences and changes between versions.
 
 Views only call selectors; domain errors are shown on the page with their status.
 """
@@ -27,7 +28,7 @@ def shows_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
             return view(request, *args, **kwargs)
         except KatalogError as exc:
             context = {"error": exc}
-            return render(request, "classifiers/error.html", context, status=exc.status)
+            return render(request, "web/classifiers/error.html", context, status=exc.status)
 
     return wrapper
 
@@ -38,7 +39,7 @@ def _versions() -> list[Any]:
 
 def index(request: HttpRequest) -> HttpResponse:
     context = {"classifications": selectors.classification_list(), "today": selectors.today()}
-    return render(request, "classifiers/index.html", context)
+    return render(request, "web/classifiers/index.html", context)
 
 
 @shows_errors
@@ -54,7 +55,7 @@ def version_detail(request: HttpRequest, version: str) -> HttpResponse:
         "publish_languages": selectors.publish_languages(version=v),
         "versions": _versions(),
     }
-    return render(request, "classifiers/version.html", context)
+    return render(request, "web/classifiers/version.html", context)
 
 
 @shows_errors
@@ -68,7 +69,7 @@ def code_detail(request: HttpRequest, version: str, code: str) -> HttpResponse:
         "children": selectors.item_children(version=v, item=item),
         "versions": _versions(),
     }
-    return render(request, "classifiers/code.html", context)
+    return render(request, "web/classifiers/code.html", context)
 
 
 @shows_errors
@@ -78,7 +79,7 @@ def search(request: HttpRequest) -> HttpResponse:
     version = selectors.version_resolve(ref=slug) if slug else None
     results = selectors.item_search(query=query, version=version)[:200] if query else []
     context = {"query": query, "selected": slug, "results": results, "versions": _versions()}
-    return render(request, "classifiers/search.html", context)
+    return render(request, "web/classifiers/search.html", context)
 
 
 @shows_errors
@@ -102,7 +103,7 @@ def correspond(request: HttpRequest) -> HttpResponse:
         "hidden": len(result.targets) - len(result.matches) if result else 0,
         "versions": _versions(),
     }
-    return render(request, "classifiers/correspond.html", context)
+    return render(request, "web/classifiers/correspond.html", context)
 
 
 def _target_row(result: Any, target: Any) -> dict[str, Any]:
@@ -129,4 +130,4 @@ def changes(request: HttpRequest) -> HttpResponse:
             target=selectors.version_resolve(ref=target),
         )
     context = {"source": source, "target": target, "result": result, "versions": _versions()}
-    return render(request, "classifiers/changes.html", context)
+    return render(request, "web/classifiers/changes.html", context)

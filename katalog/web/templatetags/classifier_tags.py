@@ -1,4 +1,5 @@
-"""Template helpers: pick a multilingual title in the page's language."""
+"""Template helpers of the classifier pages: a multilingual title in the page's language, the
+levels, kinds of change and source-data findings of a classification in words."""
 
 import re
 from typing import Any
