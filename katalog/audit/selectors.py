@@ -47,6 +47,40 @@ def entries_after(seq: int, limit: int = 1_000) -> list[AuditEntry]:
     )
 
 
+def subjects_after(
+    object_type: str, *, after: int, entries: int, most_keys: int = 20_000
+) -> tuple[list[str], int]:
+    """The keys of the objects of one type that the next `entries` entries after `after`
+    touched, and the last of those entries (`after` when none follows). Stops early, after a
+    whole entry, once `most_keys` objects are collected: a follower takes the log in bites."""
+    rows = list(
+        AuditEntry.objects.filter(seq__gt=after)
+        .order_by("seq")
+        .values_list("id", "seq", "subject_count")[:entries]
+    )
+    chosen: list[int] = []
+    last, count = after, 0
+    for entry_id, seq, subject_count in rows:
+        if chosen and count + subject_count > most_keys:
+            break
+        chosen.append(entry_id)
+        last, count = seq, count + subject_count
+    keys = AuditSubject.objects.filter(entry_id__in=chosen, object_type=object_type)
+    return sorted(set(keys.values_list("object_key", flat=True))), last
+
+
+def subjects_waiting(object_type: str, *, after: int, look: int = 1_000) -> bool:
+    """Whether an entry after `after` touched an object of this type; more than `look` entries
+    after it count as waiting whatever they touched (a follower that far back is behind)."""
+    head = last_seq()
+    if head <= after:
+        return False
+    if head - after > look:
+        return True
+    entries = AuditEntry.objects.filter(seq__gt=after).values("id")
+    return AuditSubject.objects.filter(entry_id__in=entries, object_type=object_type).exists()
+
+
 def last_seq() -> int:
     head = AuditChainHead.objects.filter(pk=1).values_list("last_seq", flat=True).first()
     return int(head or 0)

@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 
 def _ensure_search_schema(sender, using="default", **kwargs):
@@ -26,13 +26,11 @@ class SearchConfig(AppConfig):
         post_migrate.connect(
             _ensure_search_schema, sender=catalogue, dispatch_uid="search_ensure_schema"
         )
-        # The tantivy index follows every saved or deleted item and reference, when the
-        # transaction commits (the catalogue services are the one write path).
-        from katalog.search.tantivy_index import follow_writes
+        # The tantivy index follows the change log: as a change commits (audit listener) and
+        # every second in the worker, for the changes other processes and machines made.
+        from katalog.audit.listeners import listen
+        from katalog.core.periodic import periodic_register
+        from katalog.search.tantivy_index import follow_changes, follow_log
 
-        for model_name in ("Item", "Reference"):
-            model = catalogue.get_model(model_name)
-            for kind, signal in (("save", post_save), ("delete", post_delete)):
-                signal.connect(
-                    follow_writes, sender=model, dispatch_uid=f"search_index_{model_name}_{kind}"
-                )
+        listen(follow_changes)
+        periodic_register("search-index", lambda: 1.0, follow_log)

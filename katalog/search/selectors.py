@@ -144,6 +144,9 @@ class SearchPage:
     interpretation: dict[str, Any]
     total: int
     total_is_exact: bool
+    # The search index's state when the query needed it (words, part numbers): "current",
+    # "behind" or "missing" (the last two answered from the database); None otherwise.
+    index: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -253,6 +256,12 @@ class Interpretation:
     reference_keys: set[str] = field(default_factory=set)
     # The words the tantivy index matched, when it answered the word tier.
     index_terms: list[list[str]] | None = None
+    # Whether the tantivy index may answer: only while it is current (else the database does).
+    index: tantivy_index.IndexState = tantivy_index.IndexState.MISSING
+
+    @property
+    def uses_index(self) -> bool:
+        return self.index == tantivy_index.IndexState.CURRENT
 
 
 def _catalogue_number(q: str) -> rules.CatalogueNumber | None:
@@ -319,7 +328,7 @@ def _prefix_rows(key: str) -> QuerySet[Reference]:
     return Reference.objects.filter(key__gte=key, key__lt=key + "\U0010ffff")
 
 
-def _fuzzy_scores(key: str) -> tuple[dict[int, float], set[str]]:
+def _fuzzy_scores(key: str, use_index: bool) -> tuple[dict[int, float], set[str]]:
     """Items with a reference key within a small edit distance of `key` (one edit, two for keys
     over six characters), re-ranked by rapidfuzz. Keys one edit away are looked for first, with
     the selective index query for one edit (two pieces of the key, one of which a match holds
@@ -327,26 +336,30 @@ def _fuzzy_scores(key: str) -> tuple[dict[int, float], set[str]]:
     that wider query runs only when nothing is one edit away."""
     widest = 1 if len(key) <= 6 else 2
     for max_edits in range(1, widest + 1):
-        scores, keys = _fuzzy_band(key, max_edits)
+        scores, keys = _fuzzy_band(key, max_edits, use_index)
         if scores:
             break
     return scores, keys
 
 
-def _fuzzy_candidates(key: str, max_edits: int) -> list[tuple[int, str]]:
-    """`(item id, key)` near `key`: from the tantivy index's fuzzy term query when there is one,
-    else from the database's trigram index."""
-    found = tantivy_index.fuzzy_candidates(key, max_edits, backends.FUZZY_CANDIDATES)
+def _fuzzy_candidates(key: str, max_edits: int, use_index: bool) -> list[tuple[int, str]]:
+    """`(item id, key)` near `key`: from the tantivy index's fuzzy term query when it is
+    current, else from the database's trigram index."""
+    found = (
+        tantivy_index.fuzzy_candidates(key, max_edits, backends.FUZZY_CANDIDATES)
+        if use_index
+        else None
+    )
     if found is not None:
         return found
     rows = backends.fuzzy_reference_candidates(key, max_edits=max_edits)
     return [(item_id, candidate) for _ref, item_id, candidate in rows]
 
 
-def _fuzzy_band(key: str, max_edits: int) -> tuple[dict[int, float], set[str]]:
+def _fuzzy_band(key: str, max_edits: int, use_index: bool) -> tuple[dict[int, float], set[str]]:
     scores: dict[int, float] = {}
     keys: set[str] = set()
-    for item_id, candidate in _fuzzy_candidates(key, max_edits):
+    for item_id, candidate in _fuzzy_candidates(key, max_edits, use_index):
         if Levenshtein.distance(key, candidate, score_cutoff=max_edits) > max_edits:
             continue
         score = -Levenshtein.normalized_similarity(key, candidate)
@@ -361,6 +374,8 @@ def interpret(q: str) -> Interpretation:
     result = Interpretation()
     explained = result.explained
     q = q.strip()
+    if q:
+        result.index = tantivy_index.state()
     if not q:
         result.tiers.append(Tier(0, TIER_ALL, Q()))
         return result
@@ -387,7 +402,7 @@ def interpret(q: str) -> Interpretation:
 def _text_tier(result: Interpretation, terms: list[list[str]]) -> Tier:
     """The word tier: ranked by the tantivy index over all matches when it has one and they are
     few enough to name by id, else by the database's full-text index."""
-    matches = tantivy_index.text_matches(terms, INDEX_TEXT_CAP)
+    matches = tantivy_index.text_matches(terms, INDEX_TEXT_CAP) if result.uses_index else None
     if matches is not None:
         result.index_terms = terms
         scores, count = matches
@@ -422,7 +437,7 @@ def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
         result.tiers.append(Tier(5, TIER_PREFIX, condition, empty=not some))
         found = found or some
     if not found and len(key) >= 4 and any(ch.isdigit() for ch in key):
-        scores, keys = _fuzzy_scores(key)
+        scores, keys = _fuzzy_scores(key, result.uses_index)
         if scores:
             explained[TIER_FUZZY] = sorted(keys)
             result.reference_keys |= keys
@@ -890,4 +905,5 @@ def search(query: SearchQuery, *, lang: str, reader: Any) -> SearchPage:
         interpretation=interpretation,
         total=total,
         total_is_exact=exact,
+        index=str(reading.index) if query.q.strip() else None,
     )

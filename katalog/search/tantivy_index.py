@@ -7,10 +7,17 @@ as words (prefix matches) and as Snowball stems (word forms), its reference keys
 (`SEARCH_INDEX_DIR`, by default `search-index` in the data directory); search uses it only
 when that directory holds an index, and otherwise the database's own full-text indexes.
 
-It follows the database through the catalogue's writes: every saved or deleted item or
-reference marks its item, and when the transaction commits those items are read back from the
-database and written again (`follow_writes`). `katalog search --reindex` rebuilds it in bulk.
-Hits are always checked against the database before they are shown (release rules, filters).
+It follows the database through the change stream, the audit log that the one write path
+appends to in the same transaction as each change: the index records the last entry it applied
+(its position, a file beside it), and applying the entries after it reads their items back from
+the database and writes them again (`catch_up`). The worker catches up every second; the
+process that made a change catches up as it commits, when little is waiting. Several machines
+serving one database each keep their own index from the same log. `katalog reindex` rebuilds
+it in bulk and records the log's position it was built at.
+
+Search uses the index only while it is current (`state`): missing, or with changes of items in
+the log after its position, search says so and answers from the database. Hits are always
+checked against the database before they are shown (release rules, filters).
 """
 
 from __future__ import annotations
@@ -21,12 +28,12 @@ import shutil
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
+from katalog.audit import selectors as audit_selectors
 from katalog.core.text import word_key
 from katalog.search.filters import WORD_RE
 from katalog.search.stemming import stem
@@ -46,21 +53,20 @@ FACET_FIELDS = {"class": "cls", "status": "status", "bureau": "bureau", "name": 
 # Terms aggregations return the most frequent buckets; more than any facet lists (FACET_TOP).
 FACET_BUCKETS = 1_000
 
+# The log's entries read at a time while catching up; as a change commits, at most this many
+# are applied in its own process (more waiting: the worker's catch-up takes them).
+CATCH_UP_ENTRIES = 500
+CATCH_UP_ON_COMMIT = 50
+POSITION_FILE = "katalog-position"
+ITEM = "item"  # the audit log's object type of items
+
 _lock = threading.Lock()
 _opened: dict[str, tantivy.Index] = {}
-_pending = threading.local()
 
 
 def index_dir() -> Path:
     configured = getattr(settings, "SEARCH_INDEX_DIR", "")
-    if configured:
-        return Path(configured)
-    data_dir = (
-        getattr(settings, "DATA_DIR", None)
-        or os.environ.get("KATALOG_DATA_DIR")
-        or Path.cwd() / "var"
-    )
-    return Path(data_dir) / "search-index"
+    return Path(configured) if configured else Path(settings.DATA_DIR) / "search-index"
 
 
 def _schema() -> tantivy.Schema:
@@ -79,6 +85,40 @@ SCHEMA = _schema() if tantivy is not None else None
 
 def present() -> bool:
     return tantivy is not None and (index_dir() / "meta.json").is_file()
+
+
+def position(directory: Path | None = None) -> int | None:
+    """The last entry of the change log the index holds, None if it does not say (built by an
+    older version: it must be rebuilt)."""
+    try:
+        return int((directory or index_dir()).joinpath(POSITION_FILE).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _position_write(seq: int, directory: Path | None = None) -> None:
+    """Replace the position file in one step: a reader sees the old position or the new one."""
+    target = (directory or index_dir()) / POSITION_FILE
+    scratch = target.with_name(f"{POSITION_FILE}.{os.getpid()}")
+    scratch.write_text(f"{seq}\n")
+    os.replace(scratch, target)
+
+
+class IndexState(StrEnum):
+    CURRENT = "current"
+    BEHIND = "behind"
+    MISSING = "missing"
+
+
+def state() -> IndexState:
+    """Whether search may answer from the index: built, and no change of an item in the log
+    after its position."""
+    if not present():
+        return IndexState.MISSING
+    at = position()
+    if at is None or audit_selectors.subjects_waiting(ITEM, after=at):
+        return IndexState.BEHIND
+    return IndexState.CURRENT
 
 
 def _open() -> tantivy.Index | None:
@@ -168,6 +208,9 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     building = target.with_name(target.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir(parents=True)
+    # Read before the rows: a change committed while they are read is applied again by the
+    # next catch-up, which is harmless; none is missed.
+    built_at = audit_selectors.last_seq()
     index = tantivy.Index(SCHEMA, path=str(building))
     writer = index.writer(WRITER_HEAP)
     count = 0
@@ -179,6 +222,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             progress(count)
     writer.commit()
     writer.wait_merging_threads()
+    _position_write(built_at, building)
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if target.exists():
@@ -210,34 +254,51 @@ def update_items(ids: Iterable[int]) -> None:
         writer.wait_merging_threads()
 
 
-# --- following the catalogue's writes ---------------------------------------------------------
+# --- following the change log -------------------------------------------------------------
 
 
-def mark_item(item_id: int | None) -> None:
-    """Note that this item changed; it is written to the index when the transaction commits."""
-    if item_id is None or not present():
-        return
-    pending: set[int] = getattr(_pending, "ids", None) or set()
-    pending.add(int(item_id))
-    _pending.ids = pending
-    transaction.on_commit(_flush)
+def catch_up(*, most: int | None = None) -> int:
+    """Apply the log's entries after the index's position: write their items again as the
+    database holds them now, then move the position. Returns the entries applied; stops after
+    `most` entries (None: until the log's end). A position the index does not know (an index
+    of an older version) is not guessed at: rebuild it."""
+    from katalog.catalog.models import Item
+
+    at = position() if present() else None
+    if at is None:
+        return 0
+    applied = 0
+    while most is None or applied < most:
+        step = CATCH_UP_ENTRIES if most is None else min(CATCH_UP_ENTRIES, most - applied)
+        keys, last = audit_selectors.subjects_after(ITEM, after=at, entries=step)
+        if last == at:
+            break
+        for start in range(0, len(keys), BATCH):
+            chunk = keys[start : start + BATCH]
+            update_items(Item.objects.filter(niin__in=chunk).values_list("id", flat=True))
+        _position_write(last)
+        applied += last - at
+        at = last
+    return applied
 
 
-def _flush() -> None:
-    ids, _pending.ids = getattr(_pending, "ids", None) or set(), set()
-    if not ids:
+def follow_log() -> int:
+    """The worker's round: catch up with the whole log, unless another process is writing."""
+    try:
+        return catch_up()
+    except ValueError:
+        return 0
+
+
+def follow_changes(touched: set[tuple[str, str]]) -> None:
+    """Audit listener: a committed change touched items; catch up now if little waits."""
+    if not present() or not any(kind == ITEM for kind, _key in touched):
         return
     try:
-        update_items(ids)
+        catch_up(most=CATCH_UP_ON_COMMIT)
     except ValueError:
-        # Another process holds the index's writer: the index is behind until the next write
-        # of these items or a reindex; search still checks every hit against the database.
-        log.warning("search index not updated for %d items", len(ids), exc_info=True)
-
-
-def follow_writes(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Signal receiver for saved and deleted items and references."""
-    mark_item(instance.pk if sender.__name__ == "Item" else instance.item_id)
+        # Another process holds the index's writer; it, or the worker, applies these entries.
+        log.info("search index busy; the change is applied by the next catch-up")
 
 
 # --- queries ----------------------------------------------------------------------------------
@@ -326,12 +387,16 @@ def fuzzy_candidates(key: str, max_edits: int, limit: int) -> list[tuple[int, st
 
 
 __all__ = [
+    "catch_up",
     "facet_counts",
-    "follow_writes",
+    "follow_changes",
+    "follow_log",
     "fuzzy_candidates",
     "index_dir",
+    "position",
     "present",
     "rebuild",
+    "state",
     "text_matches",
     "update_items",
 ]

@@ -27,6 +27,7 @@ from katalog.catalog.services import (
 from katalog.core.actors import SYSTEM_MIGRATION
 from katalog.core.text import ascii_code_key, code_key
 from katalog.screening.services import screening_keys_catch_up
+from katalog.search import tantivy_index
 from katalog.synthetic import writers
 from katalog.synthetic.manufacturers import ManufacturerSet, manufacturer_names, plan_manufacturers
 from katalog.synthetic.references import ReferenceMaker
@@ -353,6 +354,10 @@ def generate_catalogue(
     report.values = tables["values"].count
     report.references = tables["references"].count
     report.registrations = tables["registrations"].count
+    if tantivy_index.present():
+        # The log records a generated catalogue by ranges, not item by item, so the index
+        # cannot follow it entry by entry: it is rebuilt in bulk instead.
+        tantivy_index.rebuild()
     report.seconds = time.perf_counter() - started
     return report
 

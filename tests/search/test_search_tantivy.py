@@ -68,20 +68,18 @@ def test_facet_counts_equal_between_backends(catalogue, q):
     assert list(by_index.hits[0]) == list(by_database.hits[0])
 
 
-def test_index_follows_a_write_when_it_commits(catalogue, django_capture_on_commit_callbacks):
+def test_index_follows_a_write_when_it_commits(transactional_db, catalogue):
     call_command("reindex", stdout=StringIO())
     item = catalogue["washer"]
     assert tantivy_index.fuzzy_candidates("ZX9000417", 0, 10) == []
-    with django_capture_on_commit_callbacks(execute=True):
-        services.reference_add(
-            actor=SYSTEM_INIT,
-            item=item,
-            manufacturer=catalogue.makers["A001F"],
-            number="ZX-9000-417",
-        )
+    services.reference_add(
+        actor=SYSTEM_INIT, item=item, manufacturer=catalogue.makers["A001F"], number="ZX-9000-417"
+    )
     assert (item.pk, "ZX9000417") in tantivy_index.fuzzy_candidates("ZX9000417", 0, 10)
+    assert tantivy_index.state() == tantivy_index.IndexState.CURRENT
     page = search(SearchQuery(q="ZX9000418"), lang="en", reader=SYSTEM_INIT)
     assert [h["catalogue_number"] for h in page.hits] == [item.catalogue_number]
+    assert page.index == "current"
 
 
 def test_a_write_never_committed_leaves_the_index_alone(catalogue):
@@ -93,6 +91,11 @@ def test_a_write_never_committed_leaves_the_index_alone(catalogue):
         number="ZX-9000-417",
     )  # the test's transaction never commits
     assert tantivy_index.fuzzy_candidates("ZX9000417", 0, 10) == []
+    # Seen from inside that transaction the index is behind the log: search asks the database.
+    assert tantivy_index.state() == tantivy_index.IndexState.BEHIND
+    page = search(SearchQuery(q="ZX9000418"), lang="en", reader=SYSTEM_INIT)
+    assert page.index == "behind"
+    assert [h["catalogue_number"] for h in page.hits] == [catalogue["washer"].catalogue_number]
 
 
 def test_release_rules_and_filters_still_apply_through_the_index(catalogue):

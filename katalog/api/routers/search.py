@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from katalog.api.auth import ReaderRequest, read_auth
 from katalog.api.errors import Problem
@@ -48,6 +48,13 @@ class SearchOut(Schema):
     interpretation: dict[str, Any]
     total: int
     total_is_exact: bool
+    index: Literal["current", "behind", "missing"] | None = Field(
+        None,
+        description=(
+            "The search index's state when the query needed it: behind or missing, the answer "
+            "came from the database (slower, equally current); null: no index needed"
+        ),
+    )
 
 
 @router.get(

@@ -61,12 +61,24 @@ class Command(KatalogCommand):
             self.load_reference()
             if options["reference_only"]:
                 return
+            if options["demo"]:
+                self.create_demo_users()
+                self.load_once("demo-catalogue", self.load_demo_catalogue)
+                self.load_once("public-sample", self.load_public_sample)
+            self.search_index_ready()
             if not options["demo"]:
                 self.advise_first_administrator()
-                return
-            self.create_demo_users()
-            self.load_once("demo-catalogue", self.load_demo_catalogue)
-            self.load_once("public-sample", self.load_public_sample)
+
+    def search_index_ready(self) -> None:
+        """Search answers from its index from the start: built here when missing (in seconds
+        for a new catalogue), else brought up to the change log."""
+        from katalog.search import tantivy_index
+
+        if tantivy_index.present() and tantivy_index.position() is not None:
+            tantivy_index.catch_up()
+            return
+        count = tantivy_index.rebuild()
+        self.say(f"search index: {count} items")
 
     def say(self, text: str) -> None:
         if self.verbosity > 0:
