@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from katalog.core.management.base import KatalogCommand
 from katalog.search.backends import ensure_search_schema, rebuild_search_index
 from katalog.search.selectors import PARAM_FIELDS, search, search_query_from_params
@@ -23,6 +25,20 @@ def format_page(page: dict[str, Any]) -> list[str]:
     if page["next_cursor"]:
         lines.append(f"-- next page: --after {page['next_cursor']}")
     return lines
+
+
+# Said on standard error, so the hits stay what a script reads.
+INDEX_NOTES = {
+    "behind": gettext_lazy(
+        "The search index is catching up with the latest changes: these results come straight "
+        "from the catalogue database, which is slower but complete."
+    ),
+    "missing": gettext_lazy(
+        "The search index has not been built yet: these results come straight from the "
+        "catalogue database, which is slower but complete. An administrator builds it with "
+        "«katalog reindex»."
+    ),
+}
 
 
 class Command(KatalogCommand):
@@ -64,3 +80,5 @@ class Command(KatalogCommand):
             self.stdout.write(json.dumps(page, ensure_ascii=False, indent=2))
             return
         self.stdout.write("\n".join(format_page(page)))
+        if page["index"] in INDEX_NOTES:
+            self.stderr.write(str(INDEX_NOTES[page["index"]]))
