@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
 from katalog.accounts.models import Bureau
-from katalog.benchmarks import classifiers, exchange, imports, lookups, serving
+from katalog.benchmarks import classifiers, exchange, imports, lookups, search_index, serving
 from katalog.benchmarks.machine import machine_facts
 from katalog.benchmarks.report import NOT_AVAILABLE, Figure, render
 from katalog.catalog.models import Item, Manufacturer, Reference
@@ -124,12 +125,17 @@ def run_suite(
     say: Callable[[str], None] = print,
 ) -> Path:
     started = dt.datetime.now(dt.UTC)
+    # The bench catalogue's search index is its own, beside the installation's.
+    settings.SEARCH_INDEX_DIR = str(
+        Path(settings.DATA_DIR) / f"bench-search-index-{connection.vendor}"
+    )
     prepare_database()
     notes: list[str] = []
     figures = [fill_catalogue(options.items, options.seed, progress)]
     rows = options.import_rows or max(1000, options.items // 2)
     sections: list[tuple[str, Callable[[], list[Figure]]]] = [
         ("import", lambda: measure_import(rows, options.seed + 1, notes)),
+        ("search index", lambda: search_index.search_index_figures(options.samples, options.seed)),
         ("lookup and search", lambda: lookups.lookup_figures(options.samples, options.seed)),
         ("HTTP API", lambda: serving.http_figures(options.http_seconds, options.seed)),
         ("screening", lambda: screening_figures(options.screening_sample, options.seed)),

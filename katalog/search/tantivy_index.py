@@ -53,10 +53,13 @@ FACET_FIELDS = {"class": "cls", "status": "status", "bureau": "bureau", "name": 
 # Terms aggregations return the most frequent buckets; more than any facet lists (FACET_TOP).
 FACET_BUCKETS = 1_000
 
-# The log's entries read at a time while catching up; as a change commits, at most this many
-# are applied in its own process (more waiting: the worker's catch-up takes them).
+# The log is applied in bites: this many entries at most, naming this many items at most. As a
+# change commits, its own process takes one small bite (a web request must not index a backlog
+# left by a bulk load); the worker takes the rest.
 CATCH_UP_ENTRIES = 500
-CATCH_UP_ON_COMMIT = 50
+BITE_KEYS = 20_000
+ON_COMMIT_ENTRIES = 50
+ON_COMMIT_KEYS = 2_000
 POSITION_FILE = "katalog-position"
 ITEM = "item"  # the audit log's object type of items
 
@@ -257,28 +260,31 @@ def update_items(ids: Iterable[int]) -> None:
 # --- following the change log -------------------------------------------------------------
 
 
-def catch_up(*, most: int | None = None) -> int:
+def catch_up(
+    *, bites: int | None = None, entries: int = CATCH_UP_ENTRIES, most_keys: int = BITE_KEYS
+) -> int:
     """Apply the log's entries after the index's position: write their items again as the
-    database holds them now, then move the position. Returns the entries applied; stops after
-    `most` entries (None: until the log's end). A position the index does not know (an index
-    of an older version) is not guessed at: rebuild it."""
+    database holds them now, then move the position. The log is taken in bites of at most
+    `entries` entries naming at most `most_keys` items (one entry always); `bites` None goes
+    on to the log's end. Returns the entries applied. A position the index does not know (an
+    index of an older version) is not guessed at: rebuild it."""
     from katalog.catalog.models import Item
 
     at = position() if present() else None
     if at is None:
         return 0
-    applied = 0
-    while most is None or applied < most:
-        step = CATCH_UP_ENTRIES if most is None else min(CATCH_UP_ENTRIES, most - applied)
-        keys, last = audit_selectors.subjects_after(ITEM, after=at, entries=step)
+    applied = taken = 0
+    while bites is None or taken < bites:
+        keys, last = audit_selectors.subjects_after(
+            ITEM, after=at, entries=entries, most_keys=most_keys
+        )
         if last == at:
             break
         for start in range(0, len(keys), BATCH):
             chunk = keys[start : start + BATCH]
             update_items(Item.objects.filter(niin__in=chunk).values_list("id", flat=True))
         _position_write(last)
-        applied += last - at
-        at = last
+        applied, taken, at = applied + last - at, taken + 1, last
     return applied
 
 
@@ -295,7 +301,7 @@ def follow_changes(touched: set[tuple[str, str]]) -> None:
     if not present() or not any(kind == ITEM for kind, _key in touched):
         return
     try:
-        catch_up(most=CATCH_UP_ON_COMMIT)
+        catch_up(bites=1, entries=ON_COMMIT_ENTRIES, most_keys=ON_COMMIT_KEYS)
     except ValueError:
         # Another process holds the index's writer; it, or the worker, applies these entries.
         log.info("search index busy; the change is applied by the next catch-up")

@@ -35,7 +35,7 @@ def _add_reference(catalogue, number: str) -> None:
 @pytest.fixture
 def elsewhere(monkeypatch):
     """Changes made as by another process: its commit does not catch the index up here."""
-    monkeypatch.setattr(tantivy_index, "CATCH_UP_ON_COMMIT", 0)
+    monkeypatch.setattr(tantivy_index, "ON_COMMIT_ENTRIES", 0)
 
 
 def test_a_change_made_elsewhere_waits_for_the_workers_round(
