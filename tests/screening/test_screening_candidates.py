@@ -20,7 +20,7 @@ from katalog.screening.candidates import (
     cross_nation_screen,
     item_screening_input,
 )
-from katalog.screening.explain import evidence_text, explanation_texts
+from katalog.screening.explain import evidence_shown, explanation_texts
 from katalog.screening.models import CandidateState, DuplicateCandidate
 from katalog.screening.selectors import candidate_views, duplicate_candidate_list
 from katalog.screening.services import screen
@@ -119,7 +119,7 @@ def test_the_stored_explanation_tells_what_screening_told(maker):
         with translation.override(language):
             told = screen(item_screening_input(kz), reader=SYSTEM_EXCHANGE, limit=50)
             (candidate,) = [c for c in told.candidates if c.item_id == ru.pk]
-            assert [evidence_text(r) for r in found.explanation] == [
+            assert [evidence_shown(r)["detail"] for r in found.explanation] == [
                 e.detail for e in candidate.evidence
             ]
     kinds = {r["kind"] for r in found.explanation}

@@ -95,7 +95,10 @@ class LineOut(Schema):
     characteristics: dict[str, str]
     locale: str
     verdict: str | None
-    screening: dict[str, Any] | None
+    screening: dict[str, Any] | None = Field(
+        description="The screening result; each piece of evidence with its `code`, `params` and "
+        "`detail` (the sentence in the language of the request)"
+    )
     decision: str | None
     decision_item: str | None
     reject_reason: str | None

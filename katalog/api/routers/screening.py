@@ -49,7 +49,9 @@ class EvidenceOut(Schema):
     kind: str
     outcome: str
     weight: float
-    detail: str
+    code: str = Field(description="What the evidence says (a stable code, e.g. REFERENCE_EXACT)")
+    params: dict[str, Any] = Field(description="The values the sentence of `code` is told with")
+    detail: str = Field(description="The evidence in the language of the request")
     data: dict[str, Any]
 
 
@@ -173,6 +175,8 @@ class CandidateEvidenceOut(Schema):
     kind: str
     outcome: str
     weight: float
+    code: str = Field(description="What the evidence says (a stable code, e.g. REFERENCE_EXACT)")
+    params: dict[str, Any] = Field(description="The values the sentence of `code` is told with")
     data: dict[str, Any]
     text: str = Field(description="The evidence in the language of the request")
 
