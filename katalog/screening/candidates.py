@@ -76,7 +76,9 @@ def cross_nation_screen(*, actor: Any, item: Item) -> list[DuplicateCandidate]:
         .exclude(bureau_id=item.bureau_id)
         .select_related("item_name", "bureau")
     }
-    return [_candidate_keep(actor, item, others[c.item_id], c) for c in found if c.item_id in others]
+    return [
+        _candidate_keep(actor, item, others[c.item_id], c) for c in found if c.item_id in others
+    ]
 
 
 def _explanation(found: Candidate) -> list[dict[str, Any]]:

@@ -326,7 +326,6 @@ _OUTCOME_CODES: dict[str, dict[str, str]] = {
     },
     "supply_class": {
         "match": C.SUPPLY_CLASS_SAME,
-        "related": C.SUPPLY_CLASS_SAME,
         "conflict": C.SUPPLY_CLASS_DIFFERENT,
         "missing": C.SUPPLY_CLASS_NOT_GIVEN,
     },

@@ -243,9 +243,7 @@ def _name_evidence(p: Prepared, item: Item) -> Evidence:
             params,
             {**data, "related": True},
         )
-    return Evidence(
-        "item_name", "conflict", ITEM_NAME_PENALTY, C.ITEM_NAME_DIFFERENT, params, data
-    )
+    return Evidence("item_name", "conflict", ITEM_NAME_PENALTY, C.ITEM_NAME_DIFFERENT, params, data)
 
 
 def _class_evidence(p: Prepared, item: Item) -> Evidence:
