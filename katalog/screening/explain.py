@@ -153,7 +153,7 @@ def compared_values(params: Params) -> tuple[str, str]:
     if params.get("given_value") is None or params.get("candidate_value") is None:
         return given, candidate
     locale = translation.get_language() or "en"
-    unit = params.get("given_unit") or ""
+    unit = params.get("given_unit") or params.get("candidate_unit") or ""
     try:
         given = _side(params, "given", unit, locale)
         candidate = _side(params, "candidate", unit, locale)
