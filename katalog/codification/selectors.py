@@ -21,6 +21,7 @@ from katalog.codification.models import (
 from katalog.codification.workflow import allowed_transitions
 from katalog.core.actors import is_system
 from katalog.core.errors import NotFound
+from katalog.screening.explain import result_shown
 
 MAX_PAGE = 200
 
@@ -101,6 +102,8 @@ def request_transitions(request: CodificationRequest) -> QuerySet[RequestTransit
 
 
 def line_detail(line: RequestLine) -> dict[str, Any]:
+    """A line as the API and the request page read it: its screening told in the active
+    language (stored as codes and parameters; see `katalog.screening.explain`)."""
     return {
         "position": line.position,
         "item_name": line.item_name.code,
@@ -110,7 +113,7 @@ def line_detail(line: RequestLine) -> dict[str, Any]:
         "characteristics": line.characteristics,
         "locale": line.locale,
         "verdict": line.verdict or None,
-        "screening": line.screening,
+        "screening": result_shown(line.screening),
         "decision": line.decision or None,
         "decision_item": line.decision_item.catalogue_number if line.decision_item else None,
         "reject_reason": line.reject_reason or None,

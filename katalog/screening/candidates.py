@@ -9,6 +9,7 @@ bureau's own screening (at codification), not the centre's.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,9 +21,7 @@ from katalog.accounts import rights
 from katalog.audit.services import audit_record
 from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item
 from katalog.core.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
-from katalog.names.models import Characteristic
 from katalog.screening.errors import ScreeningErrorCode as E
-from katalog.screening.explain import evidence_record
 from katalog.screening.models import CandidateState, DuplicateCandidate, Verdict
 from katalog.screening.selectors import require_centre
 from katalog.screening.services import Candidate, ReferenceInput, ScreeningInput, screen
@@ -77,47 +76,26 @@ def cross_nation_screen(*, actor: Any, item: Item) -> list[DuplicateCandidate]:
         .exclude(bureau_id=item.bureau_id)
         .select_related("item_name", "bureau")
     }
-    names = _characteristic_names(item)
     return [
-        _candidate_keep(actor, item, others[c.item_id], c, names)
-        for c in found
-        if c.item_id in others
+        _candidate_keep(actor, item, others[c.item_id], c) for c in found if c.item_id in others
     ]
 
 
-def _characteristic_names(item: Item) -> dict[str, dict[str, str]]:
-    if item.item_name.guide_id is None:
-        return {}
-    rows = Characteristic.objects.filter(guide_id=item.item_name.guide_id)
-    return dict(rows.values_list("code", "names"))
-
-
-def _explanation(
-    found: Candidate, other: Item, names: dict[str, dict[str, str]]
-) -> list[dict[str, Any]]:
-    records = []
-    for e in found.evidence:
-        if e.kind == "item_name":
-            spoken = other.item_name.names
-        elif e.kind == "characteristic":
-            spoken = names.get(e.data.get("code", ""), {})
-        else:
-            spoken = {}
-        records.append(evidence_record(e.kind, e.outcome, e.weight, e.data, spoken))
-    return records
+def _explanation(found: Candidate) -> list[dict[str, Any]]:
+    """The evidence as stored: codes and parameters (with the names it speaks of in every
+    language), told in each reader's language when read (`explain.evidence_shown`)."""
+    return [asdict(e) for e in found.evidence]
 
 
 def _pair(a: Item, b: Item) -> Q:
     return Q(item=a, candidate=b) | Q(item=b, candidate=a)
 
 
-def _candidate_keep(
-    actor: Any, item: Item, other: Item, found: Candidate, names: dict[str, dict[str, str]]
-) -> DuplicateCandidate:
+def _candidate_keep(actor: Any, item: Item, other: Item, found: Candidate) -> DuplicateCandidate:
     fields = {
         "score": found.score,
         "verdict": found.verdict,
-        "explanation": _explanation(found, other, names),
+        "explanation": _explanation(found),
     }
     row = DuplicateCandidate.objects.select_for_update().filter(_pair(item, other)).first()
     if row is None:

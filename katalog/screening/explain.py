@@ -1,169 +1,337 @@
-"""Screening evidence kept as codes and parameters, told again in the reader's language.
+"""Screening evidence kept as codes and parameters, told in the reader's language.
 
-A duplicate candidate waits in the centre's queue for days and is read in eight languages, so
-its evidence is stored as `kind`, `outcome`, `weight` and `data` (with the names of the item
-name and the characteristic in every language), not as the sentence of the moment it was
-found. The sentences are those of `services` (the same messages, so the same translations);
-`tests/screening/test_screening_candidates.py` checks that both tell the same.
+A screening result is stored (on a codification request line, in the centre's queue of
+duplicate candidates) and read for days by people of other languages, so each piece of evidence
+is kept as a stable `code` (`EvidenceCode`) with JSON `params` — numbers, reference strings,
+characteristic codes, values in the canonical unit with the unit each side was given in, and
+the names of the item name and the characteristic in every language — never as the sentence of
+the moment it was found. `evidence_text(code, params)` tells it in the active language;
+`evidence_shown` reads a stored piece, whichever version of the evidence stored it:
+
+- with a `code`: told again in the reader's language;
+- a request line's result stored before codes (a `detail` sentence, no `code`): the sentence
+  as it was stored;
+- a centre candidate stored before codes (`kind`, `outcome`, `data` and `names`): read into
+  its code and parameters, then told.
+
+A numeric comparison shows both sides in the unit the described item (the request's line) was
+given in, with the item's own value and unit beside it when those differ, and the numbers
+written as the reader's locale writes them: «12,5 мм совпадает с 12,7 мм (0,5 in)».
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Mapping
+from decimal import Decimal
+from enum import StrEnum
+from functools import partial
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from katalog.core import units
+from katalog.core.errors import ValidationFailed
 from katalog.core.i18n import pick_text
 
 Record = Mapping[str, Any]
-
-REFERENCE_KINDS = frozenset(
-    {
-        "reference_same_manufacturer",
-        "reference_other_manufacturer",
-        "reference_transliterated",
-        "reference_confusable",
-        "reference_leading_zeros",
-    }
-)
+Params = Mapping[str, Any]
 
 
-def evidence_record(
-    kind: str, outcome: str, weight: float, data: Mapping[str, Any], names: Mapping[str, str]
-) -> dict[str, Any]:
-    """One piece of evidence as stored: its codes, parameters and the names it speaks of."""
-    return {
-        "kind": kind,
-        "outcome": outcome,
-        "weight": weight,
-        "data": dict(data),
-        "names": dict(names),
-    }
+class EvidenceCode(StrEnum):
+    """What one piece of evidence says; stored, so never renamed nor reused."""
+
+    REFERENCE_EXACT = "REFERENCE_EXACT"
+    REFERENCE_TRANSLITERATED = "REFERENCE_TRANSLITERATED"
+    REFERENCE_CONFUSABLE = "REFERENCE_CONFUSABLE"
+    REFERENCE_LEADING_ZEROS = "REFERENCE_LEADING_ZEROS"
+    REFERENCE_NOT_FOUND = "REFERENCE_NOT_FOUND"
+    REFERENCE_CHARACTERISTICS_CONFLICT = "REFERENCE_CHARACTERISTICS_CONFLICT"
+    ITEM_NAME_SAME = "ITEM_NAME_SAME"
+    ITEM_NAME_RELATED = "ITEM_NAME_RELATED"
+    ITEM_NAME_DIFFERENT = "ITEM_NAME_DIFFERENT"
+    ITEM_NAME_NOT_GIVEN = "ITEM_NAME_NOT_GIVEN"
+    SUPPLY_CLASS_SAME = "SUPPLY_CLASS_SAME"
+    SUPPLY_CLASS_DIFFERENT = "SUPPLY_CLASS_DIFFERENT"
+    SUPPLY_CLASS_NOT_GIVEN = "SUPPLY_CLASS_NOT_GIVEN"
+    CHARACTERISTIC_MATCH = "CHARACTERISTIC_MATCH"
+    CHARACTERISTIC_CONFLICT = "CHARACTERISTIC_CONFLICT"
+    CHARACTERISTIC_NOT_COMPARED = "CHARACTERISTIC_NOT_COMPARED"
+    ITEM_CANCELLED = "ITEM_CANCELLED"
+    ITEM_CANCELLED_REPLACED = "ITEM_CANCELLED_REPLACED"
+    REPLACES_CANCELLED = "REPLACES_CANCELLED"
+    RESTRICTED_CANDIDATE = "RESTRICTED_CANDIDATE"
 
 
-def evidence_text(record: Record) -> str:
-    """The sentence of one stored piece of evidence in the active language."""
-    kind = str(record.get("kind", ""))
-    teller = _reference if kind in REFERENCE_KINDS else _TELLERS.get(kind)
+class ManufacturerRelation(StrEnum):
+    """Whose number matched: the maker the description gave, no maker given, or another."""
+
+    SAME = "same"
+    NOT_GIVEN = "not_given"
+    OTHER = "other"
+
+
+# The kinds of reference evidence (`Evidence.kind`) and the code each match is told by.
+REFERENCE_CODES = {
+    "reference_same_manufacturer": EvidenceCode.REFERENCE_EXACT,
+    "reference_other_manufacturer": EvidenceCode.REFERENCE_EXACT,
+    "reference_transliterated": EvidenceCode.REFERENCE_TRANSLITERATED,
+    "reference_confusable": EvidenceCode.REFERENCE_CONFUSABLE,
+    "reference_leading_zeros": EvidenceCode.REFERENCE_LEADING_ZEROS,
+}
+REFERENCE_KINDS = frozenset(REFERENCE_CODES)
+
+
+# --- telling a code in words -------------------------------------------------------------------
+
+
+def evidence_text(code: str, params: Params) -> str:
+    """The sentence of one piece of evidence in the active language ("" for a code or
+    parameters of another version of the evidence: nothing false is said)."""
+    teller = _TELLERS.get(code)
     if teller is None:
         return ""
     try:
-        return teller(str(record.get("outcome", "")), record.get("data") or {}, record)
+        return teller(params)
     except (KeyError, TypeError, ValueError):
-        return ""  # a record from another version of the evidence: nothing false is said
+        return ""
 
 
-def explanation_texts(records: list[Record]) -> list[str]:
-    """The sentences of the evidence that counted (missing data is left out, as in files)."""
-    texts = (evidence_text(r) for r in records if r.get("outcome") != "missing")
-    return [t for t in texts if t]
-
-
-def reference_text(kind: str, relation: int, number: str, mfr: str) -> str:
-    """How a reference matched, in words: the screening's own sentence and the stored one's.
-    `relation`: 0 the same manufacturer, 1 none given, 2 another one."""
-    params = {"number": number, "mfr": mfr}
+def _reference(code: EvidenceCode, params: Params) -> str:
+    names = {"number": params["number"], "mfr": params["manufacturer"]}
     whose = {
-        0: _("of the same manufacturer %(mfr)s"),
-        1: _("of manufacturer %(mfr)s (no manufacturer given)"),
-        2: _("of another manufacturer, %(mfr)s"),
-    }[relation] % params
+        ManufacturerRelation.SAME: _("of the same manufacturer %(mfr)s"),
+        ManufacturerRelation.NOT_GIVEN: _("of manufacturer %(mfr)s (no manufacturer given)"),
+        ManufacturerRelation.OTHER: _("of another manufacturer, %(mfr)s"),
+    }[ManufacturerRelation(params["manufacturer_relation"])] % names
     how = {
-        "reference_same_manufacturer": _("Same reference number %(number)s"),
-        "reference_other_manufacturer": _("Same reference number %(number)s"),
-        "reference_transliterated": _("Reference number %(number)s matches once transliterated"),
-        "reference_confusable": _(
+        EvidenceCode.REFERENCE_EXACT: _("Same reference number %(number)s"),
+        EvidenceCode.REFERENCE_TRANSLITERATED: _(
+            "Reference number %(number)s matches once transliterated"
+        ),
+        EvidenceCode.REFERENCE_CONFUSABLE: _(
             "Reference number %(number)s matches when O/0 and I/1 are not told apart"
         ),
-        "reference_leading_zeros": _(
+        EvidenceCode.REFERENCE_LEADING_ZEROS: _(
             "Reference number %(number)s matches when leading zeros are ignored"
         ),
-    }[kind] % params
+    }[code] % names
     return f"{how} {whose}"
 
 
-def _reference(_outcome: str, data: Mapping[str, Any], record: Record) -> str:
-    # 0 the same manufacturer, 1 none given, 2 another one (as `services` weighs them)
-    relation = 0 if data.get("same_manufacturer") else 2 if data.get("manufacturer_given") else 1
-    return reference_text(record["kind"], relation, data["candidate_number"], data["manufacturer"])
-
-
-def _no_reference(_outcome: str, _data: Mapping[str, Any], _record: Record) -> str:
-    return _("None of the given reference numbers is on this item")
-
-
-def _reference_conflict(_outcome: str, data: Mapping[str, Any], _record: Record) -> str:
+def _reference_conflict(params: Params) -> str:
     return _(
         "Same reference number %(number)s of the same manufacturer %(mfr)s, but key "
         "characteristics conflict: %(codes)s"
     ) % {
-        "number": data["number"],
-        "mfr": data["manufacturer"],
-        "codes": ", ".join(data["conflicts"]),
+        "number": params["number"],
+        "mfr": params["manufacturer"],
+        "codes": ", ".join(params["conflicts"]),
     }
 
 
-def _item_name(outcome: str, data: Mapping[str, Any], record: Record) -> str:
-    if outcome == "missing":
-        return _("Item name not given")
-    candidate = f"{data['candidate']} {pick_text(record.get('names') or {})}"
-    if outcome == "match" and data.get("related"):
-        return _("Related item name %(name)s") % {"name": candidate}
-    if outcome == "match":
-        return _("Same item name %(name)s") % {"name": candidate}
-    return _("Different item name %(name)s") % {"name": candidate}
+def _item_name_shown(params: Params) -> str:
+    return f"{params['code']} {pick_text(params.get('names') or {})}".strip()
 
 
-def _supply_class(outcome: str, data: Mapping[str, Any], _record: Record) -> str:
-    if outcome == "missing":
-        return _("Supply class not given")
-    if outcome == "match":
-        return _("Same supply class %(code)s") % {"code": data["candidate"]}
-    return _("Different supply class %(code)s") % {"code": data["candidate"]}
-
-
-def _characteristic(outcome: str, data: Mapping[str, Any], record: Record) -> str:
-    name = pick_text(record.get("names") or {})
-    params = {
-        "name": name,
-        "code": data["code"],
-        "given": data.get("given"),
-        "candidate": data.get("candidate"),
+def _characteristic_params(params: Params) -> dict[str, Any]:
+    given, candidate = compared_values(params)
+    return {
+        "name": pick_text(params.get("names") or {}),
+        "code": params["code"],
+        "given": given,
+        "candidate": candidate,
     }
-    if outcome == "missing":
-        return _("%(name)s (%(code)s): unknown on one side, not compared") % params
-    if outcome == "match":
-        return _("%(name)s (%(code)s): %(given)s matches %(candidate)s") % params
-    return _("%(name)s (%(code)s): %(given)s differs from %(candidate)s") % params
 
 
-def _cancelled(_outcome: str, data: Mapping[str, Any], _record: Record) -> str:
-    if data.get("replaced_by"):
-        return _("Item is cancelled; use its replacement %(number)s") % {
-            "number": data["replaced_by"]
-        }
-    return _("Item is cancelled without replacement")
+def compared_values(params: Params) -> tuple[str, str]:
+    """Both sides of a characteristic comparison as the reader reads them: numbers in the unit
+    the described item was given in, in the reader's locale, the item's own value and unit
+    beside its converted one when its unit differs; anything else as it was written."""
+    given, candidate = str(params.get("given") or ""), str(params.get("candidate") or "")
+    if params.get("given_value") is None or params.get("candidate_value") is None:
+        return given, candidate
+    locale = translation.get_language() or "en"
+    unit = params.get("given_unit") or params.get("candidate_unit") or ""
+    try:
+        given = _side(params, "given", unit, locale)
+        candidate = _side(params, "candidate", unit, locale)
+        own = params.get("candidate_unit") or ""
+        if own and unit and own != unit:
+            candidate = f"{candidate} ({_side(params, 'candidate', own, locale)})"
+    except (ValidationFailed, ValueError, LookupError, ArithmeticError):
+        return str(params.get("given") or ""), str(params.get("candidate") or "")
+    return given, candidate
 
 
-def _replacement(_outcome: str, data: Mapping[str, Any], _record: Record) -> str:
-    return _("Replaces the cancelled item %(number)s that matched") % {"number": data["replaces"]}
+def _side(params: Params, side: str, unit: str, locale: str) -> str:
+    low = _number(params[f"{side}_value"], params.get("canonical_unit") or "", unit, locale)
+    high = params.get(f"{side}_value_max")
+    if high is None:
+        return low
+    return f"{low} – {_number(high, params.get('canonical_unit') or '', unit, locale)}"
 
 
-def _release(_outcome: str, _data: Mapping[str, Any], _record: Record) -> str:
+def _number(value: float, canonical_unit: str, unit: str, locale: str) -> str:
+    if canonical_unit and unit:
+        return units.format_quantity(
+            float(value), canonical_unit=canonical_unit, unit_code=unit, locale=locale
+        )
+    from babel.numbers import format_decimal
+
+    number = Decimal(f"{float(value):.6g}")
+    return format_decimal(number, locale=locale.replace("-", "_"), decimal_quantization=False)
+
+
+def _characteristic_match(params: Params) -> str:
+    return _("%(name)s (%(code)s): %(given)s matches %(candidate)s") % _characteristic_params(
+        params
+    )
+
+
+def _characteristic_conflict(params: Params) -> str:
+    return _("%(name)s (%(code)s): %(given)s differs from %(candidate)s") % (
+        _characteristic_params(params)
+    )
+
+
+def _characteristic_not_compared(params: Params) -> str:
+    return _("%(name)s (%(code)s): unknown on one side, not compared") % {
+        "name": pick_text(params.get("names") or {}),
+        "code": params["code"],
+    }
+
+
+def _release(_params: Params) -> str:
     return _(
         "A match on an item whose data is released only to its assigning bureau and "
         "registered users: ask that bureau"
     )
 
 
-_TELLERS: dict[str, Callable[[str, Mapping[str, Any], Record], str]] = {
-    "reference": _no_reference,
-    "reference_conflict": _reference_conflict,
-    "item_name": _item_name,
-    "supply_class": _supply_class,
-    "characteristic": _characteristic,
-    "cancelled": _cancelled,
-    "replacement": _replacement,
-    "release": _release,
+C = EvidenceCode
+_TELLERS: dict[str, Callable[[Params], str]] = {
+    **{code: partial(_reference, code) for code in set(REFERENCE_CODES.values())},
+    C.REFERENCE_NOT_FOUND: lambda _p: _("None of the given reference numbers is on this item"),
+    C.REFERENCE_CHARACTERISTICS_CONFLICT: _reference_conflict,
+    C.ITEM_NAME_SAME: lambda p: _("Same item name %(name)s") % {"name": _item_name_shown(p)},
+    C.ITEM_NAME_RELATED: lambda p: _("Related item name %(name)s") % {"name": _item_name_shown(p)},
+    C.ITEM_NAME_DIFFERENT: lambda p: (
+        _("Different item name %(name)s") % {"name": _item_name_shown(p)}
+    ),
+    C.ITEM_NAME_NOT_GIVEN: lambda _p: _("Item name not given"),
+    C.SUPPLY_CLASS_SAME: lambda p: _("Same supply class %(code)s") % {"code": p["code"]},
+    C.SUPPLY_CLASS_DIFFERENT: lambda p: _("Different supply class %(code)s") % {"code": p["code"]},
+    C.SUPPLY_CLASS_NOT_GIVEN: lambda _p: _("Supply class not given"),
+    C.CHARACTERISTIC_MATCH: _characteristic_match,
+    C.CHARACTERISTIC_CONFLICT: _characteristic_conflict,
+    C.CHARACTERISTIC_NOT_COMPARED: _characteristic_not_compared,
+    C.ITEM_CANCELLED: lambda _p: _("Item is cancelled without replacement"),
+    C.ITEM_CANCELLED_REPLACED: lambda p: (
+        _("Item is cancelled; use its replacement %(number)s") % {"number": p["replaced_by"]}
+    ),
+    C.REPLACES_CANCELLED: lambda p: (
+        _("Replaces the cancelled item %(number)s that matched") % {"number": p["number"]}
+    ),
+    C.RESTRICTED_CANDIDATE: _release,
+}
+
+
+# --- reading what was stored -------------------------------------------------------------------
+
+
+def evidence_shown(record: Record) -> dict[str, Any]:
+    """One stored piece of evidence as it is read: its codes, parameters and `detail`, the
+    sentence in the active language (or, stored before codes, the sentence as it was)."""
+    code, params = str(record.get("code") or ""), dict(record.get("params") or {})
+    if not code and "detail" not in record and record.get("kind"):
+        code, params = _centre_record_before_codes(record)
+    detail = evidence_text(code, params) if code else str(record.get("detail") or "")
+    return {
+        "kind": str(record.get("kind", "")),
+        "outcome": str(record.get("outcome", "")),
+        "weight": record.get("weight", 0.0),
+        "code": code,
+        "params": params,
+        "data": dict(record.get("data") or {}),
+        "detail": detail,
+    }
+
+
+def explanation_texts(records: list[Record]) -> list[str]:
+    """The sentences of the evidence that counted (missing data is left out, as in files)."""
+    shown = (evidence_shown(r) for r in records if r.get("outcome") != "missing")
+    return [e["detail"] for e in shown if e["detail"]]
+
+
+def result_shown(stored: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A stored screening result as it is read: each candidate's item name and every piece of
+    its evidence in the active language (`evidence_shown`); the stored result is left as it is."""
+    if stored is None:
+        return None
+    shown = copy.deepcopy(dict(stored))
+    for candidate in shown.get("candidates") or []:
+        if candidate.get("item_names"):
+            candidate["item_name"] = pick_text(candidate["item_names"])
+        candidate["evidence"] = [evidence_shown(e) for e in candidate.get("evidence") or []]
+    return shown
+
+
+def _centre_record_before_codes(record: Record) -> tuple[str, dict[str, Any]]:
+    """A centre candidate's evidence as stored before codes (`kind`, `outcome`, `data` and the
+    `names` it spoke of) read into its code and parameters."""
+    kind, outcome = str(record.get("kind")), str(record.get("outcome"))
+    data, names = dict(record.get("data") or {}), dict(record.get("names") or {})
+    if kind in REFERENCE_KINDS:
+        relation = (
+            ManufacturerRelation.SAME
+            if data.get("same_manufacturer")
+            else ManufacturerRelation.OTHER
+            if data.get("manufacturer_given")
+            else ManufacturerRelation.NOT_GIVEN
+        )
+        return REFERENCE_CODES[kind], {
+            "number": data.get("candidate_number"),
+            "manufacturer": data.get("manufacturer"),
+            "manufacturer_relation": relation.value,
+        }
+    if kind in ("item_name", "supply_class"):
+        code = _OUTCOME_CODES[kind][
+            "related" if outcome == "match" and data.get("related") else outcome
+        ]
+        return code, {"code": data.get("candidate"), "names": names}
+    if kind == "characteristic":
+        return _OUTCOME_CODES[kind][outcome], {**data, "names": names}
+    if kind == "cancelled":
+        if data.get("replaced_by"):
+            return C.ITEM_CANCELLED_REPLACED, data
+        return C.ITEM_CANCELLED, data
+    if kind == "replacement":
+        return C.REPLACES_CANCELLED, {"number": data.get("replaces")}
+    other = {
+        "reference": C.REFERENCE_NOT_FOUND,
+        "reference_conflict": C.REFERENCE_CHARACTERISTICS_CONFLICT,
+        "release": C.RESTRICTED_CANDIDATE,
+    }
+    return other.get(kind, ""), data
+
+
+_OUTCOME_CODES: dict[str, dict[str, str]] = {
+    "item_name": {
+        "match": C.ITEM_NAME_SAME,
+        "related": C.ITEM_NAME_RELATED,
+        "conflict": C.ITEM_NAME_DIFFERENT,
+        "missing": C.ITEM_NAME_NOT_GIVEN,
+    },
+    "supply_class": {
+        "match": C.SUPPLY_CLASS_SAME,
+        "conflict": C.SUPPLY_CLASS_DIFFERENT,
+        "missing": C.SUPPLY_CLASS_NOT_GIVEN,
+    },
+    "characteristic": {
+        "match": C.CHARACTERISTIC_MATCH,
+        "conflict": C.CHARACTERISTIC_CONFLICT,
+        "missing": C.CHARACTERISTIC_NOT_COMPARED,
+    },
 }

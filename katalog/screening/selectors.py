@@ -14,7 +14,7 @@ from katalog.core.actors import is_system
 from katalog.core.errors import NotFound, PermissionDenied, ValidationFailed
 from katalog.core.paging import Page, keyset_page
 from katalog.screening.errors import ScreeningErrorCode as E
-from katalog.screening.explain import evidence_text, explanation_texts
+from katalog.screening.explain import EvidenceCode, evidence_shown, explanation_texts
 from katalog.screening.models import CandidateState, DuplicateCandidate, Verdict
 
 
@@ -65,6 +65,17 @@ def duplicate_candidate_get(candidate_id: int, *, reader: Any) -> DuplicateCandi
     return row
 
 
+# What is shown of a pair the reader may not see in full (as screening answers it).
+RESTRICTED = {
+    "kind": "release",
+    "outcome": "match",
+    "weight": 0.0,
+    "code": EvidenceCode.RESTRICTED_CANDIDATE.value,
+    "params": {},
+    "data": {},
+}
+
+
 @dataclass(frozen=True)
 class CandidateView:
     """A candidate as a person reads it: both catalogue numbers and bureaus, the verdict in
@@ -106,17 +117,8 @@ def _view(row: DuplicateCandidate, full: set[int]) -> CandidateView:
     if row.item_id in full and row.candidate_id in full:
         records = list(row.explanation)
     else:
-        records = [{"kind": "release", "outcome": "match", "weight": 0.0, "data": {}}]
-    evidence = [
-        {
-            "kind": r.get("kind", ""),
-            "outcome": r.get("outcome", ""),
-            "weight": r.get("weight", 0.0),
-            "data": r.get("data") or {},
-            "text": evidence_text(r),
-        }
-        for r in records
-    ]
+        records = [RESTRICTED]
+    evidence = [{**shown, "text": shown["detail"]} for shown in map(evidence_shown, records)]
     return CandidateView(
         id=row.pk,
         item=row.item.catalogue_number,

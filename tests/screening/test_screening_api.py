@@ -46,6 +46,29 @@ def test_screening_api_single(catalogue) -> None:
     assert (data["lower"], data["upper"]) == (0.55, 0.85)
 
 
+def test_screening_api_tells_the_evidence_in_the_language_asked(catalogue) -> None:
+    body = {
+        "references": [{"number": "АБВГ.123456.001-01", "manufacturer_code": "A100F"}],
+        "item_name_code": "10101",
+        "characteristics": {"THDD": "10 mm"},
+    }
+
+    def evidence(path: str) -> list[dict]:
+        response = Client().post(
+            path, json.dumps(body), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+        )
+        return response.json()["candidates"][0]["evidence"]
+
+    english, russian = evidence("/api/v1/screening"), evidence("/api/v1/screening?lang=ru")
+    assert english[0]["detail"] == (
+        "Same reference number АБВГ.123456.001-01 of the same manufacturer A100F"
+    )
+    assert russian[0]["detail"] == "То же обозначение АБВГ.123456.001-01 того же изготовителя A100F"
+    assert [(e["code"], e["params"]) for e in russian] == [
+        (e["code"], e["params"]) for e in english
+    ]
+
+
 def test_screening_api_bad_input_is_a_problem(catalogue) -> None:
     response = post_json(
         "/api/v1/screening", {"item_name_code": "10101", "characteristics": {"THDD": "ten"}}

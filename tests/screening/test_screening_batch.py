@@ -129,3 +129,17 @@ def test_screening_cli_single_item(catalogue) -> None:
     data = json.loads(out.getvalue())
     assert data["verdict"] == "duplicate"
     assert data["candidates"][0]["catalogue_number"] == catalogue.nut.catalogue_number
+
+
+def test_screening_cli_tells_the_evidence_in_the_language_asked(catalogue) -> None:
+    told = {}
+    for lang in ("en", "ru"):
+        out = io.StringIO()
+        call_command(
+            "screen", "--reference", "АБВГ.123456.001-01", "--manufacturer", "A100F",
+            "--item-name", "10101", "--value", "THDD=0.3937 in", "--lang", lang, stdout=out,
+        )  # fmt: skip
+        told[lang] = out.getvalue()
+    assert "Same reference number АБВГ.123456.001-01 of the same manufacturer A100F" in told["en"]
+    assert "То же обозначение АБВГ.123456.001-01 того же изготовителя A100F" in told["ru"]
+    assert "0,3937 дюйм совпадает с 0,393701 дюйм (10 мм)" in told["ru"]

@@ -20,7 +20,7 @@ from katalog.screening.candidates import (
     cross_nation_screen,
     item_screening_input,
 )
-from katalog.screening.explain import evidence_text, explanation_texts
+from katalog.screening.explain import evidence_shown, explanation_texts
 from katalog.screening.models import CandidateState, DuplicateCandidate
 from katalog.screening.selectors import candidate_views, duplicate_candidate_list
 from katalog.screening.services import screen
@@ -119,11 +119,50 @@ def test_the_stored_explanation_tells_what_screening_told(maker):
         with translation.override(language):
             told = screen(item_screening_input(kz), reader=SYSTEM_EXCHANGE, limit=50)
             (candidate,) = [c for c in told.candidates if c.item_id == ru.pk]
-            assert [evidence_text(r) for r in found.explanation] == [
+            assert [evidence_shown(r)["detail"] for r in found.explanation] == [
                 e.detail for e in candidate.evidence
             ]
     kinds = {r["kind"] for r in found.explanation}
     assert {"reference_conflict", "reference_leading_zeros", "item_name", "supply_class"} <= kinds
+
+
+def test_a_candidate_stored_before_evidence_had_codes_still_reads(maker):
+    nut("RU", maker, **VALUES)
+    (found,) = cross_nation_screen(actor=SYSTEM_EXCHANGE, item=nut("KZ", maker, **VALUES))
+    before_codes = [
+        {
+            "kind": r["kind"],
+            "outcome": r["outcome"],
+            "weight": r["weight"],
+            "data": r["data"],
+            "names": r["params"].get("names", {}),
+        }
+        for r in found.explanation
+    ]
+    DuplicateCandidate.objects.filter(pk=found.pk).update(explanation=before_codes)
+    stored = DuplicateCandidate.objects.get(pk=found.pk).explanation
+    assert explanation_texts(stored) == explanation_texts(found.explanation)
+    with translation.override("ru"):
+        first = evidence_shown(stored[0])
+    assert (first["code"], first["params"]["manufacturer_relation"]) == ("REFERENCE_EXACT", "same")
+    assert first["detail"] == f"То же обозначение {NUMBER} того же изготовителя A100F"
+
+
+def test_the_evidence_is_stored_as_codes_and_read_in_each_language(maker, centre_person):
+    nut("RU", maker, **VALUES)
+    (found,) = cross_nation_screen(actor=SYSTEM_EXCHANGE, item=nut("KZ", maker, **VALUES))
+    assert found.explanation[0]["code"] == "REFERENCE_EXACT"
+    assert not any("detail" in r for r in found.explanation)
+    rows = duplicate_candidate_list(reader=centre_person).rows
+    with translation.override("ru"):
+        (russian,) = candidate_views(rows, reader=centre_person)
+    with translation.override("en"):
+        (english,) = candidate_views(rows, reader=centre_person)
+    assert russian.explanation[0] == f"То же обозначение {NUMBER} того же изготовителя A100F"
+    assert (
+        english.explanation[0] == f"Same reference number {NUMBER} of the same manufacturer A100F"
+    )
+    assert english.evidence[0]["code"] == "REFERENCE_EXACT"
 
 
 def test_a_person_of_the_centre_decides_and_the_decision_says_who_and_why(maker, centre_person):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import FileResponse, HttpResponse
+from django.utils import translation
 from ninja import Field, File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -19,6 +20,7 @@ from katalog.api.schemas import (
     SENDS_ETAG,
     VERSIONED_WRITE_PROBLEMS,
     WRITE_PROBLEMS,
+    language,
     responses,
 )
 from katalog.api.schemas.catalog import EventPage
@@ -95,7 +97,10 @@ class LineOut(Schema):
     characteristics: dict[str, str]
     locale: str
     verdict: str | None
-    screening: dict[str, Any] | None
+    screening: dict[str, Any] | None = Field(
+        description="The screening result; each piece of evidence with its `code`, `params` and "
+        "`detail` (the sentence in the language of the request)"
+    )
     decision: str | None
     decision_item: str | None
     reject_reason: str | None
@@ -211,8 +216,15 @@ def request_create(
     openapi_extra=SENDS_ETAG,
     summary="One request with its lines, decisions and history",
 )
-def request_detail(request: AuthenticatedRequest, response: HttpResponse, request_id: int) -> Any:
-    return request_body(request, response, visible_request(request, request_id).pk)
+def request_detail(
+    request: AuthenticatedRequest,
+    response: HttpResponse,
+    request_id: int,
+    lang: str | None = Query(None, description="Language of the screening evidence"),
+) -> Any:
+    # The screening evidence is stored as codes: told here in the reader's language.
+    with translation.override(language(request, lang)):
+        return request_body(request, response, visible_request(request, request_id).pk)
 
 
 @router.get(

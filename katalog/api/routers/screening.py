@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
 from ninja import Field, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
-from katalog.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, responses
+from katalog.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, language, responses
 from katalog.catalog.selectors import item_get
 from katalog.jobs.services import job_submit
 from katalog.screening.candidates import candidate_decide
@@ -49,7 +50,9 @@ class EvidenceOut(Schema):
     kind: str
     outcome: str
     weight: float
-    detail: str
+    code: str = Field(description="What the evidence says (a stable code, e.g. REFERENCE_EXACT)")
+    params: dict[str, Any] = Field(description="The values the sentence of `code` is told with")
+    detail: str = Field(description="The evidence in the language of the request")
     data: dict[str, Any]
 
 
@@ -103,7 +106,11 @@ class DecisionOut(Schema):
     response=responses({200: ScreeningOut}, (401, *READ_PROBLEMS)),
     summary="Screen one described item for duplicates",
 )
-def screen_one(request: ReaderRequest, body: ScreeningIn) -> dict:
+def screen_one(
+    request: ReaderRequest,
+    body: ScreeningIn,
+    lang: str | None = Query(None, description="Language of the evidence"),
+) -> dict:
     query = ScreeningInput(
         references=tuple(ReferenceInput(**r.dict()) for r in body.references),
         item_name_code=body.item_name_code,
@@ -112,7 +119,9 @@ def screen_one(request: ReaderRequest, body: ScreeningIn) -> dict:
         locale=body.locale,
         exclude_item_ids=tuple(body.exclude_item_ids),
     )
-    return screen(query, reader=request.auth, limit=max(1, min(body.limit, 50))).to_dict()
+    result = screen(query, reader=request.auth, limit=max(1, min(body.limit, 50)))
+    with translation.override(language(request, lang)):
+        return result.to_dict()
 
 
 @router.post(
@@ -173,6 +182,8 @@ class CandidateEvidenceOut(Schema):
     kind: str
     outcome: str
     weight: float
+    code: str = Field(description="What the evidence says (a stable code, e.g. REFERENCE_EXACT)")
+    params: dict[str, Any] = Field(description="The values the sentence of `code` is told with")
     data: dict[str, Any]
     text: str = Field(description="The evidence in the language of the request")
 
@@ -225,9 +236,11 @@ def candidate_list(
     state: str = "open",
     after: int | None = None,
     limit: int = Query(50, ge=1, le=200),
+    lang: str | None = Query(None, description="Language of the evidence"),
 ) -> dict[str, Any]:
     page = duplicate_candidate_list(reader=request.auth, state=state, after=after, limit=limit)
-    views = candidate_views(page.rows, reader=request.auth)
+    with translation.override(language(request, lang)):
+        views = candidate_views(page.rows, reader=request.auth)
     return {"items": [_candidate_out(v) for v in views], "next": page.next_after}
 
 

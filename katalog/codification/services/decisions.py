@@ -60,7 +60,7 @@ def request_screen(
     verdicts = {}
     for line in request.lines.select_related("item_name").order_by("position"):
         result = screen(screening_input(line), reader=actor)
-        line.screening = result.to_dict()
+        line.screening = result.to_record()  # codes and parameters: read in any language
         line.verdict = result.verdict
         bump(line, "screening", "verdict")
         verdicts[line.position] = result.verdict

@@ -1,12 +1,17 @@
 """What a caller gives duplicate screening and what it gets back: the described item (its
 references, item name, supply class and characteristic replies) and, per candidate item, the
-score, the verdict and the evidence it rests on."""
+score, the verdict and the evidence it rests on.
+
+Evidence is a code with its parameters (`explain.EvidenceCode`), so that a stored result reads in
+each reader's language; its `detail` is the sentence in the active language, told when read."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from katalog.screening.explain import evidence_text
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,18 @@ class Evidence:
     kind: str
     outcome: str  # "match" | "conflict" | "missing"
     weight: float
-    detail: str
-    data: dict
+    code: str  # explain.EvidenceCode: what the evidence says
+    params: dict[str, Any]  # what the sentence of `code` needs, JSON values only
+    data: dict[str, Any]
+
+    @property
+    def detail(self) -> str:
+        """The evidence in words, in the active language."""
+        return evidence_text(self.code, self.params)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The evidence as read: its codes and parameters, and its sentence."""
+        return {**asdict(self), "detail": self.detail}
 
 
 @dataclass
@@ -47,6 +62,8 @@ class Candidate:
     score: float
     verdict: str
     evidence: list[Evidence]
+    # The item name in every language: a stored result names it in its reader's language.
+    item_names: dict[str, str] = field(default_factory=dict)
 
     def reasons(self) -> str:
         """The evidence as one line of text (for result files)."""
@@ -62,5 +79,15 @@ class ScreeningResult:
     lower: float
     upper: float
 
-    def to_dict(self) -> dict:
+    def to_record(self) -> dict[str, Any]:
+        """The result as stored: evidence as codes and parameters, no sentence of any language
+        (`explain.result_shown` tells it again when read)."""
         return asdict(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as read now: each piece of evidence with its sentence in the active
+        language."""
+        record = self.to_record()
+        for candidate, kept in zip(self.candidates, record["candidates"], strict=True):
+            kept["evidence"] = [e.to_dict() for e in candidate.evidence]
+        return record

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from katalog.catalog.visibility import read_scope, visible_item_ids
 from katalog.core.errors import ValidationFailed
+from katalog.screening.explain import EvidenceCode
 from katalog.screening.keys import folded_key, translit_key
 from katalog.screening.models import NOT_SCREENED, Verdict
 from katalog.screening.services.interface import Evidence, ScreeningInput, ScreeningResult
@@ -94,17 +93,15 @@ def redacted(result: ScreeningResult, full: set[int]) -> ScreeningResult:
     for candidate in result.candidates:
         if candidate.item_id in full:
             continue
-        candidate.item_name = ""
+        candidate.item_name, candidate.item_names = "", {}
         candidate.evidence = [
             Evidence(
                 kind="release",
                 outcome="match",
                 weight=0.0,
-                detail=_(
-                    "A match on an item whose data is released only to its assigning bureau and "
-                    "registered users: ask that bureau"
-                ),
-                data={"code": "RESTRICTED_CANDIDATE"},
+                code=EvidenceCode.RESTRICTED_CANDIDATE,
+                params={},
+                data={"code": EvidenceCode.RESTRICTED_CANDIDATE.value},
             )
         ]
     return result

@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from katalog.catalog.models import CANCELLED_STATUSES, CharacteristicValue, Item, Manufacturer
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_word_key, word_key
 from katalog.names.models import Characteristic, ReplyType
-from katalog.screening.explain import reference_text
+from katalog.screening.explain import REFERENCE_CODES, EvidenceCode, ManufacturerRelation
 from katalog.screening.keys import confusable_key, folded_key, has_cyrillic, translit_key, zero_key
 from katalog.screening.models import Verdict
 from katalog.screening.services.interface import Candidate, Evidence
@@ -50,6 +49,9 @@ CHARACTERISTIC_PENALTY = 0.35
 CANCELLED_FACTOR = 0.95  # a cancelled item ranks just below its replacement
 # Reference evidence strong enough that conflicting key characteristics make a case for review.
 STRONG_REFERENCE_KINDS = frozenset({"reference_same_manufacturer", "reference_transliterated"})
+# `_manufacturer_relation` as evidence tells it.
+RELATIONS = (ManufacturerRelation.SAME, ManufacturerRelation.NOT_GIVEN, ManufacturerRelation.OTHER)
+C = EvidenceCode
 
 
 def thresholds() -> tuple[float, float]:
@@ -131,9 +133,12 @@ def _reference_evidence(
     if ref.manufacturer_name and not ref.manufacturer_code:
         data["manufacturer_name"] = ref.manufacturer_name
         data["manufacturer_by_name"] = relation == 0
-    return Evidence(
-        kind, "match", weight, reference_text(kind, relation, row.number, manufacturer.code), data
-    )
+    params = {
+        "number": row.number,
+        "manufacturer": manufacturer.code,
+        "manufacturer_relation": RELATIONS[relation].value,
+    }
+    return Evidence(kind, "match", weight, REFERENCE_CODES[kind], params, data)
 
 
 def compare_value(
@@ -162,66 +167,98 @@ def _characteristic_evidence(p: Prepared, stored: dict[str, CharacteristicValue]
     weight = round(1 - (1 - CHARACTERISTICS_ALL_MATCH) ** (1 / len(keys)), 4) if keys else 0.0
     for characteristic in keys:
         code = characteristic.code
-        name = pick_text(characteristic.names)
         wanted, value = p.values.get(code), stored.get(code)
         if wanted is None or value is None:
-            detail = _("%(name)s (%(code)s): unknown on one side, not compared") % {
-                "name": name,
-                "code": code,
-            }
             data = {
                 "code": code,
                 "given": wanted["raw"] if wanted else None,
                 "candidate": value.raw if value else None,
             }
-            evidence.append(Evidence("characteristic", "missing", 0.0, detail, data))
+            params = {**data, "names": dict(characteristic.names or {})}
+            evidence.append(
+                Evidence(
+                    "characteristic", "missing", 0.0, C.CHARACTERISTIC_NOT_COMPARED, params, data
+                )
+            )
             continue
         same, extra = compare_value(characteristic, wanted, value)
-        params = {"name": name, "code": code, "given": wanted["raw"], "candidate": value.raw}
         data = {"code": code, "given": wanted["raw"], "candidate": value.raw, **extra}
+        params = _compared_params(characteristic, wanted, value)
         if same:
-            detail = _("%(name)s (%(code)s): %(given)s matches %(candidate)s") % params
-            evidence.append(Evidence("characteristic", "match", weight, detail, data))
-        else:
-            detail = _("%(name)s (%(code)s): %(given)s differs from %(candidate)s") % params
             evidence.append(
-                Evidence("characteristic", "conflict", CHARACTERISTIC_PENALTY, detail, data)
+                Evidence("characteristic", "match", weight, C.CHARACTERISTIC_MATCH, params, data)
+            )
+        else:
+            evidence.append(
+                Evidence(
+                    "characteristic",
+                    "conflict",
+                    CHARACTERISTIC_PENALTY,
+                    C.CHARACTERISTIC_CONFLICT,
+                    params,
+                    data,
+                )
             )
     return evidence
 
 
+def _compared_params(
+    characteristic: Characteristic, wanted: dict[str, Any], stored: CharacteristicValue
+) -> dict[str, Any]:
+    """What the sentence of a comparison needs: both replies as written and, for numbers, both
+    values in the canonical unit with the unit each side was given in (so that both are shown
+    in one unit, in the reader's locale)."""
+    params: dict[str, Any] = {
+        "code": characteristic.code,
+        "names": dict(characteristic.names or {}),
+        "given": wanted["raw"],
+        "candidate": stored.raw,
+    }
+    if characteristic.reply_type in (ReplyType.NUMERIC, ReplyType.RANGE):
+        params.update(
+            canonical_unit=characteristic.canonical_unit,
+            given_value=wanted.get("value"),
+            given_value_max=wanted.get("value_max"),
+            given_unit=wanted.get("unit_code") or "",
+            candidate_value=stored.value,
+            candidate_value_max=stored.value_max,
+            candidate_unit=stored.unit_code or "",
+        )
+    return params
+
+
 def _name_evidence(p: Prepared, item: Item) -> Evidence:
-    candidate = f"{item.item_name.code} {pick_text(item.item_name.names)}"
+    params = {"code": item.item_name.code, "names": dict(item.item_name.names or {})}
     data = {"given": p.item_name.code if p.item_name else None, "candidate": item.item_name.code}
     if p.item_name is None:
-        return Evidence("item_name", "missing", 0.0, _("Item name not given"), data)
+        return Evidence("item_name", "missing", 0.0, C.ITEM_NAME_NOT_GIVEN, {}, data)
     if item.item_name_id == p.item_name.pk:
+        return Evidence("item_name", "match", ITEM_NAME_WEIGHT, C.ITEM_NAME_SAME, params, data)
+    if item.item_name_id in p.related_name_ids:
         return Evidence(
             "item_name",
             "match",
-            ITEM_NAME_WEIGHT,
-            _("Same item name %(name)s") % {"name": candidate},
-            data,
+            RELATED_NAME_WEIGHT,
+            C.ITEM_NAME_RELATED,
+            params,
+            {**data, "related": True},
         )
-    if item.item_name_id in p.related_name_ids:
-        detail = _("Related item name %(name)s") % {"name": candidate}
-        return Evidence(
-            "item_name", "match", RELATED_NAME_WEIGHT, detail, {**data, "related": True}
-        )
-    detail = _("Different item name %(name)s") % {"name": candidate}
-    return Evidence("item_name", "conflict", ITEM_NAME_PENALTY, detail, data)
+    return Evidence("item_name", "conflict", ITEM_NAME_PENALTY, C.ITEM_NAME_DIFFERENT, params, data)
 
 
 def _class_evidence(p: Prepared, item: Item) -> Evidence:
     wanted = p.query.supply_class.strip()
     data = {"given": wanted or None, "candidate": item.supply_class}
+    params = {"code": item.supply_class}
     if not wanted:
-        return Evidence("supply_class", "missing", 0.0, _("Supply class not given"), data)
+        return Evidence("supply_class", "missing", 0.0, C.SUPPLY_CLASS_NOT_GIVEN, {}, data)
     if wanted == item.supply_class:
-        detail = _("Same supply class %(code)s") % {"code": item.supply_class}
-        return Evidence("supply_class", "match", SUPPLY_CLASS_WEIGHT, detail, data)
-    detail = _("Different supply class %(code)s") % {"code": item.supply_class}
-    return Evidence("supply_class", "conflict", SUPPLY_CLASS_PENALTY, detail, data)
+        return Evidence(
+            "supply_class", "match", SUPPLY_CLASS_WEIGHT, C.SUPPLY_CLASS_SAME, params, data
+        )
+    return Evidence(
+        "supply_class", "conflict", SUPPLY_CLASS_PENALTY, C.SUPPLY_CLASS_DIFFERENT, params, data
+    )
 
 
 def score_of(evidence: list[Evidence]) -> float:
@@ -262,8 +299,7 @@ def evaluate(
     supply class and key characteristics compared, with the verdict of its score."""
     evidence = list(ref_evidence)
     if p.refs and not ref_evidence:
-        detail = _("None of the given reference numbers is on this item")
-        evidence.append(Evidence("reference", "missing", 0.0, detail, {}))
+        evidence.append(Evidence("reference", "missing", 0.0, C.REFERENCE_NOT_FOUND, {}, {}))
     evidence.append(_name_evidence(p, item))
     evidence.append(_class_evidence(p, item))
     evidence.extend(_characteristic_evidence(p, loaded.values.get(item.pk, {})))
@@ -285,6 +321,7 @@ def evaluate(
         score=score,
         verdict=verdict_for(score, *bounds),
         evidence=evidence,
+        item_names=dict(item.item_name.names or {}),
     )
 
 
@@ -304,15 +341,14 @@ def _strong_match_with_conflict(
         "manufacturer": strong[0].data["manufacturer"],
         "conflicts": [e.data["code"] for e in conflicts],
     }
-    detail = _(
-        "Same reference number %(number)s of the same manufacturer %(mfr)s, but key "
-        "characteristics conflict: %(codes)s"
-    ) % {
-        "number": data["number"],
-        "mfr": data["manufacturer"],
-        "codes": ", ".join(data["conflicts"]),
-    }
-    return Evidence("reference_conflict", "conflict", 0.0, detail, data)
+    return Evidence(
+        "reference_conflict",
+        "conflict",
+        0.0,
+        C.REFERENCE_CHARACTERISTICS_CONFLICT,
+        dict(data),
+        data,
+    )
 
 
 def _cancelled_evidence(item: Item) -> Evidence:
@@ -320,13 +356,8 @@ def _cancelled_evidence(item: Item) -> Evidence:
         "status": item.status,
         "replaced_by": item.replaced_by.catalogue_number if item.replaced_by else None,
     }
-    if item.replaced_by is not None:
-        detail = _("Item is cancelled; use its replacement %(number)s") % {
-            "number": data["replaced_by"]
-        }
-    else:
-        detail = _("Item is cancelled without replacement")
-    return Evidence("cancelled", "conflict", 0.0, detail, data)
+    code = C.ITEM_CANCELLED_REPLACED if item.replaced_by is not None else C.ITEM_CANCELLED
+    return Evidence("cancelled", "conflict", 0.0, code, dict(data), data)
 
 
 def with_replacements(
@@ -341,16 +372,14 @@ def with_replacements(
             continue
         own = by_id.get(replacement.pk) or evaluate(p, replacement, [], loaded, bounds)
         score = max(own.score, round(cancelled.score / CANCELLED_FACTOR, 4))
-        detail = _("Replaces the cancelled item %(number)s that matched") % {
-            "number": cancelled.catalogue_number
-        }
         own.evidence.insert(
             0,
             Evidence(
                 "replacement",
                 "match",
                 REPLACEMENT_WEIGHT,
-                detail,
+                C.REPLACES_CANCELLED,
+                {"number": cancelled.catalogue_number},
                 {"replaces": cancelled.catalogue_number},
             ),
         )
