@@ -184,19 +184,25 @@ def price(text: str | Decimal | None) -> Decimal | None:
 
 
 def text_limit(field_name: str, value: str, limit: int) -> str:
-    """Every text a person types has a documented limit, enforced here."""
+    """Every text a person types has a documented limit (docs/limits.md), enforced here for
+    every app. The sentence names no field: it is shown beside the field it is about."""
     value = value or ""
     if len(value) > limit:
-        raise invalid(
-            field_name,
-            E.TEXT_TOO_LONG,
-            _("%(field)s is longer than %(max)d characters") % {"field": field_name, "max": limit},
+        message = _("At most %(max)d characters are kept here; this text has %(length)d") % {
+            "max": limit,
+            "length": len(value),
+        }
+        raise ValidationFailed(
+            message,
+            code=E.TEXT_TOO_LONG,
+            errors=[FieldError(field_name, E.TEXT_TOO_LONG, message)],
+            data={"field": field_name, "max": limit, "length": len(value)},
         )
     if "\x00" in value:
         raise invalid(
             field_name,
             E.INVALID_CHARACTER,
-            _("%(field)s contains a NUL character") % {"field": field_name},
+            _("The text contains a NUL character, which cannot be stored"),
         )
     return value
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from katalog.catalog.services import checks as catalog_checks
 from katalog.codification.errors import CodificationErrorCode as E
 from katalog.codification.models import RequestPriority
 from katalog.core.errors import FieldError, ValidationFailed
@@ -30,20 +31,9 @@ DOCUMENT_TITLE_MAX = 200
 
 
 def limited(field: str, value: str, limit: int) -> str:
-    """The text as typed, or ValidationFailed TEXT_TOO_LONG naming the limit (nothing stored)."""
-    value = value or ""
-    if len(value) > limit:
-        message = _("At most %(max)d characters are kept here; this text has %(length)d") % {
-            "max": limit,
-            "length": len(value),
-        }
-        raise ValidationFailed(
-            message,
-            code=E.TEXT_TOO_LONG,
-            errors=[FieldError(field, E.TEXT_TOO_LONG, message)],
-            data={"field": field, "max": limit, "length": len(value)},
-        )
-    return value
+    """The text as typed, or ValidationFailed TEXT_TOO_LONG naming the limit (nothing stored):
+    the catalogue's one text limit."""
+    return catalog_checks.text_limit(field, value, limit)
 
 
 def limit_error(field: str, value: str, limit: int) -> FieldError:
