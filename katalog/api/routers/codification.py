@@ -13,7 +13,7 @@ from ninja.responses import Status
 
 from katalog.api.auth import AuthenticatedRequest, api_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, history_page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, page_body
 from katalog.api.schemas import (
     PAGINATED,
     READ_PROBLEMS,
@@ -187,8 +187,9 @@ def request_list(
         reader=request.auth, state=state, priority=priority, bureau=bureau, after=after, limit=limit
     )
     return {
-        "items": [selectors.request_summary(r) for r in page.requests],
-        "next": page.next_cursor,
+        "items": [selectors.request_summary(r) for r in page.rows],
+        # The requests' cursor is the last id seen, as text (what clients hold).
+        "next": str(page.next_after) if page.more else None,
     }
 
 
@@ -243,11 +244,9 @@ def request_history(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
     found = visible_request(request, request_id)
-
-    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
-        return selectors.request_history(found, reader=request.auth, after=after_seq, limit=count)
-
-    return history_page(request, response, fetch, after, limit)
+    seq = after_key(after, kinds=(int,))
+    history = selectors.request_history(found, reader=request.auth, after=seq, limit=limit)
+    return page_body(request, response, history)
 
 
 @router.post(

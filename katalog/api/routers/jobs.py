@@ -12,7 +12,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from katalog.api.auth import AuthenticatedRequest, api_auth
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, page_body
 from katalog.api.schemas import PAGINATED, READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.core.errors import ValidationFailed
 from katalog.jobs.errors import JobErrorCode
@@ -105,10 +105,8 @@ def list_jobs(
     after: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> dict:
-    key = decode_cursor(after, 1)
-    rows = job_list(actor=request.auth, before=key[0] if key else None, limit=limit + 1)
-    items, cursor = page(request, response, rows, limit, lambda job: [job.pk])
-    return {"items": items, "next": cursor}
+    found = job_list(actor=request.auth, before=after_key(after), limit=limit)
+    return page_body(request, response, found)
 
 
 @router.get(

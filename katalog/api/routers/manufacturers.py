@@ -10,8 +10,7 @@ from ninja.responses import Status
 
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, history_page
-from katalog.api.routers.reference_data import page_cursor
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor, page_body
 from katalog.api.schemas import (
     PAGINATED,
     SENDS_ETAG,
@@ -23,13 +22,13 @@ from katalog.api.schemas import (
 from katalog.api.schemas.catalog import EventPage
 from katalog.catalog import services
 from katalog.catalog.manufacturer_selectors import (
+    manufacturer_for_field,
     manufacturer_get,
     manufacturer_history,
     manufacturer_items_count,
     manufacturer_list,
 )
 from katalog.catalog.models import Manufacturer
-from katalog.catalog.selectors import manufacturer_for_field
 from katalog.core.i18n import pick_text
 
 router = Router(tags=["manufacturers"])
@@ -130,12 +129,12 @@ def manufacturer_list_get(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     lang: str | None = None,
 ) -> Any:
-    key = decode_cursor(after, 1)
+    key = after_key(after)
     found = manufacturer_list(
         reader=request.auth,
         q=q or "",
         country=country,
-        after=str(key[0]) if key else None,
+        after=str(key) if key is not None else None,
         limit=limit,
     )
     lang_code = language(request, lang)
@@ -150,7 +149,7 @@ def manufacturer_list_get(
             }
             for m in found.rows
         ],
-        "next": page_cursor(request, response, found),
+        "next": next_cursor(request, response, found),
     }
 
 
@@ -244,8 +243,6 @@ def manufacturer_history_get(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
     m = manufacturer_get(code, reader=request.auth)
-
-    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
-        return manufacturer_history(m, reader=request.auth, after=after_seq, limit=count)
-
-    return history_page(request, response, fetch, after, limit)
+    seq = after_key(after, kinds=(int,))
+    found = manufacturer_history(m, reader=request.auth, after=seq, limit=limit)
+    return page_body(request, response, found)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from katalog.api.auth import AuthenticatedRequest
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor, next_link
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor
 from katalog.api.schemas import PAGINATED, language, responses
 from katalog.core.i18n import pick_text
-from katalog.core.paging import Page
 from katalog.names import selectors as names
 from katalog.names.models import Characteristic, IdentificationGuide, ItemName
 from katalog.refdata import selectors as refdata
@@ -103,15 +102,6 @@ class CodeTableOut(Schema):
     values: list[ReplyCodeOut]
 
 
-def page_cursor(request: HttpRequest, response: HttpResponse, found: Page) -> str | None:
-    """The API cursor of the page after `found` (also sent as a Link header), None on the last."""
-    if not found.more:
-        return None
-    cursor = encode_cursor([found.next_after])
-    response["Link"] = next_link(request, cursor)
-    return cursor
-
-
 def name_summary(name: ItemName, lang: str) -> dict[str, Any]:
     return {
         "code": name.code,
@@ -187,12 +177,14 @@ def item_name_list(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     lang: str | None = None,
 ) -> Any:
-    key = decode_cursor(after, 1)
-    found = names.item_name_list(q=q or "", after=str(key[0]) if key else None, limit=limit)
+    key = after_key(after)
+    found = names.item_name_list(
+        q=q or "", after=str(key) if key is not None else None, limit=limit
+    )
     lang_code = language(request, lang)
     return {
         "items": [name_summary(n, lang_code) for n in found.rows],
-        "next": page_cursor(request, response, found),
+        "next": next_cursor(request, response, found),
     }
 
 
