@@ -49,7 +49,8 @@ def test_a_composite_key_orders_ties_by_the_next_column():
 
 def test_the_last_page_has_no_key_and_a_full_page_says_more():
     page = keyset_page(Country.objects.all(), "alpha2", limit=3)
-    assert page.more and len(page.rows) == 3
+    assert page.more
+    assert len(page.rows) == 3
     assert page.next_key == (page.rows[-1].alpha2,)
     assert page.next_after == page.rows[-1].alpha2
     assert not cut_page([1, 2], 3, "id").more
