@@ -6,100 +6,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 
 from katalog.api.auth import AuthenticatedRequest
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor
 from katalog.api.schemas import PAGINATED, language, responses
+from katalog.api.schemas.reference_data import (
+    CodeTableOut,
+    GuideOut,
+    ItemNameDetailOut,
+    ItemNamePage,
+    SupplyClassDetailOut,
+    SupplyGroupOut,
+)
 from katalog.core.i18n import pick_text
 from katalog.names import selectors as names
 from katalog.names.models import Characteristic, IdentificationGuide, ItemName
 from katalog.refdata import selectors as refdata
 
 router = Router(tags=["reference data"])
-
-
-class CodeTitleOut(Schema):
-    code: str
-    title: str
-
-
-class ItemNameSummaryOut(Schema):
-    code: str
-    kind: str
-    name: str
-    guide: str | None
-
-
-class ItemNamePage(Schema):
-    items: list[ItemNameSummaryOut]
-    next: str | None
-
-
-class ReplyCodeOut(Schema):
-    code: str
-    meaning: str
-
-
-class ReplyTableOut(Schema):
-    code: str
-    name: str
-    codes: list[ReplyCodeOut]
-
-
-class CharacteristicDefOut(Schema):
-    position: int
-    code: str
-    name: str
-    reply_type: str
-    required: bool
-    is_key: bool
-    tolerance: float
-    canonical_unit: str | None
-    default_unit: CodeTitleOut | None
-    min_value: float | None
-    max_value: float | None
-    reply_table: ReplyTableOut | None
-
-
-class GuideOut(Schema):
-    code: str
-    name: str
-    characteristics: list[CharacteristicDefOut]
-
-
-class ItemNameDetailOut(Schema):
-    code: str
-    kind: str
-    name: str
-    names: dict[str, str]
-    definition: str
-    approved_name: ItemNameSummaryOut | None
-    synonyms: list[ItemNameSummaryOut]
-    related: list[ItemNameSummaryOut]
-    supply_classes: list[CodeTitleOut] = Field(
-        description="Classes in which items of this name may be"
-    )
-    guide: GuideOut | None
-
-
-class SupplyGroupOut(Schema):
-    code: str
-    title: str
-
-
-class SupplyClassDetailOut(Schema):
-    code: str
-    group: str
-    title: str
-    item_names: list[ItemNameSummaryOut] = Field(description="Item names allowed in the class")
-
-
-class CodeTableOut(Schema):
-    name: str
-    drn: str
-    title: str
-    values: list[ReplyCodeOut]
 
 
 def name_summary(name: ItemName, lang: str) -> dict[str, Any]:
