@@ -12,12 +12,20 @@ from django.utils.translation import gettext as _
 from katalog.accounts.errors import AccountsErrorCode as E
 from katalog.accounts.models import Bureau, BureauCode
 from katalog.core.errors import NotFound, RuleViolation
+from katalog.core.paging import HISTORY_PAGE, Page, keyset_page
+
+
+def bureau_find(key: str, *, or_user_code: bool = True) -> Bureau | None:
+    """The one lookup of a bureau: by its key (RU) or, unless told not to, its user code (YU),
+    in any case and with surrounding spaces ignored; None when no bureau answers to it."""
+    text = (key or "").strip().upper()
+    condition = Q(key=text) | Q(user_code=text) if or_user_code else Q(key=text)
+    return Bureau.objects.filter(condition).order_by("key").first()
 
 
 def bureau_by_key(key: str) -> Bureau:
-    """The one lookup of a bureau: by its key (RU) or its user code (YU), in any case."""
-    text = (key or "").strip().upper()
-    bureau = Bureau.objects.filter(Q(key=text) | Q(user_code=text)).order_by("key").first()
+    """A bureau by its key or user code (`bureau_find`); 404 BUREAU_NOT_FOUND if none."""
+    bureau = bureau_find(key)
     if bureau is None:
         raise NotFound(_("Unknown bureau %(key)s") % {"key": key}, code=E.BUREAU_NOT_FOUND)
     return bureau
@@ -55,8 +63,8 @@ def current_code_of(bureau: Bureau, on: dt.date | None = None) -> str:
 
 
 def user_history(
-    username: str, *, reader: Any, after: int | None = None, limit: int = 200
-) -> list[dict[str, Any]]:
+    username: str, *, reader: Any, after: int | None = None, limit: int = HISTORY_PAGE
+) -> Page[dict[str, Any]]:
     """What happened to a person's account (created, roles, password, tokens), oldest first:
     read by the person, the administrators of their bureau and the installation's operators."""
     from katalog.accounts import rights
@@ -73,9 +81,8 @@ def user_history(
     if not (own or administers):
         raise NotFound(_("No user %(name)s") % {"name": username}, code=E.USER_NOT_FOUND)
     rows = object_history("user", username)
-    if after is not None:
-        rows = rows.filter(seq__gt=after)
-    return [history_entry(e, show_names=True) for e in rows[:limit]]
+    page = keyset_page(rows, "seq", after=after, limit=limit)
+    return page.map(lambda e: history_entry(e, show_names=True))
 
 
 def bureau_names() -> dict[str, dict[str, str]]:

@@ -1,29 +1,22 @@
 """Keyset pagination for list endpoints: an opaque `after` cursor, `limit` ≤ 500, and the next
-page's cursor in the body (`next`) and in a `Link: <…>; rel="next"` header. Never OFFSET: a page
-costs the same at the start and at the end of 20 million rows."""
+page's cursor in the body (`next`) and in a `Link: <…>; rel="next"` header. The selectors cut
+the page (`katalog.core.paging`); this module reads the cursor a client sends and turns a
+`Page` into the body's `next` and the header."""
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
 
 from katalog.api.errors import ApiErrorCode as E
 from katalog.core.errors import FieldError, ValidationFailed
+from katalog.core.paging import InvalidCursor, Page
+from katalog.core.paging import decode_cursor as cursor_key
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
-
-T = TypeVar("T")
-
-
-def encode_cursor(key: Sequence[Any]) -> str:
-    raw = json.dumps(list(key), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
 
 
 def decode_cursor(
@@ -34,21 +27,19 @@ def decode_cursor(
     if not cursor:
         return None
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        key = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode("utf-8"))
-    except (ValueError, UnicodeError):
-        key = None
-    if (
-        not isinstance(key, list)
-        or len(key) != size
-        or not all(isinstance(part, kinds) and not isinstance(part, bool) for part in key)
-    ):
+        return cursor_key(cursor, size, kinds)
+    except InvalidCursor:
         raise ValidationFailed(
             _("The cursor %(cursor)r is not one this API gave out") % {"cursor": cursor[:40]},
             code=E.INVALID_CURSOR,
             errors=[FieldError("after", E.INVALID_CURSOR, _("use the `next` value of a page"))],
-        )
-    return key
+        ) from None
+
+
+def after_key(cursor: str | None, kinds: tuple[type, ...] = (str, int)) -> Any:
+    """The one-column key a cursor carries, None for the first page."""
+    key = decode_cursor(cursor, 1, kinds)
+    return key[0] if key else None
 
 
 def next_link(request: HttpRequest, cursor: str) -> str:
@@ -57,32 +48,14 @@ def next_link(request: HttpRequest, cursor: str) -> str:
     return f'<{request.path}?{params.urlencode()}>; rel="next"'
 
 
-def page(
-    request: HttpRequest,
-    response: HttpResponse,
-    rows: list[T],
-    limit: int,
-    key_of: Callable[[T], Sequence[Any]],
-) -> tuple[list[T], str | None]:
-    """Cut the `limit + 1` rows fetched to a page; set the Link header when there is more."""
-    if len(rows) <= limit:
-        return rows, None
-    rows = rows[:limit]
-    cursor = encode_cursor(key_of(rows[-1]))
-    response["Link"] = next_link(request, cursor)
-    return rows, cursor
+def next_cursor(request: HttpRequest, response: HttpResponse, found: Page) -> str | None:
+    """The body's `next` of a page (also sent as the Link header), None on the last."""
+    cursor = found.cursor
+    if cursor is not None:
+        response["Link"] = next_link(request, cursor)
+    return cursor
 
 
-def history_page(
-    request: HttpRequest,
-    response: HttpResponse,
-    fetch: Callable[[int | None, int], list[dict[str, Any]]],
-    after: str | None,
-    limit: int,
-) -> dict[str, Any]:
-    """One page of an object's history: `fetch(after_seq, count)` reads the entries, keyset-paged
-    by their position in the audit log."""
-    key = decode_cursor(after, 1, kinds=(int,))
-    events = fetch(key[0] if key else None, limit + 1)
-    shown, cursor = page(request, response, events, limit, lambda e: [e["id"]])
-    return {"items": shown, "next": cursor}
+def page_body(request: HttpRequest, response: HttpResponse, found: Page) -> dict[str, Any]:
+    """The body of a list whose rows are already shaped: `items` and `next`."""
+    return {"items": found.rows, "next": next_cursor(request, response, found)}

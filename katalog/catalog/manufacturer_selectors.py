@@ -1,5 +1,9 @@
 """Reads of manufacturers: keyset list by code, one by code, and the items holding their
-references. Shaped for 3M manufacturers and 40M references: every list is a keyset page."""
+references. Shaped for 3M manufacturers and 40M references: every list is a keyset page.
+
+`manufacturer_by_code` is the one lookup of a manufacturer by its code, and
+`manufacturer_code_key` the one normalisation of a code typed or sent by a person (services that
+lock the row for writing read it themselves, with the code normalised by the same function)."""
 
 from __future__ import annotations
 
@@ -11,11 +15,36 @@ from django.utils.translation import gettext as _
 from katalog.audit.selectors import object_history
 from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import Item, Manufacturer, Reference
-from katalog.catalog.selectors import history_entry, manufacturer_by_code
-from katalog.catalog.visibility import item_visible_q, read_scope
-from katalog.core.errors import NotFound
-from katalog.core.paging import Page, keyset_page
+from katalog.catalog.visibility import history_entry, item_visible_q, read_scope
+from katalog.core.errors import FieldError, NotFound, ValidationFailed
+from katalog.core.paging import HISTORY_PAGE, Page, keyset_page
 from katalog.core.text import search_terms
+
+
+def manufacturer_code_key(code: str | None) -> str:
+    """A manufacturer code as stored: surrounding spaces dropped, in capitals."""
+    return (code or "").strip().upper()
+
+
+def manufacturer_by_code(code: str) -> Manufacturer | None:
+    """The one lookup of a manufacturer by its code (any case, surrounding spaces ignored)."""
+    return (
+        Manufacturer.objects.select_related("country", "bureau", "parent", "replaced_by")
+        .filter(code=manufacturer_code_key(code))
+        .first()
+    )
+
+
+def manufacturer_for_field(code: str, field: str = "manufacturer") -> Manufacturer:
+    """A manufacturer named in input: an unknown code is an invalid value of that field."""
+    found = manufacturer_by_code(code)
+    if found is None:
+        raise ValidationFailed(
+            _("Unknown manufacturer code %(code)s") % {"code": code},
+            code=E.UNKNOWN_MANUFACTURER,
+            errors=[FieldError(field, E.UNKNOWN_MANUFACTURER, _("unknown manufacturer code"))],
+        )
+    return found
 
 
 def manufacturer_list(
@@ -32,7 +61,7 @@ def manufacturer_list(
     rows = Manufacturer.objects.select_related("country")
     text = (q or "").strip()
     if text:
-        condition = Q(code__startswith=text.upper())
+        condition = Q(code__startswith=manufacturer_code_key(text))
         for term in search_terms(text):
             # search_text holds the code and the name's words, space separated.
             condition |= Q(search_text__startswith=term) | Q(search_text__contains=" " + term)
@@ -77,12 +106,14 @@ def manufacturer_items_count(manufacturer: Manufacturer, *, reader: Any) -> int:
 
 
 def manufacturer_history(
-    manufacturer: Manufacturer, *, reader: Any, after: int | None = None, limit: int = 200
-) -> list[dict[str, Any]]:
+    manufacturer: Manufacturer,
+    *,
+    reader: Any,
+    after: int | None = None,
+    limit: int = HISTORY_PAGE,
+) -> Page[dict[str, Any]]:
     """What happened to a manufacturer record, oldest first (usernames for signed-in readers),
     keyset-paged by the entries' position in the log."""
     scope = read_scope(reader)
     rows = object_history("manufacturer", manufacturer.code)
-    if after is not None:
-        rows = rows.filter(seq__gt=after)
-    return [history_entry(e, scope) for e in rows[:limit]]
+    return keyset_page(rows, "seq", after=after, limit=limit).map(lambda e: history_entry(e, scope))

@@ -9,29 +9,30 @@ from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from katalog.audit.selectors import history_entry as audit_history_entry
 from katalog.audit.selectors import object_history
 from katalog.catalog import detail, rules
 from katalog.catalog.errors import CatalogErrorCode as E
+
+# Kept under this name for katalog.codification.services (being split), which reads it here.
+from katalog.catalog.manufacturer_selectors import manufacturer_for_field as manufacturer_for_field
 from katalog.catalog.models import (
     CharacteristicValue,
     Item,
     ManagementData,
-    Manufacturer,
     Reference,
     Registration,
 )
 from katalog.catalog.visibility import (
     ReadScope,
+    history_entry,
     read_scope,
     sees_item,
-    shows_names,
     visible_detail,
     visible_item_ids,
 )
 from katalog.core.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from katalog.core.i18n import pick_text
-from katalog.core.paging import Page, keyset_page
+from katalog.core.paging import HISTORY_PAGE, Page, keyset_page
 from katalog.core.text import ascii_code_key, code_key
 from katalog.refdata.models import CodeValue
 
@@ -251,21 +252,13 @@ def item_management(item: Item, bureau_id: int, *, reader: Any) -> ManagementDat
 
 
 def item_history(
-    item: Item, *, reader: Any, after: int | None = None, limit: int | None = None
-) -> list[dict[str, Any]]:
+    item: Item, *, reader: Any, after: int | None = None, limit: int = HISTORY_PAGE
+) -> Page[dict[str, Any]]:
     """The item's history, oldest first, for readers who may see the item; usernames only for
     signed-in readers. Keyset-paged by the entries' position in the log (`after`)."""
     scope = require_full_view(item, reader=reader)
     rows = object_history("item", item.niin)
-    if after is not None:
-        rows = rows.filter(seq__gt=after)
-    if limit is not None:
-        rows = rows[:limit]
-    return [history_entry(e, scope) for e in rows]
-
-
-def history_entry(entry: Any, scope: ReadScope) -> dict[str, Any]:
-    return audit_history_entry(entry, show_names=shows_names(scope))
+    return keyset_page(rows, "seq", after=after, limit=limit).map(lambda e: history_entry(e, scope))
 
 
 def code_meanings(table: str) -> dict[str, dict[str, str]]:
@@ -290,30 +283,6 @@ def forget_code_tables() -> None:
 def code_meaning(table: str, code: str, language: str | None = None) -> str:
     meanings = code_meanings(table).get(code)
     return pick_text(meanings, language) if meanings else ""
-
-
-# --- manufacturers by code ---------------------------------------------------------------------
-
-
-def manufacturer_by_code(code: str) -> Manufacturer | None:
-    """The one lookup of a manufacturer by its code (any case, surrounding spaces ignored)."""
-    return (
-        Manufacturer.objects.select_related("country", "bureau", "parent", "replaced_by")
-        .filter(code=(code or "").strip().upper())
-        .first()
-    )
-
-
-def manufacturer_for_field(code: str, field: str = "manufacturer") -> Manufacturer:
-    """A manufacturer named in input: an unknown code is an invalid value of that field."""
-    found = manufacturer_by_code(code)
-    if found is None:
-        raise ValidationFailed(
-            _("Unknown manufacturer code %(code)s") % {"code": code},
-            code=E.UNKNOWN_MANUFACTURER,
-            errors=[FieldError(field, E.UNKNOWN_MANUFACTURER, _("unknown manufacturer code"))],
-        )
-    return found
 
 
 # --- lists ------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
+from katalog.audit.models import AuditEntry
+from katalog.audit.selectors import history_entry as audit_history_entry
 from katalog.catalog.models import ReleaseLevel
 from katalog.core.actors import is_system
 from katalog.core.errors import AuthenticationRequired
@@ -75,6 +77,11 @@ def read_scope(reader: Any) -> ReadScope:
 def shows_names(scope: ReadScope) -> bool:
     """Usernames in histories are shown to signed-in readers, not to anonymous visitors."""
     return scope.signed_in
+
+
+def history_entry(entry: AuditEntry, scope: ReadScope) -> dict[str, Any]:
+    """One entry of an object's history as this reader may see it."""
+    return audit_history_entry(entry, show_names=shows_names(scope))
 
 
 # --- items as plain structures (the detail read) -------------------------------------------

@@ -21,6 +21,7 @@ from katalog.codification.models import (
 from katalog.codification.workflow import allowed_transitions
 from katalog.core.actors import is_system
 from katalog.core.errors import NotFound
+from katalog.core.paging import HISTORY_PAGE, Page, keyset_page
 from katalog.screening.explain import result_shown
 
 MAX_PAGE = 200
@@ -61,12 +62,6 @@ def request_line_get(request: CodificationRequest, position: int) -> RequestLine
     return line
 
 
-@dataclass(frozen=True)
-class RequestPage:
-    requests: list[CodificationRequest]
-    next_cursor: str | None
-
-
 def request_list(
     *,
     reader: Any,
@@ -75,26 +70,20 @@ def request_list(
     bureau: str = "",
     after: str | None = None,
     limit: int = 50,
-) -> RequestPage:
-    """Newest first, keyset-paginated on the id (the cursor is the last id seen); only the
+) -> Page[CodificationRequest]:
+    """Newest first, keyset-paginated on the id (`after` is the last id seen); only the
     requests of the reader's bureau."""
     bureau = reader_bureau_key(reader) or bureau
     limit = max(1, min(limit, MAX_PAGE))
-    rows: QuerySet[CodificationRequest] = CodificationRequest.objects.select_related(
-        "bureau"
-    ).order_by("-id")
+    rows: QuerySet[CodificationRequest] = CodificationRequest.objects.select_related("bureau")
     if state:
         rows = rows.filter(state=state)
     if priority:
         rows = rows.filter(priority=priority)
     if bureau:
         rows = rows.filter(bureau__key=bureau)
-    if after and after.isdigit():
-        rows = rows.filter(id__lt=int(after))
-    page = list(rows[: limit + 1])
-    more = len(page) > limit
-    page = page[:limit]
-    return RequestPage(page, str(page[-1].pk) if more else None)
+    last_seen = int(after) if after and after.isdigit() else None
+    return keyset_page(rows, "-id", after=last_seen, limit=limit)
 
 
 def request_transitions(request: CodificationRequest) -> QuerySet[RequestTransition]:
@@ -170,19 +159,20 @@ def request_detail(request: CodificationRequest) -> dict[str, Any]:
 
 
 def request_history(
-    request: CodificationRequest, *, reader: Any, after: int | None = None, limit: int = 200
-) -> list[dict[str, Any]]:
+    request: CodificationRequest,
+    *,
+    reader: Any,
+    after: int | None = None,
+    limit: int = HISTORY_PAGE,
+) -> Page[dict[str, Any]]:
     """The request's audit entries, oldest first, for the readers who may see the request."""
     from katalog.audit.selectors import object_history
-    from katalog.catalog.selectors import history_entry
-    from katalog.catalog.visibility import read_scope
+    from katalog.catalog.visibility import history_entry, read_scope
 
     visible = request_get(request.pk, reader=reader)
     rows = object_history("request", str(visible.pk))
-    if after is not None:
-        rows = rows.filter(seq__gt=after)
     scope = read_scope(reader)
-    return [history_entry(e, scope) for e in rows[:limit]]
+    return keyset_page(rows, "seq", after=after, limit=limit).map(lambda e: history_entry(e, scope))
 
 
 OPEN_STATES = (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from nacl.signing import SigningKey
 
 from katalog.accounts.models import Bureau
+from katalog.accounts.selectors import bureau_find
 from katalog.audit.services import audit_record
 from katalog.core.actors import SYSTEM_OPERATOR, Actor
 from katalog.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -29,7 +30,8 @@ def _require_operator(actor: Actor) -> None:
 
 
 def _bureau(key: str) -> Bureau:
-    bureau = Bureau.objects.filter(key=key.strip().upper()).first()
+    # A node answers for a bureau named by its key only (never a user code).
+    bureau = bureau_find(key, or_user_code=False)
     if bureau is None:
         raise NotFound(_("No bureau %(key)s") % {"key": key}, code=ExchangeError.BUREAU_NOT_FOUND)
     return bureau

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from katalog.core.actors import Actor
 from katalog.core.errors import Gone, NotFound
+from katalog.core.paging import Page, keyset_page
 from katalog.jobs.errors import JobErrorCode as E
 from katalog.jobs.models import Job
 from katalog.jobs.storage import job_file
@@ -27,12 +28,10 @@ def job_get(job_id: Any, *, actor: Actor) -> Job:
         raise NotFound(_("No job %(id)s") % {"id": job_id}, code=E.JOB_NOT_FOUND) from None
 
 
-def job_list(*, actor: Actor, before: int | None = None, limit: int = 50) -> list[Job]:
+def job_list(*, actor: Actor, before: int | None = None, limit: int = 50) -> Page[Job]:
     """The user's jobs, newest first; `before` is the last id of the previous page (keyset)."""
-    jobs = _visible(actor).filter(actor_id=getattr(actor, "pk", None) or -1).order_by("-id")
-    if before:
-        jobs = jobs.filter(pk__lt=before)
-    return list(jobs[: max(1, min(limit, 200))])
+    jobs = _visible(actor).filter(actor_id=getattr(actor, "pk", None) or -1)
+    return keyset_page(jobs, "-id", after=before or None, limit=max(1, min(limit, 200)))
 
 
 def job_file_path(job: Job, which: str) -> Path:

@@ -28,13 +28,10 @@ items that test costs 0.5 µs a row, and 2,000 matches (a walk of 230,000 rows) 
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
@@ -45,12 +42,14 @@ from rapidfuzz.distance import Levenshtein
 
 from katalog.accounts.models import Bureau
 from katalog.catalog import rules
-from katalog.catalog.models import Item, Manufacturer, Reference
+from katalog.catalog.manufacturer_selectors import manufacturer_by_code
+from katalog.catalog.models import Item, Reference
 from katalog.catalog.selectors import code_meaning
 from katalog.catalog.summary_selectors import month_bounds
 from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.i18n import pick_text
+from katalog.core.paging import InvalidCursor, cut_page, keyset_page, pack, unpack
 from katalog.core.text import ascii_code_key, ascii_word_key, code_key, word_key
 from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
 from katalog.search import backends, tantivy_index
@@ -427,7 +426,7 @@ def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
         result.tiers.append(Tier(3, TIER_TRANSLITERATED, condition, empty=not some))
         found = found or some
     if len(key) == 5 and key.isascii():
-        maker = Manufacturer.objects.filter(code=key).first()
+        maker = manufacturer_by_code(key)
         if maker is not None:
             explained[TIER_MANUFACTURER] = key
             condition, some = _references_of(Reference.objects.filter(manufacturer=maker))
@@ -447,20 +446,23 @@ def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
 # --- cursor -----------------------------------------------------------------------------------
 
 
+# A search's cursor also names the order it belongs to ("o"), so a cursor of one order is refused
+# by another: a JSON object packed like every cursor (ASCII-escaped, as search has always sent).
+
+
 def _encode_cursor(data: dict[str, Any]) -> str:
-    raw = json.dumps(data, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pack(data, ascii_only=True)
 
 
 def _decode_cursor(cursor: str, sort: str) -> dict[str, Any]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        data = unpack(cursor)
         valid = isinstance(data, dict) and data.get("o") == sort and isinstance(data.get("i"), int)
         if valid and sort == "relevance":
             valid = isinstance(data.get("t"), int) and isinstance(data.get("s"), int | float)
         elif valid:
             valid = isinstance(data.get("v"), str)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except InvalidCursor:
         valid = False
     if not valid:
         message = _("The cursor does not belong to this search; start again from the first page")
@@ -548,11 +550,19 @@ def _text_tier_rows(
     return rows
 
 
+class _Ranked(NamedTuple):
+    """A match of a tier: the keyset order of relevance is (tier, score, id)."""
+
+    tier: Tier
+    score: float
+    id: int
+
+
 def _relevance_page(
     base: QuerySet[Item], tiers: list[Tier], cursor: dict[str, Any] | None, limit: int
 ) -> tuple[list[tuple[Tier | None, int]], dict[str, Any] | None]:
     """A page of `(tier, id)` in relevance order and the cursor of its last row if more follow."""
-    found: list[tuple[Tier, float, int]] = []
+    found: list[_Ranked] = []
     earlier = Q()
     for tier in _live(tiers):
         start = cursor["t"] if cursor else -1
@@ -561,17 +571,16 @@ def _relevance_page(
                 (float(cursor["s"]), int(cursor["i"])) if cursor and tier.rank == start else None
             )
             found += [
-                (tier, s, pk)
+                _Ranked(tier, s, pk)
                 for s, pk in _tier_rows(base, tier, earlier, after, limit + 1 - len(found))
             ]
         earlier |= tier.condition
-    more = len(found) > limit
-    found = found[:limit]
+    page = cut_page(found, limit, ("tier__rank", "score", "id"))
     next_cursor = None
-    if more and found:
-        tier, score, pk = found[-1]
-        next_cursor = {"o": "relevance", "t": tier.rank, "s": score, "i": pk}
-    return [(tier, pk) for tier, _s, pk in found], next_cursor
+    if page.next_key is not None:
+        rank, score, pk = page.next_key
+        next_cursor = {"o": "relevance", "t": rank, "s": score, "i": pk}
+    return [(row.tier, row.id) for row in page.rows], next_cursor
 
 
 def _matched(base: QuerySet[Item], tiers: list[Tier]) -> QuerySet[Item]:
@@ -623,18 +632,15 @@ def _sorted_page(
     column = SORTS[sort.lstrip("-")]
     if column is None:  # relevance has no column: `_relevance_page` ranks it
         raise ValueError(sort)
-    descending = sort.startswith("-")
-    rows = matched.order_by(f"-{column}" if descending else column, "id")
-    if cursor is not None:
-        value, pk = cursor.get("v"), cursor["i"]
-        beyond = Q(**{f"{column}__lt" if descending else f"{column}__gt": value})
-        rows = rows.filter(beyond | Q(**{column: value, "id__gt": pk}))
-    page = list(rows.values_list("id", column)[: limit + 1])
+    # The column may repeat: the id after it makes the order total (and stays ascending).
+    key = (f"-{column}" if sort.startswith("-") else column, "id")
+    after = (cursor.get("v"), cursor["i"]) if cursor is not None else None
+    page = keyset_page(matched.values("id", column), key, after=after, limit=limit)
     next_cursor = None
-    if len(page) > limit:
-        pk, value = page[limit - 1]
+    if page.next_key is not None:
+        value, pk = page.next_key
         next_cursor = {"o": sort, "v": value, "i": pk}
-    return [pk for pk, _v in page[:limit]], next_cursor
+    return [row["id"] for row in page.rows], next_cursor
 
 
 def _page_ids(

@@ -9,7 +9,7 @@ from ninja import Query, Router
 
 from katalog.accounts.selectors import user_history
 from katalog.api.auth import AuthenticatedRequest, api_auth
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, history_page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, page_body
 from katalog.api.schemas import PAGINATED, READ_PROBLEMS, responses
 from katalog.api.schemas.catalog import EventPage
 
@@ -31,7 +31,6 @@ def user_history_get(
     after: str | None = Query(None, max_length=200),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
-    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
-        return user_history(username, reader=request.auth, after=after_seq, limit=count)
-
-    return history_page(request, response, fetch, after, limit)
+    seq = after_key(after, kinds=(int,))
+    found = user_history(username, reader=request.auth, after=seq, limit=limit)
+    return page_body(request, response, found)

@@ -20,9 +20,8 @@ from ninja.responses import Status
 from katalog.accounts.selectors import bureau_by_key
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, history_page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor, page_body
 from katalog.api.renderers import rendered
-from katalog.api.routers.reference_data import page_cursor
 from katalog.api.schemas import (
     PAGINATED,
     READ_PROBLEMS,
@@ -53,6 +52,7 @@ from katalog.api.schemas.catalog import (
 )
 from katalog.catalog import selectors, services
 from katalog.catalog.authority import actor_bureau
+from katalog.catalog.manufacturer_selectors import manufacturer_for_field
 from katalog.catalog.models import Item, ManagementData, Reference, Registration
 from katalog.core.i18n import pick_text
 from katalog.quality.selectors import item_quality_by_niin, quality_fields
@@ -186,19 +186,19 @@ def item_list(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     lang: str | None = None,
 ) -> Any:
-    key = decode_cursor(after, 1)
+    key = after_key(after)
     found = selectors.item_list(
         reader=request.auth,
         supply_class=supply_class,
         status=status,
         bureau=bureau,
-        after=str(key[0]) if key else None,
+        after=str(key) if key is not None else None,
         limit=limit,
     )
     lang_code = language(request, lang)
     return {
         "items": [summary(i, lang_code) for i in found.rows],
-        "next": page_cursor(request, response, found),
+        "next": next_cursor(request, response, found),
     }
 
 
@@ -423,11 +423,9 @@ def item_history(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
     item = selectors.item_get(number, reader=request.auth)
-
-    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
-        return selectors.item_history(item, reader=request.auth, after=after_seq, limit=count)
-
-    return history_page(request, response, fetch, after, limit)
+    seq = after_key(after, kinds=(int,))
+    found = selectors.item_history(item, reader=request.auth, after=seq, limit=limit)
+    return page_body(request, response, found)
 
 
 # --- references -----------------------------------------------------------------------------
@@ -468,7 +466,7 @@ def item_reference_add(
         return services.reference_add(
             actor=request.auth,
             item=item,
-            manufacturer=selectors.manufacturer_for_field(payload.manufacturer),
+            manufacturer=manufacturer_for_field(payload.manufacturer),
             number=payload.number,
             category=payload.category,
             variation=payload.variation,

@@ -3,17 +3,17 @@ one POST per workflow transition. Changes send the ETag they read in If-Match.""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from django.http import FileResponse, HttpResponse
 from django.utils import translation
-from ninja import Field, File, Form, Header, Query, Router, Schema
+from ninja import File, Form, Header, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from katalog.api.auth import AuthenticatedRequest, api_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, history_page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, page_body
 from katalog.api.schemas import (
     PAGINATED,
     READ_PROBLEMS,
@@ -24,6 +24,17 @@ from katalog.api.schemas import (
     responses,
 )
 from katalog.api.schemas.catalog import EventPage
+from katalog.api.schemas.codification import (
+    DocumentOut,
+    LineDecisionIn,
+    LineIn,
+    LineOut,
+    LinePatch,
+    RequestIn,
+    RequestOut,
+    RequestPageOut,
+    TransitionIn,
+)
 from katalog.catalog.selectors import item_for_field
 from katalog.codification import selectors, services
 from katalog.codification.models import CodificationRequest
@@ -31,129 +42,6 @@ from katalog.codification.workflow import TransitionName
 from katalog.core.downloads import file_download
 
 router = Router(tags=["codification"])
-
-
-class RequestReferenceIn(Schema):
-    number: str
-    manufacturer_code: str
-    category: str = "3"
-    variation: str = "2"
-
-
-class LineIn(Schema):
-    item_name: str = Field(description="Item name code")
-    supply_class: str
-    name_text: str = ""
-    references: list[RequestReferenceIn] = []
-    characteristics: dict[str, str] = Field(
-        default_factory=dict, description="Guide code → reply as typed"
-    )
-    locale: str = "en"
-
-
-class LinePatch(Schema):
-    item_name: str | None = None
-    supply_class: str | None = None
-    name_text: str | None = None
-    references: list[RequestReferenceIn] | None = None
-    characteristics: dict[str, str] | None = None
-    locale: str | None = None
-
-
-class LineDecisionIn(Schema):
-    decision: Literal["register", "assign", "reject"]
-    item: str | None = Field(None, description="Catalogue number to register as user of")
-    reject_reason: str = ""
-    justification: str = Field(
-        "", description="ScreeningJustification code, needed against a verdict"
-    )
-    note: str = Field("", description=f"At most {services.NOTE_MAX} characters")
-
-
-class RequestIn(Schema):
-    title: str = ""
-    project_code: str = ""
-    contract_number: str = ""
-    priority: Literal["routine", "accelerated", "emergency"] = "routine"
-    manufacturer_code: str = ""
-    main_contractor_code: str = ""
-
-
-class TransitionIn(Schema):
-    reason: str = Field(
-        "",
-        description=(
-            f"Why (required to return, reopen or reject); at most {services.REASON_MAX} characters"
-        ),
-    )
-
-
-class LineOut(Schema):
-    position: int
-    item_name: str
-    supply_class: str
-    name_text: str
-    references: list[dict[str, Any]]
-    characteristics: dict[str, str]
-    locale: str
-    verdict: str | None
-    screening: dict[str, Any] | None = Field(
-        description="The screening result; each piece of evidence with its `code`, `params` and "
-        "`detail` (the sentence in the language of the request)"
-    )
-    decision: str | None
-    decision_item: str | None
-    reject_reason: str | None
-    justification: str | None
-    note: str
-    result_item: str | None
-    row_version: int
-
-
-class TransitionOut(Schema):
-    name: str
-    from_state: str | None
-    to_state: str
-    actor: str | None
-    at: str
-    reason: str
-
-
-class RequestSummaryOut(Schema):
-    id: int
-    bureau: str
-    title: str
-    state: str
-    priority: str
-    due_date: str | None
-    row_version: int
-
-
-class RequestOut(RequestSummaryOut):
-    project_code: str
-    contract_number: str
-    manufacturer: str | None
-    main_contractor: str | None
-    author: str | None
-    decided_by: str | None
-    approved_by: str | None
-    allowed_transitions: list[str]
-    lines: list[LineOut]
-    documents: list[DocumentOut]
-    transitions: list[TransitionOut]
-
-
-class RequestPageOut(Schema):
-    items: list[RequestSummaryOut]
-    next: str | None = Field(description="Pass as `after` for the next page; null on the last.")
-
-
-class DocumentOut(Schema):
-    id: int
-    title: str
-    line: int | None = Field(description="The line the document belongs to; null: the request")
-    uploaded_at: str
-    url: str = Field(description="Where the document is read (GET, same authentication)")
 
 
 def request_body(
@@ -187,8 +75,9 @@ def request_list(
         reader=request.auth, state=state, priority=priority, bureau=bureau, after=after, limit=limit
     )
     return {
-        "items": [selectors.request_summary(r) for r in page.requests],
-        "next": page.next_cursor,
+        "items": [selectors.request_summary(r) for r in page.rows],
+        # The requests' cursor is the last id seen, as text (what clients hold).
+        "next": str(page.next_after) if page.more else None,
     }
 
 
@@ -243,11 +132,9 @@ def request_history(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
     found = visible_request(request, request_id)
-
-    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
-        return selectors.request_history(found, reader=request.auth, after=after_seq, limit=count)
-
-    return history_page(request, response, fetch, after, limit)
+    seq = after_key(after, kinds=(int,))
+    history = selectors.request_history(found, reader=request.auth, after=seq, limit=limit)
+    return page_body(request, response, history)
 
 
 @router.post(

@@ -5,54 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
-from pydantic import Field
+from ninja import Query, Router
 
 from katalog.api.auth import AuthenticatedRequest, api_auth, node_auth
 from katalog.api.schemas import responses
+from katalog.api.schemas.exchange import (
+    ExchangeFeedOut,
+    ExchangeFeedQuery,
+    ExchangeOriginsOut,
+    ExchangeStatusOut,
+)
 from katalog.exchange import feed
 from katalog.exchange.selectors import exchange_status, local_node
 
 router = Router(tags=["exchange"])
 
 NODE_PROBLEMS = (401, 422)
-
-
-class ExchangeFeedQuery(Schema):
-    origin: str = Field(max_length=40, description="The node whose events are wanted")
-    after: int = Field(0, ge=0, description="The last sequence number the caller holds")
-    limit: int = Field(feed.FEED_PAGE_MAX, ge=1, le=feed.FEED_PAGE_MAX)
-
-
-class ExchangeFeedOut(Schema):
-    origin: str
-    events: list[dict] = Field(description="Signed events in sequence order")
-    last_seq: int = Field(description="The origin's last sequence number held here")
-
-
-class ExchangeOriginsOut(Schema):
-    origins: dict[str, int] = Field(description="Each origin held here with its last sequence")
-
-
-class ExchangePeerOut(Schema):
-    origin: str
-    bureau: str
-    url: str
-    applied_seq: int
-    received_seq: int
-    waiting_for: int | None = Field(description="The sequence number applying waits for")
-    waiting: int
-    lag_events: int
-    lag_seconds: float | None
-    transport: str
-    problems: int
-
-
-class ExchangeStatusOut(Schema):
-    node: str
-    bureau: str
-    last_seq: int
-    peers: list[ExchangePeerOut]
 
 
 @router.get(

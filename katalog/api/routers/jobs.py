@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from katalog.api.auth import AuthenticatedRequest, api_auth
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, page
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, page_body
 from katalog.api.schemas import PAGINATED, READ_PROBLEMS, WRITE_PROBLEMS, responses
+from katalog.api.schemas.jobs import (
+    JobOut,
+    JobPage,
+)
 from katalog.core.errors import ValidationFailed
 from katalog.jobs.errors import JobErrorCode
 from katalog.jobs.models import Job
@@ -24,38 +27,6 @@ router = Router(tags=["jobs"])
 
 # Every operation needs a token or a session: without one, 401.
 JOB_READ_PROBLEMS = (401, *READ_PROBLEMS, 410)
-
-
-class JobOut(Schema):
-    id: int
-    kind: str
-    state: str
-    params: dict
-    input_name: str
-    done: int
-    total: int | None
-    counts: dict
-    error_count: int
-    message: str
-    has_errors: bool
-    has_result: bool
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    row_version: int
-
-    @staticmethod
-    def resolve_has_errors(job: Job) -> bool:
-        return bool(job.error_file)
-
-    @staticmethod
-    def resolve_has_result(job: Job) -> bool:
-        return bool(job.result_file)
-
-
-class JobPage(Schema):
-    items: list[JobOut]
-    next: str | None
 
 
 def _params(text: str) -> dict[str, Any]:
@@ -105,10 +76,8 @@ def list_jobs(
     after: str | None = None,
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> dict:
-    key = decode_cursor(after, 1)
-    rows = job_list(actor=request.auth, before=key[0] if key else None, limit=limit + 1)
-    items, cursor = page(request, response, rows, limit, lambda job: [job.pk])
-    return {"items": items, "next": cursor}
+    found = job_list(actor=request.auth, before=after_key(after), limit=limit)
+    return page_body(request, response, found)
 
 
 @router.get(

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Header, Query, Router
 from ninja.responses import Status
 
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, history_page
-from katalog.api.routers.reference_data import page_cursor
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor, page_body
 from katalog.api.schemas import (
     PAGINATED,
     SENDS_ETAG,
@@ -21,70 +20,24 @@ from katalog.api.schemas import (
     responses,
 )
 from katalog.api.schemas.catalog import EventPage
+from katalog.api.schemas.manufacturers import (
+    ManufacturerCreateIn,
+    ManufacturerOut,
+    ManufacturerPage,
+    ManufacturerUpdateIn,
+)
 from katalog.catalog import services
 from katalog.catalog.manufacturer_selectors import (
+    manufacturer_for_field,
     manufacturer_get,
     manufacturer_history,
     manufacturer_items_count,
     manufacturer_list,
 )
 from katalog.catalog.models import Manufacturer
-from katalog.catalog.selectors import manufacturer_for_field
 from katalog.core.i18n import pick_text
 
 router = Router(tags=["manufacturers"])
-
-
-class ManufacturerSummaryOut(Schema):
-    code: str
-    name: str
-    country: str | None
-    status: str
-    version: int
-
-
-class ManufacturerPage(Schema):
-    items: list[ManufacturerSummaryOut]
-    next: str | None
-
-
-class ActivityOut(Schema):
-    classification: str
-    code: str
-    title: str
-    is_primary: bool
-
-
-class ManufacturerOut(Schema):
-    code: str
-    name: str
-    names: dict[str, str]
-    address: str
-    country: str | None
-    status: str
-    bureau: str
-    parent: str | None
-    replaced_by: str | None
-    version: int
-    items_count: int = Field(description="Items holding a reference of this manufacturer")
-    activities: list[ActivityOut]
-
-
-class ManufacturerCreateIn(Schema):
-    code: str = Field(min_length=5, max_length=5)
-    names: dict[str, str] = Field(description='Language → name, e.g. {"ru": "…", "en": "…"}')
-    country: str = Field(min_length=2, max_length=2, description="ISO 3166 alpha-2")
-    address: str = Field("", max_length=2000)
-    status: str = Field("A", min_length=1, max_length=1)
-    parent: str | None = Field(None, max_length=5)
-
-
-class ManufacturerUpdateIn(Schema):
-    names: dict[str, str] | None = None
-    address: str | None = Field(None, max_length=2000)
-    status: str | None = Field(None, min_length=1, max_length=1)
-    parent: str | None = Field(None, max_length=5)
-    replaced_by: str | None = Field(None, max_length=5)
 
 
 def manufacturer_body(m: Manufacturer, lang: str, reader: Any) -> dict[str, Any]:
@@ -130,12 +83,12 @@ def manufacturer_list_get(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     lang: str | None = None,
 ) -> Any:
-    key = decode_cursor(after, 1)
+    key = after_key(after)
     found = manufacturer_list(
         reader=request.auth,
         q=q or "",
         country=country,
-        after=str(key[0]) if key else None,
+        after=str(key) if key is not None else None,
         limit=limit,
     )
     lang_code = language(request, lang)
@@ -150,7 +103,7 @@ def manufacturer_list_get(
             }
             for m in found.rows
         ],
-        "next": page_cursor(request, response, found),
+        "next": next_cursor(request, response, found),
     }
 
 
@@ -244,8 +197,6 @@ def manufacturer_history_get(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ) -> Any:
     m = manufacturer_get(code, reader=request.auth)
-
-    def fetch(after_seq: int | None, count: int) -> list[dict[str, Any]]:
-        return manufacturer_history(m, reader=request.auth, after=after_seq, limit=count)
-
-    return history_page(request, response, fetch, after, limit)
+    seq = after_key(after, kinds=(int,))
+    found = manufacturer_history(m, reader=request.auth, after=seq, limit=limit)
+    return page_body(request, response, found)

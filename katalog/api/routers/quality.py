@@ -5,55 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 
 from katalog.api.auth import ReaderRequest, read_auth
 from katalog.api.schemas import responses
+from katalog.api.schemas.quality import (
+    QualitySummaryOut,
+    WorstItemOut,
+)
 from katalog.quality.selectors import quality_summary, worst_items
 
 router = Router(tags=["quality"])
-
-
-class BucketOut(Schema):
-    low: int
-    high: int
-    count: int
-
-
-class RuleFailuresOut(Schema):
-    code: str
-    message: str
-    failed: int
-
-
-class AverageOut(Schema):
-    value: str
-    label: str
-    count: int
-    average: float
-
-
-class QualitySummaryOut(Schema):
-    bureau: str | None
-    scored: int
-    average: float | None
-    buckets: list[BucketOut]
-    rules: list[RuleFailuresOut]
-    groups: list[AverageOut]
-    bureaus: list[AverageOut]
-    months: list[AverageOut]
-
-
-class FailedRuleOut(Schema):
-    code: str
-    message: str
-
-
-class WorstItemOut(Schema):
-    catalogue_number: str
-    item_name: str
-    score: int
-    failed: list[FailedRuleOut]
 
 
 BUREAU = Query(None, description="assigning bureau (key); without it, the whole catalogue")

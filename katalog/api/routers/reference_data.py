@@ -5,111 +5,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from django.http import HttpResponse
+from ninja import Query, Router
 
 from katalog.api.auth import AuthenticatedRequest
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, encode_cursor, next_link
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor
 from katalog.api.schemas import PAGINATED, language, responses
+from katalog.api.schemas.reference_data import (
+    CodeTableOut,
+    GuideOut,
+    ItemNameDetailOut,
+    ItemNamePage,
+    SupplyClassDetailOut,
+    SupplyGroupOut,
+)
 from katalog.core.i18n import pick_text
-from katalog.core.paging import Page
 from katalog.names import selectors as names
 from katalog.names.models import Characteristic, IdentificationGuide, ItemName
 from katalog.refdata import selectors as refdata
 
 router = Router(tags=["reference data"])
-
-
-class CodeTitleOut(Schema):
-    code: str
-    title: str
-
-
-class ItemNameSummaryOut(Schema):
-    code: str
-    kind: str
-    name: str
-    guide: str | None
-
-
-class ItemNamePage(Schema):
-    items: list[ItemNameSummaryOut]
-    next: str | None
-
-
-class ReplyCodeOut(Schema):
-    code: str
-    meaning: str
-
-
-class ReplyTableOut(Schema):
-    code: str
-    name: str
-    codes: list[ReplyCodeOut]
-
-
-class CharacteristicDefOut(Schema):
-    position: int
-    code: str
-    name: str
-    reply_type: str
-    required: bool
-    is_key: bool
-    tolerance: float
-    canonical_unit: str | None
-    default_unit: CodeTitleOut | None
-    min_value: float | None
-    max_value: float | None
-    reply_table: ReplyTableOut | None
-
-
-class GuideOut(Schema):
-    code: str
-    name: str
-    characteristics: list[CharacteristicDefOut]
-
-
-class ItemNameDetailOut(Schema):
-    code: str
-    kind: str
-    name: str
-    names: dict[str, str]
-    definition: str
-    approved_name: ItemNameSummaryOut | None
-    synonyms: list[ItemNameSummaryOut]
-    related: list[ItemNameSummaryOut]
-    supply_classes: list[CodeTitleOut] = Field(
-        description="Classes in which items of this name may be"
-    )
-    guide: GuideOut | None
-
-
-class SupplyGroupOut(Schema):
-    code: str
-    title: str
-
-
-class SupplyClassDetailOut(Schema):
-    code: str
-    group: str
-    title: str
-    item_names: list[ItemNameSummaryOut] = Field(description="Item names allowed in the class")
-
-
-class CodeTableOut(Schema):
-    name: str
-    drn: str
-    title: str
-    values: list[ReplyCodeOut]
-
-
-def page_cursor(request: HttpRequest, response: HttpResponse, found: Page) -> str | None:
-    """The API cursor of the page after `found` (also sent as a Link header), None on the last."""
-    if not found.more:
-        return None
-    cursor = encode_cursor([found.next_after])
-    response["Link"] = next_link(request, cursor)
-    return cursor
 
 
 def name_summary(name: ItemName, lang: str) -> dict[str, Any]:
@@ -187,12 +102,14 @@ def item_name_list(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     lang: str | None = None,
 ) -> Any:
-    key = decode_cursor(after, 1)
-    found = names.item_name_list(q=q or "", after=str(key[0]) if key else None, limit=limit)
+    key = after_key(after)
+    found = names.item_name_list(
+        q=q or "", after=str(key) if key is not None else None, limit=limit
+    )
     lang_code = language(request, lang)
     return {
         "items": [name_summary(n, lang_code) for n in found.rows],
-        "next": page_cursor(request, response, found),
+        "next": next_cursor(request, response, found),
     }
 
 

@@ -16,7 +16,7 @@ VERSIONED_WRITE_PROBLEMS = (*WRITE_PROBLEMS, 412, 428)
 
 
 # Markers for `openapi_extra` of an operation: its success answers carry an `ETag` header
-# (`with_etag`) or, on lists, a `Link: rel="next"` header (`pagination.page`). The document
+# (`with_etag`) or, on lists, a `Link: rel="next"` header (`pagination.next_cursor`). The document
 # then declares these headers.
 ETAG_MARKER = "x-katalog-etag"
 PAGINATED_MARKER = "x-katalog-paginated"

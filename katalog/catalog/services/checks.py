@@ -231,7 +231,9 @@ def reference_number(number: str) -> str:
 
 def manufacturer_code(code: str, patterns: list[str], bureau_key: str) -> str:
     """A manufacturer code has 5 characters and follows its country's bureau pattern."""
-    code = (code or "").strip().upper()
+    from katalog.catalog.manufacturer_selectors import manufacturer_code_key
+
+    code = manufacturer_code_key(code)
     if len(code) != 5 or not code.isascii() or not code.isalnum():
         raise invalid(
             "code",

@@ -204,7 +204,7 @@ def item_create_complete(
     locale: str = "en",
 ) -> Item:
     """Create an item with its references and characteristic replies, all or nothing."""
-    from katalog.catalog.selectors import manufacturer_for_field
+    from katalog.catalog.manufacturer_selectors import manufacturer_for_field
     from katalog.catalog.services.references import reference_add
 
     item = item_create(

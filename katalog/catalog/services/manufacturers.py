@@ -13,6 +13,7 @@ from katalog.accounts.models import Bureau
 from katalog.audit.services import audit_record
 from katalog.catalog.authority import actor_bureau, bypasses_authority
 from katalog.catalog.errors import CatalogErrorCode as E
+from katalog.catalog.manufacturer_selectors import manufacturer_by_code
 from katalog.catalog.models import Manufacturer
 from katalog.catalog.services import checks
 from katalog.catalog.services.history import check_version
@@ -100,7 +101,7 @@ def manufacturer_create(
     bureau = bureau_for_country(country)
     require_manufacturer_bureau(actor, bureau)
     code = checks.manufacturer_code(code, bureau.manufacturer_code_patterns, bureau.key)
-    if Manufacturer.objects.filter(code=code).exists():
+    if manufacturer_by_code(code) is not None:
         raise Conflict(
             _("Manufacturer code %(code)s already exists") % {"code": code},
             code=E.MANUFACTURER_EXISTS,
@@ -130,7 +131,7 @@ def manufacturer_create(
 def _other_manufacturer(code: str | None, field: str, own: Manufacturer) -> Manufacturer | None:
     if not code:
         return None
-    other = Manufacturer.objects.filter(code=code.strip().upper()).first()
+    other = manufacturer_by_code(code)
     if other is None or other.pk == own.pk:
         raise ValidationFailed(
             _("Manufacturer code %(code)s is unknown or the manufacturer itself") % {"code": code},

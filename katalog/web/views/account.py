@@ -36,7 +36,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             }
         )
     history = (
-        user_history(request.user.username, reader=request.user)
+        user_history(request.user.username, reader=request.user).rows
         if request.user.is_authenticated
         else None
     )

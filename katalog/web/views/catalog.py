@@ -50,7 +50,7 @@ HISTORY_ROWS = 200
 def _history(item: Any, reader: Any) -> list[dict[str, Any]]:
     """The item's history, oldest first (the first few hundred), for readers who see it."""
     try:
-        return selectors.item_history(item, reader=reader, limit=HISTORY_ROWS)
+        return selectors.item_history(item, reader=reader, limit=HISTORY_ROWS).rows
     except PermissionDenied:
         return []
 

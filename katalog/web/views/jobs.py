@@ -33,12 +33,12 @@ def _import_kinds() -> list[str]:
 @login_required
 def job_list(request: SignedInRequest) -> HttpResponse:
     before = request.GET.get("before", "")
-    jobs = selectors.job_list(actor=request.user, before=int(before) if before.isdigit() else None)
+    page = selectors.job_list(actor=request.user, before=int(before) if before.isdigit() else None)
     context = {
-        "jobs": jobs,
+        "jobs": page.rows,
         "import_form": ImportForm(kinds=_import_kinds()),
         "export_form": ExportForm(),
-        "next_before": jobs[-1].pk if len(jobs) == 50 else None,
+        "next_before": page.next_after,
     }
     return render(request, "web/job_list.html", context)
 

@@ -34,7 +34,7 @@ def manufacturer_detail(request: HttpRequest, code: str) -> HttpResponse:
         "items": manufacturers.manufacturer_items(
             manufacturer, reader=request.user, after=request.GET.get("after") or None
         ),
-        "history": manufacturers.manufacturer_history(manufacturer, reader=request.user),
+        "history": manufacturers.manufacturer_history(manufacturer, reader=request.user).rows,
         "expert": prefs.is_expert(request),
     }
     return render(request, "web/manufacturer_detail.html", context)

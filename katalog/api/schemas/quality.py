@@ -1,0 +1,47 @@
+"""Bodies of the data quality endpoints: the summary by bucket and rule, and the worst items."""
+
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class BucketOut(Schema):
+    low: int
+    high: int
+    count: int
+
+
+class RuleFailuresOut(Schema):
+    code: str
+    message: str
+    failed: int
+
+
+class AverageOut(Schema):
+    value: str
+    label: str
+    count: int
+    average: float
+
+
+class QualitySummaryOut(Schema):
+    bureau: str | None
+    scored: int
+    average: float | None
+    buckets: list[BucketOut]
+    rules: list[RuleFailuresOut]
+    groups: list[AverageOut]
+    bureaus: list[AverageOut]
+    months: list[AverageOut]
+
+
+class FailedRuleOut(Schema):
+    code: str
+    message: str
+
+
+class WorstItemOut(Schema):
+    catalogue_number: str
+    item_name: str
+    score: int
+    failed: list[FailedRuleOut]
