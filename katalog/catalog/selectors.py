@@ -14,7 +14,6 @@ from katalog.catalog import detail, rules
 from katalog.catalog.errors import CatalogErrorCode as E
 
 # Kept under this name for katalog.codification.services (being split), which reads it here.
-from katalog.catalog.manufacturer_selectors import manufacturer_for_field as manufacturer_for_field
 from katalog.catalog.models import (
     CharacteristicValue,
     Item,

@@ -68,7 +68,7 @@ def request_list(
     state: str = "",
     priority: str = "",
     bureau: str = "",
-    after: str | None = None,
+    after: int | None = None,
     limit: int = 50,
 ) -> Page[CodificationRequest]:
     """Newest first, keyset-paginated on the id (`after` is the last id seen); only the
@@ -82,8 +82,7 @@ def request_list(
         rows = rows.filter(priority=priority)
     if bureau:
         rows = rows.filter(bureau__key=bureau)
-    last_seen = int(after) if after and after.isdigit() else None
-    return keyset_page(rows, "-id", after=last_seen, limit=limit)
+    return keyset_page(rows, "-id", after=after, limit=limit)
 
 
 def request_transitions(request: CodificationRequest) -> QuerySet[RequestTransition]:

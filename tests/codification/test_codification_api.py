@@ -153,6 +153,10 @@ def test_the_list_is_keyset_paginated_and_filtered(callers, maker):
     urgent = author.get(BASE, priority="emergency").json()["items"]
     assert [r["priority"] for r in urgent] == ["emergency"]
     assert author.get(BASE, state="published").json()["items"] == []
+    # The one cursor format of every list: an id typed by hand is not one the API gave out.
+    refused = author.get(BASE, after=str(ids[1]))
+    assert refused.status_code == 422
+    assert refused.json()["code"] == "INVALID_CURSOR"
 
 
 @pytest.mark.django_db

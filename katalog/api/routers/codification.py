@@ -65,20 +65,22 @@ def visible_request(request: AuthenticatedRequest, request_id: int) -> Codificat
 )
 def request_list(
     request: AuthenticatedRequest,
+    response: HttpResponse,
     state: str = "",
     priority: str = "",
     bureau: str = "",
-    after: str | None = None,
+    after: str | None = Query(None, max_length=200),
     limit: int = Query(50, ge=1, le=selectors.MAX_PAGE),
 ) -> Any:
     page = selectors.request_list(
-        reader=request.auth, state=state, priority=priority, bureau=bureau, after=after, limit=limit
+        reader=request.auth,
+        state=state,
+        priority=priority,
+        bureau=bureau,
+        after=after_key(after, kinds=(int,)),
+        limit=limit,
     )
-    return {
-        "items": [selectors.request_summary(r) for r in page.rows],
-        # The requests' cursor is the last id seen, as text (what clients hold).
-        "next": str(page.next_after) if page.more else None,
-    }
+    return page_body(request, response, page.map(selectors.request_summary))
 
 
 @router.post(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import translation
 from ninja import File, Form, Query, Router
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
+from katalog.api.pagination import after_key, next_cursor
 from katalog.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, language, responses
 from katalog.api.schemas.screening import (
     BatchOut,
@@ -135,15 +137,21 @@ def _candidate_out(view: CandidateView) -> dict[str, Any]:
 )
 def candidate_list(
     request: AuthenticatedRequest,
+    response: HttpResponse,
     state: str = "open",
-    after: int | None = None,
+    after: str | None = Query(None, max_length=200),
     limit: int = Query(50, ge=1, le=200),
     lang: str | None = Query(None, description="Language of the evidence"),
 ) -> dict[str, Any]:
-    page = duplicate_candidate_list(reader=request.auth, state=state, after=after, limit=limit)
+    page = duplicate_candidate_list(
+        reader=request.auth, state=state, after=after_key(after, kinds=(int,)), limit=limit
+    )
     with translation.override(language(request, lang)):
         views = candidate_views(page.rows, reader=request.auth)
-    return {"items": [_candidate_out(v) for v in views], "next": page.next_after}
+    return {
+        "items": [_candidate_out(v) for v in views],
+        "next": next_cursor(request, response, page),
+    }
 
 
 @router.post(

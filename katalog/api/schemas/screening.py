@@ -108,7 +108,7 @@ class DuplicateCandidateOut(Schema):
 
 class DuplicateCandidatePageOut(Schema):
     items: list[DuplicateCandidateOut]
-    next: int | None = Field(description="Pass as `after` for the next page; null on the last.")
+    next: str | None = Field(description="Pass as `after` for the next page; null on the last.")
 
 
 class CandidateDecisionIn(Schema):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from katalog.audit.services import audit_record
 from katalog.catalog import services as catalog
+from katalog.catalog.manufacturer_selectors import manufacturer_for_field
 from katalog.codification.errors import CodificationErrorCode as E
 from katalog.codification.models import CodificationRequest, RequestLine, RequestState
 from katalog.codification.services.checks import (
@@ -23,7 +24,6 @@ from katalog.codification.services.checks import (
 )
 from katalog.codification.services.requests import (
     bump,
-    manufacturer_by_code,
     request_lock,
     touch_request,
 )
@@ -64,7 +64,7 @@ def clean_references(references: Iterable[Mapping[str, Any]]) -> list[dict[str, 
     for index, ref in enumerate(references):
         field = f"references[{index}]"
         number = catalog.checks.reference_number(str(ref.get("number", "")))
-        maker = manufacturer_by_code(
+        maker = manufacturer_for_field(
             str(ref.get("manufacturer_code", "")), f"{field}.manufacturer_code"
         )
         cleaned.append({

@@ -10,9 +10,10 @@ from typing import cast
 from django.db import transaction
 
 from katalog.catalog import services as catalog
+from katalog.catalog.manufacturer_selectors import manufacturer_for_field
 from katalog.catalog.models import Item
 from katalog.codification.models import CodificationRequest, LineDecision, RequestLine
-from katalog.codification.services.requests import bump, manufacturer_by_code
+from katalog.codification.services.requests import bump
 from katalog.codification.services.transitions import begin, finish
 from katalog.core.actors import Actor
 from katalog.core.errors import KatalogError
@@ -71,7 +72,7 @@ def publish_new_item(actor: Actor, request: CodificationRequest, line: RequestLi
         identification_type="1" if line.characteristics else "2",
     )
     for ref in line.references:
-        maker = manufacturer_by_code(ref["manufacturer_code"], "references")
+        maker = manufacturer_for_field(ref["manufacturer_code"], "references")
         overridden = line.justification and catalog.find_reference_conflict(
             item.pk, maker.pk, code_key(ref["number"])
         )

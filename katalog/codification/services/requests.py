@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from katalog.audit.services import audit_record
 from katalog.catalog import services as catalog
-from katalog.catalog.models import Manufacturer
-from katalog.catalog.selectors import manufacturer_for_field
+from katalog.catalog.manufacturer_selectors import manufacturer_for_field
 from katalog.codification.errors import CodificationErrorCode as E
 from katalog.codification.models import (
     CodificationRequest,
@@ -59,10 +58,6 @@ def touch_request(request: CodificationRequest) -> None:
         row_version=F("row_version") + 1, updated_at=timezone.now()
     )
     request.refresh_from_db(fields=["row_version", "updated_at"])
-
-
-def manufacturer_by_code(code: str, field: str) -> Manufacturer:
-    return manufacturer_for_field(code, field)
 
 
 def record_transition(
@@ -117,11 +112,11 @@ def request_create(
         project_code=limited("project_code", project_code.strip(), PROJECT_CODE_MAX),
         contract_number=limited("contract_number", contract_number.strip(), CONTRACT_NUMBER_MAX),
         priority=check_priority(priority),
-        manufacturer=manufacturer_by_code(manufacturer_code, "manufacturer_code")
+        manufacturer=manufacturer_for_field(manufacturer_code, "manufacturer_code")
         if manufacturer_code
         else None,
         main_contractor=(
-            manufacturer_by_code(main_contractor_code, "main_contractor_code")
+            manufacturer_for_field(main_contractor_code, "main_contractor_code")
             if main_contractor_code
             else None
         ),

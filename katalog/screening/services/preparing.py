@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from katalog.catalog.manufacturer_selectors import manufacturer_code_key
 from katalog.catalog.models import Manufacturer
 from katalog.catalog.rules import SUPPLY_CLASS_RE
 from katalog.core.errors import FieldError, ValidationFailed
@@ -70,7 +71,7 @@ class Lookups:
         self.same_code: dict[tuple[frozenset[int], str], list[int]] = {}
 
     def load_manufacturers(self, codes: Iterable[str]) -> None:
-        wanted = {c.strip().upper() for c in codes if c.strip()} - set(self.manufacturers)
+        wanted = {manufacturer_code_key(c) for c in codes if c.strip()} - set(self.manufacturers)
         if not wanted:
             return
         found = {m.code: m for m in Manufacturer.objects.filter(code__in=wanted)}
@@ -166,7 +167,7 @@ def prepare(query: ScreeningInput, lookups: Lookups) -> Prepared:
 def _prepare_reference(ref: ReferenceInput, lookups: Lookups) -> PreparedReference:
     cell = parse_reference_cell(ref.number)
     number = cell.number
-    code = ref.manufacturer_code.strip().upper()
+    code = manufacturer_code_key(ref.manufacturer_code)
     name = ref.manufacturer_name.strip()
     if not code and not name and cell.manufacturer:
         code = cell.manufacturer.upper()

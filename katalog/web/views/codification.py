@@ -75,8 +75,12 @@ def request_list(request: SignedInRequest) -> HttpResponse:
     if filters.is_valid():
         state, priority = filters.cleaned_data["state"], filters.cleaned_data["priority"]
     bureau = selectors.reader_bureau_key(request.user)
+    after = request.GET.get("after", "")
     page = selectors.request_list(
-        reader=request.user, state=state, priority=priority, after=request.GET.get("after") or None
+        reader=request.user,
+        state=state,
+        priority=priority,
+        after=int(after) if after.isdigit() else None,
     )
     context = {
         "filters": filters,
