@@ -20,7 +20,7 @@ from nacl.signing import SigningKey
 from katalog.accounts.models import Role
 from katalog.audit.models import AuditEntry
 from katalog.classifiers import services as classifiers
-from katalog.classifiers.models import Version
+from katalog.classifiers.models import CorrespondenceTable, Version
 from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR
 from katalog.exchange import keys
 from katalog.exchange.feed import shared_digest
@@ -211,3 +211,24 @@ def test_the_centres_snapshot_brings_a_bureau_its_reference_data(monkeypatch):
     received = AuditEntry.objects.filter(action="received")
     assert list(received.values_list("object_key", flat=True)) == ["isic31"]
     assert Version.objects.get(slug="isic31").items.count() == 2
+
+
+def test_a_correspondence_table_follows_its_version(centre_person, monkeypatch):
+    def published_with_table():
+        version_published(centre_person)
+        classifiers.correspondence_table_import(
+            slug="isic31-isic4",
+            source="isic31",
+            target="isic4",
+            content=b"isic31,isic4\nA,A\n01,01\n",
+            filename="isic31-isic4.csv",
+            actor=centre_person,
+        )
+
+    events, centre = at_node("centre", CENTRE_KEY, monkeypatch, published_with_table)
+    assert [e["object_type"] for e in events] == ["classifiers.version", "classifiers.table"]
+    assert events[1]["state"]["classifier_table"]["rows"][0]["source"] == "01"
+    report = events_receive(events, transport="file")
+    assert (report.applied, report.problems) == (2, 0)
+    assert shared_digest() == centre
+    assert CorrespondenceTable.objects.get(slug="isic31-isic4").rows.count() == 2
