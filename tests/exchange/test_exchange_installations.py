@@ -201,5 +201,5 @@ from katalog.core.actors import SYSTEM_INIT
 from katalog.refdata.models import SupplyClass
 from katalog.refdata.services import supply_class_update
 row = SupplyClass.objects.get(code="5305", valid_to__isnull=True)
-supply_class_update(actor=SYSTEM_INIT, supply_class=row, titles={**row.titles, "ru": "Винты"})
+supply_class_update(actor=SYSTEM_INIT, supply_class=row, titles={**row.titles, "ru": "Винты (новое)"})
 """
