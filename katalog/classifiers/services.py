@@ -453,6 +453,17 @@ def version_history_set(
     version.row_version += 1
     version.full_clean()
     version.save()
+    audit_record(
+        actor=actor,
+        action="classifier.history_set",
+        object_type="classifiers.version",
+        object_key=version.slug,
+        changes={
+            "history": version.history,
+            "content_as_of": version.content_as_of.isoformat() if version.content_as_of else None,
+            "history_from": version.history_from.isoformat() if version.history_from else None,
+        },
+    )
     return version
 
 

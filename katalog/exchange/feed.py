@@ -11,6 +11,7 @@ from django.db.models import Max
 
 from katalog.audit import chain
 from katalog.catalog import replica
+from katalog.exchange import reference
 from katalog.exchange.models import OutboxEvent
 from katalog.exchange.outbox import event_payload
 
@@ -40,15 +41,21 @@ def origins() -> dict[str, int]:
 
 
 def shared_digest() -> dict[str, Any]:
-    """A digest of the shared data as every nation sees it (`katalog.catalog.replica`): two
-    installations that have applied each other's events print the same."""
+    """A digest of the shared data as every nation sees it (`katalog.catalog.replica`) and of
+    the interstate reference data (`katalog.exchange.reference`): two installations that have
+    applied each other's events print the same."""
     digest = hashlib.sha256()
-    counts = {"items": 0, "manufacturers": 0}
-    for state in replica.all_item_states():
-        digest.update(chain.canonical_json(state).encode("utf-8") + b"\n")
-        counts["items"] += 1
-    digest.update(b"--\n")
-    for state in replica.all_manufacturer_states():
-        digest.update(chain.canonical_json(state).encode("utf-8") + b"\n")
-        counts["manufacturers"] += 1
+    sections: list[tuple[str, Any]] = [
+        ("items", replica.all_item_states),
+        ("manufacturers", replica.all_manufacturer_states),
+    ]
+    sections += [(kind.name, kind.all_states) for kind in reference.KINDS.values()]
+    counts: dict[str, int] = {}
+    for name, states in sections:
+        if counts:
+            digest.update(b"--\n")
+        counts[name] = 0
+        for state in states():
+            digest.update(chain.canonical_json(state).encode("utf-8") + b"\n")
+            counts[name] += 1
     return {"digest": digest.hexdigest(), **counts}

@@ -8,6 +8,8 @@ origin, apply what the origin may change and keep the rest as problems for a per
   only the holder of a bureau code creates numbers under it, each nation its own rows; the
   bureau that registered a manufacturer alone changes it. An authentic event that breaks a rule
   is recorded as an `ExchangeProblem` and its origin's sequence moves on past it.
+- Reference data (item names, guides, the supply classification, classifiers) is the
+  interstate centre's: applied only from a node of the centre, else a problem (`NOT_CENTRE`).
 - Each event is applied in a transaction of its own with the position it advances, so a node
   killed while applying starts again where it stopped.
 """
@@ -31,7 +33,7 @@ from katalog.catalog.models import Item, ItemAction, Manufacturer
 from katalog.catalog.services import replica as catalog_replica
 from katalog.core.actors import SYSTEM_EXCHANGE, Interface, acting_through
 from katalog.core.errors import KatalogError
-from katalog.exchange import keys
+from katalog.exchange import keys, reference
 from katalog.exchange.models import (
     ExchangeProblem,
     Node,
@@ -134,8 +136,13 @@ def _well_formed(payload: Any) -> bool:
         and isinstance(payload["seq"], int)
         and payload["seq"] > 0
         and isinstance(payload["state"], dict)
-        and payload["object_type"] in (ITEM, MANUFACTURER)
+        and (payload["object_type"] in (ITEM, MANUFACTURER) or _reference_well_formed(payload))
     )
+
+
+def _reference_well_formed(payload: dict[str, Any]) -> bool:
+    kind = reference.KINDS.get(payload["object_type"])
+    return kind is not None and isinstance(payload["state"].get(kind.name), dict)
 
 
 def _problem(
@@ -305,7 +312,9 @@ def _reason(payload: dict[str, Any]) -> str:
 
 def _apply(payload: dict[str, Any], exchange: _Exchange) -> None:
     origin = exchange.peers[payload["origin"]].bureau
-    if payload["object_type"] == ITEM:
+    if payload["object_type"] in reference.KINDS:
+        _apply_reference(payload, origin)
+    elif payload["object_type"] == ITEM:
         _apply_item(payload, origin, exchange)
     else:
         _apply_manufacturer(payload, origin, exchange)
@@ -369,3 +378,16 @@ def _apply_manufacturer(payload: dict[str, Any], origin: Bureau, exchange: _Exch
     catalog_replica.manufacturer_replica_apply(
         actor=SYSTEM_EXCHANGE, state=state, reason=_reason(payload), bureaus=exchange.bureaus
     )
+
+
+def _apply_reference(payload: dict[str, Any], origin: Bureau) -> None:
+    """Reference data is the centre's: from any other node it changes nothing here."""
+    object_type, key = payload["object_type"], payload["object_key"]
+    if origin.kind != BureauKind.CENTRE:
+        raise _Refused(
+            ProblemKind.NOT_CENTRE,
+            f"{object_type} {key}: {origin.key}, not the centre",
+            local=reference.local_state(object_type, key),
+        )
+    kind = reference.KINDS[object_type]
+    kind.apply(actor=SYSTEM_EXCHANGE, state=payload["state"][kind.name], reason=_reason(payload))

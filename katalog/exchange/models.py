@@ -106,6 +106,7 @@ class ProblemKind(models.TextChoices):
         _("only the holder of a bureau code allocates numbers under it"),
     )
     NOT_OWNER = "NOT_OWNER", _("only the bureau that registered a manufacturer changes it")
+    NOT_CENTRE = "NOT_CENTRE", _("only the interstate centre changes the reference data")
     REFERENCE_DATA_MISSING = (
         "REFERENCE_DATA_MISSING",
         _("the event names reference data this installation does not have"),

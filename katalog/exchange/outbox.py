@@ -15,12 +15,13 @@ from typing import Any
 
 from django.db.models import Max
 
+from katalog.accounts.models import BureauKind
 from katalog.audit import chain
 from katalog.audit.models import AuditEntry, AuditSubject
 from katalog.catalog import replica
 from katalog.catalog.models import Item, Manufacturer
 from katalog.core.actors import SYSTEM_EXCHANGE, Actor
-from katalog.exchange import keys
+from katalog.exchange import keys, reference
 from katalog.exchange.models import Node, OutboxEvent
 
 ITEM = "item"
@@ -71,6 +72,8 @@ def item_event_state(
 
 
 def object_states(object_type: str, keys_: list[str]) -> dict[str, dict[str, Any]]:
+    if object_type in reference.KINDS:
+        return reference.event_states(object_type, keys_)
     if object_type == ITEM:
         items = replica.item_states(keys_)
         codes = set().union(*(_reference_makers(s) for s in items.values()))
@@ -90,9 +93,16 @@ def outbox_record(entry: AuditEntry, actor: Actor) -> None:
     # Events applied from a peer are that peer's, not new local changes: never re-emitted.
     if actor == SYSTEM_EXCHANGE:
         return
-    touched = [(t, k) for t, k in _touched(entry) if t in SHARED_TYPES]
+    touched = [(t, k) for t, k in _touched(entry) if t in SHARED_TYPES or t in reference.KINDS]
+    if any(t in reference.KINDS for t, _k in touched) and not _local_is_centre():
+        # The centre owns the reference data: a bureau's own changes of it stay its own.
+        touched = [(t, k) for t, k in touched if t in SHARED_TYPES]
     if touched:
         events_emit(touched, action=entry.action, author=entry.actor_name, at=entry.at)
+
+
+def _local_is_centre() -> bool:
+    return Node.objects.filter(is_local=True, bureau__kind=BureauKind.CENTRE).exists()
 
 
 def events_emit(touched: Iterable[tuple[str, str]], *, action: str, author: str, at: Any) -> int:
@@ -165,6 +175,23 @@ def full_catalogue_emit(*, author: str, at: Any) -> int:
     made = 0
     for model, object_type, key, condition in passes:
         for page in _keys_in_order(model, key, condition):
+            made += events_emit(
+                [(object_type, k) for k in page], action=SNAPSHOT, author=author, at=at
+            )
+    return made
+
+
+def reference_data_emit(*, author: str, at: Any) -> int:
+    """One `snapshot` event per reference object the centre's node holds, each kind after the
+    kinds it names: what a bureau applies to hold the centre's reference data. Nothing at
+    another node (the centre alone publishes reference data)."""
+    if not _local_is_centre():
+        return 0
+    made = 0
+    for object_type, kind in reference.KINDS.items():
+        keys_ = kind.keys()
+        for start in range(0, len(keys_), EVENT_BATCH):
+            page = keys_[start : start + EVENT_BATCH]
             made += events_emit(
                 [(object_type, k) for k in page], action=SNAPSHOT, author=author, at=at
             )

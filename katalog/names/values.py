@@ -115,3 +115,8 @@ def parse_reply(characteristic: Characteristic, raw: str, *, locale: str = "en")
     except ValidationFailed as exc:
         raise _field_error(characteristic, exc) from None
     return fields
+
+
+def forget_reply_codes() -> None:
+    """Reply tables changed (received from the centre): read them again."""
+    _reply_codes.cache_clear()

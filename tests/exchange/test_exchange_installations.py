@@ -1,7 +1,8 @@
 """Two installations as separate processes with their own databases: a national bureau (RU,
 SQLite) and the interstate centre (PostgreSQL in the PostgreSQL pass, else SQLite). They
 exchange by package files and over HTTP, a package is imported twice and a damaged one is
-refused, an import killed with SIGKILL is resumed, and at each step both print the same digest.
+refused, an import killed with SIGKILL is resumed, the centre's change of reference data
+reaches the bureau, and at each step both print the same digest.
 """
 
 from __future__ import annotations
@@ -184,3 +185,21 @@ def test_a_bureau_and_the_centre_converge_by_files_and_over_http(tmp_path, centr
     status = centre.run("exchange", "status").stdout
     assert "ru-main: applied" in status
     assert "lag 0 events" in status
+
+    # The centre retitles a supply class: the bureau gets it by file and both agree again.
+    centre.run("shell", "-c", RETITLE)
+    assert centre.digest() != bureau.digest()
+    to_bureau = tmp_path / "centre-to-ru.katalog.gz"
+    centre.run("exchange", "export", "--to", "ru-main", "-o", str(to_bureau))
+    received = bureau.run("exchange", "import", str(to_bureau))
+    assert "0 waiting, 0 problems" in received.stdout
+    assert centre.digest() == bureau.digest()
+
+
+RETITLE = """
+from katalog.core.actors import SYSTEM_INIT
+from katalog.refdata.models import SupplyClass
+from katalog.refdata.services import supply_class_update
+row = SupplyClass.objects.get(code="5305", valid_to__isnull=True)
+supply_class_update(actor=SYSTEM_INIT, supply_class=row, titles={**row.titles, "ru": "Винты (новое)"})
+"""

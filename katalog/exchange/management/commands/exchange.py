@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from katalog.core.management.base import KatalogCommand
 from katalog.exchange import feed, http, nats_cli, packages
 from katalog.exchange.inbox import ReceiveReport
-from katalog.exchange.outbox import full_catalogue_emit
+from katalog.exchange.outbox import full_catalogue_emit, reference_data_emit
 from katalog.exchange.selectors import exchange_status, local_node, problem_list
 
 
@@ -114,8 +114,11 @@ class Command(KatalogCommand):
         )
 
     def _snapshot(self, options: dict[str, Any]) -> None:
+        at = timezone.now()
         with transaction.atomic():
-            count = full_catalogue_emit(author="system:operator", at=timezone.now())
+            # At the centre's node the reference data first: the items name it.
+            count = reference_data_emit(author="system:operator", at=at)
+            count += full_catalogue_emit(author="system:operator", at=at)
         self.stdout.write(_("%(count)d events written") % {"count": count})
 
     def _problems(self, options: dict[str, Any]) -> None:
