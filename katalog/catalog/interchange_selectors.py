@@ -61,8 +61,9 @@ class Family:
     bureau: str
     nodes: tuple[Node, ...]  # the master first
 
-    def node(self, key: Any, field: str) -> Node | None:
-        return next((n for n in self.nodes if getattr(n, field) == key), None)
+    def node(self, key: Any, field: str) -> Node:
+        """The item of the family by `pk` or `niin` (families are read for their items)."""
+        return next(n for n in self.nodes if getattr(n, field) == key)
 
 
 def may_replace(a: Node, b: Node) -> bool:
@@ -83,6 +84,29 @@ def is_usable(status: str) -> bool:
 # --- reading families --------------------------------------------------------------------
 
 
+MASTER_FIELDS = (
+    "pk", "master_id", "master__niin", "master__supply_class", "master__status",
+    "master__release", "master__bureau_id", "bureau__key", "created_at",
+)  # fmt: skip
+MEMBER_FIELDS = (
+    "family_id", "item_id", "item__niin", "item__supply_class", "item__status",
+    "item__release", "item__bureau_id", "relation", "conditions", "stated_on", "bureau__key",
+)  # fmt: skip
+
+
+def _master_node(row: tuple) -> Node:
+    _family, pk, niin, nsc, status, release, bureau_id, bureau_key, created = row
+    number = format_catalogue_number(nsc, niin)
+    stated_on = created.date().isoformat()
+    return Node(pk, niin, number, status, release, bureau_id, MASTER, "", stated_on, bureau_key)
+
+
+def _member_node(row: tuple) -> Node:
+    _family, pk, niin, nsc, status, release, bureau_id, relation, conditions, on, by = row
+    number = format_catalogue_number(nsc, niin)
+    return Node(pk, niin, number, status, release, bureau_id, relation, conditions, str(on), by)
+
+
 def families_of(field: str, keys: Iterable[Any]) -> dict[Any, Family]:
     """The family of each item (by `pk` or `niin`) that has one: two queries for them all."""
     wanted = list(keys)
@@ -91,47 +115,25 @@ def families_of(field: str, keys: Iterable[Any]) -> dict[Any, Family]:
     holding = InterchangeFamily.objects.filter(
         Q(**{f"master__{field}__in": wanted}) | Q(**{f"members__item__{field}__in": wanted})
     ).values("pk")
-    masters = list(
-        InterchangeFamily.objects.filter(pk__in=holding).values_list(
-            "pk", "master_id", "master__niin", "master__supply_class", "master__status",
-            "master__release", "master__bureau_id", "bureau__key", "created_at",
-        )
-    )  # fmt: skip
+    masters = list(InterchangeFamily.objects.filter(pk__in=holding).values_list(*MASTER_FIELDS))
     if not masters:
         return {}
-    nodes: dict[int, list[Node]] = {}
-    for pk, item_id, niin, nsc, status, release, bureau_id, bureau_key, created in masters:
-        master = Node(
-            item_id, niin, format_catalogue_number(nsc, niin), status, release, bureau_id,
-            MASTER, "", created.date().isoformat(), bureau_key,
-        )  # fmt: skip
-        nodes[pk] = [master]
-    members = InterchangeMember.objects.filter(family_id__in=list(nodes)).values_list(
-        "family_id", "item_id", "item__niin", "item__supply_class", "item__status",
-        "item__release", "item__bureau_id", "relation", "conditions", "stated_on", "bureau__key",
-    ).order_by("family_id", "item__niin")  # fmt: skip
-    for family_id, item_id, niin, nsc, status, release, bureau_id, rel, cond, on, by in members:
-        nodes[family_id].append(
-            Node(
-                item_id,
-                niin,
-                format_catalogue_number(nsc, niin),
-                status,
-                release,
-                bureau_id,
-                rel,
-                cond,
-                str(on),
-                by,
-            )  # fmt: skip
-        )
-    bureau_of = {pk: key for pk, *_rest, key, _created in masters}
+    nodes: dict[int, list[Node]] = {row[0]: [_master_node(row)] for row in masters}
+    members = (
+        InterchangeMember.objects.filter(family_id__in=list(nodes))
+        .order_by("family_id", "item__niin")
+        .values_list(*MEMBER_FIELDS)
+    )
+    for row in members:
+        nodes[row[0]].append(_member_node(row))
+    bureau_of = {row[0]: row[7] for row in masters}
+    wanted_set = set(wanted)
     found: dict[Any, Family] = {}
     for family_id, family_nodes in nodes.items():
         family = Family(family_id, bureau_of[family_id], tuple(family_nodes))
         for node in family_nodes:
             key = getattr(node, field)
-            if key in wanted:
+            if key in wanted_set:
                 found[key] = family
     return found
 
@@ -192,7 +194,6 @@ def item_interchange(niin: str, reader: Any) -> dict[str, Any] | None:
     if family is None:
         return None
     this = family.node(niin, "niin")
-    assert this is not None
     return family_view(family, this, scope)
 
 
@@ -213,7 +214,6 @@ def usable_alternatives(item: Item, reader: Any) -> list[dict[str, Any]]:
     family = families_of("pk", [item.pk]).get(item.pk)
     if family is not None:
         this = family.node(item.pk, "pk")
-        assert this is not None
         found = [
             {**node_entry(n, this), "source": "family"}
             for n in family_alternatives(family, this, scope)
