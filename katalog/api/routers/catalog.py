@@ -32,6 +32,7 @@ from katalog.api.schemas import (
     responses,
 )
 from katalog.api.schemas.catalog import (
+    AlternativeOut,
     CancelDuplicateIn,
     CancelIn,
     CancelUseIn,
@@ -51,7 +52,7 @@ from katalog.api.schemas.catalog import (
     ReinstateIn,
     WithdrawIn,
 )
-from katalog.catalog import selectors, services
+from katalog.catalog import interchange_selectors, selectors, services
 from katalog.catalog.authority import actor_bureau
 from katalog.catalog.models import Item, ManagementData, Reference, Registration
 from katalog.core.i18n import pick_text
@@ -428,6 +429,21 @@ def item_history(
         return selectors.item_history(item, reader=request.auth, after=after_seq, limit=count)
 
     return history_page(request, response, fetch, after, limit)
+
+
+@router.get(
+    "/items/{number}/alternatives",
+    auth=read_auth,
+    response=responses({200: list[AlternativeOut]}, READS),
+    operation_id="item_alternatives",
+    summary="The usable items that may be used in place of an item",
+)
+def item_alternatives(request: ReaderRequest, number: str) -> Any:
+    """The active members of the item's interchangeability family that may replace it (in the
+    direction of each relation), then its replacement if it is cancelled; items the reader may
+    not see in full are left out."""
+    item = selectors.item_get(number, reader=request.auth)
+    return interchange_selectors.usable_alternatives(item, request.auth)
 
 
 # --- references -----------------------------------------------------------------------------
