@@ -101,7 +101,7 @@ def test_the_item_api_and_its_alternatives_do_not_grow_with_the_family(reader_cl
     small, large = item_in_family_of(1), item_in_family_of(10)
     for path in ("/api/v1/items/{}", "/api/v1/items/{}/alternatives"):
         counts = [
-            queries(lambda i=i: reader_client.get(path.format(i.niin))) for i in (small, large)
+            queries(lambda i=i, p=path: reader_client.get(p.format(i.niin))) for i in (small, large)
         ]
         assert counts[0] == counts[1], (path, counts)
 
