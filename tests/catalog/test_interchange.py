@@ -291,3 +291,19 @@ def test_the_export_has_the_alternatives_of_items_with_a_family(cataloguer, fami
         f"{family.master.catalogue_number};{second.catalogue_number}"
     )
     assert rows[alone.catalogue_number]["alternatives"] == ""
+
+
+def test_the_lookup_command_prints_the_family(cataloguer, family):
+    import io
+
+    from django.core.management import call_command
+
+    member = make_item("RU")
+    services.family_member_add(
+        actor=cataloguer, family=family, item=member, relation="replaces_master", conditions="C"
+    )
+    out = io.StringIO()
+    call_command("lookup", member.catalogue_number, "--actor", "ru-interchange", stdout=out)
+    text = out.getvalue()
+    assert f"{family.master.catalogue_number}  master" in text
+    assert f"{member.catalogue_number}  replaces_master  C" in text
