@@ -74,6 +74,38 @@ def test_the_item_api_does_not_grow_with_references_and_users(small_and_large, r
     assert counts[0] == counts[1], counts
 
 
+def item_in_family_of(size: int):
+    """An item in an interchangeability family of `size` members besides the master."""
+    master = make_item("RU")
+    family = services.family_create(actor=SYSTEM_INIT, master=master)
+    for _ in range(size):
+        services.family_member_add(
+            actor=SYSTEM_INIT, family=family, item=make_item("RU"), relation="two_way"
+        )
+    services.item_cancel(actor=SYSTEM_INIT, item=master, reason="B")
+    return master
+
+
+def test_the_item_page_does_not_grow_with_the_family(reader_client):
+    small, large = item_in_family_of(1), item_in_family_of(10)
+    counts = [
+        queries(lambda i=i: reader_client.get(f"/items/{i.catalogue_number}/"))
+        for i in (small, large)
+    ]
+    assert counts[0] == counts[1], counts
+    text = reader_client.get(f"/items/{large.catalogue_number}/").content.decode()
+    assert text.count('class="nsn"') > 10
+
+
+def test_the_item_api_and_its_alternatives_do_not_grow_with_the_family(reader_client):
+    small, large = item_in_family_of(1), item_in_family_of(10)
+    for path in ("/api/v1/items/{}", "/api/v1/items/{}/alternatives"):
+        counts = [
+            queries(lambda i=i, p=path: reader_client.get(p.format(i.niin))) for i in (small, large)
+        ]
+        assert counts[0] == counts[1], (path, counts)
+
+
 def test_the_search_page_does_not_grow_with_its_hits(reader_client):
     for i in range(3):
         item_with(2, 2, f"FEW{i}")

@@ -268,6 +268,71 @@ class ItemAction(models.TextChoices):
     IMPORTED = "imported", _("loaded from a file")
     UPDATED_BY_IMPORT = "updated_by_import", _("changed by a file import")
     RECEIVED = "received", _("received from another installation")
+    FAMILY_CREATED = "family_created", _("interchangeability family created")
+    FAMILY_MEMBER_ADDED = "family_member_added", _("added to an interchangeability family")
+    FAMILY_MEMBER_REMOVED = "family_member_removed", _("removed from an interchangeability family")
+    FAMILY_MASTER_SET = "family_master_set", _("master item of the family changed")
+
+
+# --- interchangeability and substitutability (NCS I&S) ------------------------------------
+
+
+# Statuses of an item that may be used: what an alternative must have.
+ACTIVE_STATUSES = frozenset({"0", "1"})
+
+
+class InterchangeRelation(models.TextChoices):
+    """How a member of a family stands to its master item. "May replace" is one-way: the item
+    may be used in place of the other, not the reverse."""
+
+    INTERCHANGEABLE = "two_way", _("interchangeable: each may replace the other")
+    REPLACES_MASTER = "replaces_master", _("may replace the master item, not the reverse")
+    REPLACED_BY_MASTER = "replaced_by_master", _("the master item may replace it, not the reverse")
+
+
+class InterchangeFamily(models.Model):
+    """A family of items that can replace one another, headed by its master (preferred) item.
+    Each item is in at most one family, as master or as member."""
+
+    master = models.OneToOneField(
+        Item, on_delete=models.PROTECT, related_name="family_mastered", verbose_name=_("master")
+    )
+    # The bureau that stated the family: its cataloguers alone change it.
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    row_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("interchangeability family")
+        verbose_name_plural = _("interchangeability families")
+
+    def __str__(self) -> str:
+        return f"family {self.pk} of {self.master_id}"
+
+
+class InterchangeMember(models.Model):
+    """A member of a family with its relation to the master, the conditions under which it
+    holds, the bureau that stated it and when."""
+
+    family = models.ForeignKey(InterchangeFamily, on_delete=models.CASCADE, related_name="members")
+    item = models.OneToOneField(
+        Item, on_delete=models.PROTECT, related_name="family_membership", verbose_name=_("item")
+    )
+    relation = models.CharField(_("relation"), max_length=20, choices=InterchangeRelation.choices)
+    conditions = models.TextField(_("conditions"), blank=True)
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    stated_on = models.DateField(_("stated on"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family", "id"]
+        verbose_name = _("member of an interchangeability family")
+        verbose_name_plural = _("members of interchangeability families")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} in family {self.family_id}"
 
 
 class ImportAction(models.TextChoices):

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from katalog.audit.selectors import object_history
 from katalog.catalog import detail, rules
 from katalog.catalog.errors import CatalogErrorCode as E
-
-# Kept under this name for katalog.codification.services (being split), which reads it here.
+from katalog.catalog.interchange_selectors import item_interchange
 from katalog.catalog.models import (
     CharacteristicValue,
     Item,
@@ -99,7 +98,7 @@ def item_detail(item: Item, language: str | None = None, *, reader: Any) -> dict
     found = detail.item_detail_by_pk(item.pk, language)
     if found is None:
         raise _item_not_found(item.catalogue_number)
-    return visible_detail(found[0], scope)
+    return with_interchange(visible_detail(found[0], scope), reader)
 
 
 def item_detail_by_number(
@@ -113,7 +112,14 @@ def item_detail_by_number(
     if found is None:
         raise _item_not_found(parsed.formatted())
     shown, version = found
-    return visible_detail(shown, scope), version
+    return with_interchange(visible_detail(shown, scope), reader), version
+
+
+def with_interchange(shown: dict[str, Any], reader: Any) -> dict[str, Any]:
+    """The item's interchangeability family beside its detail (none for a reader who sees only
+    the number, the name and the status)."""
+    shown["interchange"] = None if shown["restricted"] else item_interchange(shown["niin"], reader)
+    return shown
 
 
 def require_full_view(item: Item, *, reader: Any) -> ReadScope:

@@ -47,9 +47,14 @@ from katalog.screening.candidates import cross_nation_screen
 
 EVENT_KEYS = ("origin", "seq", "at", "author", "action", "object_type", "object_key", "state")
 
-# Item actions that change only the sending nation's own rows of an item.
+# Item actions that change only the sending nation's own rows of an item (an interchangeability
+# family is its stating bureau's own statement, which may name other nations' items).
 ROW_ACTIONS = frozenset(
     {
+        ItemAction.FAMILY_CREATED,
+        ItemAction.FAMILY_MEMBER_ADDED,
+        ItemAction.FAMILY_MEMBER_REMOVED,
+        ItemAction.FAMILY_MASTER_SET,
         ItemAction.REFERENCE_ADDED,
         ItemAction.REFERENCE_REMOVED,
         ItemAction.REGISTRATION_ADDED,

@@ -11,6 +11,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from katalog.catalog.interchange_selectors import alternatives_by_item
 from katalog.catalog.models import Item
 from katalog.catalog.visibility import read_scope, visible_item_ids
 from katalog.core.errors import ValidationFailed
@@ -36,6 +37,8 @@ ITEM_COLUMNS = [
     "replaced_by",
     "bureau",
     "quality_score",
+    # The family alternatives (catalogue numbers, `;` between them) of an item with a family.
+    "alternatives",
 ]
 # Parameters that only shape a page of results, not which items match.
 PAGING_PARAMS = {"format", "after", "limit", "cursor", "sort"}
@@ -105,7 +108,9 @@ def _number(nsc: str, niin: str) -> str:
     return f"{nsc}-{niin[:2]}-{niin[2:5]}-{niin[5:]}"
 
 
-def _row(values: tuple, item_names: dict[int, tuple[str, str]], full: bool) -> list[str]:
+def _row(
+    values: tuple, item_names: dict[int, tuple[str, str]], full: bool, alternatives: list[str]
+) -> list[str]:
     """One export row; of an item the reader may not see in full, only the number, the name
     and the status (and what follows from the number)."""
     _pk, nsc, niin, name_id, name_text, tiic, status, r_niin, r_nsc, bureau, score = values
@@ -123,6 +128,7 @@ def _row(values: tuple, item_names: dict[int, tuple[str, str]], full: bool) -> l
         replaced,
         bureau,
         "" if score is None else str(score),
+        ";".join(alternatives),
     ]
 
 
@@ -144,10 +150,11 @@ def item_rows(ids: Iterable[int] | None = None, *, reader: Any) -> Iterator[list
     while chunk := list(islice(iterator, PAGE)):
         found = {v[0]: v for v in Item.objects.filter(pk__in=chunk).values_list(*ROW_FIELDS)}
         full = visible_item_ids(scope, found)
+        alternatives = alternatives_by_item(full, scope)
         _add_item_names(item_names, {v[3] for v in found.values()})
         for pk in chunk:
             if pk in found:
-                yield _row(found[pk], item_names, pk in full)
+                yield _row(found[pk], item_names, pk in full, alternatives.get(pk, []))
 
 
 # --- the formats --------------------------------------------------------------------------

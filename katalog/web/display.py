@@ -159,3 +159,19 @@ def typed_reply_text(raw: str, *, locale: str) -> str:
     except (ValidationFailed, KeyError):
         return raw
     return f"{found['number']} {symbol}"
+
+
+RELATION_WORDS = {
+    "master": gettext_lazy("master item"),
+    "replacement": gettext_lazy("replacement of the cancelled item"),
+}
+
+
+def relation_text(relation: str) -> str:
+    """A relation of an interchangeability family (or the master, or a replacement) in words."""
+    from katalog.catalog.models import InterchangeRelation
+
+    if relation in InterchangeRelation.values:
+        return str(InterchangeRelation(relation).label)
+    label = RELATION_WORDS.get(relation)
+    return str(label) if label is not None else relation

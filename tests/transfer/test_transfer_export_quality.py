@@ -28,7 +28,7 @@ def test_export_has_the_stored_score_of_each_item():
     restricted = make_item(release="restricted")
     ItemQuality.objects.create(item=scored, score=70, failed=["REGISTRATIONS"])
     ItemQuality.objects.create(item=restricted, score=40, failed=["CHARACTERISTICS"])
-    assert ITEM_COLUMNS[-1] == "quality_score"
+    assert ITEM_COLUMNS[-2:] == ["quality_score", "alternatives"]
     assert exported(SYSTEM_INIT) == {
         scored.catalogue_number: "70",
         unscored.catalogue_number: "",

@@ -31,6 +31,7 @@ from katalog.api.schemas import (
     responses,
 )
 from katalog.api.schemas.catalog import (
+    AlternativeOut,
     CancelDuplicateIn,
     CancelIn,
     CancelUseIn,
@@ -50,7 +51,7 @@ from katalog.api.schemas.catalog import (
     ReinstateIn,
     WithdrawIn,
 )
-from katalog.catalog import selectors, services
+from katalog.catalog import interchange_selectors, selectors, services
 from katalog.catalog.authority import actor_bureau
 from katalog.catalog.manufacturer_selectors import manufacturer_for_field
 from katalog.catalog.models import Item, ManagementData, Reference, Registration
@@ -426,6 +427,21 @@ def item_history(
     seq = after_key(after, kinds=(int,))
     found = selectors.item_history(item, reader=request.auth, after=seq, limit=limit)
     return page_body(request, response, found)
+
+
+@router.get(
+    "/items/{number}/alternatives",
+    auth=read_auth,
+    response=responses({200: list[AlternativeOut]}, READS),
+    operation_id="item_alternatives",
+    summary="The usable items that may be used in place of an item",
+)
+def item_alternatives(request: ReaderRequest, number: str) -> Any:
+    """The active members of the item's interchangeability family that may replace it (in the
+    direction of each relation), then its replacement if it is cancelled; items the reader may
+    not see in full are left out."""
+    item = selectors.item_get(number, reader=request.auth)
+    return interchange_selectors.usable_alternatives(item, request.auth)
 
 
 # --- references -----------------------------------------------------------------------------

@@ -87,6 +87,41 @@ class QualityOut(Schema):
     rules: list[QualityRuleOut]
 
 
+class InterchangeItemOut(Schema):
+    catalogue_number: str
+    status: str
+    status_meaning: str
+    active: bool = Field(description="Whether the item may be used (status 0 or 1)")
+    relation: str = Field(
+        description="To the master: `two_way` (interchangeable), `replaces_master` (may be used "
+        "in place of the master, not the reverse), `replaced_by_master` (the master may be used "
+        "in its place, not the reverse); `master` for the master itself"
+    )
+    conditions: str
+    stated_on: str | None
+    bureau: str | None = Field(description="The bureau that stated the relation")
+    may_replace_this: bool = Field(description="May be used in place of the item read")
+    this_may_replace: bool = Field(description="The item read may be used in its place")
+
+
+class InterchangeOut(Schema):
+    family_id: int
+    bureau: str = Field(description="The bureau that stated the family and alone changes it")
+    relation: str = Field(description="The relation of the item read to the master")
+    master: InterchangeItemOut | None = Field(
+        description="The preferred item (none if the reader may not see it)"
+    )
+    members: list[InterchangeItemOut] = Field(
+        description="The members the reader may see, the item read among them"
+    )
+
+
+class AlternativeOut(InterchangeItemOut):
+    source: str = Field(
+        description="`family` (a member of its family) or `replacement` (its replacement)"
+    )
+
+
 class ItemOut(Schema):
     catalogue_number: str
     niin: str
@@ -113,6 +148,9 @@ class ItemOut(Schema):
     characteristics: list[CharacteristicOut]
     registrations: list[RegistrationOut]
     management: list[ManagementOut]
+    interchange: InterchangeOut | None = Field(
+        None, description="The item's interchangeability family, if it is in one"
+    )
     quality: QualityOut | None = Field(
         None, description="The item's data quality, rule by rule (none until it is scored)"
     )

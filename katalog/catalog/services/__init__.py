@@ -1,11 +1,17 @@
 """All writes to the catalogue, by concern: items, references, registrations and management
-data, the life cycle, manufacturers, numbers. Each write runs in one transaction, takes the
+data, the life cycle, manufacturers, numbers, interchangeability families. Each write runs in one transaction, takes the
 acting user or system actor, checks its rights, bumps the versions it changes and records the
 change in the audit log."""
 
 from katalog.catalog.services import checks
 from katalog.catalog.services.checks import CodeTables
 from katalog.catalog.services.history import check_version, item_lock, item_save_state
+from katalog.catalog.services.interchange import (
+    family_create,
+    family_master_set,
+    family_member_add,
+    family_member_remove,
+)
 from katalog.catalog.services.items import (
     ItemSearchTexts,
     NewReference,
@@ -65,6 +71,10 @@ __all__ = [
     "check_supply_class",
     "check_version",
     "checks",
+    "family_create",
+    "family_master_set",
+    "family_member_add",
+    "family_member_remove",
     "find_reference_conflict",
     "item_cancel",
     "item_cancel_duplicate",

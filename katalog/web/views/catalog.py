@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 
 from katalog.accounts.selectors import bureau_names
 from katalog.catalog import selectors
+from katalog.catalog.interchange_selectors import usable_alternatives
+from katalog.catalog.models import ACTIVE_STATUSES
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
 from katalog.core.errors import KatalogError, NotFound, PermissionDenied
 from katalog.names import selectors as names_selectors
@@ -71,15 +73,31 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
     # The multilingual title, so the page marks a title shown in a fallback language.
     code = detail["supply_class"]["code"]
     detail["supply_class"]["titles"] = refdata_selectors.supply_class_titles([code]).get(code, {})
+    usable = detail["status"]["code"] in ACTIVE_STATUSES
     context = {
         "item": detail,
         "record": item,
+        "interchange": _family_in_words(detail.get("interchange")),
+        "usable": usable,
+        "alternatives": [] if usable else _in_words(usable_alternatives(item, request.user)),
         "expert": expert,
         "unit_system": system,
         "history": _history(item, request.user),
         "quality": None if detail["restricted"] else item_quality(item.pk),
     }
     return render(request, "web/item_detail.html", context)
+
+
+def _in_words(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**e, "relation_shown": display.relation_text(e["relation"])} for e in entries]
+
+
+def _family_in_words(family: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The item's family with each relation in words, the master first."""
+    if family is None:
+        return None
+    master = [family["master"]] if family["master"] else []
+    return {**family, "rows": _in_words(master + family["members"])}
 
 
 def _characteristics_in_words(

@@ -24,6 +24,7 @@ def format_item(detail: dict[str, Any]) -> list[str]:
     ]
     if detail["replaced_by"]:
         lines.append(f"  replaced by    {detail['replaced_by']}")
+    lines.extend(format_family(detail.get("interchange")))
     for ref in detail["references"]:
         lines.append(
             f"  reference      {ref['number']}  {ref['manufacturer']['code']} {ref['manufacturer']['name']}"
@@ -38,6 +39,19 @@ def format_item(detail: dict[str, Any]) -> list[str]:
             f"  management     {m['user_code']} {m['unit_of_issue'] or ''} {price}".rstrip()
         )
     return lines
+
+
+def format_family(family: dict[str, Any] | None) -> list[str]:
+    """The interchangeability family: its master, then each member with its relation to the
+    master and its conditions."""
+    if not family:
+        return []
+    rows = ([family["master"]] if family["master"] else []) + family["members"]
+    return [
+        f"  family {family['family_id']:<7} {row['catalogue_number']}  {row['relation']}"
+        + (f"  {row['conditions']}" if row["conditions"] else "")
+        for row in rows
+    ]
 
 
 class Command(KatalogCommand):
