@@ -24,7 +24,7 @@ class DocumentKind(models.TextChoices):
 class DocumentStatus(models.TextChoices):
     IN_FORCE = "in_force", _("in force")
     REPLACED = "replaced", _("replaced")
-    CANCELLED = "cancelled", _("cancelled")
+    CANCELLED = "cancelled", _("cancelled, not replaced")
 
 
 class NormativeDocument(models.Model):

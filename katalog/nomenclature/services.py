@@ -97,7 +97,9 @@ def check_country(kind: str, country: str | None) -> str | None:
             _("An interstate or international standard belongs to no one state"),
         )
     if country is not None and not Country.objects.filter(pk=country).exists():
-        raise _invalid("country", E.UNKNOWN_COUNTRY, _("Unknown country"))
+        raise _invalid(
+            "country", E.UNKNOWN_COUNTRY, _("Unknown country %(code)r") % {"code": country}
+        )
     return country
 
 
