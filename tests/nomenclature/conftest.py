@@ -7,7 +7,13 @@ import pytest
 from katalog.catalog import services as catalog
 from katalog.core.actors import SYSTEM_INIT
 from katalog.nomenclature.models import NormativeDocument
-from tests.api.conftest import TokenClient, user_with_token
+from tests.api.conftest import (  # noqa: F401  (the API fixtures, shared)
+    TokenClient,
+    anonymous_api,
+    kz_api,
+    ru_api,
+    user_with_token,
+)
 from tests.factories import ManufacturerFactory, make_item
 
 

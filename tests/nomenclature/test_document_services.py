@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def person(bureau_key: str, roles=None):
-    return UserFactory(username=f"{bureau_key.lower()}-person", bureau=bureau(bureau_key), roles=roles)
+    return UserFactory(
+        username=f"{bureau_key.lower()}-person", bureau=bureau(bureau_key), roles=roles
+    )
 
 
 def kz_standard():
