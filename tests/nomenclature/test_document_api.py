@@ -24,9 +24,11 @@ def test_one_document_with_its_citing_items_paged(anonymous_api, nuts_standard, 
     response = anonymous_api.get(f"/api/v1/documents/{nuts_standard.pk}?limit=1&lang=en")
     body = response.json()
     assert response["ETag"] == 'W/"1"'
-    assert body["status"] == "in_force" and body["kind_name"] == "interstate standard"
+    assert body["status"] == "in_force"
+    assert body["kind_name"] == "interstate standard"
     first = body["citing_items"]
-    assert len(first["items"]) == 1 and first["next"]
+    assert len(first["items"]) == 1
+    assert first["next"]
     after = anonymous_api.get(
         f"/api/v1/documents/{nuts_standard.pk}?limit=1&after={first['next']}"
     ).json()["citing_items"]
