@@ -23,12 +23,12 @@ from katalog.api.schemas import (
     responses,
 )
 from katalog.api.schemas.nomenclature import (
-    DocumentCancelIn,
-    DocumentCreateIn,
-    DocumentOut,
-    DocumentPage,
-    DocumentReplaceIn,
-    DocumentUpdateIn,
+    NormativeDocumentCancelIn,
+    NormativeDocumentCreateIn,
+    NormativeDocumentOut,
+    NormativeDocumentPage,
+    NormativeDocumentReplaceIn,
+    NormativeDocumentUpdateIn,
 )
 from katalog.core.i18n import pick_text
 from katalog.nomenclature import selectors, services
@@ -121,7 +121,7 @@ def _cited_out(c: selectors.CitedDocument, lang: str) -> dict[str, Any]:
 @router.get(
     "",
     auth=read_auth,
-    response=responses({200: DocumentPage}, (401, 422)),
+    response=responses({200: NormativeDocumentPage}, (401, 422)),
     operation_id="document_list",
     openapi_extra=PAGINATED,
     summary="Normative documents in key order; `q` is a number in any spelling or a title word",
@@ -159,7 +159,7 @@ def document_list_get(
 @router.get(
     "/{int:document_id}",
     auth=read_auth,
-    response=responses({200: DocumentOut}, (401, 404, 422)),
+    response=responses({200: NormativeDocumentOut}, (401, 404, 422)),
     operation_id="document_get",
     openapi_extra={**SENDS_ETAG, **PAGINATED},
     summary="One normative document with the items citing it (keyset-paged)",
@@ -179,7 +179,7 @@ def document_get(
 @router.post(
     "",
     auth=api_auth,
-    response=responses({201: DocumentOut}, WRITE_PROBLEMS),
+    response=responses({201: NormativeDocumentOut}, WRITE_PROBLEMS),
     operation_id="document_create",
     openapi_extra=SENDS_ETAG,
     summary="Register a normative document in force",
@@ -187,7 +187,7 @@ def document_get(
 def document_create(
     request: AuthenticatedRequest,
     response: HttpResponse,
-    payload: DocumentCreateIn,
+    payload: NormativeDocumentCreateIn,
     lang: str | None = None,
 ) -> Any:
     document = services.document_create(
@@ -207,7 +207,7 @@ def document_create(
 @router.patch(
     "/{int:document_id}",
     auth=api_auth,
-    response=responses({200: DocumentOut}, VERSIONED_WRITE_PROBLEMS),
+    response=responses({200: NormativeDocumentOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="document_update",
     openapi_extra=SENDS_ETAG,
     summary="Change the number, kind, state, titles or dates of a normative document",
@@ -216,7 +216,7 @@ def document_update(
     request: AuthenticatedRequest,
     response: HttpResponse,
     document_id: int,
-    payload: DocumentUpdateIn,
+    payload: NormativeDocumentUpdateIn,
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
@@ -234,7 +234,7 @@ def document_update(
 @router.post(
     "/{int:document_id}/replace",
     auth=api_auth,
-    response=responses({200: DocumentOut}, VERSIONED_WRITE_PROBLEMS),
+    response=responses({200: NormativeDocumentOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="document_replace",
     openapi_extra=SENDS_ETAG,
     summary="Mark a document as replaced by another one in force; its citing items are flagged",
@@ -243,7 +243,7 @@ def document_replace(
     request: AuthenticatedRequest,
     response: HttpResponse,
     document_id: int,
-    payload: DocumentReplaceIn,
+    payload: NormativeDocumentReplaceIn,
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:
@@ -262,7 +262,7 @@ def document_replace(
 @router.post(
     "/{int:document_id}/cancel",
     auth=api_auth,
-    response=responses({200: DocumentOut}, VERSIONED_WRITE_PROBLEMS),
+    response=responses({200: NormativeDocumentOut}, VERSIONED_WRITE_PROBLEMS),
     operation_id="document_cancel",
     openapi_extra=SENDS_ETAG,
     summary="Mark a document as cancelled without replacement; its citing items are flagged",
@@ -271,7 +271,7 @@ def document_cancel(
     request: AuthenticatedRequest,
     response: HttpResponse,
     document_id: int,
-    payload: DocumentCancelIn,
+    payload: NormativeDocumentCancelIn,
     if_match: str | None = IfMatch,
     lang: str | None = None,
 ) -> Any:

@@ -8,12 +8,12 @@ import datetime as dt
 from ninja import Field, Schema
 
 
-class DocumentRefOut(Schema):
+class NormativeDocumentRefOut(Schema):
     id: int
     number: str
 
 
-class DocumentSummaryOut(Schema):
+class NormativeDocumentSummaryOut(Schema):
     id: int
     number: str
     key: str = Field(description="The number's normalised key: the same for every spelling")
@@ -21,16 +21,16 @@ class DocumentSummaryOut(Schema):
     country: str | None
     title: str
     status: str = Field(description="in_force, replaced or cancelled")
-    replaced_by: DocumentRefOut | None
+    replaced_by: NormativeDocumentRefOut | None
     version: int
 
 
-class DocumentPage(Schema):
-    items: list[DocumentSummaryOut]
+class NormativeDocumentPage(Schema):
+    items: list[NormativeDocumentSummaryOut]
     next: str | None = Field(description="Pass as `after` for the next page; null on the last.")
 
 
-class CitingItemOut(Schema):
+class DocumentCitingItemOut(Schema):
     catalogue_number: str
     niin: str
     item_name: str
@@ -38,24 +38,24 @@ class CitingItemOut(Schema):
     bureau: str
 
 
-class CitingItemPage(Schema):
-    items: list[CitingItemOut]
+class DocumentCitingItemPage(Schema):
+    items: list[DocumentCitingItemOut]
     next: str | None = Field(
         description="Pass as `after` for the next page of citing items; null on the last."
     )
 
 
-class DocumentOut(DocumentSummaryOut):
+class NormativeDocumentOut(NormativeDocumentSummaryOut):
     titles: dict[str, str]
     kind_name: str
     status_name: str
     adopted_on: dt.date | None
     in_force_from: dt.date | None
     ended_on: dt.date | None = Field(description="The day it was cancelled or replaced")
-    citing_items: CitingItemPage
+    citing_items: DocumentCitingItemPage
 
 
-class DocumentCreateIn(Schema):
+class NormativeDocumentCreateIn(Schema):
     number: str = Field(min_length=1, max_length=60, description="As written, e.g. ГОСТ 5915-70")
     kind: str = Field(description="interstate, national, international, specification, drawing")
     titles: dict[str, str] = Field(description='Language → title, e.g. {"ru": "…", "en": "…"}')
@@ -66,7 +66,7 @@ class DocumentCreateIn(Schema):
     in_force_from: dt.date | None = None
 
 
-class DocumentUpdateIn(Schema):
+class NormativeDocumentUpdateIn(Schema):
     number: str | None = Field(None, min_length=1, max_length=60)
     kind: str | None = None
     titles: dict[str, str] | None = None
@@ -75,12 +75,12 @@ class DocumentUpdateIn(Schema):
     in_force_from: dt.date | None = None
 
 
-class DocumentReplaceIn(Schema):
+class NormativeDocumentReplaceIn(Schema):
     replaced_by: int = Field(description="The id of the replacing document, in force")
     on: dt.date | None = Field(None, description="From which day; today if not given")
 
 
-class DocumentCancelIn(Schema):
+class NormativeDocumentCancelIn(Schema):
     on: dt.date | None = Field(None, description="From which day; today if not given")
     reason: str = Field("", max_length=500)
 
@@ -93,7 +93,7 @@ class CitedDocumentOut(Schema):
     title: str
     status: str = Field(description="in_force, replaced or cancelled")
     status_name: str
-    replaced_by: DocumentRefOut | None
+    replaced_by: NormativeDocumentRefOut | None
     ended_on: dt.date | None
     warning: str | None = Field(
         description="Why the citation needs a look: the document is replaced or cancelled"
