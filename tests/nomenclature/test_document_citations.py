@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from katalog.catalog.models import Item
 from katalog.core.actors import SYSTEM_INIT
 from katalog.nomenclature import selectors, services
+from katalog.nomenclature.loaders import SHIPPED, load_documents
+from katalog.nomenclature.models import NormativeDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +102,16 @@ def test_the_register_lists_documents_by_a_start_of_number(client, nuts_standard
 
 def test_an_unknown_document_page_is_a_404(client):
     assert client.get("/documents/999999/", HTTP_ACCEPT_LANGUAGE="en").status_code == 404
+
+
+def test_a_restricted_item_cites_nothing_for_an_outsider(client, nuts_standard, citing_nuts):
+    Item.objects.filter(pk=citing_nuts[0].pk).update(release="restricted")
+    page = selectors.citing_items(nuts_standard, reader=None)
+    assert [i.niin for i in page.rows] == [citing_nuts[1].niin]
+    body = client.get(f"/api/v1/items/{citing_nuts[0].niin}").json()
+    assert body["documents"] == []
+
+
+def test_init_registers_the_shipped_documents_once(nuts_standard):
+    assert load_documents() == 0
+    assert NormativeDocument.objects.count() >= len(SHIPPED)
