@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "katalog.codification",
     "katalog.exchange",
     "katalog.quality",
+    "katalog.nomenclature",
     "katalog.api",
     "katalog.web",
 ]

@@ -8,6 +8,7 @@ from katalog.web.views import (
     dashboard,
     exchange,
     jobs,
+    nomenclature,
     reference,
     screening,
     search,
@@ -19,6 +20,8 @@ urlpatterns = [
     path("items/<str:number>/", catalog.item_detail_page, name="item-detail"),
     path("manufacturers/", reference.manufacturer_list, name="manufacturer-list"),
     path("manufacturers/<str:code>/", reference.manufacturer_detail, name="manufacturer-detail"),
+    path("documents/", nomenclature.document_list, name="document-list"),
+    path("documents/<int:document_id>/", nomenclature.document_detail, name="document-detail"),
     path("classification/", reference.classification, name="classification"),
     path(
         "classification/groups/<str:code>/",

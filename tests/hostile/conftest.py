@@ -28,6 +28,8 @@ from katalog.catalog import services
 from katalog.codification import services as codification
 from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR
 from katalog.jobs.models import Job, JobState
+from katalog.nomenclature.keys import document_key
+from katalog.nomenclature.models import NormativeDocument
 from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
 
 # Tables whose rows a refused attempt must leave exactly as they were. Columns that change on
@@ -119,6 +121,8 @@ class World:
     job_id: int
     tokens: dict[str, str | None]
     users: dict[str, object]
+    # A national standard of the owner's state (shipped by `katalog init`).
+    document_id: int = 0
 
 
 def token_of(user, **kwargs) -> str:
@@ -169,4 +173,5 @@ def world(db) -> World:
         item=item, other_item=other_item, reference_id=reference.pk, manufacturer_code=maker.code,
         request_id=request.pk, job_id=job.pk, tokens=tokens,
         users={"owner": owner, "viewer": viewer, "another bureau": stranger},
+        document_id=NormativeDocument.objects.get(key=document_key("ГОСТ Р ИСО 9001-2015")).pk,
     )  # fmt: skip

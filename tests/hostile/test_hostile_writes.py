@@ -102,6 +102,7 @@ def path_values(path: str, world: World) -> dict[str, str]:
         "transition": "submit",
         "job_id": str(world.job_id),
         "candidate_id": "1",
+        "document_id": str(world.document_id),
     }
 
 
@@ -176,6 +177,8 @@ def current_etag(client: Client, path: str, world: World) -> str:
         return 'W/"1"'
     if path.startswith("/api/v1/requests/"):
         return client.get(f"/api/v1/requests/{world.request_id}", **owner)["ETag"]
+    if path.startswith("/api/v1/documents/"):
+        return client.get(f"/api/v1/documents/{world.document_id}", **owner)["ETag"]
     return client.get(f"/api/v1/items/{world.item.catalogue_number}", **owner)["ETag"]
 
 

@@ -22,6 +22,7 @@ from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read
 from katalog.api.concurrency import expected_version, with_etag
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor, page_body
 from katalog.api.renderers import rendered
+from katalog.api.routers.nomenclature import cited_documents_out
 from katalog.api.schemas import (
     PAGINATED,
     READ_PROBLEMS,
@@ -74,7 +75,15 @@ def item_response(
     lang = language(request, lang)
     detail, version = selectors.item_detail_by_number(item.niin, lang, reader=request.auth)
     with_etag(response, version)
-    return {**detail, "version": version, "quality": quality_of(detail, lang)}
+    return {**detail, "version": version, **extras_of(detail, lang)}
+
+
+def extras_of(detail: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What other apps add to the item's body: its quality and the documents it cites."""
+    return {
+        "quality": quality_of(detail, lang),
+        "documents": cited_documents_out(detail.get("references", []), lang),
+    }
 
 
 def quality_of(detail: dict[str, Any], lang: str) -> dict[str, Any] | None:
@@ -268,7 +277,7 @@ def item_get(
     # The busiest call of the API: the body is rendered without a second validation against
     # `ItemOut` (a quarter of the request's time); `item_detail` builds exactly that shape,
     # which the API tests check against the schema.
-    body = {**detail, "version": version, "quality": quality_of(detail, lang)}
+    body = {**detail, "version": version, **extras_of(detail, lang)}
     return rendered(request, response, body)
 
 

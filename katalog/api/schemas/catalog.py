@@ -9,6 +9,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from katalog.api.schemas.nomenclature import CitedDocumentOut
+
 
 class CodeMeaningOut(Schema):
     code: str
@@ -153,6 +155,10 @@ class ItemOut(Schema):
     )
     quality: QualityOut | None = Field(
         None, description="The item's data quality, rule by rule (none until it is scored)"
+    )
+    documents: list[CitedDocumentOut] = Field(
+        default_factory=list,
+        description="The registered normative documents its references cite, with their status",
     )
 
 

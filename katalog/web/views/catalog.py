@@ -17,6 +17,7 @@ from katalog.catalog.models import ACTIVE_STATUSES
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
 from katalog.core.errors import KatalogError, NotFound, PermissionDenied
 from katalog.names import selectors as names_selectors
+from katalog.nomenclature.selectors import citation_warning, cited_documents
 from katalog.quality.selectors import item_quality
 from katalog.refdata import selectors as refdata_selectors
 from katalog.web import display, prefs
@@ -84,6 +85,7 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
         "unit_system": system,
         "history": _history(item, request.user),
         "quality": None if detail["restricted"] else item_quality(item.pk),
+        "documents": _cited_documents(detail["references"]),
     }
     return render(request, "web/item_detail.html", context)
 
@@ -98,6 +100,15 @@ def _family_in_words(family: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     master = [family["master"]] if family["master"] else []
     return {**family, "rows": _in_words(master + family["members"])}
+
+
+def _cited_documents(references: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The registered documents the item's references cite, each with its warning when it is
+    replaced or cancelled."""
+    return [
+        {"cited": c, "document": c.document, "warning": citation_warning(c.document)}
+        for c in cited_documents(references)
+    ]
 
 
 def _characteristics_in_words(

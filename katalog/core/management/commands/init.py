@@ -23,6 +23,7 @@ from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR, Interface, acting_
 from katalog.core.loading import load_once
 from katalog.core.management.base import KatalogCommand
 from katalog.names.loaders import load_dictionary
+from katalog.nomenclature.loaders import load_documents
 from katalog.refdata.loaders import load_reference_data
 
 DEMO_PASSWORD = os.environ.get("KATALOG_DEMO_PASSWORD", "katalog-demo")
@@ -105,6 +106,7 @@ class Command(KatalogCommand):
             self.say(f"{name}: {changed}")
         forget_code_tables()
         self.load_classifiers()
+        self.say(f"normative documents: {load_documents()}")
 
     def load_classifiers(self) -> None:
         from katalog.classifiers.loaders import load_shipped_classifiers
