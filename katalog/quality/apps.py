@@ -7,7 +7,10 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         from katalog.audit.listeners import listen
-        from katalog.quality.services import rescore_touched
+        from katalog.core.periodic import periodic_register
+        from katalog.quality.services import SNAPSHOT_SECONDS, rescore_touched, snapshot_take
 
         # Scores are current as soon as the change that affects them is committed.
         listen(rescore_touched)
+        # The worker keeps today's snapshot of the scores, so the trend has a point per day.
+        periodic_register("quality-snapshot", lambda: SNAPSHOT_SECONDS, snapshot_take)
