@@ -4,9 +4,8 @@ answered through the tantivy index and through the database path it falls back t
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
