@@ -64,6 +64,11 @@ ROW_ACTIONS = frozenset(
     }
 )
 CREATING_ACTIONS = frozenset({ItemAction.CREATED, ItemAction.IMPORTED})
+# The assigning bureau's changes in which it answers for other nations' rows of its item too:
+# loading it (a snapshot, a file) and a cancellation moving the users to the replacement.
+ALL_ROWS_ACTIONS = frozenset(
+    {ItemAction.IMPORTED, ItemAction.UPDATED_BY_IMPORT, ItemAction.CANCELLED, "snapshot"}
+)
 
 
 @dataclass
@@ -353,6 +358,7 @@ def _apply_item(payload: dict[str, Any], origin: Bureau, exchange: _Exchange) ->
         state=state,
         origin_bureau=origin,
         identification=identification,
+        all_rows=action in ALL_ROWS_ACTIONS,
         manufacturers=payload["state"].get("manufacturers") or {},
         reason=_reason(payload),
         bureaus=exchange.bureaus,

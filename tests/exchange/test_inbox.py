@@ -174,6 +174,47 @@ def test_a_nation_registering_on_anothers_item_changes_only_its_own_rows():
     assert dt.date(2026, 1, 5).isoformat() in {r["from"] for r in after["registrations"]}
 
 
+def _ru_item_registered_here():
+    """Russia's item, received here, on which this nation (KZ) then registered as a user."""
+    state = state_made_elsewhere(ru_item_with_reference)
+    events_receive([signed(1, "created", state)], transport="file")
+    item = Item.objects.get(niin=state["item"]["niin"])
+    services.registration_add(actor=SYSTEM_INIT, item=item, bureau=bureau("KZ"))
+    return item, state
+
+
+def test_the_assigning_bureaus_later_state_does_not_undo_another_nations_rows():
+    item, state = _ru_item_registered_here()
+    # Russia changed its item before it heard of the Kazakh registration: its state lacks it.
+    changed = dict(state["item"], name_text="LOCKING NUT")
+    report = events_receive(
+        [signed(2, "identification_changed", dict(state, item=changed))], transport="file"
+    )
+    assert (report.applied, report.problems) == (1, 0)
+    after = replica.item_states([item.niin])[item.niin]
+    assert after["name_text"] == "LOCKING NUT"
+    assert {(r["bureau"], r["to"]) for r in after["registrations"]} == {("RU", None), ("KZ", None)}
+
+
+def test_a_cancellation_by_the_assigning_bureau_answers_for_every_nations_rows():
+    item, state = _ru_item_registered_here()
+    cancelled = dict(state["item"], status="4", registrations=[])
+    report = events_receive([signed(2, "cancelled", dict(state, item=cancelled))], transport="file")
+    assert (report.applied, report.problems) == (1, 0)
+    assert replica.item_states([item.niin])[item.niin]["registrations"] == []
+
+
+def test_an_item_with_a_user_here_stays_active_whatever_the_assigning_bureau_last_saw():
+    item, state = _ru_item_registered_here()
+    unused = dict(state["item"], status="6", registrations=[])
+    events_receive(
+        [signed(2, "registration_withdrawn", dict(state, item=unused))], transport="file"
+    )
+    after = replica.item_states([item.niin])[item.niin]
+    assert [r["bureau"] for r in after["registrations"]] == ["KZ"]
+    assert after["status"] == "0"
+
+
 def test_a_manufacturer_of_another_bureau_is_not_changed_by_a_peer():
     maker = ManufacturerFactory(code="K1234", country_id="KZ", bureau=bureau("KZ"))
     state = {"manufacturer": dict(replica.manufacturer_state(maker), names={"en": "Taken"})}

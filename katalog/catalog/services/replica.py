@@ -4,7 +4,12 @@ The exchange decides what the sending installation may change (its authority) an
 with the exchange's system actor only. Each nation's rows of an item (its references, its user
 registrations, its released management data) are replaced by the rows the sender holds for its
 own bureau; the identification (name, class, characteristics, status, replacement) only when
-the sender is the assigning bureau, or when the item is new here. Every application is recorded
+the sender is the assigning bureau, or when the item is new here. The assigning bureau's state
+replaces other nations' rows only where it answers for them: an item new here, its first full
+catalogue or a file import, and a cancellation that moved the users and references to the
+replacement; otherwise a nation's rows change only by that nation's own events, so that a
+state the assigning bureau sent before it heard of another nation's change does not undo it.
+Every application is recorded
 in the item's history like any other change, and keeps search, screening keys and quality in
 step through the same hooks.
 """
@@ -87,10 +92,12 @@ def item_replica_apply(
     manufacturers: dict[str, dict[str, Any]] | None = None,
     reason: str = "",
     bureaus: Bureaus | None = None,
+    all_rows: bool = False,
 ) -> Item:
-    """Apply a received item state. From the assigning bureau (`identification`) the whole item:
-    it may record other nations' references and registrations too. From another nation (or
-    for an item new here) its own rows, and the identification only if the item is new."""
+    """Apply a received item state. From the assigning bureau (`identification`) the
+    identification and its own rows, and with `all_rows` (a change in which it answers for
+    them) other nations' rows too. From another nation its own rows, and the identification
+    only if the item is new here."""
     _require_exchange(actor)
     bureaus = bureaus or Bureaus()
     item = Item.objects.select_for_update().filter(niin=state["niin"]).first()
@@ -103,7 +110,7 @@ def item_replica_apply(
         _characteristics_set(item, state["characteristics"])
     if "references" in state:
         _manufacturers_known(manufacturers or {}, bureaus)
-        rows_of = None if identification else origin_bureau
+        rows_of = None if identification and (created or all_rows) else origin_bureau
         _references_set(item, rows_of, state["references"], bureaus)
         users_before = _has_users(item)
         _registrations_set(item, rows_of, state["registrations"], bureaus)
@@ -260,6 +267,8 @@ def _status_follow_users(item: Item, users_before: bool) -> None:
     """The status follows the users as where they were registered or withdrawn: a first user
     activates an inactive item, the last one leaving makes an active item inactive."""
     users_now = _has_users(item)
+    # Also where the assigning bureau's state says inactive because it had not yet heard of a
+    # user registered here: an item with users is never inactive.
     if users_now and item.status == ItemStatus.INACTIVE:
         item.status = ItemStatus.ACTIVE
     elif users_before and not users_now and item.status in ACTIVE_STATUSES:
