@@ -14,9 +14,14 @@ from django.db import transaction
 from django.db.models import F
 
 from katalog.audit.services import audit_record
+from katalog.catalog import authority
+from katalog.catalog.models import Item as CatalogItem
+from katalog.catalog.services.history import item_audit, item_lock, item_touch
 from katalog.classifiers import selectors
 from katalog.classifiers.choices import (
     LEVEL_NAMES,
+    ClassificationKind,
+    ControlMarkAction,
     History,
     LinkBasis,
     TableKind,
@@ -29,6 +34,7 @@ from katalog.classifiers.models import (
     Amendment,
     AmendmentChange,
     Classification,
+    ControlListMark,
     CorrespondenceRow,
     CorrespondenceTable,
     Item,
@@ -915,3 +921,125 @@ def variant_import(
         changes={"version": target.slug, "file": filename, "codes": len(rows)},
     )
     return variant
+
+
+# --- export-control lists: the entries that cover an item ------------------------------------
+
+MAX_CONTROL_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """An entry of a control list as a caller names it: the list (a classification of kind
+    `control_list`), the code, and the version (default: the one valid today)."""
+
+    list: str
+    code: str
+    version: str | None = None
+
+
+def _control_version(
+    ref: EntryRef, field: str, on: dt.date
+) -> tuple[Version | None, FieldError | None]:
+    classification = Classification.objects.filter(slug=ref.list.strip().lower()).first()
+    if classification is None:
+        message = f"No control list {ref.list!r}."
+        return None, FieldError(f"{field}.list", E.CLASSIFICATION_NOT_FOUND, message)
+    if classification.kind != ClassificationKind.CONTROL_LIST:
+        message = f"{classification.slug} is not an export-control list."
+        return None, FieldError(f"{field}.list", E.NOT_A_CONTROL_LIST, message)
+    versions = Version.objects.filter(classification=classification)
+    if ref.version:
+        version = versions.filter(slug=ref.version.strip()).first()
+        if version is None:
+            message = f"{classification.slug} has no version {ref.version!r}."
+            return None, FieldError(f"{field}.version", E.VERSION_NOT_FOUND, message)
+        return version, None
+    version = versions.published().valid_at(on).first()
+    if version is None:
+        message = f"{classification.slug} has no version valid at {on.isoformat()}."
+        return None, FieldError(f"{field}.version", E.NO_VERSION_AT_DATE, message)
+    return version, None
+
+
+def control_entries_resolve(refs: list[EntryRef], *, on: dt.date | None = None) -> list[Item]:
+    """The classifier items named by `refs`; every bad reference is reported at once (422)."""
+    on = on or selectors.today()
+    errors: list[FieldError] = []
+    if len(refs) > MAX_CONTROL_ENTRIES:
+        message = f"At most {MAX_CONTROL_ENTRIES} control-list entries per item."
+        errors.append(FieldError("entries", E.CONTROL_ENTRY_INVALID, message))
+    found: list[Item] = []
+    for n, ref in enumerate(refs[:MAX_CONTROL_ENTRIES]):
+        field = f"entries[{n}]"
+        code = (ref.code or "").strip().upper()
+        if not code:
+            errors.append(
+                FieldError(f"{field}.code", E.CONTROL_ENTRY_INVALID, "The code is empty.")
+            )
+            continue
+        version, error = _control_version(ref, field, on)
+        if error is not None or version is None:
+            errors.append(error or FieldError(field, E.CONTROL_ENTRY_INVALID, "Unknown entry."))
+            continue
+        entry = Item.objects.filter(version=version, code__iexact=code).first()
+        if entry is None:
+            message = f"{version.slug} has no entry {code}."
+            errors.append(FieldError(f"{field}.code", E.CONTROL_ENTRY_NOT_FOUND, message))
+            continue
+        if any(other.pk == entry.pk for other in found):
+            message = f"{version.slug} {entry.code} is named twice."
+            errors.append(FieldError(f"{field}.code", E.CONTROL_ENTRY_DUPLICATE, message))
+            continue
+        found.append(entry)
+    if errors:
+        raise ValidationFailed(
+            f"{len(errors)} control-list entr{'y' if len(errors) == 1 else 'ies'} rejected; "
+            "nothing was changed.",
+            code=errors[0].code,
+            errors=errors,
+        )
+    return found
+
+
+def _entry_label(entry: Item) -> str:
+    return f"{entry.version.slug} {entry.code}"
+
+
+@transaction.atomic
+def control_entries_set(
+    *,
+    actor: Actor,
+    item: CatalogItem,
+    entries: list[EntryRef],
+    expected_version: int | None = None,
+) -> list[ControlListMark]:
+    """Set the control-list entries that cover `item` (the whole set; empty clears it).
+
+    Only the item's assigning bureau states them. The item's version moves on and the change
+    is recorded in the item's history; setting the same entries again changes nothing."""
+    locked = item_lock(item, expected_version)
+    authority.require_identification_authority(actor, locked)
+    wanted = control_entries_resolve(entries)
+    current = list(ControlListMark.objects.filter(item=locked).select_related("entry__version"))
+    before = sorted(_entry_label(m.entry) for m in current)
+    after = sorted(_entry_label(e) for e in wanted)
+    if before != after:
+        keep = {e.pk for e in wanted}
+        ControlListMark.objects.filter(item=locked).exclude(entry_id__in=keep).delete()
+        have = {m.entry_id for m in current}
+        ControlListMark.objects.bulk_create(
+            ControlListMark(item=locked, entry=e) for e in wanted if e.pk not in have
+        )
+        item_touch(locked)
+        item_audit(
+            actor=actor,
+            item=locked,
+            action=ControlMarkAction.SET,
+            changes={"before": {"control_entries": before}, "after": {"control_entries": after}},
+        )
+    return list(
+        ControlListMark.objects.filter(item=locked)
+        .select_related("entry__version__classification")
+        .order_by("entry__version__classification__slug", "entry__code")
+    )
