@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from katalog.audit.services import audit_record
 from katalog.catalog import authority
@@ -938,28 +939,33 @@ class EntryRef:
     version: str | None = None
 
 
-def _control_version(
-    ref: EntryRef, field: str, on: dt.date
-) -> tuple[Version | None, FieldError | None]:
+def _control_version(ref: EntryRef, field: str, on: dt.date) -> Version | FieldError:
+    """The version of a control list that an entry reference names, or why it names none."""
     classification = Classification.objects.filter(slug=ref.list.strip().lower()).first()
     if classification is None:
-        message = f"No control list {ref.list!r}."
-        return None, FieldError(f"{field}.list", E.CLASSIFICATION_NOT_FOUND, message)
+        message = _("No control list %(list)s") % {"list": ref.list}
+        return FieldError(f"{field}.list", E.CLASSIFICATION_NOT_FOUND, message)
     if classification.kind != ClassificationKind.CONTROL_LIST:
-        message = f"{classification.slug} is not an export-control list."
-        return None, FieldError(f"{field}.list", E.NOT_A_CONTROL_LIST, message)
+        message = _("%(list)s is not an export-control list") % {"list": classification.slug}
+        return FieldError(f"{field}.list", E.NOT_A_CONTROL_LIST, message)
     versions = Version.objects.filter(classification=classification)
     if ref.version:
         version = versions.filter(slug=ref.version.strip()).first()
         if version is None:
-            message = f"{classification.slug} has no version {ref.version!r}."
-            return None, FieldError(f"{field}.version", E.VERSION_NOT_FOUND, message)
-        return version, None
+            message = _("%(list)s has no version %(version)s") % {
+                "list": classification.slug,
+                "version": ref.version,
+            }
+            return FieldError(f"{field}.version", E.VERSION_NOT_FOUND, message)
+        return version
     version = versions.published().valid_at(on).first()
     if version is None:
-        message = f"{classification.slug} has no version valid at {on.isoformat()}."
-        return None, FieldError(f"{field}.version", E.NO_VERSION_AT_DATE, message)
-    return version, None
+        message = _("%(list)s has no version valid at %(date)s") % {
+            "list": classification.slug,
+            "date": on.isoformat(),
+        }
+        return FieldError(f"{field}.version", E.NO_VERSION_AT_DATE, message)
+    return version
 
 
 def control_entries_resolve(refs: list[EntryRef], *, on: dt.date | None = None) -> list[Item]:
@@ -967,35 +973,39 @@ def control_entries_resolve(refs: list[EntryRef], *, on: dt.date | None = None) 
     on = on or selectors.today()
     errors: list[FieldError] = []
     if len(refs) > MAX_CONTROL_ENTRIES:
-        message = f"At most {MAX_CONTROL_ENTRIES} control-list entries per item."
+        message = _("At most %(max)d control-list entries per item") % {"max": MAX_CONTROL_ENTRIES}
         errors.append(FieldError("entries", E.CONTROL_ENTRY_INVALID, message))
     found: list[Item] = []
     for n, ref in enumerate(refs[:MAX_CONTROL_ENTRIES]):
         field = f"entries[{n}]"
         code = (ref.code or "").strip().upper()
         if not code:
-            errors.append(
-                FieldError(f"{field}.code", E.CONTROL_ENTRY_INVALID, "The code is empty.")
-            )
+            message = _("The code is empty")
+            errors.append(FieldError(f"{field}.code", E.CONTROL_ENTRY_INVALID, message))
             continue
-        version, error = _control_version(ref, field, on)
-        if error is not None or version is None:
-            errors.append(error or FieldError(field, E.CONTROL_ENTRY_INVALID, "Unknown entry."))
+        version = _control_version(ref, field, on)
+        if isinstance(version, FieldError):
+            errors.append(version)
             continue
         entry = Item.objects.filter(version=version, code__iexact=code).first()
         if entry is None:
-            message = f"{version.slug} has no entry {code}."
+            message = _("%(version)s has no entry %(code)s") % {
+                "version": version.slug,
+                "code": code,
+            }
             errors.append(FieldError(f"{field}.code", E.CONTROL_ENTRY_NOT_FOUND, message))
             continue
         if any(other.pk == entry.pk for other in found):
-            message = f"{version.slug} {entry.code} is named twice."
+            message = _("%(version)s %(code)s is named twice") % {
+                "version": version.slug,
+                "code": entry.code,
+            }
             errors.append(FieldError(f"{field}.code", E.CONTROL_ENTRY_DUPLICATE, message))
             continue
         found.append(entry)
     if errors:
         raise ValidationFailed(
-            f"{len(errors)} control-list entr{'y' if len(errors) == 1 else 'ies'} rejected; "
-            "nothing was changed.",
+            _("Control-list entries rejected; nothing was changed"),
             code=errors[0].code,
             errors=errors,
         )

@@ -211,7 +211,7 @@ def test_the_item_page_shows_the_entry_in_the_readers_language(marked, client):
     assert page.status_code == 200
     assert "3A" in text
     assert "Электроника: Системы, оборудование и компоненты" in text
-    assert "Список товаров двойного назначения ЕС" in text
+    assert "Список продукции двойного назначения ЕС" in text
     assert "Делегированного регламента (ЕС) 2024/2547" in text
 
 
