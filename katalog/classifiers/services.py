@@ -35,6 +35,7 @@ from katalog.classifiers.models import (
     Amendment,
     AmendmentChange,
     Classification,
+    ClassificationFamily,
     ControlListMark,
     CorrespondenceRow,
     CorrespondenceTable,
@@ -1010,6 +1011,52 @@ def control_entries_resolve(refs: list[EntryRef], *, on: dt.date | None = None) 
             errors=errors,
         )
     return found
+
+
+CONTROL_FAMILY = "export-control"
+CONTROL_FAMILY_NAMES = {
+    "en": "Export-control lists",
+    "ru": "Контрольные списки экспортного контроля",
+}
+
+
+@transaction.atomic
+def control_list_create(
+    *, slug: str, names: dict[str, str], owner: str = "", actor: Actor = SYSTEM_INIT
+) -> Classification:
+    """A new export-control list (a national list, say), empty: its versions are imported as
+    any classification's are (`version_import`), then compared and corresponded the same way."""
+    slug = slug.strip().lower()
+    if Classification.objects.filter(slug=slug).exists():
+        message = _("A classification %(slug)s exists already") % {"slug": slug}
+        raise Conflict(message, code=E.CLASSIFICATION_EXISTS)
+    if not any((v or "").strip() for v in names.values()):
+        message = _("The list needs a name")
+        raise ValidationFailed(
+            message,
+            code=E.CONTROL_LIST_INVALID,
+            errors=[FieldError("name", E.CONTROL_LIST_INVALID, message)],
+        )
+    family, _created = ClassificationFamily.objects.get_or_create(
+        slug=CONTROL_FAMILY, defaults={"names": CONTROL_FAMILY_NAMES}
+    )
+    classification = Classification(
+        slug=slug,
+        family=family,
+        names={k: v.strip() for k, v in names.items() if (v or "").strip()},
+        owner=owner.strip(),
+        kind=ClassificationKind.CONTROL_LIST,
+    )
+    classification.full_clean()
+    classification.save()
+    audit_record(
+        actor=actor,
+        action="classifier.control_list_create",
+        object_type="classifiers.classification",
+        object_key=slug,
+        changes={"names": classification.names, "owner": classification.owner},
+    )
+    return classification
 
 
 def _entry_label(entry: Item) -> str:

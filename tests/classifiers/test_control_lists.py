@@ -5,8 +5,11 @@ marks only where the release rules open the item to the reader."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
 from katalog.api.schemas.catalog import ItemOut
@@ -83,29 +86,29 @@ def test_loading_again_creates_nothing():
     assert Version.objects.get(slug=VERSION).items.count() == before == 60
 
 
-def test_a_national_list_is_imported_as_a_version_of_its_own_control_list():
-    from katalog.classifiers.models import ClassificationFamily
-
-    Classification.objects.create(
-        slug="ru-control",
-        family=ClassificationFamily.objects.get(slug="export-control"),
-        names={"en": "National control list"},
-        kind=ClassificationKind.CONTROL_LIST,
-    )
-    content = (
+def test_a_national_list_is_imported_as_a_version_of_its_own_control_list(tmp_path):
+    source = tmp_path / "ru-control.csv"
+    source.write_text(
         "code,level,parent,name_en,name_ru\n"
         "3,category,,Electronics,Электроника\n"
         '3A,group,3,"Systems, equipment and components","Системы, оборудование и компоненты"\n'
-        "3A001,entry,3A,Electronic components,Электронные компоненты\n"
-    ).encode()
-    version = services.version_import(
-        classification="ru-control",
-        slug="ru-control-2025",
-        names={"en": "2025"},
-        valid_from=dt.date(2025, 1, 1),
-        content=content,
-        filename="ru.csv",
+        "3A001,entry,3A,Electronic components,Электронные компоненты\n",
+        encoding="utf-8",
     )
+    out = io.StringIO()
+    call_command(
+        "classifier", "new-control-list", "--slug", "ru-control", "--name", "National list",
+        "--owner", "RU", stdout=out,
+    )  # fmt: skip
+    call_command(
+        "classifier", "import", str(source), "--classification", "ru-control",
+        "--slug", "ru-control-2025", "--name", "2025", "--valid-from", "2025-01-01", stdout=out,
+    )  # fmt: skip
+    assert "Imported ru-control-2025: 3 codes." in out.getvalue()
+    listed = Classification.objects.get(slug="ru-control")
+    assert listed.kind == ClassificationKind.CONTROL_LIST
+    assert listed.family.slug == "export-control"
+    version = Version.objects.get(slug="ru-control-2025")
     assert selectors.item_get(version=version, code="3A001").parent.code == "3A"
     item = make_item("RU")
     services.control_entries_set(
@@ -115,6 +118,8 @@ def test_a_national_list_is_imported_as_a_version_of_its_own_control_list():
     assert [(e.list, e.version, e.code, e.title, e.category) for e in shown] == [
         ("ru-control", "ru-control-2025", "3A001", "Электронные компоненты", "3")
     ]
+    with pytest.raises(CommandError, match="CLASSIFICATION_EXISTS"):
+        call_command("classifier", "new-control-list", "--slug", "ru-control", "--name", "Again")
 
 
 # --- marking ---------------------------------------------------------------------------------
