@@ -110,6 +110,12 @@ def test_a_national_list_is_imported_as_a_version_of_its_own_control_list(tmp_pa
     assert listed.family.slug == "export-control"
     version = Version.objects.get(slug="ru-control-2025")
     assert selectors.item_get(version=version, code="3A001").parent.code == "3A"
+    # Compared with the EU list like any two versions.
+    changes = selectors.changes_between(source=Version.objects.get(slug=VERSION), target=version)
+    kinds = {(c.kind, *c.source_codes, *c.target_codes) for c in changes.changes}
+    assert ("new", "3A001") in kinds
+    assert ("removed", "5D") in kinds
+    assert not any(kind == "renamed" for kind, *_codes in kinds)
     item = make_item("RU")
     services.control_entries_set(
         actor=SYSTEM_INIT, item=item, entries=[ref("3a001", list="ru-control")]
@@ -348,3 +354,11 @@ def test_the_search_page_has_the_filter(marked, client):
     assert public.catalogue_number in text
     assert plain.catalogue_number not in text
     assert 'name="dual_use" value="true" checked' in text
+
+
+def test_the_search_command_has_the_filters(marked):
+    public, secret, _plain = marked
+    out = io.StringIO()
+    call_command("search", "--dual-use", "--control", "3", stdout=out)
+    assert public.catalogue_number in out.getvalue()
+    assert secret.catalogue_number not in out.getvalue()
