@@ -923,7 +923,8 @@ def _marks_shown(marks: QuerySet[ControlListMark], reader: Any) -> QuerySet[Cont
     scope = read_scope(reader)
     if not scope.sees_all:
         marks = marks.filter(item_visible_q(scope, "item__"))
-    return marks.select_related("entry__parent", "entry__version__classification").order_by(
+    # Entries sit at most two levels below their category (3 → 3A → 3A001).
+    return marks.select_related("entry__parent__parent", "entry__version__classification").order_by(
         "entry__version__classification__slug", "entry__version__valid_from", "entry__code"
     )
 
