@@ -362,3 +362,22 @@ def test_the_search_command_has_the_filters(marked):
     call_command("search", "--dual-use", "--control", "3", stdout=out)
     assert public.catalogue_number in out.getvalue()
     assert secret.catalogue_number not in out.getvalue()
+
+
+def test_with_the_search_index_the_filter_still_hides_the_restricted_item(marked):
+    """Words answered by the tantivy index (which knows nothing of release rules) are checked
+    against the database with the filter and the reader's rules: same hits, same counts."""
+    public, secret, _plain = marked
+    call_command("reindex", stdout=io.StringIO())
+    kz = UserFactory(username="kz-index", bureau=bureau("KZ"), roles=["viewer"])
+    page = search(
+        search_query_from_params({"q": "гайка", "dual_use": "true"}), lang="en", reader=kz
+    )
+    assert page.index == "current"
+    assert _numbers(page) == [public.niin]
+    assert page.total == 1
+    assert sum(v["count"] for v in page.facets["status"]) == 1
+    insider = search(
+        search_query_from_params({"q": "гайка", "control": "5D"}), lang="en", reader=SYSTEM_INIT
+    )
+    assert _numbers(insider) == [secret.niin]
