@@ -26,9 +26,21 @@ class TableMethod(models.TextChoices):
 
 
 # Canonical order of hierarchy levels; a parent's level always comes earlier than its child's.
-LEVEL_ORDER = ["section", "subsection", "division", "group", "class", "subclass", "type"]
+# Export-control lists have categories (0 to 9), groups (3A) and entries (3A001).
+LEVEL_ORDER = [
+    "category",
+    "section",
+    "subsection",
+    "division",
+    "group",
+    "class",
+    "subclass",
+    "type",
+    "entry",
+]
 
 LEVEL_NAMES = {
+    "category": {"en": "category", "ru": "категория"},
     "section": {"en": "section", "ru": "секция"},
     "subsection": {"en": "subsection", "ru": "подсекция"},
     "division": {"en": "division", "ru": "раздел"},
@@ -36,9 +48,11 @@ LEVEL_NAMES = {
     "class": {"en": "class", "ru": "класс"},
     "subclass": {"en": "subclass", "ru": "подкласс"},
     "type": {"en": "type", "ru": "вид"},
+    "entry": {"en": "entry", "ru": "позиция"},
 }
 # The level names a page shows, in every interface language (LEVEL_NAMES are stored data).
 LEVEL_LABELS = {
+    "category": pgettext_lazy("classifier level", "category"),
     "section": pgettext_lazy("classifier level", "section"),
     "subsection": pgettext_lazy("classifier level", "subsection"),
     "division": pgettext_lazy("classifier level", "division"),
@@ -46,6 +60,7 @@ LEVEL_LABELS = {
     "class": pgettext_lazy("classifier level", "class"),
     "subclass": pgettext_lazy("classifier level", "subclass"),
     "type": pgettext_lazy("classifier level", "type"),
+    "entry": pgettext_lazy("classifier level", "entry"),
 }
 
 
@@ -87,3 +102,17 @@ class ChangeKind(models.TextChoices):
     RENAMED = "renamed", _("renamed")
     SPLIT = "split", _("split")
     MERGED = "merged", _("merged")
+
+
+class ClassificationKind(models.TextChoices):
+    """What a classification classifies: economic activities, or goods whose export is
+    controlled (an export-control list such as the EU dual-use list)."""
+
+    ACTIVITY = "activity", _("economic activities")
+    CONTROL_LIST = "control_list", _("export-control list")
+
+
+class ControlMarkAction(models.TextChoices):
+    """What happened to an item's control-list entries, as recorded in its history."""
+
+    SET = "control_entries_set", _("control-list entries changed")

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from katalog.classifiers.choices import LEVEL_ORDER, History, LinkBasis, TableKind, TableMethod
+from katalog.classifiers.choices import (
+    LEVEL_ORDER,
+    ClassificationKind,
+    History,
+    LinkBasis,
+    TableKind,
+    TableMethod,
+)
 from katalog.classifiers.errors import ClassifierErrorCode as E
 from katalog.classifiers.files import item_rows, read_records
 from katalog.classifiers.models import (
@@ -87,10 +94,33 @@ def load_shipped_classifiers(*, stdout: SupportsWrite[str] | None = None) -> dic
         for t in spec["tables"]:
             _load_table(t, counts, stdout)
         _load_harmonised(spec["harmonised"], counts, stdout)
+        _load_control_lists(spec.get("control_lists"), counts, stdout)
     findings = [
         _finding_dict(f) for f in ValidationFinding.objects.select_related("version", "table")
     ]
     return {"created": counts, "findings": findings}
+
+
+def _load_control_lists(
+    spec: dict[str, Any] | None, counts: dict[str, int], stdout: SupportsWrite[str] | None
+) -> None:
+    """Export-control lists (the EU dual-use list): a family of their own, classifications of
+    kind `control_list`, versions loaded from their files like any other."""
+    if not spec:
+        return
+    family = _family(spec["family"])
+    for c in spec["classifications"]:
+        Classification.objects.get_or_create(
+            slug=c["slug"],
+            defaults={
+                "family": family,
+                "names": c["names"],
+                "owner": c["owner"],
+                "kind": c.get("kind", ClassificationKind.CONTROL_LIST),
+            },
+        )
+    for v in spec["versions"]:
+        _load_version(v, counts, stdout)
 
 
 def _say(stdout: SupportsWrite[str] | None, text: str) -> None:
@@ -132,7 +162,7 @@ def _load_version(
             _set_history(existing, spec)
         return
     records = read_records((DATA_DIR / spec["file"]).read_bytes(), filename=spec["file"])
-    rows = item_rows(records, titles=spec["titles"], notes=spec.get("notes"))
+    rows = item_rows(records, titles=spec.get("titles"), notes=spec.get("notes"))
     checked = check_item_rows(rows)
     version = _new_version(spec, source=spec["file"])
     ValidationFinding.objects.bulk_create(

@@ -3,6 +3,10 @@
 Family → classification → versions (validity dates, never overlapping within a classification)
 → levels → items (code, parent, titles and notes per language). Correspondence tables link two
 versions, many-to-many, each official or derived. Manufacturers carry activity codes.
+
+Export-control lists (the EU dual-use list, national control lists) are classifications of
+kind `control_list`, loaded, versioned and compared like the others; items of supply carry
+the entries that cover them (ControlListMark).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from katalog.classifiers.choices import (
     AmendmentChangeKind,
+    ClassificationKind,
     History,
     LinkBasis,
     TableKind,
@@ -48,6 +53,12 @@ class Classification(models.Model):
     slug = models.SlugField(_("identifier"), max_length=40, unique=True)
     names = models.JSONField(_("names"), default=dict)
     owner = models.CharField(_("owner"), max_length=40, blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=ClassificationKind.choices,
+        default=ClassificationKind.ACTIVITY,
+    )
 
     class Meta:
         ordering = ["slug"]
@@ -426,3 +437,25 @@ class ManufacturerActivity(models.Model):
     def __str__(self) -> str:
         kind = "primary" if self.is_primary else "secondary"
         return f"{self.manufacturer_id} {self.item.code} ({kind})"
+
+
+class ControlListMark(models.Model):
+    """An entry of an export-control list that covers an item of supply (dual-use marking).
+
+    The entry is a code of a version of a classification of kind `control_list`. The item's
+    assigning bureau states its marks; readers see them only where they see the item in full."""
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.CASCADE, related_name="control_marks")
+    entry = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="control_marks")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "entry__version__classification__slug", "entry__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "entry"], name="classifier_control_mark_unique")
+        ]
+        verbose_name = _("control-list entry of an item")
+        verbose_name_plural = _("control-list entries of items")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} {self.entry.code}"

@@ -11,11 +11,12 @@ import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from katalog.classifiers.choices import History, TableKind, TableMethod
+from katalog.catalog.visibility import item_visible_q, read_scope
+from katalog.classifiers.choices import ClassificationKind, History, TableKind, TableMethod
 from katalog.classifiers.composition import Composition, Node, Target, compose, version_index
 from katalog.classifiers.errors import ClassifierErrorCode as E
 from katalog.classifiers.models import (
@@ -23,6 +24,7 @@ from katalog.classifiers.models import (
     AmendmentChange,
     Classification,
     ClassificationFamily,
+    ControlListMark,
     CorrespondenceRow,
     CorrespondenceTable,
     Item,
@@ -34,7 +36,7 @@ from katalog.classifiers.models import (
     Version,
     VersionQuerySet,
 )
-from katalog.core.errors import NotFound, RuleViolation
+from katalog.core.errors import FieldError, NotFound, RuleViolation, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.text import ascii_word_key
 
@@ -878,3 +880,127 @@ def classification_search(
         snippet = f"{first.code} {pick_text(first.names)}" if first else pick_text(c.names)
         out.append((c, round(score, 4), snippet))
     return sorted(out, key=lambda x: -x[1])
+
+
+# --- export-control lists and the items they cover -------------------------------------------
+
+
+def control_list_list() -> QuerySet[Classification]:
+    """The classifications that are export-control lists (the EU dual-use list, national
+    lists), in slug order."""
+    return Classification.objects.filter(kind=ClassificationKind.CONTROL_LIST).order_by("slug")
+
+
+@dataclass(frozen=True)
+class ControlEntry:
+    """An entry of a control list that covers an item, in the reader's language."""
+
+    list: str
+    list_name: str
+    version: str
+    version_name: str
+    code: str
+    title: str
+    category: str
+    category_title: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "list": self.list,
+            "list_name": self.list_name,
+            "version": self.version,
+            "version_name": self.version_name,
+            "code": self.code,
+            "title": self.title,
+            "category": self.category,
+            "category_title": self.category_title,
+        }
+
+
+def _marks_shown(marks: QuerySet[ControlListMark], reader: Any) -> QuerySet[ControlListMark]:
+    """Marks of the items the reader sees in full: a reader who sees only a restricted item's
+    number, name and status, or not the item at all, sees none of its marks."""
+    scope = read_scope(reader)
+    if not scope.sees_all:
+        marks = marks.filter(item_visible_q(scope, "item__"))
+    # Entries sit at most two levels below their category (3 → 3A → 3A001).
+    return marks.select_related("entry__parent__parent", "entry__version__classification").order_by(
+        "entry__version__classification__slug", "entry__version__valid_from", "entry__code"
+    )
+
+
+def _entry_of(mark: ControlListMark, language: str | None) -> ControlEntry:
+    entry = mark.entry
+    version = entry.version
+    category = entry
+    while category.parent_id is not None and category.parent is not None:
+        category = category.parent
+    return ControlEntry(
+        list=version.classification.slug,
+        list_name=pick_text(version.classification.names, language),
+        version=version.slug,
+        version_name=pick_text(version.names, language) or version.slug,
+        code=entry.code,
+        title=pick_text(entry.names, language),
+        category=category.code,
+        category_title=pick_text(category.names, language),
+    )
+
+
+def control_entries(*, niin: str, reader: Any, language: str | None = None) -> list[ControlEntry]:
+    """The control-list entries of the item with this NIIN, as the reader may see them (one
+    query; none where the release rules do not open the item to the reader)."""
+    marks = _marks_shown(ControlListMark.objects.filter(item__niin=niin), reader)
+    return [_entry_of(m, language) for m in marks]
+
+
+def control_entries_of_items(
+    item_ids: list[int], *, reader: Any, language: str | None = None
+) -> dict[int, list[ControlEntry]]:
+    """The entries of several items at once (a page of hits, an export), item id → entries."""
+    out: dict[int, list[ControlEntry]] = {}
+    if not item_ids:
+        return out
+    for mark in _marks_shown(ControlListMark.objects.filter(item_id__in=item_ids), reader):
+        out.setdefault(mark.item_id, []).append(_entry_of(mark, language))
+    return out
+
+
+def control_filter_q(codes: tuple[str, ...] = (), *, any_entry: bool = False) -> Q:
+    """A condition on catalogue items: covered by an entry whose code begins with one of
+    `codes` (`3` a category, `3A` a group, `3A001` an entry; `eu-dual-use:3A` within one list),
+    or, with `any_entry`, by any entry of any control list. The release rules are the caller's:
+    the search applies them to the items it matches, so its counts show no hidden item."""
+    condition = Q()
+    if any_entry:
+        condition &= Q(Exists(ControlListMark.objects.filter(item_id=OuterRef("pk"))))
+    if codes:
+        wanted = Q()
+        for text in codes:
+            slug, _sep, code = text.rpartition(":")
+            one = Q(entry__code__istartswith=code.strip())
+            if slug:
+                one &= Q(entry__version__classification__slug=slug.strip().lower())
+            wanted |= one
+        condition &= Q(Exists(ControlListMark.objects.filter(wanted, item_id=OuterRef("pk"))))
+    return condition
+
+
+TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
+FALSE_WORDS = frozenset({"", "false", "0", "no", "off"})
+
+
+def dual_use_param(text: str) -> bool:
+    """The `dual_use` search parameter: true (items covered by any control-list entry) or
+    false; anything else is refused (422 CONTROL_FILTER_INVALID)."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    message = _("dual_use must be true or false")
+    raise ValidationFailed(
+        message,
+        code=E.CONTROL_FILTER_INVALID,
+        errors=[FieldError("dual_use", E.CONTROL_FILTER_INVALID, message)],
+    )

@@ -12,11 +12,17 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from katalog.audit.services import audit_record
+from katalog.catalog import authority
+from katalog.catalog.models import Item as CatalogItem
+from katalog.catalog.services.history import item_audit, item_lock, item_touch
 from katalog.classifiers import selectors
 from katalog.classifiers.choices import (
     LEVEL_NAMES,
+    ClassificationKind,
+    ControlMarkAction,
     History,
     LinkBasis,
     TableKind,
@@ -29,6 +35,8 @@ from katalog.classifiers.models import (
     Amendment,
     AmendmentChange,
     Classification,
+    ClassificationFamily,
+    ControlListMark,
     CorrespondenceRow,
     CorrespondenceTable,
     Item,
@@ -915,3 +923,180 @@ def variant_import(
         changes={"version": target.slug, "file": filename, "codes": len(rows)},
     )
     return variant
+
+
+# --- export-control lists: the entries that cover an item ------------------------------------
+
+MAX_CONTROL_ENTRIES = 50
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    """An entry of a control list as a caller names it: the list (a classification of kind
+    `control_list`), the code, and the version (default: the one valid today)."""
+
+    list: str
+    code: str
+    version: str | None = None
+
+
+def _control_version(ref: EntryRef, field: str, on: dt.date) -> Version | FieldError:
+    """The version of a control list that an entry reference names, or why it names none."""
+    classification = Classification.objects.filter(slug=ref.list.strip().lower()).first()
+    if classification is None:
+        message = _("No control list %(list)s") % {"list": ref.list}
+        return FieldError(f"{field}.list", E.CLASSIFICATION_NOT_FOUND, message)
+    if classification.kind != ClassificationKind.CONTROL_LIST:
+        message = _("%(list)s is not an export-control list") % {"list": classification.slug}
+        return FieldError(f"{field}.list", E.NOT_A_CONTROL_LIST, message)
+    versions = Version.objects.filter(classification=classification)
+    if ref.version:
+        version = versions.filter(slug=ref.version.strip()).first()
+        if version is None:
+            message = _("%(list)s has no version %(version)s") % {
+                "list": classification.slug,
+                "version": ref.version,
+            }
+            return FieldError(f"{field}.version", E.VERSION_NOT_FOUND, message)
+        return version
+    version = versions.published().valid_at(on).first()
+    if version is None:
+        message = _("%(list)s has no version valid at %(date)s") % {
+            "list": classification.slug,
+            "date": on.isoformat(),
+        }
+        return FieldError(f"{field}.version", E.NO_VERSION_AT_DATE, message)
+    return version
+
+
+def control_entries_resolve(refs: list[EntryRef], *, on: dt.date | None = None) -> list[Item]:
+    """The classifier items named by `refs`; every bad reference is reported at once (422)."""
+    on = on or selectors.today()
+    errors: list[FieldError] = []
+    if len(refs) > MAX_CONTROL_ENTRIES:
+        message = _("At most %(max)d control-list entries per item") % {"max": MAX_CONTROL_ENTRIES}
+        errors.append(FieldError("entries", E.CONTROL_ENTRY_INVALID, message))
+    found: list[Item] = []
+    for n, ref in enumerate(refs[:MAX_CONTROL_ENTRIES]):
+        field = f"entries[{n}]"
+        code = (ref.code or "").strip().upper()
+        if not code:
+            message = _("The code is empty")
+            errors.append(FieldError(f"{field}.code", E.CONTROL_ENTRY_INVALID, message))
+            continue
+        version = _control_version(ref, field, on)
+        if isinstance(version, FieldError):
+            errors.append(version)
+            continue
+        entry = Item.objects.filter(version=version, code__iexact=code).first()
+        if entry is None:
+            message = _("%(version)s has no entry %(code)s") % {
+                "version": version.slug,
+                "code": code,
+            }
+            errors.append(FieldError(f"{field}.code", E.CONTROL_ENTRY_NOT_FOUND, message))
+            continue
+        if any(other.pk == entry.pk for other in found):
+            message = _("%(version)s %(code)s is named twice") % {
+                "version": version.slug,
+                "code": entry.code,
+            }
+            errors.append(FieldError(f"{field}.code", E.CONTROL_ENTRY_DUPLICATE, message))
+            continue
+        found.append(entry)
+    if errors:
+        raise ValidationFailed(
+            _("Control-list entries rejected; nothing was changed"),
+            code=errors[0].code,
+            errors=errors,
+        )
+    return found
+
+
+CONTROL_FAMILY = "export-control"
+CONTROL_FAMILY_NAMES = {
+    "en": "Export-control lists",
+    "ru": "Контрольные списки экспортного контроля",
+}
+
+
+@transaction.atomic
+def control_list_create(
+    *, slug: str, names: dict[str, str], owner: str = "", actor: Actor = SYSTEM_INIT
+) -> Classification:
+    """A new export-control list (a national list, say), empty: its versions are imported as
+    any classification's are (`version_import`), then compared and corresponded the same way."""
+    slug = slug.strip().lower()
+    if Classification.objects.filter(slug=slug).exists():
+        message = _("A classification %(slug)s exists already") % {"slug": slug}
+        raise Conflict(message, code=E.CLASSIFICATION_EXISTS)
+    if not any((v or "").strip() for v in names.values()):
+        message = _("The list needs a name")
+        raise ValidationFailed(
+            message,
+            code=E.CONTROL_LIST_INVALID,
+            errors=[FieldError("name", E.CONTROL_LIST_INVALID, message)],
+        )
+    family, _created = ClassificationFamily.objects.get_or_create(
+        slug=CONTROL_FAMILY, defaults={"names": CONTROL_FAMILY_NAMES}
+    )
+    classification = Classification(
+        slug=slug,
+        family=family,
+        names={k: v.strip() for k, v in names.items() if (v or "").strip()},
+        owner=owner.strip(),
+        kind=ClassificationKind.CONTROL_LIST,
+    )
+    classification.full_clean()
+    classification.save()
+    audit_record(
+        actor=actor,
+        action="classifier.control_list_create",
+        object_type="classifiers.classification",
+        object_key=slug,
+        changes={"names": classification.names, "owner": classification.owner},
+    )
+    return classification
+
+
+def _entry_label(entry: Item) -> str:
+    return f"{entry.version.slug} {entry.code}"
+
+
+@transaction.atomic
+def control_entries_set(
+    *,
+    actor: Actor,
+    item: CatalogItem,
+    entries: list[EntryRef],
+    expected_version: int | None = None,
+) -> list[ControlListMark]:
+    """Set the control-list entries that cover `item` (the whole set; empty clears it).
+
+    Only the item's assigning bureau states them. The item's version moves on and the change
+    is recorded in the item's history; setting the same entries again changes nothing."""
+    locked = item_lock(item, expected_version)
+    authority.require_identification_authority(actor, locked)
+    wanted = control_entries_resolve(entries)
+    current = list(ControlListMark.objects.filter(item=locked).select_related("entry__version"))
+    before = sorted(_entry_label(m.entry) for m in current)
+    after = sorted(_entry_label(e) for e in wanted)
+    if before != after:
+        keep = {e.pk for e in wanted}
+        ControlListMark.objects.filter(item=locked).exclude(entry_id__in=keep).delete()
+        have = {m.entry_id for m in current}
+        ControlListMark.objects.bulk_create(
+            ControlListMark(item=locked, entry=e) for e in wanted if e.pk not in have
+        )
+        item_touch(locked)
+        item_audit(
+            actor=actor,
+            item=locked,
+            action=ControlMarkAction.SET,
+            changes={"before": {"control_entries": before}, "after": {"control_entries": after}},
+        )
+    return list(
+        ControlListMark.objects.filter(item=locked)
+        .select_related("entry__version__classification")
+        .order_by("entry__version__classification__slug", "entry__code")
+    )

@@ -47,6 +47,7 @@ from katalog.catalog.models import Item, Reference
 from katalog.catalog.selectors import code_meaning
 from katalog.catalog.summary_selectors import month_bounds
 from katalog.catalog.visibility import item_visible_q, read_scope
+from katalog.classifiers.selectors import control_filter_q, dual_use_param
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.core.i18n import pick_text
 from katalog.core.paging import InvalidCursor, cut_page, keyset_page, pack, unpack
@@ -108,6 +109,8 @@ class SearchQuery:
     quality_below: int | None = None  # items whose stored quality score is below this
     quality_from: int | None = None  # items whose stored quality score is at least this
     codified: str | None = None  # items given their number in this month, "YYYY-MM"
+    controls: tuple[str, ...] = ()  # control-list entries by code prefix: "3A", "eu-dual-use:3"
+    dual_use: bool = False  # items covered by any entry of an export-control list
 
     def to_params(self, *, after: str | None = None) -> list[tuple[str, str]]:
         """The URL query string pairs of this search (for links to the next page or export)."""
@@ -120,6 +123,8 @@ class SearchQuery:
             pairs.append(("quality_from", str(self.quality_from)))
         if self.codified:
             pairs.append(("codified", self.codified))
+        if self.dual_use:
+            pairs.append(("dual_use", "true"))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
         if self.limit != DEFAULT_LIMIT:
@@ -132,6 +137,7 @@ class SearchQuery:
 PARAM_FIELDS = {
     "class": "classes", "group": "groups", "status": "statuses", "bureau": "bureaus",
     "country": "countries", "user": "users", "name": "names", "char": "chars",
+    "control": "controls",
 }  # fmt: skip
 
 
@@ -192,6 +198,7 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
         quality_below=_score_param(params, "quality_below"),
         quality_from=_score_param(params, "quality_from"),
         codified=_month_param(params),
+        dual_use=dual_use_param(_single(params, "dual_use")),
         q=_single(params, "q").strip(),
         after=_single(params, "after").strip() or None,
         limit=int(limit_text),
@@ -493,6 +500,8 @@ def _filtered_items(query: SearchQuery, reader: Any) -> tuple[QuerySet[Item], li
     if query.codified:
         start, end = month_bounds(query.codified) or (None, None)
         condition &= Q(created_at__gte=start, created_at__lt=end)
+    if query.controls or query.dual_use:
+        condition &= control_filter_q(query.controls, any_entry=query.dual_use)
     items = Item.objects.filter(condition)
     if not scope.sees_all:
         items = items.filter(item_visible_q(scope))

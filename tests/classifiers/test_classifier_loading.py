@@ -22,6 +22,7 @@ EXPECTED_CODES = {
     "oked2019": 2097,
     "gked2011": 1813,
     "mkved1": 996,
+    "eu-dual-use-2024": 60,  # the EU dual-use list: 10 categories, 5 groups in each
 }
 
 

@@ -56,6 +56,7 @@ from katalog.catalog import interchange_selectors, selectors, services
 from katalog.catalog.authority import actor_bureau
 from katalog.catalog.manufacturer_selectors import manufacturer_for_field
 from katalog.catalog.models import Item, ManagementData, Reference, Registration
+from katalog.classifiers import selectors as control_selectors
 from katalog.core.i18n import pick_text
 from katalog.quality.selectors import item_quality_by_niin, quality_fields
 
@@ -75,15 +76,24 @@ def item_response(
     lang = language(request, lang)
     detail, version = selectors.item_detail_by_number(item.niin, lang, reader=request.auth)
     with_etag(response, version)
-    return {**detail, "version": version, **extras_of(detail, lang)}
+    return {**detail, "version": version, **extras_of(detail, lang, request.auth)}
 
 
-def extras_of(detail: dict[str, Any], lang: str) -> dict[str, Any]:
-    """What other apps add to the item's body: its quality and the documents it cites."""
+def extras_of(detail: dict[str, Any], lang: str, reader: Any) -> dict[str, Any]:
+    """What other apps add to the item's body: its quality, the documents it cites and the
+    export-control list entries that cover it (as the reader may see them)."""
     return {
         "quality": quality_of(detail, lang),
         "documents": cited_documents_out(detail.get("references", []), lang),
+        "control_entries": control_entries_of(detail, lang, reader),
     }
+
+
+def control_entries_of(detail: dict[str, Any], lang: str, reader: Any) -> list[dict[str, str]]:
+    if detail.get("restricted"):
+        return []
+    entries = control_selectors.control_entries(niin=detail["niin"], reader=reader, language=lang)
+    return [e.as_dict() for e in entries]
 
 
 def quality_of(detail: dict[str, Any], lang: str) -> dict[str, Any] | None:
@@ -277,7 +287,7 @@ def item_get(
     # The busiest call of the API: the body is rendered without a second validation against
     # `ItemOut` (a quarter of the request's time); `item_detail` builds exactly that shape,
     # which the API tests check against the schema.
-    body = {**detail, "version": version, **extras_of(detail, lang)}
+    body = {**detail, "version": version, **extras_of(detail, lang, request.auth)}
     return rendered(request, response, body)
 
 

@@ -121,6 +121,7 @@ def classification_list(request: AuthenticatedRequest, language: str | None = No
             "name": pick_text(c.names, lang),
             "names": c.names,
             "owner": c.owner,
+            "kind": c.kind,
             "versions": [_version_out(v, lang) for v in c.versions.all()],
         }
         for c in selectors.classification_list()
@@ -261,6 +262,7 @@ def classification_get(request: AuthenticatedRequest, ref: str, language: str | 
         "name": pick_text(c.names, lang),
         "names": c.names,
         "owner": c.owner,
+        "kind": c.kind,
         "versions": [_version_out(v, lang) for v in c.versions.all()],
     }
 

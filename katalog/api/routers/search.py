@@ -52,6 +52,16 @@ def search_items(
     codified: str | None = Query(
         None, description="items given their catalogue number in this month, YYYY-MM"
     ),
+    control: list[str] = Query(
+        [],
+        description=(
+            "export-control list entry by code prefix: 3 (category), 3A (group), 3A001, "
+            "or within one list: eu-dual-use:3A (repeatable)"
+        ),
+    ),
+    dual_use: bool = Query(
+        False, description="only items covered by an entry of an export-control list"
+    ),
     after: str | None = Query(None, description="next_cursor of the previous page"),
     limit: int = Query(50, description="hits per page, 1 to 200"),
     lang: str | None = None,

@@ -9,6 +9,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from katalog.api.schemas.control_lists import ControlEntryOut
 from katalog.api.schemas.nomenclature import CitedDocumentOut
 
 
@@ -159,6 +160,10 @@ class ItemOut(Schema):
     documents: list[CitedDocumentOut] = Field(
         default_factory=list,
         description="The registered normative documents its references cite, with their status",
+    )
+    control_entries: list[ControlEntryOut] = Field(
+        default_factory=list,
+        description="The export-control list entries (dual-use) that cover the item",
     )
 
 

@@ -36,6 +36,9 @@ class ClassificationOut(Schema):
     name: str
     names: dict[str, str]
     owner: str
+    kind: str = Field(
+        "activity", description="activity, or control_list for an export-control list (dual-use)"
+    )
     versions: list[VersionOut]
 
 

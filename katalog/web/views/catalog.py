@@ -15,6 +15,7 @@ from katalog.catalog import selectors
 from katalog.catalog.interchange_selectors import usable_alternatives
 from katalog.catalog.models import ACTIVE_STATUSES
 from katalog.catalog.selectors import item_detail, item_get, item_lookup
+from katalog.classifiers.selectors import control_entries
 from katalog.core.errors import KatalogError, NotFound, PermissionDenied
 from katalog.names import selectors as names_selectors
 from katalog.nomenclature.selectors import citation_warning, cited_documents
@@ -86,6 +87,7 @@ def item_detail_page(request: HttpRequest, number: str) -> HttpResponse:
         "history": _history(item, request.user),
         "quality": None if detail["restricted"] else item_quality(item.pk),
         "documents": _cited_documents(detail["references"]),
+        "control_entries": control_entries(niin=item.niin, reader=request.user, language=language),
     }
     return render(request, "web/item_detail.html", context)
 

@@ -93,6 +93,13 @@ class Command(KatalogCommand):
         p.add_argument("--valid-from", type=_date, required=True)
         p.add_argument("--valid-to", type=_date)
         p.add_argument("--status", default="published")
+        p = sub.add_parser(
+            "new-control-list", help="Create an export-control list to import versions into."
+        )
+        p.add_argument("--slug", required=True)
+        p.add_argument("--name", required=True, help="Its name in English")
+        p.add_argument("--name-ru", default="", help="Its name in Russian")
+        p.add_argument("--owner", default="", help="Who keeps the list, e.g. RU")
         p = sub.add_parser("import-table", help="Import a correspondence table from CSV/XLSX.")
         p.add_argument("file", type=Path)
         p.add_argument("--slug", required=True)
@@ -297,6 +304,18 @@ class Command(KatalogCommand):
             actor=self._actor(),
         )
         self.stdout.write(f"Imported {version.slug}: {version.items.count()} codes.")
+
+    def do_new_control_list(self, options: dict[str, Any]) -> None:
+        created = services.control_list_create(
+            slug=options["slug"],
+            names={"en": options["name"], "ru": options["name_ru"]},
+            owner=options["owner"],
+            actor=self._actor(),
+        )
+        self.stdout.write(
+            f"Created control list {created.slug}: import its versions with "
+            f"`katalog classifier import FILE --classification {created.slug} ...`."
+        )
 
     def do_import_table(self, options: dict[str, Any]) -> None:
         path: Path = options["file"]

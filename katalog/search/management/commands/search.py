@@ -50,6 +50,9 @@ class Command(KatalogCommand):
             parser.add_argument(
                 f"--{name}", action="append", default=[], help=f"filter by {name} (repeatable)"
             )
+        parser.add_argument(
+            "--dual-use", action="store_true", help="only items on an export-control list"
+        )
         parser.add_argument("--sort", default="relevance")
         parser.add_argument("--after", default="")
         parser.add_argument("--limit", type=int, default=20)
@@ -70,6 +73,7 @@ class Command(KatalogCommand):
         params.update(
             q=options["query"], sort=options["sort"], after=options["after"],
             limit=str(options["limit"]), lang=options["lang"],
+            dual_use="true" if options["dual_use"] else "",
         )  # fmt: skip
         page = search(
             search_query_from_params(params),
