@@ -60,8 +60,9 @@ class ReductionSection(models.TextChoices):
     """The sections of the nomenclature-reduction report that are groups of items."""
 
     DUPLICATES = "duplicates", _("probable duplicates across bureaus")
-    SAME_CHARACTERISTICS = "same_characteristics", _(
-        "same item name and key characteristics, different numbers"
+    SAME_CHARACTERISTICS = (
+        "same_characteristics",
+        _("same item name and key characteristics, different numbers"),
     )
 
 

@@ -432,4 +432,3 @@ def _plain(tally: dict[str, Any]) -> dict[str, Any]:
         "by_group": dict(sorted(tally["by_group"].items())),
         "by_bureau": dict(sorted(tally["by_bureau"].items())),
     }
-

@@ -32,6 +32,7 @@ from katalog.quality.reduction import (
     restricted_procured,
     without_users,
 )
+from katalog.refdata.models import SupplyGroup
 from katalog.screening.explain import explanation_texts
 
 ROWS_PER_PAGE = 50
@@ -125,9 +126,7 @@ def reason_texts(reasons: Iterable[dict[str, Any]]) -> list[str]:
 def _names(codes: Iterable[str], language: str | None) -> dict[str, str]:
     return {
         code: pick_text(names, language)
-        for code, names in ItemName.objects.filter(code__in=set(codes)).values_list(
-            "code", "names"
-        )
+        for code, names in ItemName.objects.filter(code__in=set(codes)).values_list("code", "names")
     }
 
 
@@ -275,3 +274,12 @@ def reduction_workbook(
          ([row["catalogue_number"], row["bureau"]] for row in restricted_procured(reader))),
     ]  # fmt: skip
     return write_xlsx(out, sheets)
+
+
+def supply_group_titles(codes: Iterable[str], language: str | None) -> dict[str, str]:
+    """The titles of these supply groups (the current title of each) in the language asked."""
+    titles: dict[str, str] = {}
+    rows = SupplyGroup.objects.filter(code__in=set(codes)).order_by("code", "-valid_from")
+    for code, names in rows.values_list("code", "titles"):
+        titles.setdefault(code, pick_text(names, language))
+    return titles

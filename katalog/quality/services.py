@@ -167,9 +167,7 @@ def reduction_cluster_resolve(
             _("%(item)s is not in this group") % {"item": item_niin}, code=E.NOT_IN_CLUSTER
         )
     if kept_niin not in members:
-        raise RuleViolation(
-            _("The item to keep must be in the group"), code=E.KEPT_NOT_IN_CLUSTER
-        )
+        raise RuleViolation(_("The item to keep must be in the group"), code=E.KEPT_NOT_IN_CLUSTER)
     item = Item.objects.get(niin=item_niin)
     kept = Item.objects.get(niin=kept_niin)
     return catalog.item_cancel_duplicate(

@@ -28,6 +28,7 @@ from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
 pytestmark = pytest.mark.django_db
 
 NUT = {"THDD": "10 mm", "THDP": "1.5 mm", "MATL": "STL", "WDAF": "17 mm"}
+BOLT = {"THDD": "10 mm", "THDP": "1.5 mm", "LNTH": "40 mm", "MATL": "STL"}
 BIG_NUT = {"THDD": "24 mm", "THDP": "3 mm", "MATL": "STL", "WDAF": "36 mm"}
 
 
@@ -74,8 +75,8 @@ def catalogue():
     unrelated = [
         item("RU", **{**NUT, "WDAF": "19 mm"}),  # beyond the tolerance of WDAF
         item("RU", **{**NUT, "MATL": "BRS"}),  # another material
-        item("RU", name="10201", supply_class="5306", THDD="10 mm", THDP="1.5 mm",
-             LNTH="40 mm", MATL="STL"),  # another item name # fmt: skip
+        # another item name
+        item("RU", name="10201", supply_class="5306", **BOLT),
         item("RU", **{k: v for k, v in NUT.items() if k != "WDAF"}),  # fewer characteristics
     ]
     # probable duplicates across bureaus: one drawing number codified by two nations; its
@@ -174,9 +175,7 @@ def test_tolerance_is_relative_to_the_larger_value():
     assert within(0.0, 0.0, 0.01)
 
 
-def test_figures_count_cancelled_items_still_registered_and_items_without_users(
-    catalogue, centre
-):
+def test_figures_count_cancelled_items_still_registered_and_items_without_users(catalogue, centre):
     job = run(centre)
     figures = reduction_report_of(job).figures
     assert figures["cancelled_registered"] == {"items": 1, "by_bureau": {"RU": 1}}

@@ -5,46 +5,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0003_files_removed_at'),
-        ('quality', '0002_item_quality_score_item_index'),
+        ("jobs", "0003_files_removed_at"),
+        ("quality", "0002_item_quality_score_item_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReductionReport',
+            name="ReductionReport",
             fields=[
-                ('job', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='jobs.job')),
-                ('figures', models.JSONField(default=dict, verbose_name='figures')),
-                ('computed_at', models.DateTimeField(auto_now=True)),
+                (
+                    "job",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="jobs.job",
+                    ),
+                ),
+                ("figures", models.JSONField(default=dict, verbose_name="figures")),
+                ("computed_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'nomenclature-reduction report',
-                'verbose_name_plural': 'nomenclature-reduction reports',
-                'ordering': ['-job'],
+                "verbose_name": "nomenclature-reduction report",
+                "verbose_name_plural": "nomenclature-reduction reports",
+                "ordering": ["-job"],
             },
         ),
         migrations.CreateModel(
-            name='ReductionCluster',
+            name="ReductionCluster",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('section', models.CharField(choices=[('duplicates', 'probable duplicates across bureaus'), ('same_characteristics', 'same item name and key characteristics, different numbers')], max_length=24, verbose_name='section')),
-                ('position', models.PositiveIntegerField(verbose_name='position')),
-                ('item_name', models.CharField(blank=True, max_length=5, verbose_name='item name code')),
-                ('supply_group', models.CharField(blank=True, max_length=2, verbose_name='supply group')),
-                ('size', models.PositiveIntegerField(verbose_name='items')),
-                ('kept', models.CharField(max_length=9, verbose_name='item proposed to keep')),
-                ('reasons', models.JSONField(default=list, verbose_name='why it is kept')),
-                ('members', models.JSONField(default=list, verbose_name='items')),
-                ('evidence', models.JSONField(blank=True, default=list, verbose_name='evidence')),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clusters', to='quality.reductionreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section",
+                    models.CharField(
+                        choices=[
+                            ("duplicates", "probable duplicates across bureaus"),
+                            (
+                                "same_characteristics",
+                                "same item name and key characteristics, different numbers",
+                            ),
+                        ],
+                        max_length=24,
+                        verbose_name="section",
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(verbose_name="position")),
+                (
+                    "item_name",
+                    models.CharField(blank=True, max_length=5, verbose_name="item name code"),
+                ),
+                (
+                    "supply_group",
+                    models.CharField(blank=True, max_length=2, verbose_name="supply group"),
+                ),
+                ("size", models.PositiveIntegerField(verbose_name="items")),
+                ("kept", models.CharField(max_length=9, verbose_name="item proposed to keep")),
+                ("reasons", models.JSONField(default=list, verbose_name="why it is kept")),
+                ("members", models.JSONField(default=list, verbose_name="items")),
+                ("evidence", models.JSONField(blank=True, default=list, verbose_name="evidence")),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="clusters",
+                        to="quality.reductionreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'group of items where one would do',
-                'verbose_name_plural': 'groups of items where one would do',
-                'ordering': ['report', 'section', 'position'],
-                'constraints': [models.UniqueConstraint(fields=('report', 'section', 'position'), name='reductioncluster_position_unique')],
+                "verbose_name": "group of items where one would do",
+                "verbose_name_plural": "groups of items where one would do",
+                "ordering": ["report", "section", "position"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report", "section", "position"),
+                        name="reductioncluster_position_unique",
+                    )
+                ],
             },
         ),
     ]
