@@ -5,7 +5,10 @@ covers what it may read; acting on a group cancels the member as a duplicate of 
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from katalog.catalog import services
@@ -257,3 +260,13 @@ def test_acting_on_a_group_cancels_the_member_as_a_duplicate_of_the_kept_item(ca
         )
     assert Item.objects.get(pk=catalogue["unrelated"][0].pk).status == ItemStatus.ACTIVE
     assert ReductionReport.objects.filter(pk=report.pk).exists()
+
+
+def test_the_command_runs_the_report_and_writes_the_workbook(catalogue, centre, tmp_path):
+    out = io.StringIO()
+    target = tmp_path / "reduction.xlsx"
+    call_command("quality", "reduction", "--actor", centre.username, "-o", str(target), stdout=out)
+    assert "Groups with the same key characteristics: 3" in out.getvalue()
+    book = load_workbook(target.open("rb"), read_only=True)
+    summary = dict(book["Summary"].iter_rows(values_only=True))
+    assert summary["Groups of probable duplicates"] == "1"
