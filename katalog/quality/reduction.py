@@ -215,7 +215,7 @@ def _agree(first: _Signature, second: _Signature) -> bool:
     return True
 
 
-def _value_rows(reader: Any) -> QuerySet[CharacteristicValue]:
+def _value_rows(reader: Any) -> QuerySet[CharacteristicValue, tuple[Any, ...]]:
     items = _live(_items(reader))
     return (
         CharacteristicValue.objects.filter(characteristic__is_key=True, item_id__in=items.values("pk"))

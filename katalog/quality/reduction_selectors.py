@@ -192,7 +192,8 @@ def reduction_clusters(
     return keyset_page(rows, "position", after=after, limit=max(1, min(limit, 200)))
 
 
-def reduction_cluster_get(report: ReductionReport, cluster_id: Any) -> ReductionCluster:
+def reduction_cluster_get(report: ReductionReport | None, cluster_id: Any) -> ReductionCluster:
+    """A group of a stored report (404 while the report has none)."""
     try:
         return ReductionCluster.objects.get(report=report, pk=int(cluster_id))
     except (ReductionCluster.DoesNotExist, TypeError, ValueError):

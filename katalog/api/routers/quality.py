@@ -83,7 +83,7 @@ def reduction_start(request: AuthenticatedRequest, payload: ReductionIn | None =
     across bureaus, items with the same item name and key characteristics under different
     numbers, cancelled items still registered, items without users. Follow it with
     `GET /quality/reduction/{job}`; its workbook is `GET /jobs/{job}/result`."""
-    lang = (payload.lang if payload else None) or _language(request, None)
+    lang = (payload.lang if payload else None) or getattr(request, "LANGUAGE_CODE", None) or "en"
     job = job_submit(actor=request.auth, kind=REDUCTION, params={"lang": lang})
     return Status(202, {"job": job, "figures": None})
 

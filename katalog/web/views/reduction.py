@@ -130,7 +130,7 @@ def reduction_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
     report = reduction_report_of(job) if finished else None
     figures = report.figures if report is not None else {}
     context: dict[str, Any] = {"job": job, "finished": finished, "figures": figures}
-    if figures:
+    if report is not None and figures:
         language = prefs.language()
         section = request.GET.get("section", ReductionSection.DUPLICATES)
         if section not in ReductionSection.values:
