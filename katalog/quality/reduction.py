@@ -155,7 +155,9 @@ class _Groups:
 
 def duplicate_clusters(reader: Any) -> Iterator[tuple[list[int], list[dict[str, Any]]]]:
     """The groups of items the screening candidates join (open or confirmed pairs, both items
-    still live and read in full by the reader), each with the evidence of its pairs."""
+    still live and read in full by the reader), each with the evidence of its pairs. The ids
+    of the pairs are read first (the centre's queue, narrow rows); the evidence is read again
+    for a batch of groups at a time."""
     visible = _live(_items(reader)).values("pk")
     pairs = (
         DuplicateCandidate.objects.exclude(state=CandidateState.DISMISSED)
@@ -165,15 +167,20 @@ def duplicate_clusters(reader: Any) -> Iterator[tuple[list[int], list[dict[str, 
     groups = _Groups()
     for a, b in pairs.values_list("item_id", "candidate_id").iterator(chunk_size=STREAM_CHUNK):
         groups.join(a, b)
-    for members in groups.groups():
-        evidence = [
-            {"item": a, "candidate": b, "score": round(score, 3), "verdict": verdict,
-             "state": state, "records": records}
-            for a, b, score, verdict, state, records in pairs.filter(
-                item_id__in=members, candidate_id__in=members
-            ).values_list("item_id", "candidate_id", "score", "verdict", "state", "explanation")
-        ]  # fmt: skip
-        yield members, evidence
+    found = groups.groups()
+    for start in range(0, len(found), MEMBER_BATCH):
+        batch = found[start : start + MEMBER_BATCH]
+        group_of = {i: n for n, members in enumerate(batch) for i in members}
+        evidence: list[list[dict[str, Any]]] = [[] for _members in batch]
+        rows = pairs.filter(item_id__in=list(group_of)).values_list(
+            "item_id", "candidate_id", "score", "verdict", "state", "explanation"
+        )
+        for a, b, score, verdict, state, records in rows.iterator(chunk_size=STREAM_CHUNK):
+            evidence[group_of[a]].append(
+                {"item": a, "candidate": b, "score": round(score, 3), "verdict": verdict,
+                 "state": state, "records": records}
+            )  # fmt: skip
+        yield from zip(batch, evidence, strict=True)
 
 
 # --- section 2: same item name, same key characteristics ----------------------------------------
