@@ -23,6 +23,7 @@ of one item name are held at a time, so it runs in flat memory over millions of 
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -211,8 +212,11 @@ def within(a: float, b: float, tolerance: float) -> bool:
     return abs(a - b) <= tolerance * max(abs(a), abs(b)) or a == b
 
 
-def _agree(first: _Signature, second: _Signature) -> bool:
-    for (a, a_top, tol), (b, b_top, _tol) in zip(first.vector(), second.vector(), strict=True):
+Vector = list[tuple[float, float | None, float]]
+
+
+def _agree(first: Vector, second: Vector) -> bool:
+    for (a, a_top, tol), (b, b_top, _tol) in zip(first, second, strict=True):
         if not within(a, b, tol):
             return False
         if (a_top is None) != (b_top is None):
@@ -248,23 +252,57 @@ def _signature(item_id: int, rows: Iterable[tuple[Any, ...]]) -> _Signature:
     return found
 
 
+Cell = tuple[int, int]
+
+
+def _cell(value: float, tolerance: float) -> Cell:
+    """The cell of a number on a logarithmic grid whose step is the widest ratio two agreeing
+    numbers can have: numbers within the tolerance lie in the same or a neighbouring cell."""
+    if value == 0:
+        return (0, 0)
+    step = -math.log1p(-min(tolerance, 0.5)) or 1e-12
+    return (1 if value > 0 else -1, math.floor(math.log(abs(value)) / step))
+
+
+def _near(cell: Cell) -> list[Cell]:
+    sign, index = cell
+    return [cell] if sign == 0 else [(sign, index - 1), cell, (sign, index + 1)]
+
+
+def _cells(vector: Vector) -> list[Cell | None]:
+    cells: list[Cell | None] = []
+    for value, top, tolerance in vector:
+        cells.append(_cell(value, tolerance))
+        cells.append(None if top is None else _cell(top, tolerance))
+    return cells
+
+
 def _tolerance_groups(items: list[_Signature]) -> list[list[int]]:
-    """Items of one exact key joined when every number agrees within tolerance: sorted on the
-    first number, each item is compared with the following ones while that number agrees."""
+    """Items of one exact key joined when every number agrees within tolerance. Equal vectors
+    are joined at once; the others are put on a grid of cells (`_cell`), and each is compared
+    only with the items of its own and the neighbouring cells: linear in the items, not
+    quadratic, however many share a value."""
     if len(items) < 2:
         return []
     if not items[0].numbers:
         return [sorted(s.item_id for s in items)]
     groups = _Groups()
-    ordered = sorted(items, key=lambda s: s.vector()[0][0])
-    for i, first in enumerate(ordered):
-        a, _top, tol = first.vector()[0]
-        for second in ordered[i + 1 :]:
-            b = second.vector()[0][0]
-            if not within(a, b, tol):
-                break
-            if _agree(first, second):
-                groups.join(first.item_id, second.item_id)
+    first_of: dict[tuple[Any, ...], int] = {}
+    grid: dict[tuple[Cell | None, ...], list[tuple[Vector, int]]] = defaultdict(list)
+    for signature in items:
+        vector = signature.vector()
+        exact = tuple(vector)
+        if exact in first_of:
+            groups.join(first_of[exact], signature.item_id)
+            continue
+        first_of[exact] = signature.item_id
+        cells = _cells(vector)
+        options = [[None] if c is None else _near(c) for c in cells]
+        for neighbour in itertools.product(*options):
+            for other, other_id in grid.get(neighbour, ()):
+                if _agree(vector, other):
+                    groups.join(signature.item_id, other_id)
+        grid[tuple(cells)].append((vector, signature.item_id))
     return groups.groups()
 
 

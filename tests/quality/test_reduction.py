@@ -270,3 +270,17 @@ def test_the_command_runs_the_report_and_writes_the_workbook(catalogue, centre, 
     book = load_workbook(target.open("rb"), read_only=True)
     summary = dict(book["Summary"].iter_rows(values_only=True))
     assert summary["Groups of probable duplicates"] == "1"
+
+
+@pytest.mark.parametrize("base", [0.001, 0.0099999, 0.01, 1.0, 17.0, 1e6])
+def test_numbers_within_tolerance_meet_whatever_cell_they_fall_in(base):
+    from katalog.quality.reduction import _Signature, _tolerance_groups
+
+    def sig(item_id, value):
+        return _Signature(item_id, numbers=[("WDAF", value, None, 0.02)])
+
+    near, far = base * 1.0199, base * 1.0205
+    assert _tolerance_groups([sig(1, base), sig(2, near)]) == [[1, 2]]
+    assert _tolerance_groups([sig(1, base), sig(2, far)]) == []
+    many = [sig(i, base) for i in range(1, 2001)] + [sig(3000, far)]
+    assert _tolerance_groups(many) == [list(range(1, 2001))]
