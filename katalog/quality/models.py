@@ -56,6 +56,33 @@ class ItemQuality(models.Model):
         return f"{self.item_id}: {self.score}"
 
 
+class QualitySnapshot(models.Model):
+    """The scores of one assigning bureau's public or restricted items as they stood on one
+    day: the stored scores are kept current, so their past lives only here, and the monthly
+    trend is drawn from it. Kept apart by release, so that a reader of another bureau is shown
+    the figures of the public items only."""
+
+    day = models.DateField(_("day"))
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.CASCADE, related_name="+")
+    public = models.BooleanField(_("public items"))
+    scored = models.PositiveIntegerField(_("scored items"))
+    score_sum = models.BigIntegerField()
+    low = models.PositiveIntegerField(_("items scored below the threshold"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "bureau", "public"], name="quality_snapshot_day_bureau"
+            )
+        ]
+        ordering = ["day", "bureau"]
+        verbose_name = _("quality snapshot")
+        verbose_name_plural = _("quality snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.bureau_id}: {self.scored}"
+
+
 class ReductionSection(models.TextChoices):
     """The sections of the nomenclature-reduction report that are groups of items."""
 

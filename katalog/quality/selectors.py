@@ -6,15 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet, TextField
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
 
 from katalog.accounts.models import Bureau
-from katalog.catalog.summary_selectors import in_month, item_name_text, last_months
+from katalog.catalog.summary_selectors import (
+    in_month,
+    item_name_text,
+    last_months,
+    month_bounds,
+)
 from katalog.catalog.visibility import item_visible_q, read_scope
 from katalog.core.i18n import pick_text
-from katalog.quality.models import ItemQuality
+from katalog.quality.models import ItemQuality, QualitySnapshot
 from katalog.quality.rules import RULES
 from katalog.refdata.models import SupplyGroup
 
@@ -116,6 +121,7 @@ class QualitySummary:
     groups: list[Average]
     bureaus: list[Average]
     months: list[Average]
+    trend: list[Average]
 
 
 def scored_items(*, reader: Any, bureau: str | None = None) -> QuerySet[ItemQuality]:
@@ -227,7 +233,44 @@ def quality_summary(
         groups=_group_averages(rows, language),
         bureaus=_bureau_averages(rows, language),
         months=_month_averages(found, months),
+        trend=quality_trend(reader=reader, bureau=bureau, months=months),
     )
+
+
+def _snapshots_seen(reader: Any, bureau: str | None) -> QuerySet[QualitySnapshot]:
+    """The snapshots the reader may read: of its own bureau's items all, of the other bureaus'
+    the public items' (a restricted item a nation uses is counted only for its own bureau)."""
+    scope = read_scope(reader)
+    rows = QualitySnapshot.objects.all()
+    if bureau:
+        rows = rows.filter(bureau__key=bureau.upper())
+    if scope.sees_all:
+        return rows
+    return rows.filter(Q(public=True) | Q(bureau_id=scope.bureau_id or 0))
+
+
+def quality_trend(*, reader: Any, bureau: str | None, months: list[str]) -> list[Average]:
+    """The mean score as it stood at the end of each month (its last snapshot), oldest first;
+    months before the first snapshot are left out."""
+    rows = _snapshots_seen(reader, bureau)
+    bounds = month_bounds(months[0]) if months else None
+    if bounds is None:
+        return []
+    days = (
+        rows.filter(day__gte=bounds[0].date())
+        .order_by("day")
+        .values_list("day")
+        .annotate(n=Sum("scored"), total=Sum("score_sum"))
+    )
+    last_of_month: dict[str, tuple[int, int]] = {}
+    for day, n, total in days:
+        last_of_month[day.strftime("%Y-%m")] = (n, total)
+    trend = []
+    for key in months:
+        n, total = last_of_month.get(key, (0, 0))
+        if n:
+            trend.append(Average(key, key, n, round(total / n, 1)))
+    return trend
 
 
 def worst_items(

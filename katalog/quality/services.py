@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from katalog.audit.selectors import entries_after
 from katalog.audit.services import position_get, position_set
-from katalog.catalog.models import Item, Reference
+from katalog.catalog.models import Item, Reference, ReleaseLevel
 from katalog.core.errors import RuleViolation
 from katalog.quality.errors import QualityErrorCode as E
-from katalog.quality.models import ItemQuality, QualityRule, ReductionCluster
+from katalog.quality.models import ItemQuality, QualityRule, QualitySnapshot, ReductionCluster
 from katalog.quality.rules import RULES
 
 BATCH = 2_000
 FOLLOWER = "quality"
 ITEM = "item"
 MANUFACTURER = "manufacturer"
+LOW_SCORE = 60  # the dashboard's and the trend's "low quality": scored below this
+SNAPSHOT_SECONDS = 3_600.0
 
 
 def effective_weights(bureau_id: int | None) -> dict[str, int]:
@@ -141,6 +145,36 @@ def rescore_touched(touched: set[tuple[str, str]]) -> int:
             done += rescore(ids)
             last = ids[-1]
     return done
+
+
+def snapshot_take(day: dt.date | None = None) -> int:
+    """Record how each assigning bureau's scores stand today, public and restricted items
+    apart (one `GROUP BY` over the stored scores); taken again the same day, the day's figures
+    are replaced. Returns the rows written."""
+    day = day or timezone.localdate()
+    grouped = (
+        ItemQuality.objects.order_by()
+        .values_list("item__bureau_id", "item__release")
+        .annotate(n=Count("pk"), total=Sum("score"), low=Count("pk", filter=Q(score__lt=LOW_SCORE)))
+    )
+    rows = [
+        QualitySnapshot(
+            day=day,
+            bureau_id=bureau_id,
+            public=release == ReleaseLevel.PUBLIC,
+            scored=n,
+            score_sum=total or 0,
+            low=low,
+        )
+        for bureau_id, release, n, total, low in grouped
+    ]
+    QualitySnapshot.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["day", "bureau", "public"],
+        update_fields=["scored", "score_sum", "low"],
+    )
+    return len(rows)
 
 
 # --- acting on the nomenclature-reduction report ------------------------------------------------

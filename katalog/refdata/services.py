@@ -10,7 +10,7 @@ classification at `katalog init` is the loader's (`katalog.refdata.loaders`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 
@@ -31,6 +31,8 @@ SUPPLY_GROUP_CHANGED = "supply_group_changed"
 SUPPLY_CLASS_CHANGED = "supply_class_changed"
 GROUP_TEXTS = frozenset({"titles", "notes"})
 CLASS_TEXTS = frozenset({"titles", "short_titles", "includes", "excludes", "notes"})
+
+_Period = TypeVar("_Period", SupplyGroup, SupplyClass)
 
 
 def _texts_set(row: Any, texts: dict[str, dict[str, str] | None]) -> dict[str, Any]:
@@ -53,19 +55,8 @@ def supply_group_update(
     reason: str = "",
 ) -> SupplyGroup:
     """Change the titles or notes (per language, as given) of a period of a supply group."""
-    require_permission(actor, Permission.REFERENCE_DATA)
-    row = SupplyGroup.objects.select_for_update().get(pk=group.pk)
-    changed = _texts_set(row, {"titles": titles, "notes": notes})
-    row.save()
-    audit_record(
-        actor=actor,
-        action=SUPPLY_GROUP_CHANGED,
-        object_type=SUPPLY_GROUP,
-        object_key=row.code,
-        changes={"valid_from": _iso(row.valid_from), **changed},
-        reason=reason,
-    )
-    return row
+    texts = {"titles": titles, "notes": notes}
+    return _texts_change(actor, group, texts, SUPPLY_GROUP_CHANGED, SUPPLY_GROUP, reason)
 
 
 @transaction.atomic
@@ -81,23 +72,33 @@ def supply_class_update(
     reason: str = "",
 ) -> SupplyClass:
     """Change the texts (per language, as given) of a period of a supply class."""
+    texts = {
+        "titles": titles,
+        "short_titles": short_titles,
+        "includes": includes,
+        "excludes": excludes,
+        "notes": notes,
+    }
+    return _texts_change(actor, supply_class, texts, SUPPLY_CLASS_CHANGED, SUPPLY_CLASS, reason)
+
+
+def _texts_change(
+    actor: Actor,
+    period: _Period,
+    texts: dict[str, dict[str, str] | None],
+    action: str,
+    object_type: str,
+    reason: str,
+) -> _Period:
+    """One period's texts changed under a row lock, with its audit entry."""
     require_permission(actor, Permission.REFERENCE_DATA)
-    row = SupplyClass.objects.select_for_update().get(pk=supply_class.pk)
-    changed = _texts_set(
-        row,
-        {
-            "titles": titles,
-            "short_titles": short_titles,
-            "includes": includes,
-            "excludes": excludes,
-            "notes": notes,
-        },
-    )
+    row = type(period).objects.select_for_update().get(pk=period.pk)
+    changed = _texts_set(row, texts)
     row.save()
     audit_record(
         actor=actor,
-        action=SUPPLY_CLASS_CHANGED,
-        object_type=SUPPLY_CLASS,
+        action=action,
+        object_type=object_type,
         object_key=row.code,
         changes={"valid_from": _iso(row.valid_from), **changed},
         reason=reason,

@@ -217,7 +217,8 @@ def test_scores_computed_by_the_rules_are_counted(client, db):
 def test_an_empty_catalogue_draws_charts_that_say_so(client, db):
     found = page(client)
     assert set(found) == {
-        "chart-buckets", "chart-rules", "chart-groups", "chart-bureaus", "chart-trend"
+        "chart-buckets", "chart-rules", "chart-groups", "chart-bureaus", "chart-trend",
+        "chart-score-trend",
     }  # fmt: skip
     assert bars(found["chart-groups"]) == []
     html = client.get("/quality/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

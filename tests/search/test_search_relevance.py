@@ -1,13 +1,17 @@
-"""The relevance test set (search_relevance.json) over the fixture catalogue, on either database."""
+"""The relevance test set (search_relevance.json) over the fixture catalogue, on either database,
+answered through the tantivy index and through the database path it falls back to."""
 
 from __future__ import annotations
 
 import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from katalog.core.actors import SYSTEM_INIT
+from katalog.search import tantivy_index
 from katalog.search.selectors import SearchQuery, search
 
 CASES = json.loads((Path(__file__).parent / "search_relevance.json").read_text(encoding="utf-8"))[
@@ -32,11 +36,21 @@ def _expand(text: str, catalogue) -> str:
     return _forms(catalogue[label])[form]
 
 
+@pytest.fixture(params=["database", "index"])
+def answered_by(request, catalogue) -> str:
+    """Which path answers: the database (no index, as when it is missing) or the index."""
+    if request.param == "index":
+        call_command("reindex", stdout=StringIO())
+        assert tantivy_index.state() == tantivy_index.IndexState.CURRENT
+    return request.param
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", CASES, ids=[c["q"] for c in CASES])
-def test_search_relevance_case(catalogue, case):
+def test_search_relevance_case(catalogue, answered_by, case):
     q = _expand(case["q"], catalogue)
     page = search(SearchQuery(q=q, limit=50), lang="en", reader=SYSTEM_INIT)
+    assert page.index == ("current" if answered_by == "index" else "missing")
     labels = [catalogue.label_of(hit["catalogue_number"]) for hit in page.hits]
     if case.get("empty"):
         assert labels == []

@@ -20,9 +20,9 @@ from ninja.responses import Status
 from katalog.accounts.selectors import bureau_by_key
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
+from katalog.api.documents import cited_documents_out
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor, page_body
 from katalog.api.renderers import rendered
-from katalog.api.routers.nomenclature import cited_documents_out
 from katalog.api.schemas import (
     PAGINATED,
     READ_PROBLEMS,

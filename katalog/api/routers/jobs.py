@@ -17,6 +17,7 @@ from katalog.api.schemas.jobs import (
     JobOut,
     JobPage,
 )
+from katalog.core.downloads import path_download
 from katalog.core.errors import ValidationFailed
 from katalog.jobs.errors import JobErrorCode
 from katalog.jobs.models import Job
@@ -100,13 +101,6 @@ def cancel(request: AuthenticatedRequest, job_id: int) -> Job:
     return job_cancel(actor=request.auth, job=job_get(job_id, actor=request.auth))
 
 
-def _download(job: Job, which: str, name: str, content_type: str) -> FileResponse:
-    path = job_file_path(job, which)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type=content_type
-    )
-
-
 @router.get(
     "/{job_id}/errors",
     response=responses({200: None}, JOB_READ_PROBLEMS),
@@ -115,7 +109,9 @@ def _download(job: Job, which: str, name: str, content_type: str) -> FileRespons
 )
 def errors(request: AuthenticatedRequest, job_id: int) -> FileResponse:
     job = job_get(job_id, actor=request.auth)
-    return _download(job, "errors", f"job-{job.pk}-errors.csv", "text/csv; charset=utf-8")
+    return path_download(
+        job_file_path(job, "errors"), f"job-{job.pk}-errors.csv", "text/csv; charset=utf-8"
+    )
 
 
 @router.get(
@@ -129,5 +125,8 @@ def result(request: AuthenticatedRequest, job_id: int) -> FileResponse:
 
     job = job_get(job_id, actor=request.auth)
     suffix = job.result_name.rpartition(".")[2]
-    return _download(job, "result", job.result_name or f"job-{job.pk}-result",
-                     FORMATS.get(suffix, "application/octet-stream"))  # fmt: skip
+    return path_download(
+        job_file_path(job, "result"),
+        job.result_name or f"job-{job.pk}-result",
+        FORMATS.get(suffix, "application/octet-stream"),
+    )

@@ -12,7 +12,8 @@ from ninja.responses import Status
 
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
 from katalog.api.concurrency import expected_version, with_etag
-from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, next_cursor
+from katalog.api.documents import document_summary
+from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor
 from katalog.api.schemas import (
     PAGINATED,
     SENDS_ETAG,
@@ -38,24 +39,6 @@ router = Router(tags=["normative documents"])
 IfMatch = Header(None, alias="If-Match", description='The ETag read from the document, W/"3".')
 
 
-def _ref(document: NormativeDocument | None) -> dict[str, Any] | None:
-    return {"id": document.pk, "number": document.number} if document else None
-
-
-def document_summary(document: NormativeDocument, lang: str) -> dict[str, Any]:
-    return {
-        "id": document.pk,
-        "number": document.number,
-        "key": document.key,
-        "kind": document.kind,
-        "country": document.country_id,
-        "title": pick_text(document.titles, lang),
-        "status": document.status,
-        "replaced_by": _ref(document.replaced_by),
-        "version": document.row_version,
-    }
-
-
 def document_body(
     request: Any,
     response: HttpResponse,
@@ -64,9 +47,8 @@ def document_body(
     after: str | None = None,
     limit: int = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
-    key = decode_cursor(after, 1)
     citing = selectors.citing_items(
-        document, reader=request.auth, after=str(key[0]) if key else None, limit=limit
+        document, reader=request.auth, after=after_key(after, (str,)), limit=limit
     )
     with_etag(response, document.row_version)
     with translation.override(lang):
@@ -96,27 +78,6 @@ def document_body(
     }
 
 
-def cited_documents_out(references: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
-    """The documents an item's references cite, for the item's body (`ItemOut.documents`)."""
-    with translation.override(lang):
-        return [_cited_out(c, lang) for c in selectors.cited_documents(references)]
-
-
-def _cited_out(c: selectors.CitedDocument, lang: str) -> dict[str, Any]:
-    return {
-        "id": c.document.pk,
-        "number": c.document.number,
-        "cited_as": c.cited_as,
-        "kind": c.document.kind,
-        "title": pick_text(c.document.titles, lang),
-        "status": c.document.status,
-        "status_name": str(DocumentStatus(c.document.status).label),
-        "replaced_by": _ref(c.document.replaced_by),
-        "ended_on": c.document.ended_on.isoformat() if c.document.ended_on else None,
-        "warning": selectors.citation_warning(c.document),
-    }
-
-
 @router.get(
     "",
     auth=read_auth,
@@ -138,14 +99,13 @@ def document_list_get(
 ) -> Any:
     """`ГОСТ 5915-70`, `GOST 5915-70` and `гост5915–70` find the same document: numbers are
     compared by their key, the start of a key finds every document it begins."""
-    key = decode_cursor(after, 1)
     found = selectors.document_list(
         reader=request.auth,
         q=q or "",
         kind=kind,
         country=country,
         status=status,
-        after=str(key[0]) if key else None,
+        after=after_key(after, (str,)),
         limit=limit,
     )
     lang_code = language(request, lang)

@@ -40,7 +40,9 @@ def _language(request: ReaderRequest, lang: str | None) -> str:
 def summary(request: ReaderRequest, bureau: str | None = BUREAU, lang: str | None = None) -> Any:
     """The stored quality scores of the items the caller sees in full: how many fall in each
     band of ten points, how many items fail each rule, and the mean score by supply group, by
-    assigning bureau and by month of codification (the last twelve months)."""
+    assigning bureau and by month of codification (the last twelve months), and the trend: the
+    mean score at the end of each month, from the daily snapshots (of another bureau's items,
+    those of its public items)."""
     found = quality_summary(reader=request.auth, bureau=bureau, language=_language(request, lang))
     return asdict(found)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from katalog.api.schemas.jobs import JobOut
 
@@ -34,7 +34,12 @@ class QualitySummaryOut(Schema):
     rules: list[RuleFailuresOut]
     groups: list[AverageOut]
     bureaus: list[AverageOut]
-    months: list[AverageOut]
+    months: list[AverageOut] = Field(
+        description="Mean score of the items codified in each of the last twelve months"
+    )
+    trend: list[AverageOut] = Field(
+        description="Mean score of the scored items as it stood at the end of each month"
+    )
 
 
 class FailedRuleOut(Schema):

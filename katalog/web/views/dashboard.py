@@ -233,6 +233,20 @@ def _quality_charts(found: QualitySummary, bureau: str | None) -> list[dict[str,
             empty=empty,
             maximum=100,
         ),
+        _chart(
+            chart_id="chart-score-trend",
+            title=_("Quality trend"),
+            description=_(
+                "Mean score of the scored items as it stood at the end of each month, with"
+                " their number."
+            ),
+            bars=[
+                _average_bar(_month_label(a.value), a.average, a.count, _scored_url(bureau))
+                for a in found.trend
+            ],
+            empty=_("No snapshot of the scores has been taken yet."),
+            maximum=100,
+        ),
     ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from katalog.core.downloads import path_download
 from katalog.core.errors import KatalogError
 from katalog.jobs import selectors, services
 from katalog.jobs.registry import RUNNERS
@@ -96,12 +97,6 @@ def job_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _download(which: str, name: str, job: Any) -> FileResponse:
-    return FileResponse(
-        selectors.job_file_path(job, which).open("rb"), as_attachment=True, filename=name
-    )
-
-
 @login_required
 @shows_refusals
 def job_errors(request: SignedInRequest, job_id: int) -> StreamingHttpResponse:
@@ -134,4 +129,6 @@ def _report_lines(report: IO[bytes], headings: bytes) -> Iterator[bytes]:
 @shows_refusals
 def job_result(request: SignedInRequest, job_id: int) -> FileResponse:
     job = selectors.job_get(job_id, actor=request.user)
-    return _download("result", job.result_name or f"job-{job.pk}-result", job)
+    return path_download(
+        selectors.job_file_path(job, "result"), job.result_name or f"job-{job.pk}-result"
+    )

@@ -1,4 +1,5 @@
 """`katalog quality rescore`: score every item; `katalog quality follow`: apply the changes;
+`katalog quality snapshot`: record today's scores for the trend (the worker does it hourly);
 `katalog quality reduction [-o FILE.xlsx]`: compute the nomenclature-reduction report."""
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from katalog.core.management.base import KatalogCommand
-from katalog.quality.services import follow_changes, rescore_all
+from katalog.quality.services import follow_changes, rescore_all, snapshot_take
 
 
 class Command(KatalogCommand):
     help = "Compute the quality scores of the items, or the nomenclature-reduction report."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("action", choices=["rescore", "follow", "reduction"])
+        parser.add_argument("action", choices=["rescore", "follow", "snapshot", "reduction"])
         parser.add_argument(
             "-o", "--output", type=Path, help=_("reduction: where to write the workbook (XLSX)")
         )
@@ -28,7 +29,11 @@ class Command(KatalogCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rescore":
             count = rescore_all()
+            snapshot_take()
             self.stdout.write(_("%(count)d items scored") % {"count": count})
+        elif options["action"] == "snapshot":
+            snapshot_take()
+            self.stdout.write(_("Today's quality scores are recorded for the trend"))
         elif options["action"] == "follow":
             count = follow_changes()
             self.stdout.write(_("%(count)d changes applied") % {"count": count})

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("jobs", "0003_files_removed_at"),
-        ("quality", "0002_item_quality_score_item_index"),
+        ("quality", "0003_quality_snapshots"),
     ]
 
     operations = [
