@@ -16,7 +16,15 @@ from django.core.management import call_command
 from django.db import connection
 
 from katalog.accounts.models import Bureau
-from katalog.benchmarks import classifiers, exchange, imports, lookups, search_index, serving
+from katalog.benchmarks import (
+    classifiers,
+    exchange,
+    imports,
+    lookups,
+    reduction,
+    search_index,
+    serving,
+)
 from katalog.benchmarks.machine import machine_facts
 from katalog.benchmarks.report import NOT_AVAILABLE, Figure, render
 from katalog.catalog.models import Item, Manufacturer, Reference
@@ -141,6 +149,7 @@ def run_suite(
         ("screening", lambda: screening_figures(options.screening_sample, options.seed)),
         ("classifiers", lambda: classifiers.classifier_figures(options.samples, options.seed)),
         ("exchange", lambda: measure_exchange(options.exchange_items, options.seed)),
+        ("reduction", reduction.reduction_figures),
     ]
     path = (
         options.out_dir

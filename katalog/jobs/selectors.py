@@ -28,9 +28,14 @@ def job_get(job_id: Any, *, actor: Actor) -> Job:
         raise NotFound(_("No job %(id)s") % {"id": job_id}, code=E.JOB_NOT_FOUND) from None
 
 
-def job_list(*, actor: Actor, before: int | None = None, limit: int = 50) -> Page[Job]:
-    """The user's jobs, newest first; `before` is the last id of the previous page (keyset)."""
-    jobs = _visible(actor).filter(actor_id=getattr(actor, "pk", None) or -1)
+def job_list(
+    *, actor: Actor, before: int | None = None, limit: int = 50, kind: str = ""
+) -> Page[Job]:
+    """The user's jobs (of one kind, if given), newest first; `before` is the last id of the
+    previous page (keyset)."""
+    jobs = _visible(actor)
+    if kind:
+        jobs = jobs.filter(kind=kind)
     return keyset_page(jobs, "-id", after=before or None, limit=max(1, min(limit, 200)))
 
 

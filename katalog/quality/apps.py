@@ -8,6 +8,7 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from katalog.audit.listeners import listen
         from katalog.core.periodic import periodic_register
+        from katalog.quality import jobs  # noqa: F401  (registers the "quality-reduction" job kind)
         from katalog.quality.services import SNAPSHOT_SECONDS, rescore_touched, snapshot_take
 
         # Scores are current as soon as the change that affects them is committed.

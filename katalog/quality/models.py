@@ -81,3 +81,62 @@ class QualitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.bureau_id}: {self.scored}"
+
+
+class ReductionSection(models.TextChoices):
+    """The sections of the nomenclature-reduction report that are groups of items."""
+
+    DUPLICATES = "duplicates", _("probable duplicates across bureaus")
+    SAME_CHARACTERISTICS = (
+        "same_characteristics",
+        _("same item name and key characteristics, different numbers"),
+    )
+
+
+class ReductionReport(models.Model):
+    """The stored outcome of one run of the nomenclature-reduction report (a job of kind
+    `quality-reduction`): its figures, computed over what the person who ran it may read."""
+
+    job = models.OneToOneField(
+        "jobs.Job", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    figures = models.JSONField(_("figures"), default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-job"]
+        verbose_name = _("nomenclature-reduction report")
+        verbose_name_plural = _("nomenclature-reduction reports")
+
+    def __str__(self) -> str:
+        return f"reduction #{self.job_id}"
+
+
+class ReductionCluster(models.Model):
+    """One group of items of a report where one would do: the members as they were when the
+    report ran (number, bureau, registrations, score), the item proposed to keep and why, and
+    for probable duplicates the screening evidence of each pair (codes and parameters)."""
+
+    report = models.ForeignKey(ReductionReport, on_delete=models.CASCADE, related_name="clusters")
+    section = models.CharField(_("section"), max_length=24, choices=ReductionSection.choices)
+    position = models.PositiveIntegerField(_("position"))
+    item_name = models.CharField(_("item name code"), max_length=5, blank=True)
+    supply_group = models.CharField(_("supply group"), max_length=2, blank=True)
+    size = models.PositiveIntegerField(_("items"))
+    kept = models.CharField(_("item proposed to keep"), max_length=9)
+    reasons = models.JSONField(_("why it is kept"), default=list)
+    members = models.JSONField(_("items"), default=list)
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["report", "section", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "section", "position"], name="reductioncluster_position_unique"
+            )
+        ]
+        verbose_name = _("group of items where one would do")
+        verbose_name_plural = _("groups of items where one would do")
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.section}/{self.position}"

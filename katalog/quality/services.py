@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from katalog.audit.selectors import entries_after
 from katalog.audit.services import position_get, position_set
 from katalog.catalog.models import Item, Reference, ReleaseLevel
-from katalog.quality.models import ItemQuality, QualityRule, QualitySnapshot
+from katalog.core.errors import RuleViolation
+from katalog.quality.errors import QualityErrorCode as E
+from katalog.quality.models import ItemQuality, QualityRule, QualitySnapshot, ReductionCluster
 from katalog.quality.rules import RULES
 
 BATCH = 2_000
@@ -171,3 +175,35 @@ def snapshot_take(day: dt.date | None = None) -> int:
         update_fields=["scored", "score_sum", "low"],
     )
     return len(rows)
+
+
+# --- acting on the nomenclature-reduction report ------------------------------------------------
+
+
+def reduction_cluster_resolve(
+    *,
+    actor: Any,
+    cluster: ReductionCluster,
+    item_niin: str,
+    kept_niin: str | None = None,
+    expected_version: int | None = None,
+) -> Item:
+    """Cancel one member of a report's group as a duplicate of the item kept (the proposed one
+    unless `kept_niin` names another member): the catalogue's cancel-as-duplicate, with its
+    authority (the assigning bureau of the cancelled item), its checks, its move of references
+    and users to the kept item and its audit entry."""
+    from katalog.catalog import services as catalog
+
+    members = {m["niin"] for m in cluster.members}
+    kept_niin = kept_niin or cluster.kept
+    if item_niin not in members:
+        raise RuleViolation(
+            _("%(item)s is not in this group") % {"item": item_niin}, code=E.NOT_IN_CLUSTER
+        )
+    if kept_niin not in members:
+        raise RuleViolation(_("The item to keep must be in the group"), code=E.KEPT_NOT_IN_CLUSTER)
+    item = Item.objects.get(niin=item_niin)
+    kept = Item.objects.get(niin=kept_niin)
+    return catalog.item_cancel_duplicate(
+        actor=actor, item=item, kept=kept, expected_version=expected_version
+    )

@@ -91,6 +91,7 @@ JOB_KINDS = {
     "import-management": gettext_lazy("import of management data"),
     "export-items": gettext_lazy("export of items"),
     "screening": gettext_lazy("screening of a parts list"),
+    "quality-reduction": gettext_lazy("nomenclature-reduction report"),
 }
 # What the file of an import kind holds, for the upload form's choice.
 IMPORT_CONTENTS = {
@@ -116,6 +117,10 @@ SUMMARY_COUNTS = {
     "review": gettext_lazy("possible duplicates to review"),
     "no_duplicate": gettext_lazy("no duplicate found"),
     "not_screened": gettext_lazy("nothing to screen"),
+    "duplicate_clusters": gettext_lazy("groups of probable duplicates"),
+    "same_clusters": gettext_lazy("groups with the same key characteristics"),
+    "cancelled_registered": gettext_lazy("cancelled items still registered"),
+    "without_users": gettext_lazy("items without users"),
 }
 ERROR_REPORT_HEADER = (
     gettext_lazy("line"),

@@ -102,6 +102,7 @@ def test_bench_run_writes_every_section(tmp_path):
         "| classifiers | whole composed table NACE Rev.2.1 → ISIC Rev.5",
         "| exchange | first full catalogue of a bureau (60 items): snapshot + package",
         "| exchange | events applied per second from a package of",
+        "| reduction | groups with the same key characteristics",
     ):
         assert figure in text, figure
     assert "digests equal afterwards: yes" in text

@@ -33,9 +33,10 @@ OWN_BUREAU_CREATIONS = {
 }
 NOBODY_WRITES = ("anonymous", "expired token", "revoked token", "read-only token", "viewer")
 NOT_SIGNED_IN = ("anonymous", "expired token", "revoked token")
-# Reads that run as a job of their person (a parts list screened in the background): every
-# signed-in reader may start one, so only those who are not signed in are refused.
-READING_JOBS = {"katalog_api_routers_screening_screen_batch"}
+# Reads that run as a job of their person (a parts list screened in the background, the
+# nomenclature-reduction report over what they may read): every signed-in reader may start one,
+# so only those who are not signed in are refused.
+READING_JOBS = {"katalog_api_routers_screening_screen_batch", "reduction_start"}
 # Field values that make a request the owner may send (the schemas give types, not meanings).
 KNOWN_VALUES = {
     "supply_class": "5310", "item_name": "10101", "item_name_code": "10101", "manufacturer": "A901F",

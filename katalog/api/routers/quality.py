@@ -5,14 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
-from katalog.api.auth import ReaderRequest, read_auth
-from katalog.api.schemas import responses
+from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
+from katalog.api.schemas import READ_PROBLEMS, WRITE_PROBLEMS, responses
 from katalog.api.schemas.quality import (
     QualitySummaryOut,
+    ReductionIn,
+    ReductionOut,
     WorstItemOut,
 )
+from katalog.jobs.services import job_submit
+from katalog.quality.reduction import KIND as REDUCTION
+from katalog.quality.reduction_selectors import reduction_job_get, reduction_report_of
 from katalog.quality.selectors import quality_summary, worst_items
 
 router = Router(tags=["quality"])
@@ -66,3 +71,34 @@ def worst(
         language=_language(request, lang),
         limit=limit,
     )
+
+
+@router.post(
+    "/reduction",
+    auth=api_auth,
+    response=responses({202: ReductionOut}, WRITE_PROBLEMS),
+    operation_id="reduction_start",
+    summary="Start the nomenclature-reduction report (a job; its result is an XLSX workbook)",
+)
+def reduction_start(request: AuthenticatedRequest, payload: ReductionIn | None = None) -> Status:
+    """Queue a run of the report over the items the caller may read: probable duplicates
+    across bureaus, items with the same item name and key characteristics under different
+    numbers, cancelled items still registered, items without users. Follow it with
+    `GET /quality/reduction/{job}`; its workbook is `GET /jobs/{job}/result`."""
+    lang = (payload.lang if payload else None) or getattr(request, "LANGUAGE_CODE", None) or "en"
+    job = job_submit(actor=request.auth, kind=REDUCTION, params={"lang": lang})
+    return Status(202, {"job": job, "figures": None})
+
+
+@router.get(
+    "/reduction/{job_id}",
+    auth=api_auth,
+    response=responses({200: ReductionOut}, (401, *READ_PROBLEMS)),
+    operation_id="reduction_get",
+    summary="A run of the nomenclature-reduction report: its state and figures",
+)
+def reduction_get(request: AuthenticatedRequest, job_id: int) -> Any:
+    """The figures are null until the run has finished computing them."""
+    job = reduction_job_get(job_id, actor=request.auth)
+    report = reduction_report_of(job)
+    return {"job": job, "figures": report.figures if report and report.figures else None}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ninja import Field, Schema
 
+from katalog.api.schemas.jobs import JobOut
+
 
 class BucketOut(Schema):
     low: int
@@ -50,3 +52,43 @@ class WorstItemOut(Schema):
     item_name: str
     score: int
     failed: list[FailedRuleOut]
+
+
+class ReductionIn(Schema):
+    lang: str | None = None
+
+
+class GroupFiguresOut(Schema):
+    """Groups of items where one would do: how many, their items, and how many could go."""
+
+    clusters: int
+    items: int
+    spare: int
+    by_group: dict[str, int]
+    by_bureau: dict[str, int]
+
+
+class ItemFiguresOut(Schema):
+    items: int
+    by_bureau: dict[str, int]
+
+
+class RestrictedFiguresOut(Schema):
+    """Not available until the catalogue keeps restrictive lists (`available` false)."""
+
+    items: int | None
+    available: bool
+
+
+class ReductionFiguresOut(Schema):
+    items: int
+    duplicates: GroupFiguresOut
+    same_characteristics: GroupFiguresOut
+    cancelled_registered: ItemFiguresOut
+    without_users: ItemFiguresOut
+    restricted_procured: RestrictedFiguresOut
+
+
+class ReductionOut(Schema):
+    job: JobOut
+    figures: ReductionFiguresOut | None
