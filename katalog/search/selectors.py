@@ -672,6 +672,8 @@ def search_item_ids(query: SearchQuery, *, reader: Any) -> Iterator[int]:
 
 # Every facet in one statement over the first FACET_CAP matches, computed once (a materialised
 # CTE) and joined by primary key, so the cost follows the bounded id set, not the catalogue.
+# The registrations are reached by `IN (first ids)`: as a join, SQLite built a Bloom filter over
+# the whole registration table for each search (4 ms at 50,000 items, even for one match).
 _FACET_SQL = """
 WITH matched AS MATERIALIZED ({matched}),
 first_ids AS MATERIALIZED (SELECT id FROM matched ORDER BY id LIMIT {cap})
@@ -682,9 +684,9 @@ SELECT 'item', i.supply_class, i.status, b.key, n.code, COUNT(*) FROM first_ids 
 UNION ALL SELECT 'country', m.country_id, NULL, NULL, NULL, COUNT(DISTINCT r.item_id) FROM first_ids f
   JOIN catalog_reference r ON r.item_id = f.id JOIN catalog_manufacturer m ON m.id = r.manufacturer_id
   GROUP BY m.country_id
-UNION ALL SELECT 'user', b.user_code, NULL, NULL, NULL, COUNT(DISTINCT g.item_id) FROM first_ids f
-  JOIN catalog_registration g ON g.item_id = f.id AND g.effective_to IS NULL
-  JOIN accounts_bureau b ON b.id = g.bureau_id GROUP BY b.user_code
+UNION ALL SELECT 'user', b.user_code, NULL, NULL, NULL, COUNT(DISTINCT g.item_id)
+  FROM catalog_registration g JOIN accounts_bureau b ON b.id = g.bureau_id
+  WHERE g.item_id IN (SELECT id FROM first_ids) AND g.effective_to IS NULL GROUP BY b.user_code
 UNION ALL SELECT 'total', NULL, NULL, NULL, NULL, COUNT(*) FROM matched
 """
 _FACET_NAMES = ("class", "group", "status", "bureau", "name", "country", "user")
