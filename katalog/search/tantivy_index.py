@@ -356,7 +356,10 @@ def _word_query(variants: Sequence[str]) -> tantivy.Query:
                 # A one-word prefix query: every word starting with the token (the same matches
                 # and scores as the regular expression `token.*`, without compiling one).
                 should.append(
-                    (tantivy.Occur.Should, tantivy.Query.phrase_prefix_query(SCHEMA, "words", [token]))
+                    (
+                        tantivy.Occur.Should,
+                        tantivy.Query.phrase_prefix_query(SCHEMA, "words", [token]),
+                    )
                 )
             else:
                 should.append(
