@@ -387,7 +387,11 @@ def text_matches(terms: Sequence[Sequence[str]], limit: int) -> tuple[dict[int, 
     result = searcher.search(text_query(terms), limit, count=True)
     # The ids from the fast field, all at once (reading each stored document costs ~2 µs).
     ids = searcher.fast_field_values("id", [address for _score, address in result.hits])
-    scores = {int(pk): float(score) for (score, _a), pk in zip(result.hits, ids, strict=True)}
+    scores = {
+        int(pk): float(score)
+        for (score, _a), pk in zip(result.hits, ids, strict=True)
+        if isinstance(pk, int)  # every document has its id; the stub allows none
+    }
     # SearchResult.count exists (tantivy 0.27) but its stub lists only `hits`.
     return scores, int(result.count or 0)  # type: ignore[attr-defined]
 
