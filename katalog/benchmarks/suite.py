@@ -22,7 +22,6 @@ from katalog.benchmarks.report import NOT_AVAILABLE, Figure, render
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.synthetic.generator import generate_catalogue
 
-
 # The sections `run_suite` measures, in its order (`katalog bench --section NAME` picks some).
 SECTIONS = (
     "import", "search index", "lookup and search", "HTTP API", "screening", "classifiers",
