@@ -30,6 +30,12 @@ from katalog.benchmarks.report import NOT_AVAILABLE, Figure, render
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.synthetic.generator import generate_catalogue
 
+# The sections `run_suite` measures, in its order (`katalog bench --section NAME` picks some).
+SECTIONS = (
+    "import", "search index", "lookup and search", "HTTP API", "screening", "classifiers",
+    "exchange",
+)  # fmt: skip
+
 
 @dataclass
 class SuiteOptions:
@@ -42,6 +48,8 @@ class SuiteOptions:
     large: bool = False
     exchange_items: int = 20_000
     out_dir: Path = Path("bench/results")
+    # Only these sections (by their names, e.g. "search index"); all when empty.
+    sections: tuple[str, ...] = ()
 
 
 def prepare_database() -> None:
@@ -155,6 +163,8 @@ def run_suite(
         options.out_dir
         / f"{started.date().isoformat()}-{connection.vendor}{'-large' if options.large else ''}.md"
     )
+    if options.sections:
+        sections = [(name, measure) for name, measure in sections if name in options.sections]
     for section, measure in sections:
         say(f"measuring: {section}")
         figures += guarded(section, measure)

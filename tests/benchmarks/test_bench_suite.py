@@ -111,3 +111,25 @@ def test_bench_run_writes_every_section(tmp_path):
     assert (
         "smaller file" in text
     )  # the memory goal is for 5 million rows; the run says it used fewer
+
+
+def test_bench_run_of_one_section_measures_only_it(tmp_path):
+    env = dict(
+        os.environ,
+        KATALOG_DATABASE_URL=f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+        KATALOG_DATA_DIR=str(tmp_path),
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    argv = [sys.executable, "-m", "katalog.cli", "bench", "--items", "1000", "--samples", "40"]
+    argv += ["--section", "search index", "--out", str(tmp_path / "results")]
+    done = subprocess.run(
+        argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    [result] = (tmp_path / "results").glob("*-sqlite.md")
+    text = result.read_text(encoding="utf-8")
+    assert "| catalogue | generation of 1,000 items" in text
+    assert "| search index | fuzzy part number through katalog" in text
+    assert "| search index | name search with facets through katalog" in text
+    for other in ("| import |", "| lookup and search |", "| HTTP API |", "| exchange |"):
+        assert other not in text, other

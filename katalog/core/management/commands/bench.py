@@ -18,7 +18,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from katalog.benchmarks.suite import SuiteOptions, run_suite
+from katalog.benchmarks.suite import SECTIONS, SuiteOptions, run_suite
 from katalog.core.management.base import KatalogCommand
 
 
@@ -77,6 +77,10 @@ class Command(KatalogCommand):
         )  # fmt: skip
         parser.add_argument("--out", type=Path, default=Path("bench/results"))
         parser.add_argument(
+            "--section", action="append", default=[], dest="sections",
+            choices=SECTIONS, help="measure only this section (repeatable; default: all)",
+        )  # fmt: skip
+        parser.add_argument(
             "--any-database",
             action="store_true",
             help="allow a database whose name does not contain 'bench' (the run adds data to it)",
@@ -102,6 +106,7 @@ class Command(KatalogCommand):
             large=options["large"],
             exchange_items=options["exchange_items"],
             out_dir=options["out"],
+            sections=tuple(options["sections"]),
         )
         columns = (
             TextColumn("{task.description}"),
