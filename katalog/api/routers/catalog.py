@@ -14,13 +14,14 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils import translation
-from ninja import Header, Query, Router
+from ninja import Query, Router
 from ninja.responses import Status
 
 from katalog.accounts.selectors import bureau_by_key
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
-from katalog.api.concurrency import expected_version, with_etag
+from katalog.api.concurrency import with_etag
 from katalog.api.documents import cited_documents_out
+from katalog.api.items import IfMatch, item_change
 from katalog.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, after_key, next_cursor, page_body
 from katalog.api.renderers import rendered
 from katalog.api.schemas import (
@@ -62,7 +63,6 @@ from katalog.quality.selectors import item_quality_by_niin, quality_fields
 
 router = Router(tags=["catalogue"])
 
-IfMatch = Header(None, alias="If-Match", description='The ETag read from the item, e.g. W/"3".')
 READS = (401, *READ_PROBLEMS)
 
 
@@ -156,21 +156,6 @@ def management_out(row: ManagementData) -> dict[str, Any]:
         "currency": row.currency_id,
         "notes": row.notes or None,
     }
-
-
-def item_change(
-    request: AuthenticatedRequest,
-    response: HttpResponse,
-    number: str,
-    act: Callable[[Item, int], Any],
-) -> Any:
-    """Run one change of an item under the version the caller read (`If-Match`); the answer
-    carries the item's new version as its ETag. Returns what the change returned."""
-    version = expected_version(request)
-    item = selectors.item_get(number, reader=request.auth)
-    result = act(item, version)
-    with_etag(response, selectors.item_version(item))
-    return result
 
 
 def changed(

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from ninja import Router
 
 from katalog.api.auth import AuthenticatedRequest, ReaderRequest, api_auth, read_auth
-from katalog.api.routers.catalog import IfMatch, item_change
+from katalog.api.items import IfMatch, item_change
 from katalog.api.schemas import SENDS_ETAG, VERSIONED_WRITE_PROBLEMS, language, responses
 from katalog.api.schemas.control_lists import ControlEntriesIn, ControlEntriesOut, ControlEntryOut
 from katalog.catalog import selectors as catalog_selectors
