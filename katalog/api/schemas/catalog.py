@@ -9,6 +9,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from katalog.api.schemas.lists import ItemListMarkOut
 from katalog.api.schemas.nomenclature import CitedDocumentOut
 
 
@@ -159,6 +160,11 @@ class ItemOut(Schema):
     documents: list[CitedDocumentOut] = Field(
         default_factory=list,
         description="The registered normative documents its references cite, with their status",
+    )
+    lists: list[ItemListMarkOut] = Field(
+        default_factory=list,
+        description="The lists in force it is on: preferred items, restrictive lists (not to be "
+        "used in new designs); none for a reader who sees only its number, name and status",
     )
 
 
