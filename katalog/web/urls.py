@@ -8,6 +8,7 @@ from katalog.web.views import (
     dashboard,
     exchange,
     jobs,
+    lists,
     nomenclature,
     reference,
     screening,
@@ -21,6 +22,8 @@ urlpatterns = [
     path("manufacturers/", reference.manufacturer_list, name="manufacturer-list"),
     path("manufacturers/<str:code>/", reference.manufacturer_detail, name="manufacturer-detail"),
     path("documents/", nomenclature.document_list, name="document-list"),
+    path("lists/", lists.item_list_list, name="item-list-list"),
+    path("lists/<int:list_id>/", lists.item_list_detail, name="item-list-detail"),
     path("documents/<int:document_id>/", nomenclature.document_detail, name="document-detail"),
     path("classification/", reference.classification, name="classification"),
     path(

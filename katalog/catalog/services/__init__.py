@@ -37,6 +37,7 @@ from katalog.catalog.services.lists import (
     item_list_create,
     item_list_entry_add,
     item_list_entry_remove,
+    may_change_list,
 )
 from katalog.catalog.services.manufacturers import (
     bureau_for_country,
@@ -97,6 +98,7 @@ __all__ = [
     "item_search_text",
     "management_set",
     "manufacturer_create",
+    "may_change_list",
     "manufacturer_search_text",
     "manufacturer_update",
     "raise_serial_floor",

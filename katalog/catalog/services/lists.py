@@ -26,7 +26,13 @@ from katalog.catalog.services import checks
 from katalog.catalog.services.history import ITEM
 from katalog.catalog.services.items import check_supply_class
 from katalog.core.actors import Actor
-from katalog.core.errors import Conflict, NotFound, PermissionDenied, RuleViolation
+from katalog.core.errors import (
+    AuthenticationRequired,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
 
 ITEM_LIST = "item_list"
 CODE_MAX = 40
@@ -60,6 +66,15 @@ def require_list_bureau(actor: Actor, item_list: ItemList) -> None:
             _("Only bureau %(bureau)s may change this list") % {"bureau": item_list.bureau.key},
             code=E.NOT_LIST_BUREAU,
         )
+
+
+def may_change_list(actor: Actor, item_list: ItemList) -> bool:
+    """Whether the actor may change the list (what a page offers; the writes check again)."""
+    try:
+        require_list_bureau(actor, item_list)
+    except (PermissionDenied, AuthenticationRequired):
+        return False
+    return True
 
 
 def check_kind(kind: str) -> ItemListKind:
