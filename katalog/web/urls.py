@@ -24,6 +24,7 @@ urlpatterns = [
     path("documents/", nomenclature.document_list, name="document-list"),
     path("lists/", lists.item_list_list, name="item-list-list"),
     path("lists/<int:list_id>/", lists.item_list_detail, name="item-list-detail"),
+    path("lists/<int:list_id>/entries/", lists.item_list_entry_add, name="item-list-entry-add"),
     path("documents/<int:document_id>/", nomenclature.document_detail, name="document-detail"),
     path("classification/", reference.classification, name="classification"),
     path(

@@ -12,7 +12,13 @@ from katalog.audit.selectors import object_history
 from katalog.catalog import list_selectors, selectors, services
 from katalog.catalog.models import Item, ItemListEntry
 from katalog.core.actors import SYSTEM_INIT
-from katalog.core.errors import Conflict, PermissionDenied, RuleViolation, ValidationFailed
+from katalog.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+    ValidationFailed,
+)
 from katalog.names.models import ItemName
 from tests.factories import UserFactory, bureau, make_item
 
@@ -121,7 +127,7 @@ def test_an_item_is_on_a_list_once_and_taken_off():
     assert refused.value.code == "ALREADY_ON_LIST"
     services.item_list_entry_remove(actor=ru, item_list=item_list, item=item)
     assert not ItemListEntry.objects.exists()
-    with pytest.raises(Exception) as missing:
+    with pytest.raises(NotFound) as missing:
         services.item_list_entry_remove(actor=ru, item_list=item_list, item=item)
     assert missing.value.code == "NOT_ON_LIST"
 

@@ -57,9 +57,7 @@ def test_a_preferred_item_is_the_first_candidate_with_the_hint(people, maker, cl
     assert (first["item_id"], first["preferred"]) == (item.pk, True)
     with override("en"):
         shown = selectors.line_detail(line)["screening"]
-    assert shown["preferred_hint"].startswith(
-        f"A preferred item exists: {item.catalogue_number}"
-    )
+    assert shown["preferred_hint"].startswith(f"A preferred item exists: {item.catalogue_number}")
     assert "ПРЕД-12" in shown["preferred_hint"]
     client.force_login(people["author"])
     page = client.get(f"/requests/{line.request_id}/", HTTP_ACCEPT_LANGUAGE="en")

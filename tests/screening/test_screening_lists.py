@@ -69,7 +69,10 @@ def test_a_restricted_mark_follows_the_release_rules(catalogue) -> None:
     restrictive = item_list("restrictive", "ОГР-8")
     services.item_list_entry_add(actor=SYSTEM_INIT, item_list=restrictive, item=catalogue.nut)
     services.item_identification_update(
-        actor=SYSTEM_INIT, item=catalogue.nut, expected_version=None, changes={"release": "restricted"}
+        actor=SYSTEM_INIT,
+        item=catalogue.nut,
+        expected_version=None,
+        changes={"release": "restricted"},
     )
     outsider = UserFactory(username="kz-screener", bureau=bureau("KZ"))
     result = screen(

@@ -79,7 +79,7 @@ def test_a_cataloguer_of_the_keeping_bureau_puts_an_item_on_the_list():
     item = make_item("RU")
     client = signed_in("ru-lists-cataloguer", "RU")
     assert "Put an item on the list" in text(client, f"/lists/{item_list.pk}/")
-    response = client.post(f"/lists/{item_list.pk}/", {"item": item.catalogue_number})
+    response = client.post(f"/lists/{item_list.pk}/entries/", {"item": item.catalogue_number})
     assert response.status_code == 302
     assert ItemListEntry.objects.filter(item_list=item_list, item=item).exists()
 
@@ -87,7 +87,7 @@ def test_a_cataloguer_of_the_keeping_bureau_puts_an_item_on_the_list():
 def test_another_bureau_cannot_put_an_item_on_the_list():
     item_list = ru_list()
     refused = signed_in("kz-lists-cataloguer", "KZ").post(
-        f"/lists/{item_list.pk}/", {"item": make_item("RU").catalogue_number}
+        f"/lists/{item_list.pk}/entries/", {"item": make_item("RU").catalogue_number}
     )
     assert refused.status_code == 403
     assert not ItemListEntry.objects.exists()

@@ -5,67 +5,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_roles_and_token_scope'),
-        ('catalog', '0005_interchange_families'),
+        ("accounts", "0003_roles_and_token_scope"),
+        ("catalog", "0005_interchange_families"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ItemList',
+            name="ItemList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('preferred', 'preferred items'), ('restrictive', 'restrictive list')], max_length=12, verbose_name='kind')),
-                ('code', models.CharField(max_length=40, verbose_name='list code')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('supply_classes', models.JSONField(blank=True, default=list, verbose_name='supply classes')),
-                ('item_names', models.JSONField(blank=True, default=list, verbose_name='item names')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('act_number', models.CharField(max_length=60, verbose_name='act number')),
-                ('act_date', models.DateField(verbose_name='act date')),
-                ('act_text', models.TextField(blank=True, verbose_name='act text')),
-                ('row_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('bureau', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.bureau')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("preferred", "preferred items"),
+                            ("restrictive", "restrictive list"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="list code")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "supply_classes",
+                    models.JSONField(blank=True, default=list, verbose_name="supply classes"),
+                ),
+                (
+                    "item_names",
+                    models.JSONField(blank=True, default=list, verbose_name="item names"),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="valid to")),
+                ("act_number", models.CharField(max_length=60, verbose_name="act number")),
+                ("act_date", models.DateField(verbose_name="act date")),
+                ("act_text", models.TextField(blank=True, verbose_name="act text")),
+                ("row_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "bureau",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.bureau",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'list of items',
-                'verbose_name_plural': 'lists of items',
-                'ordering': ['id'],
+                "verbose_name": "list of items",
+                "verbose_name_plural": "lists of items",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ItemListEntry',
+            name="ItemListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='list_entries', to='catalog.item', verbose_name='item')),
-                ('item_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='catalog.itemlist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="list_entries",
+                        to="catalog.item",
+                        verbose_name="item",
+                    ),
+                ),
+                (
+                    "item_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="catalog.itemlist",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'entry of a list of items',
-                'verbose_name_plural': 'entries of lists of items',
-                'ordering': ['item_list', 'item'],
+                "verbose_name": "entry of a list of items",
+                "verbose_name_plural": "entries of lists of items",
+                "ordering": ["item_list", "item"],
             },
         ),
         migrations.AddIndex(
-            model_name='itemlist',
-            index=models.Index(fields=['kind', 'valid_from'], name='item_list_kind_idx'),
+            model_name="itemlist",
+            index=models.Index(fields=["kind", "valid_from"], name="item_list_kind_idx"),
         ),
         migrations.AddConstraint(
-            model_name='itemlist',
-            constraint=models.UniqueConstraint(fields=('bureau', 'code'), name='item_list_code_unique'),
+            model_name="itemlist",
+            constraint=models.UniqueConstraint(
+                fields=("bureau", "code"), name="item_list_code_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='itemlistentry',
-            index=models.Index(fields=['item', 'item_list'], name='item_list_entry_item_idx'),
+            model_name="itemlistentry",
+            index=models.Index(fields=["item", "item_list"], name="item_list_entry_item_idx"),
         ),
         migrations.AddConstraint(
-            model_name='itemlistentry',
-            constraint=models.UniqueConstraint(fields=('item_list', 'item'), name='item_list_entry_unique'),
+            model_name="itemlistentry",
+            constraint=models.UniqueConstraint(
+                fields=("item_list", "item"), name="item_list_entry_unique"
+            ),
         ),
     ]

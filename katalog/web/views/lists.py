@@ -5,15 +5,18 @@ an item on the list for a cataloguer of the bureau that keeps it."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from katalog.catalog import list_selectors, selectors, services
 from katalog.catalog.models import ItemListKind
 from katalog.core.errors import FieldError, ValidationFailed
 from katalog.web.errors import WebErrorCode, shows_refusals
 from katalog.web.forms import ItemListEntryForm
+from katalog.web.requests import SignedInRequest
 
 
 @shows_refusals
@@ -37,25 +40,7 @@ def item_list_list(request: HttpRequest) -> HttpResponse:
 @shows_refusals
 def item_list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     item_list = list_selectors.item_list_get(list_id, reader=request.user)
-    form = ItemListEntryForm(request.POST or None)
-    if request.method == "POST":
-        if not form.is_valid():
-            raise ValidationFailed(
-                _("The form is not complete"),
-                code=WebErrorCode.INVALID,
-                errors=[
-                    FieldError(name, WebErrorCode.INVALID, " ".join(str(e) for e in errs))
-                    for name, errs in form.errors.items()
-                ],
-            )
-        item = selectors.item_get(form.cleaned_data["item"], reader=request.user)
-        services.item_list_entry_add(
-            actor=request.user, item_list=item_list, item=item, note=form.cleaned_data["note"]
-        )
-        messages.success(
-            request, _("%(item)s is on the list now.") % {"item": item.catalogue_number}
-        )
-        return redirect("web:item-list-detail", list_id=item_list.pk)
+    form = ItemListEntryForm()
     context = {
         "item_list": item_list,
         "in_force": list_selectors.is_in_force(item_list),
@@ -66,3 +51,26 @@ def item_list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
         "form": form if services.may_change_list(request.user, item_list) else None,
     }
     return render(request, "web/item_list_detail.html", context)
+
+
+@login_required
+@require_POST
+@shows_refusals
+def item_list_entry_add(request: SignedInRequest, list_id: int) -> HttpResponse:
+    item_list = list_selectors.item_list_get(list_id, reader=request.user)
+    form = ItemListEntryForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed(
+            _("The form is not complete"),
+            code=WebErrorCode.INVALID,
+            errors=[
+                FieldError(name, WebErrorCode.INVALID, " ".join(str(e) for e in errs))
+                for name, errs in form.errors.items()
+            ],
+        )
+    item = selectors.item_get(form.cleaned_data["item"], reader=request.user)
+    services.item_list_entry_add(
+        actor=request.user, item_list=item_list, item=item, note=form.cleaned_data["note"]
+    )
+    messages.success(request, _("%(item)s is on the list now.") % {"item": item.catalogue_number})
+    return redirect("web:item-list-detail", list_id=item_list.pk)
