@@ -52,6 +52,11 @@ def search_items(
     codified: str | None = Query(
         None, description="items given their catalogue number in this month, YYYY-MM"
     ),
+    list_kind: str | None = Query(
+        None,
+        alias="list",
+        description="items on a list in force: preferred, or restrictive (not for new designs)",
+    ),
     after: str | None = Query(None, description="next_cursor of the previous page"),
     limit: int = Query(50, description="hits per page, 1 to 200"),
     lang: str | None = None,
