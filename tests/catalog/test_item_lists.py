@@ -199,3 +199,26 @@ def test_entries_are_keyset_paged_in_number_order():
     )
     assert [e.item.niin for e in first.rows + second.rows] == [i.niin for i in items]
     assert second.next_key is None
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_the_command_loads_a_file_and_reports_refused_rows(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    ru = person("RU")
+    item_list = new_list(ru, supply_classes=["5310"])
+    good, outside = make_item("RU"), make_item("RU", supply_class="5305")
+    source = tmp_path / "entries.csv"
+    source.write_text(f"niin,note\n{good.niin},заменить\n{outside.niin},\n", encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "lists", "import", str(item_list.pk), str(source), "--actor", ru.username,
+            stdout=out, stderr=err,
+        )  # fmt: skip
+    assert "line 3: ITEM_OUT_OF_LIST_SCOPE" in err.getvalue()
+    assert list(ItemListEntry.objects.values_list("item_id", "note")) == [(good.pk, "заменить")]
