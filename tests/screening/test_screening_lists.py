@@ -117,3 +117,16 @@ def test_a_preferred_item_of_conflicting_key_values_is_not_offered(catalogue) ->
         reader=SYSTEM_INIT,
     )
     assert not any(c.preferred for c in result.candidates)
+
+
+def test_the_parts_list_page_marks_a_restricted_match(catalogue, client) -> None:
+    restrictive = item_list("restrictive", "ОГР-10")
+    services.item_list_entry_add(actor=SYSTEM_INIT, item_list=restrictive, item=catalogue.nut)
+    client.force_login(UserFactory(username="ru-parts-list", bureau=bureau("RU"), roles=["viewer"]))
+    response = client.post(
+        "/screening/list/",
+        {"numbers": "АБВГ.123456.001-01", "screen": "1"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "On restrictive list ОГР-10 (act Приказ 5)" in response.content.decode()
