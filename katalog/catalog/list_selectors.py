@@ -206,27 +206,22 @@ def listed_items_q(kind: str, on: dt.date | None = None, prefix: str = "") -> Q:
 
 
 def preferred_items_for(
-    item_name_code: str, *, reader: Any, supply_class: str = "", on: dt.date | None = None
-) -> QuerySet[Item]:
-    """Active items of this item name on a list of preferred items in force, that the reader
-    sees in full; those of the same supply class first."""
+    item_name_codes: Iterable[str], *, reader: Any, on: dt.date | None = None
+) -> dict[str, list[tuple[int, str]]]:
+    """Active items of these item names on a list of preferred items in force that the reader
+    sees in full, as (id, supply class) by item name code, in number order (one query)."""
+    codes = sorted(set(item_name_codes))
+    if not codes:
+        return {}
     scope = read_scope(reader)
     rows = (
-        Item.objects.filter(item_name__code=item_name_code, status__in=ACTIVE_STATUSES)
+        Item.objects.filter(item_name__code__in=codes, status__in=ACTIVE_STATUSES)
         .filter(listed_items_q(ItemListKind.PREFERRED, on))
         .filter(item_visible_q(scope))
-        .select_related("item_name")
+        .order_by("niin")
+        .values_list("pk", "supply_class", "item_name__code")
     )
-    return rows.order_by("niin") if not supply_class else _same_class_first(rows, supply_class)
-
-
-def _same_class_first(rows: QuerySet[Item], supply_class: str) -> QuerySet[Item]:
-    from django.db.models import Case, IntegerField, Value, When
-
-    return rows.annotate(
-        other_class=Case(
-            When(supply_class=supply_class, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("other_class", "niin")
+    found: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for pk, supply_class, code in rows:
+        found[code].append((pk, supply_class))
+    return dict(found)

@@ -185,7 +185,9 @@ def test_an_outsider_does_not_learn_of_an_item_it_may_not_see():
     assert selectors.item_detail(secret, reader=ru)["lists"] == []
     assert list_selectors.preferred_item_ids(reader=ru) == {public.pk}
     assert list_selectors.item_list_marks([secret.pk, public.pk], reader=ru).keys() == {public.pk}
-    assert list(list_selectors.preferred_items_for("10101", reader=ru)) == [public]
+    assert list_selectors.preferred_items_for(["10101"], reader=ru) == {
+        "10101": [(public.pk, public.supply_class)]
+    }
 
 
 def test_entries_are_keyset_paged_in_number_order():

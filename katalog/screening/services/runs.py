@@ -76,7 +76,7 @@ def screen_prepared(
             if _settled(p, [r for rs in hits.values() for r in rs])
             else characteristic_candidates(p)
         )
-    preferred = [_preferred_ids(p, reader) for p in prepared]
+    preferred = _preferred_ids(prepared, reader)
     item_ids = {i for hits in per_query for i in hits} | {i for ids in extra_ids for i in ids}
     item_ids |= {i for ids in preferred for i in ids}
     loaded = load_candidates(item_ids, {row.manufacturer_id for row in rows})
@@ -95,12 +95,17 @@ def screen_prepared(
 PREFERRED_LIMIT = 5
 
 
-def _preferred_ids(p: Prepared, reader: Any) -> list[int]:
-    """The preferred items of the described item's name the reader sees, same class first."""
-    if not p.query.preferred or p.item_name is None:
-        return []
-    found = preferred_items_for(p.item_name.code, reader=reader, supply_class=p.query.supply_class)
-    return list(found.values_list("pk", flat=True)[:PREFERRED_LIMIT])
+def _preferred_ids(prepared: list[Prepared], reader: Any) -> list[list[int]]:
+    """For each query that asks, the preferred items of its item name the reader sees, those
+    of its supply class first (one query for all)."""
+    asking = [p.item_name.code for p in prepared if p.query.preferred and p.item_name]
+    found = preferred_items_for(asking, reader=reader) if asking else {}
+    offered: list[list[int]] = []
+    for p in prepared:
+        rows = found.get(p.item_name.code, []) if p.query.preferred and p.item_name else []
+        rows = sorted(rows, key=lambda row: row[1] != p.query.supply_class)
+        offered.append([pk for pk, _class in rows[:PREFERRED_LIMIT]])
+    return offered
 
 
 def with_preferred(
