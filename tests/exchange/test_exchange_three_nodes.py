@@ -2,22 +2,30 @@
 pass, else SQLite) and two national bureaus, RU and KZ (SQLite). Every node makes rounds of
 random edits through its services (items, references, registrations, management data,
 cancellations with replacement at the bureaus; supply classes and item names at the centre).
-RU and the centre exchange over HTTP in both directions; KZ has no link and exchanges package
-files, which arrive duplicated, out of order, one lost and sent again later, and one import is
-killed with SIGKILL while applying. At the end all three print the same digest, no node has an
-exchange problem, and every edit a node accepted is held by the others.
+RU and the centre exchange over HTTP in both directions. KZ's server is a NATS leaf node of the
+centre's hub, each with a JetStream domain of its own; its events reach the centre through NATS
+and again as package files, which arrive duplicated, out of order, one lost and sent again
+later, and one import is killed with SIGKILL while applying. In the middle round the hub is
+stopped: KZ works and publishes to its own server, and once the hub is back the centre catches
+up through NATS alone. At the end all three print the same digest, no node has an exchange
+problem, and every edit a node accepted is held by the others.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import time
+import uuid
 from pathlib import Path
 
 import pytest
 
+from katalog.exchange.nats_transport import Layout
 from tests.test_readme import free_port, wait_for
+
+from .natsservers import NatsServer, wait_until
 
 # The centre's database fixture is the installations test's: imported, it serves here too.
 from .test_exchange_installations import Installation, _applied, centre_database_url  # noqa: F401
@@ -171,6 +179,14 @@ class Network:
         self.ru = Installation(tmp_path / "ru", f"sqlite:///{tmp_path / 'ru' / 'k.sqlite3'}")
         self.kz = Installation(tmp_path / "kz", f"sqlite:///{tmp_path / 'kz' / 'k.sqlite3'}")
         self.centre = Installation(tmp_path / "centre", centre_url)
+        self.centre_url = centre_url
+        self.hub = NatsServer(tmp_path / "nats", "hub", domain="centre")
+        self.leaf = NatsServer(tmp_path / "nats", "kz", domain="kz", hub=self.hub)
+        prefix = Layout("t" + uuid.uuid4().hex[:12]).prefix
+        self.kz.env |= {"KATALOG_NATS_URL": self.leaf.url, "KATALOG_NATS_DOMAIN": "kz"}
+        self.centre.env |= {"KATALOG_NATS_URL": self.hub.url, "KATALOG_NATS_DOMAIN": "centre"}
+        for node in (self.kz, self.centre):
+            node.env["KATALOG_NATS_PREFIX"] = prefix
         self.ru_port, self.centre_port = free_port(), free_port()
         self.servers: list = []
         self.packages = 0
@@ -201,6 +217,10 @@ class Network:
         for label, node in (("ru", self.ru), ("kz", self.kz)):
             node.run("user", "create", f"{label}-cataloguer", "--bureau", label.upper(),
                      "--role", "cataloguer")  # fmt: skip
+        self.hub.start()
+        self.leaf.start()
+        self.kz.run("exchange", "nats-setup")
+        self.centre.run("exchange", "nats-setup", "--source", "kz-main@kz")
         self.servers = [
             self.ru.start("serve", "--bind", f"127.0.0.1:{self.ru_port}", "--workers", "1",
                           "--no-job-worker"),
@@ -221,6 +241,24 @@ class Network:
         for server in self.servers:
             server.terminate()
             server.wait(timeout=30)
+        self.leaf.stop()
+        self.hub.stop()
+
+    def kz_by_nats(self) -> None:
+        """KZ publishes to its leaf server; the centre reads its stream (which sources KZ's
+        across the domains) until it has applied every KZ event, then publishes its own, which
+        KZ reads through the hub's domain."""
+        last = int(self.kz.run("exchange", "nats-publish").stdout.split()[-1])
+
+        def caught_up() -> bool:
+            pulled = self.centre.run("exchange", "nats-pull").stdout
+            assert pulled.rstrip().endswith("0 problems"), pulled
+            return applied_of(self.centre_url, "kz-main") >= last
+
+        assert wait_until(caught_up, timeout=120, every=1.0), "the centre did not catch up"
+        self.centre.run("exchange", "nats-publish")
+        pulled = self.kz.run("exchange", "nats-pull", "--from", "centre@centre").stdout
+        assert pulled.rstrip().endswith("0 problems"), pulled
 
     def package(self, sender: Installation, addressee: str) -> Path:
         self.packages += 1
@@ -236,6 +274,20 @@ class Network:
         done = node.run("exchange", "import", str(package)).stdout
         assert "0 problems" in done, done
         return done
+
+
+def applied_of(database_url: str, origin: str) -> int:
+    """The last event of `origin` the installation has applied, read from its database."""
+    query = "SELECT applied_seq FROM exchange_peerposition WHERE origin = %s"
+    if database_url.startswith("sqlite:///"):
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            row = db.execute(query.replace("%s", "?"), (origin,)).fetchone()
+    else:
+        import psycopg
+
+        with psycopg.connect(database_url) as db:
+            row = db.execute(query, (origin,)).fetchone()
+    return int(row[0] or 0) if row else 0
 
 
 def killed_import(centre: Installation, database_url: str, package: Path) -> None:
@@ -271,8 +323,18 @@ def test_three_nodes_converge_through_random_edits_and_unreliable_deliveries(tmp
                 created[key] += numbers.removeprefix("created:").split()
             edits(net.centre, CENTRE_EDITS, SEED=round_, EDITS=4)
 
-            # KZ to the centre by files: the first round's package is lost, each later one is
-            # imported after an older duplicate, the last one killed while applying.
+            # KZ and the centre through NATS; in the middle round the hub is down while KZ
+            # works, and it catches up once the hub is back, before any file arrives.
+            if round_ == 1:
+                net.hub.stop()
+                kz_seq = int(net.kz.run("exchange", "nats-publish").stdout.split()[-1])
+                assert applied_of(centre_url, "kz-main") < kz_seq
+                net.hub.start()
+            if round_ < ROUNDS - 1:
+                net.kz_by_nats()
+            # The same events again as files: the first round's package is lost, the middle
+            # one imported twice, the last one killed while applying and imported again (and
+            # only then do its events come through NATS as well).
             kz_package = net.package(net.kz, "centre")
             if round_ == 0:
                 held_back.append(kz_package)
@@ -282,6 +344,7 @@ def test_three_nodes_converge_through_random_edits_and_unreliable_deliveries(tmp
             else:
                 killed_import(net.centre, centre_url, kz_package)
                 net.imported(net.centre, kz_package)
+                net.kz_by_nats()
             # RU and the centre over HTTP, both ways.
             net.pull(net.centre)
             net.pull(net.ru)
