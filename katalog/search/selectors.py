@@ -405,8 +405,8 @@ def _near_key_order(key: str, candidate: str) -> tuple[int, int, int, str]:
     letter for a letter), the longer common beginning, then the key itself (a total order)."""
     swapped_kind = sum(
         1
-        for op, at, to in Levenshtein.editops(key, candidate)
-        if op == "replace" and key[at].isdigit() != candidate[to].isdigit()
+        for op in Levenshtein.editops(key, candidate)
+        if op.tag == "replace" and key[op.src_pos].isdigit() != candidate[op.dest_pos].isdigit()
     )
     common = 0
     for a, b in zip(key, candidate, strict=False):
