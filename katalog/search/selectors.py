@@ -9,7 +9,9 @@ this order and an item appears once, in the first tier it matches:
 3. reference number, exact on the transliterated key (a Latin query meets a Cyrillic number);
 4. manufacturer code (5 characters) — items with references of that manufacturer;
 5. reference number by prefix of the normalised key;
-6. reference number with a small edit distance (only when 2–5 found nothing);
+6. reference number with a small edit distance (only when 2–5 found nothing; a key of letters
+   only when it is long enough and its words name no item), the nearest keys first, their
+   first items before the second of any (`_fuzzy_band`);
 7. words of item names in any language and script, ranked by the database's text relevance.
 
 Within a tier the order is by score (tiers 6–7), then by item id, so paging is stable; the
@@ -360,12 +362,20 @@ def _prefix_rows(key: str) -> QuerySet[Reference]:
     return Reference.objects.filter(key__gte=key, key__lt=key + "\U0010ffff")
 
 
+# A key of letters only is also read as a mistyped part number, but only when it is this long
+# and no item name has its words: shorter ones and words are names, and a word typo must not
+# turn into reference matches.
+LETTERS_FUZZY_MIN = 6
+# The order of the keys near a query: at most this many keys are told apart.
+NEAR_KEYS = 100_000
+
+
 def _fuzzy_scores(key: str, use_index: bool) -> tuple[dict[int, float], set[str]]:
     """Items with a reference key within a small edit distance of `key` (one edit, two for keys
-    over six characters), re-ranked by rapidfuzz. Keys one edit away are looked for first, with
-    the selective index query for one edit (two pieces of the key, one of which a match holds
-    whole); two edits split a short key into single trigrams that half the catalogue shares, so
-    that wider query runs only when nothing is one edit away."""
+    over six characters), ranked by `_near_key_order`. Keys one edit away are looked for first,
+    with the selective index query for one edit (two pieces of the key, one of which a match
+    holds whole); two edits split a short key into single trigrams that half the catalogue
+    shares, so that wider query runs only when nothing is one edit away."""
     widest = 1 if len(key) <= 6 else 2
     for max_edits in range(1, widest + 1):
         scores, keys = _fuzzy_band(key, max_edits, use_index)
@@ -388,17 +398,61 @@ def _fuzzy_candidates(key: str, max_edits: int, use_index: bool) -> list[tuple[i
     return [(item_id, candidate) for _ref, item_id, candidate in rows]
 
 
+def _near_key_order(key: str, candidate: str) -> tuple[int, int, int, str]:
+    """How plausible a mistyping of `candidate` the query `key` is, among keys equally many
+    edits away (smaller first): a key of the query's length (a character mistyped rather than
+    left out or doubled), characters replaced by ones of their kind (a digit for a digit, a
+    letter for a letter), the longer common beginning, then the key itself (a total order)."""
+    swapped_kind = sum(
+        1
+        for op in Levenshtein.editops(key, candidate)
+        if op.tag == "replace" and key[op.src_pos].isdigit() != candidate[op.dest_pos].isdigit()
+    )
+    common = 0
+    for a, b in zip(key, candidate, strict=False):
+        if a != b:
+            break
+        common += 1
+    return (len(candidate) != len(key), swapped_kind, -common, candidate)
+
+
 def _fuzzy_band(key: str, max_edits: int, use_index: bool) -> tuple[dict[int, float], set[str]]:
-    scores: dict[int, float] = {}
-    keys: set[str] = set()
+    """Items with a key within `max_edits` of `key`, scored (lower is better) so that the first
+    item of every near key comes before the second item of any: the keys equally near are all
+    equally plausible, and a page of ten holds every one of them when there are at most ten.
+    Each round goes through the keys in `_near_key_order`, each key's items by id; an item
+    with several near keys takes its best place."""
+    items_of: dict[str, set[int]] = {}
     for item_id, candidate in _fuzzy_candidates(key, max_edits, use_index):
         if Levenshtein.distance(key, candidate, score_cutoff=max_edits) > max_edits:
             continue
-        score = -Levenshtein.normalized_similarity(key, candidate)
-        if score < scores.get(item_id, 0.0):
-            scores[item_id] = score
-        keys.add(candidate)
-    return scores, keys
+        items_of.setdefault(candidate, set()).add(item_id)
+    ordered = sorted(items_of, key=lambda candidate: _near_key_order(key, candidate))
+    scores: dict[int, float] = {}
+    for place, candidate in enumerate(ordered[:NEAR_KEYS]):
+        for turn, item_id in enumerate(sorted(items_of[candidate])):
+            score = float(turn * NEAR_KEYS + place)
+            if score < scores.get(item_id, UNRANKED):
+                scores[item_id] = score
+    return scores, set(ordered)
+
+
+def _fuzzy_allowed(key: str, words: Tier | None) -> bool:
+    """Whether a query key that matched no reference exactly or by prefix is also read as a
+    mistyped one: a key with a digit of four characters or more; a key of letters only when it
+    is long enough and the query's words name no item (then it is no word, or a word the
+    catalogue does not use)."""
+    if len(key) < 4:
+        return False
+    if any(ch.isdigit() for ch in key):
+        return True
+    if len(key) < LETTERS_FUZZY_MIN:
+        return False
+    if words is None:
+        return True
+    if words.scores is not None:  # answered by the index: its matches are known
+        return words.empty
+    return not backends.text_first_ids(words.terms or [], None, 1)
 
 
 def interpret(q: str) -> Interpretation:
@@ -421,13 +475,17 @@ def interpret(q: str) -> Interpretation:
         result.tiers.append(Tier(1, TIER_SERIAL, Q(serial=serial)))
     key = code_key(q)
     code_like = bool(key) and (not any(ch.isspace() for ch in q) or any(ch.isdigit() for ch in q))
-    if code_like:
-        _add_code_tiers(result, q, key)
+    found = _add_code_tiers(result, q, key) if code_like else True
+    words = None
     if number is None:
         terms = _word_terms(q)
         if terms:
             explained["words"] = terms
-            result.tiers.append(_text_tier(result, terms))
+            words = _text_tier(result, terms)
+    if not found and _fuzzy_allowed(key, words):
+        _add_fuzzy_tier(result, key)
+    if words is not None:
+        result.tiers.append(words)
     return result
 
 
@@ -445,7 +503,9 @@ def _text_tier(result: Interpretation, terms: list[list[str]]) -> Tier:
     return Tier(7, TIER_TEXT, Q(pk__in=RawSQL(sql, params)), terms=terms)
 
 
-def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
+def _add_code_tiers(result: Interpretation, q: str, key: str) -> bool:
+    """The exact, transliterated, manufacturer and prefix readings of a code; whether a
+    reference matched exactly or by prefix (else a mistyped one is looked for)."""
     explained = result.explained
     latin = ascii_code_key(q)
     explained["reference_key"] = key
@@ -468,12 +528,15 @@ def _add_code_tiers(result: Interpretation, q: str, key: str) -> None:
         condition, some = _references_of(_prefix_rows(key))
         result.tiers.append(Tier(5, TIER_PREFIX, condition, empty=not some))
         found = found or some
-    if not found and len(key) >= 4 and any(ch.isdigit() for ch in key):
-        scores, keys = _fuzzy_scores(key, result.uses_index)
-        if scores:
-            explained[TIER_FUZZY] = sorted(keys)
-            result.reference_keys |= keys
-            result.tiers.append(Tier(6, TIER_FUZZY, Q(pk__in=sorted(scores)), scores=scores))
+    return found
+
+
+def _add_fuzzy_tier(result: Interpretation, key: str) -> None:
+    scores, keys = _fuzzy_scores(key, result.uses_index)
+    if scores:
+        result.explained[TIER_FUZZY] = sorted(keys)
+        result.reference_keys |= keys
+        result.tiers.append(Tier(6, TIER_FUZZY, Q(pk__in=sorted(scores)), scores=scores))
 
 
 # --- cursor -----------------------------------------------------------------------------------
