@@ -1,7 +1,7 @@
 """The outbox: every committed change of shared data becomes a signed event of this node,
 written in the transaction of the change through the audit log's listener.
 
-An event carries the object's state after the change (`katalog.catalog.replica`), not the
+An event carries the object's state after the change (`katalog.exchange.items`), not the
 difference: a receiver that applies an origin's events in order holds what the origin holds,
 whatever it held before. One event per object the change touched, so a file import of a
 million items is a million events, each applicable on its own.
@@ -21,6 +21,7 @@ from katalog.audit.models import AuditEntry, AuditSubject
 from katalog.catalog import replica
 from katalog.catalog.models import Item, Manufacturer
 from katalog.core.actors import SYSTEM_EXCHANGE, Actor
+from katalog.exchange import items as item_replica
 from katalog.exchange import keys, reference
 from katalog.exchange.models import Node, OutboxEvent
 
@@ -75,7 +76,7 @@ def object_states(object_type: str, keys_: list[str]) -> dict[str, dict[str, Any
     if object_type in reference.KINDS:
         return reference.event_states(object_type, keys_)
     if object_type == ITEM:
-        items = replica.item_states(keys_)
+        items = item_replica.item_states(keys_)
         codes = set().union(*(_reference_makers(s) for s in items.values()))
         makers = replica.manufacturer_states(codes)
         return {k: item_event_state(s, makers) for k, s in items.items()}
