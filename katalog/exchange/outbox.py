@@ -13,13 +13,13 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from katalog.accounts.models import BureauKind
 from katalog.audit import chain
 from katalog.audit.models import AuditEntry, AuditSubject
 from katalog.catalog import replica
-from katalog.catalog.models import Item, Manufacturer
+from katalog.catalog.models import InterchangeFamily, Item, ItemAction, Manufacturer
 from katalog.core.actors import SYSTEM_EXCHANGE, Actor
 from katalog.exchange import items as item_replica
 from katalog.exchange import keys, reference
@@ -95,11 +95,27 @@ def outbox_record(entry: AuditEntry, actor: Actor) -> None:
     if actor == SYSTEM_EXCHANGE:
         return
     touched = [(t, k) for t, k in _touched(entry) if t in SHARED_TYPES or t in reference.KINDS]
+    if entry.action == ItemAction.IDENTIFICATION_CHANGED and "release" in entry.changes.get(
+        "after", {}
+    ):
+        # The states of an item's family show only its items that are not restricted.
+        touched += [(ITEM, niin) for niin in _family_numbers(entry.object_key)]
     if any(t in reference.KINDS for t, _k in touched) and not _local_is_centre():
         # The centre owns the reference data: a bureau's own changes of it stay its own.
         touched = [(t, k) for t, k in touched if t in SHARED_TYPES]
     if touched:
         events_emit(touched, action=entry.action, author=entry.actor_name, at=entry.at)
+
+
+def _family_numbers(niin: str) -> list[str]:
+    """The numbers of the items in the family of the item with this number."""
+    family = InterchangeFamily.objects.filter(
+        Q(master__niin=niin) | Q(members__item__niin=niin)
+    ).first()
+    if family is None:
+        return []
+    members = family.members.order_by("item__niin").values_list("item__niin", flat=True)
+    return [family.master.niin, *members]
 
 
 def _local_is_centre() -> bool:

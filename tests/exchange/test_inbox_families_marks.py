@@ -42,12 +42,12 @@ def made_elsewhere(build):
     the items it returns, the events its outbox wrote and its digest; nothing is kept here
     (built in a transaction that is rolled back)."""
     with transaction.atomic():
-        last = OutboxEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        last = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         built = build()
         states = states_of(*(item.niin for item in built))
         events = [
             (event.action, event.object_key, json.loads(event.state_json))
-            for event in OutboxEvent.objects.filter(seq__gt=last).order_by("seq")
+            for event in OutboxEvent.objects.filter(pk__gt=last).order_by("seq")
         ]
         digest = shared_digest()
         transaction.set_rollback(True)
@@ -190,6 +190,36 @@ def test_a_restricted_master_keeps_its_family_at_home():
     assert sent[member]["item"]["family"] is None
     receive(sent, "created")
     assert not InterchangeFamily.objects.exists()
+    assert shared_digest() == digest
+
+
+def test_an_item_released_in_full_joins_its_family_elsewhere():
+    with transaction.atomic():
+        cataloguer = ru_cataloguer()
+        master, member = make_item("RU"), make_item("RU", release="restricted")
+        family = services.family_create(actor=cataloguer, master=master)
+        services.family_member_add(actor=cataloguer, family=family, item=member, relation="two_way")
+        sent = states_of(master.niin, member.niin)
+        last = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+        services.item_identification_update(
+            actor=SYSTEM_INIT, item=member, expected_version=None, changes={"release": "public"}
+        )
+        events = list(OutboxEvent.objects.filter(pk__gt=last).order_by("seq"))
+        digest = shared_digest()
+        transaction.set_rollback(True)
+    assert sent[master.niin]["item"]["family"]["members"] == []
+    receive(sent, "created")
+    # The change is an event of every item of the family: their states show the member now.
+    assert sorted(e.object_key for e in events) == sorted([master.niin, member.niin])
+    report = events_receive(
+        [
+            signed(3 + n, event.action, json.loads(event.state_json))
+            for n, event in enumerate(events)
+        ],
+        transport="file",
+    )
+    assert (report.applied, report.problems) == (2, 0)
+    assert [m["item"] for m in family_here(master.niin)["members"]] == [member.niin]
     assert shared_digest() == digest
 
 
