@@ -97,14 +97,16 @@ def test_a_family_arrives_as_it_was_stated_and_the_digests_agree():
     sent, events, digest = made_elsewhere(ru_family)
     master, one_way, two_way = sent
     stated = sent[master]["item"]["family"]
-    assert stated["bureau"] == "RU" and stated["master"] == master
+    assert stated["bureau"] == "RU"
+    assert stated["master"] == master
     assert [(m["item"], m["relation"]) for m in stated["members"]] == sorted(
         [(one_way, "replaces_master"), (two_way, "two_way")]
     )
     # Every item of the family carries it, in the events its changes wrote too.
     assert all(s["item"]["family"] == stated for s in sent.values())
     added = [state for action, _key, state in events if action == "family_member_added"]
-    assert added and added[-1]["item"]["family"] == stated
+    assert added
+    assert added[-1]["item"]["family"] == stated
     receive(sent, "created")
     for niin, state in sent.items():
         assert item_replica.item_states([niin])[niin] == state["item"]
@@ -244,7 +246,8 @@ def test_marks_arrive_as_they_were_set_and_the_digests_agree():
     assert sent[niin]["item"]["control_marks"] == marks
     # Setting the marks is an event of the item.
     (set_event,) = [e for e in events if e[0] == "control_entries_set"]
-    assert set_event[1] == niin and set_event[2]["item"]["control_marks"] == marks
+    assert set_event[1] == niin
+    assert set_event[2]["item"]["control_marks"] == marks
     receive(sent, "created")
     assert item_replica.item_states([niin])[niin] == sent[niin]["item"]
     codes = ControlListMark.objects.filter(item__niin=niin).values_list("entry__code", flat=True)
@@ -283,7 +286,8 @@ def test_the_marks_of_a_restricted_item_do_not_travel():
     sent, events, digest = made_elsewhere(restricted)
     (niin,) = sent
     assert "control_marks" not in sent[niin]["item"]
-    assert events and all("control_marks" not in state["item"] for _a, _k, state in events)
+    assert events
+    assert all("control_marks" not in state["item"] for _a, _k, state in events)
     receive(sent, "created")
     assert not ControlListMark.objects.filter(item__niin=niin).exists()
     assert shared_digest() == digest

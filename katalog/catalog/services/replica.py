@@ -356,18 +356,19 @@ def _family_set(stated: dict[str, Any], bureaus: Bureaus) -> None:
         return
     holding = _families_holding(list(items.values()))
     held_elsewhere: set[int] = set()
-    for family in holding:
-        if family.bureau_id != bureau.pk:
-            held_elsewhere.add(family.master_id)
-            held_elsewhere.update(family.members.values_list("item_id", flat=True))
+    for held in holding:
+        if held.bureau_id != bureau.pk:
+            held_elsewhere.add(held.master_id)
+            held_elsewhere.update(held.members.values_list("item_id", flat=True))
     if master.pk in held_elsewhere:
         return
     ours = [f for f in holding if f.bureau_id == bureau.pk]
     family = next((f for f in ours if f.master_id == master.pk), ours[0] if ours else None)
+    not_members = held_elsewhere | {master.pk}
     wanted = {
         items[m["item"]].pk: m
         for m in stated["members"]
-        if m["item"] in items and items[m["item"]].pk not in held_elsewhere | {master.pk}
+        if m["item"] in items and items[m["item"]].pk not in not_members
     }
     stated_pks = {i.pk for i in items.values()}
     for other in ours:
