@@ -12,9 +12,8 @@ state the assigning bureau sent before it heard of another nation's change does 
 An interchangeability family is its stating bureau's statement: it changes only by the events
 of a sender that answers for that bureau (`answers_for`), which set the family as stated (its
 master, its members) wherever the named items are here; the other senders' states of it are
-ignored. Every application is recorded
-in the item's history like any other change, and keeps search, screening keys and quality in
-step through the same hooks.
+ignored. Every application is recorded in the item's history like any other change, and keeps
+search, screening keys and quality in step through the same hooks.
 """
 
 from __future__ import annotations
