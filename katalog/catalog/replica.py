@@ -1,8 +1,9 @@
 """The shared state of catalogue objects, as the exchange carries it between installations.
 
 One function per object gives the part every nation may see: an item's identification,
-characteristics, references, user registrations and the management data its nation released;
-a manufacturer's record. A restricted item travels as its number, name and status only (what
+characteristics, references, user registrations, the management data its nation released and
+the interchangeability family it is in (keyed by its stating bureau and master item, its
+members by number); a manufacturer's record. A restricted item travels as its number, name and status only (what
 `ReleaseLevel` lets every nation read), so an event is the same for every peer and no peer
 sees a gap in an origin's sequence. The same states make the digest two converged
 installations agree on.
@@ -18,6 +19,8 @@ from django.db.models import Prefetch
 
 from katalog.catalog.models import (
     CharacteristicValue,
+    InterchangeFamily,
+    InterchangeMember,
     Item,
     ManagementData,
     Manufacturer,
@@ -42,8 +45,21 @@ IDENTIFICATION_FIELDS = (
 )
 
 
+def _family_members() -> Any:
+    return InterchangeMember.objects.select_related("item", "bureau").order_by("item__niin")
+
+
 def _items_prefetched(rows: Any) -> Any:
-    return rows.select_related("item_name", "bureau", "replaced_by").prefetch_related(
+    return rows.select_related(
+        "item_name",
+        "bureau",
+        "replaced_by",
+        "family_mastered__bureau",
+        "family_membership__family__master",
+        "family_membership__family__bureau",
+    ).prefetch_related(
+        Prefetch("family_mastered__members", queryset=_family_members()),
+        Prefetch("family_membership__family__members", queryset=_family_members()),
         Prefetch(
             "characteristics",
             queryset=CharacteristicValue.objects.select_related("characteristic__guide").order_by(
@@ -77,6 +93,37 @@ def _number(value: float | None) -> float | None:
 
 def _price(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+def _family_of(item: Item) -> InterchangeFamily | None:
+    family = getattr(item, "family_mastered", None)
+    if family is not None:
+        return family
+    membership = getattr(item, "family_membership", None)
+    return membership.family if membership is not None else None
+
+
+def family_state(family: InterchangeFamily | None) -> dict[str, Any] | None:
+    """A family as it travels: its stating bureau, its master's number and its members by
+    number. Restricted items are left out (a restricted master: the family does not travel,
+    and its members travel as in none), so no nation learns what a restricted item replaces."""
+    if family is None or family.master.release == ReleaseLevel.RESTRICTED:
+        return None
+    return {
+        "bureau": family.bureau.key,
+        "master": family.master.niin,
+        "members": [
+            {
+                "item": member.item.niin,
+                "relation": member.relation,
+                "conditions": member.conditions,
+                "bureau": member.bureau.key,
+                "stated_on": member.stated_on.isoformat(),
+            }
+            for member in family.members.all()
+            if member.item.release != ReleaseLevel.RESTRICTED
+        ],
+    }
 
 
 def item_state(item: Item) -> dict[str, Any]:
@@ -144,6 +191,7 @@ def item_state(item: Item) -> dict[str, Any]:
             }
             for row in item.management.all()
         ],
+        family=family_state(_family_of(item)),
     )
     return state
 
@@ -186,8 +234,8 @@ def manufacturer_states(codes: Iterable[str]) -> dict[str, dict[str, Any]]:
     return states
 
 
-def all_item_states() -> Iterator[dict[str, Any]]:
-    """Every item's state in number order, by keyset pages (flat memory at any size)."""
+def all_item_state_pages() -> Iterator[list[dict[str, Any]]]:
+    """Every item's state in number order, a keyset page at a time (flat memory at any size)."""
     after = ""
     while True:
         page = list(
@@ -195,9 +243,13 @@ def all_item_states() -> Iterator[dict[str, Any]]:
         )
         if not page:
             return
-        for item in page:
-            yield item_state(item)
+        yield [item_state(item) for item in page]
         after = page[-1].niin
+
+
+def all_item_states() -> Iterator[dict[str, Any]]:
+    for page in all_item_state_pages():
+        yield from page
 
 
 def all_manufacturer_states() -> Iterator[dict[str, Any]]:

@@ -5,6 +5,9 @@ A version travels whole: its dates, status and texts, its levels, its codes in o
 its level, its parent's code, titles, notes and dates) and its amendments with the codes each
 changed. A correspondence table travels with its rows as pairs of codes. Every reference is a
 slug or a code, never a row id. The same states make the exchange's digest.
+
+An item of supply's export-control marks travel with the item's state (the exchange puts them
+there): each as the list, the version and the entry's code.
 """
 
 from __future__ import annotations
@@ -16,11 +19,14 @@ from django.db.models import Prefetch
 
 from katalog.classifiers.models import (
     Amendment,
+    ControlListMark,
     CorrespondenceRow,
     CorrespondenceTable,
     Item,
     Version,
 )
+
+MARKS_BATCH = 1_000
 
 # The object types of the audit log and of the exchange's events.
 VERSION = "classifiers.version"
@@ -160,3 +166,24 @@ def all_table_states() -> Iterator[dict[str, Any]]:
     slugs = sorted(CorrespondenceTable.objects.values_list("slug", flat=True))
     for slug in slugs:
         yield table_states([slug])[slug]
+
+
+def control_marks_of(niins: Iterable[str]) -> dict[str, list[dict[str, str]]]:
+    """The control-list entries of the items with these numbers (an item without any is left
+    out), each item's in list, version and code order. Release rules are the caller's."""
+    wanted = list(dict.fromkeys(niins))
+    marks: dict[str, list[dict[str, str]]] = {}
+    for start in range(0, len(wanted), MARKS_BATCH):
+        rows = ControlListMark.objects.filter(
+            item__niin__in=wanted[start : start + MARKS_BATCH]
+        ).values_list(
+            "item__niin",
+            "entry__version__classification__slug",
+            "entry__version__slug",
+            "entry__code",
+        )
+        for niin, slug, version, code in rows:
+            marks.setdefault(niin, []).append({"list": slug, "version": version, "code": code})
+    for rows_of_item in marks.values():
+        rows_of_item.sort(key=lambda m: (m["list"], m["version"], m["code"]))
+    return marks

@@ -6,6 +6,9 @@ levels, its codes (matched on their codes, so the manufacturers' activities and 
 name a kept code keep it) and its amendments. The same state twice changes nothing. Every
 application is recorded in the audit log and bumps the version's `row_version`, so cached
 serialisations of it are not served again.
+
+An item's export-control marks arrive in the item's state from its assigning bureau (the
+exchange checks the authority and the release rules) and replace the marks held here.
 """
 
 from __future__ import annotations
@@ -18,18 +21,28 @@ from django.db.models import F, ProtectedError
 from django.utils.translation import gettext as _
 
 from katalog.audit.services import audit_record
+from katalog.catalog.models import Item as CatalogItem
+from katalog.catalog.services.history import item_audit, item_touch
+from katalog.classifiers.choices import ControlMarkAction
 from katalog.classifiers.errors import ClassifierErrorCode as E
 from katalog.classifiers.models import (
     Amendment,
     AmendmentChange,
     Classification,
+    ControlListMark,
     CorrespondenceRow,
     CorrespondenceTable,
     Item,
     Level,
     Version,
 )
-from katalog.classifiers.replica import TABLE, VERSION, table_states, version_states
+from katalog.classifiers.replica import (
+    TABLE,
+    VERSION,
+    control_marks_of,
+    table_states,
+    version_states,
+)
 from katalog.classifiers.services import BATCH, search_text
 from katalog.core.actors import Actor
 from katalog.core.errors import RuleViolation
@@ -240,3 +253,44 @@ def _row(
         target_partial=row["target_partial"],
         basis=row["basis"],
     )
+
+
+@transaction.atomic
+def control_marks_replica_apply(
+    *, actor: Actor, item: CatalogItem, marks: list[dict[str, str]], reason: str = ""
+) -> bool:
+    """Set an item's control-list entries as its assigning bureau's state names them (by
+    version and code); False when they are the ones held here already."""
+    require_exchange(actor, code=E.EXCHANGE_ONLY)
+    before = control_marks_of([item.niin]).get(item.niin, [])
+    wanted = sorted(marks, key=lambda m: (m["list"], m["version"], m["code"]))
+    if before == wanted:
+        return False
+    entries = []
+    for mark in wanted:
+        entry = Item.objects.filter(
+            version__slug=mark["version"],
+            version__classification__slug=mark["list"],
+            code=mark["code"],
+        ).first()
+        if entry is None:
+            raise _missing("control-list entry", f"{mark['version']} {mark['code']}")
+        entries.append(entry)
+    ControlListMark.objects.filter(item=item).delete()
+    ControlListMark.objects.bulk_create(ControlListMark(item=item, entry=e) for e in entries)
+    item_touch(item)
+
+    def labels(rows: list[dict[str, str]]) -> list[str]:
+        return sorted(f"{m['version']} {m['code']}" for m in rows)
+
+    item_audit(
+        actor=actor,
+        item=item,
+        action=ControlMarkAction.SET,
+        changes={
+            "before": {"control_entries": labels(before)},
+            "after": {"control_entries": labels(wanted)},
+        },
+        reason=reason,
+    )
+    return True

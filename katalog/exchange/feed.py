@@ -11,7 +11,7 @@ from django.db.models import Max
 
 from katalog.audit import chain
 from katalog.catalog import replica
-from katalog.exchange import reference
+from katalog.exchange import items, reference
 from katalog.exchange.models import OutboxEvent
 from katalog.exchange.outbox import event_payload
 
@@ -41,12 +41,13 @@ def origins() -> dict[str, int]:
 
 
 def shared_digest() -> dict[str, Any]:
-    """A digest of the shared data as every nation sees it (`katalog.catalog.replica`) and of
+    """A digest of the shared data as every nation sees it (`katalog.exchange.items`,
+    `katalog.catalog.replica`) and of
     the interstate reference data (`katalog.exchange.reference`): two installations that have
     applied each other's events print the same."""
     digest = hashlib.sha256()
     sections: list[tuple[str, Any]] = [
-        ("items", replica.all_item_states),
+        ("items", items.all_item_states),
         ("manufacturers", replica.all_manufacturer_states),
     ]
     sections += [(kind.name, kind.all_states) for kind in reference.KINDS.values()]

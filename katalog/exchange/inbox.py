@@ -31,8 +31,10 @@ from katalog.audit import chain
 from katalog.catalog import replica
 from katalog.catalog.models import Item, ItemAction, Manufacturer
 from katalog.catalog.services import replica as catalog_replica
+from katalog.classifiers.replica_services import control_marks_replica_apply
 from katalog.core.actors import SYSTEM_EXCHANGE, Interface, acting_through
 from katalog.core.errors import KatalogError
+from katalog.exchange import items as item_replica
 from katalog.exchange import keys, reference
 from katalog.exchange.models import (
     ExchangeProblem,
@@ -362,14 +364,23 @@ def _apply_item(payload: dict[str, Any], origin: Bureau, exchange: _Exchange) ->
         manufacturers=payload["state"].get("manufacturers") or {},
         reason=_reason(payload),
         bureaus=exchange.bureaus,
+        answers_for=lambda key: exchange.may_keep(origin, key),
     )
+    if item_replica.MARKS in state and (local is None or identification):
+        # The assigning bureau's marks, as its identification (or of an item new here).
+        control_marks_replica_apply(
+            actor=SYSTEM_EXCHANGE,
+            item=item,
+            marks=state[item_replica.MARKS],
+            reason=_reason(payload),
+        )
     if exchange.at_centre:
         # The centre screens across nations as their items arrive (duplicate candidates).
         cross_nation_screen(actor=SYSTEM_EXCHANGE, item=item)
 
 
 def _local_item(niin: str) -> dict[str, Any] | None:
-    return replica.item_states([niin]).get(niin)
+    return item_replica.item_states([niin]).get(niin)
 
 
 def _apply_manufacturer(payload: dict[str, Any], origin: Bureau, exchange: _Exchange) -> None:

@@ -1,7 +1,7 @@
 """The outbox: every committed change of shared data becomes a signed event of this node,
 written in the transaction of the change through the audit log's listener.
 
-An event carries the object's state after the change (`katalog.catalog.replica`), not the
+An event carries the object's state after the change (`katalog.exchange.items`), not the
 difference: a receiver that applies an origin's events in order holds what the origin holds,
 whatever it held before. One event per object the change touched, so a file import of a
 million items is a million events, each applicable on its own.
@@ -13,14 +13,15 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from katalog.accounts.models import BureauKind
 from katalog.audit import chain
 from katalog.audit.models import AuditEntry, AuditSubject
 from katalog.catalog import replica
-from katalog.catalog.models import Item, Manufacturer
+from katalog.catalog.models import InterchangeFamily, Item, ItemAction, Manufacturer
 from katalog.core.actors import SYSTEM_EXCHANGE, Actor
+from katalog.exchange import items as item_replica
 from katalog.exchange import keys, reference
 from katalog.exchange.models import Node, OutboxEvent
 
@@ -75,7 +76,7 @@ def object_states(object_type: str, keys_: list[str]) -> dict[str, dict[str, Any
     if object_type in reference.KINDS:
         return reference.event_states(object_type, keys_)
     if object_type == ITEM:
-        items = replica.item_states(keys_)
+        items = item_replica.item_states(keys_)
         codes = set().union(*(_reference_makers(s) for s in items.values()))
         makers = replica.manufacturer_states(codes)
         return {k: item_event_state(s, makers) for k, s in items.items()}
@@ -94,11 +95,27 @@ def outbox_record(entry: AuditEntry, actor: Actor) -> None:
     if actor == SYSTEM_EXCHANGE:
         return
     touched = [(t, k) for t, k in _touched(entry) if t in SHARED_TYPES or t in reference.KINDS]
+    if entry.action == ItemAction.IDENTIFICATION_CHANGED and "release" in entry.changes.get(
+        "after", {}
+    ):
+        # The states of an item's family show only its items that are not restricted.
+        touched += [(ITEM, niin) for niin in _family_numbers(entry.object_key)]
     if any(t in reference.KINDS for t, _k in touched) and not _local_is_centre():
         # The centre owns the reference data: a bureau's own changes of it stay its own.
         touched = [(t, k) for t, k in touched if t in SHARED_TYPES]
     if touched:
         events_emit(touched, action=entry.action, author=entry.actor_name, at=entry.at)
+
+
+def _family_numbers(niin: str) -> list[str]:
+    """The numbers of the items in the family of the item with this number."""
+    family = InterchangeFamily.objects.filter(
+        Q(master__niin=niin) | Q(members__item__niin=niin)
+    ).first()
+    if family is None:
+        return []
+    members = family.members.order_by("item__niin").values_list("item__niin", flat=True)
+    return [family.master.niin, *members]
 
 
 def _local_is_centre() -> bool:

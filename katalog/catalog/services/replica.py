@@ -9,18 +9,22 @@ replaces other nations' rows only where it answers for them: an item new here, i
 catalogue or a file import, and a cancellation that moved the users and references to the
 replacement; otherwise a nation's rows change only by that nation's own events, so that a
 state the assigning bureau sent before it heard of another nation's change does not undo it.
-Every application is recorded
-in the item's history like any other change, and keeps search, screening keys and quality in
-step through the same hooks.
+An interchangeability family is its stating bureau's statement: it changes only by the events
+of a sender that answers for that bureau (`answers_for`), which set the family as stated (its
+master, its members) wherever the named items are here; the other senders' states of it are
+ignored. Every application is recorded in the item's history like any other change, and keeps
+search, screening keys and quality in step through the same hooks.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau
@@ -28,6 +32,8 @@ from katalog.audit.services import audit_record
 from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import (
     CharacteristicValue,
+    InterchangeFamily,
+    InterchangeMember,
     Item,
     ItemAction,
     ItemStatus,
@@ -93,11 +99,13 @@ def item_replica_apply(
     reason: str = "",
     bureaus: Bureaus | None = None,
     all_rows: bool = False,
+    answers_for: Callable[[str], bool] | None = None,
 ) -> Item:
     """Apply a received item state. From the assigning bureau (`identification`) the
     identification and its own rows, and with `all_rows` (a change in which it answers for
     them) other nations' rows too. From another nation its own rows, and the identification
-    only if the item is new here."""
+    only if the item is new here. The item's family as stated where the sender answers for
+    the stating bureau (`answers_for`, by bureau key; by default its own bureau only)."""
     _require_exchange(actor)
     bureaus = bureaus or Bureaus()
     item = Item.objects.select_for_update().filter(niin=state["niin"]).first()
@@ -116,6 +124,9 @@ def item_replica_apply(
         _registrations_set(item, rows_of, state["registrations"], bureaus)
         _status_follow_users(item, users_before)
         _management_set(item, rows_of, state["management"], bureaus)
+    if "family" in state:
+        answers = answers_for or (lambda key: key == origin_bureau.key)
+        _family_follow(item, state["family"], answers, bureaus)
     item.row_version += 1
     item.save()
     item_audit(
@@ -289,6 +300,106 @@ def _management_set(
             notes=row["notes"],
             released=True,
         )
+
+
+def _families_holding(items: list[Item]) -> list[InterchangeFamily]:
+    """The families these items are in (as master or member), locked."""
+    pks = set(
+        InterchangeFamily.objects.filter(
+            Q(master__in=items) | Q(members__item__in=items)
+        ).values_list("pk", flat=True)
+    )
+    return list(
+        InterchangeFamily.objects.select_for_update(of=("self",))
+        .select_related("bureau")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+
+
+def _family_follow(
+    item: Item,
+    stated: dict[str, Any] | None,
+    answers_for: Callable[[str], bool],
+    bureaus: Bureaus,
+) -> None:
+    """The item's family as the sender states it, within the sender's authority: it leaves a
+    family of a bureau the sender answers for that no longer holds it, and the family the
+    sender states (of a bureau it answers for) is set as stated."""
+    stated_by = stated["bureau"] if stated else None
+    for family in _families_holding([item]):
+        if family.bureau.key != stated_by and answers_for(family.bureau.key):
+            _family_leave(family, item)
+    if stated is not None and answers_for(stated["bureau"]):
+        _family_set(stated, bureaus)
+
+
+def _family_leave(family: InterchangeFamily, item: Item) -> None:
+    if family.master_id == item.pk:
+        family.delete()  # a family is not without its master
+        return
+    InterchangeMember.objects.filter(family=family, item=item).delete()
+    InterchangeFamily.objects.filter(pk=family.pk).update(row_version=F("row_version") + 1)
+
+
+def _family_set(stated: dict[str, Any], bureaus: Bureaus) -> None:
+    """Set a family as its stating bureau states it, as far as its items are here: an item not
+    received yet joins with the stating bureau's next state of the family (each change of a
+    family is an event of every item in it), and an item here in another bureau's family stays
+    there."""
+    bureau = bureaus[stated["bureau"]]
+    numbers = [stated["master"], *(m["item"] for m in stated["members"])]
+    items = {i.niin: i for i in Item.objects.filter(niin__in=numbers)}
+    master = items.get(stated["master"])
+    if master is None:
+        return
+    holding = _families_holding(list(items.values()))
+    held_elsewhere: set[int] = set()
+    for held in holding:
+        if held.bureau_id != bureau.pk:
+            held_elsewhere.add(held.master_id)
+            held_elsewhere.update(held.members.values_list("item_id", flat=True))
+    if master.pk in held_elsewhere:
+        return
+    ours = [f for f in holding if f.bureau_id == bureau.pk]
+    family = next((f for f in ours if f.master_id == master.pk), ours[0] if ours else None)
+    not_members = held_elsewhere | {master.pk}
+    wanted = {
+        items[m["item"]].pk: m
+        for m in stated["members"]
+        if m["item"] in items and items[m["item"]].pk not in not_members
+    }
+    stated_pks = {i.pk for i in items.values()}
+    for other in ours:
+        if other is family:
+            continue
+        if other.master_id in stated_pks:
+            other.delete()
+        else:
+            InterchangeMember.objects.filter(family=other, item_id__in=stated_pks).delete()
+    if family is None:
+        family = InterchangeFamily.objects.create(master=master, bureau=bureau)
+    else:
+        InterchangeMember.objects.filter(family=family).exclude(item_id__in=wanted).delete()
+        if family.master_id != master.pk:
+            family.master = master
+            family.save(update_fields=["master", "updated_at"])
+    existing = {m.item_id: m for m in InterchangeMember.objects.filter(family=family)}
+    for pk, row in wanted.items():
+        fields = {
+            "relation": row["relation"],
+            "conditions": row["conditions"],
+            "bureau": bureaus[row["bureau"]],
+            "stated_on": dt.date.fromisoformat(row["stated_on"]),
+        }
+        member = existing.get(pk)
+        if member is None:
+            InterchangeMember.objects.create(family=family, item_id=pk, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(member, name, value)
+            member.save()
+    InterchangeFamily.objects.filter(pk=family.pk).update(row_version=F("row_version") + 1)
 
 
 @transaction.atomic
