@@ -6,9 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Avg, Count, F, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Cast, Substr
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from katalog.accounts.models import Bureau
 from katalog.catalog.summary_selectors import (
@@ -18,9 +21,15 @@ from katalog.catalog.summary_selectors import (
     month_bounds,
 )
 from katalog.catalog.visibility import item_visible_q, read_scope
-from katalog.core.i18n import pick_text
-from katalog.quality.models import ItemQuality, QualitySnapshot
-from katalog.quality.rules import RULES
+from katalog.core.i18n import pick, pick_text
+from katalog.names.models import Characteristic
+from katalog.quality.models import (
+    ItemQuality,
+    QualityRule,
+    QualitySnapshot,
+    RuleKind,
+)
+from katalog.quality.rules import KINDS, RULES, rules_in_force
 from katalog.refdata.models import SupplyGroup
 
 
@@ -60,19 +69,98 @@ def quality_fields(view: QualityView | None) -> dict[str, Any] | None:
     }
 
 
+@dataclass(frozen=True)
+class RuleText:
+    message: str
+    fix: str
+
+
+def _filled(template: Any, params: dict[str, Any], language: str) -> str:
+    values: dict[str, Any] = dict(params)
+    if "language" in values:
+        values["language"] = str(dict(settings.LANGUAGES).get(values["language"], ""))
+    if "characteristic" in values:
+        names = (
+            Characteristic.objects.filter(code=values["characteristic"])
+            .values_list("names", flat=True)
+            .first()
+        )
+        name = pick_text(names, language) if names else ""
+        values["characteristic"] = (
+            f"{values['characteristic']} ({name})" if name else values["characteristic"]
+        )
+    text = str(template) % values
+    scope = []
+    if params.get("item_name"):
+        scope.append(_("item name %(code)s") % {"code": params["item_name"]})
+    if params.get("supply_class"):
+        scope.append(_("supply class %(code)s") % {"code": params["supply_class"]})
+    if scope:
+        text = _("%(text)s (for the items of %(scope)s)") % {
+            "text": text,
+            "scope": ", ".join(scope),
+        }
+    return text
+
+
+def rule_text(rule: QualityRule, language: str | None = None) -> RuleText:
+    """What a rule asks for and how to make a failing item pass, in the current language: a
+    built-in rule's and a kind's generic texts through the translations, an own rule's title
+    and hint as its bureau wrote them in this language, else the kind's generic ones."""
+    language = (language or get_language() or "en").split("-")[0]
+    if rule.kind == RuleKind.BUILTIN:
+        known = RULES.get(rule.code)
+        return RuleText(str(known.message), str(known.fix)) if known else RuleText(rule.code, "")
+    kind = KINDS.get(rule.kind)
+    own = pick(rule.messages, language)
+    own_fix = pick(rule.fixes, language)
+    if kind is None:
+        return RuleText(own.text or rule.code, own_fix.text)
+    message = (
+        own.text
+        if own.text and not own.is_fallback
+        else _filled(kind.message, rule.params or {}, language)
+    )
+    fix = (
+        own_fix.text
+        if own_fix.text and not own_fix.is_fallback
+        else _filled(kind.fix, rule.params or {}, language)
+    )
+    return RuleText(message, fix)
+
+
+def rule_texts(codes: Any) -> dict[str, RuleText]:
+    """The texts of the rules of these codes: a code names one definition (a bureau's own
+    codes carry its prefix; a bureau's setting of a global rule shares the global code)."""
+    codes = set(codes)
+    found: dict[str, RuleText] = {
+        c: RuleText(str(RULES[c].message), str(RULES[c].fix)) for c in codes if c in RULES
+    }
+    rest = codes - set(found)
+    if rest:
+        rows = QualityRule.objects.filter(code__in=rest).order_by(
+            "code", F("bureau").asc(nulls_first=True)
+        )
+        for row in rows:
+            if row.code not in found:
+                found[row.code] = rule_text(row)
+    return found
+
+
 def _view(row: ItemQuality | None) -> QualityView | None:
     if row is None:
         return None
     failed = set(row.failed)
+    texts = rule_texts(row.checked)
     rules = [
         RuleResult(
             code=code,
             passed=code not in failed,
-            message=str(RULES[code].message),
-            fix="" if code not in failed else str(RULES[code].fix),
+            message=texts[code].message,
+            fix="" if code not in failed else texts[code].fix,
         )
         for code in row.checked
-        if code in RULES
+        if code in texts
     ]
     return QualityView(score=row.score, rules=rules)
 
@@ -136,21 +224,40 @@ def scored_items(*, reader: Any, bureau: str | None = None) -> QuerySet[ItemQual
     return rows
 
 
-def _figure_aggregates() -> dict[str, Any]:
+def rules_counted(bureau: str | None = None) -> list[str]:
+    """The codes of the rules that score the items of one assigning bureau (its key), or,
+    without one, of any bureau: the global rules and every bureau's own, while active."""
+    if bureau:
+        found = Bureau.objects.filter(key=bureau.upper()).values_list("pk", flat=True).first()
+        return [c for c, r in rules_in_force(found or 0).items() if r.counts]
+    rows = QualityRule.objects.filter(active=True, weight__gt=0)
+    codes = set()
+    for code, kind in rows.values_list("code", "kind"):
+        if (kind == RuleKind.BUILTIN and code in RULES) or kind in KINDS:
+            codes.add(code)
+    return sorted(codes)
+
+
+def rule_exists(code: str) -> bool:
+    return code in RULES or QualityRule.objects.filter(code=code).exists()
+
+
+def _figure_aggregates(codes: list[str]) -> dict[str, Any]:
     """The count and mean, all ten bands and every rule's failures: one pass over the scores
     (conditional aggregates, no row reaches Python). The failed codes are a JSON list; its
     text holds each code in quotes, which both databases search without a JSON operator."""
     aggregates: dict[str, Any] = {"n": Count("pk"), "mean": Avg("score")}
     for low, high in BUCKETS:
         aggregates[f"b{low}"] = Count("pk", filter=Q(score__gte=low, score__lte=high))
-    for code in RULES:
+    for code in codes:
         aggregates[f"r_{code}"] = Count("pk", filter=Q(failed_text__contains=f'"{code}"'))
     return aggregates
 
 
-def _rule_failures(found: dict[str, Any]) -> list[RuleFailures]:
+def _rule_failures(found: dict[str, Any], codes: list[str]) -> list[RuleFailures]:
     """How many items fail each rule, most failed first."""
-    failures = [RuleFailures(code, str(RULES[code].message), found[f"r_{code}"]) for code in RULES]
+    texts = rule_texts(codes)
+    failures = [RuleFailures(code, texts[code].message, found[f"r_{code}"]) for code in codes]
     return sorted(failures, key=lambda r: (-r.failed, r.code))
 
 
@@ -220,8 +327,9 @@ def quality_summary(
     one pass for the bands, rules and months, one `GROUP BY` each for groups and bureaus."""
     rows = scored_items(reader=reader, bureau=bureau)
     months = last_months(today or timezone.localdate(), MONTHS_SHOWN)
+    codes = rules_counted(bureau)
     found = rows.annotate(failed_text=Cast("failed", TextField())).aggregate(
-        **_figure_aggregates(), **_month_aggregates(months)
+        **_figure_aggregates(codes), **_month_aggregates(months)
     )
     mean = found["mean"]
     return QualitySummary(
@@ -229,7 +337,7 @@ def quality_summary(
         scored=found["n"],
         average=None if mean is None else round(float(mean), 1),
         buckets=[Bucket(low, high, found[f"b{low}"]) for low, high in BUCKETS],
-        rules=_rule_failures(found),
+        rules=_rule_failures(found, codes),
         groups=_group_averages(rows, language),
         bureaus=_bureau_averages(rows, language),
         months=_month_averages(found, months),
@@ -289,16 +397,18 @@ def worst_items(
             failed_text__contains=f'"{rule}"'
         )
     rows = rows.select_related("item__item_name").order_by("score", "item_id")
+    page = list(rows[: max(1, min(limit, 200))])
+    texts = rule_texts({code for row in page for code in row.failed})
     return [
         {
             "catalogue_number": row.item.catalogue_number,
             "item_name": item_name_text(row.item, language),
             "score": row.score,
             "failed": [
-                {"code": code, "message": str(RULES[code].message)}
+                {"code": code, "message": texts[code].message}
                 for code in row.failed
-                if code in RULES
+                if code in texts
             ],
         }
-        for row in rows[: max(1, min(limit, 200))]
+        for row in page
     ]
