@@ -255,6 +255,7 @@ class RuleInForce:
     bureau_id: int | None  # whose rule it is: None for a global one
     adjusted: bool  # a global rule the bureau re-weighted or switched off
     rule_ids: tuple[int, ...]  # the rows it is made of (the definition, the bureau's setting)
+    setting_version: int | None = None  # the version of the bureau's setting of a global rule
 
     @property
     def evaluable(self) -> bool:
@@ -292,5 +293,6 @@ def rules_in_force(bureau_id: int | None) -> dict[str, RuleInForce]:
                 active=row.active,
                 adjusted=True,
                 rule_ids=(*base.rule_ids, row.pk),
+                setting_version=row.version,
             )
     return dict(sorted(found.items()))

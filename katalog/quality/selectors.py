@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from katalog.accounts.models import Bureau
+from katalog.accounts.models import Bureau, BureauKind
+from katalog.accounts.rights import Permission, has_permission
 from katalog.catalog.summary_selectors import (
     in_month,
     item_name_text,
@@ -21,15 +22,18 @@ from katalog.catalog.summary_selectors import (
     month_bounds,
 )
 from katalog.catalog.visibility import item_visible_q, read_scope
+from katalog.core.errors import NotFound
 from katalog.core.i18n import pick, pick_text
 from katalog.names.models import Characteristic
+from katalog.quality.errors import QualityErrorCode as E
 from katalog.quality.models import (
     ItemQuality,
     QualityRule,
+    QualityRuleVersion,
     QualitySnapshot,
     RuleKind,
 )
-from katalog.quality.rules import KINDS, RULES, rules_in_force
+from katalog.quality.rules import KINDS, RULES, RuleInForce, rules_in_force
 from katalog.refdata.models import SupplyGroup
 
 
@@ -411,4 +415,141 @@ def worst_items(
             ],
         }
         for row in page
+    ]
+
+
+# --- the rules in force, for the rules page and its API -----------------------------------------
+
+GLOBAL = "global"
+OWN = "own"
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """A rule as the reader's bureau sees it: what it checks, its weight and versions, whose it
+    is, and what the reader may change of it."""
+
+    code: str
+    kind: str
+    kind_label: str
+    weight: int
+    active: bool
+    version: int
+    setting_version: int | None
+    whose: str  # "global" (the centre's or built-in) or "own" (the reader's bureau's)
+    adjusted: bool  # a global rule the bureau re-weighted or switched off
+    params: dict[str, Any]
+    messages: dict[str, str]
+    fixes: dict[str, str]
+    message: str
+    fix: str
+    may_set: bool  # the reader may set its weight and switch
+    may_define: bool  # the reader may change its parameters and texts
+    changes_version: int  # the version a change by the reader's bureau applies to
+
+
+@dataclass(frozen=True)
+class RuleVersionRow:
+    version: int
+    setting: bool  # a version of the bureau's setting (weight, switch) of a global rule
+    weight: int
+    active: bool
+    params: dict[str, Any]
+    messages: dict[str, str]
+    fixes: dict[str, str]
+    changed_by: str
+    changed_at: dt.datetime
+    reason: str
+
+
+def _reader_bureau(reader: Any) -> Bureau | None:
+    """The bureau whose rules the reader sees: their own national bureau; none (the global
+    rules) for the centre and visitors."""
+    read_scope(reader)
+    bureau = getattr(reader, "bureau", None) if getattr(reader, "is_authenticated", False) else None
+    return None if bureau is None or bureau.kind == BureauKind.CENTRE else bureau
+
+
+def rule_rights(reader: Any) -> tuple[bool, bool]:
+    """Whether the reader may change rules: (their bureau's settings and own rules, the global
+    rules), as the services' checks decide."""
+    bureau = _reader_bureau(reader)
+    if not getattr(reader, "is_authenticated", False):
+        return False, False
+    if bureau is None:
+        return False, has_permission(reader, Permission.REFERENCE_DATA)
+    return has_permission(reader, Permission.APPROVE), False
+
+
+def _row(rule: RuleInForce, definition: QualityRule, bureau: Bureau | None, reader: Any) -> RuleRow:
+    own_rights, global_rights = rule_rights(reader)
+    text = rule_text(definition)
+    own = bureau is not None and rule.bureau_id == bureau.pk
+    may_set = global_rights if bureau is None else own_rights
+    return RuleRow(
+        code=rule.code,
+        kind=rule.kind,
+        kind_label=str(RuleKind(rule.kind).label) if rule.kind in RuleKind.values else rule.kind,
+        weight=rule.weight,
+        active=rule.active,
+        version=rule.version,
+        setting_version=rule.setting_version,
+        whose=OWN if own else GLOBAL,
+        adjusted=rule.adjusted,
+        params=rule.params,
+        messages=rule.messages,
+        fixes=rule.fixes,
+        message=text.message,
+        fix=text.fix,
+        may_set=may_set,
+        may_define=may_set and rule.kind != RuleKind.BUILTIN and (own or bureau is None),
+        changes_version=rule.version if own or bureau is None else rule.setting_version or 0,
+    )
+
+
+def rules_for(*, reader: Any) -> list[RuleRow]:
+    """The rules in force for the reader's bureau (for the centre: the global ones), built-in
+    and own, active or not, in code order."""
+    bureau = _reader_bureau(reader)
+    found = rules_in_force(bureau.pk if bureau else None)
+    definitions = {
+        r.pk: r for r in QualityRule.objects.filter(pk__in=[f.rule_ids[0] for f in found.values()])
+    }
+    return [_row(rule, definitions[rule.rule_ids[0]], bureau, reader) for rule in found.values()]
+
+
+def rule_for(*, reader: Any, code: str) -> RuleRow:
+    """One rule in force for the reader's bureau."""
+    code = code.strip().upper()
+    for row in rules_for(reader=reader):
+        if row.code == code:
+            return row
+    raise NotFound(_("No rule has this code"), code=E.RULE_NOT_FOUND)
+
+
+def rule_history(*, reader: Any, code: str) -> list[RuleVersionRow]:
+    """Every version of a rule in force for the reader's bureau, newest first: of its
+    definition, and of the bureau's setting of it if it is a global rule."""
+    bureau = _reader_bureau(reader)
+    found = rules_in_force(bureau.pk if bureau else None).get(code.strip().upper())
+    if found is None:
+        raise NotFound(_("No rule has this code"), code=E.RULE_NOT_FOUND)
+    setting_id = found.rule_ids[1] if found.adjusted else None
+    rows = QualityRuleVersion.objects.filter(rule_id__in=found.rule_ids).order_by(
+        "-changed_at", "-pk"
+    )
+    return [
+        RuleVersionRow(
+            version=v.version,
+            setting=v.rule_id == setting_id,
+            weight=v.weight,
+            active=v.active,
+            params=v.params or {},
+            messages=v.messages or {},
+            fixes=v.fixes or {},
+            changed_by=v.changed_by,
+            changed_at=v.changed_at,
+            reason=v.reason,
+        )
+        for v in rows
     ]
