@@ -89,8 +89,9 @@ def rescore(ids: Sequence[int]) -> int:
         by_bureau.setdefault(bureau_id, []).append(pk)
     rows: list[ItemQuality] = []
     for bureau_id, group in by_bureau.items():
-        rules = {c: r for c, r in rules_in_force(bureau_id).items() if r.counts}
-        version = rules_version(rules)
+        in_force = rules_in_force(bureau_id)
+        version = rules_version(in_force)  # switched off rules too: switching off is a change
+        rules = {c: r for c, r in in_force.items() if r.counts}
         weights = {c: r.weight for c, r in rules.items()}
         versions = {c: r.version for c, r in rules.items()}
         failing = {code: evaluate(rule, group) for code, rule in rules.items()}
