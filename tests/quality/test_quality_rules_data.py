@@ -213,7 +213,8 @@ def test_another_bureaus_items_are_not_scored_by_an_own_rule(ru_lead):
 
 def test_the_centre_adds_global_rules_for_every_bureau(centre):
     rule = own_rule(centre, "min_references", {"count": 1}, code="REFS")
-    assert rule.code == "MC_REFS" and rule.bureau_id is None
+    assert rule.code == "MC_REFS"
+    assert rule.bureau_id is None
     assert "MC_REFS" in checked(make_item("RU"))
     assert "MC_REFS" in checked(make_item("KZ"))
 
@@ -257,7 +258,8 @@ def test_each_change_makes_a_version_keeps_the_previous_and_is_audited(ru_lead):
         (2, 20, 1),
         (1, 50, 1),
     ]
-    assert history[1].reason == "lighter" and history[0].changed_by == "ru-lead"
+    assert history[1].reason == "lighter"
+    assert history[0].changed_by == "ru-lead"
     entries = AuditEntry.objects.filter(object_type="quality.rule", object_key="RU/RU_OWN")
     assert list(entries.order_by("seq").values_list("action", flat=True)) == [
         "quality_rule_created",
@@ -354,7 +356,9 @@ def test_the_explanation_shows_the_own_rules_message_and_fix(ru_lead):
         ru = {r.code: r for r in item_quality(item.pk).rules}["RU_OWN"]
     assert ru.message == "Не менее двух источников"
     # No hint in Russian: the kind's generic hint, translated.
-    assert ru.fix != "" and ru.fix != "Find a second source" and "2" in ru.fix
+    assert ru.fix != ""
+    assert ru.fix != "Find a second source"
+    assert "2" in ru.fix
 
 
 def test_without_a_title_in_the_readers_language_the_kinds_message_is_translated(ru_lead):
@@ -362,7 +366,9 @@ def test_without_a_title_in_the_readers_language_the_kinds_message_is_translated
     item = make_item()
     rescore([item.pk])
     message = {r.code: r.message for r in item_quality(item.pk).rules}["RU_OWN"]
-    assert "THDD" in message and message != "Резьба"
+    assert "THDD" in message
+    assert message != "Резьба"
     with translation.override("kk"):
         kk = {r.code: r.message for r in item_quality(item.pk).rules}["RU_OWN"]
-    assert "THDD" in kk and kk != message
+    assert "THDD" in kk
+    assert kk != message

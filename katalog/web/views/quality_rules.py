@@ -45,7 +45,7 @@ def _form_choices() -> dict[str, Any]:
     language = prefs.language()
     return {
         "kinds": [(k, label) for k, label in RuleKind.choices if k in KINDS],
-        "languages": settings.LANGUAGES,
+        "rule_languages": settings.LANGUAGES,
         "categories": sorted(
             (code, pick_text(meanings, language))
             for code, meanings in code_meanings("RNCC").items()
