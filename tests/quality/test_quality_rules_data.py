@@ -356,8 +356,7 @@ def test_the_explanation_shows_the_own_rules_message_and_fix(ru_lead):
         ru = {r.code: r for r in item_quality(item.pk).rules}["RU_OWN"]
     assert ru.message == "Не менее двух источников"
     # No hint in Russian: the kind's generic hint, translated.
-    assert ru.fix != ""
-    assert ru.fix != "Find a second source"
+    assert ru.fix == "Добавляйте обозначения, пока их не станет 2."
     assert "2" in ru.fix
 
 
@@ -370,5 +369,4 @@ def test_without_a_title_in_the_readers_language_the_kinds_message_is_translated
     assert message != "Резьба"
     with translation.override("kk"):
         kk = {r.code: r.message for r in item_quality(item.pk).rules}["RU_OWN"]
-    assert "THDD" in kk
-    assert kk != message
+    assert kk.startswith("Сипаттамада THDD")
