@@ -155,6 +155,7 @@ install_error_handlers(api)
 
 # Routers register themselves here, one line per domain.
 from katalog.api.routers import accounts as _accounts  # noqa: E402
+from katalog.api.routers import cancellations as _cancellations  # noqa: E402
 from katalog.api.routers import catalog as _catalog  # noqa: E402
 from katalog.api.routers import classifiers as _classifiers  # noqa: E402
 from katalog.api.routers import codification as _codification  # noqa: E402
@@ -177,6 +178,7 @@ api.add_router("/classifications", _classifiers.router)
 api.add_router("/search", _search.router)
 api.add_router("/screening", _screening.router)
 api.add_router("/requests", _codification.router)
+api.add_router("/cancellation-proposals", _cancellations.router)
 api.add_router("/jobs", _jobs.router)
 api.add_router("/exchange", _exchange.router)
 api.add_router("/quality", _quality.router)

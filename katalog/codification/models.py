@@ -214,3 +214,53 @@ class RequestAction(models.TextChoices):
     LINE_CHANGED = "request_line_changed", _("line changed")
     LINE_DECIDED = "request_line_decided", _("line decided")
     DOCUMENT_ADDED = "request_document_added", _("document attached")
+
+
+class ProposalState(models.TextChoices):
+    OPEN = "open", _("open")
+    APPROVED = "approved", _("approved: the item is cancelled as a duplicate")
+    REJECTED = "rejected", _("rejected")
+
+
+class CancellationProposal(models.Model):
+    """A proposal to cancel an item as a duplicate of another: made by a cataloguer of any bureau
+    (the centre acting on its nomenclature-reduction report, another nation that uses both), and
+    decided by an approver of the cancelled item's assigning bureau who did not make it (four
+    eyes), since only that bureau cancels its numbers."""
+
+    item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    kept = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
+    proposing_bureau = models.ForeignKey(
+        "accounts.Bureau", on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ProposalState.choices, default=ProposalState.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reason"), blank=True)
+    row_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(state="open"),
+                name="cancellation_proposal_one_open_per_item",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "id"], name="cancel_proposal_state_idx")]
+        verbose_name = _("cancellation proposal")
+        verbose_name_plural = _("cancellation proposals")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.state}"

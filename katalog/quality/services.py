@@ -19,6 +19,7 @@ from katalog.audit.selectors import entries_after
 from katalog.audit.services import audit_record, position_get, position_set
 from katalog.catalog.models import Item, Reference, ReleaseLevel
 from katalog.catalog.selectors import code_meanings
+from katalog.codification.models import CancellationProposal
 from katalog.core.actors import Actor, actor_name, person_of
 from katalog.core.errors import (
     Conflict,
@@ -221,19 +222,17 @@ def snapshot_take(day: dt.date | None = None) -> int:
 # --- acting on the nomenclature-reduction report ------------------------------------------------
 
 
-def reduction_cluster_resolve(
+def reduction_cluster_propose(
     *,
     actor: Any,
     cluster: ReductionCluster,
     item_niin: str,
     kept_niin: str | None = None,
-    expected_version: int | None = None,
-) -> Item:
-    """Cancel one member of a report's group as a duplicate of the item kept (the proposed one
-    unless `kept_niin` names another member): the catalogue's cancel-as-duplicate, with its
-    authority (the assigning bureau of the cancelled item), its checks, its move of references
-    and users to the kept item and its audit entry."""
-    from katalog.catalog import services as catalog
+) -> CancellationProposal:
+    """Propose cancelling one member of a report's group as a duplicate of the item kept (the
+    proposed one unless `kept_niin` names another member). The assigning bureau of the member
+    decides, four eyes: the centre that runs the report never cancels another bureau's number."""
+    from katalog.codification import services as codification
 
     members = {m["niin"] for m in cluster.members}
     kept_niin = kept_niin or cluster.kept
@@ -243,10 +242,12 @@ def reduction_cluster_resolve(
         )
     if kept_niin not in members:
         raise RuleViolation(_("The item to keep must be in the group"), code=E.KEPT_NOT_IN_CLUSTER)
-    item = Item.objects.get(niin=item_niin)
-    kept = Item.objects.get(niin=kept_niin)
-    return catalog.item_cancel_duplicate(
-        actor=actor, item=item, kept=kept, expected_version=expected_version
+    return codification.cancellation_propose(
+        actor=actor,
+        item=Item.objects.get(niin=item_niin),
+        kept=Item.objects.get(niin=kept_niin),
+        source=_("nomenclature-reduction report %(job)s, group %(group)s")
+        % {"job": cluster.report.job_id, "group": cluster.position},
     )
 
 

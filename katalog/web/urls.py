@@ -2,6 +2,7 @@ from django.urls import path
 
 from katalog.web.views import (
     account,
+    cancellations,
     candidates,
     catalog,
     codification,
@@ -39,6 +40,12 @@ urlpatterns = [
     path("item-names/<str:code>/", reference.item_name_detail, name="item-name-detail"),
     path("preferences/", account.preferences, name="preferences"),
     path("requests/", codification.request_list, name="request-list"),
+    path("cancellations/", cancellations.cancellation_list, name="cancellations"),
+    path(
+        "cancellations/<int:proposal_id>/decide/",
+        cancellations.cancellation_decide,
+        name="cancellation-decide",
+    ),
     path("requests/new/", codification.request_new, name="request-new"),
     path("requests/reply-check/", codification.reply_check, name="reply-check"),
     path("requests/<int:request_id>/", codification.request_detail, name="request-detail"),

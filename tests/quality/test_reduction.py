@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 
 from katalog.catalog import services
 from katalog.catalog.models import Item, ItemStatus
+from katalog.codification.services import cancellation_approve
 from katalog.core.actors import SYSTEM_EXCHANGE, SYSTEM_INIT
-from katalog.core.errors import PermissionDenied, RuleViolation
+from katalog.core.errors import RuleViolation
 from katalog.jobs.models import JobState
 from katalog.jobs.services import job_execute, job_submit
 from katalog.quality.models import ItemQuality, ReductionCluster, ReductionReport
@@ -24,7 +25,7 @@ from katalog.quality.reduction_selectors import (
     reduction_clusters,
     reduction_report_of,
 )
-from katalog.quality.services import reduction_cluster_resolve
+from katalog.quality.services import reduction_cluster_propose
 from katalog.screening.candidates import cross_nation_screen
 from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
 
@@ -237,7 +238,7 @@ def test_a_page_of_groups_follows_the_position(catalogue, centre):
     assert [r.position for r in rest.rows] == [3]
 
 
-def test_acting_on_a_group_cancels_the_member_as_a_duplicate_of_the_kept_item(catalogue):
+def test_acting_on_a_group_proposes_the_cancellation_which_the_bureau_approves(catalogue):
     ru_person = UserFactory(username="ru-cataloguer", bureau=bureau("RU"))
     report = reduction_report_of(run(ru_person))
     nut = catalogue["planted"]["nut"]
@@ -245,18 +246,23 @@ def test_acting_on_a_group_cancels_the_member_as_a_duplicate_of_the_kept_item(ca
         r for r in ReductionCluster.objects.filter(report=report)
         if {m["niin"] for m in r.members} == niins(nut)
     )  # fmt: skip
-    cancelled = reduction_cluster_resolve(actor=ru_person, cluster=row, item_niin=nut[0].niin)
-    assert cancelled.status == ItemStatus.CANCELLED_DUPLICATE
-    assert cancelled.replaced_by_id == nut[1].pk
-    kept = Item.objects.get(pk=nut[1].pk)
-    assert kept.status == ItemStatus.ACTIVE
-    with pytest.raises(PermissionDenied):  # the kept item's bureau cancels its own only
-        reduction_cluster_resolve(
-            actor=ru_person, cluster=row, item_niin=nut[1].niin, kept_niin=nut[2].niin
+    proposal = reduction_cluster_propose(actor=ru_person, cluster=row, item_niin=nut[0].niin)
+    assert (proposal.item_id, proposal.kept_id, proposal.state) == (nut[0].pk, nut[1].pk, "open")
+    assert f"group {row.position}" in proposal.source
+    assert Item.objects.get(pk=nut[0].pk).status == ItemStatus.ACTIVE  # the bureau decides
+    approver = UserFactory(username="ru-approver", bureau=bureau("RU"), roles=["approver"])
+    cancellation_approve(actor=approver, proposal=proposal)
+    cancelled = Item.objects.get(pk=nut[0].pk)
+    assert (cancelled.status, cancelled.replaced_by_id) == (
+        ItemStatus.CANCELLED_DUPLICATE, nut[1].pk,
+    )  # fmt: skip
+    with pytest.raises(RuleViolation):
+        reduction_cluster_propose(
+            actor=ru_person, cluster=row, item_niin=catalogue["unrelated"][0].niin
         )
     with pytest.raises(RuleViolation):
-        reduction_cluster_resolve(
-            actor=ru_person, cluster=row, item_niin=catalogue["unrelated"][0].niin
+        reduction_cluster_propose(
+            actor=ru_person, cluster=row, item_niin=nut[2].niin, kept_niin="000000000"
         )
     assert Item.objects.get(pk=catalogue["unrelated"][0].pk).status == ItemStatus.ACTIVE
     assert ReductionReport.objects.filter(pk=report.pk).exists()

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from katalog.accounts.tokens import token_create
 from katalog.catalog import services
 from katalog.catalog.models import Item, ItemStatus
+from katalog.codification.models import CancellationProposal
 from katalog.core.actors import SYSTEM_INIT, SYSTEM_OPERATOR
 from katalog.jobs.models import Job, JobState
 from katalog.jobs.services import job_execute
@@ -80,7 +81,7 @@ def test_a_run_started_from_the_page_shows_its_figures_charts_and_groups(client_
     ]
     assert f'Proposed to keep: <a href="/items/{pair[1].catalogue_number}/">' in html
     assert "Most user registrations: 1 against 0" in html
-    assert f"Cancel as a duplicate of {pair[1].catalogue_number}" in html
+    assert f"Propose cancelling as a duplicate of {pair[1].catalogue_number}" in html
     listed = client_in.get("/quality/reduction/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert f'href="/quality/reduction/{job.pk}/"' in listed
 
@@ -94,7 +95,7 @@ def test_the_workbook_downloads_from_the_run(client_in, pair):
     assert {row[3] for row in rows[1:]} == {i.catalogue_number for i in pair}
 
 
-def test_acting_on_a_group_cancels_the_member_as_a_duplicate(client_in, pair):
+def test_acting_on_a_group_proposes_cancelling_the_member_as_a_duplicate(client_in, pair):
     job = started(client_in)
     group = job_group(job)
     response = client_in.post(
@@ -103,15 +104,16 @@ def test_acting_on_a_group_cancels_the_member_as_a_duplicate(client_in, pair):
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 302, response.content
-    cancelled = Item.objects.get(pk=pair[0].pk)
-    assert (cancelled.status, cancelled.replaced_by_id) == (
-        ItemStatus.CANCELLED_DUPLICATE, pair[1].pk,
-    )  # fmt: skip
+    assert Item.objects.get(pk=pair[0].pk).status == ItemStatus.ACTIVE
+    proposal = CancellationProposal.objects.get()
+    assert (proposal.item_id, proposal.kept_id) == (pair[0].pk, pair[1].pk)
     page = client_in.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "cancelled duplicate" in page
+    assert "whose approver decides" in page
+    listed = client_in.get("/cancellations/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Cancel {pair[0].catalogue_number} as a duplicate of" in listed
 
 
-def test_another_bureau_may_not_cancel_a_member_and_nothing_changes(pair, person):
+def test_another_bureau_proposes_but_does_not_cancel_a_member(pair, person):
     job = started(_logged_in(person))
     outsider = UserFactory(username="kz-reducer", bureau=bureau("KZ"))
     client = _logged_in(outsider)
@@ -122,7 +124,9 @@ def test_another_bureau_may_not_cancel_a_member_and_nothing_changes(pair, person
     response = client.post(
         f"/quality/reduction/{own.pk}/groups/{job_group(own)}/cancel/", {"item": pair[0].niin}
     )
-    assert response.status_code == 403  # only the assigning bureau cancels
+    # Another bureau may propose; only the assigning bureau's approver cancels.
+    assert response.status_code == 302
+    assert CancellationProposal.objects.get().proposing_bureau.key == "KZ"
     assert Item.objects.get(pk=pair[0].pk).status == ItemStatus.ACTIVE
 
 

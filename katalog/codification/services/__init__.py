@@ -11,6 +11,11 @@ its lines (four eyes). Superuser status changes none of this.
 
 Callers use the names below (`services.request_create(...)`)."""
 
+from katalog.codification.services.cancellations import (
+    cancellation_approve,
+    cancellation_propose,
+    cancellation_reject,
+)
 from katalog.codification.services.checks import (
     CONTRACT_NUMBER_MAX,
     DOCUMENT_TITLE_MAX,
@@ -62,6 +67,9 @@ __all__ = [
     "TITLE_MAX",
     "TRANSITION_SERVICES",
     "RequestOffer",
+    "cancellation_approve",
+    "cancellation_propose",
+    "cancellation_reject",
     "may_open_request",
     "request_approve",
     "request_create",

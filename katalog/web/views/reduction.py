@@ -1,7 +1,7 @@
 """The nomenclature-reduction report's pages, over `katalog.quality.reduction_selectors` and
 the jobs: start a run, the list of runs, a run's figures with charts drawn on the server, its
-groups page by page, the workbook to download, and acting on a group (cancelling a member as a
-duplicate of the item kept, through `quality.services.reduction_cluster_resolve`)."""
+groups page by page, the workbook to download, and acting on a group (proposing to cancel a member as a
+duplicate of the item kept, through `quality.services.reduction_cluster_propose`)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from katalog.quality.reduction_selectors import (
     reduction_runs,
     supply_group_titles,
 )
-from katalog.quality.services import reduction_cluster_resolve
+from katalog.quality.services import reduction_cluster_propose
 from katalog.web import prefs
 from katalog.web.charts import Bar, bar_chart
 from katalog.web.errors import shows_refusals
@@ -155,12 +155,12 @@ def reduction_detail(request: SignedInRequest, job_id: int) -> HttpResponse:
 def reduction_cluster_cancel(
     request: SignedInRequest, job_id: int, cluster_id: int
 ) -> HttpResponse:
-    """Cancel one member of a group as a duplicate of the item kept (the proposed one, or the
-    member the cataloguer chose)."""
+    """Propose cancelling one member of a group as a duplicate of the item kept (the proposed
+    one, or the member the cataloguer chose); its assigning bureau decides."""
     job = reduction_job_get(job_id, actor=request.user)
     report = reduction_report_of(job)
     cluster = reduction_cluster_get(report, cluster_id)
-    cancelled = reduction_cluster_resolve(
+    proposal = reduction_cluster_propose(
         actor=request.user,
         cluster=cluster,
         item_niin=request.POST.get("item", ""),
@@ -168,10 +168,14 @@ def reduction_cluster_cancel(
     )
     messages.success(
         request,
-        _("%(item)s is cancelled as a duplicate of %(kept)s.")
+        _(
+            "Cancelling %(item)s as a duplicate of %(kept)s is proposed to bureau %(bureau)s,"
+            " whose approver decides."
+        )
         % {
-            "item": cancelled.catalogue_number,
-            "kept": cancelled.replaced_by.catalogue_number if cancelled.replaced_by else "",
+            "item": proposal.item.catalogue_number,
+            "kept": proposal.kept.catalogue_number,
+            "bureau": proposal.item.bureau.key,
         },
     )
     url = reverse("web:reduction-detail", kwargs={"job_id": job.pk})
