@@ -285,7 +285,7 @@ def _prefix(scope: Bureau | None) -> str:
 
 def rule_key(rule: QualityRule) -> str:
     """The audit log's key of a rule: its code, and for a bureau's row also the bureau."""
-    return rule.code if rule.bureau_id is None else f"{rule.bureau.key}/{rule.code}"
+    return rule.code if rule.bureau is None else f"{rule.bureau.key}/{rule.code}"
 
 
 def _invalid(message: str, param: str) -> ValidationFailed:

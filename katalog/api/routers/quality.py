@@ -39,7 +39,7 @@ router = Router(tags=["quality"])
 BUREAU = Query(None, description="assigning bureau (key); without it, the whole catalogue")
 
 
-def _language(request: ReaderRequest, lang: str | None) -> str:
+def _language(request: ReaderRequest | AuthenticatedRequest, lang: str | None) -> str:
     return lang or getattr(request, "LANGUAGE_CODE", None) or "en"
 
 
@@ -120,7 +120,9 @@ def reduction_get(request: AuthenticatedRequest, job_id: int) -> Any:
 # --- the rules: in force for the caller's bureau, its own ones, their versions -------------------
 
 
-def _rule_detail(request: ReaderRequest, code: str, lang: str | None) -> dict[str, Any]:
+def _rule_detail(
+    request: ReaderRequest | AuthenticatedRequest, code: str, lang: str | None
+) -> dict[str, Any]:
     with translation.override(_language(request, lang)):
         rule = rule_for(reader=request.auth, code=code)
         history = rule_history(reader=request.auth, code=code)

@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from katalog.accounts.models import User
 from katalog.catalog.selectors import code_meanings
-from katalog.core.errors import KatalogError
+from katalog.core.errors import AuthenticationRequired, KatalogError
 from katalog.core.i18n import pick_text
 from katalog.quality.models import RuleKind
 from katalog.quality.rules import KINDS, SCOPE_PARAMS
@@ -31,6 +32,13 @@ def _params_from(post: Any, kind: str) -> dict[str, Any]:
     """The parameters a form gives for a kind: those it takes, the empty ones left out."""
     taken = (*KINDS[kind].params, *SCOPE_PARAMS) if kind in KINDS else PARAM_FIELDS
     return {name: post.get(name, "").strip() for name in taken if post.get(name, "").strip()}
+
+
+def _person(request: HttpRequest) -> User:
+    """The signed-in person a change is made by."""
+    if not isinstance(request.user, User) or not request.user.is_authenticated:
+        raise AuthenticationRequired(_("Sign in to make changes"))
+    return request.user
 
 
 def _texts_from(post: Any, field: str) -> dict[str, str]:
@@ -82,7 +90,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
         language = prefs.language()
         try:
             rule = quality_rule_create(
-                actor=request.user,
+                actor=_person(request),
                 code=post.get("code", ""),
                 kind=kind,
                 params=_params_from(post, kind),
@@ -124,7 +132,7 @@ def rule_page(request: HttpRequest, code: str) -> HttpResponse:
         version = post.get("version", "").strip()
         try:
             quality_rule_update(
-                actor=request.user,
+                actor=_person(request),
                 code=code,
                 changes=changes,
                 expected_version=int(version) if version.isdigit() else None,
