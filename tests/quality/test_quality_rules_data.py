@@ -370,3 +370,23 @@ def test_without_a_title_in_the_readers_language_the_kinds_message_is_translated
     with translation.override("kk"):
         kk = {r.code: r.message for r in item_quality(item.pk).rules}["RU_OWN"]
     assert kk.startswith("Сипаттамада THDD")
+
+
+def test_own_rules_are_evaluated_in_bulk_whatever_the_batch_size(
+    ru_lead, django_assert_max_num_queries
+):
+    """Each rule costs a few set-based queries per batch, not a query per item."""
+    own_rule(
+        ru_lead, "characteristic", {"characteristic": "THDD", "supply_class": "5310"}, code="A"
+    )
+    own_rule(ru_lead, "name_language", {"language": "kk"}, code="B")
+    own_rule(ru_lead, "min_references", {"count": 2}, code="C")
+    own_rule(ru_lead, "reference_category", {"category": "1"}, code="D")
+    few = [make_item().pk for _ in range(2)]
+    many = [make_item().pk for _ in range(20)]
+    with django_assert_max_num_queries(40) as small:
+        rescore(few)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        rescore(many)
+    rows = ItemQuality.objects.filter(item_id__in=many)
+    assert all({"RU_A", "RU_C", "RU_D"} <= set(r.failed) for r in rows)
