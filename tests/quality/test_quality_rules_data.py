@@ -390,3 +390,18 @@ def test_own_rules_are_evaluated_in_bulk_whatever_the_batch_size(
         rescore(many)
     rows = ItemQuality.objects.filter(item_id__in=many)
     assert all({"RU_A", "RU_C", "RU_D"} <= set(r.failed) for r in rows)
+
+
+def test_the_command_lists_the_rules_in_force(ru_lead):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    own_rule(ru_lead, "min_references", {"count": 1}, messages={"en": "One reference at least"})
+    quality_rule_update(actor=ru_lead, code="CHARACTERISTICS", changes={"active": False})
+    out = StringIO()
+    call_command("quality", "rules", actor="ru-lead", stdout=out)
+    lines = {line.split("\t")[0]: line.split("\t") for line in out.getvalue().splitlines()}
+    assert lines["RU_OWN"][1:] == ["50", "active", "v1", "One reference at least"]
+    assert lines["CHARACTERISTICS"][1:3] == ["30", "switched off"]
+    assert lines["CHARACTERISTICS"][3] == "v1/1"
