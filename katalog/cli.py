@@ -25,7 +25,7 @@ HELP = frozenset({"help", "--help", "-h"})
 # katalog's own commands as `katalog --help` lists them; a command of a katalog app missing
 # here is listed under "other".
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("catalogue", ("lookup", "search", "generate", "quality", "reindex")),
+    ("catalogue", ("lookup", "search", "lists", "generate", "quality", "reindex")),
     ("screening", ("screen", "screening_keys")),
     ("import/export", ("import", "export")),
     ("classifiers", ("classifier",)),

@@ -162,6 +162,7 @@ from katalog.api.routers import codification as _codification  # noqa: E402
 from katalog.api.routers import control_lists as _control_lists  # noqa: E402
 from katalog.api.routers import exchange as _exchange  # noqa: E402
 from katalog.api.routers import jobs as _jobs  # noqa: E402
+from katalog.api.routers import lists as _lists  # noqa: E402
 from katalog.api.routers import manufacturers as _manufacturers  # noqa: E402
 from katalog.api.routers import nomenclature as _nomenclature  # noqa: E402
 from katalog.api.routers import quality as _quality  # noqa: E402
@@ -183,4 +184,5 @@ api.add_router("/jobs", _jobs.router)
 api.add_router("/exchange", _exchange.router)
 api.add_router("/quality", _quality.router)
 api.add_router("/documents", _nomenclature.router)
+api.add_router("/lists", _lists.router)
 api.add_router("/export", "katalog.api.routers.export.router")

@@ -352,3 +352,79 @@ class ManufacturerAction(models.TextChoices):
     CHANGED = "manufacturer_changed", _("manufacturer changed")
     IMPORTED = "manufacturers_imported", _("manufacturers loaded from a file")
     RECEIVED = "manufacturer_received", _("manufacturer received from another installation")
+
+
+# --- preferred items and restrictive lists ---------------------------------------------------
+
+
+class ItemListKind(models.TextChoices):
+    """A list of preferred items (for new designs and procurement) or a restrictive list
+    (items not to be used in new designs)."""
+
+    PREFERRED = "preferred", _("preferred items")
+    RESTRICTIVE = "restrictive", _("restrictive list")
+
+
+class ItemList(models.Model):
+    """A list of preferred items or a restrictive list kept by a bureau or the interstate
+    centre, with its scope (supply classes and item names; empty means any), its validity and
+    the act that approved it."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ItemListKind.choices)
+    code = models.CharField(_("list code"), max_length=40)
+    name = models.CharField(_("name"), max_length=300)
+    # The bureau that keeps the list: its cataloguers alone change it.
+    bureau = models.ForeignKey("accounts.Bureau", on_delete=models.PROTECT, related_name="+")
+    supply_classes = models.JSONField(_("supply classes"), default=list, blank=True)
+    item_names = models.JSONField(_("item names"), default=list, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    act_number = models.CharField(_("act number"), max_length=60)
+    act_date = models.DateField(_("act date"))
+    act_text = models.TextField(_("act text"), blank=True)
+    row_version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("list of items")
+        verbose_name_plural = _("lists of items")
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "code"], name="item_list_code_unique")
+        ]
+        indexes = [models.Index(fields=["kind", "valid_from"], name="item_list_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.code}"
+
+
+class ItemListEntry(models.Model):
+    """An item on a list, with an optional note."""
+
+    item_list = models.ForeignKey(ItemList, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="list_entries", verbose_name=_("item")
+    )
+    note = models.TextField(_("note"), blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item_list", "item"]
+        verbose_name = _("entry of a list of items")
+        verbose_name_plural = _("entries of lists of items")
+        constraints = [
+            models.UniqueConstraint(fields=["item_list", "item"], name="item_list_entry_unique")
+        ]
+        indexes = [models.Index(fields=["item", "item_list"], name="item_list_entry_item_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} on {self.item_list_id}"
+
+
+class ItemListAction(models.TextChoices):
+    """What happened to a list of items, as recorded in the audit log."""
+
+    CREATED = "item_list_created", _("list of items created")
+    ENTRY_ADDED = "item_list_entry_added", _("item put on a list")
+    ENTRY_REMOVED = "item_list_entry_removed", _("item taken off a list")

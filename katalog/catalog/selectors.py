@@ -13,6 +13,7 @@ from katalog.audit.selectors import object_history
 from katalog.catalog import detail, rules
 from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.interchange_selectors import item_interchange
+from katalog.catalog.list_selectors import shown_item_marks
 from katalog.catalog.models import (
     CharacteristicValue,
     Item,
@@ -119,6 +120,13 @@ def with_interchange(shown: dict[str, Any], reader: Any) -> dict[str, Any]:
     """The item's interchangeability family beside its detail (none for a reader who sees only
     the number, the name and the status)."""
     shown["interchange"] = None if shown["restricted"] else item_interchange(shown["niin"], reader)
+    return with_lists(shown)
+
+
+def with_lists(shown: dict[str, Any]) -> dict[str, Any]:
+    """The lists in force the item is on (preferred items, restrictive lists) beside its detail;
+    none for a reader who sees only the number, the name and the status."""
+    shown["lists"] = [] if shown["restricted"] else shown_item_marks(shown["niin"])
     return shown
 
 

@@ -10,7 +10,7 @@ Five sections, each computed over the items the person running the report may re
    numbers within a relative tolerance) under different numbers;
 3. cancelled items on which nations are still registered as users;
 4. items without any registered user;
-5. items on restrictive lists still procured (not yet available: see `restricted_procured`).
+5. items on restrictive lists still procured by a nation (its management data).
 
 Every group of sections 1 and 2 names the item proposed to keep: the one with most user
 registrations, then the best quality score, then (once the lists exist) the one on a
@@ -32,10 +32,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from katalog.catalog.list_selectors import listed_items_q
 from katalog.catalog.models import (
     CANCELLED_STATUSES,
     CharacteristicValue,
     Item,
+    ItemListKind,
+    ManagementData,
     Registration,
 )
 from katalog.catalog.visibility import item_visible_q, read_scope
@@ -65,10 +68,13 @@ def _no_progress(_done: int, _total: int | None = None) -> None:
 
 
 def preferred_items(item_ids: Iterable[int]) -> set[int]:
-    """Of these items, those on a preferred list. The catalogue has no preferred lists yet:
-    none is, so the criterion decides nothing until the lists exist."""
-    del item_ids
-    return set()
+    """Of these items (already ones the reader sees), those on a list of preferred items in
+    force today."""
+    return set(
+        Item.objects.filter(pk__in=list(item_ids))
+        .filter(listed_items_q(ItemListKind.PREFERRED))
+        .values_list("pk", flat=True)
+    )
 
 
 def _rank(member: dict[str, Any]) -> tuple[int, int, int, str]:
@@ -346,11 +352,25 @@ def without_users(reader: Any) -> QuerySet[Item]:
     return _live(_items(reader)).filter(~Exists(_open_registrations())).order_by("niin")
 
 
-def restricted_procured(reader: Any) -> Iterator[dict[str, Any]]:
-    """Items on a restrictive list that a nation still procures (its management data). The
-    catalogue has no restrictive lists yet: the section is empty until they exist."""
-    del reader
-    return iter(())
+def restricted_procured(reader: Any) -> QuerySet[ManagementData]:
+    """The management data by which a nation still procures an item on a restrictive list in
+    force (one row per item and nation), of the items the reader sees in full and the rows it
+    may read: released ones, its own and those of its bureau's items."""
+    scope = read_scope(reader)
+    rows = ManagementData.objects.filter(
+        item__in=_live(_items(reader)).filter(listed_items_q(ItemListKind.RESTRICTIVE))
+    )
+    if not scope.sees_all:
+        rows = rows.filter(
+            Q(released=True) | Q(bureau_id=scope.bureau_id or 0)
+            | Q(item__bureau_id=scope.bureau_id or 0)
+        )  # fmt: skip
+    return rows.select_related("item", "bureau").order_by("item__niin", "bureau__key")
+
+
+def restricted_procured_rows(reader: Any) -> Iterator[dict[str, Any]]:
+    for row in restricted_procured(reader).iterator(chunk_size=2_000):
+        yield {"catalogue_number": row.item.catalogue_number, "bureau": row.bureau.key}
 
 
 # --- members of a group, as stored --------------------------------------------------------------
@@ -461,7 +481,11 @@ def reduction_compute(
         ReductionSection.SAME_CHARACTERISTICS.value: _plain(same),
         "cancelled_registered": _counted(cancelled_registered(reader)),
         "without_users": _counted(without_users(reader)),
-        "restricted_procured": {"items": None, "available": False},
+        "restricted_procured": {
+            "items": restricted_procured(reader).values("item_id").distinct().count(),
+            "rows": restricted_procured(reader).count(),
+            "available": True,
+        },
         "items": _live(_items(reader)).count(),
     }
     report.figures = figures

@@ -29,7 +29,7 @@ from katalog.quality.reduction import (
     BY_REGISTRATIONS,
     KIND,
     cancelled_registered,
-    restricted_procured,
+    restricted_procured_rows,
     without_users,
 )
 from katalog.refdata.models import SupplyGroup
@@ -260,7 +260,7 @@ def reduction_workbook(
          figures.get("cancelled_registered", {}).get("items", 0)],
         [_("Items without users"), figures.get("without_users", {}).get("items", 0)],
         [_("Items on restrictive lists still procured"),
-         restricted.get("items") if restricted.get("available") else _("not available yet")],
+         restricted.get("items") or 0],
     ]  # fmt: skip
     sheets = [
         (_("Summary"), [_("Figure"), _("Value")], summary),
@@ -272,7 +272,7 @@ def reduction_workbook(
          _item_rows(cancelled_registered(reader), language)),
         (_("Without users"), item_header, _item_rows(without_users(reader), language)),
         (_("Restrictive lists"), [_("Catalogue number"), _("Bureau procuring")],
-         ([row["catalogue_number"], row["bureau"]] for row in restricted_procured(reader))),
+         ([row["catalogue_number"], row["bureau"]] for row in restricted_procured_rows(reader))),
     ]  # fmt: skip
     return write_xlsx(out, sheets)
 

@@ -275,6 +275,33 @@ def result_shown(stored: Mapping[str, Any] | None) -> dict[str, Any] | None:
         if candidate.get("item_names"):
             candidate["item_name"] = pick_text(candidate["item_names"])
         candidate["evidence"] = [evidence_shown(e) for e in candidate.get("evidence") or []]
+    return with_list_hints(shown)
+
+
+def with_list_hints(shown: dict[str, Any]) -> dict[str, Any]:
+    """The sentences of the lists, in the active language: `preferred_hint` when a preferred
+    item is offered (the first candidate), and on each candidate on a restrictive list in force
+    its `restricted_hint`."""
+    candidates = shown.get("candidates") or []
+    first = candidates[0] if candidates else None
+    shown["preferred_hint"] = ""
+    if first and first.get("preferred"):
+        on = [m for m in first.get("lists") or [] if m.get("kind") == "preferred"]
+        names = {"item": first.get("catalogue_number", ""), "name": first.get("item_name", "")}
+        shown["preferred_hint"] = (
+            _("A preferred item exists: %(item)s %(name)s (list %(code)s)")
+            % {**names, "code": on[0]["code"]}
+            if on
+            else _("A preferred item exists: %(item)s %(name)s") % names
+        )
+    for candidate in candidates:
+        restrictive = [m for m in candidate.get("lists") or [] if m.get("kind") == "restrictive"]
+        candidate["restricted_hint"] = (
+            _("On restrictive list %(code)s (act %(act)s): not to be used in new designs")
+            % {"code": restrictive[0]["code"], "act": restrictive[0]["act"]["number"]}
+            if restrictive
+            else ""
+        )
     return shown
 
 

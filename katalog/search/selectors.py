@@ -42,8 +42,9 @@ from rapidfuzz.distance import Levenshtein
 
 from katalog.accounts.models import Bureau
 from katalog.catalog import rules
+from katalog.catalog.list_selectors import list_marks_of, listed_items_q
 from katalog.catalog.manufacturer_selectors import manufacturer_by_code
-from katalog.catalog.models import Item, Reference
+from katalog.catalog.models import Item, ItemListKind, Reference
 from katalog.catalog.selectors import code_meaning, code_meanings
 from katalog.catalog.summary_selectors import month_bounds
 from katalog.catalog.visibility import item_visible_q, read_scope
@@ -116,6 +117,7 @@ class SearchQuery:
     codified: str | None = None  # items given their number in this month, "YYYY-MM"
     controls: tuple[str, ...] = ()  # control-list entries by code prefix: "3A", "eu-dual-use:3"
     dual_use: bool = False  # items covered by any entry of an export-control list
+    listed: str | None = None  # items on a list in force: "preferred" or "restrictive"
 
     def to_params(self, *, after: str | None = None) -> list[tuple[str, str]]:
         """The URL query string pairs of this search (for links to the next page or export)."""
@@ -130,6 +132,8 @@ class SearchQuery:
             pairs.append(("codified", self.codified))
         if self.dual_use:
             pairs.append(("dual_use", "true"))
+        if self.listed:
+            pairs.append(("list", self.listed))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
         if self.limit != DEFAULT_LIMIT:
@@ -204,6 +208,7 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
         quality_from=_score_param(params, "quality_from"),
         codified=_month_param(params),
         dual_use=dual_use_param(_single(params, "dual_use")),
+        listed=_list_param(params),
         q=_single(params, "q").strip(),
         after=_single(params, "after").strip() or None,
         limit=int(limit_text),
@@ -211,6 +216,20 @@ def search_query_from_params(params: Mapping[str, str | list[str]]) -> SearchQue
         locale=_single(params, "lang", "en") or "en",
         **fields,
     )
+
+
+def _list_param(params: Mapping[str, str | list[str]]) -> str | None:
+    text = _single(params, "list").strip()
+    if not text:
+        return None
+    if text not in ItemListKind.values:
+        message = _("list must be one of %(kinds)s") % {"kinds": ", ".join(ItemListKind.values)}
+        raise ValidationFailed(
+            message,
+            code=E.INVALID_LIST_KIND,
+            errors=[FieldError("list", E.INVALID_LIST_KIND, message)],
+        )
+    return text
 
 
 def _score_param(params: Mapping[str, str | list[str]], name: str) -> int | None:
@@ -509,6 +528,8 @@ def _filtered_items(query: SearchQuery, reader: Any) -> tuple[QuerySet[Item], li
         condition &= Q(created_at__gte=start, created_at__lt=end)
     if query.controls or query.dual_use:
         condition &= control_filter_q(query.controls, any_entry=query.dual_use)
+    if query.listed:
+        condition &= listed_items_q(query.listed)
     items = Item.objects.filter(condition)
     if not scope.sees_all:
         items = items.filter(item_visible_q(scope))
@@ -937,6 +958,8 @@ def _hits(
     ids = [pk for _t, pk in rows]
     items = Item.objects.select_related("item_name").only(*HIT_FIELDS).in_bulk(ids)
     snippets = _reference_snippets(ids, keys)
+    # The hits are items the reader sees in full (`_filtered_items`): their lists are shown.
+    marks = list_marks_of(ids)
     statuses = {
         code: code_meaning("ITEM_STATUS", code, lang) for code in {i.status for i in items.values()}
     }
@@ -953,6 +976,10 @@ def _hits(
                 "status": {"code": item.status, "meaning": statuses[item.status]},
                 "matched_by": tier.matched_by if tier else matched_by.get(pk, TIER_ALL),
                 "references": snippets.get(pk, []),
+                "lists": [
+                    {"kind": m["kind"], "code": m["code"], "name": m["name"]}
+                    for m in marks.get(pk, [])
+                ],
             }
         )
     return hits

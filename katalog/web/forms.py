@@ -296,3 +296,10 @@ class CandidateDecisionForm(forms.Form):
     justification = forms.CharField(
         label=_("Justification"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class ItemListEntryForm(forms.Form):
+    """Put an item on a list of preferred items or a restrictive list."""
+
+    item = forms.CharField(label=_("Catalogue number"), max_length=20)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

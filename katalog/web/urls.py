@@ -9,6 +9,7 @@ from katalog.web.views import (
     dashboard,
     exchange,
     jobs,
+    lists,
     nomenclature,
     quality_rules,
     reduction,
@@ -24,6 +25,9 @@ urlpatterns = [
     path("manufacturers/", reference.manufacturer_list, name="manufacturer-list"),
     path("manufacturers/<str:code>/", reference.manufacturer_detail, name="manufacturer-detail"),
     path("documents/", nomenclature.document_list, name="document-list"),
+    path("lists/", lists.item_list_list, name="item-list-list"),
+    path("lists/<int:list_id>/", lists.item_list_detail, name="item-list-detail"),
+    path("lists/<int:list_id>/entries/", lists.item_list_entry_add, name="item-list-entry-add"),
     path("documents/<int:document_id>/", nomenclature.document_detail, name="document-detail"),
     path("classification/", reference.classification, name="classification"),
     path(

@@ -123,6 +123,8 @@ class World:
     users: dict[str, object]
     # A national standard of the owner's state (shipped by `katalog init`).
     document_id: int = 0
+    # A restrictive list of the owner's bureau with the item on it.
+    list_id: int = 0
 
 
 def token_of(user, **kwargs) -> str:
@@ -160,6 +162,12 @@ def world(db) -> World:
     )
     revoked_record, revoked = token_create(actor=SYSTEM_OPERATOR, user=owner, name="revoked")
     token_revoke(actor=SYSTEM_OPERATOR, token=revoked_record)
+    item_list = services.item_list_create(
+        actor=SYSTEM_INIT, bureau=bureau("RU"), kind="restrictive", code="ОГР-1",
+        name="Ограничительный перечень", valid_from=dt.date(2026, 1, 1),
+        act_number="Приказ 1", act_date=dt.date(2026, 1, 1),
+    )  # fmt: skip
+    services.item_list_entry_add(actor=SYSTEM_INIT, item_list=item_list, item=item)
     tokens = {
         "anonymous": None,
         "expired token": expired,
@@ -174,4 +182,5 @@ def world(db) -> World:
         request_id=request.pk, job_id=job.pk, tokens=tokens,
         users={"owner": owner, "viewer": viewer, "another bureau": stranger},
         document_id=NormativeDocument.objects.get(key=document_key("ГОСТ Р ИСО 9001-2015")).pk,
+        list_id=item_list.pk,
     )  # fmt: skip

@@ -37,7 +37,8 @@ def concrete(route: str, world: World) -> str:
         "<int:position>": "1", "<str:name>": "submit", "<int:job_id>": str(world.job_id),
         "<str:code>": "5310", "<slug:version>": "isic-rev-4", "<int:pk>": "1",
         "<uidb64>": "MQ", "<token>": "set-password", "<int:candidate_id>": "1",
-        "<int:document_id>": "1", "<int:cluster_id>": "1",
+        "<int:document_id>": "1", "<int:cluster_id>": "1", "<int:list_id>": str(world.list_id),
+        "<int:proposal_id>": "1",
     }  # fmt: skip
     for placeholder, value in values.items():
         route = route.replace(placeholder, value)

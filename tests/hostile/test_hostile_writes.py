@@ -26,6 +26,7 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 # legitimate, and tried only by the callers who may write nothing at all.
 OWN_BUREAU_CREATIONS = {
     "item_create",
+    "item_list_create",
     "request_create",
     "katalog_api_routers_jobs_submit",
     "katalog_api_routers_screening_screen_batch",
@@ -50,6 +51,10 @@ KNOWN_VALUES = {
 # Values that differ by operation: a reference's justification code is one character.
 OPERATION_VALUES = {
     "item_reference_add": {"justification": ""},
+    "item_list_create": {
+        "kind": "restrictive", "code": "ВРАГ-1", "name": "Вражеский перечень",
+        "act_number": "1", "valid_from": "2026-01-01", "act_date": "2026-01-01",
+    },
     "katalog_api_routers_screening_record_decision": {
         "decision": "not_duplicate", "justification": "other", "note": "a different item",
     },
@@ -104,6 +109,7 @@ def path_values(path: str, world: World) -> dict[str, str]:
         "job_id": str(world.job_id),
         "candidate_id": "1",
         "document_id": str(world.document_id),
+        "list_id": str(world.list_id),
     }
 
 
@@ -121,8 +127,10 @@ OPERATIONS = write_operations()
 
 def known_values(operation: dict[str, Any], world: World) -> dict[str, Any]:
     other = world.other_item.catalogue_number
+    # The item put on a list is one not on it yet.
+    listed = {"item": other} if operation["operationId"] == "item_list_entry_add" else {}
     return {**KNOWN_VALUES, "kept": other, "replacement": other, "catalogue_number": world.item.catalogue_number,
-            **OPERATION_VALUES.get(operation["operationId"], {})}  # fmt: skip
+            **OPERATION_VALUES.get(operation["operationId"], {}), **listed}  # fmt: skip
 
 
 def send(

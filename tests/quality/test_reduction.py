@@ -5,6 +5,7 @@ covers what it may read; acting on a group cancels the member as a duplicate of 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -188,9 +189,51 @@ def test_figures_count_cancelled_items_still_registered_and_items_without_users(
         catalogue["sibling"],
     ]  # fmt: skip
     assert figures["without_users"]["items"] == len(without)
-    assert figures["restricted_procured"] == {"items": None, "available": False}
+    assert figures["restricted_procured"] == {"items": 0, "rows": 0, "available": True}
     assert figures["same_characteristics"]["spare"] == 2 + 1 + 1
     assert job.counts["duplicate_clusters"] == 1
+
+
+def _listed(kind: str, items, bureau_key: str = "RU"):
+    actor = UserFactory(username=f"{bureau_key.lower()}-{kind}-keeper", bureau=bureau(bureau_key))
+    made = services.item_list_create(
+        actor=actor, kind=kind, code=f"{kind[:4].upper()}-1", name=f"{kind} list",
+        valid_from=dt.date(2020, 1, 1), act_number="12", act_date=dt.date(2020, 1, 1),
+    )  # fmt: skip
+    for listed in items:
+        services.item_list_entry_add(actor=actor, item_list=made, item=listed)
+    return made
+
+
+def test_items_on_a_restrictive_list_still_procured_are_counted_and_listed(catalogue, centre):
+    nut = catalogue["planted"]["nut"]
+    _listed("restrictive", [nut[0], nut[2]])
+    services.management_set(actor=SYSTEM_INIT, item=nut[0], bureau=bureau("RU"),
+                            unit_of_issue="EA", released=True)  # fmt: skip
+    services.management_set(actor=SYSTEM_INIT, item=nut[0], bureau=bureau("KZ"),
+                            unit_of_issue="EA", released=True)  # fmt: skip
+    job = run(centre)
+    figures = reduction_report_of(job).figures
+    # nut[2] is on the list but nobody procures it: only nut[0], by two nations.
+    assert figures["restricted_procured"] == {"items": 1, "rows": 2, "available": True}
+    from katalog.jobs.storage import job_file
+
+    book = load_workbook(job_file(job.result_file).open("rb"), read_only=True)
+    rows = list(book["Restrictive lists"].iter_rows(values_only=True))[1:]
+    assert rows == [(nut[0].catalogue_number, "KZ"), (nut[0].catalogue_number, "RU")]
+
+
+def test_a_member_on_a_list_of_preferred_items_is_kept_when_the_others_tie(catalogue, centre):
+    big = catalogue["planted"]["big"]
+    ItemQuality.objects.filter(item__in=big).update(score=80)  # tied on users and score
+    _listed("preferred", [big[1]], bureau_key="KZ")
+    job = run(centre)
+    row = next(
+        r for r in ReductionCluster.objects.filter(report=reduction_report_of(job))
+        if {m["niin"] for m in r.members} == niins(big)
+    )  # fmt: skip
+    assert row.kept == big[1].niin
+    assert row.reasons[-1] == {"code": "preferred", "value": True, "other": False, "decided": True}
 
 
 def test_the_workbook_reads_back_with_a_row_per_member(catalogue, centre):

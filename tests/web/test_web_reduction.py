@@ -159,6 +159,6 @@ def test_the_api_starts_a_run_and_gives_its_figures(pair, person):
     assert figures["same_characteristics"]["clusters"] == 1
     assert figures["same_characteristics"]["spare"] == 1
     assert figures["without_users"]["items"] == 1
-    assert figures["restricted_procured"] == {"items": None, "available": False}
+    assert figures["restricted_procured"] == {"items": 0, "rows": 0, "available": True}
     other = client.get("/api/v1/quality/reduction/999999", **headers)
     assert other.status_code == 404

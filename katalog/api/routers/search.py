@@ -62,6 +62,11 @@ def search_items(
     dual_use: bool = Query(
         False, description="only items covered by an entry of an export-control list"
     ),
+    list_kind: str | None = Query(
+        None,
+        alias="list",
+        description="items on a list in force: preferred, or restrictive (not for new designs)",
+    ),
     after: str | None = Query(None, description="next_cursor of the previous page"),
     limit: int = Query(50, description="hits per page, 1 to 200"),
     lang: str | None = None,

@@ -10,6 +10,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from katalog.api.schemas.control_lists import ControlEntryOut
+from katalog.api.schemas.lists import ItemListMarkOut
 from katalog.api.schemas.nomenclature import CitedDocumentOut
 
 
@@ -164,6 +165,11 @@ class ItemOut(Schema):
     control_entries: list[ControlEntryOut] = Field(
         default_factory=list,
         description="The export-control list entries (dual-use) that cover the item",
+    )
+    lists: list[ItemListMarkOut] = Field(
+        default_factory=list,
+        description="The lists in force it is on: preferred items, restrictive lists (not to be "
+        "used in new designs); none for a reader who sees only its number, name and status",
     )
 
 

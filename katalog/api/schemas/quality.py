@@ -77,9 +77,11 @@ class ItemFiguresOut(Schema):
 
 
 class RestrictedFiguresOut(Schema):
-    """Not available until the catalogue keeps restrictive lists (`available` false)."""
+    """Items on a restrictive list in force that a nation still procures (its management
+    data); `available` is false in a report run before the catalogue kept such lists."""
 
     items: int | None
+    rows: int | None = Field(None, description="Management-data rows: one per item and nation")
     available: bool
 
 

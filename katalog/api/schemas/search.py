@@ -18,6 +18,12 @@ class ReferenceSnippetOut(Schema):
     matched: bool
 
 
+class HitListOut(Schema):
+    kind: str = Field(description="`preferred` or `restrictive`")
+    code: str
+    name: str
+
+
 class HitOut(Schema):
     catalogue_number: str
     niin: str
@@ -27,6 +33,10 @@ class HitOut(Schema):
     status: StatusOut
     matched_by: str
     references: list[ReferenceSnippetOut]
+    lists: list[HitListOut] = Field(
+        default_factory=list,
+        description="The lists in force the item is on (`restrictive`: not for new designs)",
+    )
 
 
 class FacetValueOut(Schema):

@@ -1,5 +1,5 @@
 """All writes to the catalogue, by concern: items, references, registrations and management
-data, the life cycle, manufacturers, numbers, interchangeability families. Each write runs in one transaction, takes the
+data, the life cycle, manufacturers, numbers, interchangeability families, lists of preferred and restricted items. Each write runs in one transaction, takes the
 acting user or system actor, checks its rights, bumps the versions it changes and records the
 change in the audit log."""
 
@@ -34,6 +34,12 @@ from katalog.catalog.services.life_cycle import (
     item_cancel_duplicate,
     item_cancel_use,
     item_reinstate,
+)
+from katalog.catalog.services.lists import (
+    item_list_create,
+    item_list_entry_add,
+    item_list_entry_remove,
+    may_change_list,
 )
 from katalog.catalog.services.manufacturers import (
     bureau_for_country,
@@ -86,6 +92,9 @@ __all__ = [
     "item_create",
     "item_create_complete",
     "item_identification_update",
+    "item_list_create",
+    "item_list_entry_add",
+    "item_list_entry_remove",
     "item_lock",
     "item_name_get",
     "item_reinstate",
@@ -95,6 +104,7 @@ __all__ = [
     "manufacturer_create",
     "manufacturer_search_text",
     "manufacturer_update",
+    "may_change_list",
     "raise_serial_floor",
     "reference_add",
     "reference_remove",

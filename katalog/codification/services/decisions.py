@@ -42,6 +42,7 @@ def screening_input(line: RequestLine) -> Any:
         supply_class=line.supply_class,
         characteristics=dict(line.characteristics),
         locale=line.locale,
+        preferred=True,
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from katalog.screening.explain import evidence_text
+from katalog.screening.explain import evidence_text, with_list_hints
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,9 @@ class ScreeningInput:
     # Values already in the catalogue's parsed form (an item screened against the others):
     # taken as they are, so a reply entered in one locale is not parsed again in another.
     parsed_characteristics: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Offer a preferred item of the same item name (and of matching key characteristics)
+    # as the first candidate: what a cataloguer screening a request for a new item is told.
+    preferred: bool = False
 
 
 @dataclass
@@ -64,6 +67,14 @@ class Candidate:
     evidence: list[Evidence]
     # The item name in every language: a stored result names it in its reader's language.
     item_names: dict[str, str] = field(default_factory=dict)
+    # The lists in force the item is on (restrictive lists first), when the reader sees it.
+    lists: list[dict[str, Any]] = field(default_factory=list)
+    # A preferred item offered for the described item (`ScreeningInput.preferred`).
+    preferred: bool = False
+
+    @property
+    def restricted_by(self) -> list[dict[str, Any]]:
+        return [m for m in self.lists if m.get("kind") == "restrictive"]
 
     def reasons(self) -> str:
         """The evidence as one line of text (for result files)."""
@@ -90,4 +101,4 @@ class ScreeningResult:
         record = self.to_record()
         for candidate, kept in zip(self.candidates, record["candidates"], strict=True):
             kept["evidence"] = [e.to_dict() for e in candidate.evidence]
-        return record
+        return with_list_hints(record)

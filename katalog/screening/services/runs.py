@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from katalog.catalog.list_selectors import list_marks_of, preferred_items_for
 from katalog.catalog.visibility import read_scope, visible_item_ids
 from katalog.core.errors import ValidationFailed
 from katalog.screening.explain import EvidenceCode
@@ -75,16 +76,72 @@ def screen_prepared(
             if _settled(p, [r for rs in hits.values() for r in rs])
             else characteristic_candidates(p)
         )
+    preferred = _preferred_ids(prepared, reader)
     item_ids = {i for hits in per_query for i in hits} | {i for ids in extra_ids for i in ids}
+    item_ids |= {i for ids in preferred for i in ids}
     loaded = load_candidates(item_ids, {row.manufacturer_id for row in rows})
     results = [
-        _result(p, hits, extra, loaded, bounds, limit)
-        for p, hits, extra in zip(prepared, per_query, extra_ids, strict=True)
+        with_preferred(_result(p, hits, extra, loaded, bounds, limit), p, ids, loaded, bounds)
+        for p, hits, extra, ids in zip(prepared, per_query, extra_ids, preferred, strict=True)
     ]
+    shown_ids = {c.item_id for r in results for c in r.candidates}
+    full = shown_ids if scope.sees_all else visible_item_ids(scope, shown_ids)
+    marked(results, full)
     if scope.sees_all:
         return results
-    full = visible_item_ids(scope, {c.item_id for r in results for c in r.candidates})
     return [redacted(result, full) for result in results]
+
+
+PREFERRED_LIMIT = 5
+
+
+def _preferred_ids(prepared: list[Prepared], reader: Any) -> list[list[int]]:
+    """For each query that asks, the preferred items of its item name the reader sees, those
+    of its supply class first (one query for all)."""
+    asking = [p.item_name.code for p in prepared if p.query.preferred and p.item_name]
+    found = preferred_items_for(asking, reader=reader) if asking else {}
+    offered: list[list[int]] = []
+    for p in prepared:
+        rows = found.get(p.item_name.code, []) if p.query.preferred and p.item_name else []
+        rows = sorted(rows, key=lambda row: row[1] != p.query.supply_class)
+        offered.append([pk for pk, _class in rows[:PREFERRED_LIMIT]])
+    return offered
+
+
+def with_preferred(
+    result: ScreeningResult,
+    p: Prepared,
+    preferred_ids: list[int],
+    loaded: Loaded,
+    bounds: tuple[float, float],
+) -> ScreeningResult:
+    """The best preferred item of the same item name whose key characteristics do not conflict
+    with the given ones goes first among the candidates, marked preferred; the verdict stays
+    the duplicate screening's own."""
+    offered = []
+    for item_id in preferred_ids:
+        if item_id in p.query.exclude_item_ids or item_id not in loaded.items:
+            continue
+        found = next((c for c in result.candidates if c.item_id == item_id), None)
+        candidate = found or evaluate(p, loaded.items[item_id], [], loaded, bounds)
+        if any(e.code == EvidenceCode.CHARACTERISTIC_CONFLICT for e in candidate.evidence):
+            continue
+        offered.append(candidate)
+    if not offered:
+        return result
+    best = max(offered, key=lambda c: c.score)
+    best.preferred = True
+    result.candidates = [best, *(c for c in result.candidates if c.item_id != best.item_id)]
+    return result
+
+
+def marked(results: list[ScreeningResult], full: set[int]) -> None:
+    """Each candidate the reader sees in full names the lists in force it is on (a restrictive
+    list says the item is not to be used in new designs)."""
+    marks = list_marks_of(full)
+    for result in results:
+        for candidate in result.candidates:
+            candidate.lists = marks.get(candidate.item_id, [])
 
 
 def redacted(result: ScreeningResult, full: set[int]) -> ScreeningResult:

@@ -61,8 +61,7 @@ def _section_chart(figures: dict[str, Any]) -> dict[str, Any]:
         Bar(_("Cancelled items still registered"), figures["cancelled_registered"]["items"]),
         Bar(_("Items without users"), figures["without_users"]["items"]),
     ]  # fmt: skip
-    if restricted.get("available"):
-        bars.append(Bar(_("On restrictive lists, still procured"), restricted["items"] or 0))
+    bars.append(Bar(_("On restrictive lists, still procured"), restricted.get("items") or 0))
     return {
         "title": _("Items that fewer would do, by section"),
         "svg": bar_chart(
