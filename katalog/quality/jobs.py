@@ -9,6 +9,7 @@ from katalog.jobs.registry import JobContext, job_kind
 from katalog.quality.models import ReductionReport
 from katalog.quality.reduction import KIND, reduction_compute
 from katalog.quality.reduction_selectors import reduction_workbook
+from katalog.quality.services import RESCORE_KIND, rescore_all
 
 RESULT_NAME = "reduction.xlsx"
 
@@ -29,3 +30,16 @@ def reduction_job(ctx: JobContext) -> dict:
         "without_users": figures["without_users"]["items"],
         "result_name": RESULT_NAME,
     }
+
+
+@job_kind(RESCORE_KIND)
+def rescore_job(ctx: JobContext) -> dict:
+    """Params: `bureau`, the id of the assigning bureau whose items a changed rule concerns
+    (null: every item, for a global rule). Scores in keyset batches, flat memory."""
+    bureau_id = ctx.params.get("bureau")
+    ctx.progress(0)
+    done = rescore_all(
+        bureau_id=int(bureau_id) if bureau_id is not None else None, progress=ctx.progress
+    )
+    ctx.progress(done, done)
+    return {"rescored": done}

@@ -4,10 +4,30 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class RuleKind(models.TextChoices):
+    """What a rule checks. The built-in rules are evaluated by the product's own code; the
+    other kinds are parametrised checks a bureau (or the centre, for everyone) defines."""
+
+    BUILTIN = "builtin", _("built-in rule")
+    CHARACTERISTIC = "characteristic", _("characteristic required")
+    NAME_LANGUAGE = "name_language", _("item name in a language")
+    MIN_REFERENCES = "min_references", _("at least a number of references")
+    REFERENCE_CATEGORY = "reference_category", _("reference of a category required")
+
+
 class QualityRule(models.Model):
-    """A named quality rule with its weight; global (no bureau) or a bureau's own setting."""
+    """A named quality rule with its weight; global (no bureau) or a bureau's own. A bureau's
+    row with the code of a global rule re-weights or switches off that rule for its items; a
+    bureau's row with its own code (prefixed by its key) is a rule of its own, of a kind other
+    than built-in, with its parameters, messages and fix hints per language."""
 
     code = models.CharField(_("rule"), max_length=40)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=RuleKind.choices, default=RuleKind.BUILTIN
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    messages = models.JSONField(_("messages"), default=dict, blank=True)
+    fixes = models.JSONField(_("how to fix"), default=dict, blank=True)
     weight = models.PositiveSmallIntegerField(_("weight"), default=10)
     active = models.BooleanField(_("active"), default=True)
     bureau = models.ForeignKey(
@@ -33,6 +53,33 @@ class QualityRule(models.Model):
         return f"{self.code} ({self.weight})"
 
 
+class QualityRuleVersion(models.Model):
+    """A rule as it stood from one change to the next: every version is kept, the newest equal
+    to the rule itself, so the rule's page shows what changed, when and by whom."""
+
+    rule = models.ForeignKey(QualityRule, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    weight = models.PositiveSmallIntegerField(_("weight"))
+    active = models.BooleanField(_("active"))
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    messages = models.JSONField(_("messages"), default=dict, blank=True)
+    fixes = models.JSONField(_("how to fix"), default=dict, blank=True)
+    changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
+    changed_at = models.DateTimeField(_("changed"), auto_now_add=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["rule", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "version"], name="quality_rule_version_unique")
+        ]
+        verbose_name = _("quality rule version")
+        verbose_name_plural = _("quality rule versions")
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} v{self.version}"
+
+
 class ItemQuality(models.Model):
     """The stored score of an item and the rules it failed, as last computed."""
 
@@ -42,6 +89,8 @@ class ItemQuality(models.Model):
     score = models.PositiveSmallIntegerField(_("quality score"), db_index=True)
     failed = models.JSONField(_("failed rules"), default=list)
     checked = models.JSONField(_("checked rules"), default=list)
+    # The version of each rule checked, so that an explanation names the rules it applied.
+    versions = models.JSONField(_("rule versions"), default=dict, blank=True)
     rules_version = models.PositiveIntegerField(default=1)
     computed_at = models.DateTimeField(auto_now=True)
 

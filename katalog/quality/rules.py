@@ -6,13 +6,15 @@ the cataloguer are here, because a rule nobody can evaluate cannot be scored."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from katalog.catalog.models import CharacteristicValue, Item, ItemStatus, Reference, Registration
+from katalog.quality.models import QualityRule, RuleKind
 
 ACTIVE_STATUSES = (ItemStatus.ACTIVE, ItemStatus.ACTIVE_NOT_PROCURABLE)
 MANUFACTURER_ACTIVE = "A"
@@ -114,3 +116,183 @@ RULES: dict[str, RuleDefinition] = {
         ),
     )
 }
+
+
+# --- the parametrised kinds of a bureau's own rules -----------------------------------------------
+#
+# An own rule's parameters say what it asks for and, optionally, which items it concerns (those
+# of one item name or one supply class); the items it does not concern pass it. Each kind is
+# evaluated like the built-in rules, by a few set-based queries over a batch of ids.
+
+SCOPE_PARAMS = ("item_name", "supply_class")
+OwnEvaluator = Callable[[dict[str, Any], Sequence[int]], set[int]]
+
+
+@dataclass(frozen=True)
+class KindDefinition:
+    kind: str
+    params: tuple[str, ...]  # required parameters besides the optional scope
+    message: Promise  # the generic message, filled with the parameters
+    fix: Promise  # the generic fix hint, filled with the parameters
+    evaluate: OwnEvaluator
+
+
+def _concerned(params: dict[str, Any], ids: Sequence[int]) -> list[int]:
+    """The ids of the items the rule's scope takes in (all of them without a scope)."""
+    if not any(params.get(p) for p in SCOPE_PARAMS):
+        return list(ids)
+    rows = Item.objects.filter(pk__in=ids)
+    if params.get("item_name"):
+        rows = rows.filter(item_name__code=params["item_name"])
+    if params.get("supply_class"):
+        rows = rows.filter(supply_class=params["supply_class"])
+    return list(rows.values_list("pk", flat=True))
+
+
+def _characteristic_required(params: dict[str, Any], ids: Sequence[int]) -> set[int]:
+    concerned = _concerned(params, ids)
+    if not concerned:
+        return set()
+    present = set(
+        CharacteristicValue.objects.filter(
+            item_id__in=concerned, characteristic__code=params["characteristic"]
+        ).values_list("item_id", flat=True)
+    )
+    return set(concerned) - present
+
+
+def _name_in_language(params: dict[str, Any], ids: Sequence[int]) -> set[int]:
+    concerned = _concerned(params, ids)
+    if not concerned:
+        return set()
+    language = params["language"]
+    titled = set(
+        Item.objects.filter(pk__in=concerned, item_name__names__has_key=language)
+        .exclude(**{f"item_name__names__{language}": ""})
+        .values_list("pk", flat=True)
+    )
+    return set(concerned) - titled
+
+
+def _min_references(params: dict[str, Any], ids: Sequence[int]) -> set[int]:
+    concerned = _concerned(params, ids)
+    if not concerned:
+        return set()
+    enough = set(
+        Reference.objects.filter(item_id__in=concerned)
+        .order_by()
+        .values("item_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=int(params["count"]))
+        .values_list("item_id", flat=True)
+    )
+    return set(concerned) - enough
+
+
+def _reference_category(params: dict[str, Any], ids: Sequence[int]) -> set[int]:
+    concerned = _concerned(params, ids)
+    if not concerned:
+        return set()
+    present = set(
+        Reference.objects.filter(item_id__in=concerned, category=params["category"]).values_list(
+            "item_id", flat=True
+        )
+    )
+    return set(concerned) - present
+
+
+KINDS: dict[str, KindDefinition] = {
+    kind.kind: kind
+    for kind in (
+        KindDefinition(
+            "characteristic",
+            ("characteristic",),
+            _("The description has the characteristic %(characteristic)s."),
+            _("Add the characteristic %(characteristic)s to the description."),
+            _characteristic_required,
+        ),
+        KindDefinition(
+            "name_language",
+            ("language",),
+            _("The item name has a title in %(language)s."),
+            _("Add the title of the item name in %(language)s, or ask the centre for it."),
+            _name_in_language,
+        ),
+        KindDefinition(
+            "min_references",
+            ("count",),
+            _("The item has at least %(count)s reference numbers."),
+            _("Add reference numbers until there are %(count)s."),
+            _min_references,
+        ),
+        KindDefinition(
+            "reference_category",
+            ("category",),
+            _("The item has a reference number of category %(category)s."),
+            _("Add a reference number of category %(category)s."),
+            _reference_category,
+        ),
+    )
+}
+
+
+# --- the rules in force for a bureau's items -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleInForce:
+    """A rule as it applies to one bureau's items: its definition (global or the bureau's own)
+    with the bureau's weight and switch where the bureau re-weighted a global rule."""
+
+    code: str
+    kind: str
+    weight: int
+    active: bool
+    version: int
+    params: dict[str, Any]
+    messages: dict[str, str]
+    fixes: dict[str, str]
+    bureau_id: int | None  # whose rule it is: None for a global one
+    adjusted: bool  # a global rule the bureau re-weighted or switched off
+    rule_ids: tuple[int, ...]  # the rows it is made of (the definition, the bureau's setting)
+    setting_version: int | None = None  # the version of the bureau's setting of a global rule
+
+    @property
+    def evaluable(self) -> bool:
+        if self.kind == RuleKind.BUILTIN:
+            return self.code in RULES
+        return self.kind in KINDS
+
+    @property
+    def counts(self) -> bool:
+        return self.active and self.weight > 0 and self.evaluable
+
+
+def rules_in_force(bureau_id: int | None) -> dict[str, RuleInForce]:
+    """Every rule that applies to a bureau's items (the global ones, with the bureau's own
+    settings over them, and the bureau's own rules), active or not, in code order."""
+    rows = QualityRule.objects.filter(Q(bureau__isnull=True) | Q(bureau_id=bureau_id or 0))
+    found: dict[str, RuleInForce] = {}
+    adjustments = []
+    for row in rows.order_by("code"):
+        if row.bureau_id is None or row.code not in found:
+            found[row.code] = RuleInForce(
+                code=row.code, kind=row.kind, weight=row.weight, active=row.active,
+                version=row.version, params=row.params or {}, messages=row.messages or {},
+                fixes=row.fixes or {}, bureau_id=row.bureau_id, adjusted=False,
+                rule_ids=(row.pk,),
+            )  # fmt: skip
+        if row.bureau_id is not None:
+            adjustments.append(row)
+    for row in adjustments:
+        base = found[row.code]
+        if base.bureau_id is None:  # the bureau's setting of a global rule
+            found[row.code] = replace(
+                base,
+                weight=row.weight,
+                active=row.active,
+                adjusted=True,
+                rule_ids=(*base.rule_ids, row.pk),
+                setting_version=row.version,
+            )
+    return dict(sorted(found.items()))

@@ -92,6 +92,7 @@ JOB_KINDS = {
     "export-items": gettext_lazy("export of items"),
     "screening": gettext_lazy("screening of a parts list"),
     "quality-reduction": gettext_lazy("nomenclature-reduction report"),
+    "quality-rescore": gettext_lazy("rescoring after a change of a quality rule"),
 }
 # What the file of an import kind holds, for the upload form's choice.
 IMPORT_CONTENTS = {

@@ -11,6 +11,7 @@ from katalog.web.views import (
     jobs,
     lists,
     nomenclature,
+    quality_rules,
     reduction,
     reference,
     screening,
@@ -79,6 +80,8 @@ urlpatterns = [
     ),
     path("search/", search.search_page, name="search"),
     path("quality/", dashboard.quality_page, name="quality"),
+    path("quality/rules/", quality_rules.rules_page, name="quality-rules"),
+    path("quality/rules/<str:code>/", quality_rules.rule_page, name="quality-rule"),
     path("quality/reduction/", reduction.reduction_list, name="reduction"),
     path("quality/reduction/<int:job_id>/", reduction.reduction_detail, name="reduction-detail"),
     path(

@@ -27,8 +27,13 @@ from katalog.codification.selectors import request_queue
 from katalog.core.errors import AuthenticationRequired
 from katalog.core.i18n import pick_text
 from katalog.jobs.selectors import recent_imports
-from katalog.quality.rules import RULES
-from katalog.quality.selectors import QualitySummary, quality_summary, worst_items
+from katalog.quality.selectors import (
+    QualitySummary,
+    quality_summary,
+    rule_exists,
+    rule_texts,
+    worst_items,
+)
 from katalog.web import prefs
 from katalog.web.charts import Bar, bar_chart
 from katalog.web.errors import shows_refusals
@@ -258,14 +263,14 @@ def _bureau_choices(language: str) -> list[tuple[str, str]]:
 def quality_page(request: HttpRequest) -> HttpResponse:
     bureau = _chosen_bureau(request)
     rule = request.GET.get("rule", "").strip().upper()
-    rule = rule if rule in RULES else ""
+    rule = rule if rule and rule_exists(rule) else ""
     language = prefs.language()
     found = quality_summary(reader=request.user, bureau=bureau, language=language)
     context = {
         "summary": found,
         "bureau": bureau or "",
         "bureaus": _bureau_choices(language),
-        "rule": str(RULES[rule].message) if rule else "",
+        "rule": rule_texts([rule])[rule].message if rule else "",
         "charts": _quality_charts(found, bureau),
         "worst": worst_items(
             reader=request.user, bureau=bureau, rule=rule or None, language=language

@@ -1,6 +1,7 @@
 """`katalog quality rescore`: score every item; `katalog quality follow`: apply the changes;
 `katalog quality snapshot`: record today's scores for the trend (the worker does it hourly);
-`katalog quality reduction [-o FILE.xlsx]`: compute the nomenclature-reduction report."""
+`katalog quality reduction [-o FILE.xlsx]`: compute the nomenclature-reduction report;
+`katalog quality rules --actor USER`: the rules in force for that person's bureau."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ class Command(KatalogCommand):
     help = "Compute the quality scores of the items, or the nomenclature-reduction report."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("action", choices=["rescore", "follow", "snapshot", "reduction"])
+        parser.add_argument(
+            "action", choices=["rescore", "follow", "snapshot", "reduction", "rules"]
+        )
         parser.add_argument(
             "-o", "--output", type=Path, help=_("reduction: where to write the workbook (XLSX)")
         )
@@ -37,8 +40,21 @@ class Command(KatalogCommand):
         elif options["action"] == "follow":
             count = follow_changes()
             self.stdout.write(_("%(count)d changes applied") % {"count": count})
+        elif options["action"] == "rules":
+            self._rules(options)
         else:
             self._reduction(options)
+
+    def _rules(self, options: dict[str, Any]) -> None:
+        """One line per rule in force: code, weight, whether active, version, what it asks."""
+        from katalog.quality.selectors import rules_for
+
+        for rule in rules_for(reader=self.acting_user(options)):
+            version = f"{rule.version}" + (
+                f"/{rule.setting_version}" if rule.setting_version else ""
+            )
+            state = _("active") if rule.active else _("switched off")
+            self.stdout.write(f"{rule.code}\t{rule.weight}\t{state}\tv{version}\t{rule.message}")
 
     def _reduction(self, options: dict[str, Any]) -> None:
         """Run the report as a job of the person named (it covers what they may read), here
