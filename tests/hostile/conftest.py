@@ -125,6 +125,8 @@ class World:
     document_id: int = 0
     # A restrictive list of the owner's bureau with the item on it.
     list_id: int = 0
+    # Another bureau's open proposal to cancel the owner's other item as a duplicate of the item.
+    proposal_id: int = 0
 
 
 def token_of(user, **kwargs) -> str:
@@ -168,6 +170,7 @@ def world(db) -> World:
         act_number="Приказ 1", act_date=dt.date(2026, 1, 1),
     )  # fmt: skip
     services.item_list_entry_add(actor=SYSTEM_INIT, item_list=item_list, item=item)
+    proposal = codification.cancellation_propose(actor=stranger, item=other_item, kept=item)
     tokens = {
         "anonymous": None,
         "expired token": expired,
@@ -182,5 +185,5 @@ def world(db) -> World:
         request_id=request.pk, job_id=job.pk, tokens=tokens,
         users={"owner": owner, "viewer": viewer, "another bureau": stranger},
         document_id=NormativeDocument.objects.get(key=document_key("ГОСТ Р ИСО 9001-2015")).pk,
-        list_id=item_list.pk,
+        list_id=item_list.pk, proposal_id=proposal.pk,
     )  # fmt: skip

@@ -38,7 +38,7 @@ def concrete(route: str, world: World) -> str:
         "<str:code>": "5310", "<slug:version>": "isic-rev-4", "<int:pk>": "1",
         "<uidb64>": "MQ", "<token>": "set-password", "<int:candidate_id>": "1",
         "<int:document_id>": "1", "<int:cluster_id>": "1", "<int:list_id>": str(world.list_id),
-        "<int:proposal_id>": "1",
+        "<int:proposal_id>": str(world.proposal_id),
     }  # fmt: skip
     for placeholder, value in values.items():
         route = route.replace(placeholder, value)

@@ -26,6 +26,7 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 # legitimate, and tried only by the callers who may write nothing at all.
 OWN_BUREAU_CREATIONS = {
     "item_create",
+    "cancellation_propose",  # any bureau may propose; the assigning bureau decides
     "item_list_create",
     "request_create",
     "katalog_api_routers_jobs_submit",
@@ -110,6 +111,7 @@ def path_values(path: str, world: World) -> dict[str, str]:
         "candidate_id": "1",
         "document_id": str(world.document_id),
         "list_id": str(world.list_id),
+        "proposal_id": str(world.proposal_id),
     }
 
 
@@ -129,6 +131,8 @@ def known_values(operation: dict[str, Any], world: World) -> dict[str, Any]:
     other = world.other_item.catalogue_number
     # The item put on a list is one not on it yet.
     listed = {"item": other} if operation["operationId"] == "item_list_entry_add" else {}
+    if operation["operationId"] == "cancellation_propose":  # the item under no open proposal
+        listed = {"item": world.item.catalogue_number}
     return {**KNOWN_VALUES, "kept": other, "replacement": other, "catalogue_number": world.item.catalogue_number,
             **OPERATION_VALUES.get(operation["operationId"], {}), **listed}  # fmt: skip
 
