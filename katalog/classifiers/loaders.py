@@ -157,8 +157,10 @@ def _load_version(
 ) -> None:
     existing = Version.objects.filter(slug=spec["slug"]).first()
     if existing is not None:
-        # Loaded before the manifest said what is known of its history: say it now.
-        if not existing.history_note and (spec.get("history") or spec.get("legal_base")):
+        # Loaded before the manifest said what is known of its history: say it now (once: a
+        # version whose approving act is recorded already has it).
+        said = existing.history_note or existing.legal_base
+        if not said and (spec.get("history") or spec.get("legal_base")):
             _set_history(existing, spec)
         return
     records = read_records((DATA_DIR / spec["file"]).read_bytes(), filename=spec["file"])
