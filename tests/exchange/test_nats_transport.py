@@ -465,3 +465,33 @@ def test_a_peers_stream_is_applied_in_order_through_the_inbox_and_acknowledged(
     assert {"A101F", "A102F", "A103F"} <= set(Manufacturer.objects.values_list("code", flat=True))
     assert (status.applied_seq, status.transport) == (3, "nats")
     assert command("pull", "--from", "ru-main").startswith(f"0 messages read from {stream}")
+
+
+def test_an_event_larger_than_the_servers_payload_limit_travels_compressed(broker, layout):
+    """A classifier version of some 2,000 codes is about 1.5 MB of JSON, above the default
+    max_payload of 1 MB of the machine's server: it is published compressed and read as sent."""
+    key = SigningKey.generate()
+    (small,) = signed_events(key, "kz-main", range(1, 2))
+    large = dict(small, seq=2, state={"text": uuid.uuid4().hex * 50_000})  # 1.6 MB of JSON
+    assert len(nats_transport.payload_encode(large)) > 1_048_576
+    stream_setup(broker, layout, "kz-main")
+    payloads_publish(broker, layout, "kz-main", [small, large])
+    stored = broker.run(broker.js().get_msg(layout.stream("kz-main"), seq=2))
+    assert stored.headers[nats_transport.ENCODING] == nats_transport.GZIP
+    first = broker.run(broker.js().get_msg(layout.stream("kz-main"), seq=1))
+    assert nats_transport.ENCODING not in (first.headers or {})
+    inbox = Inbox()
+    stream_pull(broker, layout, reader="ru-main", source=StreamRef("kz-main"), receive=inbox)
+    assert inbox.payloads == [small, large]
+
+
+def test_a_compressed_message_that_does_not_decompress_still_reaches_the_inbox(broker, layout):
+    stream_setup(broker, layout, "kz-main")
+    broker.run(
+        broker.js().publish(
+            layout.subject("kz-main"), b"not gzip", headers={nats_transport.ENCODING: "gzip"}
+        )
+    )
+    inbox = Inbox()
+    stream_pull(broker, layout, reader="ru-main", source=StreamRef("kz-main"), receive=inbox)
+    assert inbox.payloads == [{"origin": "kz-main", "undecodable": "not gzip"}]
