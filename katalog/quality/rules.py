@@ -5,15 +5,25 @@ the cataloguer are here, because a rule nobody can evaluate cannot be scored."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from katalog.catalog.models import CharacteristicValue, Item, ItemStatus, Reference, Registration
+from katalog.catalog.models import (
+    CANCELLED_STATUSES,
+    CharacteristicValue,
+    Item,
+    ItemStatus,
+    Reference,
+    Registration,
+)
+from katalog.names.models import ItemNameClass, ReplyCode
 from katalog.quality.models import QualityRule, RuleKind
 
 ACTIVE_STATUSES = (ItemStatus.ACTIVE, ItemStatus.ACTIVE_NOT_PROCURABLE)
@@ -79,6 +89,107 @@ def _registrations_present(ids: Sequence[int]) -> set[int]:
     return active - registered
 
 
+# The interface language of each member state's bureau, for the titles its users read.
+LANGUAGE_OF_COUNTRY = {
+    "RU": "ru", "BY": "be", "KZ": "kk", "KG": "ky", "AM": "hy", "TJ": "tg", "UZ": "uz",
+}  # fmt: skip
+REVIEW_MONTHS = 60  # a description not changed for this long is due for review
+DESCRIPTION_LANGUAGE = "ru"
+
+
+def _guide_required(ids: Sequence[int]) -> set[int]:
+    """Items whose identification guide requires a characteristic they have no value for."""
+    required = dict(
+        Item.objects.filter(pk__in=ids, item_name__guide__isnull=False)
+        .filter(item_name__guide__characteristics__required=True)
+        .values_list("pk")
+        .annotate(n=Count("item_name__guide__characteristics", distinct=True))
+        .order_by()
+    )
+    if not required:
+        return set()
+    given = dict(
+        CharacteristicValue.objects.filter(item_id__in=required, characteristic__required=True)
+        .values_list("item_id")
+        .annotate(n=Count("characteristic", distinct=True))
+        .order_by()
+    )
+    return {pk for pk, n in required.items() if given.get(pk, 0) < n}
+
+
+def _values_valid(ids: Sequence[int]) -> set[int]:
+    """Items with a number outside the bounds its characteristic sets, or a coded reply its
+    reply table does not hold."""
+    char = "characteristic__"
+    out_of_bounds = (
+        Q(**{f"{char}min_value__isnull": False, "value__lt": F(f"{char}min_value")})
+        | Q(**{f"{char}max_value__isnull": False, "value__gt": F(f"{char}max_value")})
+        | Q(**{f"{char}max_value__isnull": False, "value_max__gt": F(f"{char}max_value")})
+    )
+    known_code = ReplyCode.objects.filter(
+        table_id=OuterRef(f"{char}reply_table_id"), code=OuterRef("code")
+    )
+    unknown_code = Q(**{f"{char}reply_table__isnull": False}) & ~Q(code="") & ~Exists(known_code)
+    return set(
+        CharacteristicValue.objects.filter(item_id__in=ids)
+        .filter(out_of_bounds | unknown_code)
+        .values_list("item_id", flat=True)
+    )
+
+
+def _name_allowed(ids: Sequence[int]) -> set[int]:
+    """Items classified in a supply class their item name is not allowed in (an item name
+    that lists no classes allows every class)."""
+    allowed = ItemNameClass.objects.filter(
+        item_name_id=OuterRef("item_name_id"), class_code=OuterRef("supply_class")
+    )
+    listed = ItemNameClass.objects.filter(item_name_id=OuterRef("item_name_id"))
+    return set(
+        Item.objects.filter(pk__in=ids)
+        .filter(Exists(listed), ~Exists(allowed))
+        .values_list("pk", flat=True)
+    )
+
+
+def _name_languages(ids: Sequence[int]) -> set[int]:
+    """Items whose item name has no title in Russian or in the language of a nation
+    registered as its user."""
+    rows = Item.objects.filter(pk__in=ids).values_list("pk", "item_name__names")
+    users: dict[int, set[str]] = {}
+    for item_id, country in Registration.objects.filter(
+        item_id__in=ids, effective_to__isnull=True
+    ).values_list("item_id", "bureau__country_id"):
+        language = LANGUAGE_OF_COUNTRY.get(country or "")
+        if language:
+            users.setdefault(item_id, set()).add(language)
+    failing = set()
+    for item_id, names in rows:
+        wanted = {DESCRIPTION_LANGUAGE} | users.get(item_id, set())
+        if any(not (names or {}).get(language, "").strip() for language in wanted):
+            failing.add(item_id)
+    return failing
+
+
+def _no_open_duplicate(ids: Sequence[int]) -> set[int]:
+    """Items named by a duplicate candidate that waits for a decision."""
+    from katalog.screening.models import CandidateState, DuplicateCandidate
+
+    open_pairs = DuplicateCandidate.objects.filter(state=CandidateState.OPEN)
+    return set(open_pairs.filter(item_id__in=ids).values_list("item_id", flat=True)) | set(
+        open_pairs.filter(candidate_id__in=ids).values_list("candidate_id", flat=True)
+    )
+
+
+def _reviewed(ids: Sequence[int]) -> set[int]:
+    """Live items whose description has not changed within the review period."""
+    due = timezone.now() - dt.timedelta(days=round(REVIEW_MONTHS * 30.44))
+    return set(
+        Item.objects.filter(pk__in=ids, updated_at__lt=due)
+        .exclude(status__in=CANCELLED_STATUSES)
+        .values_list("pk", flat=True)
+    )
+
+
 RULES: dict[str, RuleDefinition] = {
     rule.code: rule
     for rule in (
@@ -113,6 +224,42 @@ RULES: dict[str, RuleDefinition] = {
             _("An active item has a registered user."),
             _("Register a user, or let the item become inactive (status 6)."),
             _registrations_present,
+        ),
+        RuleDefinition(
+            "GUIDE_REQUIRED",
+            _("Every characteristic the identification guide requires has a value."),
+            _("Give the required characteristics of the item's identification guide."),
+            _guide_required,
+        ),
+        RuleDefinition(
+            "VALUES_VALID",
+            _("Every value is within the bounds of its characteristic and every code is known."),
+            _("Correct the values outside their bounds and the codes not in the reply table."),
+            _values_valid,
+        ),
+        RuleDefinition(
+            "NAME_ALLOWED",
+            _("The item name is allowed in the item's supply class."),
+            _("Classify the item in a supply class its item name allows, or choose another name."),
+            _name_allowed,
+        ),
+        RuleDefinition(
+            "NAME_LANGUAGES",
+            _("The item name has a title in Russian and in the language of every user nation."),
+            _("Add the missing titles of the item name (the centre keeps the item names)."),
+            _name_languages,
+        ),
+        RuleDefinition(
+            "NO_OPEN_DUPLICATE",
+            _("No duplicate candidate naming the item waits for a decision."),
+            _("Confirm or dismiss the item's duplicate candidates."),
+            _no_open_duplicate,
+        ),
+        RuleDefinition(
+            "REVIEWED",
+            _("The description was reviewed within the last five years."),
+            _("Review the description and save it, even unchanged in substance."),
+            _reviewed,
         ),
     )
 }

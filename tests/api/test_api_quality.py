@@ -10,7 +10,7 @@ import pytest
 from katalog.quality.models import ItemQuality
 from tests.factories import make_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_five_rules")]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from katalog.quality.services import rescore
 from tests.factories import UserFactory, bureau, make_item
 from tests.svg import bars, charts, full_labels
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_five_rules")]
 
 # (bureau, supply class, score, failed rules, release)
 SCORES = [

@@ -32,7 +32,7 @@ from katalog.quality.services import (
 )
 from tests.factories import ManufacturerFactory, UserFactory, bureau, make_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_five_rules")]
 
 
 @pytest.fixture

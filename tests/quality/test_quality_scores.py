@@ -14,7 +14,7 @@ from katalog.quality.selectors import item_quality
 from katalog.quality.services import rescore, rescore_all, score_of
 from tests.factories import ManufacturerFactory, make_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_five_rules")]
 
 SEEDED = {
     "CHARACTERISTICS",
@@ -45,8 +45,8 @@ def described(maker: Manufacturer, **kwargs) -> Item:
     return item
 
 
-def test_rules_are_seeded_globally_with_weights():
-    rules = QualityRule.objects.filter(bureau__isnull=True)
+def test_the_first_five_rules_are_seeded_globally_with_weights_of_100_in_all():
+    rules = QualityRule.objects.filter(bureau__isnull=True, active=True)
     assert set(rules.values_list("code", flat=True)) == SEEDED
     assert sum(rules.values_list("weight", flat=True)) == 100
 

@@ -9,7 +9,7 @@ from django.utils import translation
 from katalog.quality.services import rescore
 from tests.factories import make_item
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("first_five_rules")]
 
 
 def scored(**kwargs):
