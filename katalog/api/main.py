@@ -161,6 +161,7 @@ from katalog.api.routers import classifiers as _classifiers  # noqa: E402
 from katalog.api.routers import codification as _codification  # noqa: E402
 from katalog.api.routers import control_lists as _control_lists  # noqa: E402
 from katalog.api.routers import exchange as _exchange  # noqa: E402
+from katalog.api.routers import interchange as _interchange  # noqa: E402
 from katalog.api.routers import jobs as _jobs  # noqa: E402
 from katalog.api.routers import lists as _lists  # noqa: E402
 from katalog.api.routers import manufacturers as _manufacturers  # noqa: E402
@@ -175,6 +176,7 @@ api.add_router("", _accounts.router)
 api.add_router("", _manufacturers.router)
 api.add_router("", _reference_data.router)
 api.add_router("", _control_lists.router)
+api.add_router("", _interchange.router)
 api.add_router("/classifications", _classifiers.router)
 api.add_router("/search", _search.router)
 api.add_router("/screening", _screening.router)

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from katalog.catalog.detail import MAX_REPLACEMENT_HOPS
+from katalog.catalog.errors import CatalogErrorCode as E
 from katalog.catalog.models import (
     ACTIVE_STATUSES,
     CANCELLED_STATUSES,
@@ -31,6 +33,7 @@ from katalog.catalog.models import (
     format_catalogue_number,
 )
 from katalog.catalog.visibility import ReadScope, read_scope, visible_item_ids
+from katalog.core.errors import NotFound
 
 MASTER = "master"
 TWO_WAY = InterchangeRelation.INTERCHANGEABLE.value
@@ -276,3 +279,18 @@ def alternatives_by_item(ids: Iterable[int], scope: ReadScope) -> dict[int, list
             if n.pk in seen and is_usable(n.status) and may_replace(n, this)
         ]
     return found
+
+
+def family_of(item: Item) -> InterchangeFamily:
+    """The family the item heads or belongs to, for a change of it (FAMILY_NOT_FOUND if none)."""
+    family = (
+        InterchangeFamily.objects.filter(Q(master=item) | Q(members__item=item))
+        .select_related("master", "bureau")
+        .first()
+    )
+    if family is None:
+        raise NotFound(
+            _("%(item)s is in no interchangeability family") % {"item": item.catalogue_number},
+            code=E.FAMILY_NOT_FOUND,
+        )
+    return family

@@ -112,6 +112,7 @@ def path_values(path: str, world: World) -> dict[str, str]:
         "document_id": str(world.document_id),
         "list_id": str(world.list_id),
         "proposal_id": str(world.proposal_id),
+        "member": world.other_item.catalogue_number,
     }
 
 
