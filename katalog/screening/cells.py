@@ -80,10 +80,36 @@ def _strip_footnotes(text: str) -> str:
     return _FOOTNOTES.sub("", text).rstrip()
 
 
+def _number_like(text: str) -> bool:
+    """What is left could be a number: it holds a digit, or it is one upper-case word of at
+    least four letters (catalogue numbers such as `PR-XRTZXP` have no digit; `such part` and
+    `Bolt` are no numbers)."""
+    if any(ch.isdigit() for ch in text):
+        return True
+    word = text.strip()
+    return (
+        " " not in word
+        and not any(ch.islower() for ch in word)
+        and sum(ch.isalnum() for ch in word) >= 4
+    )
+
+
 def _strip_prefix(text: str) -> str:
-    stripped = _PREFIX.sub("", text, count=1)
-    # Never strip a prefix that is the number itself (`PN-123` stays, `NO` alone stays).
-    return stripped if stripped and any(ch.isdigit() for ch in stripped) else text
+    """The cell without its prefix; prefixes come in pairs too (`Ref. No.`, `Dwg. No.`)."""
+    kept = text
+    for _round in range(2):
+        stripped = _PREFIX.sub("", text, count=1)
+        if stripped == text or not stripped:
+            break
+        text = stripped
+        # Never strip a prefix that is the number itself (`PN-123` stays, `NO` alone stays).
+        if _number_like(text):
+            kept = text
+    return kept
+
+
+def _number_of(text: str) -> str:
+    return _strip_footnotes(_strip_prefix(text)).strip(" ,;:/")
 
 
 def parse_reference_cell(raw: str) -> ReferenceCell:
@@ -92,10 +118,10 @@ def parse_reference_cell(raw: str) -> ReferenceCell:
     manufacturer = ""
     for pattern in (_MAKER_IN_BRACKETS, _MAKER_AFTER_WORD):
         found = pattern.search(text)
-        if found and any(ch.isdigit() for ch in text[: found.start()]):
+        if found and _number_like(_number_of(text[: found.start()])):
             manufacturer, text = found.group(1).strip(), text[: found.start()].rstrip(" ,;/")
             break
-    text = _strip_footnotes(_strip_prefix(text)).strip(" ,;:")
+    text = _number_of(text)
     return ReferenceCell(
         raw=raw, number=unicodedata.normalize("NFC", text), manufacturer=manufacturer
     )

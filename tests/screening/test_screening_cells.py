@@ -36,6 +36,12 @@ PREFIXED = [
     ("Belgilanish: USHGI.235412.034", "USHGI.235412.034"),
     ("Пазначэнне УШГИ.235412.034", "УШГИ.235412.034"),
     ("Նշագիր: HX9-M8-69", "HX9-M8-69"),
+    ("Ref. No. HX9-M8-69", "HX9-M8-69"),
+    ("Dwg. No. УШГИ.235412.034", "УШГИ.235412.034"),
+    ("Part No. № HX9-M8-69", "HX9-M8-69"),
+    ("Арт. PR-XRTZXP", "PR-XRTZXP"),  # a catalogue number without a digit
+    ("P/N SUCRPVCN", "SUCRPVCN"),
+    ("Ref. No. PR-XRTZXP", "PR-XRTZXP"),
 ]
 
 
@@ -48,7 +54,17 @@ def test_screening_cell_prefixes_are_taken_off(cell: str, number: str) -> None:
 
 @pytest.mark.parametrize(
     "cell",
-    ["PN-1234-01", "NO5-12", "PN2000", "ЧЕРТ-12", "HX9-M8-69", "АБВГ.123456.001-02"],
+    [
+        "PN-1234-01",
+        "NO5-12",
+        "PN2000",
+        "ЧЕРТ-12",
+        "HX9-M8-69",
+        "АБВГ.123456.001-02",
+        "No such part",
+        "PN ABC",
+        "No such",
+    ],
 )
 def test_screening_cell_without_a_prefix_is_kept_whole(cell: str) -> None:
     assert parse_reference_cell(cell).number == cell
@@ -65,6 +81,15 @@ def test_screening_cell_manufacturer_in_the_same_cell() -> None:
     parsed = parse_reference_cell("HX9-M8-69 mfr: AHX9F")
     assert (parsed.number, parsed.manufacturer) == ("HX9-M8-69", "AHX9F")
     assert parse_reference_cell("HX9-M8-69 [Самарский завод]").manufacturer == "Самарский завод"
+    parsed = parse_reference_cell("SUCRPVCN (WQE0E)")  # a number without a digit
+    assert (parsed.number, parsed.manufacturer) == ("SUCRPVCN", "WQE0E")
+    parsed = parse_reference_cell("RD-AGUOON изг. TY1ZQ")
+    assert (parsed.number, parsed.manufacturer) == ("RD-AGUOON", "TY1ZQ")
+    parsed = parse_reference_cell("RU-ZYOBMQ / CAGE KR1IQ")
+    assert (parsed.number, parsed.manufacturer) == ("RU-ZYOBMQ", "KR1IQ")
+    parsed = parse_reference_cell("P/N: SUCRPVCN** (WQE0E)")
+    assert (parsed.number, parsed.manufacturer) == ("SUCRPVCN", "WQE0E")
+    assert parse_reference_cell("Bolt (M10)").manufacturer == ""
 
 
 @given(
