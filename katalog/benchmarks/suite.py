@@ -4,9 +4,7 @@ lookups, search, the HTTP API and screening quality, and write one Markdown tabl
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +20,12 @@ from katalog.benchmarks import (
     imports,
     lookups,
     reduction,
+    screening,
     search_index,
     serving,
 )
 from katalog.benchmarks.machine import machine_facts
-from katalog.benchmarks.report import NOT_AVAILABLE, Figure, render
+from katalog.benchmarks.report import Figure, render
 from katalog.catalog.models import Item, Manufacturer, Reference
 from katalog.synthetic.generator import generate_catalogue
 
@@ -44,7 +43,7 @@ class SuiteOptions:
     samples: int = 1000
     import_rows: int | None = None
     http_seconds: int = 10
-    screening_sample: int = 200
+    screening_lines: int = 100_000
     large: bool = False
     exchange_items: int = 20_000
     out_dir: Path = Path("bench/results")
@@ -78,42 +77,6 @@ def fill_catalogue(target: int, seed: int, progress: Callable[[int], None] | Non
         f"{report.items / report.seconds:,.0f} items/s",
         f"{rows / report.seconds:,.0f} rows/s in all, {report.seconds:,.0f} s",
     )
-
-
-# The evaluation first gives every reference its folded screening key; a generated catalogue
-# has none yet, and adding ~8,000 a second would turn this section into an hour-long backfill.
-MAX_KEYS_TO_BACKFILL = 500_000
-
-
-def screening_figures(sample_size: int, seed: int) -> list[Figure]:
-    try:
-        evaluate = importlib.import_module("katalog.screening.quality").evaluate
-        from katalog.screening.models import ReferenceScreeningKey
-    except (ImportError, AttributeError):
-        return [Figure("screening", "duplicate detection precision / recall", NOT_AVAILABLE)]
-    missing = Reference.objects.count() - ReferenceScreeningKey.objects.count()
-    if missing > MAX_KEYS_TO_BACKFILL:
-        return [
-            Figure(
-                "screening",
-                "duplicate detection precision / recall",
-                f"not measured: {missing:,} references have no screening key yet "
-                "(`katalog screening_keys` adds them)",
-            )
-        ]
-    started = time.perf_counter()
-    result = evaluate(sample_size, seed)
-    seconds = time.perf_counter() - started
-    detection = result.get("detection", {}) if isinstance(result, dict) else {}
-    precision, recall = detection.get("precision"), detection.get("recall")
-    return [
-        Figure(
-            "screening",
-            f"duplicate detection on {result.get('cases', sample_size)} labelled cases",
-            f"precision {precision} / recall {recall}",
-            f"evaluated in {seconds:,.1f} s",
-        )
-    ]
 
 
 def measure_import(rows: int, seed: int, notes: list[str]) -> list[Figure]:
@@ -154,7 +117,10 @@ def run_suite(
         ("search index", lambda: search_index.search_index_figures(options.samples, options.seed)),
         ("lookup and search", lambda: lookups.lookup_figures(options.samples, options.seed)),
         ("HTTP API", lambda: serving.http_figures(options.http_seconds, options.seed)),
-        ("screening", lambda: screening_figures(options.screening_sample, options.seed)),
+        (
+            "screening",
+            lambda: screening.screening_figures(options.screening_lines, options.seed, notes),
+        ),
         ("classifiers", lambda: classifiers.classifier_figures(options.samples, options.seed)),
         ("exchange", lambda: measure_exchange(options.exchange_items, options.seed)),
         ("reduction", reduction.reduction_figures),

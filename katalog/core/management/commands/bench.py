@@ -67,7 +67,10 @@ class Command(KatalogCommand):
             "--import-rows", type=int, help="rows in the import file (default: items / 2)"
         )
         parser.add_argument("--http-seconds", type=int, default=10)
-        parser.add_argument("--screening-sample", type=int, default=200)
+        parser.add_argument(
+            "--screening-lines", type=int, default=100_000,
+            help="lines of the labelled parts list screened (default: 100,000)",
+        )  # fmt: skip
         parser.add_argument(
             "--large", action="store_true", help="label the run as the large benchmark"
         )
@@ -102,7 +105,7 @@ class Command(KatalogCommand):
             samples=options["samples"],
             import_rows=options["import_rows"],
             http_seconds=options["http_seconds"],
-            screening_sample=options["screening_sample"],
+            screening_lines=options["screening_lines"],
             large=options["large"],
             exchange_items=options["exchange_items"],
             out_dir=options["out"],
