@@ -140,14 +140,8 @@ def list_marks_of(
     wanted = list(item_ids)
     if not wanted:
         return {}
-    rows = (
-        ItemListEntry.objects.filter(item_id__in=wanted)
-        .filter(in_force_q(on or today(), "item_list__"))
-        .select_related("item_list__bureau")
-        .order_by("item_id", "-item_list__kind", "item_list__code", "item_list_id")
-    )
     marks: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for entry in rows:
+    for entry in _marks_query(Q(item_id__in=wanted), on):
         marks[entry.item_id].append(list_mark(entry))
     return dict(marks)
 
