@@ -238,17 +238,24 @@ def request_document_get(request: CodificationRequest, document_id: int) -> Requ
     return document
 
 
-def cancellation_proposals(
-    *, reader: Any, state: str = "", after: int | None = None, limit: int = 50
-) -> Page[CancellationProposal]:
-    """Newest first, keyset-paginated on the id: the proposals to cancel the reader's bureau's
-    items (it decides them) and those its bureau made (system actors see all)."""
+def _cancellation_proposals_seen(reader: Any) -> QuerySet[CancellationProposal]:
+    """The proposals the reader sees: those to cancel their bureau's items (it decides them)
+    and those their bureau made (system actors see all)."""
     rows = CancellationProposal.objects.select_related(
         "item", "kept", "item__bureau", "proposing_bureau", "proposed_by", "decided_by"
     )
     bureau = reader_bureau_key(reader)
     if bureau is not None:
         rows = rows.filter(Q(item__bureau__key=bureau) | Q(proposing_bureau__key=bureau))
+    return rows
+
+
+def cancellation_proposals(
+    *, reader: Any, state: str = "", after: int | None = None, limit: int = 50
+) -> Page[CancellationProposal]:
+    """Newest first, keyset-paginated on the id: the proposals to cancel the reader's bureau's
+    items (it decides them) and those its bureau made (system actors see all)."""
+    rows = _cancellation_proposals_seen(reader)
     if state:
         rows = rows.filter(state=state)
     return keyset_page(rows, "-id", after=after, limit=max(1, min(limit, MAX_PAGE)))
@@ -256,18 +263,8 @@ def cancellation_proposals(
 
 def cancellation_proposal_get(proposal_id: int, *, reader: Any) -> CancellationProposal:
     """One proposal, to the bureau that decides it or made it; others get 404."""
-    proposal = (
-        CancellationProposal.objects.select_related(
-            "item", "kept", "item__bureau", "proposing_bureau", "proposed_by", "decided_by"
-        )
-        .filter(pk=proposal_id)
-        .first()
-    )
-    bureau = reader_bureau_key(reader)
-    if proposal is None or (
-        bureau is not None
-        and bureau not in (proposal.item.bureau.key, proposal.proposing_bureau.key)
-    ):
+    proposal = _cancellation_proposals_seen(reader).filter(pk=proposal_id).first()
+    if proposal is None:
         raise NotFound(
             _("No cancellation proposal %(id)s") % {"id": proposal_id}, code=E.PROPOSAL_NOT_FOUND
         )

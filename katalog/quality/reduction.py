@@ -476,14 +476,19 @@ def reduction_compute(
     with transaction.atomic():
         _store(report, ReductionSection.SAME_CHARACTERISTICS,
                ((ids, []) for ids in same_characteristic_clusters(reader)), same, advance)  # fmt: skip
+    procured = (
+        restricted_procured(reader)
+        .order_by()
+        .aggregate(items=Count("item_id", distinct=True), rows=Count("pk"))
+    )
     figures = {
         ReductionSection.DUPLICATES.value: _plain(duplicates),
         ReductionSection.SAME_CHARACTERISTICS.value: _plain(same),
         "cancelled_registered": _counted(cancelled_registered(reader)),
         "without_users": _counted(without_users(reader)),
         "restricted_procured": {
-            "items": restricted_procured(reader).values("item_id").distinct().count(),
-            "rows": restricted_procured(reader).count(),
+            "items": procured["items"],
+            "rows": procured["rows"],
             "available": True,
         },
         "items": _live(_items(reader)).count(),

@@ -47,6 +47,12 @@ def wait_until(condition, timeout: float = START_WAIT, every: float = 0.2) -> bo
         time.sleep(every)
 
 
+def published_seq(report: str) -> int:
+    """The last sequence number in `exchange nats-publish`'s report: the stream holds the
+    node's events up to it."""
+    return int(report.split()[-1])
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.5)

@@ -89,18 +89,23 @@ def centre_database_url(tmp_path):
         admin.close()
 
 
-def _applied(database_url: str) -> int:
-    """How many events the installation has applied, read from its database directly."""
+def _applied(database_url: str, origin: str | None = None) -> int:
+    """The last event the installation has applied, of `origin` or of any origin, read from its
+    database directly; 0 while there is none."""
     query = "SELECT max(applied_seq) FROM exchange_peerposition"
+    params: tuple[str, ...] = ()
+    if origin is not None:
+        query += " WHERE origin = %s"
+        params = (origin,)
     try:
         if database_url.startswith("sqlite:///"):
             with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-                row = db.execute(query).fetchone()
+                row = db.execute(query.replace("%s", "?"), params).fetchone()
         else:
             import psycopg
 
             with psycopg.connect(database_url) as db:
-                row = db.execute(query).fetchone()
+                row = db.execute(query, params).fetchone()
     except (sqlite3.Error, ImportError, OSError, Exception):  # not created yet
         return 0
     return int(row[0] or 0) if row else 0

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -25,7 +24,7 @@ import pytest
 from katalog.exchange.nats_transport import Layout
 from tests.test_readme import free_port, wait_for
 
-from .natsservers import NatsServer, wait_until
+from .natsservers import NatsServer, published_seq, wait_until
 
 # The centre's database fixture is the installations test's: imported, it serves here too.
 from .test_exchange_installations import Installation, _applied, centre_database_url  # noqa: F401
@@ -248,12 +247,12 @@ class Network:
         """KZ publishes to its leaf server; the centre reads its stream (which sources KZ's
         across the domains) until it has applied every KZ event, then publishes its own, which
         KZ reads through the hub's domain."""
-        last = int(self.kz.run("exchange", "nats-publish").stdout.split()[-1])
+        last = published_seq(self.kz.run("exchange", "nats-publish").stdout)
 
         def caught_up() -> bool:
             pulled = self.centre.run("exchange", "nats-pull").stdout
             assert pulled.rstrip().endswith("0 problems"), pulled
-            return applied_of(self.centre_url, "kz-main") >= last
+            return _applied(self.centre_url, "kz-main") >= last
 
         assert wait_until(caught_up, timeout=120, every=1.0), "the centre did not catch up"
         self.centre.run("exchange", "nats-publish")
@@ -274,20 +273,6 @@ class Network:
         done = node.run("exchange", "import", str(package)).stdout
         assert "0 problems" in done, done
         return done
-
-
-def applied_of(database_url: str, origin: str) -> int:
-    """The last event of `origin` the installation has applied, read from its database."""
-    query = "SELECT applied_seq FROM exchange_peerposition WHERE origin = %s"
-    if database_url.startswith("sqlite:///"):
-        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-            row = db.execute(query.replace("%s", "?"), (origin,)).fetchone()
-    else:
-        import psycopg
-
-        with psycopg.connect(database_url) as db:
-            row = db.execute(query, (origin,)).fetchone()
-    return int(row[0] or 0) if row else 0
 
 
 def killed_import(centre: Installation, database_url: str, package: Path) -> None:
@@ -327,8 +312,8 @@ def test_three_nodes_converge_through_random_edits_and_unreliable_deliveries(tmp
             # works, and it catches up once the hub is back, before any file arrives.
             if round_ == 1:
                 net.hub.stop()
-                kz_seq = int(net.kz.run("exchange", "nats-publish").stdout.split()[-1])
-                assert applied_of(centre_url, "kz-main") < kz_seq
+                kz_seq = published_seq(net.kz.run("exchange", "nats-publish").stdout)
+                assert _applied(centre_url, "kz-main") < kz_seq
                 net.hub.start()
             if round_ < ROUNDS - 1:
                 net.kz_by_nats()

@@ -12,17 +12,12 @@ import pytest
 
 from katalog.exchange.nats_transport import Broker, Layout
 
-from .natsservers import NatsServer, wait_until
+from .natsservers import NatsServer, published_seq, wait_until
 
 # The centre's database fixture is the installations test's: imported, it serves here too.
 from .test_exchange_installations import ROOT, Installation, centre_database_url  # noqa: F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
-
-
-def _seq(published: str) -> int:
-    """The last sequence number in `exchange nats-publish`'s report."""
-    return int(published.strip().rsplit(" ", 1)[-1])
 
 
 def _held(url: str, layout: Layout, origin: str) -> int:
@@ -57,7 +52,7 @@ def test_a_bureau_on_a_leaf_node_and_the_centre_converge_through_a_cut(tmp_path,
 
         # The first full catalogue.
         bureau.run("exchange", "snapshot")
-        first = _seq(bureau.run("exchange", "nats-publish").stdout)
+        first = published_seq(bureau.run("exchange", "nats-publish").stdout)
         assert first >= 60
         assert wait_until(lambda: _held(hub.url, layout, "centre") == first, timeout=60)
         pulled = centre.run("exchange", "nats-pull").stdout
@@ -71,7 +66,7 @@ def test_a_bureau_on_a_leaf_node_and_the_centre_converge_through_a_cut(tmp_path,
             "import", "items", str(ROOT / "examples" / "items-with-errors.csv"),
             "--actor", "ivanova", ok=False,
         )  # fmt: skip
-        later = _seq(bureau.run("exchange", "nats-publish").stdout)
+        later = published_seq(bureau.run("exchange", "nats-publish").stdout)
         assert later > first
         assert centre.digest() != bureau.digest()
 

@@ -15,6 +15,7 @@ from katalog.codification.services.cancellations import (
     cancellation_approve,
     cancellation_propose,
     cancellation_reject,
+    may_decide_cancellation,
 )
 from katalog.codification.services.checks import (
     CONTRACT_NUMBER_MAX,
@@ -70,6 +71,7 @@ __all__ = [
     "cancellation_approve",
     "cancellation_propose",
     "cancellation_reject",
+    "may_decide_cancellation",
     "may_open_request",
     "request_approve",
     "request_create",

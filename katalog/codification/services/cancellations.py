@@ -19,7 +19,7 @@ from katalog.codification.models import CancellationProposal, ProposalState
 from katalog.codification.services.checks import NOTE_MAX, REASON_MAX, limited
 from katalog.codification.services.rights import acting_bureau
 from katalog.core.actors import Actor, person_of
-from katalog.core.errors import Conflict, PermissionDenied, RuleViolation
+from katalog.core.errors import AuthenticationRequired, Conflict, PermissionDenied, RuleViolation
 
 PROPOSAL = "cancellation_proposal"
 PROPOSED = "cancellation_proposed"
@@ -84,14 +84,19 @@ def cancellation_reject(
     return _decide(actor, proposal, ProposalState.REJECTED, reason)
 
 
-def _open_for_decision(actor: Actor, proposal: CancellationProposal) -> CancellationProposal:
-    """The proposal under a row lock, still open, and the actor an approver of the bureau that
+def may_decide_cancellation(actor: Actor, proposal: CancellationProposal) -> bool:
+    """Whether the proposal is still open and the actor an approver of the bureau that assigned
+    the item, so that the pages offer the decision only then (the services check it again)."""
+    try:
+        _require_decider(actor, proposal)
+    except (Conflict, PermissionDenied, AuthenticationRequired):
+        return False
+    return True
+
+
+def _require_decider(actor: Actor, proposal: CancellationProposal) -> None:
+    """Refuse unless the proposal is still open and the actor an approver of the bureau that
     assigned the item."""
-    proposal = (
-        CancellationProposal.objects.select_for_update()
-        .select_related("item__bureau", "kept")
-        .get(pk=proposal.pk)
-    )
     if proposal.state != ProposalState.OPEN:
         raise Conflict(_("This proposal is already decided"), code=E.PROPOSAL_CLOSED)
     bureau = acting_bureau(actor, Permission.APPROVE)
@@ -101,6 +106,17 @@ def _open_for_decision(actor: Actor, proposal: CancellationProposal) -> Cancella
             % {"bureau": proposal.item.bureau.key},
             code=E.NOT_SAME_BUREAU,
         )
+
+
+def _open_for_decision(actor: Actor, proposal: CancellationProposal) -> CancellationProposal:
+    """The proposal under a row lock, still open, and the actor an approver of the bureau that
+    assigned the item."""
+    proposal = (
+        CancellationProposal.objects.select_for_update()
+        .select_related("item__bureau", "kept")
+        .get(pk=proposal.pk)
+    )
+    _require_decider(actor, proposal)
     return proposal
 
 

@@ -10,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from katalog.accounts.rights import Permission, has_permission
 from katalog.codification import services
 from katalog.codification.models import CancellationProposal, ProposalState
 from katalog.codification.selectors import cancellation_proposal_get, cancellation_proposals
@@ -19,14 +18,10 @@ from katalog.web.requests import SignedInRequest
 
 
 def _decides(request: SignedInRequest, proposal: CancellationProposal) -> bool:
-    """Whether the page offers the reader the decision (the services check it again)."""
-    bureau = getattr(request.user, "bureau", None)
-    return (
-        proposal.state == ProposalState.OPEN
-        and bureau is not None
-        and bureau.pk == proposal.item.bureau_id
-        and proposal.proposed_by_id != request.user.pk
-        and has_permission(request.user, Permission.APPROVE)
+    """Whether the page offers the reader the decision (the services check it again): an
+    approver who may decide it and did not propose it (four eyes)."""
+    return proposal.proposed_by_id != request.user.pk and services.may_decide_cancellation(
+        request.user, proposal
     )
 
 
