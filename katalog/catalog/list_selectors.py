@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -132,13 +133,27 @@ def shown_item_marks(niin: str, on: dt.date | None = None) -> list[dict[str, Any
     return [list_mark(entry) for entry in _marks_query(Q(item__niin=niin), on)]
 
 
+def _any_listed(item_ids: list[int]) -> bool:
+    """Whether any of these items is on a list at all, by one probe of the entries' item index:
+    a page of items on no list (the usual page) then skips the query of the lists in force,
+    which cost a search a sixth of its time."""
+    marks = ", ".join(["%s"] * len(item_ids))
+    table = ItemListEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE item_id IN ({marks}) LIMIT 1",  # noqa: S608 (only %s placeholders are joined in)
+            item_ids,
+        )
+        return cursor.fetchone() is not None
+
+
 def list_marks_of(
     item_ids: Iterable[int], *, on: dt.date | None = None
 ) -> dict[int, list[dict[str, Any]]]:
     """The lists in force each item is on, restrictive lists first (one query). No release rule
     is applied: the caller passes only items its reader sees in full (`item_list_marks`)."""
     wanted = list(item_ids)
-    if not wanted:
+    if not wanted or not _any_listed(wanted):
         return {}
     marks: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for entry in _marks_query(Q(item_id__in=wanted), on):

@@ -30,6 +30,7 @@ items that test costs 0.5 µs a row, and 2,000 matches (a walk of 230,000 rows) 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -885,47 +886,72 @@ def _facet_rows(
     ]
 
 
-def _latest_titles(model: Any, codes: list[str], lang: str) -> dict[str, str]:
-    """Per code, the title of its latest version (by `valid_from`) in the language asked."""
-    titles: dict[str, str] = {}
-    rows = model.objects.filter(code__in=codes).order_by("code", "-valid_from")
-    for code, names in rows.values_list("code", "titles"):
-        titles.setdefault(code, pick_text(names, lang))
-    return titles
+# The label tables of the facets, and the column each is looked up by.
+def _label_tables() -> dict[str, tuple[str, str, str]]:
+    from katalog.refdata.models import Country, SupplyClass, SupplyGroup
+
+    return {
+        "class": (SupplyClass._meta.db_table, "code", "titles"),
+        "group": (SupplyGroup._meta.db_table, "code", "titles"),
+        "name": (ItemName._meta.db_table, "code", "names"),
+        "country": (Country._meta.db_table, "alpha2", "names"),
+    }
+
+
+def _label_rows(shown: dict[str, list[Any]]) -> list[tuple[str, str, Any, str]]:
+    """(facet, code, names, version) of the shown values of the four label tables and every
+    bureau, in one statement: a search page's labels cost one round trip, not five ORM
+    queries (half of a fuzzy part-number search's time went to building them)."""
+    parts, params = [], []
+    for facet, (table, column, names) in _label_tables().items():
+        codes = [str(v) for v in shown.get(facet, [])]
+        if not codes:
+            continue
+        version = "valid_from" if names == "titles" else "NULL"
+        marks = ", ".join(["%s"] * len(codes))
+        parts.append(
+            f"SELECT %s, {column}, {names}, CAST({version} AS TEXT) FROM {table}"
+            f" WHERE {column} IN ({marks})"
+        )
+        params += [facet, *codes]
+    parts.append(f"SELECT %s, key, names, user_code FROM {Bureau._meta.db_table}")
+    params.append("bureau")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return [(facet, code, _json(names), extra or "") for facet, code, names, extra in cursor]
+
+
+def _json(value: Any) -> Any:
+    """A JSON column read without the ORM: text on SQLite (and from psycopg's jsonb loader as
+    Django sets it up), already parsed elsewhere."""
+    return json.loads(value) if isinstance(value, str) else (value or {})
 
 
 def _facet_labels(counts: dict[str, list[tuple[Any, int]]], lang: str) -> dict[str, dict[Any, str]]:
-    """Labels of the shown facet values, one query per reference table."""
-    from katalog.refdata.models import Country, SupplyClass, SupplyGroup
-
+    """Labels of the shown facet values; a supply class or group by its latest version."""
     shown = {
         name: [v for v, _c in rows[:FACET_TOP] if v not in (None, "")]
         for name, rows in counts.items()
     }
-    # Item statuses from the code table read once per process; no query for a facet without
-    # values to show.
+    # Item statuses from the code table read once per process.
     meanings = code_meanings("ITEM_STATUS") if shown["status"] else {}
-    statuses = [(code, meanings[code]) for code in shown["status"] if code in meanings]
-    countries = (
-        Country.objects.filter(alpha2__in=shown["country"]).values_list("alpha2", "names")
-        if shown["country"]
-        else []
-    )
-    names = (
-        ItemName.objects.filter(code__in=shown["name"]).values_list("code", "names")
-        if shown["name"]
-        else []
-    )
-    bureaus = list(Bureau.objects.values_list("key", "user_code", "names"))
-    return {
-        "class": _latest_titles(SupplyClass, shown["class"], lang) if shown["class"] else {},
-        "group": _latest_titles(SupplyGroup, shown["group"], lang) if shown["group"] else {},
-        "status": {code: pick_text(meanings, lang) for code, meanings in statuses},
-        "bureau": {key: pick_text(n, lang) for key, _u, n in bureaus},
-        "name": {code: pick_text(n, lang) for code, n in names},
-        "country": {code: pick_text(n, lang) if n else code for code, n in countries},
-        "user": {user: pick_text(n, lang) for _k, user, n in bureaus},
+    labels: dict[str, dict[Any, str]] = {name: {} for name in _FACET_NAMES}
+    labels["status"] = {
+        code: pick_text(meanings[code], lang) for code in shown["status"] if code in meanings
     }
+    latest: dict[tuple[str, str], str] = {}
+    for facet, code, names, extra in _label_rows(shown):
+        if facet == "bureau":
+            labels["bureau"][code] = pick_text(names, lang)
+            if extra:
+                labels["user"][extra] = labels["bureau"][code]
+        elif facet in ("class", "group"):
+            if extra >= latest.get((facet, code), ""):  # the latest version's title
+                latest[facet, code] = extra
+                labels[facet][code] = pick_text(names, lang)
+        else:
+            labels[facet][code] = pick_text(names, lang) if names or facet != "country" else code
+    return labels
 
 
 def _index_facet_counts(
