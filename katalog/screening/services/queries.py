@@ -126,8 +126,13 @@ def characteristic_candidates(p: Prepared) -> list[int]:
             known, item_id=OuterRef("item_id"), characteristic_id__in=ids
         ).exclude(condition)
         rows = rows.exclude(Exists(conflicting))
-    # (item, characteristic) is unique and an item has one guide: no item comes twice.
-    return list(rows.values_list("item_id", flat=True)[:CHARACTERISTIC_CANDIDATES])
+    # (item, characteristic) is unique and an item has one guide: no item comes twice. In no
+    # order: sorting (the values' default order is by catalogue number) read every matching
+    # value before the first 200 came back, 50 ms a line at a million items; unsorted, the
+    # index walk stops at the 200th. Which 200 of more is of no consequence: scoring ranks
+    # them, and so many equal descriptions make every one of them a case for review.
+    found = rows.order_by().values_list("item_id", flat=True)
+    return list(found[:CHARACTERISTIC_CANDIDATES])
 
 
 def given_keys(p: Prepared) -> list[Characteristic]:
@@ -178,7 +183,9 @@ def load_candidates(item_ids: set[int], maker_ids: set[int]) -> Loaded:
         )
     values: dict[int, dict[str, CharacteristicValue]] = defaultdict(dict)
     rows = CharacteristicValue.objects.filter(item_id__in=list(items), characteristic__is_key=True)
-    for value in rows.select_related("characteristic"):
-        values[value.item_id][value.characteristic.code] = value
+    # Only the characteristic's code is compared: no Characteristic object per value (two
+    # hundred candidates of a described item carry a thousand values).
+    for value in rows.annotate(characteristic_code=F("characteristic__code")):
+        values[value.item_id][value.characteristic_code] = value
     makers = {m.pk: m for m in Manufacturer.objects.filter(pk__in=maker_ids)}
     return Loaded(items=items, values=values, makers=makers)
