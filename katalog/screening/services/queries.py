@@ -127,10 +127,10 @@ def characteristic_candidates(p: Prepared) -> list[int]:
         ).exclude(condition)
         rows = rows.exclude(Exists(conflicting))
     # (item, characteristic) is unique and an item has one guide: no item comes twice. In no
-    # order: sorting (the values' default order is by catalogue number) read every matching
-    # value before the first 200 came back, 50 ms a line at a million items; unsorted, the
-    # index walk stops at the 200th. Which 200 of more is of no consequence: scoring ranks
-    # them, and so many equal descriptions make every one of them a case for review.
+    # order: sorted (the values' default order is by catalogue number), every matching value
+    # is read before the first 200 come back; unsorted, the index walk stops at the 200th.
+    # Which 200 of more is of no consequence: scoring ranks them, and so many equal
+    # descriptions make every one of them a case for review.
     found = rows.order_by().values_list("item_id", flat=True)
     return list(found[:CHARACTERISTIC_CANDIDATES])
 
