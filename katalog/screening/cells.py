@@ -109,6 +109,8 @@ def _strip_prefix(text: str) -> str:
 
 
 def _number_of(text: str) -> str:
+    """The number in what is left of a cell: `P/N: ABCDEF† /` is `ABCDEF`."""
+    text = _strip_footnotes(text.rstrip(" ,;:/"))
     return _strip_footnotes(_strip_prefix(text)).strip(" ,;:/")
 
 

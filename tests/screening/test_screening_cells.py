@@ -89,6 +89,8 @@ def test_screening_cell_manufacturer_in_the_same_cell() -> None:
     assert (parsed.number, parsed.manufacturer) == ("RU-ZYOBMQ", "KR1IQ")
     parsed = parse_reference_cell("P/N: SUCRPVCN** (WQE0E)")
     assert (parsed.number, parsed.manufacturer) == ("SUCRPVCN", "WQE0E")
+    parsed = parse_reference_cell("Пазначэнне:\u00a0EWZRGHCL\u2020 / CAGE A99BF")
+    assert (parsed.number, parsed.manufacturer) == ("EWZRGHCL", "A99BF")
     assert parse_reference_cell("Bolt (M10)").manufacturer == ""
 
 
