@@ -366,7 +366,7 @@ def _key_readings(
 ) -> dict[int, list[int]]:
     """Per reading (tier: its column, the key and the rows it means), the items of its first
     FEW_REFERENCES + 1 references, all in one statement: three ORM queries cost a fuzzy
-    part-number search a sixth of its time."""
+    part-number search a tenth of its time."""
     table = Reference._meta.db_table
     parts, params = [], []
     for rank, (column, wanted, _rows) in readings.items():
@@ -931,8 +931,8 @@ def _facet_rows(
     ]
 
 
-# The label tables of the facets, and the column each is looked up by.
 def _label_tables() -> dict[str, tuple[str, str, str]]:
+    """Per facet with a label table: the table, the column looked up and the names column."""
     from katalog.refdata.models import Country, SupplyClass, SupplyGroup
 
     return {
@@ -946,7 +946,7 @@ def _label_tables() -> dict[str, tuple[str, str, str]]:
 def _label_rows(shown: dict[str, list[Any]]) -> list[tuple[str, str, Any, str]]:
     """(facet, code, names, version) of the shown values of the four label tables and every
     bureau, in one statement: a search page's labels cost one round trip, not five ORM
-    queries (half of a fuzzy part-number search's time went to building them)."""
+    queries (a fifth of a fuzzy part-number search's time went to building them)."""
     parts, params = [], []
     for facet, (table, column, names) in _label_tables().items():
         codes = [str(v) for v in shown.get(facet, [])]
