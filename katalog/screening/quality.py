@@ -26,13 +26,12 @@ parts lists.
 from __future__ import annotations
 
 import csv
-import io
 import random
 import re
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -433,19 +432,22 @@ class Outcome:
 
 
 def screen_list(path: Path, count: int) -> tuple[list[Outcome], float]:
-    """The list screened as a parts-list job screens it; outcomes by line, and the seconds."""
-    out = io.StringIO()
-    started = time.perf_counter()
-    summary = screen_file(path, out, reader=SYSTEM_WORKER, per_line=CANDIDATES_LOOKED_AT)
-    seconds = time.perf_counter() - started
+    """The list screened as a parts-list job screens it (its result file beside it); outcomes
+    by line, and the seconds."""
+    result = path.with_name(f"{path.stem}-result.csv")
+    with result.open("w", encoding="utf-8", newline="") as out:
+        started = time.perf_counter()
+        summary = screen_file(path, out, reader=SYSTEM_WORKER, per_line=CANDIDATES_LOOKED_AT)
+        seconds = time.perf_counter() - started
     if summary.rejected:
         raise ValueError(f"{summary.rejected} lines of the labelled list were rejected")
     outcomes = [Outcome() for _ in range(count)]
-    for row in csv.DictReader(io.StringIO(out.getvalue())):
-        outcome = outcomes[int(row["line"]) - 2]  # line 1 is the header
-        outcome.verdict = row["line_verdict"]
-        if row["catalogue_number"]:
-            outcome.candidates.append((row["catalogue_number"], row["verdict"]))
+    with result.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            outcome = outcomes[int(row["line"]) - 2]  # line 1 is the header
+            outcome.verdict = row["line_verdict"]
+            if row["catalogue_number"]:
+                outcome.candidates.append((row["catalogue_number"], row["verdict"]))
     return outcomes, seconds
 
 
@@ -527,15 +529,11 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def evaluate(
-    lines: int = 5000, seed: int = 2026, on_step: Callable[[str], None] | None = None
-) -> dict:
+def evaluate(lines: int = 5000, seed: int = 2026) -> dict:
     """Build a labelled list of about `lines` lines, screen it as a file and look it up by exact
     key; the figures of both and their lines per second."""
     screening_keys_backfill()
     built = build_list(lines, seed)
-    if on_step:
-        on_step(f"screening {len(built):,} labelled lines")
     with tempfile.TemporaryDirectory(prefix="katalog-screening-quality-") as work:
         path = Path(work) / "parts-list.csv"
         write_list(built, path)
