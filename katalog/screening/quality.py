@@ -37,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from anyascii import anyascii
+from django.db.models import QuerySet
 
+from katalog.catalog.manufacturer_selectors import manufacturer_code_key
 from katalog.catalog.models import (
     CANCELLED_STATUSES,
     CharacteristicValue,
@@ -320,15 +322,10 @@ def _written(value: CharacteristicValue, scale: float = 1.0) -> str | None:
     return None
 
 
-def _characteristic_lines(s: Source) -> Iterable[Line]:
+def _characteristic_lines(s: Source, values: list[CharacteristicValue]) -> Iterable[Line]:
     """The item described by its key values only (to review), the same with one numeric value
     half as large again (another item), and its number and manufacturer with that changed
     value (a strong match with a conflict: to review)."""
-    values = list(
-        CharacteristicValue.objects.filter(item_id=s.ref.item_id, characteristic__is_key=True)
-        .select_related("characteristic")
-        .order_by("characteristic__position")
-    )
     given = {v.characteristic.code: w for v in values if (w := _written(v))}
     if not given:
         return
@@ -349,34 +346,46 @@ def _characteristic_lines(s: Source) -> Iterable[Line]:
 # --- the list ------------------------------------------------------------------------------------
 
 
-def _sample_references(count: int, rng: random.Random) -> list[Reference]:
-    """Random references of active items, found by random id probes (no full scan, no OFFSET)."""
-    last = Reference.objects.order_by("-pk").values_list("pk", flat=True).first()
-    if not last:
-        return []
-    picked: dict[int, Reference] = {}
-    for _attempt in range(count * 4):
+def _probed(rows: QuerySet[Any], count: int, rng: random.Random, attempts: int) -> list[Any]:
+    """Up to `count` different random rows, found by at most `attempts` random id probes (no
+    full scan, no OFFSET)."""
+    last = rows.model.objects.order_by("-pk").values_list("pk", flat=True).first()
+    picked: dict[int, Any] = {}
+    for _attempt in range(attempts if last else 0):
         if len(picked) >= count:
             break
-        ref = (
-            Reference.objects.filter(pk__gte=rng.randint(1, last))
-            .exclude(item__status__in=CANCELLED_STATUSES)
-            .select_related("item__item_name", "manufacturer")
-            .order_by("pk")
-            .first()
-        )
-        if ref is not None:
-            picked[ref.pk] = ref
+        row = rows.filter(pk__gte=rng.randint(1, last)).order_by("pk").first()
+        if row is not None:
+            picked[row.pk] = row
     return list(picked.values())
 
 
-def _manufacturer_codes(count: int, rng: random.Random) -> list[str]:
-    last = Manufacturer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    probes = (
-        Manufacturer.objects.filter(pk__gte=rng.randint(1, last)).order_by("pk").first()
-        for _ in range(count if last else 0)
+def _sample_references(count: int, rng: random.Random) -> list[Reference]:
+    """Random references of active items."""
+    rows = Reference.objects.exclude(item__status__in=CANCELLED_STATUSES).select_related(
+        "item__item_name", "manufacturer"
     )
-    return sorted({m.code for m in probes if m is not None})
+    return _probed(rows, count, rng, attempts=count * 4)
+
+
+def _manufacturer_codes(count: int, rng: random.Random) -> list[str]:
+    return sorted(m.code for m in _probed(Manufacturer.objects.all(), count, rng, attempts=count))
+
+
+def _key_values(item_ids: list[int]) -> dict[int, list[CharacteristicValue]]:
+    """Per item, its key characteristic values in guide order, for all the items at once."""
+    values: dict[int, list[CharacteristicValue]] = defaultdict(list)
+    for start in range(0, len(item_ids), CHUNK):
+        rows = (
+            CharacteristicValue.objects.filter(
+                item_id__in=item_ids[start : start + CHUNK], characteristic__is_key=True
+            )
+            .select_related("characteristic")
+            .order_by("item_id", "characteristic__position")
+        )
+        for value in rows:
+            values[value.item_id].append(value)
+    return values
 
 
 LINES_PER_REFERENCE = 19  # about as many as the variants above make of one reference
@@ -389,13 +398,15 @@ def build_list(lines: int, seed: int) -> list[Line]:
     other_names = list(ItemName.objects.order_by("code").values_list("code", flat=True)[:500])
     built: list[Line] = []
     seen_items: set[int] = set()
-    for ref in _sample_references(max(1, lines // LINES_PER_REFERENCE), rng):
+    refs = _sample_references(max(1, lines // LINES_PER_REFERENCE), rng)
+    key_values = _key_values(sorted({ref.item_id for ref in refs}))
+    for ref in refs:
         source = Source(ref, rng, other_makers, other_names)
         built.extend(_same_number_lines(source))
         built.extend(_other_lines(source))
         if ref.item_id not in seen_items:
             seen_items.add(ref.item_id)
-            built.extend(_characteristic_lines(source))
+            built.extend(_characteristic_lines(source, key_values.get(ref.item_id, [])))
     return built[:lines] if len(built) > lines else built
 
 
@@ -466,7 +477,9 @@ def exact_key_baseline(lines: list[Line]) -> tuple[list[Outcome], float]:
             )
         }
         for line in chunk:
-            number = found.get((code_key(line.reference), line.manufacturer_code.strip().upper()))
+            number = found.get(
+                (code_key(line.reference), manufacturer_code_key(line.manufacturer_code))
+            )
             outcomes.append(
                 Outcome(Verdict.DUPLICATE.value, [(number, Verdict.DUPLICATE.value)])
                 if number
