@@ -276,6 +276,9 @@ class Tier:
     # earlier tiers' matches), read once per search by the ranking and reused by the facet
     # counts: their union with the earlier tiers' first ids holds the first ids of all matches.
     first_ids: list[int] | None = None
+    # Text tier answered by the index with more matches than it ranks: its words, whose further
+    # matches follow the ranked ones in id order, read from the index as the pages need them.
+    index_tail: list[list[str]] | None = None
 
 
 def _live(tiers: list[Tier]) -> list[Tier]:
@@ -287,8 +290,9 @@ class Interpretation:
     tiers: list[Tier] = field(default_factory=list)
     explained: dict[str, Any] = field(default_factory=dict)
     reference_keys: set[str] = field(default_factory=set)
-    # The words the tantivy index matched, when it answered the word tier.
+    # The words the tantivy index matched, when it answered the word tier, and how many items.
     index_terms: list[list[str]] | None = None
+    index_count: int = 0
     # Whether the tantivy index may answer: only while it is current (else the database does).
     index: tantivy_index.IndexState = tantivy_index.IndexState.MISSING
 
@@ -536,9 +540,16 @@ def _text_tier(result: Interpretation, terms: list[list[str]]) -> Tier:
     if matches is not None:
         result.index_terms = terms
         scores, count = matches
+        result.index_count = count
+        negated = {pk: -score for pk, score in scores.items()}
         if count <= INDEX_TEXT_CAP:
-            negated = {pk: -score for pk, score in scores.items()}
             return Tier(7, TIER_TEXT, Q(pk__in=sorted(negated)), scores=negated, empty=not count)
+        # More matches than the index ranks: the best INDEX_TEXT_CAP of all of them by
+        # relevance, then the others by id (as the database path orders its unranked ones);
+        # the condition, for other orders and filters, is the database's word match.
+        sql, params = backends.text_match_sql(terms)
+        condition = Q(pk__in=RawSQL(sql, params))
+        return Tier(7, TIER_TEXT, condition, scores=negated, index_tail=terms)
     sql, params = backends.text_match_sql(terms)
     return Tier(7, TIER_TEXT, Q(pk__in=RawSQL(sql, params)), terms=terms)
 
@@ -657,7 +668,10 @@ def _tier_rows(
             exists = one.query.sql_with_params()
         return _text_tier_rows(tier, exists, after, limit)
     if tier.scores is not None:
-        return _scored_tier_rows(base, tier.scores, earlier, after, limit)
+        found = _scored_tier_rows(base, tier.scores, earlier, after, limit)
+        if tier.index_tail is not None and len(found) < limit:
+            found += _index_tail_rows(base, tier, earlier, after, limit - len(found))
+        return found
     rows = base.filter(tier.condition)
     if earlier:
         rows = rows.exclude(earlier)
@@ -691,6 +705,31 @@ def _scored_tier_rows(
         found += [row for row in batch if row[1] in kept]
         start, step = start + step, step * 2
     return found[:limit]
+
+
+def _index_tail_rows(
+    base: QuerySet[Item], tier: Tier, earlier: Q, after: tuple[float, int] | None, limit: int
+) -> list[tuple[float, int]]:
+    """The index's word matches beyond those it ranked, in id order after the keyset position,
+    scored `UNRANKED`, checked against the database a batch at a time like the ranked ones."""
+    ranked = tier.scores or {}
+    start = after[1] if after is not None and after[0] >= UNRANKED else 0
+    found: list[int] = []
+    step = max(2 * limit, SCORED_BATCH)
+    more = True
+    while more and len(found) < limit:
+        ids = tantivy_index.text_ids_after(tier.index_tail or [], start, step) or []
+        more = len(ids) == step
+        if ids:
+            start = ids[-1]
+        step *= 2
+        candidates = [pk for pk in ids if pk not in ranked]
+        rows = base.filter(pk__in=candidates)
+        if earlier:
+            rows = rows.exclude(earlier)
+        kept = set(rows.values_list("id", flat=True))
+        found += [pk for pk in candidates if pk in kept]
+    return [(UNRANKED, pk) for pk in found[:limit]]
 
 
 def _text_tier_rows(
@@ -866,8 +905,7 @@ _FACET_ITEMS = """SELECT 'item', i.supply_class, i.status, b.key, n.code, COUNT(
   JOIN names_itemname n ON n.id = i.item_name_id
   GROUP BY i.supply_class, i.status, b.key, n.code
 UNION ALL """
-# The facets of rows linked to the items (references' countries, open registrations' users),
-# which the search index does not hold.
+# The facets of rows linked to the items (references' countries, open registrations' users).
 _FACET_LINKED = """SELECT 'country', m.country_id, NULL, NULL, NULL, COUNT(DISTINCT r.item_id) FROM first_ids f
   JOIN catalog_reference r ON r.item_id = f.id JOIN catalog_manufacturer m ON m.id = r.manufacturer_id
   GROUP BY m.country_id
@@ -882,21 +920,18 @@ _FACET_NAMES = ("class", "group", "status", "bureau", "name", "country", "user")
 
 
 def _facet_counts(
-    base: QuerySet[Item], tiers: list[Tier], *, item_facets: bool = True
+    base: QuerySet[Item], tiers: list[Tier]
 ) -> tuple[dict[str, list[tuple[Any, int]]], int]:
     """Per facet, `(value, count)` rows, most frequent first (then by value), and the number of
     matches counted up to `FACET_CAP + 1`. The item facets come from one pass over the items,
-    grouped by all their facet columns at once and summed up here. Without `item_facets` (the
-    search index counted them, and the matches) only the linked rows' facets are counted, and
-    the number is 0."""
+    grouped by all their facet columns at once and summed up here."""
     tallies: dict[str, dict[Any, int]] = {name: {} for name in _FACET_NAMES}
     total = 0
     first = _first_ids_sql(base, tiers, FACET_CAP + 1)
     if first is not None:
         sql, params = first
         with connection.cursor() as cursor:
-            template = _FACET_SQL if item_facets else _FACET_FIRST_IDS + _FACET_LINKED
-            cursor.execute(template.format(matched=sql, cap=FACET_CAP), params)
+            cursor.execute(_FACET_SQL.format(matched=sql, cap=FACET_CAP), params)
             rows = cursor.fetchall()
         for kind, first_value, status, bureau, name, count in rows:
             if kind == "total":
@@ -1002,7 +1037,7 @@ def _facet_labels(counts: dict[str, list[tuple[Any, int]]], lang: str) -> dict[s
 def _index_facet_counts(
     base: QuerySet[Item], reading: Interpretation
 ) -> tuple[dict[str, list[tuple[Any, int]]], int] | None:
-    """Exact counts of the item facets over all matches, by the tantivy index's terms
+    """Exact counts of every facet over all matches, by the tantivy index's terms
     aggregations, when the index answered a words-only query without filters the reader is not
     subject to (it knows nothing of release rules and characteristic filters)."""
     live = _live(reading.tiers)
@@ -1010,10 +1045,9 @@ def _index_facet_counts(
         return None
     if any(tier.matched_by != TIER_TEXT for tier in live):
         return None
-    found = tantivy_index.facet_counts(reading.index_terms)
-    if found is None:
+    tallies = tantivy_index.facet_counts(reading.index_terms)
+    if tallies is None:
         return None
-    tallies, total = found
     groups: dict[str, int] = {}
     for cls, count in tallies["class"].items():
         groups[cls[:2]] = groups.get(cls[:2], 0) + count
@@ -1021,20 +1055,20 @@ def _index_facet_counts(
     return {
         name: sorted(tally.items(), key=lambda row: (-row[1], row[0]))
         for name, tally in tallies.items()
-    }, total
+    }, reading.index_count
 
 
 def _facets(
     base: QuerySet[Item], reading: Interpretation, lang: str
 ) -> tuple[dict[str, list[dict[str, Any]]], int, bool]:
     indexed = _index_facet_counts(base, reading)
-    counts, total = _facet_counts(base, reading.tiers, item_facets=indexed is None)
-    exact = total <= FACET_CAP
-    total = min(total, FACET_CAP)
     if indexed is not None:
-        index_counts, total = indexed
-        counts.update(index_counts)
+        counts, total = indexed
         exact = True
+    else:
+        counts, total = _facet_counts(base, reading.tiers)
+        exact = total <= FACET_CAP
+        total = min(total, FACET_CAP)
     labels = _facet_labels(counts, lang)
     facets = {
         name: _facet_rows(counts[name], labels[name], code_fallback=name in ("country", "user"))

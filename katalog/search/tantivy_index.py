@@ -2,8 +2,9 @@
 
 The database stays the source of truth. The index holds one document per item: its search text
 as words (prefix matches) and as Snowball stems (word forms), its reference keys as raw terms
-(fuzzy part-number lookup), and its class, status, bureau and item name code as fast fields
-(exact facet counts over all matches by terms aggregation). It lives in its own directory
+(fuzzy part-number lookup), and its class, status, bureau and item name code, the countries of
+its references' manufacturers and the user codes of its open registrations as fast fields (exact
+facet counts over all matches by terms aggregation). It lives in its own directory
 (`SEARCH_INDEX_DIR`, by default `search-index` in the data directory); search uses it only
 when that directory holds an index, and otherwise the database's own full-text indexes.
 
@@ -49,7 +50,14 @@ log = logging.getLogger(__name__)
 MIN_PREFIX = 3
 WRITER_HEAP = 64 * 1024 * 1024
 BATCH = 5_000
-FACET_FIELDS = {"class": "cls", "status": "status", "bureau": "bureau", "name": "name"}
+FACET_FIELDS = {
+    "class": "cls",
+    "status": "status",
+    "bureau": "bureau",
+    "name": "name",
+    "country": "country",
+    "user": "user",
+}
 # Terms aggregations return the most frequent buckets; more than any facet lists (FACET_TOP).
 FACET_BUCKETS = 1_000
 
@@ -60,7 +68,9 @@ CATCH_UP_ENTRIES = 500
 BITE_KEYS = 20_000
 ON_COMMIT_ENTRIES = 50
 ON_COMMIT_KEYS = 2_000
-POSITION_FILE = "katalog-position"
+# Named with the version of the index's documents: an index of an older version has no position
+# (search answers from the database and says the index is behind until it is rebuilt).
+POSITION_FILE = "katalog-position-2"
 ITEM = "item"  # the audit log's object type of items
 
 _lock = threading.Lock()
@@ -156,6 +166,8 @@ class ItemRow:
     bureau: str
     name: str
     keys: tuple[str, ...]
+    countries: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
 
 
 def stems_of(text: str) -> str:
@@ -173,14 +185,15 @@ def _document(row: ItemRow) -> tantivy.Document:
         bureau=row.bureau,
         name=row.name,
     )
-    for key in row.keys:
-        doc.add_text("keys", key)
+    for field, values in (("keys", row.keys), ("country", row.countries), ("user", row.users)):
+        for value in values:
+            doc.add_text(field, value)
     return doc
 
 
 def item_rows(ids: Sequence[int] | None = None, batch: int = BATCH) -> Iterator[list[ItemRow]]:
     """The index's view of items (all, or those of `ids`), `batch` at a time by id."""
-    from katalog.catalog.models import Item, Reference
+    from katalog.catalog.models import Item
 
     after = 0
     while True:
@@ -194,17 +207,44 @@ def item_rows(ids: Sequence[int] | None = None, batch: int = BATCH) -> Iterator[
         )
         if not chunk:
             return
-        keys: dict[int, list[str]] = {}
-        refs = Reference.objects.filter(item_id__in=[row[0] for row in chunk])
-        for item_id, key, ascii_key in refs.values_list("item_id", "key", "ascii_key"):
-            keys.setdefault(item_id, []).extend(k for k in (key, ascii_key) if k)
+        keys, countries, users = _linked_values([row[0] for row in chunk])
         yield [
             ItemRow(
-                pk, text or "", cls, status, bureau, name, tuple(dict.fromkeys(keys.get(pk, [])))
+                *(pk, text or "", cls, status, bureau, name),
+                *(keys.get(pk, ()), countries.get(pk, ()), users.get(pk, ())),
             )
             for pk, text, cls, status, bureau, name in chunk
         ]
         after = chunk[-1][0]
+
+
+Linked = dict[int, tuple[str, ...]]
+
+
+def _linked_values(ids: list[int]) -> tuple[Linked, Linked, Linked]:
+    """Per item, its reference keys, its manufacturers' countries and its users' codes (of the
+    open registrations), each without repeats."""
+    from katalog.catalog.models import Reference, Registration
+
+    keys: dict[int, dict[str, None]] = {}
+    countries: dict[int, dict[str, None]] = {}
+    refs = Reference.objects.filter(item_id__in=ids).values_list(
+        "item_id", "key", "ascii_key", "manufacturer__country_id"
+    )
+    for item_id, key, ascii_key, country in refs:
+        keys.setdefault(item_id, {}).update((k, None) for k in (key, ascii_key) if k)
+        if country:
+            countries.setdefault(item_id, {})[country] = None
+    users: dict[int, dict[str, None]] = {}
+    open_ones = Registration.objects.filter(item_id__in=ids, effective_to__isnull=True)
+    for item_id, code in open_ones.values_list("item_id", "bureau__user_code"):
+        if code:
+            users.setdefault(item_id, {})[code] = None
+    return _listed(keys), _listed(countries), _listed(users)
+
+
+def _listed(found: dict[int, dict[str, None]]) -> Linked:
+    return {pk: tuple(values) for pk, values in found.items()}
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
@@ -396,8 +436,26 @@ def text_matches(terms: Sequence[Sequence[str]], limit: int) -> tuple[dict[int, 
     return scores, int(result.count or 0)  # type: ignore[attr-defined]
 
 
-def facet_counts(terms: Sequence[Sequence[str]]) -> tuple[dict[str, dict[str, int]], int] | None:
-    """Per facet (class, status, bureau, name), counts over all matches, and their number."""
+def text_ids_after(terms: Sequence[Sequence[str]], after: int, limit: int) -> list[int] | None:
+    """Up to `limit` ids of matching items above `after`, ascending; None without an index."""
+    searcher = _searcher()
+    if searcher is None:
+        return None
+    above = tantivy.Query.range_query(
+        SCHEMA, "id", tantivy.FieldType.Integer, after, None, include_lower=False
+    )
+    query = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, text_query(terms)), (tantivy.Occur.Must, above)]
+    )
+    result = searcher.search(
+        query, limit, count=False, order_by_field="id", order=tantivy.Order.Asc
+    )
+    return [int(pk) for pk, _address in result.hits]
+
+
+def facet_counts(terms: Sequence[Sequence[str]]) -> dict[str, dict[str, int]] | None:
+    """Per facet (`FACET_FIELDS`), counts over all matches (their number comes with
+    `text_matches`)."""
     searcher = _searcher()
     if searcher is None:
         return None
@@ -407,13 +465,10 @@ def facet_counts(terms: Sequence[Sequence[str]]) -> tuple[dict[str, dict[str, in
         for facet, field in FACET_FIELDS.items()
     }
     result = searcher.aggregate(query, aggregations)
-    counts = {
+    return {
         facet: {str(b["key"]): int(b["doc_count"]) for b in result[facet]["buckets"]}
         for facet in FACET_FIELDS
     }
-    # A limit of 0 panics; `count` is missing from the stub as above.
-    total = searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
-    return counts, int(total or 0)
 
 
 def fuzzy_candidates(key: str, max_edits: int, limit: int) -> list[tuple[int, str]] | None:
@@ -443,6 +498,7 @@ __all__ = [
     "present",
     "rebuild",
     "state",
+    "text_ids_after",
     "text_matches",
     "update_items",
 ]

@@ -10,8 +10,9 @@ from django.core.management import call_command
 
 from katalog.catalog import services
 from katalog.core.actors import SYSTEM_INIT
-from katalog.search import tantivy_index
+from katalog.search import selectors, tantivy_index
 from katalog.search.selectors import SearchQuery, search
+from tests.factories import bureau
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,50 @@ def test_release_rules_and_filters_still_apply_through_the_index(catalogue):
         catalogue["nut_kz"].catalogue_number,
         catalogue["nut_kz_02"].catalogue_number,
     }
+
+
+def _all_pages(q: str, limit: int) -> list[str]:
+    numbers, after = [], None
+    while True:
+        query = SearchQuery(q=q, limit=limit, after=after)
+        page = search(query, lang="en", reader=SYSTEM_INIT)
+        numbers += [hit["catalogue_number"] for hit in page.hits]
+        if page.next_cursor is None:
+            return numbers
+        after = page.next_cursor
+
+
+def test_more_matches_than_the_index_ranks_follow_by_id_through_every_page(catalogue, monkeypatch):
+    by_database = _all_pages("гайка", 1)
+    call_command("reindex", stdout=StringIO())
+    scores = tantivy_index.text_matches([["гайка"]], 50)[0]
+    monkeypatch.setattr(selectors, "INDEX_TEXT_CAP", 2)
+    by_index = _all_pages("гайка", 1)
+    assert len(by_database) > 3
+    # Every match once, two of the best by relevance first, the others by catalogue order (id).
+    assert sorted(by_index) == sorted(by_database)
+    ids = [catalogue.items[catalogue.label_of(n)].pk for n in by_index]
+    assert [scores[pk] for pk in ids[:2]] == sorted(scores.values(), reverse=True)[:2]
+    assert ids[2:] == sorted(ids[2:])
+    page = search(SearchQuery(q="гайка"), lang="en", reader=SYSTEM_INIT)
+    assert page.total == len(by_database)
+    assert page.total_is_exact
+
+
+def test_country_and_user_facets_follow_a_registration_through_the_index(
+    transactional_db, catalogue
+):
+    call_command("reindex", stdout=StringIO())
+    washer = catalogue["washer"]
+    user_code = bureau("KZ").user_code
+
+    def facet(name: str) -> dict[str, int]:
+        page = search(SearchQuery(q="washer"), lang="en", reader=SYSTEM_INIT)
+        assert page.index == "current"
+        return {row["value"]: row["count"] for row in page.facets[name]}
+
+    before = facet("user")
+    assert facet("country") == {washer.references.get().manufacturer.country_id: 1}
+    services.registration_add(actor=SYSTEM_INIT, item=washer, bureau=bureau("KZ"))
+    assert facet("user") == {**before, user_code: before.get(user_code, 0) + 1}
+    assert tantivy_index.facet_counts([["washer"]])["user"][user_code] >= 1
