@@ -18,9 +18,12 @@ Within a tier the order is by score (tiers 6–7), then by item id, so paging is
 cursor is the last row's (tier, score, id). Other sorts (catalogue number, class, status) page
 by (value, id) over the union of the tiers.
 
-Facet counts are exact `GROUP BY` counts when the match set has at most `FACET_CAP` items. Above
-that they are counted over the first `FACET_CAP` matches by id and marked approximate, so one
-query never aggregates millions of rows. The cap is 1,000: counting the facets costs about
+With the tantivy index current, a words-only query without filters is answered by the index:
+its best `INDEX_TEXT_CAP` matches by relevance over all of them (then the others by id), and
+every facet counted exactly over all matches by its terms aggregations. Otherwise facet counts
+are exact `GROUP BY` counts when the match set has at most `FACET_CAP` items. Above that they
+are counted over the first `FACET_CAP` matches by id and marked approximate, so one query never
+aggregates millions of rows. The cap is 1,000: counting the facets costs about
 2 µs per matched row and joined reference or registration on SQLite (10,000 matches took
 ~90 ms, the whole budget of a search), while a narrowed query rarely matches more. Text
 relevance is bounded the same way (`RANK_WINDOW`). On PostgreSQL the first matches of a word

@@ -6,7 +6,7 @@ import pytest
 
 from katalog.core.actors import SYSTEM_INIT
 from katalog.core.errors import ValidationFailed
-from katalog.screening.services import ReferenceInput, ScreeningInput, screen
+from katalog.screening.services import ReferenceInput, ScreeningInput, queries, screen
 from tests.screening.conftest import add_item
 
 NUT_REPLIES = {"THDD": "0.3937 in", "THDP": "1.5 mm", "MATL": "steel", "WDAF": "17 mm"}
@@ -125,3 +125,22 @@ def test_screening_item_name_given_as_text(catalogue) -> None:
     by_text = by_values(NUT_REPLIES, name="Гайка шестигранная").candidates[0]
     assert by_text.item_id == catalogue.nut.pk
     assert next(e for e in by_text.evidence if e.kind == "item_name").outcome == "match"
+
+
+def test_items_with_unknown_values_are_taken_only_while_few_agree_on_every_value(catalogue):
+    partial = add_item(catalogue.maker, "PARTIAL-1", THDD="10 mm")  # its material is unknown
+    given = ScreeningInput(
+        item_name_code="10101",
+        supply_class="5310",
+        characteristics={"THDD": "10 mm", "MATL": "steel"},
+    )
+
+    def found() -> list[int]:
+        return [c.item_id for c in screen(given, reader=SYSTEM_INIT, limit=20).candidates]
+
+    assert found() == [catalogue.nut.pk, partial.pk]  # one agrees on both: too few
+    agreeing = [
+        add_item(catalogue.maker, f"AGREE-{n}", THDD="10 mm", MATL="steel").pk
+        for n in range(queries.FEW_AGREEING)
+    ]
+    assert sorted(found()) == sorted([catalogue.nut.pk, *agreeing])
