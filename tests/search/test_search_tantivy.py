@@ -12,7 +12,7 @@ from katalog.catalog import services
 from katalog.core.actors import SYSTEM_INIT
 from katalog.search import selectors, tantivy_index
 from katalog.search.selectors import SearchQuery, search
-from tests.factories import bureau
+from tests.factories import bureau, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +154,12 @@ def test_country_and_user_facets_follow_a_registration_through_the_index(
     services.registration_add(actor=SYSTEM_INIT, item=washer, bureau=bureau("KZ"))
     assert facet("user") == {**before, user_code: before.get(user_code, 0) + 1}
     assert tantivy_index.facet_counts([["washer"]])["user"][user_code] >= 1
+
+
+def test_a_word_written_in_latin_with_apostrophes_is_found_by_its_cyrillic_spelling(catalogue):
+    ring = make_item(supply_class="5330", item_name_code="77777", name_text="KOL'TSO REZINOVOE")
+    by_database = _numbers("кольцо")
+    call_command("reindex", stdout=StringIO())
+    assert ring.catalogue_number in by_database
+    assert ring.catalogue_number in _numbers("кольцо")
+    assert tantivy_index.text_matches([["koltso"]], 10)[0].keys() == {ring.pk}
