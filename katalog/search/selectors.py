@@ -537,24 +537,24 @@ def interpret(q: str) -> Interpretation:
 
 
 def _text_tier(result: Interpretation, terms: list[list[str]]) -> Tier:
-    """The word tier: ranked by the tantivy index over all matches when it has one and they are
-    few enough to name by id, else by the database's full-text index."""
+    """The word tier: ranked by the tantivy index over all matches when it has one (the best
+    INDEX_TEXT_CAP of them when there are more, the others following by id, as the database
+    path orders its unranked ones), else by the database's full-text index."""
     matches = tantivy_index.text_matches(terms, INDEX_TEXT_CAP) if result.uses_index else None
     if matches is not None:
         result.index_terms = terms
-        scores, count = matches
-        result.index_count = count
+        scores, result.index_count = matches
         negated = {pk: -score for pk, score in scores.items()}
-        if count <= INDEX_TEXT_CAP:
-            return Tier(7, TIER_TEXT, Q(pk__in=sorted(negated)), scores=negated, empty=not count)
-        # More matches than the index ranks: the best INDEX_TEXT_CAP of all of them by
-        # relevance, then the others by id (as the database path orders its unranked ones);
-        # the condition, for other orders and filters, is the database's word match.
-        sql, params = backends.text_match_sql(terms)
-        condition = Q(pk__in=RawSQL(sql, params))
-        return Tier(7, TIER_TEXT, condition, scores=negated, index_tail=terms)
+        if result.index_count <= INDEX_TEXT_CAP:
+            condition = Q(pk__in=sorted(negated))
+            return Tier(7, TIER_TEXT, condition, scores=negated, empty=not negated)
+    # The database's word match: the whole tier, or (more matches than the index ranks) the
+    # condition other orders and the filters use.
     sql, params = backends.text_match_sql(terms)
-    return Tier(7, TIER_TEXT, Q(pk__in=RawSQL(sql, params)), terms=terms)
+    condition = Q(pk__in=RawSQL(sql, params))
+    if matches is not None:
+        return Tier(7, TIER_TEXT, condition, scores=negated, index_tail=terms)
+    return Tier(7, TIER_TEXT, condition, terms=terms)
 
 
 def _add_code_tiers(result: Interpretation, q: str, key: str) -> bool:
