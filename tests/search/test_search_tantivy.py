@@ -7,8 +7,10 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from katalog.catalog import services
+from katalog.catalog.models import Item
 from katalog.core.actors import SYSTEM_INIT
 from katalog.search import selectors, tantivy_index
 from katalog.search.selectors import SearchQuery, search
@@ -135,6 +137,11 @@ def test_more_matches_than_the_index_ranks_follow_by_id_through_every_page(catal
     page = search(SearchQuery(q="гайка"), lang="en", reader=SYSTEM_INIT)
     assert page.total == len(by_database)
     assert page.total_is_exact
+    # Counted in SQL (with other readings), the facets take the first matches by id.
+    first = selectors._first_ids_sql(Item.objects.all(), selectors.interpret("гайка").tiers, 3)
+    with connection.cursor() as cursor:
+        cursor.execute(*first)
+        assert [pk for (pk,) in cursor.fetchall()] == sorted(ids)[:3]
 
 
 def test_country_and_user_facets_follow_a_registration_through_the_index(
