@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from katalog.benchmarks.lookups import refresh_statistics
 from katalog.benchmarks.report import Figure
 from katalog.screening.quality import evaluate
 
@@ -36,6 +37,7 @@ def _missed(by_variant: dict[str, dict[str, int]]) -> str:
 
 
 def screening_figures(lines: int, seed: int, notes: list[str]) -> list[Figure]:
+    refresh_statistics()
     result = evaluate(lines, seed)
     ours, exact = result["screening"], result["exact_key"]
     labels = ours["labels"]

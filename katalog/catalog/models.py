@@ -184,13 +184,26 @@ class CharacteristicValue(models.Model):
     code = models.CharField(_("coded reply"), max_length=8, blank=True)
     text = models.CharField(_("text reply"), max_length=200, blank=True)
     flag = models.BooleanField(_("yes/no reply"), null=True, blank=True)
+    # The item's name, kept beside its values by every write path (`values_follow_item_name`):
+    # screening by key values walks the values of one name in a range, where a guide shared by
+    # many names would otherwise read every name's values in the range to keep a few.
+    item_name = models.ForeignKey(
+        "names.ItemName", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["item", "characteristic__position"]
         constraints = [
             models.UniqueConstraint(fields=["item", "characteristic"], name="charvalue_unique")
         ]
-        indexes = [models.Index(fields=["characteristic", "value"], name="charvalue_range_idx")]
+        indexes = [
+            models.Index(fields=["characteristic", "value"], name="charvalue_range_idx"),
+            models.Index(
+                fields=["characteristic", "item_name", "value"],
+                include=["item"],
+                name="charvalue_name_range_idx",
+            ),
+        ]
         verbose_name = _("characteristic value")
         verbose_name_plural = _("characteristic values")
 

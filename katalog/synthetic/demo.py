@@ -312,7 +312,9 @@ def write_plan(plan: DemoPlan, rng: random.Random) -> dict[str, int]:
     items = plan.items
     CharacteristicValue.objects.bulk_create(
         [
-            CharacteristicValue(item=items[i], characteristic=c, **parse_reply(c, raw))
+            CharacteristicValue(
+                item=items[i], item_name=items[i].item_name, characteristic=c, **parse_reply(c, raw)
+            )
             for i, c, raw in plan.values
         ],
         batch_size=2000,

@@ -144,3 +144,18 @@ def test_items_with_unknown_values_are_taken_only_while_few_agree_on_every_value
         for n in range(queries.FEW_AGREEING)
     ]
     assert sorted(found()) == sorted([catalogue.nut.pk, *agreeing])
+
+
+def test_the_rarest_given_value_drives_the_look_up(catalogue):
+    # Three more nuts share the thread diameter and not the pitch: the pitch, rarer, drives, so
+    # an item whose diameter is unknown but whose pitch agrees is found beside the nut.
+    for n in range(3):
+        add_item(catalogue.maker, f"COARSE-{n}", THDD="10 mm", THDP="1.25 mm")
+    pitch_only = add_item(catalogue.maker, "PITCH-1", THDP="1.5 mm")
+    given = ScreeningInput(
+        item_name_code="10101",
+        supply_class="5310",
+        characteristics={"THDD": "10 mm", "THDP": "1.5 mm"},
+    )
+    found = [c.item_id for c in screen(given, reader=SYSTEM_INIT, limit=20).candidates]
+    assert found == [catalogue.nut.pk, pitch_only.pk]

@@ -1,14 +1,25 @@
-"""Every write path keeps the screening keys: a catalogue is screenable the moment it is loaded,
-without `katalog screening_keys` and without the catch-up of a screening call."""
+"""Every write path keeps the screening keys and the item names beside characteristic values: a
+catalogue is screenable the moment it is loaded, without `katalog screening_keys` and without the
+catch-up of a screening call."""
 
 from __future__ import annotations
 
-from katalog.catalog.models import Reference
-from katalog.catalog.services import reference_add
-from katalog.core.actors import SYSTEM_INIT
+from django.db.models import F
+
+from katalog.catalog.models import CharacteristicValue, Item, Reference
+from katalog.catalog.replica import item_state
+from katalog.catalog.services import (
+    characteristic_set,
+    item_identification_update,
+    reference_add,
+)
+from katalog.catalog.services.replica import item_replica_apply
+from katalog.core.actors import SYSTEM_EXCHANGE, SYSTEM_INIT
 from katalog.screening.keys import folded_key, translit_key
 from katalog.screening.models import ReferenceScreeningKey
+from katalog.screening.services import ScreeningInput, screen
 from katalog.synthetic.generator import generate_catalogue
+from katalog.transfer.importers.base import Policy
 from katalog.transfer.importers.kinds import import_file
 from tests.factories import ManufacturerFactory, make_item
 
@@ -49,3 +60,75 @@ def test_screening_keys_of_an_import(db, tmp_path) -> None:
 def test_screening_keys_of_the_generator(db) -> None:
     generate_catalogue(items=30, seed=3, chunk_items=10)
     _keys_of_every_reference()
+
+
+# --- the item's name beside its characteristic values (screening by key values walks them) ---
+
+NUT = {"THDD": "10 mm", "THDP": "1.5 mm", "MATL": "STL", "WDAF": "17 mm"}
+
+
+def _values_carry_their_item_names() -> None:
+    assert CharacteristicValue.objects.exists()
+    stale = CharacteristicValue.objects.exclude(item_name_id=F("item__item_name_id"))
+    assert list(stale.values_list("item__niin", "characteristic__code")) == []
+
+
+def _found_by_values(name: str) -> list[int]:
+    described = ScreeningInput(item_name_code=name, supply_class="5310", characteristics=NUT)
+    return [c.item_id for c in screen(described, reader=SYSTEM_INIT).candidates]
+
+
+def _nut() -> Item:
+    item = make_item(item_name_code="10101")
+    for code, raw in NUT.items():
+        characteristic_set(actor=SYSTEM_INIT, item=item, code=code, raw=raw)
+    return item
+
+
+def test_values_follow_a_change_of_the_item_name(db) -> None:
+    item = _nut()
+    assert _found_by_values("10101") == [item.pk]
+    item_identification_update(
+        actor=SYSTEM_INIT, item=item, expected_version=None, changes={"item_name": "10201"}
+    )
+    _values_carry_their_item_names()
+    assert _found_by_values("10101") == []
+
+
+def test_values_follow_an_item_name_received_in_exchange(db) -> None:
+    item = _nut()
+    state = item_state(Item.objects.get(pk=item.pk))
+    state["item_name"] = "10201"
+    del state["characteristics"]
+    item_replica_apply(
+        actor=SYSTEM_EXCHANGE, state=state, origin_bureau=item.bureau, identification=True
+    )
+    _values_carry_their_item_names()
+    assert _found_by_values("10101") == []
+
+
+def test_values_of_imports_carry_their_item_names(db, tmp_path) -> None:
+    item = make_item(item_name_code="10101")
+    values = tmp_path / "values.csv"
+    values.write_text(
+        "catalogue_number,characteristic,value\n"
+        + "".join(f"{item.catalogue_number},{code},{raw}\n" for code, raw in NUT.items()),
+        encoding="utf-8",
+    )
+    assert import_file("characteristics", values, actor=SYSTEM_INIT).created == len(NUT)
+    _values_carry_their_item_names()
+    assert _found_by_values("10101") == [item.pk]
+    items = tmp_path / "items.csv"
+    items.write_text(
+        "catalogue_number,supply_class,item_name_code,name\n"
+        f"{item.catalogue_number},5310,10201,BOLT\n",
+        encoding="utf-8",
+    )
+    assert import_file("items", items, actor=SYSTEM_INIT, policy=Policy.UPDATE).updated == 1
+    _values_carry_their_item_names()
+    assert _found_by_values("10101") == []
+
+
+def test_values_of_the_generator_carry_their_item_names(db) -> None:
+    generate_catalogue(items=30, seed=3, chunk_items=10)
+    _values_carry_their_item_names()

@@ -5,7 +5,12 @@ change in the audit log."""
 
 from katalog.catalog.services import checks
 from katalog.catalog.services.checks import CodeTables
-from katalog.catalog.services.history import check_version, item_lock, item_save_state
+from katalog.catalog.services.history import (
+    check_version,
+    item_lock,
+    item_save_state,
+    values_follow_item_name,
+)
 from katalog.catalog.services.interchange import (
     family_create,
     family_master_set,
@@ -111,4 +116,5 @@ __all__ = [
     "registration_add",
     "registration_withdraw",
     "search_text_of_item",
+    "values_follow_item_name",
 ]

@@ -3,7 +3,8 @@ is recorded in the audit log, in the transaction that makes it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import F
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from katalog.audit.services import Subject, audit_record
 from katalog.catalog.errors import CatalogErrorCode as E
-from katalog.catalog.models import Item, ItemAction
+from katalog.catalog.models import CharacteristicValue, Item, ItemAction
 from katalog.core.actors import Actor
 from katalog.core.errors import PreconditionFailed
 
@@ -50,7 +51,21 @@ def item_save_state(item: Item, **changes: Any) -> Item:
         setattr(item, name, value)
     item.row_version += 1
     item.save(update_fields=[*changes, "row_version", "updated_at"])
+    if "item_name" in changes:
+        values_follow_item_name([item])
     return item
+
+
+def values_follow_item_name(items: Iterable[Item]) -> None:
+    """Characteristic values carry their item's name (screening walks the values of one name):
+    after items changed their names, their values follow. Takes the names the items hold."""
+    by_name: dict[int, list[int]] = defaultdict(list)
+    for item in items:
+        by_name[item.item_name_id].append(item.pk)
+    for name_id, ids in by_name.items():
+        CharacteristicValue.objects.filter(item_id__in=ids).exclude(item_name_id=name_id).update(
+            item_name_id=name_id
+        )
 
 
 def item_touch(item: Item) -> None:

@@ -44,7 +44,7 @@ from katalog.catalog.models import (
     Registration,
 )
 from katalog.catalog.replica import item_state, manufacturer_state
-from katalog.catalog.services.history import item_audit
+from katalog.catalog.services.history import item_audit, values_follow_item_name
 from katalog.catalog.services.items import item_name_get, item_search_text
 from katalog.catalog.services.manufacturers import manufacturer_search_text
 from katalog.catalog.services.numbers import raise_serial_floor
@@ -114,6 +114,7 @@ def item_replica_apply(
         item = _item_new(state, bureaus)
     elif identification:
         _identification_set(item, state, bureaus)
+        values_follow_item_name([item])
     if (created or identification) and "characteristics" in state:
         _characteristics_set(item, state["characteristics"])
     if "references" in state:
@@ -183,6 +184,7 @@ def _characteristics_set(item: Item, values: list[dict[str, Any]]) -> None:
         rows.append(
             CharacteristicValue(
                 item=item,
+                item_name_id=item.item_name_id,
                 characteristic=characteristic,
                 raw=value["raw"],
                 qualifier=value["qualifier"],

@@ -21,6 +21,7 @@ from katalog.transfer.importers.report import ErrorSink, ImportReport
 @dataclass
 class CharacteristicRecord:
     item_id: int
+    item_name_id: int
     characteristic_id: int
     fields: dict[str, Any]
 
@@ -29,7 +30,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
     """Replies to guide characteristics: `catalogue_number, characteristic, value[, locale]`."""
 
     kind = "characteristics"
-    item_fields = ("id", "item_name__guide_id")
+    item_fields = ("id", "item_name__guide_id", "item_name_id")
     value_fields = ["raw", "qualifier", "unit_code", "value", "value_max", "code", "text", "flag"]
 
     def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
@@ -39,7 +40,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
 
     def prepare(self, batch) -> None:
         super().prepare(batch)
-        guides = {guide for _id, guide in self.items.values() if guide} - self.loaded_guides
+        guides = {guide for _id, guide, _name in self.items.values() if guide} - self.loaded_guides
         for characteristic in Characteristic.objects.filter(guide_id__in=guides).select_related(
             "reply_table"
         ):
@@ -49,7 +50,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
         self.loaded_guides |= guides
 
     def validate(self, line: int, row: dict[str, str]) -> CharacteristicRecord:
-        item_id, guide_id = self.item_of(row)
+        item_id, guide_id, item_name_id = self.item_of(row)
         column, code = pick(row, "characteristic", "characteristic_code", "mrc")
         characteristic = self.characteristics.get((guide_id, code.upper()))
         if characteristic is None:
@@ -67,7 +68,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
             raise RowRejected(vcol, exc.code, exc.message) from None
         self.require_assigning(item_id, "catalogue_number")
         self.once((item_id, characteristic.pk), line, column)
-        return CharacteristicRecord(item_id, characteristic.pk, fields)
+        return CharacteristicRecord(item_id, item_name_id, characteristic.pk, fields)
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
         existing = set(
@@ -85,7 +86,10 @@ class CharacteristicValueImporter(ItemRowsImporter):
         )
         objects = [
             CharacteristicValue(
-                item_id=r.item_id, characteristic_id=r.characteristic_id, **r.fields
+                item_id=r.item_id,
+                item_name_id=r.item_name_id,
+                characteristic_id=r.characteristic_id,
+                **r.fields,
             )
             for r in new + changed
         ]

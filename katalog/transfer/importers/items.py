@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 from katalog.accounts.models import BureauCode
 from katalog.catalog import rules
 from katalog.catalog.models import CANCELLED_STATUSES, Item, ItemStatus, ManagementData
-from katalog.catalog.services import ItemSearchTexts, checks, raise_serial_floor
+from katalog.catalog.services import (
+    ItemSearchTexts,
+    checks,
+    raise_serial_floor,
+    values_follow_item_name,
+)
 from katalog.catalog.services.numbers import check_loaded_serial, serial_counters
 from katalog.core.errors import KatalogError, RowError
 from katalog.names.models import NO_APPROVED_NAME_CODE, ItemName
@@ -240,6 +245,7 @@ class ItemImporter(BaseImporter):
         if not changed:
             return
         current = {i.niin: i for i in Item.objects.filter(niin__in=[r.niin for r in changed])}
+        renamed = []
         for r in changed:
             item = current[r.niin]
             before = {f: getattr(item, f) for f in self.UPDATED_FIELDS}
@@ -252,6 +258,8 @@ class ItemImporter(BaseImporter):
                 f: [before[f], after[f]] for f in self.UPDATED_FIELDS if before[f] != after[f]
             }
             self.changed("item", r.niin, {"action": "updated", "fields": difference})
+            if "item_name_id" in difference:
+                renamed.append(item)
         fields = [
             "supply_class",
             "item_name",
@@ -262,6 +270,7 @@ class ItemImporter(BaseImporter):
             "row_version",
         ]
         Item.objects.bulk_update(list(current.values()), fields, batch_size=BATCH_SIZE)
+        values_follow_item_name(renamed)
 
     @staticmethod
     def _write_management(records: list[ItemRecord], existing: dict[str, int]) -> None:

@@ -1,0 +1,35 @@
+"""Characteristic values keep their item's name, for screening by key values within one name.
+
+The column is filled here and made required in the next migration: on PostgreSQL the filled
+rows' deferred foreign key checks must be committed before the table is altered again."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+# One statement on either database: the values of a catalogue take a join, not a query per row.
+BACKFILL = """
+UPDATE catalog_characteristicvalue SET item_name_id = catalog_item.item_name_id
+FROM catalog_item WHERE catalog_item.id = catalog_characteristicvalue.item_id
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("names", "0001_initial"),
+        ("catalog", "0006_item_lists"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="characteristicvalue",
+            name="item_name",
+            field=models.ForeignKey(
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="names.itemname",
+            ),
+        ),
+        migrations.RunSQL(BACKFILL, reverse_sql=migrations.RunSQL.noop, elidable=False),
+    ]
