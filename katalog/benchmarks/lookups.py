@@ -101,11 +101,14 @@ def mistype(number: str, rng: random.Random) -> str:
 
 
 def refresh_statistics() -> None:
-    """Planner statistics of the freshly generated catalogue, as autovacuum keeps them on a live
-    PostgreSQL database; without them the planner guesses table sizes and picks full scans."""
+    """Planner statistics and the visibility map of the freshly generated catalogue, as
+    autovacuum keeps them on a live PostgreSQL database. Without statistics the planner guesses
+    table sizes and picks full scans; without the visibility map (a table just loaded or
+    migrated has none) an index-only scan reads every row's table page too."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # VACUUM cannot run inside a transaction block: there, the statistics only.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
 
 
 def lookup_figures(samples: int, seed: int) -> list[Figure]:

@@ -184,12 +184,14 @@ class CharacteristicValue(models.Model):
     code = models.CharField(_("coded reply"), max_length=8, blank=True)
     text = models.CharField(_("text reply"), max_length=200, blank=True)
     flag = models.BooleanField(_("yes/no reply"), null=True, blank=True)
-    # The item's name, kept beside its values by every write path (`values_follow_item_name`):
-    # screening by key values walks the values of one name in a range, where a guide shared by
-    # many names would otherwise read every name's values in the range to keep a few.
+    # The item's name and class, kept beside its values by every write path
+    # (`values_follow_item`): screening by key values walks the values of one name in a range
+    # in an index that holds the class, where it read every name's values in the range of a
+    # shared guide, and each value's item for its class, to keep a few.
     item_name = models.ForeignKey(
         "names.ItemName", on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    supply_class = models.CharField(_("supply class"), max_length=4)
 
     class Meta:
         ordering = ["item", "characteristic__position"]
@@ -200,7 +202,7 @@ class CharacteristicValue(models.Model):
             models.Index(fields=["characteristic", "value"], name="charvalue_range_idx"),
             models.Index(
                 fields=["characteristic", "item_name", "value"],
-                include=["item"],
+                include=["item", "supply_class"],
                 name="charvalue_name_range_idx",
             ),
         ]

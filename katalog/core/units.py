@@ -722,6 +722,9 @@ def unit_symbol(unit_code: str, *, locale: str = "en") -> str:
 _NO_SPACE_SYMBOLS = frozenset({"°", "'", '"', "′", "″"})
 
 
+# Explanations of a parts list's lines show the same few values thousands of times (babel's
+# formatting costs about 40 µs a number); the unit table it reads is loaded once.
+@lru_cache(maxsize=4096)
 def format_quantity(
     value: float, *, canonical_unit: str, unit_code: str, locale: str = "en", digits: int = 6
 ) -> str:

@@ -313,7 +313,11 @@ def write_plan(plan: DemoPlan, rng: random.Random) -> dict[str, int]:
     CharacteristicValue.objects.bulk_create(
         [
             CharacteristicValue(
-                item=items[i], item_name=items[i].item_name, characteristic=c, **parse_reply(c, raw)
+                item=items[i],
+                item_name=items[i].item_name,
+                supply_class=items[i].supply_class,
+                characteristic=c,
+                **parse_reply(c, raw),
             )
             for i, c, raw in plan.values
         ],

@@ -77,6 +77,7 @@ ITEM_FIELDS = [
 VALUE_FIELDS = [
     "item",
     "item_name",
+    "supply_class",
     "characteristic",
     "raw",
     "qualifier",
@@ -394,7 +395,9 @@ def write_chunk(
             )
         )
         for characteristic_id, parsed in item.values:
-            value_rows.append((item_id, item.name.obj.pk, characteristic_id, *parsed))
+            value_rows.append(
+                (item_id, item.name.obj.pk, item.supply_class, characteristic_id, *parsed)
+            )
         for maker, number in item.references:
             reference_rows.append(
                 (

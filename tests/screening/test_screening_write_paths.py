@@ -1,4 +1,5 @@
-"""Every write path keeps the screening keys and the item names beside characteristic values: a
+"""Every write path keeps the screening keys and the items' names and classes beside their
+characteristic values: a
 catalogue is screenable the moment it is loaded, without `katalog screening_keys` and without the
 catch-up of a screening call."""
 
@@ -62,19 +63,21 @@ def test_screening_keys_of_the_generator(db) -> None:
     _keys_of_every_reference()
 
 
-# --- the item's name beside its characteristic values (screening by key values walks them) ---
+# --- the item's name and class beside its values (screening by key values walks them) --------
 
 NUT = {"THDD": "10 mm", "THDP": "1.5 mm", "MATL": "STL", "WDAF": "17 mm"}
 
 
-def _values_carry_their_item_names() -> None:
+def _values_carry_their_items_name_and_class() -> None:
     assert CharacteristicValue.objects.exists()
-    stale = CharacteristicValue.objects.exclude(item_name_id=F("item__item_name_id"))
+    stale = CharacteristicValue.objects.exclude(
+        item_name_id=F("item__item_name_id"), supply_class=F("item__supply_class")
+    )
     assert list(stale.values_list("item__niin", "characteristic__code")) == []
 
 
-def _found_by_values(name: str) -> list[int]:
-    described = ScreeningInput(item_name_code=name, supply_class="5310", characteristics=NUT)
+def _found_by_values(name: str, supply_class: str = "5310") -> list[int]:
+    described = ScreeningInput(item_name_code=name, supply_class=supply_class, characteristics=NUT)
     return [c.item_id for c in screen(described, reader=SYSTEM_INIT).candidates]
 
 
@@ -85,14 +88,19 @@ def _nut() -> Item:
     return item
 
 
-def test_values_follow_a_change_of_the_item_name(db) -> None:
+def test_values_follow_a_change_of_the_item_name_and_class(db) -> None:
     item = _nut()
     assert _found_by_values("10101") == [item.pk]
     item_identification_update(
+        actor=SYSTEM_INIT, item=item, expected_version=None, changes={"supply_class": "5305"}
+    )
+    _values_carry_their_items_name_and_class()
+    assert (_found_by_values("10101"), _found_by_values("10101", "5305")) == ([], [item.pk])
+    item_identification_update(
         actor=SYSTEM_INIT, item=item, expected_version=None, changes={"item_name": "10201"}
     )
-    _values_carry_their_item_names()
-    assert _found_by_values("10101") == []
+    _values_carry_their_items_name_and_class()
+    assert _found_by_values("10101", "5305") == []
 
 
 def test_values_follow_an_item_name_received_in_exchange(db) -> None:
@@ -103,7 +111,7 @@ def test_values_follow_an_item_name_received_in_exchange(db) -> None:
     item_replica_apply(
         actor=SYSTEM_EXCHANGE, state=state, origin_bureau=item.bureau, identification=True
     )
-    _values_carry_their_item_names()
+    _values_carry_their_items_name_and_class()
     assert _found_by_values("10101") == []
 
 
@@ -116,7 +124,7 @@ def test_values_of_imports_carry_their_item_names(db, tmp_path) -> None:
         encoding="utf-8",
     )
     assert import_file("characteristics", values, actor=SYSTEM_INIT).created == len(NUT)
-    _values_carry_their_item_names()
+    _values_carry_their_items_name_and_class()
     assert _found_by_values("10101") == [item.pk]
     items = tmp_path / "items.csv"
     items.write_text(
@@ -125,10 +133,10 @@ def test_values_of_imports_carry_their_item_names(db, tmp_path) -> None:
         encoding="utf-8",
     )
     assert import_file("items", items, actor=SYSTEM_INIT, policy=Policy.UPDATE).updated == 1
-    _values_carry_their_item_names()
+    _values_carry_their_items_name_and_class()
     assert _found_by_values("10101") == []
 
 
 def test_values_of_the_generator_carry_their_item_names(db) -> None:
     generate_catalogue(items=30, seed=3, chunk_items=10)
-    _values_carry_their_item_names()
+    _values_carry_their_items_name_and_class()

@@ -9,7 +9,7 @@ from katalog.catalog.services.history import (
     check_version,
     item_lock,
     item_save_state,
-    values_follow_item_name,
+    values_follow_item,
 )
 from katalog.catalog.services.interchange import (
     family_create,
@@ -116,5 +116,5 @@ __all__ = [
     "registration_add",
     "registration_withdraw",
     "search_text_of_item",
-    "values_follow_item_name",
+    "values_follow_item",
 ]

@@ -51,21 +51,21 @@ def item_save_state(item: Item, **changes: Any) -> Item:
         setattr(item, name, value)
     item.row_version += 1
     item.save(update_fields=[*changes, "row_version", "updated_at"])
-    if "item_name" in changes:
-        values_follow_item_name([item])
+    if "item_name" in changes or "supply_class" in changes:
+        values_follow_item([item])
     return item
 
 
-def values_follow_item_name(items: Iterable[Item]) -> None:
-    """Characteristic values carry their item's name (screening walks the values of one name):
-    after items changed their names, their values follow. Takes the names the items hold."""
-    by_name: dict[int, list[int]] = defaultdict(list)
+def values_follow_item(items: Iterable[Item]) -> None:
+    """Characteristic values carry their item's name and class (screening walks the values of
+    one name): after items changed them, their values follow. Takes what the items hold."""
+    by_identity: dict[tuple[int, str], list[int]] = defaultdict(list)
     for item in items:
-        by_name[item.item_name_id].append(item.pk)
-    for name_id, ids in by_name.items():
-        CharacteristicValue.objects.filter(item_id__in=ids).exclude(item_name_id=name_id).update(
-            item_name_id=name_id
-        )
+        by_identity[(item.item_name_id, item.supply_class)].append(item.pk)
+    for (name_id, supply_class), ids in by_identity.items():
+        CharacteristicValue.objects.filter(item_id__in=ids).exclude(
+            item_name_id=name_id, supply_class=supply_class
+        ).update(item_name_id=name_id, supply_class=supply_class)
 
 
 def item_touch(item: Item) -> None:

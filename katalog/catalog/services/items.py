@@ -319,7 +319,9 @@ def characteristic_set(
     fields = parse_reply(characteristic, raw, locale=locale)
     previous = CharacteristicValue.objects.filter(item=item, characteristic=characteristic).first()
     value, _created = CharacteristicValue.objects.update_or_create(
-        item=item, characteristic=characteristic, defaults={**fields, "item_name": item.item_name}
+        item=item,
+        characteristic=characteristic,
+        defaults={**fields, "item_name": item.item_name, "supply_class": item.supply_class},
     )
     item_save_state(item)
     item_audit(

@@ -44,7 +44,7 @@ from katalog.catalog.models import (
     Registration,
 )
 from katalog.catalog.replica import item_state, manufacturer_state
-from katalog.catalog.services.history import item_audit, values_follow_item_name
+from katalog.catalog.services.history import item_audit, values_follow_item
 from katalog.catalog.services.items import item_name_get, item_search_text
 from katalog.catalog.services.manufacturers import manufacturer_search_text
 from katalog.catalog.services.numbers import raise_serial_floor
@@ -114,7 +114,7 @@ def item_replica_apply(
         item = _item_new(state, bureaus)
     elif identification:
         _identification_set(item, state, bureaus)
-        values_follow_item_name([item])
+        values_follow_item([item])
     if (created or identification) and "characteristics" in state:
         _characteristics_set(item, state["characteristics"])
     if "references" in state:
@@ -185,6 +185,7 @@ def _characteristics_set(item: Item, values: list[dict[str, Any]]) -> None:
             CharacteristicValue(
                 item=item,
                 item_name_id=item.item_name_id,
+                supply_class=item.supply_class,
                 characteristic=characteristic,
                 raw=value["raw"],
                 qualifier=value["qualifier"],

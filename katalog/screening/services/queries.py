@@ -11,11 +11,12 @@ found items with what scoring compares."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from katalog.catalog.models import CharacteristicValue, Item, Manufacturer, Reference
@@ -118,9 +119,9 @@ def characteristic_candidates(p: Prepared) -> list[int]:
 
     The rarest given numeric (else the first coded) key value drives the look-up through the
     (characteristic, item name, value) index; the other given key values are probed per item
-    through the (item, characteristic) unique index. Items holding a conflicting value are never taken (an unknown
-    value never removes one); of the others, those agreeing on every given value come first, and
-    the rest are taken only when fewer than FEW_AGREEING agree.
+    through the (item, characteristic) unique index. Items holding a conflicting value are never
+    taken (an unknown value never removes one); of the others, those agreeing on every given
+    value come first, and the rest are taken only when fewer than FEW_AGREEING agree.
 
     One walk of the driving value's rows finds the first CHARACTERISTIC_CANDIDATES items without a
     conflict and marks those agreeing; only when it stopped there with too few agreeing does a
@@ -133,36 +134,16 @@ def characteristic_candidates(p: Prepared) -> list[int]:
     conditions = [c for c in (_value_condition(p, k) for k in given_keys(p)) if c]
     if not conditions:
         return []
-    driving, *others = _rarest_first(conditions, names)
-    rows = _rows_of_names(driving, names)
-    if p.query.supply_class:
-        rows = rows.filter(item__supply_class=p.query.supply_class)
-    agreement = Q()
-    for other in others:
-        values = CharacteristicValue.objects.filter(
-            item_id=OuterRef("item_id"), characteristic_id__in=other.ids
-        )
-        rows = rows.exclude(Exists(values.filter(other.known).exclude(other.matches)))
-        agreement &= Q(Exists(values.filter(other.matches)))
-    if not agreement:  # one given value: every item without a conflict agrees
-        return _first_items(rows, CHARACTERISTIC_CANDIDATES)
-    marked = rows.annotate(agrees=ExpressionWrapper(agreement, output_field=BooleanField()))
-    window = list(marked.order_by().values_list("item_id", "agrees")[:CHARACTERISTIC_CANDIDATES])
+    walk = _Walk(_rarest_first(conditions, names), names, p.query.supply_class)
+    if len(conditions) == 1:  # one given value: every item without a conflict agrees
+        return [pk for pk, _agrees in walk.rows()]
+    window = walk.rows(marked=True)
     agreeing = [pk for pk, agrees in window if agrees]
     if len(agreeing) < FEW_AGREEING and len(window) == CHARACTERISTIC_CANDIDATES:
-        agreeing = _first_items(rows.filter(agreement), CHARACTERISTIC_CANDIDATES)
+        agreeing = [pk for pk, _agrees in walk.rows(agreeing_only=True)]
     if len(agreeing) >= FEW_AGREEING:
         return agreeing
     return list(dict.fromkeys([*agreeing, *(pk for pk, _agrees in window)]))
-
-
-def _first_items(rows: Any, count: int) -> list[int]:
-    # (item, characteristic) is unique and an item has one guide: no item comes twice. In no
-    # order: sorted (the values' default order is by catalogue number), every matching value
-    # is read before the first ones come back; unsorted, the index walk stops at the last.
-    # Which of more is of no consequence: scoring ranks them, and so many equal descriptions
-    # make every one of them a case for review.
-    return list(rows.order_by().values_list("item_id", flat=True)[:count])
 
 
 def given_keys(p: Prepared) -> list[Characteristic]:
@@ -172,11 +153,13 @@ def given_keys(p: Prepared) -> list[Characteristic]:
 
 
 class ValueCondition(NamedTuple):
-    """A given key value as stored values meet it."""
+    """A given key value as stored values meet it: SQL of a stored value (`{v}` stands for its
+    table's alias) matching the given one, with its parameters, and of one known at all."""
 
     ids: list[int]  # the characteristic with this code in the guides of the names
-    matches: Q  # a stored value matching the given one
-    known: Q  # a stored value that is known at all
+    matches: str
+    params: list[Any]
+    known: str
     window: tuple[float, float] | None  # the range of a numeric value, None for a coded one
 
 
@@ -184,20 +167,79 @@ def _value_condition(p: Prepared, characteristic: Characteristic) -> ValueCondit
     fields = p.values[characteristic.code]
     ids = p.same_code_ids[characteristic.code]
     if fields.get("value") is not None and characteristic.reply_type == ReplyType.NUMERIC:
-        low, high = tolerance_window(fields["value"], characteristic.tolerance)
-        matches = Q(value__gte=low, value__lte=high)
-        return ValueCondition(ids, matches, Q(value__isnull=False), (low, high))
+        window = tolerance_window(fields["value"], characteristic.tolerance)
+        matches = "{v}.value >= %s AND {v}.value <= %s"
+        return ValueCondition(ids, matches, list(window), "{v}.value IS NOT NULL", window)
     if fields.get("code"):
-        return ValueCondition(ids, Q(code=fields["code"]), ~Q(code=""), None)
+        return ValueCondition(ids, "{v}.code = %s", [fields["code"]], "{v}.code <> ''", None)
     return None
 
 
-def _rows_of_names(condition: ValueCondition, names: set[int]) -> Any:
-    # The value's own copy of its item's name: the index is read for these names only, not for
-    # every name's values in the range of a guide that many names share.
-    return CharacteristicValue.objects.filter(
-        condition.matches, characteristic_id__in=condition.ids, item_name_id__in=names
-    )
+def _marks(values: Collection[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+class _Walk:
+    """The walk of the driving value's rows among the names' values, in SQL: composed by the
+    ORM, its conditions cost more to build than the index walk costs to run.
+
+    In no order: the walk stops at the CHARACTERISTIC_CANDIDATES-th row (sorted, every matching
+    value is read first). (item, characteristic) is unique and an item has one guide: no item
+    comes twice. Which of more is of no consequence: scoring ranks them, and so many equal
+    descriptions make every one of them a case for review."""
+
+    def __init__(
+        self, conditions: list[ValueCondition], names: set[int], supply_class: str
+    ) -> None:
+        self.driving, *self.others = conditions
+        self.names, self.supply_class = names, supply_class
+
+    def rows(self, *, marked: bool = False, agreeing_only: bool = False) -> list[tuple[int, bool]]:
+        """`(item id, agrees on every given value)`; unmarked, agreement is not read (False)."""
+        agreement, agreement_params = self._agreement()
+        where, params = self._where()
+        if agreeing_only:
+            where, params = f"{where} AND {agreement}", [*params, *agreement_params]
+        shown = agreement if marked else "0 = 1"
+        sql = f"SELECT v.item_id, {shown} FROM {VALUES_TABLE} v WHERE {where} LIMIT %s"  # noqa: S608 (placeholders and fixed conditions only)
+        params = [*(agreement_params if marked else []), *params, CHARACTERISTIC_CANDIDATES]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(int(pk), bool(agrees)) for pk, agrees in cursor.fetchall()]
+
+    def _where(self) -> tuple[str, list[Any]]:
+        d = self.driving
+        # The value's own copies of its item's name and class: the index is read for these
+        # names only, not for every name's values in the range of a guide that many names
+        # share, and holds the class.
+        parts = [
+            f"v.characteristic_id IN ({_marks(d.ids)})",
+            f"v.item_name_id IN ({_marks(self.names)})",
+            d.matches.format(v="v"),
+        ]
+        params: list[Any] = [*d.ids, *self.names, *d.params]
+        if self.supply_class:
+            parts.append("v.supply_class = %s")
+            params.append(self.supply_class)
+        for other in self.others:  # no other given value held with another value
+            conflict = f"{other.known} AND NOT ({other.matches})".format(v="o")
+            parts.append(f"NOT {self._probe(other, conflict)}")
+            params += [*other.ids, *other.params]
+        return " AND ".join(parts), params
+
+    def _agreement(self) -> tuple[str, list[Any]]:
+        parts, params = [], []
+        for other in self.others:
+            parts.append(self._probe(other, other.matches.format(v="o")))
+            params += [*other.ids, *other.params]
+        return "(" + " AND ".join(parts or ["1 = 1"]) + ")", params
+
+    @staticmethod
+    def _probe(other: ValueCondition, condition: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {VALUES_TABLE} o WHERE o.item_id = v.item_id"  # noqa: S608 (placeholders and fixed conditions only)
+            f" AND o.characteristic_id IN ({_marks(other.ids)}) AND {condition})"
+        )
 
 
 def _rarest_first(conditions: list[ValueCondition], names: set[int]) -> list[ValueCondition]:
@@ -217,16 +259,13 @@ def _rows_counted(
     ranges: list[tuple[list[int], tuple[float, float]]], names: set[int]
 ) -> list[int]:
     """The rows of each (characteristic ids, value range) among the names' values, up to
-    DRIVING_COUNT_LIMIT: one statement reading only the index (built by the ORM, the counts
-    cost more to compose than to run)."""
+    DRIVING_COUNT_LIMIT: one statement reading only the index."""
     parts, params = [], []
-    name_marks = ", ".join(["%s"] * len(names))
     for ids, window in ranges:
-        marks = ", ".join(["%s"] * len(ids))
         parts.append(
             f"(SELECT COUNT(*) FROM (SELECT 1 FROM {VALUES_TABLE} WHERE characteristic_id IN "  # noqa: S608 (placeholders only)
-            f"({marks}) AND item_name_id IN ({name_marks}) AND value >= %s AND value <= %s "
-            "LIMIT %s) AS n)"
+            f"({_marks(ids)}) AND item_name_id IN ({_marks(names)}) AND value >= %s "
+            "AND value <= %s LIMIT %s) AS n)"
         )
         params += [*ids, *names, *window, DRIVING_COUNT_LIMIT]
     with connection.cursor() as cursor:

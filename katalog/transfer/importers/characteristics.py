@@ -22,6 +22,7 @@ from katalog.transfer.importers.report import ErrorSink, ImportReport
 class CharacteristicRecord:
     item_id: int
     item_name_id: int
+    supply_class: str
     characteristic_id: int
     fields: dict[str, Any]
 
@@ -30,7 +31,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
     """Replies to guide characteristics: `catalogue_number, characteristic, value[, locale]`."""
 
     kind = "characteristics"
-    item_fields = ("id", "item_name__guide_id", "item_name_id")
+    item_fields = ("id", "item_name__guide_id", "item_name_id", "supply_class")
     value_fields = ["raw", "qualifier", "unit_code", "value", "value_max", "code", "text", "flag"]
 
     def __init__(self, *, policy: Policy, dry_run: bool, actor: ImportActor) -> None:
@@ -40,7 +41,9 @@ class CharacteristicValueImporter(ItemRowsImporter):
 
     def prepare(self, batch) -> None:
         super().prepare(batch)
-        guides = {guide for _id, guide, _name in self.items.values() if guide} - self.loaded_guides
+        guides = {
+            guide for _id, guide, _name, _class in self.items.values() if guide
+        } - self.loaded_guides
         for characteristic in Characteristic.objects.filter(guide_id__in=guides).select_related(
             "reply_table"
         ):
@@ -50,7 +53,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
         self.loaded_guides |= guides
 
     def validate(self, line: int, row: dict[str, str]) -> CharacteristicRecord:
-        item_id, guide_id, item_name_id = self.item_of(row)
+        item_id, guide_id, item_name_id, supply_class = self.item_of(row)
         column, code = pick(row, "characteristic", "characteristic_code", "mrc")
         characteristic = self.characteristics.get((guide_id, code.upper()))
         if characteristic is None:
@@ -68,7 +71,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
             raise RowRejected(vcol, exc.code, exc.message) from None
         self.require_assigning(item_id, "catalogue_number")
         self.once((item_id, characteristic.pk), line, column)
-        return CharacteristicRecord(item_id, item_name_id, characteristic.pk, fields)
+        return CharacteristicRecord(item_id, item_name_id, supply_class, characteristic.pk, fields)
 
     def write(self, records, sink: ErrorSink, report: ImportReport) -> None:
         existing = set(
@@ -88,6 +91,7 @@ class CharacteristicValueImporter(ItemRowsImporter):
             CharacteristicValue(
                 item_id=r.item_id,
                 item_name_id=r.item_name_id,
+                supply_class=r.supply_class,
                 characteristic_id=r.characteristic_id,
                 **r.fields,
             )

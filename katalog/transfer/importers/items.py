@@ -16,7 +16,7 @@ from katalog.catalog.services import (
     ItemSearchTexts,
     checks,
     raise_serial_floor,
-    values_follow_item_name,
+    values_follow_item,
 )
 from katalog.catalog.services.numbers import check_loaded_serial, serial_counters
 from katalog.core.errors import KatalogError, RowError
@@ -245,7 +245,7 @@ class ItemImporter(BaseImporter):
         if not changed:
             return
         current = {i.niin: i for i in Item.objects.filter(niin__in=[r.niin for r in changed])}
-        renamed = []
+        reidentified = []
         for r in changed:
             item = current[r.niin]
             before = {f: getattr(item, f) for f in self.UPDATED_FIELDS}
@@ -258,8 +258,8 @@ class ItemImporter(BaseImporter):
                 f: [before[f], after[f]] for f in self.UPDATED_FIELDS if before[f] != after[f]
             }
             self.changed("item", r.niin, {"action": "updated", "fields": difference})
-            if "item_name_id" in difference:
-                renamed.append(item)
+            if "item_name_id" in difference or "supply_class" in difference:
+                reidentified.append(item)
         fields = [
             "supply_class",
             "item_name",
@@ -270,7 +270,7 @@ class ItemImporter(BaseImporter):
             "row_version",
         ]
         Item.objects.bulk_update(list(current.values()), fields, batch_size=BATCH_SIZE)
-        values_follow_item_name(renamed)
+        values_follow_item(reidentified)
 
     @staticmethod
     def _write_management(records: list[ItemRecord], existing: dict[str, int]) -> None:

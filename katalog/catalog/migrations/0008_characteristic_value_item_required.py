@@ -1,4 +1,5 @@
-"""Every characteristic value has its item's name (filled by the previous migration)."""
+"""Every characteristic value has its item's name (filled by the previous migration), and the
+index that screening by key values walks."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -6,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0007_characteristic_value_item_name"),
+        ("catalog", "0007_characteristic_value_item"),
     ]
 
     operations = [
@@ -24,7 +25,7 @@ class Migration(migrations.Migration):
             model_name="characteristicvalue",
             index=models.Index(
                 fields=["characteristic", "item_name", "value"],
-                include=["item"],
+                include=["item", "supply_class"],
                 name="charvalue_name_range_idx",
             ),
         ),
