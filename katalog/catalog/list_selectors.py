@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,6 +145,12 @@ def _any_listed(item_ids: list[int]) -> bool:
             item_ids,
         )
         return cursor.fetchone() is not None
+
+
+def on_some_list() -> Exists:
+    """Whether an item is on any list at all (in force or not), to annotate a page of items
+    with: their marks are then read for the listed ones only, mostly none."""
+    return Exists(ItemListEntry.objects.filter(item_id=OuterRef("pk")))
 
 
 def list_marks_of(
