@@ -166,6 +166,8 @@ class ValueCondition(NamedTuple):
 def _value_condition(p: Prepared, characteristic: Characteristic) -> ValueCondition | None:
     fields = p.values[characteristic.code]
     ids = p.same_code_ids[characteristic.code]
+    if not ids:  # no guide of the names has it (an empty `IN ()` is no SQL on PostgreSQL)
+        return None
     if fields.get("value") is not None and characteristic.reply_type == ReplyType.NUMERIC:
         window = tolerance_window(fields["value"], characteristic.tolerance)
         matches = "{v}.value >= %s AND {v}.value <= %s"
