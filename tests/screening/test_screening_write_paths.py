@@ -1,7 +1,6 @@
 """Every write path keeps the screening keys and the items' names and classes beside their
-characteristic values: a
-catalogue is screenable the moment it is loaded, without `katalog screening_keys` and without the
-catch-up of a screening call."""
+characteristic values: a catalogue is screenable the moment it is loaded, without `katalog
+screening_keys` and without the catch-up of a screening call."""
 
 from __future__ import annotations
 
@@ -115,7 +114,7 @@ def test_values_follow_an_item_name_received_in_exchange(db) -> None:
     assert _found_by_values("10101") == []
 
 
-def test_values_of_imports_carry_their_item_names(db, tmp_path) -> None:
+def test_values_of_imports_carry_their_items_name_and_class(db, tmp_path) -> None:
     item = make_item(item_name_code="10101")
     values = tmp_path / "values.csv"
     values.write_text(
@@ -137,6 +136,6 @@ def test_values_of_imports_carry_their_item_names(db, tmp_path) -> None:
     assert _found_by_values("10101") == []
 
 
-def test_values_of_the_generator_carry_their_item_names(db) -> None:
+def test_values_of_the_generator_carry_their_items_name_and_class(db) -> None:
     generate_catalogue(items=30, seed=3, chunk_items=10)
     _values_carry_their_items_name_and_class()
