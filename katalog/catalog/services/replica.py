@@ -114,9 +114,10 @@ def item_replica_apply(
         item = _item_new(state, bureaus)
     elif identification:
         _identification_set(item, state, bureaus)
-        values_follow_item([item])
     if (created or identification) and "characteristics" in state:
-        _characteristics_set(item, state["characteristics"])
+        _characteristics_set(item, state["characteristics"])  # written with the item's name
+    elif identification:
+        values_follow_item([item])
     if "references" in state:
         _manufacturers_known(manufacturers or {}, bureaus)
         rows_of = None if identification and (created or all_rows) else origin_bureau

@@ -160,7 +160,7 @@ class ValueCondition(NamedTuple):
     matches: str
     params: list[Any]
     known: str
-    window: tuple[float, float] | None  # the range of a numeric value, None for a coded one
+    numeric: bool  # a range on the (characteristic, item name, value) index, else a code
 
 
 def _value_condition(p: Prepared, characteristic: Characteristic) -> ValueCondition | None:
@@ -169,16 +169,27 @@ def _value_condition(p: Prepared, characteristic: Characteristic) -> ValueCondit
     if not ids:  # no guide of the names has it (an empty `IN ()` is no SQL on PostgreSQL)
         return None
     if fields.get("value") is not None and characteristic.reply_type == ReplyType.NUMERIC:
-        window = tolerance_window(fields["value"], characteristic.tolerance)
+        window = list(tolerance_window(fields["value"], characteristic.tolerance))
         matches = "{v}.value >= %s AND {v}.value <= %s"
-        return ValueCondition(ids, matches, list(window), "{v}.value IS NOT NULL", window)
+        return ValueCondition(ids, matches, window, "{v}.value IS NOT NULL", True)
     if fields.get("code"):
-        return ValueCondition(ids, "{v}.code = %s", [fields["code"]], "{v}.code <> ''", None)
+        return ValueCondition(ids, "{v}.code = %s", [fields["code"]], "{v}.code <> ''", False)
     return None
 
 
 def _marks(values: Collection[Any]) -> str:
     return ", ".join(["%s"] * len(values))
+
+
+def _of_names(condition: ValueCondition, names: set[int], alias: str) -> tuple[str, list[Any]]:
+    """SQL of the values of these names meeting the given value. The value's own copies of its
+    item's name and class: the index is read for these names only, not for every name's values
+    in the range of a guide that many names share, and holds the class."""
+    sql = (
+        f"{alias}.characteristic_id IN ({_marks(condition.ids)})"
+        f" AND {alias}.item_name_id IN ({_marks(names)}) AND {condition.matches.format(v=alias)}"
+    )
+    return sql, [*condition.ids, *names, *condition.params]
 
 
 class _Walk:
@@ -198,28 +209,23 @@ class _Walk:
 
     def rows(self, *, marked: bool = False, agreeing_only: bool = False) -> list[tuple[int, bool]]:
         """`(item id, agrees on every given value)`; unmarked, agreement is not read (False)."""
-        agreement, agreement_params = self._agreement()
         where, params = self._where()
-        if agreeing_only:
-            where, params = f"{where} AND {agreement}", [*params, *agreement_params]
-        shown = agreement if marked else "0 = 1"
+        shown, shown_params = "0 = 1", []
+        if marked or agreeing_only:
+            agreement, agreement_params = self._agreement()
+            if agreeing_only:
+                where, params = f"{where} AND {agreement}", [*params, *agreement_params]
+            if marked:
+                shown, shown_params = agreement, agreement_params
         sql = f"SELECT v.item_id, {shown} FROM {VALUES_TABLE} v WHERE {where} LIMIT %s"  # noqa: S608 (placeholders and fixed conditions only)
-        params = [*(agreement_params if marked else []), *params, CHARACTERISTIC_CANDIDATES]
+        params = [*shown_params, *params, CHARACTERISTIC_CANDIDATES]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [(int(pk), bool(agrees)) for pk, agrees in cursor.fetchall()]
 
     def _where(self) -> tuple[str, list[Any]]:
-        d = self.driving
-        # The value's own copies of its item's name and class: the index is read for these
-        # names only, not for every name's values in the range of a guide that many names
-        # share, and holds the class.
-        parts = [
-            f"v.characteristic_id IN ({_marks(d.ids)})",
-            f"v.item_name_id IN ({_marks(self.names)})",
-            d.matches.format(v="v"),
-        ]
-        params: list[Any] = [*d.ids, *self.names, *d.params]
+        driving, params = _of_names(self.driving, self.names, "v")
+        parts = [driving]
         if self.supply_class:
             parts.append("v.supply_class = %s")
             params.append(self.supply_class)
@@ -250,26 +256,23 @@ def _rarest_first(conditions: list[ValueCondition], names: set[int]) -> list[Val
     The walk reads every row of the driving value and probes its item for the others: a value
     common among a name's items (the thread diameter of thousands of nuts) drove 17,000 probes
     at a million items where the next given value had a hundred rows."""
-    numeric = [c for c in conditions if c.window]
+    numeric = [c for c in conditions if c.numeric]
     if len(numeric) > 1:
-        counts = _rows_counted([(c.ids, c.window) for c in numeric if c.window], names)
+        counts = _rows_counted(numeric, names)
         numeric = [numeric[i] for i in sorted(range(len(numeric)), key=counts.__getitem__)]
-    return [*numeric, *(c for c in conditions if not c.window)]
+    return [*numeric, *(c for c in conditions if not c.numeric)]
 
 
-def _rows_counted(
-    ranges: list[tuple[list[int], tuple[float, float]]], names: set[int]
-) -> list[int]:
-    """The rows of each (characteristic ids, value range) among the names' values, up to
+def _rows_counted(numeric: list[ValueCondition], names: set[int]) -> list[int]:
+    """The rows of each given numeric value among the names' values, up to
     DRIVING_COUNT_LIMIT: one statement reading only the index."""
     parts, params = [], []
-    for ids, window in ranges:
+    for condition in numeric:
+        rows, rows_params = _of_names(condition, names, "c")
         parts.append(
-            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {VALUES_TABLE} WHERE characteristic_id IN "  # noqa: S608 (placeholders only)
-            f"({_marks(ids)}) AND item_name_id IN ({_marks(names)}) AND value >= %s "
-            "AND value <= %s LIMIT %s) AS n)"
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {VALUES_TABLE} c WHERE {rows} LIMIT %s) AS n)"  # noqa: S608 (placeholders only)
         )
-        params += [*ids, *names, *window, DRIVING_COUNT_LIMIT]
+        params += [*rows_params, DRIVING_COUNT_LIMIT]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(parts)}", params)
         return list(cursor.fetchone())
